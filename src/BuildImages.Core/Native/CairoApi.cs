@@ -103,3 +103,9 @@ internal sealed class CairoPatternHandle : SafeHandle
     public override bool IsInvalid => handle == IntPtr.Zero;
     protected override bool ReleaseHandle() { CairoApi.cairo_pattern_destroy(handle); return true; }
 }
+
+internal static partial class CairoMatrixApi
+{
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_get_matrix(CairoContextHandle cr, out CairoMatrix matrix);
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_matrix(CairoContextHandle cr, ref CairoMatrix matrix);
+}

@@ -1,0 +1,83 @@
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Assets;
+
+/// <summary>
+/// Resolves image references to bytes: relative paths under the allowed roots, or data: URIs.
+/// Nothing outside the roots is read (symbolic links are followed to their target before the check),
+/// and nothing is fetched from the network.
+/// </summary>
+public sealed class AssetResolver
+{
+    private const long MaxAssetBytes = 64L * 1024 * 1024;
+    private readonly IReadOnlyList<string> _roots;
+
+    public AssetResolver(IEnumerable<string> roots) =>
+        _roots = roots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))).ToList();
+
+    public IReadOnlyList<string> Roots => _roots;
+
+    /// <summary>Reads the reference; throws <see cref="CardException"/> (missing, outside roots, remote).</summary>
+    public AssetSource Resolve(string reference)
+    {
+        if (reference.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            return DataUri.Decode(reference);
+        }
+        if (Uri.TryCreate(reference, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ftp")
+        {
+            throw CardException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' is remote; BuildImages does not fetch from the network at build time (download it into an asset folder)");
+        }
+        if (reference.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}': file: URIs are not accepted; use a path relative to an asset root");
+        }
+        if (_roots.Count == 0)
+        {
+            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' is a file path but no asset roots are configured");
+        }
+        string? outside = null;
+        foreach (var root in _roots)
+        {
+            var candidate = Path.GetFullPath(Path.IsPathRooted(reference) ? reference : Path.Combine(root, reference));
+            if (!IsUnder(candidate, root))
+            {
+                outside = candidate;
+                continue;
+            }
+            if (!File.Exists(candidate))
+            {
+                continue;
+            }
+            var target = FinalTarget(candidate);
+            if (!_roots.Any(r => IsUnder(target, r)))
+            {
+                throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' links to '{target}', which is outside the asset roots ({string.Join(", ", _roots)})");
+            }
+            var length = new FileInfo(target).Length;
+            if (length > MaxAssetBytes)
+            {
+                throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{reference}' is {length:N0} bytes; the limit is {MaxAssetBytes:N0}", candidate);
+            }
+            var bytes = File.ReadAllBytes(target);
+            return new AssetSource(reference, bytes, target, IsSvgName(target) || SvgSniffer.LooksLikeSvg(bytes));
+        }
+        if (outside is not null && _roots.All(r => !IsUnder(Path.GetFullPath(Path.Combine(r, reference)), r)))
+        {
+            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' resolves to '{outside}', which is outside the asset roots ({string.Join(", ", _roots)})");
+        }
+        throw CardException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' was not found under the asset roots ({string.Join(", ", _roots)})");
+    }
+
+    internal static bool IsUnder(string path, string root) =>
+        path.Equals(root, StringComparison.Ordinal)
+        || path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private static string FinalTarget(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is null ? path : Path.GetFullPath(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path);
+    }
+
+    private static bool IsSvgName(string path) => path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,14 @@
+namespace BuildImages.Core.Diagnostics;
+
+/// <summary>A render failed for a reason the user can fix; carries the located diagnostic.</summary>
+public sealed class CardException : Exception
+{
+    public CardException(Diagnostic diagnostic) : base(diagnostic.ToString()) => Diagnostic = diagnostic;
+
+    public CardException(Diagnostic diagnostic, Exception inner) : base(diagnostic.ToString(), inner) => Diagnostic = diagnostic;
+
+    public Diagnostic Diagnostic { get; }
+
+    internal static CardException Error(string code, string message, string? file = null, int line = 0, int column = 0) =>
+        new(new Diagnostic(DiagnosticSeverity.Error, code, message, file, line, column));
+}

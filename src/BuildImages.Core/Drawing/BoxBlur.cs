@@ -1,0 +1,72 @@
+namespace BuildImages.Core.Drawing;
+
+/// <summary>Three box-blur passes per axis on an 8-bit alpha plane: a close, fast Gaussian.</summary>
+internal static class BoxBlur
+{
+    internal static void Gaussian(Span<byte> plane, int width, int height, int stride, double sigma)
+    {
+        if (sigma < 0.5 || width == 0 || height == 0)
+        {
+            return;
+        }
+        var sizes = BoxSizes(sigma);
+        var scratch = new byte[Math.Max(width, height)];
+        var line = new byte[Math.Max(width, height)];
+        foreach (var size in sizes)
+        {
+            var r = (size - 1) / 2;
+            for (var y = 0; y < height; y++)
+            {
+                var row = plane.Slice(y * stride, width);
+                row.CopyTo(line);
+                Pass(line.AsSpan(0, width), scratch.AsSpan(0, width), r);
+                scratch.AsSpan(0, width).CopyTo(row);
+            }
+            for (var x = 0; x < width; x++)
+            {
+                for (var y = 0; y < height; y++)
+                {
+                    line[y] = plane[(y * stride) + x];
+                }
+                Pass(line.AsSpan(0, height), scratch.AsSpan(0, height), r);
+                for (var y = 0; y < height; y++)
+                {
+                    plane[(y * stride) + x] = scratch[y];
+                }
+            }
+        }
+    }
+
+    private static void Pass(ReadOnlySpan<byte> src, Span<byte> dst, int r)
+    {
+        var n = src.Length;
+        var window = 2 * r + 1;
+        var sum = 0;
+        for (var i = -r; i <= r; i++)
+        {
+            sum += i >= 0 && i < n ? src[i] : 0;
+        }
+        for (var i = 0; i < n; i++)
+        {
+            dst[i] = (byte)((sum + (window / 2)) / window);
+            var add = i + r + 1;
+            var remove = i - r;
+            sum += (add < n ? src[add] : 0) - (remove >= 0 ? src[remove] : 0);
+        }
+    }
+
+    /// <summary>Box widths whose three passes approximate a Gaussian of <paramref name="sigma"/> (Kovesi).</summary>
+    private static int[] BoxSizes(double sigma)
+    {
+        const int n = 3;
+        var ideal = Math.Sqrt((12 * sigma * sigma / n) + 1);
+        var wl = (int)Math.Floor(ideal);
+        if (wl % 2 == 0)
+        {
+            wl--;
+        }
+        var wu = wl + 2;
+        var m = (int)Math.Round(((12 * sigma * sigma) - (n * wl * wl) - (4 * n * wl) - (3 * n)) / ((-4 * wl) - 4));
+        return Enumerable.Range(0, n).Select(i => i < m ? wl : wu).ToArray();
+    }
+}

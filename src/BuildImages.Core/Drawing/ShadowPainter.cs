@@ -1,0 +1,58 @@
+using BuildImages.Core.Markup;
+using BuildImages.Core.Native;
+
+namespace BuildImages.Core.Drawing;
+
+/// <summary>
+/// Draws a blurred drop shadow: the shape is rendered into an alpha mask in device pixels, blurred,
+/// and used to paint the shadow colour. Only the shape's bounds plus the blur margin are allocated.
+/// </summary>
+internal static class ShadowPainter
+{
+    /// <param name="cr">The card's context, with its current transform.</param>
+    /// <param name="shadow">Offset, blur and colour.</param>
+    /// <param name="scale">Device pixels per card pixel (blur is in card pixels).</param>
+    /// <param name="bounds">The shape's bounds in user space (before the shadow offset).</param>
+    /// <param name="drawShape">Draws the shape (fill or glyphs) in opaque black on the given context.</param>
+    internal static void Paint(CairoContextHandle cr, Shadow shadow, double scale, (double X, double Y, double W, double H) bounds, Action<CairoContextHandle> drawShape)
+    {
+        CairoMatrixApi.cairo_get_matrix(cr, out var matrix);
+        var sigma = shadow.Blur / 2 * scale;
+        var margin = (int)Math.Ceiling(sigma * 3) + 2;
+        double x0 = bounds.X + shadow.OffsetX, y0 = bounds.Y + shadow.OffsetY, x1 = x0 + bounds.W, y1 = y0 + bounds.H;
+        CairoApi.cairo_user_to_device(cr, ref x0, ref y0);
+        CairoApi.cairo_user_to_device(cr, ref x1, ref y1);
+        var left = (int)Math.Floor(Math.Min(x0, x1)) - margin;
+        var top = (int)Math.Floor(Math.Min(y0, y1)) - margin;
+        var width = (int)Math.Ceiling(Math.Abs(x1 - x0)) + (2 * margin) + 1;
+        var height = (int)Math.Ceiling(Math.Abs(y1 - y0)) + (2 * margin) + 1;
+        if (width <= 0 || height <= 0 || (long)width * height > 64_000_000)
+        {
+            return;
+        }
+        using var mask = CairoApi.cairo_image_surface_create(CairoApi.FORMAT_A8, width, height);
+        using (var mcr = CairoApi.cairo_create(mask))
+        {
+            // Same user transform as the card, moved so the mask's origin is at (left, top) in device space.
+            var m = matrix;
+            m.X0 = matrix.X0 - left + (shadow.OffsetX * matrix.Xx);
+            m.Y0 = matrix.Y0 - top + (shadow.OffsetY * matrix.Yy);
+            CairoMatrixApi.cairo_set_matrix(mcr, ref m);
+            CairoApi.cairo_set_source_rgba(mcr, 0, 0, 0, 1);
+            drawShape(mcr);
+        }
+        CairoApi.cairo_surface_flush(mask);
+        unsafe
+        {
+            var stride = CairoApi.cairo_image_surface_get_stride(mask);
+            var data = new Span<byte>((void*)CairoApi.cairo_image_surface_get_data(mask), stride * height);
+            BoxBlur.Gaussian(data, width, height, stride, sigma);
+        }
+        CairoApi.cairo_surface_mark_dirty(mask);
+        CairoApi.cairo_save(cr);
+        CairoApi.cairo_identity_matrix(cr);
+        CairoApi.cairo_set_source_rgba(cr, shadow.Color.R, shadow.Color.G, shadow.Color.B, shadow.Color.A);
+        CairoApi.cairo_mask_surface(cr, mask, left, top);
+        CairoApi.cairo_restore(cr);
+    }
+}

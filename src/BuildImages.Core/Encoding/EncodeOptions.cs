@@ -1,0 +1,21 @@
+namespace BuildImages.Core.Encoding;
+
+/// <summary>How one variant is encoded. Quality 1–100 (ignored for PNG); metadata is always stripped.</summary>
+public sealed record EncodeOptions(ImageFormat Format, int Quality = 80, int Effort = 4)
+{
+    public string Extension => Format switch
+    {
+        ImageFormat.WebP => ".webp",
+        ImageFormat.Jpeg => ".jpg",
+        ImageFormat.Png => ".png",
+        _ => ".avif",
+    };
+
+    public string MimeType => Format switch
+    {
+        ImageFormat.WebP => "image/webp",
+        ImageFormat.Jpeg => "image/jpeg",
+        ImageFormat.Png => "image/png",
+        _ => "image/avif",
+    };
+}

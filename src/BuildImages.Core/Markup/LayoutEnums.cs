@@ -1,0 +1,18 @@
+namespace BuildImages.Core.Markup;
+
+public enum StackDirection { Column, Row }
+
+/// <summary>Cross-axis placement of a stack's children.</summary>
+public enum CrossAlign { Start, Center, End, Stretch }
+
+/// <summary>Main-axis distribution of a stack's children.</summary>
+public enum MainJustify { Start, Center, End, SpaceBetween, SpaceAround, SpaceEvenly }
+
+/// <summary>Horizontal text alignment; start and end follow the paragraph's direction.</summary>
+public enum TextAlign { Start, Center, End, Justify }
+
+/// <summary>Vertical placement of text inside a taller box.</summary>
+public enum VerticalAlign { Top, Middle, Bottom }
+
+/// <summary>How an image fills its box.</summary>
+public enum ImageFit { Cover, Contain, Fill }

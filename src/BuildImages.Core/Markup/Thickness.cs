@@ -1,0 +1,8 @@
+namespace BuildImages.Core.Markup;
+
+/// <summary>Padding on four sides, CSS order (top right bottom left).</summary>
+public readonly record struct Thickness(double Top, double Right, double Bottom, double Left)
+{
+    public double Horizontal => Left + Right;
+    public double Vertical => Top + Bottom;
+}

@@ -1,0 +1,34 @@
+using BuildImages.Core.Assets;
+using BuildImages.Core.Native;
+using BuildImages.Core.Templates;
+using BuildImages.Core.Text;
+
+namespace BuildImages.Core.Rendering;
+
+/// <summary>
+/// The shared part of the engine: fonts, templates, asset roots. Thread-safe; each worker thread
+/// makes its own <see cref="CardRenderer"/> with <see cref="CreateRenderer"/>.
+/// </summary>
+public sealed class CardEngine : IDisposable
+{
+    public CardEngine(EngineOptions options)
+    {
+        NativeStack.EnsureLoaded();
+        Options = options;
+        Fonts = new FontCatalog(options.FontFolders);
+        Templates = new TemplateCatalog(options.TemplateRoots);
+        Assets = new AssetResolver(options.AssetRoots);
+        Compiler = new TemplateCompiler(options.Templates with { Strict = options.Strict || options.Templates.Strict });
+    }
+
+    public EngineOptions Options { get; }
+    public FontCatalog Fonts { get; }
+    public TemplateCatalog Templates { get; }
+    public AssetResolver Assets { get; }
+    public TemplateCompiler Compiler { get; }
+
+    /// <summary>A renderer for the calling thread (it owns a pango context; do not share it between threads).</summary>
+    public CardRenderer CreateRenderer() => new(this);
+
+    public void Dispose() => Fonts.Dispose();
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Layout;
+using BuildImages.Core.Markup;
+using BuildImages.Core.Templates;
+using BuildImages.Core.Text;
+
+namespace BuildImages.Core.Rendering;
+
+/// <summary>
+/// The Core API every front renders through: (template, item data, size) → a prepared card, drawable at
+/// any scale, plus the list of files it used. One per worker thread.
+/// </summary>
+public sealed class CardRenderer : IDisposable
+{
+    private readonly CardEngine _engine;
+    private readonly TextShaper _shaper;
+
+    internal CardRenderer(CardEngine engine)
+    {
+        _engine = engine;
+        _shaper = new TextShaper(engine.Fonts);
+    }
+
+    /// <summary>Evaluates and lays out a card. Throws <see cref="CardException"/> with a located diagnostic.</summary>
+    /// <param name="template">A template name, folder or .hbs path.</param>
+    /// <param name="item">The item's data.</param>
+    /// <param name="size">The card size in card pixels.</param>
+    /// <param name="itemName">Names the item in diagnostics.</param>
+    public PreparedCard Prepare(string template, IReadOnlyDictionary<string, object?> item, CardSize size, string? itemName = null) =>
+        Prepare(_engine.Templates.Resolve(template), item, size, itemName);
+
+    public PreparedCard Prepare(TemplateDefinition template, IReadOnlyDictionary<string, object?> item, CardSize size, string? itemName = null)
+    {
+        try
+        {
+            var compiled = _engine.Compiler.Compile(template);
+            var markup = compiled.Evaluate(item, size);
+            return PrepareMarkup(markup, size, compiled, itemName);
+        }
+        catch (CardException ex) when (ex.Diagnostic.Item is null && itemName is not null)
+        {
+            throw new CardException(ex.Diagnostic with { Item = itemName }, ex);
+        }
+    }
+
+    /// <summary>Renders one card at a scale in one call.</summary>
+    public RenderedCard Render(string template, IReadOnlyDictionary<string, object?> item, CardSize size, double scale = 1, string? itemName = null)
+    {
+        using var prepared = Prepare(template, item, size, itemName);
+        return prepared.Draw(scale);
+    }
+
+    private PreparedCard PrepareMarkup(string markup, CardSize size, CompiledTemplate compiled, string? itemName)
+    {
+        var services = new RenderServices(_shaper, _engine.Assets);
+        LayoutBox? root = null;
+        try
+        {
+            var card = CardMarkupParser.Parse(markup, size.Width, size.Height);
+            CheckFonts(card);
+            root = new CardLayout(services).LayoutCard(card);
+            var warnings = Coverage(services.Usage, compiled, itemName);
+            var inputs = new CardInputs(
+                compiled.Sources.Keys.Order(StringComparer.Ordinal).ToList(),
+                services.Usage.FontFiles.ToList(),
+                services.AssetFiles.ToList());
+            var owned = root.Descendants().Select(b => (IDisposable?)b.Text).OfType<IDisposable>().Concat(services.Images).ToArray();
+            return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned);
+        }
+        catch (CardException ex)
+        {
+            DisposeAll(root, services);
+            throw new CardException(MarkupErrorMapper.Map(ex.Diagnostic, markup, compiled), ex);
+        }
+        catch
+        {
+            DisposeAll(root, services);
+            throw;
+        }
+    }
+
+    private static void DisposeAll(LayoutBox? root, RenderServices services)
+    {
+        foreach (var box in root?.Descendants() ?? [])
+        {
+            box.Text?.Dispose();
+        }
+        foreach (var image in services.Images)
+        {
+            image.Dispose();
+        }
+    }
+
+    private void CheckFonts(CardRootNode card)
+    {
+        void Check(string? chain, MarkupPosition at)
+        {
+            if (chain is not null && _engine.Fonts.FirstMissingFamily(chain) is { } missing)
+            {
+                throw new CardException(new Diagnostic(
+                    DiagnosticSeverity.Error,
+                    DiagnosticCodes.MissingFont,
+                    $"font family '{missing}' is not installed and not in the project's font folders" + Suggest(missing),
+                    Line: at.Line,
+                    Column: at.Column));
+            }
+        }
+        void Inlines(IEnumerable<InlineNode> inlines, MarkupPosition at)
+        {
+            foreach (var span in inlines.OfType<InlineSpan>())
+            {
+                Check(span.Style.FontFamily, at);
+                Inlines(span.Children, at);
+            }
+        }
+        void Walk(CardNode node)
+        {
+            switch (node)
+            {
+                case ContainerNode c:
+                    Check(c.Text.FontFamily, c.Position);
+                    foreach (var child in c.Children)
+                    {
+                        Walk(child);
+                    }
+                    break;
+                case TextNode t:
+                    Check(t.Text.FontFamily, t.Position);
+                    Inlines(t.Inlines, t.Position);
+                    break;
+            }
+        }
+        Walk(card);
+    }
+
+    private string Suggest(string missing)
+    {
+        var close = _engine.Fonts.Families
+            .Where(f => f.Contains(missing.Split(' ')[0], StringComparison.OrdinalIgnoreCase))
+            .Take(5)
+            .ToList();
+        return close.Count == 0 ? string.Empty : "; similar: " + string.Join(", ", close);
+    }
+
+    private List<Diagnostic> Coverage(TextUsage usage, CompiledTemplate compiled, string? itemName)
+    {
+        var diagnostics = new List<Diagnostic>();
+        foreach (var (cp, text) in usage.Uncovered)
+        {
+            var shown = text.Length > 60 ? text[..60] + "…" : text;
+            var diagnostic = new Diagnostic(
+                _engine.Compiler.Options.Strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+                DiagnosticCodes.UncoveredCodePoint,
+                string.Create(CultureInfo.InvariantCulture, $"no font in the fallback chain covers U+{cp:X4} in \"{shown}\"; it would draw as a box"),
+                compiled.Definition.MainFile,
+                Item: itemName);
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                throw new CardException(diagnostic);
+            }
+            diagnostics.Add(diagnostic);
+        }
+        return diagnostics;
+    }
+
+    public void Dispose() => _shaper.Dispose();
+}

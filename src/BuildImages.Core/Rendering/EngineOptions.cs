@@ -1,0 +1,35 @@
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Rendering;
+
+/// <summary>Everything that configures the card engine; every front builds one of these.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Folders holding named templates (each a folder with card.hbs); the built-in folder is usually last.</summary>
+    public IReadOnlyList<string> TemplateRoots { get; init; } = [];
+
+    /// <summary>Folders images may be read from; nothing outside them is read.</summary>
+    public IReadOnlyList<string> AssetRoots { get; init; } = [];
+
+    /// <summary>Project font folders added to the system fonts (TTF, OTF, WOFF, WOFF2, variable fonts).</summary>
+    public IReadOnlyList<string> FontFolders { get; init; } = [];
+
+    /// <summary>Strict mode: missing variables and uncovered code points are errors, not warnings.</summary>
+    public bool Strict { get; init; }
+
+    public TemplateOptions Templates { get; init; } = new();
+
+    /// <summary>The folder of built-in templates shipped beside the engine, if present.</summary>
+    public static string? BuiltInTemplateFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "templates");
+            if (File.Exists(Path.Combine(candidate, "blog-post", "card.hbs")))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

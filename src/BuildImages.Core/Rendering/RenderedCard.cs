@@ -1,0 +1,39 @@
+using BuildImages.Core.Drawing;
+
+namespace BuildImages.Core.Rendering;
+
+/// <summary>Pixels of a drawn card: cairo's premultiplied BGRA rows.</summary>
+public sealed class RenderedCard
+{
+    internal RenderedCard(byte[] bgra, int width, int height, int stride)
+    {
+        Bgra = bgra;
+        Width = width;
+        Height = height;
+        Stride = stride;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public int Stride { get; }
+
+    /// <summary>Premultiplied B,G,R,A bytes, <see cref="Stride"/> bytes per row.</summary>
+    public byte[] Bgra { get; }
+
+    public bool IsOpaque => PixelConverter.IsOpaque(Bgra, Width, Height, Stride);
+
+    /// <summary>Straight-alpha RGBA, 4 bytes per pixel, no padding.</summary>
+    public byte[] ToRgba() => PixelConverter.FromCairo(Bgra, Width, Height, Stride, 4);
+
+    /// <summary>RGB, 3 bytes per pixel (alpha dropped; meaningful for opaque cards).</summary>
+    public byte[] ToRgb() => PixelConverter.FromCairo(Bgra, Width, Height, Stride, 3);
+
+    /// <summary>One pixel as straight (R, G, B, A).</summary>
+    public (byte R, byte G, byte B, byte A) PixelAt(int x, int y)
+    {
+        var i = (y * Stride) + (x * 4);
+        var a = Bgra[i + 3];
+        byte Un(byte c) => a == 0 ? (byte)0 : (byte)Math.Min(255, ((c * 255) + (a / 2)) / a);
+        return (Un(Bgra[i + 2]), Un(Bgra[i + 1]), Un(Bgra[i]), a);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Templates;
+
+/// <summary>
+/// Finds templates by name (a folder with <c>card.hbs</c> under a template root) or by path (a folder or
+/// an .hbs file). Partials resolve in the template's own <c>partials/</c> folder and each root's
+/// <c>_partials/</c>, and nowhere else.
+/// </summary>
+public sealed class TemplateCatalog
+{
+    private const string MainFileName = "card.hbs";
+    private readonly IReadOnlyList<string> _roots;
+
+    public TemplateCatalog(IEnumerable<string> roots) =>
+        _roots = roots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))).Where(Directory.Exists).ToList();
+
+    public IReadOnlyList<string> Roots => _roots;
+
+    /// <summary>Every template under the roots (folders holding card.hbs), first root wins a name.</summary>
+    public IReadOnlyList<TemplateDefinition> List()
+    {
+        var seen = new Dictionary<string, TemplateDefinition>(StringComparer.Ordinal);
+        foreach (var root in _roots)
+        {
+            foreach (var dir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileName(dir);
+                if (!name.StartsWith('_') && File.Exists(Path.Combine(dir, MainFileName)) && !seen.ContainsKey(name))
+                {
+                    seen[name] = Load(name, Path.Combine(dir, MainFileName), root);
+                }
+            }
+        }
+        return seen.Values.ToList();
+    }
+
+    /// <summary>Resolves a built-in/root template name, a template folder, or an .hbs file path.</summary>
+    public TemplateDefinition Resolve(string nameOrPath, string? baseDirectory = null)
+    {
+        var isName = !nameOrPath.Contains('/', StringComparison.Ordinal) && !nameOrPath.Contains('\\', StringComparison.Ordinal) && !nameOrPath.EndsWith(".hbs", StringComparison.OrdinalIgnoreCase);
+        if (isName)
+        {
+            foreach (var root in _roots)
+            {
+                var main = Path.Combine(root, nameOrPath, MainFileName);
+                if (File.Exists(main))
+                {
+                    return Load(nameOrPath, main, root);
+                }
+            }
+        }
+        var full = Path.GetFullPath(Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), nameOrPath));
+        if (Directory.Exists(full) && File.Exists(Path.Combine(full, MainFileName)))
+        {
+            return Load(Path.GetFileName(full), Path.Combine(full, MainFileName), null);
+        }
+        if (File.Exists(full))
+        {
+            return Load(Path.GetFileNameWithoutExtension(full), full, null);
+        }
+        var known = string.Join(", ", List().Select(t => t.Name));
+        throw CardException.Error(DiagnosticCodes.TemplateNotFound, $"template '{nameOrPath}' not found (looked for a built-in name — {(known.Length == 0 ? "none installed" : known)} — and for the path '{full}')");
+    }
+
+    private TemplateDefinition Load(string name, string mainFile, string? root)
+    {
+        var dir = Path.GetDirectoryName(mainFile)!;
+        var partialRoots = new List<string> { Path.Combine(dir, "partials"), dir };
+        partialRoots.AddRange((root is null ? _roots : [root, .. _roots.Where(r => r != root)]).Select(r => Path.Combine(r, "_partials")));
+        var meta = Path.Combine(dir, "template.json");
+        var sizes = new List<CardSize>();
+        var fields = new List<TemplateField>();
+        var description = string.Empty;
+        if (File.Exists(meta) && Path.GetFileName(mainFile) == MainFileName)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(meta), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                var rootEl = doc.RootElement;
+                if (rootEl.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String)
+                {
+                    description = d.GetString() ?? string.Empty;
+                }
+                if (rootEl.TryGetProperty("sizes", out var s) && s.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var e in s.EnumerateArray())
+                    {
+                        if (e.ValueKind == JsonValueKind.String && CardSize.TryParse(e.GetString()!, out var size))
+                        {
+                            sizes.Add(size);
+                        }
+                    }
+                }
+                if (rootEl.TryGetProperty("fields", out var f) && f.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in f.EnumerateObject())
+                    {
+                        var required = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.True;
+                        var desc = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("description", out var fd) ? fd.GetString() ?? string.Empty : string.Empty;
+                        fields.Add(new TemplateField(p.Name, required, desc));
+                    }
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template.json is not valid JSON: " + ex.Message, meta, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+            }
+        }
+        return new TemplateDefinition(name, mainFile, partialRoots, sizes, fields, description);
+    }
+}

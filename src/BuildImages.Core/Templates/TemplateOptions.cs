@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace BuildImages.Core.Templates;
+
+/// <summary>How templates are evaluated.</summary>
+public sealed record TemplateOptions
+{
+    /// <summary>A variable the item does not have is an error (fields the template declares optional are null).</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Per-item limit on template evaluation.</summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest markup a template may produce.</summary>
+    public int MaxMarkupCharacters { get; init; } = 2_000_000;
+
+    /// <summary>Default culture for formatDate, number, upper/lower/title.</summary>
+    public CultureInfo Culture { get; init; } = CultureInfo.GetCultureInfo("en-US");
+}

@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Native;
+
+namespace BuildImages.Core.Text;
+
+/// <summary>
+/// A private fontconfig configuration: the system fonts plus the project's font folders, built once so a
+/// font installed mid-build cannot change outputs. Shared by all workers (FcConfig is thread-safe);
+/// each worker makes its own pango font map over it.
+/// </summary>
+public sealed class FontCatalog : IDisposable
+{
+    private static readonly HashSet<string> GenericFamilies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "sans-serif", "sans", "serif", "monospace", "mono", "system-ui", "emoji", "cursive", "fantasy",
+    };
+
+    private readonly HashSet<string> _families;
+
+    /// <summary>Creates the catalogue; a missing font folder is an error naming it.</summary>
+    public FontCatalog(IEnumerable<string> fontFolders)
+    {
+        NativeStack.EnsureLoaded();
+        Config = FontconfigApi.FcInitLoadConfigAndFonts();
+        if (Config.IsInvalid)
+        {
+            throw new InvalidOperationException("fontconfig could not load its configuration");
+        }
+        var folders = new List<string>();
+        foreach (var folder in fontFolders)
+        {
+            var full = Path.GetFullPath(folder);
+            if (!Directory.Exists(full))
+            {
+                Config.Dispose();
+                throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font folder '{full}' does not exist", folder);
+            }
+            if (FontconfigApi.FcConfigAppFontAddDir(Config, full) == 0)
+            {
+                Config.Dispose();
+                throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"fontconfig could not read font folder '{full}'", folder);
+            }
+            folders.Add(full);
+        }
+        FontFolders = folders;
+        _families = ListFamilies();
+    }
+
+    internal FontconfigHandle Config { get; }
+
+    public IReadOnlyList<string> FontFolders { get; }
+
+    /// <summary>Installed family names, sorted.</summary>
+    public IReadOnlyList<string> Families => _families.Order(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>Whether a family name (or a generic such as sans-serif) resolves to installed fonts.</summary>
+    public bool HasFamily(string family) => GenericFamilies.Contains(family) || _families.Contains(family);
+
+    /// <summary>The first family in a comma-separated chain that is not installed, if any.</summary>
+    public string? FirstMissingFamily(string chain) =>
+        SplitChain(chain).FirstOrDefault(f => !HasFamily(f));
+
+    internal static IEnumerable<string> SplitChain(string chain) =>
+        chain.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.Trim('"', '\''));
+
+    /// <summary>Makes a pango font map over this configuration, one per worker thread.</summary>
+    internal GObjectHandle CreateFontMap()
+    {
+        var map = PangoApi.pango_cairo_font_map_new();
+        PangoApi.pango_fc_font_map_set_config(map, Config);
+        return map;
+    }
+
+    private HashSet<string> ListFamilies()
+    {
+        using var map = CreateFontMap();
+        PangoApi.pango_font_map_list_families(map, out var families, out var count);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < count; i++)
+        {
+            var family = Marshal.ReadIntPtr(families, i * IntPtr.Size);
+            if (Marshal.PtrToStringUTF8(PangoApi.pango_font_family_get_name(family)) is { } name)
+            {
+                names.Add(name);
+            }
+        }
+        GObjectApi.g_free(families);
+        return names;
+    }
+
+    public void Dispose() => Config.Dispose();
+}
