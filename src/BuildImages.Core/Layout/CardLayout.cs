@@ -216,12 +216,17 @@ internal sealed class CardLayout(ILayoutServices services)
         var style = node.Text.Over(inherited);
         var pad = node.Padding;
         var size = style.Size ?? 32;
-        var innerW = width is { } w ? Math.Max(1, w - pad.Horizontal) : Math.Max(1, Math.Min(maxWidth - pad.Horizontal, services.NaturalWidth(node, style, size) + 0.5));
+        var maxInner = Math.Max(1, maxWidth - pad.Horizontal);
+        var natural = width is null ? services.NaturalWidth(node, style, size) : 0;
+        // Text that fits on its natural lines is not wrapped at all (wrapping at exactly its own width can
+        // break before trailing letter spacing); wider text wraps at the room it has.
+        var noWrap = width is null && node.MinSize is null && natural <= maxInner;
+        var innerW = width is { } w ? Math.Max(1, w - pad.Horizontal) : Math.Min(maxInner, Math.Max(1, natural));
         // Text never grows past its box: an explicit or allotted height, else the room the parent has.
         var heightLimit = Math.Max(0, (height ?? maxHeight) - pad.Vertical);
         var shaped = node.MinSize is { } min
             ? ShrinkToFit(node, style, Math.Min(min, size), size, innerW, heightLimit)
-            : services.Shape(node, style, size, innerW, node.MaxLines, heightLimit);
+            : services.Shape(node, style, size, noWrap ? null : innerW, node.MaxLines, heightLimit);
         if (width is null && node.MinSize is null)
         {
             innerW = Math.Min(innerW, Math.Max(shaped.Width, 1));

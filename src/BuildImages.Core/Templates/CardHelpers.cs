@@ -5,8 +5,8 @@ using HandlebarsDotNet;
 namespace BuildImages.Core.Templates;
 
 /// <summary>
-/// Helpers for cards: formatDate, truncate, upper, lower, title, slug, number, default, join, initials,
-/// eq/ne/gt/lt, and, or, not, first, limit. Documented in templates/README.md.
+/// Helpers for cards: formatDate, truncate, upper, lower, titleCase, slugify, formatNumber, default, join, initials,
+/// eq/ne/gt/lt, and, or, not, first, limit, count. Names avoid common field names: a helper shadows a field of the same name. Documented in templates/README.md.
 /// </summary>
 internal static class CardHelpers
 {
@@ -61,9 +61,9 @@ internal static class CardHelpers
         });
         hb.RegisterHelper("upper", (in HelperOptions _, in Context __, in Arguments args) => Text(args, 0).ToUpper(Culture(args, 1)));
         hb.RegisterHelper("lower", (in HelperOptions _, in Context __, in Arguments args) => Text(args, 0).ToLower(Culture(args, 1)));
-        hb.RegisterHelper("title", (in HelperOptions _, in Context __, in Arguments args) => Culture(args, 1).TextInfo.ToTitleCase(Text(args, 0)));
-        hb.RegisterHelper("slug", (in HelperOptions _, in Context __, in Arguments args) => Slug.Make(Text(args, 0)));
-        hb.RegisterHelper("number", (in HelperOptions _, in Context __, in Arguments args) =>
+        hb.RegisterHelper("titleCase", (in HelperOptions _, in Context __, in Arguments args) => Culture(args, 1).TextInfo.ToTitleCase(Text(args, 0)));
+        hb.RegisterHelper("slugify", (in HelperOptions _, in Context __, in Arguments args) => Slug.Make(Text(args, 0)));
+        hb.RegisterHelper("formatNumber", (in HelperOptions _, in Context __, in Arguments args) =>
         {
             var value = Arg(args, 0);
             if (value is null)
@@ -94,7 +94,7 @@ internal static class CardHelpers
         hb.RegisterHelper("and", (in HelperOptions _, in Context __, in Arguments args) => All(args.ToArray(), true));
         hb.RegisterHelper("or", (in HelperOptions _, in Context __, in Arguments args) => !All(args.ToArray(), false));
         hb.RegisterHelper("not", (in HelperOptions _, in Context __, in Arguments args) => !Truthy(Arg(args, 0)));
-        hb.RegisterHelper("length", (in HelperOptions _, in Context __, in Arguments args) => Arg(args, 0) switch
+        hb.RegisterHelper("count", (in HelperOptions _, in Context __, in Arguments args) => Arg(args, 0) switch
         {
             string s => new StringInfo(s).LengthInTextElements,
             IEnumerable<object?> e => e.Count(),

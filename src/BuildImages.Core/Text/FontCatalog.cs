@@ -61,6 +61,17 @@ public sealed class FontCatalog : IDisposable
     public string? FirstMissingFamily(string chain) =>
         SplitChain(chain).FirstOrDefault(f => !HasFamily(f));
 
+    /// <summary>
+    /// The chain as pango gets it: colour-emoji families are left out, because fontconfig's emoji rules
+    /// move a named emoji font to the front, where its keycap glyphs would take digits and spaces.
+    /// Emoji still draw in colour through fontconfig fallback.
+    /// </summary>
+    internal static string PangoChain(string chain)
+    {
+        var kept = SplitChain(chain).Where(f => !f.Contains("emoji", StringComparison.OrdinalIgnoreCase)).ToList();
+        return kept.Count == 0 ? "sans-serif" : string.Join(",", kept);
+    }
+
     internal static IEnumerable<string> SplitChain(string chain) =>
         chain.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.Trim('"', '\''));
 

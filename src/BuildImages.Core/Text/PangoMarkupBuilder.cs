@@ -98,7 +98,7 @@ internal sealed class PangoMarkupBuilder
         _markup.Append("<span");
         if (style.FontFamily is { } family)
         {
-            _markup.Append(" font_family=\"").Append(Escape(family)).Append('"');
+            _markup.Append(" font_family=\"").Append(Escape(FontCatalog.PangoChain(family))).Append('"');
         }
         if (style.Size is { } size)
         {

@@ -44,7 +44,7 @@ internal sealed class TextShaper : IDisposable
         var desc = PangoApi.pango_font_description_new();
         try
         {
-            PangoApi.pango_font_description_set_family(desc, style.FontFamily ?? TextStyle.Defaults.FontFamily!);
+            PangoApi.pango_font_description_set_family(desc, FontCatalog.PangoChain(style.FontFamily ?? TextStyle.Defaults.FontFamily!));
             PangoApi.pango_font_description_set_weight(desc, style.Weight ?? 400);
             PangoApi.pango_font_description_set_style(desc, style.Italic == true ? 2 : 0);
             PangoApi.pango_font_description_set_absolute_size(desc, size * PangoApi.SCALE);
