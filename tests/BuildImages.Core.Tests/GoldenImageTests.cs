@@ -1,0 +1,68 @@
+using System.Text.Json;
+using BuildImages.Core.Rendering;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>Every built-in template at every size, with its sample data (short, long and RTL items), against references.</summary>
+public sealed class GoldenImageTests
+{
+    public static TheoryData<string, string, string> Cases()
+    {
+        var data = new TheoryData<string, string, string>();
+        var catalog = new TemplateCatalog([Path.Combine(TestCards.RepoRoot, "templates")]);
+        foreach (var template in catalog.List())
+        {
+            foreach (var item in SampleItems(template.Name))
+            {
+                foreach (var size in template.Sizes)
+                {
+                    data.Add(template.Name, (string)item["slug"]!, size.ToString());
+                }
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Built_in_template_matches_reference(string template, string slug, string size)
+    {
+        var sampleDir = Path.Combine(TestCards.RepoRoot, "samples", template);
+        using var engine = new CardEngine(new EngineOptions
+        {
+            TemplateRoots = [Path.Combine(TestCards.RepoRoot, "templates")],
+            AssetRoots = [sampleDir, Path.Combine(sampleDir, "assets")],
+        });
+        using var renderer = engine.CreateRenderer();
+        Assert.True(CardSize.TryParse(size, out var cardSize));
+        var item = SampleItems(template).Single(i => (string)i["slug"]! == slug);
+        using var prepared = renderer.Prepare(template, item, cardSize, slug);
+        Assert.Empty(prepared.Warnings);
+        var card = prepared.DrawAtWidth(cardSize.Width);
+        Assert.Equal((cardSize.Width, cardSize.Height), (card.Width, card.Height));
+        ImageComparer.AssertMatchesReference(card, $"{template}-{slug}-{size}");
+    }
+
+    [Fact]
+    public void Every_built_in_template_has_samples_and_both_sizes()
+    {
+        var catalog = new TemplateCatalog([Path.Combine(TestCards.RepoRoot, "templates")]);
+        var templates = catalog.List();
+        Assert.Contains(templates, t => t.Name == "blog-post");
+        foreach (var t in templates)
+        {
+            Assert.Contains(new CardSize(1200, 630), t.Sizes);
+            Assert.Contains(new CardSize(1080, 1080), t.Sizes);
+            Assert.NotEmpty(SampleItems(t.Name));
+        }
+    }
+
+    internal static List<Dictionary<string, object?>> SampleItems(string template)
+    {
+        var dir = Path.Combine(TestCards.RepoRoot, "samples", template);
+        var file = Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal).First();
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        return doc.RootElement.EnumerateArray().Select(ItemData.FromJson).ToList();
+    }
+}
