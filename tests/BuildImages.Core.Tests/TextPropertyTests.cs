@@ -1,0 +1,230 @@
+using BuildImages.Core.Markup;
+using BuildImages.Core.Rendering;
+using BuildImages.Core.Templates;
+using BuildImages.Core.Text;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>Text layout properties checked on pixels and on the shaped layout.</summary>
+public sealed class TextPropertyTests : IDisposable
+{
+    private static readonly (byte, byte, byte) White = (255, 255, 255);
+    private readonly TestCards _cards = new();
+
+    [Theory]
+    [InlineData("W")]
+    [InlineData("Lorem ipsum dolor sit amet ")]
+    [InlineData("Supercalifragilisticexpialidocious")]
+    [InlineData("كيف نبني بطاقات المشاركة ")]
+    [InlineData("日本語のテキストを折り返す")]
+    public void A_400_character_title_never_draws_outside_its_box(string unit)
+    {
+        var title = string.Concat(Enumerable.Repeat(unit, (400 / unit.Length) + 1))[..400];
+        var card = _cards.Render(
+            """
+            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+              <text x="100" y="60" width="400" height="180" font-size="48" font-weight="800">{{title}}</text>
+            </card>
+            """,
+            new() { ["title"] = title });
+        var inside = PixelAssert.Ink(card, 100, 60, 500, 240, White);
+        var total = PixelAssert.Ink(card, 0, 0, card.Width, card.Height, White);
+        Assert.True(inside > 1000, $"expected the title to draw inside its box, found {inside} ink pixels");
+        Assert.Equal(inside, total);
+    }
+
+    [Fact]
+    public void Max_lines_truncates_with_an_ellipsis()
+    {
+        using var engine = _cards.Engine();
+        using var shaper = new TextShaper(engine.Fonts);
+        var node = TextNode("one two three four five six seven eight nine ten eleven twelve thirteen fourteen");
+        using var shaped = shaper.Shape(node, TextStyle.Defaults, 32, 300, 2, null, new TextUsage());
+        Assert.Equal(2, shaped.LineCount);
+        Assert.True(shaped.Ellipsized);
+        using var unclamped = shaper.Shape(node, TextStyle.Defaults, 32, 300, null, null, new TextUsage());
+        Assert.True(unclamped.LineCount > 2);
+        Assert.False(unclamped.Ellipsized);
+    }
+
+    [Fact]
+    public void Max_lines_clamp_shows_the_ellipsis_glyph_and_keeps_lines_below_empty()
+    {
+        var card = _cards.Render(
+            """
+            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+              <text x="20" y="20" width="560" font-size="40" line-height="1.25" max-lines="2">{{t}}</text>
+            </card>
+            """,
+            new() { ["t"] = string.Concat(Enumerable.Repeat("words that wrap ", 30)) });
+        // Two lines of 50 px: nothing drawn below y = 20 + 100 (+ a few px of descender).
+        Assert.True(PixelAssert.Ink(card, 0, 20, 600, 120, White) > 500);
+        Assert.Equal(0, PixelAssert.Ink(card, 0, 126, 600, 300, White));
+    }
+
+    [Theory]
+    [InlineData("Short", 30, 90)]
+    [InlineData("A considerably longer title that has to shrink quite a lot before it fits into three lines", 30, 90)]
+    [InlineData("Mid-length title for shrinking", 40, 60)]
+    public void Shrink_to_fit_lands_between_its_bounds_and_fits(string text, double min, double max)
+    {
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        var name = _cards.Template("shrink",
+            """
+            <card width="{{@width}}" height="{{@height}}" background="#ffffff">
+              <text x="0" y="0" width="500" height="200" font-size="MAXV" min-font-size="MINV" max-lines="3">{{t}}</text>
+            </card>
+            """.Replace("MAXV", max.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+               .Replace("MINV", min.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        using var prepared = renderer.Prepare(name, new Dictionary<string, object?> { ["t"] = text }, new CardSize(600, 300));
+        var shaped = FindText(prepared);
+        Assert.InRange(shaped.Size, min, max);
+        Assert.True(shaped.Height <= 200.5, $"height {shaped.Height}");
+        Assert.False(shaped.Ellipsized);
+        if (text.Length < 40)
+        {
+            Assert.Equal(max, shaped.Size);
+        }
+        else
+        {
+            Assert.True(shaped.Size < max);
+        }
+    }
+
+    [Theory]
+    [InlineData("arabic", "مرحبا بالعالم")]
+    [InlineData("hebrew", "שלום עולם")]
+    [InlineData("japanese", "こんにちは世界、カタカナ")]
+    [InlineData("chinese", "你好世界，简体中文")]
+    [InlineData("thai", "สวัสดีชาวโลก ภาษาไทย")]
+    [InlineData("devanagari", "नमस्ते दुनिया")]
+    [InlineData("emoji", "🚀 👩‍👩‍👧‍👦 🇯🇵 👍🏽")]
+    public void Scripts_draw_real_glyphs_not_boxes(string script, string text)
+    {
+        var usage = ShapeAndUsage(text);
+        Assert.True(usage.Uncovered.Count == 0, $"{script}: uncovered {string.Join(",", usage.Uncovered.Select(u => $"U+{u.CodePoint:X4}"))}");
+        Assert.NotEmpty(usage.FontFiles);
+        // The same detector does report a code point no font covers (a box would be drawn).
+        var tofu = ShapeAndUsage("\u0378\u0379");
+        Assert.Contains(tofu.Uncovered, u => u.CodePoint == 0x0378);
+        // And the pixels differ from the boxes drawn for uncovered code points.
+        var real = RenderLine(text);
+        var boxes = RenderLine(string.Concat(Enumerable.Repeat("\u0378", new System.Globalization.StringInfo(text).LengthInTextElements)));
+        Assert.True(Differs(real, boxes) > 200, $"{script} rendering looks like the .notdef boxes");
+    }
+
+    [Fact]
+    public void Colour_emoji_draw_in_colour()
+    {
+        var card = RenderLine("🚀👍🏽");
+        var coloured = 0;
+        for (var y = 0; y < card.Height; y++)
+        {
+            for (var x = 0; x < card.Width; x++)
+            {
+                var p = card.PixelAt(x, y);
+                if (Math.Max(p.R, Math.Max(p.G, p.B)) - Math.Min(p.R, Math.Min(p.G, p.B)) > 60)
+                {
+                    coloured++;
+                }
+            }
+        }
+        Assert.True(coloured > 300, $"only {coloured} coloured pixels");
+    }
+
+    [Fact]
+    public void Arabic_runs_right_to_left_and_starts_at_the_right_edge()
+    {
+        Assert.True(ShapeAndUsage("مرحبا بالعالم").HasRightToLeftRun);
+        Assert.False(ShapeAndUsage("Hello world").HasRightToLeftRun);
+        var card = _cards.Render(
+            """
+            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+              <text x="0" y="0" width="600" font-size="40">{{t}}</text>
+            </card>
+            """,
+            new() { ["t"] = "مرحبا" });
+        var bounds = PixelAssert.InkBounds(card, White)!.Value;
+        Assert.True(bounds.X0 > 300, $"Arabic text starts at x={bounds.X0}; start alignment should put it at the right");
+        Assert.True(bounds.X1 > 590);
+    }
+
+    [Fact]
+    public void Subtitle_sits_under_the_title_whatever_its_line_count()
+    {
+        int SubtitleTop(string title)
+        {
+            var card = _cards.Render(
+                """
+                <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+                  <column x="0" y="0" width="600" gap="10">
+                    <text font-size="30">{{title}}</text>
+                    <rect height="20" fill="#ff0000"/>
+                  </column>
+                </card>
+                """,
+                new() { ["title"] = title },
+                height: 400);
+            for (var y = 0; y < card.Height; y++)
+            {
+                var p = card.PixelAt(300, y);
+                if (p.R > 200 && p.G < 50)
+                {
+                    return y;
+                }
+            }
+            return -1;
+        }
+        var one = SubtitleTop("One line");
+        var three = SubtitleTop(string.Concat(Enumerable.Repeat("many words wrap here ", 6)));
+        Assert.InRange(one, 40, 50);
+        Assert.True(three > one + 60, $"one line: {one}, three lines: {three}");
+    }
+
+    private TextUsage ShapeAndUsage(string text)
+    {
+        using var engine = _cards.Engine();
+        using var shaper = new TextShaper(engine.Fonts);
+        var usage = new TextUsage();
+        using var shaped = shaper.Shape(TextNode(text), TextStyle.Defaults, 40, 1000, null, null, usage);
+        return usage;
+    }
+
+    private RenderedCard RenderLine(string text) => _cards.Render(
+        """
+        <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+          <text x="10" y="10" width="580" font-size="48">{{t}}</text>
+        </card>
+        """,
+        new() { ["t"] = text },
+        height: 100);
+
+    private static int Differs(RenderedCard a, RenderedCard b)
+    {
+        var n = 0;
+        for (var y = 0; y < a.Height; y++)
+        {
+            for (var x = 0; x < a.Width; x++)
+            {
+                var p = a.PixelAt(x, y);
+                var q = b.PixelAt(x, y);
+                if (Math.Abs(p.R - q.R) + Math.Abs(p.G - q.G) + Math.Abs(p.B - q.B) > 60)
+                {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static TextNode TextNode(string text) => new() { ElementName = "text", Inlines = [new InlineText(text)] };
+
+    private static ShapedText FindText(PreparedCard prepared)
+    {
+        var root = (Layout.LayoutBox)typeof(PreparedCard).GetField("_root", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(prepared)!;
+        return root.Descendants().Select(b => b.Text).OfType<ShapedText>().Single();
+    }
+
+    public void Dispose() => _cards.Dispose();
+}
