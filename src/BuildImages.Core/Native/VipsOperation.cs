@@ -26,6 +26,8 @@ internal sealed class VipsOperation : IDisposable
         var fundamental = GObjectApi.g_type_fundamental(type);
         if (value is double[] doubles)
         {
+            // vips_value_set_array_double fills a GValue that already holds VipsArrayDouble.
+            GObjectApi.g_value_init(ref gv, type);
             VipsApi.vips_value_set_array_double(ref gv, doubles, doubles.Length);
             GObjectApi.g_object_set_property(_op, name, ref gv);
             GObjectApi.g_value_unset(ref gv);

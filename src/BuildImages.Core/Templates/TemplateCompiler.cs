@@ -68,6 +68,11 @@ public sealed partial class TemplateCompiler(TemplateOptions options)
         {
             var m = ParserPosition().Match(ex.Message);
             var (line, col) = m.Success ? (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)) : (0, 0);
+            // The parser reports where it gave up; an unclosed {{ is more useful to point at.
+            if (UnclosedExpression(source) is { } open)
+            {
+                (line, col) = TemplateText.LineColumn(source, open);
+            }
             throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template syntax error: " + ParserPosition().Replace(ex.Message, string.Empty).Trim(), file, line, Math.Max(1, col));
         }
         catch (HandlebarsException ex)
@@ -89,6 +94,21 @@ public sealed partial class TemplateCompiler(TemplateOptions options)
             }
             throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template syntax error: " + ex.Message.Split('\n')[0], file, line, col);
         }
+    }
+
+    private static int? UnclosedExpression(string source)
+    {
+        for (var open = source.IndexOf("{{", StringComparison.Ordinal); open >= 0; open = source.IndexOf("{{", open + 2, StringComparison.Ordinal))
+        {
+            var close = source.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            var next = source.IndexOf("{{", open + 2, StringComparison.Ordinal);
+            if (close < 0 || (next >= 0 && next < close))
+            {
+                return open;
+            }
+            open = close;
+        }
+        return null;
     }
 
     [GeneratedRegex(@"Occured at:\s*(\d+):(\d+)")]
