@@ -100,9 +100,9 @@ internal static class CardPainter
             var bounds = (box.TextX + shaped.InkLeft, box.TextY + shaped.InkTop, shaped.InkRight - shaped.InkLeft, shaped.InkBottom - shaped.InkTop);
             ShadowPainter.Paint(cr, shadow, scale, bounds, c =>
             {
+                // Glyphs through cairo's glyph cache: far cheaper than filling outline paths.
                 CairoApi.cairo_move_to(c, box.TextX, box.TextY);
-                PangoApi.pango_cairo_layout_path(c, shaped.Layout);
-                CairoApi.cairo_fill(c);
+                PangoApi.pango_cairo_show_layout(c, shaped.Layout);
             });
         }
         CairoApi.cairo_move_to(cr, box.TextX, box.TextY);

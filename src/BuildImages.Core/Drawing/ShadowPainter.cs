@@ -18,14 +18,16 @@ internal static class ShadowPainter
     {
         CairoMatrixApi.cairo_get_matrix(cr, out var matrix);
         var sigma = shadow.Blur / 2 * scale;
+        // A soft shadow has no detail to lose: blur a mask downsampled by about sigma/2, then scale it up.
+        var factor = Math.Max(1, (int)Math.Floor(sigma / 2));
         var margin = (int)Math.Ceiling(sigma * 3) + 2;
         double x0 = bounds.X + shadow.OffsetX, y0 = bounds.Y + shadow.OffsetY, x1 = x0 + bounds.W, y1 = y0 + bounds.H;
         CairoApi.cairo_user_to_device(cr, ref x0, ref y0);
         CairoApi.cairo_user_to_device(cr, ref x1, ref y1);
         var left = (int)Math.Floor(Math.Min(x0, x1)) - margin;
         var top = (int)Math.Floor(Math.Min(y0, y1)) - margin;
-        var width = (int)Math.Ceiling(Math.Abs(x1 - x0)) + (2 * margin) + 1;
-        var height = (int)Math.Ceiling(Math.Abs(y1 - y0)) + (2 * margin) + 1;
+        var width = ((int)Math.Ceiling(Math.Abs(x1 - x0)) + (2 * margin) + 1 + factor - 1) / factor;
+        var height = ((int)Math.Ceiling(Math.Abs(y1 - y0)) + (2 * margin) + 1 + factor - 1) / factor;
         if (width <= 0 || height <= 0 || (long)width * height > 64_000_000)
         {
             return;
@@ -33,10 +35,14 @@ internal static class ShadowPainter
         using var mask = CairoApi.cairo_image_surface_create(CairoApi.FORMAT_A8, width, height);
         using (var mcr = CairoApi.cairo_create(mask))
         {
-            // Same user transform as the card, moved so the mask's origin is at (left, top) in device space.
+            // The card's user transform, moved so the mask's origin is (left, top) in device space and shrunk by the factor.
             var m = matrix;
-            m.X0 = matrix.X0 - left + (shadow.OffsetX * matrix.Xx);
-            m.Y0 = matrix.Y0 - top + (shadow.OffsetY * matrix.Yy);
+            m.Xx /= factor;
+            m.Yy /= factor;
+            m.Xy /= factor;
+            m.Yx /= factor;
+            m.X0 = (matrix.X0 - left + (shadow.OffsetX * matrix.Xx)) / factor;
+            m.Y0 = (matrix.Y0 - top + (shadow.OffsetY * matrix.Yy)) / factor;
             CairoMatrixApi.cairo_set_matrix(mcr, ref m);
             CairoApi.cairo_set_source_rgba(mcr, 0, 0, 0, 1);
             drawShape(mcr);
@@ -46,13 +52,15 @@ internal static class ShadowPainter
         {
             var stride = CairoApi.cairo_image_surface_get_stride(mask);
             var data = new Span<byte>((void*)CairoApi.cairo_image_surface_get_data(mask), stride * height);
-            BoxBlur.Gaussian(data, width, height, stride, sigma);
+            BoxBlur.Gaussian(data, width, height, stride, sigma / factor);
         }
         CairoApi.cairo_surface_mark_dirty(mask);
         CairoApi.cairo_save(cr);
         CairoApi.cairo_identity_matrix(cr);
+        CairoApi.cairo_translate(cr, left, top);
+        CairoApi.cairo_scale(cr, factor, factor);
         CairoApi.cairo_set_source_rgba(cr, shadow.Color.R, shadow.Color.G, shadow.Color.B, shadow.Color.A);
-        CairoApi.cairo_mask_surface(cr, mask, left, top);
+        CairoApi.cairo_mask_surface(cr, mask, 0, 0);
         CairoApi.cairo_restore(cr);
     }
 }

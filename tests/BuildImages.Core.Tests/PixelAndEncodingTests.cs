@@ -1,0 +1,91 @@
+using BuildImages.Core.Drawing;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Markup;
+
+namespace BuildImages.Core.Tests;
+
+public sealed class PixelAndEncodingTests : IDisposable
+{
+    private readonly TestCards _cards = new();
+
+    [Fact]
+    public void Semi_transparent_pixels_survive_premultiplied_round_trip()
+    {
+        byte[] rgba = [200, 100, 50, 128, 255, 255, 255, 0, 10, 20, 30, 255, 255, 0, 0, 1];
+        var stride = 16;
+        var cairo = new byte[stride];
+        PixelConverter.ToCairo(rgba, 4, 4, 1, cairo, stride);
+        // B,G,R,A premultiplied: 50*128/255 ≈ 25, 100*128/255 ≈ 50, 200*128/255 ≈ 100.
+        Assert.Equal(new byte[] { 25, 50, 100, 128 }, cairo[..4]);
+        Assert.Equal(new byte[] { 0, 0, 0, 0 }, cairo[4..8]);
+        var back = PixelConverter.FromCairo(cairo, 4, 1, stride, 4);
+        for (var i = 0; i < 12; i++)
+        {
+            if (rgba[(i / 4 * 4) + 3] >= 128)
+            {
+                Assert.InRange(back[i], rgba[i] - 2, rgba[i] + 2);
+            }
+        }
+        Assert.Equal(0, back[7]);
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Png)]
+    [InlineData(ImageFormat.WebP)]
+    [InlineData(ImageFormat.Jpeg)]
+    public void Encoded_card_decodes_to_the_drawn_colours(ImageFormat format)
+    {
+        var card = _cards.Render("""<card width="{{@width}}" height="{{@height}}" background="#ff0000"><rect x="300" y="0" width="300" height="300" fill="rgb(0,0,255)"/></card>""");
+        var bytes = VariantEncoder.Encode(card, new EncodeOptions(format, 90));
+        var (rgba, w, h) = VariantEncoder.DecodeRgba(bytes);
+        Assert.Equal((600, 300), (w, h));
+        Assert.InRange(rgba[(150 * w + 100) * 4], 235, 255);
+        Assert.InRange(rgba[((150 * w) + 100) * 4 + 2], 0, 20);
+        Assert.InRange(rgba[((150 * w) + 500) * 4 + 2], 235, 255);
+    }
+
+    [Fact]
+    public void Semi_transparent_card_keeps_alpha_in_png()
+    {
+        var card = _cards.Render("""<card width="{{@width}}" height="{{@height}}" background="rgba(0,128,0,0.5)"/>""");
+        var (rgba, _, _) = VariantEncoder.DecodeRgba(VariantEncoder.Encode(card, new EncodeOptions(ImageFormat.Png)));
+        Assert.InRange(rgba[3], 126, 129);
+        Assert.InRange(rgba[1], 126, 130);
+    }
+
+    [Fact]
+    public void Out_of_range_quality_is_refused()
+    {
+        var card = _cards.Render("""<card width="{{@width}}" height="{{@height}}"/>""");
+        Assert.Throws<ArgumentOutOfRangeException>(() => VariantEncoder.Encode(card, new EncodeOptions(ImageFormat.WebP, 1000)));
+    }
+
+    [Fact]
+    public void Drawing_at_half_width_is_vector_not_a_downscale()
+    {
+        var name = _cards.Template("half", """<card width="{{@width}}" height="{{@height}}" background="#fff"><rect x="100" y="50" width="200" height="100" fill="#000"/></card>""");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        using var prepared = renderer.Prepare(name, new Dictionary<string, object?>(), new Templates.CardSize(600, 300));
+        var half = prepared.DrawAtWidth(300);
+        Assert.Equal((300, 150), (half.Width, half.Height));
+        Assert.Equal(0, half.PixelAt(75, 50).R);
+        Assert.Equal(255, half.PixelAt(45, 50).R);
+    }
+
+    [Theory]
+    [InlineData("#abc", 0xaa, 0xbb, 0xcc, 1.0)]
+    [InlineData("#11223380", 0x11, 0x22, 0x33, 0.502)]
+    [InlineData("rgb(10, 20, 30)", 10, 20, 30, 1.0)]
+    [InlineData("rgba(10,20,30,0.25)", 10, 20, 30, 0.25)]
+    [InlineData("hsl(0, 100%, 50%)", 255, 0, 0, 1.0)]
+    [InlineData("rebeccapurple", 0x66, 0x33, 0x99, 1.0)]
+    public void Colours_parse(string text, int r, int g, int b, double a)
+    {
+        Assert.True(ColorParser.TryParse(text, out var c));
+        Assert.Equal((r, g, b), ((int)Math.Round(c.R * 255), (int)Math.Round(c.G * 255), (int)Math.Round(c.B * 255)));
+        Assert.Equal(a, c.A, 2);
+    }
+
+    public void Dispose() => _cards.Dispose();
+}
