@@ -109,3 +109,12 @@ internal static partial class CairoMatrixApi
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_get_matrix(CairoContextHandle cr, out CairoMatrix matrix);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_matrix(CairoContextHandle cr, ref CairoMatrix matrix);
 }
+
+internal static partial class CairoPatternApi
+{
+    internal const int FILTER_BILINEAR = 4;
+
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial CairoPatternHandle cairo_pattern_create_for_surface(CairoSurfaceHandle surface);
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_pattern_set_filter(CairoPatternHandle pattern, int filter);
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_pattern_set_extend(CairoPatternHandle pattern, int extend);
+}
