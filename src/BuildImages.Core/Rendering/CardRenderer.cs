@@ -63,7 +63,7 @@ public sealed class CardRenderer : IDisposable
             var warnings = Coverage(services.Usage, compiled, itemName);
             var inputs = new CardInputs(
                 compiled.Sources.Keys.Order(StringComparer.Ordinal).ToList(),
-                services.Usage.FontFiles.ToList(),
+                services.Usage.FontFiles.Select(_engine.Fonts.SourceOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
                 services.AssetFiles.ToList());
             var owned = root.Descendants().Select(b => (IDisposable?)b.Text).OfType<IDisposable>().Concat(services.Images).ToArray();
             return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned);

@@ -36,6 +36,16 @@ public sealed class FontCatalog : IDisposable
                 Config.Dispose();
                 throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font folder '{full}' does not exist", folder);
             }
+            var woff2 = Directory.EnumerateFiles(full, "*.woff2", SearchOption.AllDirectories).FirstOrDefault();
+            if (woff2 is not null)
+            {
+                Config.Dispose();
+                throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff2}' is WOFF2, which BuildImages does not read yet; use the TTF, OTF or WOFF file (e.g. fonttools: 'fonttools ttLib.woff2 decompress')", woff2);
+            }
+            foreach (var woff in Directory.EnumerateFiles(full, "*.woff", SearchOption.AllDirectories))
+            {
+                AddUnpackedWoff(woff);
+            }
             if (FontconfigApi.FcConfigAppFontAddDir(Config, full) == 0)
             {
                 Config.Dispose();
@@ -48,6 +58,33 @@ public sealed class FontCatalog : IDisposable
     }
 
     internal FontconfigHandle Config { get; }
+
+    private string? _unpackFolder;
+
+    /// <summary>pango refuses .woff files: unpack each to an SFNT in a private temp folder and add that file.</summary>
+    private void AddUnpackedWoff(string woff)
+    {
+        byte[] sfnt;
+        try
+        {
+            sfnt = WoffUnpacker.ToSfnt(File.ReadAllBytes(woff));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            Config.Dispose();
+            throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid WOFF file: {ex.Message}", woff);
+        }
+        _unpackFolder ??= Directory.CreateTempSubdirectory("buildimages-fonts-").FullName;
+        var target = Path.Combine(_unpackFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");
+        File.WriteAllBytes(target, sfnt);
+        FontconfigApi.FcConfigAppFontAddFile(Config, target);
+        _unpackedFrom[target] = woff;
+    }
+
+    private readonly Dictionary<string, string> _unpackedFrom = new(StringComparer.Ordinal);
+
+    /// <summary>The project file a font file came from (the .woff behind an unpacked SFNT), for reports and keys.</summary>
+    public string SourceOf(string fontFile) => _unpackedFrom.TryGetValue(fontFile, out var woff) ? woff : fontFile;
 
     public IReadOnlyList<string> FontFolders { get; }
 
@@ -100,5 +137,18 @@ public sealed class FontCatalog : IDisposable
         return names;
     }
 
-    public void Dispose() => Config.Dispose();
+    public void Dispose()
+    {
+        Config.Dispose();
+        if (_unpackFolder is not null)
+        {
+            try
+            {
+                Directory.Delete(_unpackFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

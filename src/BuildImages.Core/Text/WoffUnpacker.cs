@@ -1,0 +1,75 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace BuildImages.Core.Text;
+
+/// <summary>
+/// Unpacks WOFF 1.0 (zlib-compressed tables) to a plain SFNT (TTF/OTF): pango 1.50 refuses .woff files
+/// because HarfBuzz cannot read the container, so project fonts are unpacked into a cache folder.
+/// </summary>
+internal static class WoffUnpacker
+{
+    private const uint WoffSignature = 0x774F4646; // 'wOFF'
+
+    internal static byte[] ToSfnt(byte[] woff)
+    {
+        var span = woff.AsSpan();
+        if (woff.Length < 44 || BinaryPrimitives.ReadUInt32BigEndian(span) != WoffSignature)
+        {
+            throw new InvalidDataException("not a WOFF 1.0 file");
+        }
+        var flavor = BinaryPrimitives.ReadUInt32BigEndian(span[4..]);
+        var numTables = BinaryPrimitives.ReadUInt16BigEndian(span[12..]);
+        var tables = new List<(uint Tag, uint Checksum, byte[] Data)>(numTables);
+        for (var i = 0; i < numTables; i++)
+        {
+            var entry = span.Slice(44 + (i * 20), 20);
+            var tag = BinaryPrimitives.ReadUInt32BigEndian(entry);
+            var offset = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
+            var compLength = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
+            var origLength = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[12..]);
+            var checksum = BinaryPrimitives.ReadUInt32BigEndian(entry[16..]);
+            if (offset < 0 || compLength < 0 || origLength < 0 || offset + compLength > woff.Length || origLength > 64 * 1024 * 1024)
+            {
+                throw new InvalidDataException("WOFF table directory is out of range");
+            }
+            byte[] data;
+            if (compLength == origLength)
+            {
+                data = woff.AsSpan(offset, origLength).ToArray();
+            }
+            else
+            {
+                using var z = new ZLibStream(new MemoryStream(woff, offset, compLength), CompressionMode.Decompress);
+                data = new byte[origLength];
+                z.ReadExactly(data);
+            }
+            tables.Add((tag, checksum, data));
+        }
+        tables.Sort((a, b) => a.Tag.CompareTo(b.Tag));
+        var headerSize = 12 + (16 * numTables);
+        var total = headerSize + tables.Sum(t => (t.Data.Length + 3) & ~3);
+        var sfnt = new byte[total];
+        var o = sfnt.AsSpan();
+        BinaryPrimitives.WriteUInt32BigEndian(o, flavor);
+        BinaryPrimitives.WriteUInt16BigEndian(o[4..], numTables);
+        var entrySelector = (ushort)Math.Floor(Math.Log2(Math.Max(1, (int)numTables)));
+        var searchRange = (ushort)((1 << entrySelector) * 16);
+        BinaryPrimitives.WriteUInt16BigEndian(o[6..], searchRange);
+        BinaryPrimitives.WriteUInt16BigEndian(o[8..], entrySelector);
+        BinaryPrimitives.WriteUInt16BigEndian(o[10..], (ushort)((numTables * 16) - searchRange));
+        var dataOffset = headerSize;
+        for (var i = 0; i < tables.Count; i++)
+        {
+            var (tag, checksum, data) = tables[i];
+            var record = o.Slice(12 + (i * 16), 16);
+            BinaryPrimitives.WriteUInt32BigEndian(record, tag);
+            BinaryPrimitives.WriteUInt32BigEndian(record[4..], checksum);
+            BinaryPrimitives.WriteUInt32BigEndian(record[8..], (uint)dataOffset);
+            BinaryPrimitives.WriteUInt32BigEndian(record[12..], (uint)data.Length);
+            data.CopyTo(o[dataOffset..]);
+            dataOffset += (data.Length + 3) & ~3;
+        }
+        return sfnt;
+    }
+}
