@@ -202,12 +202,7 @@ public static partial class CardMarkupParser
         {
             ElementName = r.Name,
             Position = r.Position,
-            X = r.Length("x"),
-            Y = r.Length("y"),
-            Width = r.Length("width"),
-            Height = r.Length("height"),
-            Grow = r.Number("grow") ?? (r.Name == "spacer" ? 1 : 0),
-            Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1),
+            Box = ReadBox(r, defaultGrow: r.Name == "spacer" ? 1 : 0),
             Direction = r.Enum("direction", DirectionValues) ?? defaultDirection,
             Gap = r.Number("gap") ?? 0,
             Padding = r.Get("padding", AttributeValueParser.Thickness, "1 to 4 numbers") ?? default,
@@ -267,12 +262,7 @@ public static partial class CardMarkupParser
         {
             ElementName = "text",
             Position = r.Position,
-            X = r.Length("x"),
-            Y = r.Length("y"),
-            Width = r.Length("width"),
-            Height = r.Length("height"),
-            Grow = r.Number("grow") ?? 0,
-            Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1),
+            Box = ReadBox(r, defaultGrow: 0),
             Text = ReadTextStyle(r),
             MaxLines = maxLines is null ? null : (int)maxLines.Value,
             MinSize = PositiveOrNull(r, element, "min-font-size"),
@@ -314,12 +304,7 @@ public static partial class CardMarkupParser
     {
         ElementName = r.Name,
         Position = r.Position,
-        X = r.Length("x"),
-        Y = r.Length("y"),
-        Width = r.Length("width"),
-        Height = r.Length("height"),
-        Grow = r.Number("grow") ?? 0,
-        Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1),
+        Box = ReadBox(r, defaultGrow: 0),
         Fill = r.Paint("fill"),
         Radius = r.Get("radius", AttributeValueParser.Corners, "1 to 4 numbers") ?? default,
         Stroke = r.Paint("stroke"),
@@ -331,12 +316,7 @@ public static partial class CardMarkupParser
     {
         ElementName = r.Name,
         Position = r.Position,
-        X = r.Length("x"),
-        Y = r.Length("y"),
-        Width = r.Length("width"),
-        Height = r.Length("height"),
-        Grow = r.Number("grow") ?? 0,
-        Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1),
+        Box = ReadBox(r, defaultGrow: 0),
         Fill = r.Paint("fill"),
         Stroke = r.Paint("stroke"),
         StrokeWidth = r.Number("stroke-width") ?? 1,
@@ -348,13 +328,11 @@ public static partial class CardMarkupParser
         ElementName = r.Name,
         Position = r.Position,
         // A line is always absolute: its end points are in the parent's content box.
-        X = new Length(0, false),
-        Y = new Length(0, false),
+        Box = BoxProperties.Default with { X = new Length(0, false), Y = new Length(0, false), Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1) },
         X1 = r.Number("x1") ?? 0,
         Y1 = r.Number("y1") ?? 0,
         X2 = r.Number("x2") ?? 0,
         Y2 = r.Number("y2") ?? 0,
-        Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1),
         Stroke = r.Paint("stroke") ?? new SolidPaint(Rgba.Black),
         StrokeWidth = r.Number("stroke-width") ?? 1,
         RoundCap = r.Enum("cap", CapValues) ?? false,
@@ -374,12 +352,7 @@ public static partial class CardMarkupParser
             ElementName = r.Name,
             Position = r.Position,
             Source = src.Trim(),
-            X = r.Length("x"),
-            Y = r.Length("y"),
-            Width = r.Length("width"),
-            Height = r.Length("height"),
-            Grow = r.Number("grow") ?? 0,
-            Opacity = Math.Clamp(r.Number("opacity") ?? 1, 0, 1),
+            Box = ReadBox(r, defaultGrow: 0),
             Fit = r.Enum("fit", FitValues) ?? ImageFit.Cover,
             FocusX = Math.Clamp((focus?.Item1 ?? 50) / 100, 0, 1),
             FocusY = Math.Clamp((focus?.Item2 ?? 50) / 100, 0, 1),
@@ -388,6 +361,14 @@ public static partial class CardMarkupParser
             Shadow = r.Shadow("shadow"),
         };
     }
+
+    private static BoxProperties ReadBox(ElementReader r, double defaultGrow) => new(
+        r.Length("x"),
+        r.Length("y"),
+        r.Length("width"),
+        r.Length("height"),
+        r.Number("grow") ?? defaultGrow,
+        Math.Clamp(r.Number("opacity") ?? 1, 0, 1));
 
     private static TextStyle ReadTextStyle(ElementReader r)
     {

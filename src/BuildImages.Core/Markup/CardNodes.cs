@@ -8,12 +8,16 @@ public abstract class CardNode
 {
     public required string ElementName { get; init; }
     public MarkupPosition Position { get; init; }
-    public Length? X { get; init; }
-    public Length? Y { get; init; }
-    public Length? Width { get; init; }
-    public Length? Height { get; init; }
-    public double Grow { get; init; }
-    public double Opacity { get; init; } = 1;
+
+    /// <summary>Position, size, grow and opacity, common to every element.</summary>
+    public BoxProperties Box { get; init; } = BoxProperties.Default;
+
+    public Length? X => Box.X;
+    public Length? Y => Box.Y;
+    public Length? Width => Box.Width;
+    public Length? Height => Box.Height;
+    public double Grow => Box.Grow;
+    public double Opacity => Box.Opacity;
 
     /// <summary>Positioned absolutely in the parent's content box when x or y is given.</summary>
     public bool IsAbsolute => X is not null || Y is not null;
