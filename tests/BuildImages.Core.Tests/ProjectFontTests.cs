@@ -3,7 +3,7 @@ using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Tests;
 
-/// <summary>Project font folders: WOFF fonts are unpacked, used and reported; WOFF2 is refused clearly.</summary>
+/// <summary>Project font folders: WOFF, WOFF2 and variable fonts are unpacked, used and reported.</summary>
 public sealed class ProjectFontTests : IDisposable
 {
     private static readonly (byte, byte, byte) White = (255, 255, 255);
@@ -23,6 +23,7 @@ public sealed class ProjectFontTests : IDisposable
 
     [Theory]
     [InlineData("woff", "pacifico-latin-400-normal.woff")]
+    [InlineData("woff2", "pacifico-latin-400-normal.woff2")]
     public void Web_font_files_in_a_project_folder_are_used(string folder, string file)
     {
         var (card, inputs) = Render(folder, "Pacifico");
@@ -42,11 +43,25 @@ public sealed class ProjectFontTests : IDisposable
     }
 
     [Fact]
-    public void A_woff2_font_is_refused_with_a_clear_error_naming_it()
+    public void Variable_font_weights_draw_different_strokes()
     {
-        var ex = Assert.Throws<Diagnostics.CardException>(() => _cards.Engine(fonts: [Fonts("woff2")]));
-        Assert.Equal(Diagnostics.DiagnosticCodes.MissingFontFolder, ex.Diagnostic.Code);
-        Assert.Contains("pacifico-latin-400-normal.woff2", ex.Diagnostic.Message);
+        const string family = "Recursive Sans Linear Light";
+        var (light, lightInputs) = Render("variable", family, 300);
+        var (heavy, _) = Render("variable", family, 900);
+        Assert.Contains(lightInputs.FontFiles, f => f.EndsWith("recursive-latin-wght-normal.woff2", StringComparison.Ordinal));
+        var lightInk = PixelAssert.Ink(light, 0, 0, 600, 120, White);
+        var heavyInk = PixelAssert.Ink(heavy, 0, 0, 600, 120, White);
+        Assert.True(heavyInk > lightInk * 1.3, $"weight 900 ink {heavyInk} vs weight 300 ink {lightInk}");
+    }
+
+    [Fact]
+    public void A_corrupt_woff2_is_a_clear_error()
+    {
+        var dir = Path.Combine(_cards.Root, "badfonts2");
+        Directory.CreateDirectory(dir);
+        File.WriteAllBytes(Path.Combine(dir, "broken.woff2"), [0x77, 0x4F, 0x46, 0x32, 0, 1, 0, 0, 9, 9]);
+        var ex = Assert.Throws<Diagnostics.CardException>(() => _cards.Engine(fonts: [dir]));
+        Assert.Contains("broken.woff2", ex.Diagnostic.Message);
         Assert.Contains("WOFF2", ex.Diagnostic.Message);
     }
 

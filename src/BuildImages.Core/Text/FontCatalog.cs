@@ -36,15 +36,12 @@ public sealed class FontCatalog : IDisposable
                 Config.Dispose();
                 throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font folder '{full}' does not exist", folder);
             }
-            var woff2 = Directory.EnumerateFiles(full, "*.woff2", SearchOption.AllDirectories).FirstOrDefault();
-            if (woff2 is not null)
+            foreach (var web in Directory.EnumerateFiles(full, "*.woff*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
-                Config.Dispose();
-                throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff2}' is WOFF2, which BuildImages does not read yet; use the TTF, OTF or WOFF file (e.g. fonttools: 'fonttools ttLib.woff2 decompress')", woff2);
-            }
-            foreach (var woff in Directory.EnumerateFiles(full, "*.woff", SearchOption.AllDirectories))
-            {
-                AddUnpackedWoff(woff);
+                if (web.EndsWith(".woff", StringComparison.OrdinalIgnoreCase) || web.EndsWith(".woff2", StringComparison.OrdinalIgnoreCase))
+                {
+                    AddUnpackedWoff(web);
+                }
             }
             if (FontconfigApi.FcConfigAppFontAddDir(Config, full) == 0)
             {
@@ -61,18 +58,19 @@ public sealed class FontCatalog : IDisposable
 
     private string? _unpackFolder;
 
-    /// <summary>pango refuses .woff files: unpack each to an SFNT in a private temp folder and add that file.</summary>
+    /// <summary>pango refuses .woff/.woff2 files: unpack each to an SFNT in a private temp folder and add that file.</summary>
     private void AddUnpackedWoff(string woff)
     {
         byte[] sfnt;
         try
         {
-            sfnt = WoffUnpacker.ToSfnt(File.ReadAllBytes(woff));
+            var bytes = File.ReadAllBytes(woff);
+            sfnt = woff.EndsWith(".woff2", StringComparison.OrdinalIgnoreCase) ? Woff2Decoder.ToSfnt(bytes) : WoffUnpacker.ToSfnt(bytes);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or IndexOutOfRangeException or ArgumentException or OverflowException)
         {
             Config.Dispose();
-            throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid WOFF file: {ex.Message}", woff);
+            throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid {(woff.EndsWith("2", StringComparison.Ordinal) ? "WOFF2" : "WOFF")} file: {ex.Message}", woff);
         }
         _unpackFolder ??= Directory.CreateTempSubdirectory("buildimages-fonts-").FullName;
         var target = Path.Combine(_unpackFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");

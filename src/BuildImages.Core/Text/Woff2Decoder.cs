@@ -1,0 +1,484 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace BuildImages.Core.Text;
+
+/// <summary>
+/// Decodes WOFF2 to a plain SFNT (TTF/OTF) so pango can use it: brotli-decompress the table data, undo
+/// the glyf/loca transform (triplet-encoded points) and the hmtx transform, then lay the tables out as
+/// an SFNT. Follows the W3C WOFF2 specification, sections 4–5; font collections are not supported.
+/// </summary>
+internal static class Woff2Decoder
+{
+    private const uint Signature = 0x774F4632; // 'wOF2'
+    private const uint GlyfTag = 0x676C7966, LocaTag = 0x6C6F6361, HmtxTag = 0x686D7478, HheaTag = 0x68686561, MaxpTag = 0x6D617870, HeadTag = 0x68656164;
+
+    private static readonly string[] KnownTags =
+    [
+        "cmap", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post", "cvt ", "fpgm", "glyf", "loca", "prep", "CFF ", "VORG", "EBDT",
+        "EBLC", "gasp", "hdmx", "kern", "LTSH", "PCLT", "VDMX", "vhea", "vmtx", "BASE", "GDEF", "GPOS", "GSUB", "EBSC", "JSTF", "MATH",
+        "CBDT", "CBLC", "COLR", "CPAL", "SVG ", "sbix", "acnt", "avar", "bdat", "bloc", "bsln", "cvar", "fdsc", "feat", "fmtx", "fvar",
+        "gvar", "hsty", "just", "lcar", "mort", "morx", "opbd", "prop", "trak", "Zapf", "Silf", "Glat", "Gloc", "Feat", "Sill",
+    ];
+
+    private sealed record Entry(uint Tag, int OrigLength, int StoredLength, bool Transformed);
+
+    internal static byte[] ToSfnt(byte[] woff2)
+    {
+        var r = new Reader(woff2);
+        if (r.U32() != Signature)
+        {
+            throw new InvalidDataException("not a WOFF2 file");
+        }
+        var flavor = r.U32();
+        if (flavor == 0x74746366)
+        {
+            throw new InvalidDataException("WOFF2 font collections are not supported");
+        }
+        r.Skip(4);
+        var numTables = r.U16();
+        r.Skip(2 + 4);
+        var compressedSize = (int)r.U32();
+        r.Skip(4 + 20);
+        var entries = new List<Entry>(numTables);
+        for (var i = 0; i < numTables; i++)
+        {
+            var flags = r.U8();
+            var tag = (flags & 0x3F) == 63 ? r.U32() : TagValue(KnownTags[flags & 0x3F]);
+            var version = (flags >> 6) & 3;
+            var orig = (int)r.Base128();
+            var transformed = tag is GlyfTag or LocaTag ? version == 0 : version != 0;
+            var stored = transformed ? (int)r.Base128() : orig;
+            entries.Add(new Entry(tag, orig, stored, transformed));
+        }
+        byte[] data;
+        using (var brotli = new BrotliStream(new MemoryStream(woff2, r.Position, Math.Min(compressedSize, woff2.Length - r.Position)), CompressionMode.Decompress))
+        using (var output = new MemoryStream())
+        {
+            brotli.CopyTo(output);
+            data = output.ToArray();
+        }
+        var tables = new Dictionary<uint, byte[]>();
+        var offset = 0;
+        foreach (var e in entries)
+        {
+            if (offset + e.StoredLength > data.Length)
+            {
+                throw new InvalidDataException("WOFF2 table data is shorter than its directory");
+            }
+            tables[e.Tag] = data.AsSpan(offset, e.StoredLength).ToArray();
+            offset += e.StoredLength;
+        }
+        var glyf = entries.FirstOrDefault(e => e.Tag == GlyfTag);
+        short[]? xMins = null;
+        if (glyf is { Transformed: true })
+        {
+            var (glyfData, locaData, mins) = ReconstructGlyf(tables[GlyfTag]);
+            tables[GlyfTag] = glyfData;
+            tables[LocaTag] = locaData;
+            xMins = mins;
+        }
+        var hmtx = entries.FirstOrDefault(e => e.Tag == HmtxTag);
+        if (hmtx is { Transformed: true })
+        {
+            tables[HmtxTag] = ReconstructHmtx(tables[HmtxTag], tables, xMins ?? throw new InvalidDataException("transformed hmtx needs glyf"));
+        }
+        return Assemble(flavor, tables);
+    }
+
+    private static (byte[] Glyf, byte[] Loca, short[] XMins) ReconstructGlyf(byte[] t)
+    {
+        var h = new Reader(t);
+        h.Skip(2);
+        var optionFlags = h.U16();
+        var numGlyphs = h.U16();
+        var indexFormat = h.U16();
+        var sizes = new int[7];
+        for (var i = 0; i < 7; i++)
+        {
+            sizes[i] = (int)h.U32();
+        }
+        var starts = new int[7];
+        var pos = h.Position;
+        for (var i = 0; i < 7; i++)
+        {
+            starts[i] = pos;
+            pos += sizes[i];
+        }
+        var nContours = new Reader(t, starts[0]);
+        var nPoints = new Reader(t, starts[1]);
+        var flagStream = new Reader(t, starts[2]);
+        var glyphStream = new Reader(t, starts[3]);
+        var composite = new Reader(t, starts[4]);
+        var bboxBitmapLength = 4 * ((numGlyphs + 31) / 32);
+        var bboxBitmap = t.AsSpan(starts[5], bboxBitmapLength).ToArray();
+        var bbox = new Reader(t, starts[5] + bboxBitmapLength);
+        var instructions = new Reader(t, starts[6]);
+        var overlap = (optionFlags & 1) != 0 ? t.AsSpan(pos, (numGlyphs + 7) / 8).ToArray() : null;
+
+        using var glyf = new MemoryStream();
+        var loca = new int[numGlyphs + 1];
+        var xMins = new short[numGlyphs];
+        for (var g = 0; g < numGlyphs; g++)
+        {
+            loca[g] = (int)glyf.Position;
+            var contours = (short)nContours.U16();
+            var hasBbox = (bboxBitmap[g >> 3] & (0x80 >> (g & 7))) != 0;
+            var w = new Writer();
+            if (contours == 0)
+            {
+                continue;
+            }
+            if (contours < 0)
+            {
+                var box = ReadBox(bbox);
+                xMins[g] = box[0];
+                w.I16(-1);
+                foreach (var v in box)
+                {
+                    w.I16(v);
+                }
+                var start = composite.Position;
+                bool more, instr = false;
+                do
+                {
+                    var flags = composite.U16();
+                    composite.Skip(2);
+                    composite.Skip((flags & 0x0001) != 0 ? 4 : 2);
+                    composite.Skip((flags & 0x0008) != 0 ? 2 : (flags & 0x0040) != 0 ? 4 : (flags & 0x0080) != 0 ? 8 : 0);
+                    instr |= (flags & 0x0100) != 0;
+                    more = (flags & 0x0020) != 0;
+                }
+                while (more);
+                w.Bytes(t.AsSpan(start, composite.Position - start));
+                if (instr)
+                {
+                    var n = glyphStream.U255();
+                    w.U16((ushort)n);
+                    w.Bytes(instructions.Take(n));
+                }
+            }
+            else
+            {
+                var ends = new int[contours];
+                var total = 0;
+                for (var c = 0; c < contours; c++)
+                {
+                    total += nPoints.U255();
+                    ends[c] = total - 1;
+                }
+                var xs = new int[total];
+                var ys = new int[total];
+                var on = new bool[total];
+                int x = 0, y = 0;
+                for (var p = 0; p < total; p++)
+                {
+                    var f = flagStream.U8();
+                    on[p] = (f >> 7) == 0;
+                    var (dx, dy) = Triplet(f & 0x7F, glyphStream);
+                    x += dx;
+                    y += dy;
+                    xs[p] = x;
+                    ys[p] = y;
+                }
+                var instructionLength = glyphStream.U255();
+                short[] box;
+                if (hasBbox)
+                {
+                    box = ReadBox(bbox);
+                }
+                else
+                {
+                    box = total == 0 ? [0, 0, 0, 0] : [(short)xs.Min(), (short)ys.Min(), (short)xs.Max(), (short)ys.Max()];
+                }
+                xMins[g] = box[0];
+                w.I16(contours);
+                foreach (var v in box)
+                {
+                    w.I16(v);
+                }
+                foreach (var e in ends)
+                {
+                    w.U16((ushort)e);
+                }
+                w.U16((ushort)instructionLength);
+                w.Bytes(instructions.Take(instructionLength));
+                WritePoints(w, xs, ys, on, overlap is not null && (overlap[g >> 3] & (0x80 >> (g & 7))) != 0);
+            }
+            var bytes = w.ToArray();
+            glyf.Write(bytes);
+            while (glyf.Position % 4 != 0)
+            {
+                glyf.WriteByte(0);
+            }
+        }
+        loca[numGlyphs] = (int)glyf.Position;
+        var locaWriter = new Writer();
+        foreach (var o in loca)
+        {
+            if (indexFormat == 0)
+            {
+                locaWriter.U16((ushort)(o / 2));
+            }
+            else
+            {
+                locaWriter.U32((uint)o);
+            }
+        }
+        return (glyf.ToArray(), locaWriter.ToArray(), xMins);
+    }
+
+    private static short[] ReadBox(Reader bbox) => [(short)bbox.U16(), (short)bbox.U16(), (short)bbox.U16(), (short)bbox.U16()];
+
+    private static void WritePoints(Writer w, int[] xs, int[] ys, bool[] on, bool overlap)
+    {
+        var flags = new byte[xs.Length];
+        var xw = new Writer();
+        var yw = new Writer();
+        int px = 0, py = 0;
+        for (var i = 0; i < xs.Length; i++)
+        {
+            var f = on[i] ? 0x01 : 0x00;
+            if (i == 0 && overlap)
+            {
+                f |= 0x40;
+            }
+            var dx = xs[i] - px;
+            var dy = ys[i] - py;
+            if (dx == 0)
+            {
+                f |= 0x10;
+            }
+            else if (dx is > -256 and < 256)
+            {
+                f |= 0x02 | (dx > 0 ? 0x10 : 0);
+                xw.U8((byte)Math.Abs(dx));
+            }
+            else
+            {
+                xw.I16((short)dx);
+            }
+            if (dy == 0)
+            {
+                f |= 0x20;
+            }
+            else if (dy is > -256 and < 256)
+            {
+                f |= 0x04 | (dy > 0 ? 0x20 : 0);
+                yw.U8((byte)Math.Abs(dy));
+            }
+            else
+            {
+                yw.I16((short)dy);
+            }
+            flags[i] = (byte)f;
+            (px, py) = (xs[i], ys[i]);
+        }
+        w.Bytes(flags);
+        w.Bytes(xw.ToArray());
+        w.Bytes(yw.ToArray());
+    }
+
+    /// <summary>The WOFF2 triplet encoding of one point's (dx, dy) (specification section 5.2).</summary>
+    private static (int Dx, int Dy) Triplet(int flag, Reader s)
+    {
+        static int Sign(int f, int v) => (f & 1) != 0 ? v : -v;
+        if (flag < 10)
+        {
+            return (0, Sign(flag, ((flag & 14) << 7) + s.U8()));
+        }
+        if (flag < 20)
+        {
+            return (Sign(flag, (((flag - 10) & 14) << 7) + s.U8()), 0);
+        }
+        if (flag < 84)
+        {
+            var b0 = flag - 20;
+            var b1 = s.U8();
+            return (Sign(flag, 1 + (b0 & 0x30) + (b1 >> 4)), Sign(flag >> 1, 1 + ((b0 & 0x0C) << 2) + (b1 & 0x0F)));
+        }
+        if (flag < 120)
+        {
+            var b0 = flag - 84;
+            var a = s.U8();
+            var b = s.U8();
+            return (Sign(flag, 1 + ((b0 / 12) << 8) + a), Sign(flag >> 1, 1 + (((b0 % 12) >> 2) << 8) + b));
+        }
+        if (flag < 124)
+        {
+            var a = s.U8();
+            var b = s.U8();
+            var c = s.U8();
+            return (Sign(flag, (a << 4) + (b >> 4)), Sign(flag >> 1, ((b & 0x0F) << 8) + c));
+        }
+        var p = s.U8();
+        var q = s.U8();
+        var r2 = s.U8();
+        var t = s.U8();
+        return (Sign(flag, (p << 8) + q), Sign(flag >> 1, (r2 << 8) + t));
+    }
+
+    private static byte[] ReconstructHmtx(byte[] t, Dictionary<uint, byte[]> tables, short[] xMins)
+    {
+        var numHMetrics = BinaryPrimitives.ReadUInt16BigEndian(tables[HheaTag].AsSpan(34));
+        var numGlyphs = BinaryPrimitives.ReadUInt16BigEndian(tables[MaxpTag].AsSpan(4));
+        var r = new Reader(t);
+        var flags = r.U8();
+        var advances = new ushort[numHMetrics];
+        for (var i = 0; i < numHMetrics; i++)
+        {
+            advances[i] = r.U16();
+        }
+        var w = new Writer();
+        var lsbs = new short[numGlyphs];
+        for (var i = 0; i < numHMetrics; i++)
+        {
+            lsbs[i] = (flags & 1) != 0 ? xMins[i] : (short)r.U16();
+        }
+        for (var i = numHMetrics; i < numGlyphs; i++)
+        {
+            lsbs[i] = (flags & 2) != 0 ? xMins[i] : (short)r.U16();
+        }
+        for (var i = 0; i < numGlyphs; i++)
+        {
+            if (i < numHMetrics)
+            {
+                w.U16(advances[i]);
+            }
+            w.I16(lsbs[i]);
+        }
+        return w.ToArray();
+    }
+
+    private static byte[] Assemble(uint flavor, Dictionary<uint, byte[]> tables)
+    {
+        var ordered = tables.OrderBy(t => t.Key).ToList();
+        if (tables.TryGetValue(HeadTag, out var head) && head.Length >= 12)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(8), 0);
+        }
+        var n = ordered.Count;
+        var w = new Writer();
+        w.U32(flavor);
+        w.U16((ushort)n);
+        var selector = (int)Math.Floor(Math.Log2(Math.Max(1, n)));
+        w.U16((ushort)((1 << selector) * 16));
+        w.U16((ushort)selector);
+        w.U16((ushort)((n * 16) - ((1 << selector) * 16)));
+        var offset = 12 + (16 * n);
+        foreach (var (tag, bytes) in ordered)
+        {
+            w.U32(tag);
+            w.U32(Checksum(bytes));
+            w.U32((uint)offset);
+            w.U32((uint)bytes.Length);
+            offset += (bytes.Length + 3) & ~3;
+        }
+        foreach (var (_, bytes) in ordered)
+        {
+            w.Bytes(bytes);
+            for (var pad = bytes.Length; pad % 4 != 0; pad++)
+            {
+                w.U8(0);
+            }
+        }
+        return w.ToArray();
+    }
+
+    private static uint Checksum(byte[] b)
+    {
+        uint sum = 0;
+        for (var i = 0; i < b.Length; i += 4)
+        {
+            uint v = 0;
+            for (var j = 0; j < 4; j++)
+            {
+                v = (v << 8) | (i + j < b.Length ? b[i + j] : 0u);
+            }
+            sum += v;
+        }
+        return sum;
+    }
+
+    private static uint TagValue(string tag) => ((uint)tag[0] << 24) | ((uint)tag[1] << 16) | ((uint)tag[2] << 8) | tag[3];
+
+    private sealed class Reader(byte[] data, int position = 0)
+    {
+        public int Position { get; private set; } = position;
+
+        public byte U8() => Position < data.Length ? data[Position++] : throw new InvalidDataException("WOFF2 data ends early");
+
+        public ushort U16() => (ushort)((U8() << 8) | U8());
+
+        public uint U32() => ((uint)U16() << 16) | U16();
+
+        public void Skip(int n) => Position = Position + n <= data.Length ? Position + n : throw new InvalidDataException("WOFF2 data ends early");
+
+        public ReadOnlySpan<byte> Take(int n)
+        {
+            var start = Position;
+            Skip(n);
+            return data.AsSpan(start, n);
+        }
+
+        public uint Base128()
+        {
+            uint value = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                var b = U8();
+                if (i == 0 && b == 0x80)
+                {
+                    throw new InvalidDataException("bad UIntBase128");
+                }
+                if ((value & 0xFE000000) != 0)
+                {
+                    throw new InvalidDataException("UIntBase128 overflow");
+                }
+                value = (value << 7) | (uint)(b & 0x7F);
+                if ((b & 0x80) == 0)
+                {
+                    return value;
+                }
+            }
+            throw new InvalidDataException("UIntBase128 too long");
+        }
+
+        public int U255()
+        {
+            var code = U8();
+            return code switch
+            {
+                253 => U16(),
+                255 => U8() + 253,
+                254 => U8() + 506,
+                _ => code,
+            };
+        }
+    }
+
+    private sealed class Writer
+    {
+        private readonly MemoryStream _s = new();
+
+        public void U8(byte v) => _s.WriteByte(v);
+
+        public void U16(ushort v)
+        {
+            _s.WriteByte((byte)(v >> 8));
+            _s.WriteByte((byte)v);
+        }
+
+        public void I16(short v) => U16((ushort)v);
+
+        public void U32(uint v)
+        {
+            U16((ushort)(v >> 16));
+            U16((ushort)v);
+        }
+
+        public void Bytes(ReadOnlySpan<byte> b) => _s.Write(b);
+
+        public byte[] ToArray() => _s.ToArray();
+    }
+}
