@@ -164,5 +164,10 @@ public sealed class CardRenderer : IDisposable
         return diagnostics;
     }
 
-    public void Dispose() => _shaper.Dispose();
+    public void Dispose()
+    {
+        _shaper.Dispose();
+        // libvips keeps per-thread buffers; a renderer is a worker thread's, so release them here.
+        Native.VipsApi.vips_thread_shutdown();
+    }
 }

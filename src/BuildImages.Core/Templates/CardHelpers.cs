@@ -102,7 +102,7 @@ internal static class CardHelpers
         });
     }
 
-    /// <summary>Truncates by text elements (a flag or a ZWJ emoji is never cut in half), at a word break when one is near.</summary>
+    /// <summary>Truncates by text elements (a flag or a ZWJ emoji is never cut in half), at a word break when one is in the second half.</summary>
     internal static string Truncate(string text, int max, string suffix)
     {
         var info = new StringInfo(text);
@@ -112,7 +112,7 @@ internal static class CardHelpers
         }
         var cut = info.SubstringByTextElements(0, Math.Max(0, max));
         var space = cut.LastIndexOf(' ');
-        if (space > cut.Length * 2 / 3)
+        if (space > cut.Length / 2)
         {
             cut = cut[..space];
         }

@@ -21,6 +21,9 @@ internal static class Woff2Decoder
         "gvar", "hsty", "just", "lcar", "mort", "morx", "opbd", "prop", "trak", "Zapf", "Silf", "Glat", "Gloc", "Feat", "Sill",
     ];
 
+    private const long MaxFontBytes = 64L * 1024 * 1024;
+    private const int MaxPointsPerGlyph = 1 << 20;
+
     private sealed record Entry(uint Tag, int OrigLength, int StoredLength, bool Transformed);
 
     internal static byte[] ToSfnt(byte[] woff2)
@@ -55,7 +58,22 @@ internal static class Woff2Decoder
         using (var brotli = new BrotliStream(new MemoryStream(woff2, r.Position, Math.Min(compressedSize, woff2.Length - r.Position)), CompressionMode.Decompress))
         using (var output = new MemoryStream())
         {
-            brotli.CopyTo(output);
+            // A decompression bomb stops at the size the directory declares (and never past 64 MiB).
+            var expected = entries.Sum(e => (long)e.StoredLength);
+            if (expected > MaxFontBytes)
+            {
+                throw new InvalidDataException($"WOFF2 declares {expected:N0} bytes of tables; the limit is {MaxFontBytes:N0}");
+            }
+            var buffer = new byte[81920];
+            int read;
+            while ((read = brotli.Read(buffer)) > 0)
+            {
+                output.Write(buffer, 0, read);
+                if (output.Length > expected)
+                {
+                    throw new InvalidDataException("WOFF2 data decompresses to more than its directory declares");
+                }
+            }
             data = output.ToArray();
         }
         var tables = new Dictionary<uint, byte[]>();
@@ -73,6 +91,10 @@ internal static class Woff2Decoder
         short[]? xMins = null;
         if (glyf is { Transformed: true })
         {
+            if (!entries.Any(e => e.Tag == LocaTag))
+            {
+                throw new InvalidDataException("transformed glyf without a loca table");
+            }
             var (glyfData, locaData, mins) = ReconstructGlyf(tables[GlyfTag]);
             tables[GlyfTag] = glyfData;
             tables[LocaTag] = locaData;
@@ -166,6 +188,10 @@ internal static class Woff2Decoder
                 {
                     total += nPoints.U255();
                     ends[c] = total - 1;
+                }
+                if (total > MaxPointsPerGlyph)
+                {
+                    throw new InvalidDataException($"glyph {g} claims {total:N0} points");
                 }
                 var xs = new int[total];
                 var ys = new int[total];
@@ -320,8 +346,16 @@ internal static class Woff2Decoder
 
     private static byte[] ReconstructHmtx(byte[] t, Dictionary<uint, byte[]> tables, short[] xMins)
     {
-        var numHMetrics = BinaryPrimitives.ReadUInt16BigEndian(tables[HheaTag].AsSpan(34));
-        var numGlyphs = BinaryPrimitives.ReadUInt16BigEndian(tables[MaxpTag].AsSpan(4));
+        if (!tables.TryGetValue(HheaTag, out var hhea) || hhea.Length < 36 || !tables.TryGetValue(MaxpTag, out var maxp) || maxp.Length < 6)
+        {
+            throw new InvalidDataException("transformed hmtx needs hhea and maxp tables");
+        }
+        var numHMetrics = BinaryPrimitives.ReadUInt16BigEndian(hhea.AsSpan(34));
+        var numGlyphs = BinaryPrimitives.ReadUInt16BigEndian(maxp.AsSpan(4));
+        if (numHMetrics > numGlyphs || xMins.Length < numGlyphs)
+        {
+            throw new InvalidDataException("hmtx metrics do not match the glyph count");
+        }
         var r = new Reader(t);
         var flags = r.U8();
         var advances = new ushort[numHMetrics];
