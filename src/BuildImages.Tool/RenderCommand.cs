@@ -62,7 +62,7 @@ internal static class RenderCommand
             stderr.WriteLine($"{parsed.Data}: error BI0003: {ex.Message}");
             return 2;
         }
-        var builtIn = EngineOptionsFactory.BuiltInTemplates();
+        var builtIn = EngineOptions.BuiltInTemplateFolder();
         var dataDir = parsed.Data == "-" ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(parsed.Data))!;
         var options = new EngineOptions
         {

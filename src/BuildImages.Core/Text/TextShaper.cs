@@ -12,13 +12,11 @@ namespace BuildImages.Core.Text;
 /// </summary>
 internal sealed class TextShaper : IDisposable
 {
-    private readonly FontCatalog _fonts;
     private readonly GObjectHandle _fontMap;
     private readonly GObjectHandle _context;
 
     internal TextShaper(FontCatalog fonts)
     {
-        _fonts = fonts;
         _fontMap = fonts.CreateFontMap();
         _context = new GObjectHandle(PangoApi.pango_font_map_create_context(_fontMap));
         // Unhinted, unrounded metrics: layout is linear in scale, so one layout draws at every width.
@@ -132,6 +130,4 @@ internal sealed class TextShaper : IDisposable
         _context.Dispose();
         _fontMap.Dispose();
     }
-
-    internal FontCatalog Fonts => _fonts;
 }
