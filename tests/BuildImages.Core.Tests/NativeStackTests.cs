@@ -1,0 +1,33 @@
+using BuildImages.Core.Native;
+
+namespace BuildImages.Core.Tests;
+
+public sealed class NativeStackTests
+{
+    [Fact]
+    public void Missing_library_message_names_it_and_the_install_commands()
+    {
+        var ex = new NativeDependencyException(["vips (libvips.so.42 / libvips.42.dylib / libvips-42.dll)"]);
+        Assert.Contains("libvips.so.42", ex.Message);
+        Assert.Contains("apt-get install libvips42", ex.Message);
+        Assert.Contains("brew install vips", ex.Message);
+        Assert.Contains("dnf install vips", ex.Message);
+        Assert.Contains("apk add vips", ex.Message);
+        Assert.Contains("Windows", ex.Message);
+    }
+
+    [Fact]
+    public void Resolver_knows_every_platform_file_name_and_loads_the_stack_here()
+    {
+        foreach (var logical in NativeLibraryNames.All)
+        {
+            var names = NativeLibraryNames.Candidates(logical);
+            Assert.Contains(names, n => n.EndsWith(".so.0", StringComparison.Ordinal) || n.Contains(".so.", StringComparison.Ordinal));
+            Assert.Contains(names, n => n.EndsWith(".dylib", StringComparison.Ordinal));
+            Assert.Contains(names, n => n.EndsWith(".dll", StringComparison.Ordinal));
+            Assert.NotEqual(IntPtr.Zero, NativeLibraryNames.Resolve(logical, typeof(NativeStack).Assembly, null));
+        }
+        Assert.Equal(IntPtr.Zero, NativeLibraryNames.Resolve("no-such-library", typeof(NativeStack).Assembly, null));
+        Assert.StartsWith("8.", NativeStack.Versions.Vips, StringComparison.Ordinal);
+    }
+}
