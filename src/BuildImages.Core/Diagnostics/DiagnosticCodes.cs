@@ -3,6 +3,8 @@ namespace BuildImages.Core.Diagnostics;
 /// <summary>Stable error codes; documented in README.md ("Error codes").</summary>
 public static class DiagnosticCodes
 {
+    public const string DataSyntax = "BI0010";
+    public const string DataNotFound = "BI0011";
     public const string TemplateSyntax = "BI0100";
     public const string MissingInclude = "BI0101";
     public const string PathOutsideRoots = "BI0102";

@@ -1,0 +1,78 @@
+using BuildImages.Core.Diagnostics;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace BuildImages.Core.Data;
+
+/// <summary>
+/// Loads items from a data reference relative to a base folder: a JSON file (an array, or an object with an items path
+/// naming the array), YAML, CSV with a header row, or a glob of Markdown files
+/// with YAML front matter. Syntax errors carry file, line and column.
+/// </summary>
+public static class DataLoader
+{
+    public static IReadOnlyList<DataItem> Load(string reference, string baseDirectory, string? itemsPath = null)
+    {
+        var isGlob = reference.IndexOfAny(['*', '?', '[']) >= 0;
+        var files = isGlob ? Glob(reference, baseDirectory) : [Path.GetFullPath(Path.Combine(baseDirectory, reference))];
+        if (!isGlob && !File.Exists(files[0]))
+        {
+            throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{files[0]}' does not exist", reference);
+        }
+        var items = new List<DataItem>();
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file);
+            items.AddRange(Path.GetExtension(file).ToLowerInvariant() switch
+            {
+                ".json" => JsonItemReader.Read(file, text, itemsPath),
+                ".yaml" or ".yml" => YamlItemReader.Read(file, text, itemsPath),
+                ".csv" => CsvItemReader.Read(file, text),
+                ".md" or ".markdown" => [MarkdownItemReader.Read(file, text)],
+                var ext => throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
+            });
+        }
+        return items;
+    }
+
+    private static List<string> Glob(string pattern, string baseDirectory)
+    {
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(pattern.Replace('\\', '/'));
+        return matcher.GetResultsInFullPath(baseDirectory).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Follows a dotted path ("data.posts") into nested dictionaries.</summary>
+    internal static object? Follow(object? root, string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return root;
+        }
+        foreach (var part in path.Split('.'))
+        {
+            root = root is IReadOnlyDictionary<string, object?> d && d.TryGetValue(part, out var next) ? next : null;
+        }
+        return root;
+    }
+
+    internal static List<DataItem> FromList(string file, object? root, string? itemsPath, Func<int, int> lineOf)
+    {
+        var list = Follow(root, itemsPath) as List<object?>;
+        if (list is null)
+        {
+            var what = itemsPath is null ? "an array of items (or set the items path)" : $"an array at '{itemsPath}'";
+            throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file must hold {what}", file);
+        }
+        var items = new List<DataItem>(list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not Dictionary<string, object?> fields)
+            {
+                throw CardException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", file, lineOf(i));
+            }
+            var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            items.Add(new DataItem(file, lineOf(i), id, fields));
+        }
+        return items;
+    }
+}

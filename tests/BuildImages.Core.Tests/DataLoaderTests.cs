@@ -1,0 +1,90 @@
+using BuildImages.Core.Data;
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Tests;
+
+public sealed class DataLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-data-").FullName;
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return name;
+    }
+
+    [Fact]
+    public void Json_array_and_object_with_items_path()
+    {
+        var a = DataLoader.Load(Write("a.json", """[{"slug":"one","title":"One","n":2},{"title":"Two"}]"""), _dir);
+        Assert.Equal(["one", "2"], a.Select(i => i.Id));
+        Assert.Equal(2L, a[0].Fields["n"]);
+        var b = DataLoader.Load(Write("b.json", """{"site":"x","data":{"posts":[{"title":"P"}]}}"""), _dir, "data.posts");
+        Assert.Equal("P", Assert.Single(b).Fields["title"]);
+    }
+
+    [Fact]
+    public void Yaml_keeps_numbers_booleans_and_lists()
+    {
+        var items = DataLoader.Load(Write("p.yaml", "- slug: first\n  title: \"Hello: world\"\n  draft: false\n  views: 12\n  tags: [a, b]\n- title: Second\n"), _dir);
+        Assert.Equal(2, items.Count);
+        Assert.Equal("Hello: world", items[0].Fields["title"]);
+        Assert.Equal(false, items[0].Fields["draft"]);
+        Assert.Equal(12L, items[0].Fields["views"]);
+        Assert.Equal(new List<object?> { "a", "b" }, items[0].Fields["tags"]);
+    }
+
+    [Fact]
+    public void Csv_with_quotes_commas_and_newlines()
+    {
+        var items = DataLoader.Load(Write("p.csv", "slug,title,price\nmug,\"Mug, large\",12.5\nposter,\"Poster \"\"A\"\"\nline two\",8\n"), _dir);
+        Assert.Equal(["mug", "poster"], items.Select(i => i.Id));
+        Assert.Equal("Mug, large", items[0].Fields["title"]);
+        Assert.Equal("Poster \"A\"\nline two", items[1].Fields["title"]);
+        Assert.Equal("8", items[1].Fields["price"]);
+    }
+
+    [Fact]
+    public void Markdown_glob_gives_front_matter_slug_and_excerpt()
+    {
+        Write("content/posts/hello-world.md", "---\ntitle: Hello World\ndate: 2026-03-04\ntags: [intro]\n---\n# Heading\n\nFirst *paragraph* with [a link](https://example.com).\n");
+        Write("content/posts/sub/deep.md", "---\ntitle: Deep\nslug: custom\n---\n" + string.Concat(Enumerable.Repeat("word ", 100)));
+        Write("content/posts/notes.txt", "ignored");
+        var items = DataLoader.Load("content/posts/**/*.md", _dir);
+        Assert.Equal(2, items.Count);
+        var hello = items.Single(i => i.Id == "hello-world");
+        Assert.Equal("Hello World", hello.Fields["title"]);
+        Assert.Contains("First paragraph with a link.", (string)hello.Fields["excerpt"]!);
+        Assert.DoesNotContain("*", (string)hello.Fields["excerpt"]!);
+        var deep = items.Single(i => i.Id == "custom");
+        Assert.True(((string)deep.Fields["excerpt"]!).Length <= 201);
+        Assert.EndsWith("…", (string)deep.Fields["excerpt"]!);
+    }
+
+    [Theory]
+    [InlineData("bad.json", "[{\"title\": \"x\",\n  \"oops\" }]", 2)]
+    [InlineData("bad.yaml", "- title: ok\n- title: [unclosed\n", 3)]
+    [InlineData("bad.csv", "slug,title\na,b\nc,d,e\n", 3)]
+    [InlineData("bad.md", "---\ntitle: ok\nbroken: [\n---\nbody", 4)]
+    public void Malformed_data_names_file_and_line(string name, string text, int line)
+    {
+        Write(name, text);
+        var ex = Assert.Throws<CardException>(() => DataLoader.Load(name, _dir));
+        Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
+        Assert.EndsWith(name, ex.Diagnostic.File);
+        Assert.InRange(ex.Diagnostic.Line, line - 1, line);
+    }
+
+    [Fact]
+    public void Missing_file_and_unknown_extension_are_clear_errors()
+    {
+        Assert.Equal(DiagnosticCodes.DataNotFound, Assert.Throws<CardException>(() => DataLoader.Load("nope.json", _dir)).Diagnostic.Code);
+        Write("x.toml", "a = 1");
+        var ex = Assert.Throws<CardException>(() => DataLoader.Load("x.toml", _dir));
+        Assert.Contains(".toml", ex.Diagnostic.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
