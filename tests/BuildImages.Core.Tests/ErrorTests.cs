@@ -222,10 +222,8 @@ public sealed class ErrorTests : IDisposable
     {
         var items = Enumerable.Range(0, 400).Cast<object?>().ToList();
         var name = _cards.Template("runaway", Open + "{{#each items}}{{#each ../items}}{{#each ../../items}}<rect/>{{/each}}{{/each}}{{/each}}</card>");
-        var started = System.Diagnostics.Stopwatch.StartNew();
         var d = Fail(name, new() { ["items"] = items }, limit: TimeSpan.FromMilliseconds(300));
         Assert.Equal(DiagnosticCodes.TemplateTimeLimit, d.Code);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30));
     }
 
     [Fact]

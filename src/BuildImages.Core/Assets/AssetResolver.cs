@@ -37,6 +37,7 @@ public sealed class AssetResolver
             throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' is a file path but no asset roots are configured");
         }
         string? outside = null;
+        var underSomeRoot = false;
         foreach (var root in _roots)
         {
             var candidate = Path.GetFullPath(Path.IsPathRooted(reference) ? reference : Path.Combine(root, reference));
@@ -45,6 +46,7 @@ public sealed class AssetResolver
                 outside = candidate;
                 continue;
             }
+            underSomeRoot = true;
             if (!File.Exists(candidate))
             {
                 continue;
@@ -62,7 +64,7 @@ public sealed class AssetResolver
             var bytes = File.ReadAllBytes(target);
             return new AssetSource(reference, bytes, target, IsSvgName(target) || SvgSniffer.LooksLikeSvg(bytes));
         }
-        if (outside is not null && _roots.All(r => !IsUnder(Path.GetFullPath(Path.Combine(r, reference)), r)))
+        if (!underSomeRoot && outside is not null)
         {
             throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' resolves to '{outside}', which is outside the asset roots ({string.Join(", ", _roots)})");
         }

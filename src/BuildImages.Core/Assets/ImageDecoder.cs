@@ -34,26 +34,34 @@ internal static class ImageDecoder
                     throw Corrupt(source, $"it is {probe.Width}×{probe.Height} pixels, over the {MaxPixels:N0}-pixel limit");
                 }
             }
-            using var thumb = VipsOperation.Create("thumbnail_buffer")
-                .Set("buffer", source.Bytes)
-                .Set("width", 100_000)
-                .Set("height", 100_000)
-                .Set("size", "down")
-                .Set("option_string", "fail_on=error")
-                .Build();
-            using var decoded = thumb.GetImage("out");
-            using var srgb = VipsOperation.Create("colourspace").Set("in", decoded).Set("space", "srgb").Build();
-            using var image = srgb.GetImage("out");
-            using var cast = VipsOperation.Create("cast").Set("in", image).Set("format", "uchar").Build();
-            using var final = cast.GetImage("out");
-            var (w, h, bands) = (final.Width, final.Height, final.Bands);
-            var pixels = final.ToPixels();
+            var (pixels, w, h, bands) = DecodeSrgb8(source.Bytes);
             return ToSurface(pixels, w, h, bands);
         }
         catch (VipsException ex)
         {
             throw Corrupt(source, ex.Message.Split('\n')[0]);
         }
+    }
+
+    /// <summary>
+    /// Full-size decode to 8-bit sRGB (1–4 interleaved bands): EXIF orientation applied, ICC and 16-bit
+    /// converted. Throws <see cref="VipsException"/> on bad data.
+    /// </summary>
+    internal static (byte[] Pixels, int Width, int Height, int Bands) DecodeSrgb8(byte[] bytes)
+    {
+        using var thumb = VipsOperation.Create("thumbnail_buffer")
+            .Set("buffer", bytes)
+            .Set("width", 100_000)
+            .Set("height", 100_000)
+            .Set("size", "down")
+            .Set("option_string", "fail_on=error")
+            .Build();
+        using var decoded = thumb.GetImage("out");
+        using var srgb = VipsOperation.Create("colourspace").Set("in", decoded).Set("space", "srgb").Build();
+        using var image = srgb.GetImage("out");
+        using var cast = VipsOperation.Create("cast").Set("in", image).Set("format", "uchar").Build();
+        using var final = cast.GetImage("out");
+        return (final.ToPixels(), final.Width, final.Height, final.Bands);
     }
 
     private static RasterImage ToSurface(byte[] pixels, int width, int height, int bands)

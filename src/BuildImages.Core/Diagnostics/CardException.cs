@@ -11,4 +11,8 @@ public sealed class CardException : Exception
 
     internal static CardException Error(string code, string message, string? file = null, int line = 0, int column = 0) =>
         new(new Diagnostic(DiagnosticSeverity.Error, code, message, file, line, column));
+
+    /// <summary>An error located in the rendered card markup (mapped to the template later).</summary>
+    internal static CardException AtMarkup(string code, string message, Markup.MarkupPosition at) =>
+        Error(code, message, null, at.Line, at.Column);
 }

@@ -10,17 +10,15 @@ internal static class BoxBlur
             return;
         }
         var sizes = BoxSizes(sigma);
-        var scratch = new byte[Math.Max(width, height)];
-        var line = new byte[Math.Max(width, height)];
+        var scratch = new byte[width];
         foreach (var size in sizes)
         {
             var r = (size - 1) / 2;
             for (var y = 0; y < height; y++)
             {
                 var row = plane.Slice(y * stride, width);
-                row.CopyTo(line);
-                Pass(line.AsSpan(0, width), scratch.AsSpan(0, width), r);
-                scratch.AsSpan(0, width).CopyTo(row);
+                Pass(row, scratch, r);
+                scratch.CopyTo(row);
             }
             VerticalPass(plane, width, height, stride, r);
         }

@@ -48,7 +48,7 @@ internal static class PaintSource
 
     private static bool LargeOnDevice(CairoContextHandle cr, double w, double h)
     {
-        CairoMatrixApi.cairo_get_matrix(cr, out var m);
+        CairoApi.cairo_get_matrix(cr, out var m);
         return w * h * Math.Abs(m.Xx * m.Yy) > DownsampledRadialMinPixels;
     }
 
@@ -58,7 +58,7 @@ internal static class PaintSource
     /// </summary>
     private static void SetDownsampledRadial(CairoContextHandle cr, RadialGradientPaint r, double x, double y, double w, double h, double alpha)
     {
-        CairoMatrixApi.cairo_get_matrix(cr, out var m);
+        CairoApi.cairo_get_matrix(cr, out var m);
         var factor = 4.0 / Math.Abs(m.Xx);
         var sw = Math.Max(2, (int)Math.Ceiling(w / factor) + 1);
         var sh = Math.Max(2, (int)Math.Ceiling(h / factor) + 1);
@@ -66,15 +66,15 @@ internal static class PaintSource
         using (var scr = CairoApi.cairo_create(surface))
         {
             CairoApi.cairo_scale(scr, 1 / factor, 1 / factor);
-            Set(scr, r with { }, 0, 0, w, h, alpha, allowDownsample: false);
+            Set(scr, r, 0, 0, w, h, alpha, allowDownsample: false);
             CairoApi.cairo_paint(scr);
         }
-        using var pattern = CairoPatternApi.cairo_pattern_create_for_surface(surface);
+        using var pattern = CairoApi.cairo_pattern_create_for_surface(surface);
         // Pattern space maps user space to the small surface: translate to the box, shrink by the factor.
         var pm = new CairoMatrix { Xx = 1 / factor, Yy = 1 / factor, X0 = -x / factor, Y0 = -y / factor };
         CairoApi.cairo_pattern_set_matrix(pattern, ref pm);
-        CairoPatternApi.cairo_pattern_set_filter(pattern, CairoPatternApi.FILTER_BILINEAR);
-        CairoPatternApi.cairo_pattern_set_extend(pattern, CairoApi.EXTEND_PAD);
+        CairoApi.cairo_pattern_set_filter(pattern, CairoApi.FILTER_BILINEAR);
+        CairoApi.cairo_pattern_set_extend(pattern, CairoApi.EXTEND_PAD);
         CairoApi.cairo_set_source(cr, pattern);
     }
 

@@ -33,6 +33,31 @@ public static class PixelConverter
         }
     }
 
+    /// <summary>Grey, grey+alpha, RGB or RGBA 8-bit pixels to straight RGBA.</summary>
+    public static byte[] ToRgba(ReadOnlySpan<byte> src, int bands, int width, int height)
+    {
+        if (bands == 4)
+        {
+            return src[..(width * height * 4)].ToArray();
+        }
+        var dst = new byte[width * height * 4];
+        for (var i = 0; i < width * height; i++)
+        {
+            var p = i * bands;
+            var (r, g, b, a) = bands switch
+            {
+                1 => (src[p], src[p], src[p], (byte)255),
+                2 => (src[p], src[p], src[p], src[p + 1]),
+                _ => (src[p], src[p + 1], src[p + 2], (byte)255),
+            };
+            dst[i * 4] = r;
+            dst[(i * 4) + 1] = g;
+            dst[(i * 4) + 2] = b;
+            dst[(i * 4) + 3] = a;
+        }
+        return dst;
+    }
+
     /// <summary>Whether every pixel of a cairo ARGB32 buffer is opaque.</summary>
     public static bool IsOpaque(ReadOnlySpan<byte> bgra, int width, int height, int stride)
     {
@@ -83,7 +108,7 @@ public static class PixelConverter
 
     private static byte Premultiply(byte c, byte a) => a == 255 ? c : (byte)(((c * a) + 127) / 255);
 
-    private static byte Unpremultiply(byte c, byte a) => a switch
+    internal static byte Unpremultiply(byte c, byte a) => a switch
     {
         255 => c,
         0 => 0,

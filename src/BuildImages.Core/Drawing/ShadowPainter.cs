@@ -16,7 +16,7 @@ internal static class ShadowPainter
     /// <param name="drawShape">Draws the shape (fill or glyphs) in opaque black on the given context.</param>
     internal static void Paint(CairoContextHandle cr, Shadow shadow, double scale, (double X, double Y, double W, double H) bounds, Action<CairoContextHandle> drawShape)
     {
-        CairoMatrixApi.cairo_get_matrix(cr, out var matrix);
+        CairoApi.cairo_get_matrix(cr, out var matrix);
         var sigma = shadow.Blur / 2 * scale;
         // A soft shadow has no detail to lose: blur a mask downsampled by about sigma/2, then scale it up.
         var factor = Math.Max(1, (int)Math.Floor(sigma / 2));
@@ -43,7 +43,7 @@ internal static class ShadowPainter
             m.Yx /= factor;
             m.X0 = (matrix.X0 - left + (shadow.OffsetX * matrix.Xx)) / factor;
             m.Y0 = (matrix.Y0 - top + (shadow.OffsetY * matrix.Yy)) / factor;
-            CairoMatrixApi.cairo_set_matrix(mcr, ref m);
+            CairoApi.cairo_set_matrix(mcr, ref m);
             CairoApi.cairo_set_source_rgba(mcr, 0, 0, 0, 1);
             drawShape(mcr);
         }

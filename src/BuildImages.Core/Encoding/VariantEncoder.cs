@@ -32,13 +32,7 @@ public static class VariantEncoder
     public static (byte[] Rgba, int Width, int Height) DecodeRgba(byte[] encoded)
     {
         NativeStack.EnsureLoaded();
-        using var thumb = VipsOperation.Create("thumbnail_buffer").Set("buffer", encoded).Set("width", 100_000).Set("height", 100_000).Set("size", "down").Build();
-        using var decoded = thumb.GetImage("out");
-        using var srgb = VipsOperation.Create("colourspace").Set("in", decoded).Set("space", "srgb").Build();
-        using var rgb = srgb.GetImage("out");
-        using var alpha = rgb.Bands == 4 ? null : VipsOperation.Create("bandjoin_const").Set("in", rgb).Set("c", new[] { 255.0 }).Build();
-        using var full = alpha?.GetImage("out");
-        var final = full ?? rgb;
-        return (final.ToPixels(), final.Width, final.Height);
+        var (pixels, width, height, bands) = Assets.ImageDecoder.DecodeSrgb8(encoded);
+        return (Drawing.PixelConverter.ToRgba(pixels, bands, width, height), width, height);
     }
 }

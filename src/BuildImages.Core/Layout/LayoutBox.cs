@@ -32,7 +32,7 @@ internal sealed class LayoutBox
     /// <summary>For images: the decoded image.</summary>
     internal LoadedImage? Image { get; init; }
 
-    /// <summary>Every shaped text in this subtree (for disposal and checks).</summary>
+    /// <summary>This box and every box below it, depth first.</summary>
     internal IEnumerable<LayoutBox> Descendants()
     {
         yield return this;

@@ -63,6 +63,10 @@ public static partial class CardMarkupParser
     /// </summary>
     public static CardRootNode Parse(string markup, int requestedWidth = 1200, int requestedHeight = 630)
     {
+        if (requestedWidth is < 1 or > 8192 || requestedHeight is < 1 or > 8192)
+        {
+            throw new ArgumentOutOfRangeException(nameof(requestedWidth), $"a card size must be 1–8192 pixels per side, not {requestedWidth}x{requestedHeight}");
+        }
         XDocument document;
         try
         {
@@ -79,29 +83,14 @@ public static partial class CardMarkupParser
         }
         catch (XmlException ex)
         {
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.MarkupSyntax, "card markup is not well-formed XML: " + StripPosition(ex.Message), Line: ex.LineNumber, Column: ex.LinePosition));
+            throw CardException.AtMarkup(DiagnosticCodes.MarkupSyntax, "card markup is not well-formed XML: " + StripPosition(ex.Message), new MarkupPosition(ex.LineNumber, ex.LinePosition));
         }
         var root = document.Root!;
         if (root.Name.LocalName != "card")
         {
-            var p = ElementReader.PositionOf(root);
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnknownElement, $"the root element must be <card>, not <{root.Name.LocalName}>", Line: p.Line, Column: p.Column));
+            throw CardException.AtMarkup(DiagnosticCodes.UnknownElement, $"the root element must be <card>, not <{root.Name.LocalName}>", ElementReader.PositionOf(root));
         }
-        var card = (CardRootNode)ParseElement(root, 0);
-        var declaredW = root.Attribute("width") is null ? requestedWidth : card.CardWidth;
-        var declaredH = root.Attribute("height") is null ? requestedHeight : card.CardHeight;
-        if (declaredW != requestedWidth || declaredH != requestedHeight)
-        {
-            var p = ElementReader.PositionOf(root);
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.BadAttributeValue, $"the template made a {declaredW}x{declaredH} card but {requestedWidth}x{requestedHeight} was requested (use {{{{@width}}}} and {{{{@height}}}})", Line: p.Line, Column: p.Column));
-        }
-        return new CardRootNode
-        {
-            ElementName = card.ElementName, Position = card.Position, CardWidth = requestedWidth, CardHeight = requestedHeight,
-            Direction = card.Direction, Gap = card.Gap, Padding = card.Padding, Align = card.Align, Justify = card.Justify,
-            Background = card.Background, Radius = card.Radius, Stroke = card.Stroke, StrokeWidth = card.StrokeWidth,
-            Shadow = card.Shadow, Clip = card.Clip, Text = card.Text, Children = card.Children,
-        };
+        return ParseCard(root, Validate(root, 0, inline: false), requestedWidth, requestedHeight);
     }
 
     private static CardNode ParseElement(XElement element, int depth)
@@ -109,7 +98,7 @@ public static partial class CardMarkupParser
         var reader = Validate(element, depth, inline: false);
         return reader.Name switch
         {
-            "card" => ParseCard(element, reader, depth),
+            "card" => throw UnknownElement(element, "a block position (<card> is only the root)"),
             "stack" or "row" or "column" or "spacer" => ParseContainer(element, reader, depth),
             "text" => ParseText(element, reader, depth),
             "rect" => ParseRect(reader),
@@ -126,7 +115,7 @@ public static partial class CardMarkupParser
         if (depth > MaxDepth)
         {
             var p = ElementReader.PositionOf(element);
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.MarkupSyntax, $"elements are nested deeper than {MaxDepth} levels", Line: p.Line, Column: p.Column));
+            throw CardException.AtMarkup(DiagnosticCodes.MarkupSyntax, $"elements are nested deeper than {MaxDepth} levels", p);
         }
         if (!element.Name.NamespaceName.Equals(string.Empty, StringComparison.Ordinal) || !MarkupSchema.Elements.TryGetValue(name, out var allowed)
             || (inline != MarkupSchema.InlineElements.Contains(name)))
@@ -142,12 +131,7 @@ public static partial class CardMarkupParser
             if (!allowed.Contains(attribute.Name.LocalName) || attribute.Name.NamespaceName.Length > 0)
             {
                 var p = ElementReader.PositionOf(attribute);
-                throw new CardException(new Diagnostic(
-                    DiagnosticSeverity.Error,
-                    DiagnosticCodes.UnknownAttribute,
-                    $"<{name}> has no attribute '{attribute.Name.LocalName}'; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}",
-                    Line: p.Line,
-                    Column: p.Column));
+                throw CardException.AtMarkup(DiagnosticCodes.UnknownAttribute, $"<{name}> has no attribute '{attribute.Name.LocalName}'; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}", p);
             }
         }
         return new ElementReader(element);
@@ -157,28 +141,24 @@ public static partial class CardMarkupParser
     {
         var p = ElementReader.PositionOf(element);
         var candidates = where == "text content" ? MarkupSchema.InlineElements : MarkupSchema.Elements.Keys.Where(k => !MarkupSchema.InlineElements.Contains(k) && k != "card").ToHashSet();
-        return new CardException(new Diagnostic(
-            DiagnosticSeverity.Error,
-            DiagnosticCodes.UnknownElement,
-            $"unknown element <{element.Name.LocalName}> in {where}; allowed: {string.Join(", ", candidates.Order(StringComparer.Ordinal))}",
-            Line: p.Line,
-            Column: p.Column));
+        return CardException.AtMarkup(DiagnosticCodes.UnknownElement, $"unknown element <{element.Name.LocalName}> in {where}; allowed: {string.Join(", ", candidates.Order(StringComparer.Ordinal))}", p);
     }
 
-    private static CardRootNode ParseCard(XElement element, ElementReader r, int depth)
+    private static CardRootNode ParseCard(XElement element, ElementReader r, int requestedWidth, int requestedHeight)
     {
-        var width = r.Number("width") ?? 1200;
-        var height = r.Number("height") ?? 630;
-        if (width is < 1 or > 8192 || height is < 1 or > 8192)
+        // A card without width/height takes the requested size; a different declared size is an error.
+        var width = r.Number("width") ?? requestedWidth;
+        var height = r.Number("height") ?? requestedHeight;
+        if ((int)Math.Round(width) != requestedWidth || (int)Math.Round(height) != requestedHeight)
         {
-            throw r.Bad(element.Attribute(width is < 1 or > 8192 ? "width" : "height")!, "a card size between 1 and 8192 pixels");
+            throw CardException.AtMarkup(DiagnosticCodes.BadAttributeValue, $"the template made a {width}x{height} card but {requestedWidth}x{requestedHeight} was requested (use {{{{@width}}}} and {{{{@height}}}})", r.Position);
         }
         return new CardRootNode
         {
             ElementName = "card",
             Position = r.Position,
-            CardWidth = (int)Math.Round(width),
-            CardHeight = (int)Math.Round(height),
+            CardWidth = requestedWidth,
+            CardHeight = requestedHeight,
             Direction = r.Enum("direction", DirectionValues) ?? StackDirection.Column,
             Gap = r.Number("gap") ?? 0,
             Padding = r.Get("padding", AttributeValueParser.Thickness, "1 to 4 numbers") ?? default,
@@ -191,7 +171,7 @@ public static partial class CardMarkupParser
             Shadow = r.Shadow("shadow"),
             Clip = true,
             Text = ReadTextStyle(r),
-            Children = Children(element, depth),
+            Children = Children(element, 0),
         };
     }
 
@@ -240,12 +220,7 @@ public static partial class CardMarkupParser
                     break;
                 case XText text when !string.IsNullOrWhiteSpace(text.Value):
                     var p = ElementReader.PositionOf(text);
-                    throw new CardException(new Diagnostic(
-                        DiagnosticSeverity.Error,
-                        DiagnosticCodes.MarkupSyntax,
-                        $"text \"{Shorten(text.Value.Trim())}\" directly inside <{element.Name.LocalName}>; put text in a <text> element",
-                        Line: p.Line,
-                        Column: p.Column));
+                    throw CardException.AtMarkup(DiagnosticCodes.MarkupSyntax, $"text \"{Shorten(text.Value.Trim())}\" directly inside <{element.Name.LocalName}>; put text in a <text> element", p);
             }
         }
         return children;
@@ -344,7 +319,7 @@ public static partial class CardMarkupParser
         if (string.IsNullOrWhiteSpace(src))
         {
             var p = r.Position;
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.BadAttributeValue, "<image> needs a non-empty 'src' (a path under the asset roots or a data: URI)", Line: p.Line, Column: p.Column));
+            throw CardException.AtMarkup(DiagnosticCodes.BadAttributeValue, "<image> needs a non-empty 'src' (a path under the asset roots or a data: URI)", p);
         }
         var focus = r.Get("focus", s => AttributeValueParser.Numbers(s.Replace("%", string.Empty, StringComparison.Ordinal), 2, 2) is [var fx, var fy] ? (fx, fy) : ((double, double)?)null, "two percentages, e.g. \"50% 30%\"");
         return new ImageNode

@@ -7,21 +7,16 @@ internal static partial class CairoApi
     internal const int FORMAT_ARGB32 = 0;
     internal const int FORMAT_A8 = 2;
     internal const int FILTER_GOOD = 1;
-    internal const int FILTER_BEST = 2;
     internal const int EXTEND_PAD = 3;
     internal const int LINE_CAP_ROUND = 1;
-    internal const int OPERATOR_SOURCE = 1;
-    internal const int OPERATOR_OVER = 2;
     internal const int ANTIALIAS_GRAY = 2;
     internal const int HINT_STYLE_NONE = 1;
     internal const int HINT_METRICS_OFF = 1;
 
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial IntPtr cairo_version_string();
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial CairoSurfaceHandle cairo_image_surface_create(int format, int width, int height);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial CairoSurfaceHandle cairo_image_surface_create_for_data(IntPtr data, int format, int width, int height, int stride);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial IntPtr cairo_image_surface_get_data(CairoSurfaceHandle surface);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial int cairo_image_surface_get_stride(CairoSurfaceHandle surface);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial int cairo_format_stride_for_width(int format, int width);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial int cairo_surface_status(CairoSurfaceHandle surface);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_surface_flush(CairoSurfaceHandle surface);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_surface_mark_dirty(CairoSurfaceHandle surface);
@@ -36,9 +31,6 @@ internal static partial class CairoApi
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_translate(CairoContextHandle cr, double tx, double ty);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_identity_matrix(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_user_to_device(CairoContextHandle cr, ref double x, ref double y);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_operator(CairoContextHandle cr, int op);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_antialias(CairoContextHandle cr, int antialias);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_new_path(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_new_sub_path(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_close_path(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_move_to(CairoContextHandle cr, double x, double y);
@@ -54,9 +46,7 @@ internal static partial class CairoApi
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_line_width(CairoContextHandle cr, double width);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_line_cap(CairoContextHandle cr, int cap);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_fill(CairoContextHandle cr);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_fill_preserve(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_stroke(CairoContextHandle cr);
-    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_stroke_preserve(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_clip(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_paint(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_paint_with_alpha(CairoContextHandle cr, double alpha);
@@ -104,13 +94,13 @@ internal sealed class CairoPatternHandle : SafeHandle
     protected override bool ReleaseHandle() { CairoApi.cairo_pattern_destroy(handle); return true; }
 }
 
-internal static partial class CairoMatrixApi
+internal static partial class CairoApi
 {
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_get_matrix(CairoContextHandle cr, out CairoMatrix matrix);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_set_matrix(CairoContextHandle cr, ref CairoMatrix matrix);
 }
 
-internal static partial class CairoPatternApi
+internal static partial class CairoApi
 {
     internal const int FILTER_BILINEAR = 4;
 

@@ -10,7 +10,6 @@ internal static partial class FontconfigApi
     [LibraryImport(NativeLibraryNames.Fontconfig, StringMarshalling = StringMarshalling.Utf8)] internal static partial int FcConfigAppFontAddFile(FontconfigHandle config, string file);
     [LibraryImport(NativeLibraryNames.Fontconfig)] internal static partial void FcConfigDestroy(IntPtr config);
     [LibraryImport(NativeLibraryNames.Fontconfig, StringMarshalling = StringMarshalling.Utf8)] internal static partial int FcPatternGetString(IntPtr pattern, string obj, int n, out IntPtr value);
-    [LibraryImport(NativeLibraryNames.Fontconfig, StringMarshalling = StringMarshalling.Utf8)] internal static partial int FcPatternGetInteger(IntPtr pattern, string obj, int n, out int value);
 }
 
 internal sealed class FontconfigHandle : SafeHandle

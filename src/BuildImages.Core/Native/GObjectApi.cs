@@ -15,7 +15,6 @@ internal static partial class GObjectApi
 {
     internal const nint G_TYPE_BOOLEAN = 5 << 2;
     internal const nint G_TYPE_INT = 6 << 2;
-    internal const nint G_TYPE_UINT64 = 11 << 2;
     internal const nint G_TYPE_ENUM = 12 << 2;
     internal const nint G_TYPE_FLAGS = 13 << 2;
     internal const nint G_TYPE_DOUBLE = 15 << 2;
@@ -35,8 +34,6 @@ internal static partial class GObjectApi
     [LibraryImport(NativeLibraryNames.GObject)] internal static partial void g_value_set_boxed(ref GValue value, IntPtr v);
     [LibraryImport(NativeLibraryNames.GObject)] internal static partial IntPtr g_value_get_object(ref GValue value);
     [LibraryImport(NativeLibraryNames.GObject)] internal static partial IntPtr g_value_get_boxed(ref GValue value);
-    [LibraryImport(NativeLibraryNames.GObject)] internal static partial int g_value_get_int(ref GValue value);
-    [LibraryImport(NativeLibraryNames.GObject)] internal static partial double g_value_get_double(ref GValue value);
     [LibraryImport(NativeLibraryNames.GObject)] internal static partial nint g_type_fundamental(nint gtype);
     [LibraryImport(NativeLibraryNames.GObject, StringMarshalling = StringMarshalling.Utf8)] internal static partial void g_object_set_property(IntPtr obj, string name, ref GValue value);
     [LibraryImport(NativeLibraryNames.GObject, StringMarshalling = StringMarshalling.Utf8)] internal static partial void g_object_get_property(IntPtr obj, string name, ref GValue value);

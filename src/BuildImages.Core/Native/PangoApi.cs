@@ -15,10 +15,8 @@ internal static partial class PangoApi
     internal const int ALIGN_CENTER = 1;
     internal const int ALIGN_RIGHT = 2;
     internal const int WRAP_WORD_CHAR = 2;
-    internal const int ELLIPSIZE_NONE = 0;
     internal const int ELLIPSIZE_END = 3;
     internal const uint GLYPH_UNKNOWN_FLAG = 0x10000000;
-    internal const uint GLYPH_EMPTY = 0x0FFFFFFF;
 
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial IntPtr pango_version_string();
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial IntPtr pango_font_map_create_context(GObjectHandle fontMap);
@@ -37,12 +35,9 @@ internal static partial class PangoApi
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial void pango_layout_set_ellipsize(GObjectHandle layout, int ellipsize);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial void pango_layout_set_alignment(GObjectHandle layout, int alignment);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial void pango_layout_set_justify(GObjectHandle layout, int justify);
-    [LibraryImport(NativeLibraryNames.Pango)] internal static partial void pango_layout_set_line_spacing(GObjectHandle layout, float factor);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial void pango_layout_get_extents(GObjectHandle layout, out PangoRectangle ink, out PangoRectangle logical);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial int pango_layout_is_ellipsized(GObjectHandle layout);
-    [LibraryImport(NativeLibraryNames.Pango)] internal static partial int pango_layout_is_wrapped(GObjectHandle layout);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial int pango_layout_get_line_count(GObjectHandle layout);
-    [LibraryImport(NativeLibraryNames.Pango)] internal static partial int pango_layout_get_unknown_glyphs_count(GObjectHandle layout);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial IntPtr pango_layout_get_iter(GObjectHandle layout);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial IntPtr pango_layout_iter_get_run_readonly(IntPtr iter);
     [LibraryImport(NativeLibraryNames.Pango)] internal static partial int pango_layout_iter_next_run(IntPtr iter);
@@ -59,7 +54,6 @@ internal static partial class PangoApi
     [LibraryImport(NativeLibraryNames.PangoCairo)] internal static partial void pango_cairo_context_set_font_options(GObjectHandle context, IntPtr options);
     [LibraryImport(NativeLibraryNames.PangoCairo)] internal static partial void pango_cairo_context_set_resolution(GObjectHandle context, double dpi);
     [LibraryImport(NativeLibraryNames.PangoCairo)] internal static partial void pango_cairo_show_layout(CairoContextHandle cr, GObjectHandle layout);
-    [LibraryImport(NativeLibraryNames.PangoCairo)] internal static partial void pango_cairo_layout_path(CairoContextHandle cr, GObjectHandle layout);
 
     [LibraryImport(NativeLibraryNames.PangoFt2)] internal static partial void pango_fc_font_map_set_config(GObjectHandle fontMap, FontconfigHandle config);
     [LibraryImport(NativeLibraryNames.PangoFt2)] internal static partial IntPtr pango_fc_font_get_pattern(IntPtr font);

@@ -11,7 +11,6 @@ internal static partial class VipsApi
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial void vips_cache_set_max(int max);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial void vips_concurrency_set(int concurrency);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial void vips_thread_shutdown();
-    [LibraryImport(NativeLibraryNames.Vips)] internal static partial void vips_leak_set(int leak);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial IntPtr vips_error_buffer();
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial void vips_error_clear();
     [LibraryImport(NativeLibraryNames.Vips, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr vips_operation_new(string name);
@@ -31,7 +30,6 @@ internal static partial class VipsApi
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial IntPtr vips_foreign_find_load_buffer(IntPtr data, nuint size);
     [LibraryImport(NativeLibraryNames.Vips, StringMarshalling = StringMarshalling.Utf8)] internal static partial int vips_enum_from_nick(string domain, nint type, string nick);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial int vips_value_set_array_double(ref GValue value, [In] double[] array, int n);
-    [LibraryImport(NativeLibraryNames.Vips, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint vips_type_find(string basename, string nickname);
 }
 
 /// <summary>Reads and clears libvips' process-wide error buffer.</summary>

@@ -33,7 +33,6 @@ public sealed class RenderedCard
     {
         var i = (y * Stride) + (x * 4);
         var a = Bgra[i + 3];
-        byte Un(byte c) => a == 0 ? (byte)0 : (byte)Math.Min(255, ((c * 255) + (a / 2)) / a);
-        return (Un(Bgra[i + 2]), Un(Bgra[i + 1]), Un(Bgra[i]), a);
+        return (PixelConverter.Unpremultiply(Bgra[i + 2], a), PixelConverter.Unpremultiply(Bgra[i + 1], a), PixelConverter.Unpremultiply(Bgra[i], a), a);
     }
 }

@@ -12,19 +12,19 @@ namespace BuildImages.Core.Templates;
 /// </summary>
 public sealed partial class TemplateCompiler(TemplateOptions options)
 {
-    private readonly ConcurrentDictionary<string, (string Stamp, CompiledTemplate Template)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (FileStamp[] Stamps, CompiledTemplate Template)> _cache = new(StringComparer.Ordinal);
 
     public TemplateOptions Options => options;
 
     public CompiledTemplate Compile(TemplateDefinition definition)
     {
-        var mainSource = Read(definition.MainFile);
-        var partials = PartialResolver.Resolve(definition, mainSource);
-        var stamp = mainSource + "\0" + string.Join("\0", partials.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "\0" + p.Value.Source));
-        if (_cache.TryGetValue(definition.MainFile, out var cached) && cached.Stamp == stamp)
+        // Called once per item: a hit costs one stat per source file, no reads.
+        if (_cache.TryGetValue(definition.MainFile, out var cached) && cached.Stamps.All(s => s.IsCurrent()))
         {
             return cached.Template;
         }
+        var mainSource = Read(definition.MainFile);
+        var partials = PartialResolver.Resolve(definition, mainSource);
         var hb = Handlebars.Create(new HandlebarsConfiguration
         {
             ThrowOnUnresolvedBindingExpression = options.Strict,
@@ -42,8 +42,20 @@ public sealed partial class TemplateCompiler(TemplateOptions options)
             sources[path] = source;
         }
         var compiled = new CompiledTemplate(definition, template!, sources, options);
-        _cache[definition.MainFile] = (stamp, compiled);
+        _cache[definition.MainFile] = (sources.Keys.Select(FileStamp.Of).ToArray(), compiled);
         return compiled;
+    }
+
+    /// <summary>Length and write time of a source file when it was compiled.</summary>
+    private readonly record struct FileStamp(string Path, long Length, DateTime WrittenUtc)
+    {
+        internal static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return new FileStamp(path, info.Exists ? info.Length : -1, info.Exists ? info.LastWriteTimeUtc : default);
+        }
+
+        internal bool IsCurrent() => Of(Path) == this;
     }
 
     private static string Read(string path)

@@ -61,7 +61,7 @@ internal sealed class TextUsage
                 for (var i = 0; i < count; i++)
                 {
                     var glyph = (uint)Marshal.ReadInt32(infos, i * GlyphInfoSize);
-                    if ((glyph & PangoApi.GLYPH_UNKNOWN_FLAG) != 0 && glyph != PangoApi.GLYPH_EMPTY)
+                    if ((glyph & PangoApi.GLYPH_UNKNOWN_FLAG) != 0)
                     {
                         var cp = (int)(glyph & ~PangoApi.GLYPH_UNKNOWN_FLAG);
                         if (!Uncovered.Exists(u => u.CodePoint == cp))
