@@ -3,8 +3,21 @@ namespace BuildImages.Core.Diagnostics;
 /// <summary>Stable error codes; documented in README.md ("Error codes").</summary>
 public static class DiagnosticCodes
 {
+    public const string ConfigSyntax = "BI0001";
+    public const string Usage = "BI0002";
+    public const string ConfigValue = "BI0004";
+    public const string ConfigNotFound = "BI0005";
     public const string DataSyntax = "BI0010";
     public const string DataNotFound = "BI0011";
+    public const string UnsafeOutputPath = "BI0020";
+    public const string OutputCollision = "BI0021";
+    public const string OutputPattern = "BI0022";
+    public const string VariantTooWide = "BI0023";
+    public const string OverBudget = "BI0030";
+    public const string ManifestUnreadable = "BI0031";
+    public const string PruneSkipped = "BI0032";
+    public const string WriteFailed = "BI0033";
+    public const string RenderFailed = "BI0034";
     public const string TemplateSyntax = "BI0100";
     public const string MissingInclude = "BI0101";
     public const string PathOutsideRoots = "BI0102";

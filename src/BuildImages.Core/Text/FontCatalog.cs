@@ -65,7 +65,8 @@ public sealed class FontCatalog : IDisposable
         try
         {
             var bytes = File.ReadAllBytes(woff);
-            sfnt = woff.EndsWith(".woff2", StringComparison.OrdinalIgnoreCase) ? Woff2Decoder.ToSfnt(bytes) : WoffUnpacker.ToSfnt(bytes);
+            // The signature decides, not the extension: a WOFF2 saved as .woff is still read.
+            sfnt = bytes.AsSpan().StartsWith("wOF2"u8) ? Woff2Decoder.ToSfnt(bytes) : WoffUnpacker.ToSfnt(bytes);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or IndexOutOfRangeException or ArgumentException or OverflowException)
         {

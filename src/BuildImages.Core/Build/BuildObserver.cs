@@ -1,0 +1,46 @@
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>What happened to one output.</summary>
+public enum OutputStatus
+{
+    Rendered,
+    Skipped,
+    Deduplicated,
+    Failed,
+    Pruned,
+}
+
+/// <summary>One output's outcome, reported as it happens.</summary>
+public sealed record OutputOutcome(string Path, string Item, OutputStatus Status, RenderReason? Reason, int Width, int Height, string Format, long Bytes, string? Key);
+
+/// <summary>Receives a build's events; fronts turn them into progress bars, console lines or MSBuild messages. Called from worker threads.</summary>
+public interface IBuildObserver
+{
+    /// <summary>The plan is checked: how many outputs there are and how many will be rendered.</summary>
+    void Planned(int outputs, int toRender);
+
+    void Output(OutputOutcome outcome);
+
+    void Diagnostic(Diagnostic diagnostic);
+}
+
+/// <summary>An observer that ignores everything.</summary>
+public sealed class NullBuildObserver : IBuildObserver
+{
+    public static NullBuildObserver Instance { get; } = new();
+
+    public void Planned(int outputs, int toRender)
+    {
+    }
+
+    public void Output(OutputOutcome outcome)
+    {
+    }
+
+    public void Diagnostic(Diagnostic diagnostic)
+    {
+    }
+}

@@ -1,0 +1,26 @@
+namespace BuildImages.Core.Build;
+
+/// <summary>How one build runs (the fronts map their flags onto this).</summary>
+public sealed record BuildOptions
+{
+    /// <summary>Render every output, whatever the manifest says.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Plan and check only: report what would be rendered; write nothing.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Only these jobs (null: all). Pruning then only touches these jobs' outputs.</summary>
+    public IReadOnlyCollection<string>? Jobs { get; init; }
+
+    /// <summary>Worker threads; 0 means one per core.</summary>
+    public int Parallelism { get; init; }
+
+    /// <summary>Overrides the configuration's <c>prune</c>.</summary>
+    public bool? Prune { get; init; }
+
+    /// <summary>Overrides the configuration's <c>strict</c> when true.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>How often the manifest is saved while rendering, so a killed build keeps what it finished.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(3);
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>The outcome of a build: counts, bytes, time per stage, what a per-request API would have cost, every output and error.</summary>
+public sealed record BuildReport
+{
+    public int Rendered { get; init; }
+
+    public int Skipped { get; init; }
+
+    public int Deduplicated { get; init; }
+
+    public int Pruned { get; init; }
+
+    /// <summary>Outputs not written because their item failed.</summary>
+    public int Failed { get; init; }
+
+    public long BytesWritten { get; init; }
+
+    public bool Cancelled { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public double WallMilliseconds { get; init; }
+
+    /// <summary>Milliseconds per stage, summed over workers.</summary>
+    public required IReadOnlyDictionary<string, double> Stages { get; init; }
+
+    public required ApiCost Cost { get; init; }
+
+    public required IReadOnlyList<ReportOutput> Outputs { get; init; }
+
+    public required IReadOnlyList<ReportError> Errors { get; init; }
+
+    public required IReadOnlyList<ReportError> Warnings { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.BuildReport);
+
+    /// <summary>The human summary the tool prints at the end.</summary>
+    public string Summary()
+    {
+        var sb = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        sb.Append(ci, $"{(DryRun ? "would render" : "rendered")} {Rendered}, skipped {Skipped}, de-duplicated {Deduplicated}, pruned {Pruned}, failed {Failed}");
+        sb.Append(ci, $"; {FormatBytes(BytesWritten)} written in {WallMilliseconds / 1000:0.00} s");
+        if (Cancelled)
+        {
+            sb.Append(" (cancelled)");
+        }
+        sb.AppendLine();
+        sb.Append("time per stage (summed over workers): ");
+        sb.AppendLine(string.Join(", ", Stages.Where(s => s.Value > 0).Select(s => string.Create(ci, $"{s.Key} {s.Value:0} ms"))));
+        sb.Append(ci, $"renders avoided {Cost.RendersAvoided} of {Cost.Outputs}: {Cost.Saved:0.00####} saved at {Cost.PricePerRender:0.00####} per render through a per-request image API");
+        return sb.ToString();
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MiB"),
+    };
+}
+
+/// <summary>What the same outputs would cost through a per-request image API.</summary>
+public sealed record ApiCost(decimal PricePerRender, int Outputs, int RendersAvoided)
+{
+    /// <summary>Renders avoided × price.</summary>
+    public decimal Saved => RendersAvoided * PricePerRender;
+
+    /// <summary>Every output rendered per request once.</summary>
+    public decimal AllThroughApi => Outputs * PricePerRender;
+}
+
+public sealed record ReportOutput(string Path, string Item, string Status, int Width, int Height, string Format, long Bytes, string? Key, string? Reason);
+
+public sealed record ReportError(string? Item, string? File, int Line, int Column, string Code, string Message)
+{
+    public static ReportError From(Diagnostic d) => new(d.Item, d.File, d.Line, d.Column, d.Code, d.Message);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(BuildReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;

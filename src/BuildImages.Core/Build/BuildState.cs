@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>The shared, thread-safe state of one build: manifest records as they change, outcomes, diagnostics.</summary>
+internal sealed class BuildState(ManifestDocument manifest, IBuildObserver observer)
+{
+    private long _bytesWritten;
+    private int _dirty;
+
+    internal ConcurrentDictionary<string, CardRecord> Records { get; } = new(manifest.Cards, StringComparer.Ordinal);
+
+    internal ConcurrentQueue<OutputOutcome> Outcomes { get; } = new();
+
+    internal ConcurrentQueue<Diagnostic> Errors { get; } = new();
+
+    internal ConcurrentQueue<Diagnostic> Warnings { get; } = new();
+
+    /// <summary>Dedup key → the first output that claimed it.</summary>
+    internal ConcurrentDictionary<string, (string RecordKey, string Path)> Claimed { get; } = new(StringComparer.Ordinal);
+
+    internal ConcurrentQueue<PendingCopy> Copies { get; } = new();
+
+    internal StageClock Clock { get; } = new();
+
+    internal IBuildObserver Observer => observer;
+
+    internal long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    internal bool Dirty => Volatile.Read(ref _dirty) != 0;
+
+    internal void MarkDirty() => Volatile.Write(ref _dirty, 1);
+
+    internal void SetRecord(CardRecord record)
+    {
+        Records[$"{record.Job}:{record.Output}"] = record;
+        MarkDirty();
+    }
+
+    internal void Report(OutputOutcome outcome)
+    {
+        if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated)
+        {
+            Interlocked.Add(ref _bytesWritten, outcome.Bytes);
+        }
+        Outcomes.Enqueue(outcome);
+        observer.Output(outcome);
+    }
+
+    internal void Report(Diagnostic diagnostic)
+    {
+        (diagnostic.Severity == DiagnosticSeverity.Error ? Errors : Warnings).Enqueue(diagnostic);
+        observer.Diagnostic(diagnostic);
+    }
+
+    /// <summary>Outputs of a failed card: counted failed, reported once with the card's error.</summary>
+    internal void Fail(PlannedCard card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason)
+    {
+        Report(error);
+        foreach (var v in variants)
+        {
+            Report(new OutputOutcome(v.Path, card.Name, OutputStatus.Failed, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
+        }
+    }
+}
+
+/// <summary>An output whose pixels equal another output's in this build: copied once that one is written.</summary>
+internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string Key, string OwnerRecordKey, string OwnerPath, RenderReason Reason);
+
+/// <summary>A card with at least one output to render, and why.</summary>
+internal sealed record CardWork(PlannedCard Card, CardRecord? Old, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed);

@@ -1,0 +1,139 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+using BuildImages.Core.Rendering;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Renders the outputs of one card on a worker thread: lays the card out once, draws it once per width,
+/// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
+/// this card only.
+/// </summary>
+internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, CardRenderer renderer)
+{
+    internal void Render(CardWork work)
+    {
+        var card = work.Card;
+        try
+        {
+            using var prepared = state.Clock.Time(BuildStage.Template, () => renderer.Prepare(card.Template, card.Item.Fields, card.Size, card.Name));
+            foreach (var warning in prepared.Warnings)
+            {
+                state.Report(warning with { Item = card.Name });
+            }
+            var templates = Hashes(prepared.Inputs.TemplateFiles);
+            var fonts = Hashes(prepared.Inputs.FontFiles);
+            var assets = Hashes(prepared.Inputs.AssetFiles);
+            var inputs = templates.Concat(fonts).Concat(assets).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}").ToList();
+            var keyBase = ContentHash.OfParts([engineStamp, card.PreKey, .. inputs]);
+            // Pixels depend on the markup, not on which item produced it: equal markup renders once.
+            var dedupBase = ContentHash.OfParts([engineStamp, ContentHash.OfText(prepared.Markup), card.Size.ToString(), .. inputs]);
+            var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
+            var drawn = new Dictionary<int, RenderedCard>();
+            foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+            {
+                var key = ContentHash.OfParts(keyBase, variant.Signature);
+                var owner = (card.RecordKey, variant.Path);
+                var claimed = state.Claimed.GetOrAdd(ContentHash.OfParts(dedupBase, variant.Signature), owner);
+                if (claimed != owner)
+                {
+                    state.Copies.Enqueue(new PendingCopy(card, variant, key, claimed.RecordKey, claimed.Path, reason));
+                    continue;
+                }
+                if (!drawn.TryGetValue(variant.Width, out var pixels))
+                {
+                    pixels = state.Clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
+                    drawn[variant.Width] = pixels;
+                }
+                var encoded = state.Clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant));
+                if (encoded.OverBudget)
+                {
+                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
+                        $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
+                }
+                var record = state.Clock.Time(BuildStage.Write, () => Write(card, variant, key, encoded.Bytes, encoded.Quality, work.Old));
+                written[variant.Path] = record;
+                state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
+            }
+            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, templates, fonts, assets));
+        }
+        catch (CardException ex)
+        {
+            state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
+        }
+    }
+
+    /// <summary>Writes one output and returns its record; with file-name cache busting the old file is removed once the new one is in place.</summary>
+    internal VariantRecord Write(PlannedCard card, PlannedVariant variant, string key, byte[] bytes, int quality, CardRecord? old)
+    {
+        var sha = ContentHash.Of(bytes);
+        var file = config.CacheBust == CacheBust.FileName ? HashedName(variant.Path, sha) : variant.Path;
+        var full = Path.Combine(config.OutputDirectory, file);
+        AtomicFile.Write(full, bytes);
+        var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+        if (previous is not null && previous.File != file)
+        {
+            File.Delete(Path.Combine(config.OutputDirectory, previous.File));
+        }
+        return new VariantRecord
+        {
+            Path = variant.Path,
+            File = file,
+            Key = key,
+            Options = variant.Signature,
+            Width = variant.Width,
+            Height = variant.Height,
+            Mime = variant.Encode.MimeType,
+            Bytes = bytes.Length,
+            Sha256 = sha,
+            ModifiedTicks = File.GetLastWriteTimeUtc(full).Ticks,
+            Quality = quality,
+        };
+    }
+
+    /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
+    internal CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, Dictionary<string, string> templates, Dictionary<string, string> fonts, Dictionary<string, string> assets) => new()
+    {
+        Job = card.Job.Name,
+        Item = card.Item.Id,
+        Source = paths.ToKey(card.Item.SourceFile),
+        Output = card.Output,
+        Alt = card.Alt,
+        Engine = engineStamp,
+        Template = card.TemplateKey,
+        Size = card.Size.ToString(),
+        PreKey = card.PreKey,
+        Fields = new Dictionary<string, string>(card.FieldHashes, StringComparer.Ordinal),
+        Templates = templates,
+        Fonts = fonts,
+        Assets = assets,
+        Variants = card.Variants
+            .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))
+            .OfType<VariantRecord>()
+            .ToList(),
+    };
+
+    private static string HashedName(string path, string sha)
+    {
+        var ext = Path.GetExtension(path);
+        return $"{path[..^ext.Length]}.{sha[..10]}{ext}";
+    }
+
+    private Dictionary<string, string> Hashes(IEnumerable<string> files)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var key = paths.ToKey(file);
+            result[key] = hashes.Hash(key) ?? "missing";
+        }
+        return result;
+    }
+}

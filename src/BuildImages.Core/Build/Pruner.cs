@@ -1,0 +1,95 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Removes outputs the configuration no longer asks for (items gone, variants dropped, jobs removed), only if
+/// they are still the files BuildImages wrote. Items that failed to plan keep their last good outputs.
+/// </summary>
+internal sealed class Pruner(BuildConfig config, BuildState state)
+{
+    internal void Prune(BuildPlan plan, bool allJobs)
+    {
+        var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => c.Variants.Select(v => v.Path).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
+        var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
+        foreach (var (key, record) in state.Records.ToArray())
+        {
+            var inScope = plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job));
+            if (!inScope || keepItems.Contains($"{record.Job}/{record.Item}"))
+            {
+                continue;
+            }
+            if (planned.TryGetValue(key, out var paths))
+            {
+                var dropped = record.Variants.Where(v => !paths.Contains(v.Path)).ToList();
+                if (dropped.Count > 0)
+                {
+                    stale.Add((record, dropped, false));
+                }
+            }
+            else
+            {
+                stale.Add((record, record.Variants, true));
+            }
+        }
+        if (stale.Count == 0)
+        {
+            return;
+        }
+        // A file another record still names (or a planned output) is never deleted.
+        var staleVariants = stale.SelectMany(s => s.Variants).ToHashSet(ReferenceEqualityComparer.Instance);
+        var inUse = state.Records.Values.SelectMany(r => r.Variants).Where(v => !staleVariants.Contains(v)).Select(v => v.File)
+            .Concat(plan.Cards.SelectMany(c => c.Variants.Select(v => v.Path)))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (record, variants, whole) in stale)
+        {
+            foreach (var v in variants.Where(v => !inUse.Contains(v.File)))
+            {
+                Delete(record, v);
+            }
+            if (whole)
+            {
+                state.Records.TryRemove($"{record.Job}:{record.Output}", out _);
+                state.MarkDirty();
+            }
+            else
+            {
+                state.SetRecord(record with { Variants = record.Variants.Except(variants).ToList() });
+            }
+        }
+    }
+
+    private void Delete(CardRecord record, VariantRecord v)
+    {
+        var full = Path.Combine(config.OutputDirectory, v.File);
+        var file = new FileInfo(full);
+        var item = $"{record.Job}/{record.Item}";
+        if (file.Exists)
+        {
+            var ours = file.Length == v.Bytes && (file.LastWriteTimeUtc.Ticks == v.ModifiedTicks || ContentHash.OfFile(full) == v.Sha256);
+            if (!ours)
+            {
+                state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but changed since BuildImages wrote it; not deleted", full, Item: item));
+                return;
+            }
+            file.Delete();
+            RemoveEmptyFolders(file.Directory);
+        }
+        state.Report(new OutputOutcome(v.Path, item, OutputStatus.Pruned, null, v.Width, v.Height, v.Mime, v.Bytes, v.Key));
+    }
+
+    private void RemoveEmptyFolders(DirectoryInfo? dir)
+    {
+        var root = Path.TrimEndingDirectorySeparator(config.OutputDirectory);
+        while (dir is not null && dir.FullName.Length > root.Length && dir.FullName.StartsWith(root, StringComparison.Ordinal) && !dir.EnumerateFileSystemInfos().Any())
+        {
+            dir.Delete();
+            dir = dir.Parent;
+        }
+    }
+}

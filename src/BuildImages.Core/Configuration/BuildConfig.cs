@@ -1,0 +1,118 @@
+using BuildImages.Core.Data;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Configuration;
+
+/// <summary>How URLs in images.json change when an output's bytes change.</summary>
+public enum CacheBust
+{
+    /// <summary><c>?v=</c> plus the first hex digits of the content hash.</summary>
+    Query,
+
+    /// <summary>The content hash goes into the file name (<c>og/hello.3f2a9c1b.webp</c>).</summary>
+    FileName,
+
+    None,
+}
+
+/// <summary>A validated <c>buildimages.json</c>, every path absolute.</summary>
+public sealed record BuildConfig
+{
+    /// <summary>The configuration file; its folder is the base for every relative path.</summary>
+    public required string ConfigFile { get; init; }
+
+    public string BaseDirectory => Path.GetDirectoryName(ConfigFile)!;
+
+    public required string OutputDirectory { get; init; }
+
+    public required string ManifestFile { get; init; }
+
+    /// <summary>The site metadata file (images.json).</summary>
+    public required string MetadataFile { get; init; }
+
+    public string? BaseUrl { get; init; }
+
+    public CacheBust CacheBust { get; init; } = CacheBust.Query;
+
+    /// <summary>Write an HTML snippet of og:/twitter: tags per item into images.json.</summary>
+    public bool Tags { get; init; } = true;
+
+    /// <summary>Delete outputs of items that are gone.</summary>
+    public bool Prune { get; init; } = true;
+
+    /// <summary>What one render costs through a per-request image API, for the report.</summary>
+    public decimal PricePerRender { get; init; } = 0.002m;
+
+    public IReadOnlyList<string> TemplateRoots { get; init; } = [];
+
+    public IReadOnlyList<string> AssetRoots { get; init; } = [];
+
+    public IReadOnlyList<string> FontFolders { get; init; } = [];
+
+    public bool Strict { get; init; }
+
+    public required IReadOnlyList<JobConfig> Jobs { get; init; }
+}
+
+/// <summary>One job: a template over a data source, to outputs named by a pattern, in variants.</summary>
+public sealed record JobConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>A template name or a path (relative to the config file).</summary>
+    public required string Template { get; init; }
+
+    /// <summary>The card size; null means the template's first declared size, else 1200x630.</summary>
+    public CardSize? Size { get; init; }
+
+    /// <summary>Where items come from; either a file reference or inline items.</summary>
+    public string? Data { get; init; }
+
+    public IReadOnlyList<DataItem>? InlineItems { get; init; }
+
+    /// <summary>Dotted path to the item array inside a JSON or YAML data file.</summary>
+    public string? ItemsPath { get; init; }
+
+    /// <summary>Output path pattern without extension, relative to the output folder (Handlebars over item fields).</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Pattern for og:image:alt; null means the item's title when it has one.</summary>
+    public string? Alt { get; init; }
+
+    public required IReadOnlyList<VariantConfig> Variants { get; init; }
+
+    /// <summary>Index of the variant the og:image tags point to; null picks the first full-width JPEG or PNG, else the first.</summary>
+    public int? TagVariant { get; init; }
+
+    /// <summary>Where in the config file the job is, for messages.</summary>
+    public JsonLocation Location { get; init; }
+}
+
+/// <summary>One encoded variant of a card.</summary>
+public sealed record VariantConfig
+{
+    public required ImageFormat Format { get; init; }
+
+    /// <summary>Pixel width; null means the card's width.</summary>
+    public int? Width { get; init; }
+
+    public int? Quality { get; init; }
+
+    /// <summary>Byte budget: the quality is searched down to <see cref="MinQuality"/> to fit it.</summary>
+    public long? MaxBytes { get; init; }
+
+    public int MinQuality { get; init; } = 40;
+
+    /// <summary>Replaces the default <c>-WIDTH</c> suffix of the file name.</summary>
+    public string? Suffix { get; init; }
+
+    public int Effort { get; init; } = 4;
+
+    public JsonLocation Location { get; init; }
+
+    public int QualityOrDefault => Quality ?? (Format == ImageFormat.Jpeg ? 82 : 80);
+}
+
+/// <summary>A line and column in the configuration file.</summary>
+public readonly record struct JsonLocation(int Line, int Column);

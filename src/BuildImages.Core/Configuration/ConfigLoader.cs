@@ -1,0 +1,243 @@
+using System.Text.Json;
+using BuildImages.Core.Data;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Configuration;
+
+/// <summary>
+/// Reads and validates <c>buildimages.json</c> (schema: <c>schemas/buildimages.schema.json</c>). Paths resolve
+/// against the config file's folder. Every problem is a <see cref="CardException"/> with file, line and column.
+/// </summary>
+public static class ConfigLoader
+{
+    public const string DefaultFileName = "buildimages.json";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    public static BuildConfig Load(string path)
+    {
+        var file = Path.GetFullPath(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw CardException.Error(DiagnosticCodes.ConfigNotFound, ex is FileNotFoundException or DirectoryNotFoundException
+                ? $"configuration file not found; create one with 'dotnet build-images init' or pass --config"
+                : "configuration file could not be read: " + ex.Message, file);
+        }
+        return Parse(bytes, file);
+    }
+
+    public static BuildConfig Parse(byte[] utf8, string file)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var message = ex.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.');
+            throw CardException.Error(DiagnosticCodes.ConfigSyntax, "invalid JSON: " + message, file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+        }
+        using (document)
+        {
+            var source = new ConfigSource(file, new JsonLocator(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
+            return Read(new ConfigObject(document.RootElement, string.Empty, source), file);
+        }
+    }
+
+    private static BuildConfig Read(ConfigObject root, string file)
+    {
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "jobs");
+        var baseDir = Path.GetDirectoryName(file)!;
+        string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
+        var outputDir = Full(root.String("outputDir") ?? "wwwroot");
+        var baseUrl = root.String("baseUrl");
+        if (baseUrl is not null && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") && !baseUrl.StartsWith('/'))
+        {
+            throw root.Error("baseUrl", $"'baseUrl' must be an absolute http(s) URL or start with '/', not '{baseUrl}'");
+        }
+        var cacheBust = root.String("cacheBust") switch
+        {
+            null or "query" => CacheBust.Query,
+            "filename" => CacheBust.FileName,
+            "none" => CacheBust.None,
+            var other => throw root.Error("cacheBust", $"'cacheBust' must be query, filename or none, not '{other}'"),
+        };
+        var jobs = root.Objects("jobs").Select(j => ReadJob(j, baseDir)).ToList();
+        if (jobs.Count == 0)
+        {
+            throw root.Error("jobs", "'jobs' must list at least one job");
+        }
+        var duplicateName = jobs.GroupBy(j => j.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateName is not null)
+        {
+            var second = duplicateName.ElementAt(1).Location;
+            throw CardException.Error(DiagnosticCodes.ConfigValue, $"two jobs are named '{duplicateName.Key}'; job names must be unique", file, second.Line, second.Column);
+        }
+        var manifest = root.String("manifest");
+        var metadata = root.String("metadata") ?? "images.json";
+        return new BuildConfig
+        {
+            ConfigFile = file,
+            OutputDirectory = outputDir,
+            ManifestFile = manifest is null ? Path.Combine(outputDir, ".buildimages-manifest.json") : Full(manifest),
+            MetadataFile = Path.GetFullPath(Path.Combine(outputDir, metadata)),
+            BaseUrl = baseUrl,
+            CacheBust = cacheBust,
+            Tags = root.Bool("tags") ?? true,
+            Prune = root.Bool("prune") ?? true,
+            PricePerRender = root.Decimal("pricePerRender") ?? 0.002m,
+            TemplateRoots = root.Strings("templates").Select(Full).ToList(),
+            AssetRoots = root.Has("assets") ? root.Strings("assets").Select(Full).ToList() : [baseDir],
+            FontFolders = root.Strings("fonts").Select(Full).ToList(),
+            Strict = root.Bool("strict") ?? false,
+            Jobs = jobs,
+        };
+    }
+
+    private static JobConfig ReadJob(ConfigObject job, string baseDir)
+    {
+        job.AllowOnly("name", "template", "size", "data", "items", "output", "alt", "variants", "tagVariant");
+        var name = job.RequiredString("name");
+        var output = job.RequiredString("output");
+        CheckPattern(job, "output", output);
+        if (Path.IsPathRooted(output) || output.StartsWith('/') || output.StartsWith('\\') || output.Replace('\\', '/').Split('/').Any(s => s == ".."))
+        {
+            throw job.Error("output", $"'output' must be a relative path inside outputDir, without '..': '{output}'");
+        }
+        var alt = job.String("alt");
+        if (alt is not null)
+        {
+            CheckPattern(job, "alt", alt);
+        }
+        string? data = null;
+        IReadOnlyList<DataItem>? inline = null;
+        switch (job.Raw("data"))
+        {
+            case null:
+                throw job.Error("data", $"job '{name}' needs 'data': a data file, a glob of Markdown files, or an array of items");
+            case { ValueKind: JsonValueKind.String }:
+                data = job.String("data");
+                break;
+            case { ValueKind: JsonValueKind.Array } array:
+                inline = InlineItems(job, array);
+                break;
+            case { } other:
+                throw job.Error("data", $"'data' must be a path, a glob or an array of items, not {ConfigObject.Describe(other)}");
+        }
+        var variants = job.Objects("variants").Select(ReadVariant).ToList();
+        if (!job.Has("variants"))
+        {
+            variants = [new VariantConfig { Format = ImageFormat.WebP }, new VariantConfig { Format = ImageFormat.Jpeg }];
+        }
+        else if (variants.Count == 0)
+        {
+            throw job.Error("variants", "'variants' must list at least one variant");
+        }
+        var tagVariant = (int?)job.Integer("tagVariant", 0, variants.Count - 1);
+        return new JobConfig
+        {
+            Name = name,
+            Template = job.RequiredString("template"),
+            Size = ReadSize(job),
+            Data = data,
+            InlineItems = inline,
+            ItemsPath = job.String("items"),
+            Output = output,
+            Alt = alt,
+            Variants = variants,
+            TagVariant = tagVariant,
+            Location = job.Location,
+        };
+    }
+
+    private static List<DataItem> InlineItems(ConfigObject job, JsonElement array)
+    {
+        var items = new List<DataItem>();
+        var i = 0;
+        foreach (var e in array.EnumerateArray())
+        {
+            var pointer = $"{job.Pointer("data")}/{i}";
+            var item = new ConfigObject(e, pointer, job.Source);
+            var fields = ItemData.FromJson(e);
+            var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            items.Add(new DataItem(job.Source.File, item.Location.Line, id, fields));
+            i++;
+        }
+        return items;
+    }
+
+    private static CardSize? ReadSize(ConfigObject job)
+    {
+        switch (job.Raw("size"))
+        {
+            case null:
+                return null;
+            case { ValueKind: JsonValueKind.String } s:
+                return CardSize.TryParse(s.GetString()!, out var parsed)
+                    ? parsed
+                    : throw job.Error("size", $"'size' must look like \"1200x630\" (1–8192 each way), not \"{s.GetString()}\"");
+            default:
+                var size = job.Object("size")!;
+                size.AllowOnly("width", "height");
+                var w = size.Integer("width", 1, 8192) ?? throw job.Error("size", "'size' needs 'width' and 'height'");
+                var h = size.Integer("height", 1, 8192) ?? throw job.Error("size", "'size' needs 'width' and 'height'");
+                return new CardSize((int)w, (int)h);
+        }
+    }
+
+    private static VariantConfig ReadVariant(ConfigObject v)
+    {
+        v.AllowOnly("format", "width", "quality", "maxBytes", "minQuality", "suffix", "effort");
+        var format = v.String("format") switch
+        {
+            "webp" => ImageFormat.WebP,
+            "jpeg" or "jpg" => ImageFormat.Jpeg,
+            "png" => ImageFormat.Png,
+            "avif" => ImageFormat.Avif,
+            null => throw v.Error("format", "a variant needs 'format': webp, jpeg, png or avif"),
+            var other => throw v.Error("format", $"'format' must be webp, jpeg, png or avif, not '{other}'"),
+        };
+        var quality = (int?)v.Integer("quality", 1, 100);
+        var minQuality = (int)(v.Integer("minQuality", 1, 100) ?? Math.Min(40, quality ?? 40));
+        if (quality is { } q && minQuality > q)
+        {
+            throw v.Error("minQuality", $"'minQuality' ({minQuality}) is above 'quality' ({q})");
+        }
+        var suffix = v.String("suffix");
+        if (suffix is not null && (suffix.IndexOfAny(['/', '\\', ':', '*', '?', '"', '<', '>', '|']) >= 0 || suffix.Contains("..", StringComparison.Ordinal)))
+        {
+            throw v.Error("suffix", $"'suffix' must not contain path separators, '..' or any of : * ? \" < > |");
+        }
+        return new VariantConfig
+        {
+            Format = format,
+            Width = (int?)v.Integer("width", 1, 8192),
+            Quality = quality,
+            MaxBytes = v.Integer("maxBytes", 1, long.MaxValue),
+            MinQuality = minQuality,
+            Suffix = suffix,
+            Effort = (int)(v.Integer("effort", 0, 6) ?? 4),
+            Location = v.Location,
+        };
+    }
+
+    private static void CheckPattern(ConfigObject job, string name, string pattern)
+    {
+        try
+        {
+            _ = HandlebarsDotNet.Handlebars.Create().Compile(pattern);
+        }
+        catch (HandlebarsDotNet.HandlebarsException ex)
+        {
+            throw job.Error(name, $"'{name}' is not a valid pattern: {ex.Message}");
+        }
+    }
+}

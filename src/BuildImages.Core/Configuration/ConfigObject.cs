@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Configuration;
+
+/// <summary>
+/// A JSON object of the configuration with typed, located reads: every wrong type, range or unknown
+/// property becomes an error naming the file, line and column, and the allowed names.
+/// </summary>
+internal sealed class ConfigObject
+{
+    private readonly JsonElement _element;
+    private readonly string _pointer;
+    private readonly ConfigSource _source;
+
+    internal ConfigObject(JsonElement element, string pointer, ConfigSource source)
+    {
+        _element = element;
+        _pointer = pointer;
+        _source = source;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw source.Error(pointer, $"expected an object, found {Describe(element)}");
+        }
+    }
+
+    internal JsonLocation Location => _source.Locator.Value(_pointer);
+
+    internal ConfigSource Source => _source;
+
+    /// <summary>Rejects properties outside <paramref name="allowed"/>, suggesting the closest name.</summary>
+    internal void AllowOnly(params string[] allowed)
+    {
+        foreach (var property in _element.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name, StringComparer.Ordinal) && property.Name != "$schema")
+            {
+                var near = allowed.FirstOrDefault(a => string.Equals(a, property.Name, StringComparison.OrdinalIgnoreCase))
+                    ?? allowed.MinBy(a => EditDistance(a, property.Name));
+                var hint = near is not null && EditDistance(near, property.Name) <= 3 ? $"; did you mean '{near}'?" : string.Empty;
+                throw _source.ErrorAtName($"{_pointer}/{property.Name}", $"unknown property '{property.Name}'{hint} (allowed: {string.Join(", ", allowed)})");
+            }
+        }
+    }
+
+    internal bool Has(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    internal JsonElement? Raw(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+    internal string Pointer(string name) => $"{_pointer}/{name}";
+
+    internal string? String(string name)
+    {
+        if (Raw(name) is not { } v)
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            throw _source.Error(Pointer(name), $"'{name}' must be a string, not {Describe(v)}");
+        }
+        return v.GetString();
+    }
+
+    internal string RequiredString(string name)
+    {
+        var value = String(name);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw _source.Error(value is null ? _pointer : Pointer(name), $"'{name}' is required")
+            : value;
+    }
+
+    internal bool? Bool(string name) => Raw(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        { } v => throw _source.Error(Pointer(name), $"'{name}' must be true or false, not {Describe(v)}"),
+    };
+
+    internal long? Integer(string name, long min, long max)
+    {
+        if (Raw(name) is not { } v)
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n))
+        {
+            throw _source.Error(Pointer(name), $"'{name}' must be a whole number, not {Describe(v)}");
+        }
+        return n < min || n > max
+            ? throw _source.Error(Pointer(name), string.Create(CultureInfo.InvariantCulture, $"'{name}' must be between {min} and {max}, not {n}"))
+            : n;
+    }
+
+    internal decimal? Decimal(string name)
+    {
+        if (Raw(name) is not { } v)
+        {
+            return null;
+        }
+        return v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d >= 0
+            ? d
+            : throw _source.Error(Pointer(name), $"'{name}' must be a number of zero or more, not {Describe(v)}");
+    }
+
+    /// <summary>A string or an array of strings.</summary>
+    internal IReadOnlyList<string> Strings(string name)
+    {
+        switch (Raw(name))
+        {
+            case null:
+                return [];
+            case { ValueKind: JsonValueKind.String } s:
+                return [s.GetString()!];
+            case { ValueKind: JsonValueKind.Array } a:
+                var list = new List<string>();
+                var i = 0;
+                foreach (var e in a.EnumerateArray())
+                {
+                    list.Add(e.ValueKind == JsonValueKind.String ? e.GetString()! : throw _source.Error($"{Pointer(name)}/{i}", $"'{name}' entries must be strings, not {Describe(e)}"));
+                    i++;
+                }
+                return list;
+            case { } v:
+                throw _source.Error(Pointer(name), $"'{name}' must be a string or an array of strings, not {Describe(v)}");
+        }
+    }
+
+    internal IEnumerable<ConfigObject> Objects(string name)
+    {
+        if (Raw(name) is not { } v)
+        {
+            yield break;
+        }
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            throw _source.Error(Pointer(name), $"'{name}' must be an array, not {Describe(v)}");
+        }
+        var i = 0;
+        foreach (var e in v.EnumerateArray())
+        {
+            yield return new ConfigObject(e, $"{Pointer(name)}/{i++}", _source);
+        }
+    }
+
+    internal ConfigObject? Object(string name) => Raw(name) is { } v ? new ConfigObject(v, Pointer(name), _source) : null;
+
+    internal CardException Error(string name, string message) => _source.Error(Pointer(name), message);
+
+    internal static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{e.GetString()}\"",
+        JsonValueKind.Number => "the number " + e.GetRawText(),
+        JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "null",
+    };
+
+    private static int EditDistance(string a, string b)
+    {
+        a = a.ToLowerInvariant();
+        b = b.ToLowerInvariant();
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+}
+
+/// <summary>The configuration file and its positions, for located errors.</summary>
+internal sealed record ConfigSource(string File, JsonLocator Locator)
+{
+    internal CardException Error(string pointer, string message)
+    {
+        var at = Locator.Value(pointer);
+        return CardException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
+    }
+
+    internal CardException ErrorAtName(string pointer, string message)
+    {
+        var at = Locator.Name(pointer);
+        return CardException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
+    }
+}

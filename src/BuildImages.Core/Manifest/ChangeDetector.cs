@@ -1,0 +1,108 @@
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Manifest;
+
+/// <summary>
+/// Decides, from the manifest, whether an output must be rendered, and names the first difference.
+/// Cheap in the common case: equal pre-keys skip the field diff, input hashes come from <see cref="FileHashCache"/>,
+/// and an output is hashed only when its size or time changed.
+/// </summary>
+public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, string outputDirectory, bool force)
+{
+    /// <summary>A reason that applies to every variant of the card, or null if the card's inputs are unchanged.</summary>
+    public RenderReason? CardReason(PlannedCard card, CardRecord? record)
+    {
+        if (record is null)
+        {
+            return new(RenderReasonKind.NewItem, "new item");
+        }
+        if (force)
+        {
+            return new(RenderReasonKind.Forced, "forced (--force)");
+        }
+        if (record.Engine != engineStamp)
+        {
+            return new(RenderReasonKind.EngineChanged, $"engine or native library versions changed ({record.Engine} → {engineStamp})");
+        }
+        if (record.Template != card.TemplateKey)
+        {
+            return new(RenderReasonKind.TemplateChanged, $"template changed ({record.Template} → {card.TemplateKey})");
+        }
+        if (record.Size != card.Size.ToString())
+        {
+            return new(RenderReasonKind.SizeChanged, $"card size changed ({record.Size} → {card.Size})");
+        }
+        if (record.PreKey != card.PreKey)
+        {
+            return DataReason(card, record);
+        }
+        return FileReason(record.Templates, RenderReasonKind.TemplateFileChanged, "template file")
+            ?? FileReason(record.Fonts, RenderReasonKind.FontFileChanged, "font file")
+            ?? FileReason(record.Assets, RenderReasonKind.AssetFileChanged, "asset file");
+    }
+
+    /// <summary>Whether one output is current; a touched but identical output comes back with a refreshed record.</summary>
+    public (RenderReason? Reason, VariantRecord? Refreshed) VariantReason(PlannedVariant variant, VariantRecord? record)
+    {
+        if (record is null)
+        {
+            return (new(RenderReasonKind.NewVariant, "new variant"), null);
+        }
+        if (record.Options != variant.Signature)
+        {
+            return (new(RenderReasonKind.OptionsChanged, $"options changed ({record.Options} → {variant.Signature})"), null);
+        }
+        var file = new FileInfo(Path.Combine(outputDirectory, record.File));
+        if (!file.Exists)
+        {
+            return (new(RenderReasonKind.OutputMissing, "output missing"), null);
+        }
+        if (file.Length == record.Bytes && file.LastWriteTimeUtc.Ticks == record.ModifiedTicks)
+        {
+            return (null, null);
+        }
+        if (file.Length == record.Bytes && ContentHash.OfFile(file.FullName) == record.Sha256)
+        {
+            return (null, record with { ModifiedTicks = file.LastWriteTimeUtc.Ticks });
+        }
+        return (new(RenderReasonKind.OutputAltered, "output altered since it was written"), null);
+    }
+
+    private static RenderReason DataReason(PlannedCard card, CardRecord record)
+    {
+        var changed = card.FieldHashes.Where(f => record.Fields.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        var added = card.FieldHashes.Keys.Where(k => !record.Fields.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var removed = record.Fields.Keys.Where(k => !card.FieldHashes.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var parts = new List<string>();
+        if (changed.Count > 0)
+        {
+            parts.Add($"data field{(changed.Count > 1 ? "s" : string.Empty)} {Quote(changed)} changed");
+        }
+        if (added.Count > 0)
+        {
+            parts.Add($"field{(added.Count > 1 ? "s" : string.Empty)} {Quote(added)} added");
+        }
+        if (removed.Count > 0)
+        {
+            parts.Add($"field{(removed.Count > 1 ? "s" : string.Empty)} {Quote(removed)} removed");
+        }
+        return parts.Count > 0
+            ? new(RenderReasonKind.DataChanged, string.Join("; ", parts))
+            : new(RenderReasonKind.SettingsChanged, "settings changed (strict mode or the files in the font folders)");
+    }
+
+    private RenderReason? FileReason(Dictionary<string, string> recorded, RenderReasonKind kind, string role)
+    {
+        foreach (var (path, hash) in recorded)
+        {
+            var now = inputs.Hash(path);
+            if (now != hash)
+            {
+                return new(kind, now is null ? $"{role} {path} removed" : $"{role} {path} changed");
+            }
+        }
+        return null;
+    }
+
+    private static string Quote(List<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+}

@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using BuildImages.Core.Native;
+
+namespace BuildImages.Core.Manifest;
+
+/// <summary>
+/// The engine and native library versions that go into every key. The native versions are read from the
+/// manifest while the library files are unchanged (size and time), so a no-op build never loads them.
+/// </summary>
+public static class EngineStamp
+{
+    /// <summary>Bump when drawing or encoding changes pixels without a version change.</summary>
+    private const int RenderRevision = 1;
+
+    public static string Managed { get; } =
+        $"BuildImages {typeof(EngineStamp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} r{RenderRevision}";
+
+    /// <summary>The full stamp, and the native record for the next manifest.</summary>
+    public static (string Stamp, NativeRecord Native) Current(NativeRecord? recorded)
+    {
+        var fileStamp = NativeFilesStamp();
+        var versions = fileStamp is not null && recorded is not null && recorded.Stamp == fileStamp
+            ? recorded.Versions
+            : NativeStack.Versions.ToString();
+        return ($"{Managed}; {versions}", new NativeRecord(fileStamp ?? string.Empty, versions));
+    }
+
+    /// <summary>Size and time of each native library file as the loader would find it; null when one is not found here.</summary>
+    private static string? NativeFilesStamp()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        var triplet = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => "x86_64-linux-gnu",
+            Architecture.Arm64 => "aarch64-linux-gnu",
+            _ => null,
+        };
+        var dirs = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty)
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(triplet is null ? [] : [$"/usr/local/lib/{triplet}", $"/usr/lib/{triplet}", $"/lib/{triplet}"])
+            .Concat(["/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib"])
+            .ToList();
+        var parts = new List<string>();
+        foreach (var logical in NativeLibraryNames.All)
+        {
+            var name = NativeLibraryNames.Candidates(logical)[0];
+            var found = dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+            if (found is null)
+            {
+                return null;
+            }
+            var target = File.ResolveLinkTarget(found, returnFinalTarget: true)?.FullName ?? found;
+            var info = new FileInfo(target);
+            parts.Add($"{target}:{info.Length}:{info.LastWriteTimeUtc.Ticks}");
+        }
+        return Planning.ContentHash.OfParts(parts)[..16];
+    }
+}

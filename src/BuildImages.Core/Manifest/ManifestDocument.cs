@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+
+namespace BuildImages.Core.Manifest;
+
+/// <summary>
+/// The manifest file: what every output was made from. Versioned; a file of another format or version is
+/// ignored with a warning (full rebuild).
+/// </summary>
+public sealed class ManifestDocument
+{
+    public const string FormatName = "buildimages-manifest";
+    public const int CurrentVersion = 1;
+
+    public string Format { get; set; } = FormatName;
+
+    public int Version { get; set; } = CurrentVersion;
+
+    /// <summary>Native library versions and the stamp of their files when they were read, so a no-op build need not load them.</summary>
+    public NativeRecord? Native { get; set; }
+
+    /// <summary>Content hashes of input files by key path, with the size and write time they were hashed at.</summary>
+    public Dictionary<string, FileRecord> Files { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Cards by <c>job:output</c>.</summary>
+    public Dictionary<string, CardRecord> Cards { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed record NativeRecord(string Stamp, string Versions);
+
+public sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);
+
+/// <summary>What a card was rendered from, and the files it became.</summary>
+public sealed record CardRecord
+{
+    public required string Job { get; init; }
+
+    public required string Item { get; init; }
+
+    public required string Source { get; init; }
+
+    public required string Output { get; init; }
+
+    public string? Alt { get; init; }
+
+    /// <summary>Engine and native versions the card was rendered with.</summary>
+    public required string Engine { get; init; }
+
+    public required string Template { get; init; }
+
+    public required string Size { get; init; }
+
+    public required string PreKey { get; init; }
+
+    /// <summary>Short hash per data field.</summary>
+    public required Dictionary<string, string> Fields { get; init; }
+
+    /// <summary>Template and partial files → content hash.</summary>
+    public required Dictionary<string, string> Templates { get; init; }
+
+    public required Dictionary<string, string> Fonts { get; init; }
+
+    public required Dictionary<string, string> Assets { get; init; }
+
+    public required List<VariantRecord> Variants { get; init; }
+}
+
+/// <summary>One written file.</summary>
+public sealed record VariantRecord
+{
+    /// <summary>The planned path, relative to the output folder.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The file actually written (differs from <see cref="Path"/> when the hash is in the file name).</summary>
+    public required string File { get; init; }
+
+    public required string Key { get; init; }
+
+    public required string Options { get; init; }
+
+    public required int Width { get; init; }
+
+    public required int Height { get; init; }
+
+    public required string Mime { get; init; }
+
+    public required long Bytes { get; init; }
+
+    public required string Sha256 { get; init; }
+
+    public required long ModifiedTicks { get; init; }
+
+    /// <summary>The quality used after a byte-budget search.</summary>
+    public int Quality { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ManifestDocument))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -1,0 +1,42 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Data;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Planning;
+
+/// <summary>Every card the configuration asks for, with its outputs and pre-key; and the items that cannot be planned.</summary>
+public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Jobs)
+{
+    public int OutputCount => Cards.Sum(c => c.Variants.Count);
+}
+
+/// <summary>One item of one job: the card to draw and the files it becomes.</summary>
+public sealed record PlannedCard(
+    JobConfig Job,
+    TemplateDefinition Template,
+    string TemplateKey,
+    DataItem Item,
+    CardSize Size,
+    string Output,
+    string? Alt,
+    string PreKey,
+    IReadOnlyDictionary<string, string> FieldHashes,
+    IReadOnlyList<PlannedVariant> Variants)
+{
+    /// <summary>How the item is named in messages: job/item.</summary>
+    public string Name => $"{Job.Name}/{Item.Id}";
+
+    /// <summary>The manifest identity of the card.</summary>
+    public string RecordKey => $"{Job.Name}:{Output}";
+}
+
+/// <summary>One encoded file of a card: its path (relative to the output folder, '/' separated), pixel size and encoding.</summary>
+public sealed record PlannedVariant(string Path, int Width, int Height, EncodeOptions Encode, long? MaxBytes, int MinQuality)
+{
+    /// <summary>Everything about the variant that decides its bytes, as one readable string.</summary>
+    public string Signature => MaxBytes is { } max
+        ? $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} q{Encode.Quality} effort {Encode.Effort} max {max} B min q{MinQuality}"
+        : $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} q{Encode.Quality} effort {Encode.Effort}";
+}

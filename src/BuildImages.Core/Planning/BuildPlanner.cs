@@ -1,0 +1,131 @@
+using System.Globalization;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Data;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Planning;
+
+/// <summary>
+/// Configuration → cards: loads each job's items, names their outputs, computes each card's pre-key.
+/// A data file's syntax error or a bad job stops the build (thrown); a bad item only drops that item (a problem).
+/// Reads no image or font bytes and makes no native call.
+/// </summary>
+public static class BuildPlanner
+{
+    public static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs = null)
+    {
+        var unknown = onlyJobs?.FirstOrDefault(n => config.Jobs.All(j => j.Name != n));
+        if (unknown is not null)
+        {
+            throw CardException.Error(DiagnosticCodes.ConfigValue, $"no job is named '{unknown}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})", config.ConfigFile);
+        }
+        var settings = SettingsKey(config);
+        var cards = new List<PlannedCard>();
+        var problems = new List<Diagnostic>();
+        var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
+        foreach (var job in jobs)
+        {
+            PlanJob(config, job, templates, paths, settings, cards, problems);
+        }
+        return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList());
+    }
+
+    private static void PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<PlannedCard> cards, List<Diagnostic> problems)
+    {
+        TemplateDefinition template;
+        try
+        {
+            template = templates.Resolve(job.Template, config.BaseDirectory);
+        }
+        catch (CardException ex)
+        {
+            throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.Location.Line, Column = job.Location.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+        }
+        var size = job.Size ?? (template.Sizes.Count > 0 ? template.Sizes[0] : new CardSize(1200, 630));
+        var variants = VariantShapes(config, job, size);
+        var items = job.InlineItems ?? DataLoader.Load(job.Data!, config.BaseDirectory, job.ItemsPath);
+        var namer = new OutputNamer(job);
+        var templateKey = paths.ToKey(template.MainFile);
+        foreach (var item in items)
+        {
+            var (output, problem) = namer.Output(item.Fields);
+            if (output is null)
+            {
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
+                continue;
+            }
+            var fieldHashes = CanonicalData.FieldHashes(item.Fields);
+            var preKey = ContentHash.OfParts([templateKey, size.ToString(), settings, .. fieldHashes.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value)]);
+            var planned = variants.Select(v => v with { Path = output + v.Path }).ToList();
+            cards.Add(new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, fieldHashes, planned));
+        }
+    }
+
+    /// <summary>The variants of a job with the path suffix (suffix + extension) in <see cref="PlannedVariant.Path"/>.</summary>
+    private static List<PlannedVariant> VariantShapes(BuildConfig config, JobConfig job, CardSize size)
+    {
+        var shapes = new List<PlannedVariant>();
+        foreach (var v in job.Variants)
+        {
+            var width = v.Width ?? size.Width;
+            if (width > size.Width)
+            {
+                throw CardException.Error(DiagnosticCodes.VariantTooWide, string.Create(CultureInfo.InvariantCulture,
+                    $"job '{job.Name}': variant width {width} is wider than the card ({size}); raster images would be upscaled. Make the card size the largest width and draw smaller variants from it"),
+                    config.ConfigFile, v.Location.Line, v.Location.Column);
+            }
+            var height = Math.Max(1, (int)Math.Round((double)width * size.Height / size.Width));
+            var encode = new EncodeOptions(v.Format, v.QualityOrDefault, v.Effort);
+            var suffix = v.Suffix ?? (width == size.Width ? string.Empty : "-" + width.ToString(CultureInfo.InvariantCulture));
+            var shape = new PlannedVariant(suffix + encode.Extension, width, height, encode, v.MaxBytes, v.MinQuality);
+            if (shapes.Any(s => string.Equals(s.Path, shape.Path, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw CardException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{shape.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
+            }
+            shapes.Add(shape);
+        }
+        return shapes;
+    }
+
+    /// <summary>Two cards writing one file is an error naming both; neither is rendered.</summary>
+    private static List<PlannedCard> RemoveCollisions(List<PlannedCard> cards, List<Diagnostic> problems)
+    {
+        // Case-insensitive: on macOS and Windows the two names would be one file.
+        var owners = new Dictionary<string, PlannedCard>(StringComparer.OrdinalIgnoreCase);
+        var colliding = new HashSet<PlannedCard>(ReferenceEqualityComparer.Instance);
+        foreach (var card in cards)
+        {
+            foreach (var variant in card.Variants)
+            {
+                if (owners.TryGetValue(variant.Path, out var first) && !ReferenceEquals(first, card))
+                {
+                    if (colliding.Add(card) | colliding.Add(first))
+                    {
+                        problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
+                            $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{variant.Path}'; make the output pattern tell them apart",
+                            card.Item.SourceFile, card.Item.Line, 0, card.Name));
+                    }
+                }
+                else
+                {
+                    owners[variant.Path] = card;
+                }
+            }
+        }
+        return colliding.Count == 0 ? cards : cards.Where(c => !colliding.Contains(c)).ToList();
+    }
+
+    private static string Where(DataItem item) => item.Line > 0 ? $"{Path.GetFileName(item.SourceFile)}:{item.Line}" : Path.GetFileName(item.SourceFile);
+
+    /// <summary>Settings that change every card: strict mode and which font files the project offers.</summary>
+    private static string SettingsKey(BuildConfig config)
+    {
+        var fonts = config.FontFolders
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(d, f).Replace('\\', '/')))
+            .Order(StringComparer.Ordinal);
+        return ContentHash.OfParts(["strict=" + config.Strict, .. fonts])[..16];
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace BuildImages.Core.Planning;
+
+/// <summary>
+/// A canonical form of item data for keys: keys sorted, numbers in round-trip form, so the same data
+/// from JSON, YAML or CSV in any key order hashes the same.
+/// </summary>
+public static class CanonicalData
+{
+    /// <summary>One short hash per top-level field, so an explanation can name the field that changed.</summary>
+    public static Dictionary<string, string> FieldHashes(IReadOnlyDictionary<string, object?> fields)
+    {
+        var hashes = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        foreach (var (name, value) in fields)
+        {
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                Write(writer, value);
+            }
+            hashes[name] = ContentHash.Of(buffer.WrittenSpan)[..16];
+        }
+        return hashes;
+    }
+
+    private static void Write(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                w.WriteNullValue();
+                break;
+            case string s:
+                w.WriteStringValue(s);
+                break;
+            case bool b:
+                w.WriteBooleanValue(b);
+                break;
+            case long or int or short or byte or sbyte or ushort or uint:
+                w.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong u:
+                w.WriteNumberValue(u);
+                break;
+            case double or float or decimal:
+                var d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                if (double.IsFinite(d))
+                {
+                    w.WriteNumberValue(d);
+                }
+                else
+                {
+                    w.WriteStringValue(d.ToString(CultureInfo.InvariantCulture));
+                }
+                break;
+            case DateTime dt:
+                w.WriteStringValue(dt.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case DateTimeOffset dto:
+                w.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case IReadOnlyDictionary<string, object?> map:
+                w.WriteStartObject();
+                foreach (var key in map.Keys.Order(StringComparer.Ordinal))
+                {
+                    w.WritePropertyName(key);
+                    Write(w, map[key]);
+                }
+                w.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable list:
+                w.WriteStartArray();
+                foreach (var entry in list)
+                {
+                    Write(w, entry);
+                }
+                w.WriteEndArray();
+                break;
+            default:
+                w.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+}

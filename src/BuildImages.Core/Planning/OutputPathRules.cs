@@ -1,0 +1,52 @@
+namespace BuildImages.Core.Planning;
+
+/// <summary>
+/// What an output path may be: relative, inside the output folder, every segment a portable file name
+/// (no '.', '..', reserved Windows device names, trailing dots or spaces, or unsafe characters).
+/// </summary>
+public static class OutputPathRules
+{
+    private static readonly HashSet<string> Reserved = new(
+        ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", .. new[] { "COM", "LPT" }.SelectMany(p => "0123456789¹²³".Select(d => p + d))],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns the path with '/' separators and empty segments removed, or the reason it is unsafe.</summary>
+    public static (string? Path, string? Problem) Check(string path)
+    {
+        var normalized = path.Replace('\\', '/');
+        if (normalized.StartsWith('/') || (normalized.Length > 1 && normalized[1] == ':'))
+        {
+            return (null, $"'{path}' is absolute; outputs must stay inside outputDir");
+        }
+        var segments = normalized.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (segments.Length == 0)
+        {
+            return (null, "the output pattern gave an empty path (is the field it uses missing?)");
+        }
+        foreach (var segment in segments)
+        {
+            if (segment is "." or "..")
+            {
+                return (null, $"'{path}' has a '{segment}' segment; outputs must stay inside outputDir");
+            }
+            var stem = segment.Split('.')[0].TrimEnd();
+            if (Reserved.Contains(stem))
+            {
+                return (null, $"'{path}' uses the reserved device name '{stem}'");
+            }
+            if (segment.EndsWith('.'))
+            {
+                return (null, $"'{path}' has a segment ending in '.', which Windows cannot store");
+            }
+            if (segment.Any(c => char.IsControl(c) || c is ':' or '*' or '?' or '"' or '<' or '>' or '|'))
+            {
+                return (null, $"'{path}' has a character that is not allowed in file names");
+            }
+            if (System.Text.Encoding.UTF8.GetByteCount(segment) > 200)
+            {
+                return (null, $"'{segment[..40]}…' is longer than 200 bytes");
+            }
+        }
+        return (string.Join('/', segments), null);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using BuildImages.Core.Build;
+using BuildImages.Core.Encoding;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>The batch build's skip-by-hash contract: what re-renders, what does not, and why.</summary>
+public sealed class BatchBuildTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    [Fact]
+    public void FirstBuildWritesEveryVariantAndSecondRendersNothing()
+    {
+        var first = _site.Build();
+        Assert.Empty(first.Errors);
+        Assert.Equal(4 * 3 + 1, first.Rendered);
+        foreach (var path in BuildFixture.PathsOf("alpha").Append("notes/note-1.png"))
+        {
+            Assert.True(File.Exists(Path.Combine(_site.Site, path)), path);
+        }
+        var small = VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(_site.Site, "og/alpha-120.webp")));
+        Assert.Equal((120, 63), (small.Width, small.Height));
+        var manifestTime = File.GetLastWriteTimeUtc(_site.ManifestFile);
+        var metadataTime = File.GetLastWriteTimeUtc(Path.Combine(_site.Site, "images.json"));
+
+        var second = _site.Build();
+        Assert.Equal(0, second.Rendered);
+        Assert.Equal(13, second.Skipped);
+        Assert.Equal(13, second.Cost.RendersAvoided);
+        Assert.Equal(manifestTime, File.GetLastWriteTimeUtc(_site.ManifestFile));
+        Assert.Equal(metadataTime, File.GetLastWriteTimeUtc(Path.Combine(_site.Site, "images.json")));
+    }
+
+    [Fact]
+    public void EditingOneTitleRerendersThatItemsVariantsOnly()
+    {
+        _site.Build();
+        _site.Items[1]["title"] = "Beta, edited";
+        _site.Save();
+        var report = _site.Build();
+        Assert.Equal(BuildFixture.PathsOf("beta"), BuildFixture.Rendered(report));
+        Assert.Equal("data field 'title' changed", BuildFixture.Reason(report, "og/beta.webp"));
+    }
+
+    [Fact]
+    public void EditingTheTemplateOrItsPartialRerendersTheItemsOfThatTemplateOnly()
+    {
+        _site.Build();
+        _site.Write("tpl/mini/partials/footer.hbs", """<text font-size="12" color="#f87171">{{default site "example.org"}}</text>""");
+        var report = _site.Build();
+        Assert.Equal(12, report.Rendered);
+        Assert.DoesNotContain("notes/note-1.png", BuildFixture.Rendered(report));
+        Assert.Equal("template file tpl/mini/partials/footer.hbs changed", BuildFixture.Reason(report, "og/alpha.webp"));
+
+        _site.Write("tpl/plain/card.hbs", File.ReadAllText(Path.Combine(_site.Root, "tpl/plain/card.hbs")).Replace("#fef3c7", "#dbeafe", StringComparison.Ordinal));
+        var plain = _site.Build();
+        Assert.Equal(["notes/note-1.png"], BuildFixture.Rendered(plain));
+        Assert.Equal("template file tpl/plain/card.hbs changed", BuildFixture.Reason(plain, "notes/note-1.png"));
+    }
+
+    [Fact]
+    public void ReplacingAFontFileRerendersOnlyTheItemsThatUseIt()
+    {
+        _site.Build();
+        // Same family, other bytes: the WOFF2 build of Pacifico.
+        File.Copy(Path.Combine(TestCards.RepoRoot, "tests", "Fonts", "woff2", "pacifico-latin-400-normal.woff2"), Path.Combine(_site.Root, "fonts", "pacifico.woff"), overwrite: true);
+        var report = _site.Build();
+        Assert.Equal(BuildFixture.PathsOf("gamma"), BuildFixture.Rendered(report));
+        Assert.Equal("font file fonts/pacifico.woff changed", BuildFixture.Reason(report, "og/gamma.jpg"));
+    }
+
+    [Fact]
+    public void EditingTheLogoRerendersOnlyTheItemsThatShowIt()
+    {
+        _site.Build();
+        _site.Write("assets/logo.svg", """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#22c55e"/></svg>""");
+        var report = _site.Build();
+        Assert.Equal(BuildFixture.PathsOf("beta"), BuildFixture.Rendered(report));
+        Assert.Equal("asset file assets/logo.svg changed", BuildFixture.Reason(report, "og/beta-120.webp"));
+    }
+
+    [Fact]
+    public void TouchingFilesWithoutChangingThemRendersNothing()
+    {
+        _site.Build();
+        var later = DateTime.UtcNow.AddMinutes(5);
+        foreach (var file in new[] { "tpl/mini/card.hbs", "tpl/mini/partials/footer.hbs", "fonts/pacifico.woff", "assets/logo.svg", "items.json", "site/og/alpha.webp" })
+        {
+            File.SetLastWriteTimeUtc(Path.Combine(_site.Root, file), later);
+        }
+        var report = _site.Build();
+        Assert.Equal(0, report.Rendered);
+        // The touched files were hashed once; the manifest now holds their new times, so a third build hashes nothing.
+        var manifest = File.ReadAllText(_site.ManifestFile);
+        Assert.Contains(later.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), manifest, StringComparison.Ordinal);
+        Assert.Equal(0, _site.Build().Rendered);
+    }
+
+    [Fact]
+    public void DeletedOrAlteredOutputsAreRenderedAgain()
+    {
+        _site.Build();
+        File.Delete(Path.Combine(_site.Site, "og/alpha.webp"));
+        File.WriteAllBytes(Path.Combine(_site.Site, "og/delta.jpg"), [1, 2, 3]);
+        var report = _site.Build();
+        Assert.Equal(["og/alpha.webp", "og/delta.jpg"], BuildFixture.Rendered(report));
+        Assert.Equal("output missing", BuildFixture.Reason(report, "og/alpha.webp"));
+        Assert.Equal("output altered since it was written", BuildFixture.Reason(report, "og/delta.jpg"));
+        Assert.Equal(240, VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(_site.Site, "og/delta.jpg"))).Width);
+    }
+
+    [Fact]
+    public void ACorruptManifestGivesAWarningAndAFullRebuild()
+    {
+        _site.Build();
+        File.WriteAllText(_site.ManifestFile, "{ \"format\": \"buildimages-manifest\", \"version\": 1, \"cards\": [tru");
+        var report = _site.Build();
+        Assert.Equal(13, report.Rendered);
+        Assert.Contains(report.Warnings, w => w.Code == "BI0031" && w.File == _site.ManifestFile);
+        Assert.Equal(0, _site.Build().Rendered);
+
+        File.WriteAllText(_site.ManifestFile, """{ "format": "buildimages-manifest", "version": 99 }""");
+        var newer = _site.Build();
+        Assert.Equal(13, newer.Rendered);
+        Assert.Contains(newer.Warnings, w => w.Message.Contains("version 99", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void IdenticalItemsRenderOnceAndTheRestAreCopies()
+    {
+        _site.Items.Add(BuildFixture.Item("alpha-copy", "Alpha post"));
+        _site.Save();
+        var report = _site.Build();
+        Assert.Equal(13, report.Rendered);
+        Assert.Equal(3, report.Deduplicated);
+        foreach (var (a, b) in BuildFixture.PathsOf("alpha").Zip(BuildFixture.PathsOf("alpha-copy")))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_site.Site, a)), File.ReadAllBytes(Path.Combine(_site.Site, b)));
+        }
+        Assert.Equal(0, _site.Build().Rendered);
+    }
+
+    [Fact]
+    public void ChangingOneVariantsQualityRerendersThatVariantOnly()
+    {
+        _site.Build();
+        _site.Config["jobs"]![0]!["variants"]![0]!["quality"] = 60;
+        _site.Save();
+        var report = _site.Build();
+        Assert.Equal(["og/alpha.webp", "og/beta.webp", "og/delta.webp", "og/gamma.webp"], BuildFixture.Rendered(report));
+        Assert.StartsWith("options changed (webp 240x126 q80", BuildFixture.Reason(report, "og/alpha.webp"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForceRendersEverythingAndSaysSo()
+    {
+        _site.Build();
+        var report = _site.Build(new BuildOptions { Force = true });
+        Assert.Equal(13, report.Rendered);
+        Assert.All(report.Outputs, o => Assert.Equal("forced (--force)", o.Reason));
+    }
+
+    [Fact]
+    public void AnItemThatFailsDoesNotStopTheOthersAndKeepsTheManifestValid()
+    {
+        _site.Items.Add(BuildFixture.Item("broken", "Broken", logo: "assets/missing.png"));
+        _site.Save();
+        var report = _site.Build();
+        Assert.Equal(13, report.Rendered);
+        Assert.Equal(1, report.Failed);
+        var error = Assert.Single(report.Errors);
+        Assert.Equal("BI0300", error.Code);
+        Assert.Equal("cards/broken", error.Item);
+        Assert.False(File.Exists(Path.Combine(_site.Site, "og/broken.webp")));
+        var second = _site.Build();
+        Assert.Equal(0, second.Rendered);
+        Assert.Equal(1, second.Failed);
+    }
+
+    [Fact]
+    public void ACancelledBuildLeavesNoPartialFileAndTheNextBuildFinishes()
+    {
+        using var cancel = new CancellationTokenSource();
+        var count = 0;
+        var observer = new RecordingObserver(o =>
+        {
+            if (o.Status == OutputStatus.Rendered && Interlocked.Increment(ref count) == 4)
+            {
+                cancel.Cancel();
+            }
+        });
+        var first = _site.Build(new BuildOptions { Parallelism = 1 }, observer, cancel.Token);
+        Assert.True(first.Cancelled);
+        Assert.InRange(first.Rendered, 4, 12);
+        Assert.Empty(Directory.EnumerateFiles(_site.Root, "*.bi-tmp", SearchOption.AllDirectories));
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_site.Site, "og")))
+        {
+            Assert.True(VariantEncoder.DecodeRgba(File.ReadAllBytes(file)).Width > 0, file);
+        }
+        using (JsonDocument.Parse(File.ReadAllBytes(_site.ManifestFile)))
+        {
+        }
+        var done = BuildFixture.Rendered(first).ToHashSet();
+        var second = _site.Build();
+        Assert.Equal(13 - done.Count, second.Rendered);
+        Assert.DoesNotContain(BuildFixture.Rendered(second), done.Contains);
+        Assert.Equal(0, _site.Build().Rendered);
+    }
+
+    [Fact]
+    public void ByteBudgetsAreMetOrWarnedAbout()
+    {
+        // Noise compresses badly, so the budget forces the quality down.
+        _site.Write("tpl/noise/card.hbs", """<card width="{{@width}}" height="{{@height}}" background="#000"><image src="assets/noise.png" width="100%" height="100%" fit="cover"/></card>""");
+        var bgra = new byte[320 * 168 * 4];
+        new Random(7).NextBytes(bgra);
+        for (var i = 3; i < bgra.Length; i += 4)
+        {
+            bgra[i] = 255;
+        }
+        var noise = new BuildImages.Core.Rendering.RenderedCard(bgra, 320, 168, 320 * 4);
+        File.WriteAllBytes(Path.Combine(_site.Root, "assets/noise.png"), VariantEncoder.Encode(noise, new EncodeOptions(ImageFormat.Png)));
+        Assert.True(VariantEncoder.Encode(noise, new EncodeOptions(ImageFormat.Jpeg, 95)).Length > 30000, "the budget must bind at the requested quality");
+        _site.Config["jobs"] = JsonNodeArray(
+            """
+            [{ "name": "noise", "template": "tpl/noise", "size": "320x168", "data": [ { "slug": "n" } ], "output": "{{slug}}",
+               "variants": [ { "format": "jpeg", "quality": 95, "maxBytes": 30000 }, { "format": "webp", "quality": 90, "maxBytes": 200, "suffix": "-tiny" } ] }]
+            """);
+        _site.Save();
+        var report = _site.Build();
+        var jpeg = report.Outputs.Single(o => o.Path == "n.jpg");
+        Assert.InRange(jpeg.Bytes, 1, 30000);
+        Assert.Equal(jpeg.Bytes, new FileInfo(Path.Combine(_site.Site, "n.jpg")).Length);
+        var warning = Assert.Single(report.Warnings, w => w.Code == "BI0030");
+        Assert.Contains("n-tiny.webp", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("floor quality 40", warning.Message, StringComparison.Ordinal);
+    }
+
+    private static System.Text.Json.Nodes.JsonNode JsonNodeArray(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!;
+}
