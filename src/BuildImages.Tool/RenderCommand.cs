@@ -1,131 +1,186 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
+using BuildImages.Core.Build;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Encoding;
-using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Tool;
 
-/// <summary><c>render</c>: every item of a data file, at each size, to files; prints the written files as JSON.</summary>
+/// <summary>
+/// <c>render</c>: renders the items given (a file, or JSON on stdin) under one job of the configuration, with
+/// its output names, variants and manifest, so a CMS publish hook renders just the item that changed. Without
+/// a configuration it renders with the options given into --out.
+/// </summary>
 internal static class RenderCommand
 {
-    private const string Help =
-        """
-        dotnet build-images render --template NAME|PATH --data FILE|- [options]
-
-          --template T      built-in template name (blog-post, …), a template folder or an .hbs file
-          --data FILE       JSON object or array of objects; '-' reads stdin
-          --size WxH        card size (repeatable; default: the template's sizes, else 1200x630)
-          --out DIR         output folder (default: out)
-          --format F        webp | jpeg | png (default: png)
-          --width N         pixel width of the output (default: the card width)
-          --quality Q       1-100 (default: 80 for webp, 82 for jpeg)
-          --assets DIR      asset root for images (repeatable; default: the data file's folder)
-          --fonts DIR       project font folder (repeatable)
-          --strict          missing variables and uncovered characters are errors
-
-        Exit codes: 0 all written, 1 some items failed (the rest are written), 2 usage or data error.
-        Example:
-          dotnet build-images render --template blog-post --data samples/blog-post/posts.json --out out/cards
-        """;
-
-    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    internal static Command Create(ToolConsole console)
     {
-        RenderArguments parsed;
+        var job = new Option<string?>("--job") { Description = "the configuration's job to render under (default: the job using --template, or the only job)" };
+        var template = new Option<string?>("--template", "-t") { Description = "template name or path (needed without a configuration)" };
+        var data = new Option<string>("--data", "-d") { Description = "JSON object or array ('-' reads stdin), or a YAML, CSV or Markdown file", Required = true };
+        var sizes = new Option<string[]>("--size") { Description = "card size WxH, repeatable (without a configuration; default: the template's first size)", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string?>("--out") { Description = "output folder (default: the configuration's outputDir, else ./out)" };
+        var format = new Option<string>("--format") { Description = "webp | jpeg | png (without a configuration)", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong("webp", "jpeg", "jpg", "png");
+        var width = new Option<int?>("--width") { Description = "pixel width (without a configuration; default: the card width)" };
+        var quality = new Option<int?>("--quality") { Description = "1-100 (without a configuration)" };
+        quality.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } q && q is < 1 or > 100)
+            {
+                r.AddError("--quality must be 1-100");
+            }
+        });
+        var assets = new Option<string[]>("--assets") { Description = "asset folder, repeatable (without a configuration; default: the data file's folder)" };
+        var fonts = new Option<string[]>("--fonts") { Description = "project font folder, repeatable (without a configuration)" };
+        var strict = new Option<bool>("--strict") { Description = "missing variables and uncovered characters are errors" };
+        var force = new Option<bool>("--force") { Description = "render even if the manifest says the outputs are current" };
+        var command = new Command("render",
+            """
+            Render the given items and print the files as JSON on stdout. Under a configuration the items use a job's
+            output names, variants and manifest (unchanged items are not rendered again); images.json is updated.
+
+            Examples:
+              echo '{"slug":"hello","title":"Hello"}' | dotnet build-images render --job blog --data -
+              dotnet build-images render --template blog-post --data posts.json --format webp --out out/cards
+            """)
+        {
+            BuildCommand.Config, job, template, data, sizes, output, format, width, quality, assets, fonts, strict, force,
+        };
+        command.SetAction(parsed =>
+        {
+            var dataArg = parsed.GetValue(data)!;
+            var configFile = console.Full(parsed.GetValue(BuildCommand.Config)!);
+            var explicitConfig = parsed.GetResult(BuildCommand.Config) is { Implicit: false };
+            var outDir = parsed.GetValue(output) is { } o ? console.Full(o) : null;
+            BuildConfig config;
+            string jobName;
+            if (File.Exists(configFile) || explicitConfig)
+            {
+                config = ConfigLoader.Load(configFile, outDir);
+                jobName = PickJob(config, parsed.GetValue(job), parsed.GetValue(template));
+            }
+            else
+            {
+                var templateName = parsed.GetValue(template) ?? throw Usage("--template is needed when there is no buildimages.json (or pass --config)");
+                var dataDir = dataArg == "-" ? console.WorkingDirectory : Path.GetDirectoryName(console.Full(dataArg))!;
+                config = Standalone(console, templateName, outDir ?? console.Full("out"), parsed.GetValue(sizes) ?? [], parsed.GetValue(format)!, parsed.GetValue(width), parsed.GetValue(quality),
+                    parsed.GetValue(assets) is { Length: > 0 } a ? a.Select(console.Full).ToList() : [dataDir, Path.Combine(dataDir, "assets")],
+                    (parsed.GetValue(fonts) ?? []).Select(console.Full).ToList());
+                jobName = config.Jobs[0].Name;
+            }
+            var items = LoadItems(console, dataArg, config.BaseDirectory);
+            var reporter = new ConsoleReporter(console with { IsTerminal = false }, quiet: true, explain: false);
+            var result = BuildCommand.RunWithCtrlC(config, new BuildOptions { ItemsOverride = (jobName, items), Force = parsed.GetValue(force), Strict = parsed.GetValue(strict) }, reporter);
+            var written = result.Outputs
+                .Where(r => r.Status is "rendered" or "skipped" or "deduplicated")
+                .Select(r => new { path = Path.Combine(config.OutputDirectory, r.Path), relative = r.Path, r.Width, r.Height, type = r.Format, r.Bytes, r.Status, item = r.Item });
+            console.Out.WriteLine(JsonSerializer.Serialize(written, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            return BuildCommand.ExitCode(result);
+        });
+        return command;
+    }
+
+    private static string PickJob(BuildConfig config, string? job, string? template)
+    {
+        if (job is not null)
+        {
+            return config.Jobs.Any(j => j.Name == job) ? job : throw Usage($"no job is named '{job}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})");
+        }
+        var candidates = template is null ? config.Jobs : config.Jobs.Where(j => j.Template == template).ToList();
+        return candidates.Count == 1
+            ? candidates[0].Name
+            : throw Usage($"say which job to render under with --job ({string.Join(", ", config.Jobs.Select(j => j.Name))})");
+    }
+
+    /// <summary>A configuration made from the command line, when there is no buildimages.json.</summary>
+    private static BuildConfig Standalone(ToolConsole console, string template, string outDir, string[] sizes, string format, int? width, int? quality, List<string> assets, List<string> fonts)
+    {
+        var parsedSizes = sizes.SelectMany(s => s.Split(',')).Select(s => CardSize.TryParse(s, out var size) ? (CardSize?)size : throw Usage($"--size '{s}' is not WIDTHxHEIGHT (1-8192)")).ToList();
+        var imageFormat = format switch { "webp" => ImageFormat.WebP, "jpeg" or "jpg" => ImageFormat.Jpeg, _ => ImageFormat.Png };
+        if (parsedSizes.Count == 0)
+        {
+            parsedSizes.Add(null);
+        }
+        var jobs = parsedSizes.Select(size => new JobConfig
+        {
+            Name = size is null ? "render" : $"render-{size}",
+            Template = template,
+            Size = size,
+            InlineItems = [],
+            Output = parsedSizes.Count > 1 ? $"{{{{slug}}}}-{size}" : "{{slug}}",
+            Variants = [new VariantConfig { Format = imageFormat, Width = width, Quality = quality }],
+        }).ToList();
+        return new BuildConfig
+        {
+            ConfigFile = Path.Combine(console.WorkingDirectory, ConfigLoader.DefaultFileName),
+            OutputDirectory = outDir,
+            ManifestFile = Path.Combine(outDir, ".buildimages-manifest.json"),
+            MetadataFile = Path.Combine(outDir, "images.json"),
+            AssetRoots = assets,
+            FontFolders = fonts,
+            Jobs = jobs,
+        };
+    }
+
+    /// <summary>Items from stdin or a file: a JSON object is one item, an array several; other formats through the data loaders.</summary>
+    private static List<DataItem> LoadItems(ToolConsole console, string data, string baseDirectory)
+    {
+        var isStdin = data == "-";
+        var file = isStdin ? "<stdin>" : console.Full(data);
+        if (!isStdin && !file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return WithSlugs(DataLoader.Load(file, baseDirectory).ToList());
+        }
+        string text;
         try
         {
-            parsed = RenderArguments.Parse(args);
+            text = isStdin ? console.In.ReadToEnd() : File.ReadAllText(file);
         }
-        catch (ArgumentException ex)
+        catch (IOException ex)
         {
-            stderr.WriteLine($"buildimages: error BI0002: {ex.Message}");
-            stderr.WriteLine(Help);
-            return 2;
+            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataNotFound, ex.Message, file));
         }
-        if (parsed.ShowHelp)
-        {
-            stdout.WriteLine(Help);
-            return 0;
-        }
-        List<Dictionary<string, object?>> items;
         try
         {
-            items = LoadItems(parsed.Data);
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            var elements = doc.RootElement.ValueKind switch
+            {
+                JsonValueKind.Object => [doc.RootElement],
+                JsonValueKind.Array => doc.RootElement.EnumerateArray().ToList(),
+                _ => throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataSyntax, "data must be a JSON object or an array of objects", file, 1, 1)),
+            };
+            var items = new List<DataItem>();
+            foreach (var e in elements)
+            {
+                if (e.ValueKind != JsonValueKind.Object)
+                {
+                    throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataSyntax, $"item {items.Count + 1} is not a JSON object", file));
+                }
+                items.Add(new DataItem(file, 0, (items.Count + 1).ToString(CultureInfo.InvariantCulture), ItemData.FromJson(e)));
+            }
+            return WithSlugs(items);
         }
         catch (JsonException ex)
         {
-            stderr.WriteLine($"{parsed.Data}({(ex.LineNumber ?? 0) + 1},{(ex.BytePositionInLine ?? 0) + 1}): error BI0003: data is not valid JSON: {ex.Message.Split(" Path:")[0]}");
-            return 2;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            stderr.WriteLine($"{parsed.Data}: error BI0003: {ex.Message}");
-            return 2;
-        }
-        var builtIn = EngineOptions.BuiltInTemplateFolder();
-        var dataDir = parsed.Data == "-" ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(parsed.Data))!;
-        var options = new EngineOptions
-        {
-            TemplateRoots = builtIn is null ? [] : [builtIn],
-            AssetRoots = parsed.Assets.Count > 0 ? parsed.Assets : [dataDir, Path.Combine(dataDir, "assets")],
-            FontFolders = parsed.Fonts,
-            Strict = parsed.Strict,
-        };
-        try
-        {
-            using var engine = new CardEngine(options);
-            var template = engine.Templates.Resolve(parsed.Template);
-            var sizes = parsed.Sizes.Count > 0 ? parsed.Sizes : template.Sizes.Count > 0 ? template.Sizes : [new CardSize(1200, 630)];
-            using var renderer = engine.CreateRenderer();
-            Directory.CreateDirectory(parsed.Out);
-            var written = new List<object>();
-            var failed = 0;
-            for (var i = 0; i < items.Count; i++)
-            {
-                var item = items[i];
-                var name = item.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? Slug.Make(s) : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                foreach (var size in sizes)
-                {
-                    try
-                    {
-                        using var prepared = renderer.Prepare(template, item, size, name);
-                        foreach (var w in prepared.Warnings)
-                        {
-                            stderr.WriteLine(w);
-                        }
-                        var card = prepared.DrawAtWidth(parsed.Width ?? size.Width);
-                        var encode = new EncodeOptions(parsed.Format, parsed.Quality ?? (parsed.Format == ImageFormat.Jpeg ? 82 : 80));
-                        var bytes = VariantEncoder.Encode(card, encode);
-                        var path = Path.Combine(parsed.Out, $"{name}-{size}{encode.Extension}");
-                        AtomicFile.Write(path, bytes);
-                        written.Add(new { path, width = card.Width, height = card.Height, bytes = bytes.Length, mime = encode.MimeType });
-                    }
-                    catch (CardException ex)
-                    {
-                        failed++;
-                        stderr.WriteLine(ex.Diagnostic);
-                    }
-                }
-            }
-            stdout.WriteLine(JsonSerializer.Serialize(written, new JsonSerializerOptions { WriteIndented = true }));
-            return failed > 0 ? 1 : 0;
-        }
-        catch (CardException ex)
-        {
-            stderr.WriteLine(ex.Diagnostic);
-            return 2;
+            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataSyntax, "invalid JSON: " + ex.Message.Split(" LineNumber:")[0].Split(" Path:")[0], file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1));
         }
     }
 
-    private static List<Dictionary<string, object?>> LoadItems(string data)
+    /// <summary>Items are named by their slug; one without gets its position, so output patterns over slug still work.</summary>
+    private static List<DataItem> WithSlugs(List<DataItem> items) => items.Select((item, i) =>
     {
-        var json = data == "-" ? Console.In.ReadToEnd() : File.ReadAllText(data);
-        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        return doc.RootElement.ValueKind switch
+        if (item.Fields.TryGetValue("slug", out var s) && s is string { Length: > 0 } slug)
         {
-            JsonValueKind.Array => doc.RootElement.EnumerateArray().Select(ItemData.FromJson).ToList(),
-            JsonValueKind.Object => [ItemData.FromJson(doc.RootElement)],
-            _ => throw new ArgumentException("data must be a JSON object or an array of objects"),
-        };
-    }
+            return item with { Id = slug };
+        }
+        var fields = new Dictionary<string, object?>(item.Fields, StringComparer.Ordinal) { ["slug"] = $"item-{i + 1}" };
+        return item with { Id = $"item-{i + 1}", Fields = fields };
+    }).ToList();
+
+    private static CardException Usage(string message) => new(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, message));
 }

@@ -27,25 +27,28 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var paths = new KeyPaths(config.BaseDirectory, builtIn);
         var store = new ManifestStore(config.ManifestFile);
         var (manifest, manifestWarning) = store.Load();
-        var state = new BuildState(manifest, _observer);
+        var statsFile = StatCache.PathFor(config.ManifestFile);
+        var stats = StatCache.Load(statsFile);
+        var state = new BuildState(manifest, stats, _observer);
         if (manifestWarning is not null)
         {
             state.Report(manifestWarning);
             state.MarkDirty();
         }
         var templateRoots = builtIn is null ? config.TemplateRoots : [.. config.TemplateRoots, builtIn];
-        var plan = state.Clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, new TemplateCatalog(templateRoots), paths, _options.Jobs));
+        var planned = _options.ItemsOverride is { } only
+            ? config with { Jobs = [.. config.Jobs.Where(j => j.Name == only.Job).Select(j => j with { Data = null, InlineItems = only.Items })] }
+            : config;
+        var jobs = _options.ItemsOverride is { } single ? [single.Job] : _options.Jobs;
+        var plan = state.Clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, new TemplateCatalog(templateRoots), paths, jobs));
         foreach (var problem in plan.Problems)
         {
             state.Report(problem);
         }
-        var (engineStamp, native) = EngineStamp.Current(manifest.Native);
-        if (manifest.Native != native)
-        {
-            state.MarkDirty();
-        }
-        var hashes = new FileHashCache(manifest.Files, paths);
-        var work = state.Clock.Time(BuildStage.Check, () => Check(plan, state, new ChangeDetector(engineStamp, hashes, config.OutputDirectory, _options.Force)));
+        var (engineStamp, native) = EngineStamp.Current(stats.Native);
+        stats.Native = native;
+        var hashes = new FileHashCache(stats.Files, paths);
+        var work = state.Clock.Time(BuildStage.Check, () => Check(plan, state, new ChangeDetector(engineStamp, hashes, stats, config.OutputDirectory, _options.Force)));
         _observer.Planned(plan.OutputCount, work.Sum(w => w.Needed.Count));
         if (_options.DryRun)
         {
@@ -65,7 +68,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             {
                 AtomicFile.RemoveStale(dir);
             }
-            finished = RenderAll(work, engineStamp, paths, hashes, state, store, native, cancellation);
+            finished = RenderAll(work, engineStamp, paths, hashes, state, store, cancellation);
             if (finished)
             {
                 new DuplicateCopier(config, state).CopyAll();
@@ -73,14 +76,15 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         state.Clock.Time(BuildStage.Finish, () =>
         {
-            if (finished && !cancellation.IsCancellationRequested && (_options.Prune ?? config.Prune))
+            if (finished && !cancellation.IsCancellationRequested && _options.ItemsOverride is null && (_options.Prune ?? config.Prune))
             {
                 new Pruner(config, state).Prune(plan, _options.Jobs is null);
             }
-            if (state.Dirty || hashes.Snapshot().Any(f => !manifest.Files.TryGetValue(f.Key, out var old) || old != f.Value))
+            if (state.Dirty)
             {
-                store.Save(Snapshot(state, hashes, manifest, native));
+                store.Save(Snapshot(state));
             }
+            SaveStats(state, hashes, statsFile);
             new SiteMetadataWriter(config).Write(plan, state.Records);
         });
         return Report(plan, state, wall, cancelled: !finished || cancellation.IsCancellationRequested);
@@ -95,26 +99,16 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             state.Records.TryGetValue(card.RecordKey, out var old);
             var cardReason = detector.CardReason(card, old);
             var needed = new Dictionary<PlannedVariant, RenderReason>();
-            var refreshed = new List<VariantRecord>();
             foreach (var variant in card.Variants)
             {
                 var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                var (reason, touched) = cardReason is null ? detector.VariantReason(variant, previous) : (cardReason, null);
+                var reason = cardReason ?? detector.VariantReason(variant, previous);
                 if (reason is not null)
                 {
                     needed[variant] = reason;
                     continue;
                 }
-                if (touched is not null)
-                {
-                    refreshed.Add(touched);
-                }
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
-            }
-            if (refreshed.Count > 0)
-            {
-                old = old! with { Variants = old.Variants.Select(v => refreshed.FirstOrDefault(r => r.Path == v.Path) ?? v).ToList() };
-                state.SetRecord(old);
             }
             if (needed.Count > 0)
             {
@@ -125,7 +119,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     }
 
     /// <summary>Renders on worker threads, each with its own renderer; returns false if cancelled before the end.</summary>
-    private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, NativeRecord native, CancellationToken cancellation)
+    private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, CancellationToken cancellation)
     {
         using var engine = new CardEngine(new EngineOptions
         {
@@ -136,7 +130,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         });
         var next = -1;
         var done = 0;
-        var checkpoint = new ManifestCheckpoint(store, _options.CheckpointInterval, () => Snapshot(state, hashes, null, native));
+        var checkpoint = new ManifestCheckpoint(store, _options.CheckpointInterval, () => Snapshot(state));
         var workers = Math.Clamp(_options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount, 1, Math.Max(1, work.Count));
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
@@ -155,25 +149,27 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         return done == work.Count;
     }
 
-    /// <summary>The manifest as it stands: every record, and the hashes of files still referenced.</summary>
-    private static ManifestDocument Snapshot(BuildState state, FileHashCache hashes, ManifestDocument? previous, NativeRecord native)
+    /// <summary>The manifest as it stands: every record, in key order.</summary>
+    private static ManifestDocument Snapshot(BuildState state) => new()
     {
-        var records = state.Records.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var referenced = records.Values.SelectMany(r => r.Templates.Keys.Concat(r.Fonts.Keys).Concat(r.Assets.Keys)).ToHashSet(StringComparer.Ordinal);
-        var files = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
-        foreach (var (path, record) in (previous?.Files ?? []).Concat(hashes.Snapshot()))
+        Cards = state.Records.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+    };
+
+    /// <summary>Keeps the stat cache to the files the manifest still names; writes it only if it changed.</summary>
+    private static void SaveStats(BuildState state, FileHashCache hashes, string file)
+    {
+        var stats = state.Stats;
+        var records = state.Records.Values.ToList();
+        var inputs = records.SelectMany(r => r.Templates.Keys.Concat(r.Fonts.Keys).Concat(r.Assets.Keys)).ToHashSet(StringComparer.Ordinal);
+        var outputs = records.SelectMany(r => r.Variants.Select(v => v.File)).ToHashSet(StringComparer.Ordinal);
+        stats.Files = stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        stats.Outputs = stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stats, ManifestJsonContext.Default.StatCache);
+        if (!File.Exists(file) || !File.ReadAllBytes(file).AsSpan().SequenceEqual(bytes))
         {
-            if (referenced.Contains(path))
-            {
-                files[path] = record;
-            }
+            AtomicFile.Write(file, bytes);
         }
-        return new ManifestDocument
-        {
-            Native = native,
-            Files = files.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
-            Cards = records,
-        };
     }
 
     private BuildReport Report(BuildPlan plan, BuildState state, Stopwatch wall, bool cancelled)

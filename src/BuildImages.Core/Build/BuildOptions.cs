@@ -21,6 +21,12 @@ public sealed record BuildOptions
     /// <summary>Overrides the configuration's <c>strict</c> when true.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>
+    /// Renders these items under one job instead of the job's data (a CMS publish hook rendering the item that
+    /// changed). Nothing is pruned; the job's other outputs stay in the manifest and images.json.
+    /// </summary>
+    public (string Job, IReadOnlyList<Data.DataItem> Items)? ItemsOverride { get; init; }
+
     /// <summary>How often the manifest is saved while rendering, so a killed build keeps what it finished.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(3);
 }

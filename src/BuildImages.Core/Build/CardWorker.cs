@@ -77,6 +77,7 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
         var file = config.CacheBust == CacheBust.FileName ? HashedName(variant.Path, sha) : variant.Path;
         var full = Path.Combine(config.OutputDirectory, file);
         AtomicFile.Write(full, bytes);
+        state.Stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
         var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
         if (previous is not null && previous.File != file)
         {
@@ -93,7 +94,6 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
             Mime = variant.Encode.MimeType,
             Bytes = bytes.Length,
             Sha256 = sha,
-            ModifiedTicks = File.GetLastWriteTimeUtc(full).Ticks,
             Quality = quality,
         };
     }

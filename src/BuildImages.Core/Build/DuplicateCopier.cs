@@ -30,7 +30,8 @@ internal sealed class DuplicateCopier(BuildConfig config, BuildState state)
                     var file = config.CacheBust == CacheBust.FileName ? $"{copy.Variant.Path[..^Path.GetExtension(copy.Variant.Path).Length]}.{source.Sha256[..10]}{Path.GetExtension(copy.Variant.Path)}" : copy.Variant.Path;
                     var full = Path.Combine(config.OutputDirectory, file);
                     AtomicFile.Write(full, bytes);
-                    var record = source with { Path = copy.Variant.Path, File = file, Key = copy.Key, ModifiedTicks = File.GetLastWriteTimeUtc(full).Ticks };
+                    state.Stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
+                    var record = source with { Path = copy.Variant.Path, File = file, Key = copy.Key };
                     copied.Add(record);
                     state.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, copy.Key));
                 }

@@ -71,7 +71,7 @@ internal sealed class Pruner(BuildConfig config, BuildState state)
         var item = $"{record.Job}/{record.Item}";
         if (file.Exists)
         {
-            var ours = file.Length == v.Bytes && (file.LastWriteTimeUtc.Ticks == v.ModifiedTicks || ContentHash.OfFile(full) == v.Sha256);
+            var ours = file.Length == v.Bytes && ((state.Stats.OutputTimes.TryGetValue(v.File, out var ticks) && ticks == file.LastWriteTimeUtc.Ticks) || ContentHash.OfFile(full) == v.Sha256);
             if (!ours)
             {
                 state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but changed since BuildImages wrote it; not deleted", full, Item: item));

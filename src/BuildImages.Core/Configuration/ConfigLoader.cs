@@ -16,7 +16,9 @@ public static class ConfigLoader
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-    public static BuildConfig Load(string path)
+    /// <param name="path">The configuration file.</param>
+    /// <param name="outputDirectory">Overrides <c>outputDir</c> (the manifest and images.json follow it unless placed explicitly).</param>
+    public static BuildConfig Load(string path, string? outputDirectory = null)
     {
         var file = Path.GetFullPath(path);
         byte[] bytes;
@@ -30,10 +32,10 @@ public static class ConfigLoader
                 ? $"configuration file not found; create one with 'dotnet build-images init' or pass --config"
                 : "configuration file could not be read: " + ex.Message, file);
         }
-        return Parse(bytes, file);
+        return Parse(bytes, file, outputDirectory);
     }
 
-    public static BuildConfig Parse(byte[] utf8, string file)
+    public static BuildConfig Parse(byte[] utf8, string file, string? outputDirectory = null)
     {
         JsonDocument document;
         try
@@ -48,16 +50,16 @@ public static class ConfigLoader
         using (document)
         {
             var source = new ConfigSource(file, new JsonLocator(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
-            return Read(new ConfigObject(document.RootElement, string.Empty, source), file);
+            return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory);
         }
     }
 
-    private static BuildConfig Read(ConfigObject root, string file)
+    private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
         root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
-        var outputDir = Full(root.String("outputDir") ?? "wwwroot");
+        var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
         var baseUrl = root.String("baseUrl");
         if (baseUrl is not null && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") && !baseUrl.StartsWith('/'))
         {

@@ -7,7 +7,7 @@ namespace BuildImages.Core.Manifest;
 /// Cheap in the common case: equal pre-keys skip the field diff, input hashes come from <see cref="FileHashCache"/>,
 /// and an output is hashed only when its size or time changed.
 /// </summary>
-public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, string outputDirectory, bool force)
+public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, StatCache stats, string outputDirectory, bool force)
 {
     /// <summary>A reason that applies to every variant of the card, or null if the card's inputs are unchanged.</summary>
     public RenderReason? CardReason(PlannedCard card, CardRecord? record)
@@ -41,31 +41,33 @@ public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, str
             ?? FileReason(record.Assets, RenderReasonKind.AssetFileChanged, "asset file");
     }
 
-    /// <summary>Whether one output is current; a touched but identical output comes back with a refreshed record.</summary>
-    public (RenderReason? Reason, VariantRecord? Refreshed) VariantReason(PlannedVariant variant, VariantRecord? record)
+    /// <summary>Whether one output is current: its file is the one recorded (hashed only when its time changed).</summary>
+    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record)
     {
         if (record is null)
         {
-            return (new(RenderReasonKind.NewVariant, "new variant"), null);
+            return new(RenderReasonKind.NewVariant, "new variant");
         }
         if (record.Options != variant.Signature)
         {
-            return (new(RenderReasonKind.OptionsChanged, $"options changed ({record.Options} → {variant.Signature})"), null);
+            return new(RenderReasonKind.OptionsChanged, $"options changed ({record.Options} → {variant.Signature})");
         }
         var file = new FileInfo(Path.Combine(outputDirectory, record.File));
         if (!file.Exists)
         {
-            return (new(RenderReasonKind.OutputMissing, "output missing"), null);
+            return new(RenderReasonKind.OutputMissing, "output missing");
         }
-        if (file.Length == record.Bytes && file.LastWriteTimeUtc.Ticks == record.ModifiedTicks)
+        var ticks = file.LastWriteTimeUtc.Ticks;
+        if (file.Length == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
         {
-            return (null, null);
+            return null;
         }
         if (file.Length == record.Bytes && ContentHash.OfFile(file.FullName) == record.Sha256)
         {
-            return (null, record with { ModifiedTicks = file.LastWriteTimeUtc.Ticks });
+            stats.OutputTimes[record.File] = ticks;
+            return null;
         }
-        return (new(RenderReasonKind.OutputAltered, "output altered since it was written"), null);
+        return new(RenderReasonKind.OutputAltered, "output altered since it was written");
     }
 
     private static RenderReason DataReason(PlannedCard card, CardRecord record)

@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace BuildImages.Core.Manifest;
 
 /// <summary>
-/// The manifest file: what every output was made from. Versioned; a file of another format or version is
-/// ignored with a warning (full rebuild).
+/// The manifest file: what every output was made from, by content only (no file times), so the same inputs give
+/// the same manifest on every machine and through every front. Versioned; a file of another format or version
+/// is ignored with a warning (full rebuild). File times live in the machine-local <see cref="StatCache"/>.
 /// </summary>
 public sealed class ManifestDocument
 {
@@ -15,19 +16,9 @@ public sealed class ManifestDocument
 
     public int Version { get; set; } = CurrentVersion;
 
-    /// <summary>Native library versions and the stamp of their files when they were read, so a no-op build need not load them.</summary>
-    public NativeRecord? Native { get; set; }
-
-    /// <summary>Content hashes of input files by key path, with the size and write time they were hashed at.</summary>
-    public Dictionary<string, FileRecord> Files { get; set; } = new(StringComparer.Ordinal);
-
     /// <summary>Cards by <c>job:output</c>.</summary>
     public Dictionary<string, CardRecord> Cards { get; set; } = new(StringComparer.Ordinal);
 }
-
-public sealed record NativeRecord(string Stamp, string Versions);
-
-public sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);
 
 /// <summary>What a card was rendered from, and the files it became.</summary>
 public sealed record CardRecord
@@ -87,12 +78,11 @@ public sealed record VariantRecord
 
     public required string Sha256 { get; init; }
 
-    public required long ModifiedTicks { get; init; }
-
     /// <summary>The quality used after a byte-budget search.</summary>
     public int Quality { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ManifestDocument))]
+[JsonSerializable(typeof(StatCache))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

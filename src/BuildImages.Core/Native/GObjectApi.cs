@@ -41,6 +41,7 @@ internal static partial class GObjectApi
     [LibraryImport(NativeLibraryNames.GObject)] internal static partial void g_object_unref(IntPtr obj);
     [LibraryImport(NativeLibraryNames.GLib)] internal static partial void g_free(IntPtr mem);
     [LibraryImport(NativeLibraryNames.GLib)] internal static partial void g_error_free(IntPtr error);
+    [LibraryImport(NativeLibraryNames.GLib, StringMarshalling = StringMarshalling.Utf8)] internal static partial double g_ascii_strtod(string text, IntPtr end);
 
     /// <summary>Reads <c>GError.message</c> (after the 4-byte domain and 4-byte code) and frees the error.</summary>
     internal static string TakeError(IntPtr error)

@@ -41,6 +41,9 @@ public static class NativeStack
         {
             throw new NativeDependencyException(["libvips failed to initialise: " + VipsErrors.Take()]);
         }
+        // The first g_ascii_strtod in a process creates GLib's C locale, which can leave errno set; pango's markup
+        // parser then reads that errno and rejects the first line_height it parses. Take that first call here.
+        _ = GObjectApi.g_ascii_strtod("1.5", IntPtr.Zero);
         // Batch work: the operation cache only costs memory, and we parallelise across images.
         VipsApi.vips_cache_set_max(0);
         VipsApi.vips_concurrency_set(1);

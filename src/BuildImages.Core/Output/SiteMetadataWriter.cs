@@ -44,9 +44,10 @@ public sealed class SiteMetadataWriter(BuildConfig config)
                     WriteItem(w, record, variants, TagVariant(card, variants));
                 }
             }
-            // Jobs left out of a --jobs build keep their entries.
+            // Outputs this build did not plan but still has (other jobs, items rendered alone, failed items) keep their entries.
             var jobs = config.Jobs.Select(j => j.Name).ToList();
-            foreach (var record in records.Values.Where(r => !plan.Jobs.Contains(r.Job) && jobs.Contains(r.Job)).OrderBy(r => jobs.IndexOf(r.Job)).ThenBy(r => r.Output, StringComparer.Ordinal))
+            var plannedKeys = plan.Cards.Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
+            foreach (var record in records.Where(r => !plannedKeys.Contains(r.Key) && jobs.Contains(r.Value.Job)).Select(r => r.Value).OrderBy(r => jobs.IndexOf(r.Job)).ThenBy(r => r.Output, StringComparer.Ordinal))
             {
                 WriteItem(w, record, record.Variants, record.Variants.FirstOrDefault(v => v.Mime is "image/jpeg" or "image/png") ?? record.Variants.FirstOrDefault());
             }

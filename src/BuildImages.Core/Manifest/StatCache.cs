@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace BuildImages.Core.Manifest;
+
+/// <summary>
+/// Machine-local speed-ups beside the manifest: hashes of input files and the write times of outputs, trusted
+/// while a file's size and time are unchanged, and the native library versions with the stamp of their files.
+/// Losing it costs only re-hashing; a corrupt one is ignored.
+/// </summary>
+public sealed class StatCache
+{
+    public int Version { get; set; } = 1;
+
+    public NativeRecord? Native { get; set; }
+
+    /// <summary>Input files by key path.</summary>
+    public Dictionary<string, FileRecord> Files { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Output files (relative to the output folder) → write time when BuildImages last verified them, as stored.</summary>
+    public Dictionary<string, long> Outputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The same, updated by worker threads during a build.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ConcurrentDictionary<string, long> OutputTimes => _times ??= new(Outputs, StringComparer.Ordinal);
+
+    private ConcurrentDictionary<string, long>? _times;
+
+    public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".cache.json");
+
+    public static StatCache Load(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            var cache = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.StatCache);
+            return cache is { Version: 1 } ? cache : new StatCache();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return new StatCache();
+        }
+    }
+}
+
+public sealed record NativeRecord(string Stamp, string Versions);
+
+public sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);

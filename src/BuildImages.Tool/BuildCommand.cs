@@ -1,0 +1,91 @@
+using System.CommandLine;
+using BuildImages.Core.Build;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Output;
+
+namespace BuildImages.Tool;
+
+/// <summary><c>build</c> (also the default command): the batch build of a configuration.</summary>
+internal static class BuildCommand
+{
+    internal static readonly Option<string> Config = new("--config", "-c") { Description = "the configuration file", DefaultValueFactory = _ => ConfigLoader.DefaultFileName };
+
+    internal static Command Create(ToolConsole console)
+    {
+        var force = new Option<bool>("--force") { Description = "render every output, whatever the manifest says" };
+        var explain = new Option<bool>("--explain") { Description = "say why each output is rendered (new item, field changed, file changed, ...)" };
+        var report = new Option<string?>("--report") { Description = "write the JSON report to this file" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "check only: list what would be rendered, write nothing" };
+        var jobs = new Option<string[]>("--jobs") { Description = "only these jobs", AllowMultipleArgumentsPerToken = true };
+        var parallel = new Option<int>("--parallel") { Description = "worker threads (default: one per core)" };
+        parallel.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--parallel must be 0 (one per core) or more");
+            }
+        });
+        var strict = new Option<bool>("--strict") { Description = "missing variables and uncovered characters are errors" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "print only errors and warnings" };
+        var output = new Option<string?>("--out") { Description = "write outputs here instead of the configuration's outputDir" };
+        var noPrune = new Option<bool>("--no-prune") { Description = "keep outputs of items that are gone" };
+        var command = new Command("build",
+            """
+            Render every job of the configuration; unchanged outputs are skipped.
+
+            Exit codes: 0 all written, 1 some items failed (the rest are written), 2 configuration or usage error, 130 cancelled.
+            Examples:
+              dotnet build-images build
+              dotnet build-images build --config site/buildimages.json --explain --report out/report.json
+              dotnet build-images build --jobs blog products --parallel 4
+            """)
+        {
+            Config, force, explain, report, dryRun, jobs, parallel, strict, quiet, output, noPrune,
+        };
+        command.SetAction(parsed =>
+        {
+            var config = ConfigLoader.Load(console.Full(parsed.GetValue(Config)!), parsed.GetValue(output) is { } o ? console.Full(o) : null);
+            var options = new BuildOptions
+            {
+                Force = parsed.GetValue(force),
+                DryRun = parsed.GetValue(dryRun),
+                Jobs = parsed.GetValue(jobs) is { Length: > 0 } names ? names : null,
+                Parallelism = parsed.GetValue(parallel),
+                Strict = parsed.GetValue(strict),
+                Prune = parsed.GetValue(noPrune) ? false : null,
+            };
+            var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain));
+            var result = RunWithCtrlC(config, options, reporter);
+            reporter.Finish(result);
+            if (parsed.GetValue(report) is { } reportFile)
+            {
+                AtomicFile.Write(console.Full(reportFile), System.Text.Encoding.UTF8.GetBytes(result.ToJson()));
+            }
+            return ExitCode(result);
+        });
+        return command;
+    }
+
+    /// <summary>Ctrl-C stops taking new items; what is in flight finishes and is recorded; a second Ctrl-C ends the process.</summary>
+    internal static BuildReport RunWithCtrlC(BuildConfig config, BuildOptions options, IBuildObserver observer)
+    {
+        using var cancel = new CancellationTokenSource();
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = !cancel.IsCancellationRequested;
+            cancel.Cancel();
+        }
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            return new BatchBuilder(config, options, observer).Run(cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
+        }
+    }
+
+    internal static int ExitCode(BuildReport report) =>
+        report.Cancelled ? ExitCodes.Cancelled : report.Failed > 0 ? ExitCodes.ItemsFailed : ExitCodes.Success;
+}
