@@ -20,6 +20,9 @@ public static class NativeStack
     /// <summary>Versions of the loaded native libraries (part of every cache key).</summary>
     public static NativeVersions Versions => Loaded.Value;
 
+    /// <summary>Whether anything in this process has loaded the native stack (a no-op build must not).</summary>
+    public static bool IsLoaded => Loaded.IsValueCreated;
+
     /// <summary>Ensures the stack is loaded and initialised; throws <see cref="NativeDependencyException"/> otherwise.</summary>
     public static void EnsureLoaded() => _ = Loaded.Value;
 

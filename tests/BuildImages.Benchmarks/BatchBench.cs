@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Native;
+
+namespace BuildImages.Benchmarks;
+
+/// <summary>
+/// The batch build benchmark: <c>--batch cold N [DIR]</c> makes a site of N blog-post items × (WebP 1200, WebP 600,
+/// JPEG 1200) and builds it from nothing; <c>--batch noop DIR</c> builds an already built site again in this fresh
+/// process. Each prints wall time, peak resident memory, and whether the native stack was loaded.
+/// </summary>
+internal static class BatchBench
+{
+    internal static int Run(string[] args, TextWriter o)
+    {
+        var mode = args.ElementAtOrDefault(0) ?? "cold";
+        var count = mode == "cold" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
+        var dir = args.ElementAtOrDefault(mode == "noop" ? 1 : 2) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
+        if (mode == "cold")
+        {
+            MakeSite(dir, count);
+        }
+        var config = ConfigLoader.Load(Path.Combine(dir, "buildimages.json"));
+        var wall = Stopwatch.StartNew();
+        var report = new BatchBuilder(config).Run();
+        wall.Stop();
+        using var self = Process.GetCurrentProcess();
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{mode}: {report.Rendered} rendered, {report.Skipped} skipped, {report.Failed} failed in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB; native loaded: {NativeStack.IsLoaded}"));
+        o.WriteLine("stages (ms, summed over workers): " + string.Join(", ", report.Stages.Select(s => $"{s.Key} {s.Value:0}")));
+        o.WriteLine($"site: {dir}");
+        return report.Failed == 0 ? 0 : 1;
+    }
+
+    private static void MakeSite(string dir, int count)
+    {
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        Directory.CreateDirectory(dir);
+        var repo = RepoRoot();
+        File.Copy(Path.Combine(repo, "samples", "blog-post", "assets", "logo.svg"), Path.Combine(dir, "logo.svg"));
+        var random = new Random(42);
+        string[] words = ["build", "time", "images", "cache", "render", "once", "social", "cards", "dotnet", "pango", "cairo", "vips", "fast", "manifest", "hash", "skip"];
+        var items = new JsonArray();
+        for (var i = 0; i < count; i++)
+        {
+            var title = string.Join(' ', Enumerable.Range(0, random.Next(4, 14)).Select(_ => words[random.Next(words.Length)]));
+            items.Add(new JsonObject
+            {
+                ["slug"] = $"post-{i:D5}",
+                ["title"] = char.ToUpperInvariant(title[0]) + title[1..],
+                ["description"] = "A benchmark post about rendering cards once, at build time.",
+                ["author"] = "Bench Author",
+                ["date"] = "2026-11-22",
+                ["tags"] = new JsonArray("bench"),
+                ["logo"] = "logo.svg",
+                ["site"] = "Bench Blog",
+            });
+        }
+        File.WriteAllText(Path.Combine(dir, "posts.json"), items.ToJsonString());
+        File.WriteAllText(Path.Combine(dir, "buildimages.json"),
+            """
+            {
+              "outputDir": "site",
+              "baseUrl": "https://example.com/",
+              "jobs": [ {
+                "name": "blog", "template": "blog-post", "size": "1200x630", "data": "posts.json", "output": "og/{{slug}}",
+                "variants": [
+                  { "format": "webp", "width": 1200, "quality": 80 },
+                  { "format": "webp", "width": 600 },
+                  { "format": "jpeg", "width": 1200, "quality": 82, "maxBytes": 300000 }
+                ]
+              } ]
+            }
+            """);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "BuildImages.sln")))
+            {
+                return d.FullName;
+            }
+        }
+        throw new InvalidOperationException("repository root not found");
+    }
+}
