@@ -48,7 +48,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var (engineStamp, native) = EngineStamp.Current(stats.Native);
         stats.Native = native;
         var hashes = new FileHashCache(stats.Files, paths);
-        var work = state.Clock.Time(BuildStage.Check, () => Check(plan, state, new ChangeDetector(engineStamp, hashes, stats, config.OutputDirectory, _options.Force)));
+        var work = state.Clock.Time(BuildStage.Check, () => Check(plan, state, new ChangeDetector(engineStamp, hashes, stats, id => state.InputSets.GetValueOrDefault(id), config.OutputDirectory, _options.Force)));
         _observer.Planned(plan.OutputCount, work.Sum(w => w.Needed.Count));
         if (_options.DryRun)
         {
@@ -84,8 +84,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             {
                 store.Save(Snapshot(state));
             }
+            var metadata = new SiteMetadataWriter(config);
+            var configHash = File.Exists(config.ConfigFile) ? Planning.ContentHash.Of(File.ReadAllBytes(config.ConfigFile))[..16] : "none";
+            if (state.Dirty || stats.Metadata != $"{configHash}:{metadata.Stamp()}")
+            {
+                stats.Metadata = $"{configHash}:{metadata.Write(state.Records)}";
+            }
             SaveStats(state, hashes, statsFile);
-            new SiteMetadataWriter(config).Write(plan, state.Records);
         });
         return Report(plan, state, wall, cancelled: !finished || cancellation.IsCancellationRequested);
     }
@@ -149,18 +154,24 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         return done == work.Count;
     }
 
-    /// <summary>The manifest as it stands: every record, in key order.</summary>
-    private static ManifestDocument Snapshot(BuildState state) => new()
+    /// <summary>The manifest as it stands: every record and the input sets they name, in key order.</summary>
+    private static ManifestDocument Snapshot(BuildState state)
     {
-        Cards = state.Records.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-    };
+        var cards = state.Records.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var used = cards.Values.Select(c => c.Inputs).ToHashSet(StringComparer.Ordinal);
+        return new ManifestDocument
+        {
+            Inputs = state.InputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal),
+            Cards = cards,
+        };
+    }
 
     /// <summary>Keeps the stat cache to the files the manifest still names; writes it only if it changed.</summary>
     private static void SaveStats(BuildState state, FileHashCache hashes, string file)
     {
         var stats = state.Stats;
         var records = state.Records.Values.ToList();
-        var inputs = records.SelectMany(r => r.Templates.Keys.Concat(r.Fonts.Keys).Concat(r.Assets.Keys)).ToHashSet(StringComparer.Ordinal);
+        var inputs = records.Select(r => r.Inputs).Distinct(StringComparer.Ordinal).SelectMany(id => state.InputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
         var outputs = records.SelectMany(r => r.Variants.Select(v => v.File)).ToHashSet(StringComparer.Ordinal);
         stats.Files = stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);

@@ -13,6 +13,8 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal ConcurrentDictionary<string, CardRecord> Records { get; } = new(manifest.Cards, StringComparer.Ordinal);
 
+    internal ConcurrentDictionary<string, InputSet> InputSets { get; } = new(manifest.Inputs, StringComparer.Ordinal);
+
     internal ConcurrentQueue<OutputOutcome> Outcomes { get; } = new();
 
     internal ConcurrentQueue<Diagnostic> Errors { get; } = new();

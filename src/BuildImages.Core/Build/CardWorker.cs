@@ -28,6 +28,9 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
             var fonts = Hashes(prepared.Inputs.FontFiles);
             var assets = Hashes(prepared.Inputs.AssetFiles);
             var inputs = templates.Concat(fonts).Concat(assets).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}").ToList();
+            var set = new InputSet { Engine = engineStamp, Templates = templates, Fonts = fonts, Assets = assets };
+            var setId = set.Id();
+            state.InputSets.TryAdd(setId, set);
             var keyBase = ContentHash.OfParts([engineStamp, card.PreKey, .. inputs]);
             // Pixels depend on the markup, not on which item produced it: equal markup renders once.
             var dedupBase = ContentHash.OfParts([engineStamp, ContentHash.OfText(prepared.Markup), card.Size.ToString(), .. inputs]);
@@ -58,7 +61,7 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
                 written[variant.Path] = record;
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
             }
-            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, templates, fonts, assets));
+            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, setId));
         }
         catch (CardException ex)
         {
@@ -99,21 +102,18 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
     }
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    internal CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, Dictionary<string, string> templates, Dictionary<string, string> fonts, Dictionary<string, string> assets) => new()
+    internal CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs) => new()
     {
         Job = card.Job.Name,
         Item = card.Item.Id,
         Source = paths.ToKey(card.Item.SourceFile),
         Output = card.Output,
         Alt = card.Alt,
-        Engine = engineStamp,
         Template = card.TemplateKey,
         Size = card.Size.ToString(),
         PreKey = card.PreKey,
         Fields = new Dictionary<string, string>(card.FieldHashes, StringComparer.Ordinal),
-        Templates = templates,
-        Fonts = fonts,
-        Assets = assets,
+        Inputs = inputs,
         Variants = card.Variants
             .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))
             .OfType<VariantRecord>()
@@ -126,9 +126,9 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
         return $"{path[..^ext.Length]}.{sha[..10]}{ext}";
     }
 
-    private Dictionary<string, string> Hashes(IEnumerable<string> files)
+    private SortedDictionary<string, string> Hashes(IEnumerable<string> files)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var key = paths.ToKey(file);

@@ -7,8 +7,10 @@ namespace BuildImages.Core.Manifest;
 /// Cheap in the common case: equal pre-keys skip the field diff, input hashes come from <see cref="FileHashCache"/>,
 /// and an output is hashed only when its size or time changed.
 /// </summary>
-public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, StatCache stats, string outputDirectory, bool force)
+public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, StatCache stats, Func<string, InputSet?> inputSet, string outputDirectory, bool force)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RenderReason?> _setReasons = new(StringComparer.Ordinal);
+
     /// <summary>A reason that applies to every variant of the card, or null if the card's inputs are unchanged.</summary>
     public RenderReason? CardReason(PlannedCard card, CardRecord? record)
     {
@@ -20,9 +22,13 @@ public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, Sta
         {
             return new(RenderReasonKind.Forced, "forced (--force)");
         }
-        if (record.Engine != engineStamp)
+        if (inputSet(record.Inputs) is not { } set)
         {
-            return new(RenderReasonKind.EngineChanged, $"engine or native library versions changed ({record.Engine} → {engineStamp})");
+            return new(RenderReasonKind.NewItem, "new item (its manifest entry is incomplete)");
+        }
+        if (set.Engine != engineStamp)
+        {
+            return new(RenderReasonKind.EngineChanged, $"engine or native library versions changed ({set.Engine} → {engineStamp})");
         }
         if (record.Template != card.TemplateKey)
         {
@@ -36,9 +42,11 @@ public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, Sta
         {
             return DataReason(card, record);
         }
-        return FileReason(record.Templates, RenderReasonKind.TemplateFileChanged, "template file")
-            ?? FileReason(record.Fonts, RenderReasonKind.FontFileChanged, "font file")
-            ?? FileReason(record.Assets, RenderReasonKind.AssetFileChanged, "asset file");
+        // Many cards share a set: check its files once.
+        return _setReasons.GetOrAdd(record.Inputs, _ =>
+            FileReason(set.Templates, RenderReasonKind.TemplateFileChanged, "template file")
+            ?? FileReason(set.Fonts, RenderReasonKind.FontFileChanged, "font file")
+            ?? FileReason(set.Assets, RenderReasonKind.AssetFileChanged, "asset file"));
     }
 
     /// <summary>Whether one output is current: its file is the one recorded (hashed only when its time changed).</summary>
@@ -93,7 +101,7 @@ public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, Sta
             : new(RenderReasonKind.SettingsChanged, "settings changed (strict mode or the files in the font folders)");
     }
 
-    private RenderReason? FileReason(Dictionary<string, string> recorded, RenderReasonKind kind, string role)
+    private RenderReason? FileReason(SortedDictionary<string, string> recorded, RenderReasonKind kind, string role)
     {
         foreach (var (path, hash) in recorded)
         {

@@ -16,6 +16,9 @@ public sealed class ManifestDocument
 
     public int Version { get; set; } = CurrentVersion;
 
+    /// <summary>Input sets by id: the engine and the files a render read. Cards share them, which keeps the manifest small.</summary>
+    public Dictionary<string, InputSet> Inputs { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Cards by <c>job:output</c>.</summary>
     public Dictionary<string, CardRecord> Cards { get; set; } = new(StringComparer.Ordinal);
 }
@@ -33,9 +36,6 @@ public sealed record CardRecord
 
     public string? Alt { get; init; }
 
-    /// <summary>Engine and native versions the card was rendered with.</summary>
-    public required string Engine { get; init; }
-
     public required string Template { get; init; }
 
     public required string Size { get; init; }
@@ -45,14 +45,27 @@ public sealed record CardRecord
     /// <summary>Short hash per data field.</summary>
     public required Dictionary<string, string> Fields { get; init; }
 
-    /// <summary>Template and partial files → content hash.</summary>
-    public required Dictionary<string, string> Templates { get; init; }
-
-    public required Dictionary<string, string> Fonts { get; init; }
-
-    public required Dictionary<string, string> Assets { get; init; }
+    /// <summary>Id of the <see cref="InputSet"/> the card was rendered from.</summary>
+    public required string Inputs { get; init; }
 
     public required List<VariantRecord> Variants { get; init; }
+}
+
+/// <summary>The engine stamp and the files (by role, path → content hash) one or more cards were rendered from.</summary>
+public sealed record InputSet
+{
+    public required string Engine { get; init; }
+
+    public required SortedDictionary<string, string> Templates { get; init; }
+
+    public required SortedDictionary<string, string> Fonts { get; init; }
+
+    public required SortedDictionary<string, string> Assets { get; init; }
+
+    /// <summary>A short id over the whole content, so equal sets share one entry.</summary>
+    public string Id() => Planning.ContentHash.OfParts([Engine, .. Templates.Concat(Fonts).Concat(Assets).Select(p => $"{p.Key}={p.Value}")])[..16];
+
+    public IEnumerable<string> Files => Templates.Keys.Concat(Fonts.Keys).Concat(Assets.Keys);
 }
 
 /// <summary>One written file.</summary>
@@ -82,7 +95,7 @@ public sealed record VariantRecord
     public int Quality { get; init; }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ManifestDocument))]
 [JsonSerializable(typeof(StatCache))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

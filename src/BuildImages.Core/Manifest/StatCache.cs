@@ -14,6 +14,9 @@ public sealed class StatCache
 
     public NativeRecord? Native { get; set; }
 
+    /// <summary>The configuration's hash and images.json's size and time when it was last written, so a no-op build skips it.</summary>
+    public string? Metadata { get; set; }
+
     /// <summary>Input files by key path.</summary>
     public Dictionary<string, FileRecord> Files { get; set; } = new(StringComparer.Ordinal);
 

@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Manifest;
-using BuildImages.Core.Planning;
 
 namespace BuildImages.Core.Output;
 
@@ -17,17 +16,28 @@ public sealed class SiteMetadataWriter(BuildConfig config)
 {
     public const int FormatVersion = 1;
 
-    public void Write(BuildPlan plan, IReadOnlyDictionary<string, CardRecord> records)
+    /// <summary>Writes the file if its content changed; returns the stamp (size and time) of the file on disk.</summary>
+    public string Write(IReadOnlyDictionary<string, CardRecord> records)
     {
-        var bytes = Render(plan, records);
-        if (File.Exists(config.MetadataFile) && File.ReadAllBytes(config.MetadataFile).AsSpan().SequenceEqual(bytes))
+        var bytes = Render(records);
+        var file = new FileInfo(config.MetadataFile);
+        if (!file.Exists || file.Length != bytes.Length || !File.ReadAllBytes(config.MetadataFile).AsSpan().SequenceEqual(bytes))
         {
-            return;
+            AtomicFile.Write(config.MetadataFile, bytes);
+            file.Refresh();
         }
-        AtomicFile.Write(config.MetadataFile, bytes);
+        return $"{file.Length}:{file.LastWriteTimeUtc.Ticks}";
     }
 
-    public byte[] Render(BuildPlan plan, IReadOnlyDictionary<string, CardRecord> records)
+    /// <summary>The current stamp of the file on disk, to tell whether a no-op build may skip rewriting it.</summary>
+    public string? Stamp()
+    {
+        var file = new FileInfo(config.MetadataFile);
+        return file.Exists ? $"{file.Length}:{file.LastWriteTimeUtc.Ticks}" : null;
+    }
+
+    /// <summary>Items in job order, then by output path, so every front and every partial build writes the same file.</summary>
+    public byte[] Render(IReadOnlyDictionary<string, CardRecord> records)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -36,20 +46,12 @@ public sealed class SiteMetadataWriter(BuildConfig config)
             w.WriteNumber("version", FormatVersion);
             w.WriteString("generator", EngineStamp.Managed);
             w.WriteStartArray("items");
-            foreach (var card in plan.Cards)
+            foreach (var job in config.Jobs)
             {
-                if (records.TryGetValue(card.RecordKey, out var record))
+                foreach (var record in records.Values.Where(r => r.Job == job.Name).OrderBy(r => r.Output, StringComparer.Ordinal))
                 {
-                    var variants = card.Variants.Select(v => record.Variants.FirstOrDefault(r => r.Path == v.Path)).OfType<VariantRecord>().ToList();
-                    WriteItem(w, record, variants, TagVariant(card, variants));
+                    WriteItem(w, record, record.Variants, TagVariant(job, record));
                 }
-            }
-            // Outputs this build did not plan but still has (other jobs, items rendered alone, failed items) keep their entries.
-            var jobs = config.Jobs.Select(j => j.Name).ToList();
-            var plannedKeys = plan.Cards.Select(c => c.RecordKey).ToHashSet(StringComparer.Ordinal);
-            foreach (var record in records.Where(r => !plannedKeys.Contains(r.Key) && jobs.Contains(r.Value.Job)).Select(r => r.Value).OrderBy(r => jobs.IndexOf(r.Job)).ThenBy(r => r.Output, StringComparer.Ordinal))
-            {
-                WriteItem(w, record, record.Variants, record.Variants.FirstOrDefault(v => v.Mime is "image/jpeg" or "image/png") ?? record.Variants.FirstOrDefault());
             }
             w.WriteEndArray();
             w.WriteEndObject();
@@ -58,13 +60,15 @@ public sealed class SiteMetadataWriter(BuildConfig config)
     }
 
     /// <summary>The variant og:image points to: the job's choice, else the first full-width JPEG or PNG (every crawler reads them), else the first.</summary>
-    private static VariantRecord? TagVariant(PlannedCard card, List<VariantRecord> variants)
+    private static VariantRecord? TagVariant(JobConfig job, CardRecord record)
     {
-        if (card.Job.TagVariant is { } index)
+        if (job.TagVariant is { } index && index < record.Variants.Count)
         {
-            return variants.FirstOrDefault(v => v.Path == card.Variants[index].Path);
+            return record.Variants[index];
         }
-        return variants.FirstOrDefault(v => v.Width == card.Size.Width && v.Mime is "image/jpeg" or "image/png") ?? variants.FirstOrDefault();
+        var width = record.Size.Split('x')[0];
+        return record.Variants.FirstOrDefault(v => v.Width.ToString(System.Globalization.CultureInfo.InvariantCulture) == width && v.Mime is "image/jpeg" or "image/png")
+            ?? record.Variants.FirstOrDefault();
     }
 
     private void WriteItem(Utf8JsonWriter w, CardRecord record, IReadOnlyList<VariantRecord> variants, VariantRecord? tagged)
