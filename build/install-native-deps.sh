@@ -3,7 +3,8 @@
 # Debian/Ubuntu: installs with apt-get (as root, or through sudo). Elsewhere: prints the command.
 set -euo pipefail
 
-packages=(libvips42 libpangocairo-1.0-0 librsvg2-2 fontconfig fonts-inter fonts-noto-core fonts-noto-color-emoji fonts-noto-cjk)
+# Extra packages can be named as arguments (the test script adds chromium for the preview page test).
+packages=(libvips42 libpangocairo-1.0-0 librsvg2-2 fontconfig fonts-inter fonts-noto-core fonts-noto-color-emoji fonts-noto-cjk "$@")
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -1,15 +1,9 @@
 #!/usr/bin/env bash
-# Renders the bundled sample's cards (every built-in template, every size) into a folder (default: out/cards).
+# Renders the bundled samples' real cards (samples/buildimages.json: 5 jobs, WebP/JPEG variants, images.json)
+# into a folder (default out/cards). Installs the native packages first when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out/cards}"
 bash build/install-native-deps.sh
-dotnet build src/BuildImages.Tool -c Release --nologo -v q >/dev/null
-for dir in samples/*/; do
-  name=$(basename "$dir")
-  [ -f "templates/$name/card.hbs" ] || continue
-  for data in "$dir"*.json; do
-    dotnet run --no-build -c Release --project src/BuildImages.Tool -- render --template "$name" --data "$data" --out "$out/$name" --format png
-  done
-done
-echo "Cards written to $out"
+dotnet run --project src/BuildImages.Tool -c Release -- build --config samples/buildimages.json --out "$out"
+echo "cards and images.json are in $out"
