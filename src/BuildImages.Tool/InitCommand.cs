@@ -30,17 +30,17 @@ internal static class InitCommand
         command.SetAction(parsed =>
         {
             var name = parsed.GetValue(template)!;
-            var builtIn = EngineOptions.BuiltInTemplateFolder() ?? throw Error("the built-in templates are not installed beside the tool");
+            var builtIn = EngineOptions.BuiltInTemplateFolder() ?? throw ToolErrors.Usage("the built-in templates are not installed beside the tool");
             var source = Path.Combine(builtIn, name);
             if (!File.Exists(Path.Combine(source, "card.hbs")))
             {
                 var known = Directory.EnumerateDirectories(builtIn).Select(Path.GetFileName).Where(n => !n!.StartsWith('_')).Order(StringComparer.Ordinal);
-                throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, $"no built-in template is named '{name}' (built-in: {string.Join(", ", known)})"));
+                throw ToolErrors.Usage($"no built-in template is named '{name}' (built-in: {string.Join(", ", known)})");
             }
             var configFile = console.Full(ConfigLoader.DefaultFileName);
             if (File.Exists(configFile) && !parsed.GetValue(force))
             {
-                throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, "buildimages.json already exists; pass --force to overwrite it", configFile));
+                throw ToolErrors.Usage("buildimages.json already exists; pass --force to overwrite it", configFile);
             }
             var samples = Path.Combine(Path.GetDirectoryName(builtIn)!, "samples", name);
             var dataFile = Directory.Exists(samples) ? Directory.EnumerateFiles(samples, "*.json").Order(StringComparer.Ordinal).FirstOrDefault() : null;
@@ -90,5 +90,4 @@ internal static class InitCommand
         }
     }
 
-    private static CardException Error(string message) => new(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, message));
 }

@@ -77,10 +77,8 @@ internal static class PreviewCommand
 
     private static int Render(ToolConsole console, BuildConfig config, string folder, int take, bool watching)
     {
-        var builtIn = EngineOptions.BuiltInTemplateFolder();
-        var roots = builtIn is null ? config.TemplateRoots : [.. config.TemplateRoots, builtIn];
-        var plan = BuildPlanner.Plan(config, new TemplateCatalog(roots), new KeyPaths(config.BaseDirectory, builtIn));
-        using var engine = new CardEngine(new EngineOptions { TemplateRoots = roots, AssetRoots = config.AssetRoots, FontFolders = config.FontFolders, Strict = config.Strict });
+        var plan = BuildPlanner.Plan(config, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder()));
+        using var engine = new CardEngine(config.EngineOptions());
         using var renderer = engine.CreateRenderer();
         var entries = new List<ContactSheet.Entry>();
         var failures = plan.Problems.Count;
@@ -110,13 +108,22 @@ internal static class PreviewCommand
         return failures;
     }
 
+    /// <summary>The folder a data reference reads from: the file's folder, or a glob's fixed prefix.</summary>
+    private static string DataFolder(string baseDirectory, string data)
+    {
+        var glob = data.IndexOfAny(['*', '?', '[']);
+        var fixedPart = glob < 0 ? data : data[..glob];
+        var full = Path.GetFullPath(Path.Combine(baseDirectory, fixedPart));
+        return fixedPart.Length == 0 || fixedPart.EndsWith('/') || fixedPart.EndsWith('\\') ? full : Path.GetDirectoryName(full) ?? baseDirectory;
+    }
+
     /// <summary>Names, sizes and times of every file that decides the preview.</summary>
     private static string WatchStamp(BuildConfig config)
     {
         var files = new List<string> { config.ConfigFile };
         var dirs = config.TemplateRoots.Concat(config.AssetRoots).Concat(config.FontFolders)
             .Concat(config.Jobs.Select(j => j.Template).Where(t => t.Contains('/', StringComparison.Ordinal)).Select(t => Path.Combine(config.BaseDirectory, t)))
-            .Concat(config.Jobs.Where(j => j.Data is not null).Select(j => Path.GetDirectoryName(Path.GetFullPath(Path.Combine(config.BaseDirectory, j.Data!.Split('*')[0] + "x")))!));
+            .Concat(config.Jobs.Where(j => j.Data is not null).Select(j => DataFolder(config.BaseDirectory, j.Data!)));
         foreach (var dir in dirs.Where(Directory.Exists).Distinct())
         {
             files.AddRange(Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Where(f => !f.Contains(Path.DirectorySeparatorChar + ".buildimages", StringComparison.Ordinal)).Take(20000));

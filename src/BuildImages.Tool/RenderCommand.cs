@@ -66,7 +66,7 @@ internal static class RenderCommand
             }
             else
             {
-                var templateName = parsed.GetValue(template) ?? throw Usage("--template is needed when there is no buildimages.json (or pass --config)");
+                var templateName = parsed.GetValue(template) ?? throw ToolErrors.Usage("--template is needed when there is no buildimages.json (or pass --config)");
                 var dataDir = dataArg == "-" ? console.WorkingDirectory : Path.GetDirectoryName(console.Full(dataArg))!;
                 config = Standalone(console, templateName, outDir ?? console.Full("out"), parsed.GetValue(sizes) ?? [], parsed.GetValue(format)!, parsed.GetValue(width), parsed.GetValue(quality),
                     parsed.GetValue(assets) is { Length: > 0 } a ? a.Select(console.Full).ToList() : [dataDir, Path.Combine(dataDir, "assets")],
@@ -89,18 +89,18 @@ internal static class RenderCommand
     {
         if (job is not null)
         {
-            return config.Jobs.Any(j => j.Name == job) ? job : throw Usage($"no job is named '{job}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})");
+            return config.Jobs.Any(j => j.Name == job) ? job : throw ToolErrors.Usage($"no job is named '{job}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})");
         }
         var candidates = template is null ? config.Jobs : config.Jobs.Where(j => j.Template == template).ToList();
         return candidates.Count == 1
             ? candidates[0].Name
-            : throw Usage($"say which job to render under with --job ({string.Join(", ", config.Jobs.Select(j => j.Name))})");
+            : throw ToolErrors.Usage($"say which job to render under with --job ({string.Join(", ", config.Jobs.Select(j => j.Name))})");
     }
 
     /// <summary>A configuration made from the command line, when there is no buildimages.json.</summary>
     private static BuildConfig Standalone(ToolConsole console, string template, string outDir, string[] sizes, string format, int? width, int? quality, List<string> assets, List<string> fonts)
     {
-        var parsedSizes = sizes.SelectMany(s => s.Split(',')).Select(s => CardSize.TryParse(s, out var size) ? (CardSize?)size : throw Usage($"--size '{s}' is not WIDTHxHEIGHT (1-8192)")).ToList();
+        var parsedSizes = sizes.SelectMany(s => s.Split(',')).Select(s => CardSize.TryParse(s, out var size) ? (CardSize?)size : throw ToolErrors.Usage($"--size '{s}' is not WIDTHxHEIGHT (1-8192)")).ToList();
         var imageFormat = format switch { "webp" => ImageFormat.WebP, "jpeg" or "jpg" => ImageFormat.Jpeg, _ => ImageFormat.Png };
         if (parsedSizes.Count == 0)
         {
@@ -119,8 +119,6 @@ internal static class RenderCommand
         {
             ConfigFile = Path.Combine(console.WorkingDirectory, ConfigLoader.DefaultFileName),
             OutputDirectory = outDir,
-            ManifestFile = Path.Combine(outDir, ".buildimages-manifest.json"),
-            MetadataFile = Path.Combine(outDir, "images.json"),
             AssetRoots = assets,
             FontFolders = fonts,
             Jobs = jobs,
@@ -130,45 +128,14 @@ internal static class RenderCommand
     /// <summary>Items from stdin or a file: a JSON object is one item, an array several; other formats through the data loaders.</summary>
     private static List<DataItem> LoadItems(ToolConsole console, string data, string baseDirectory)
     {
-        var isStdin = data == "-";
-        var file = isStdin ? "<stdin>" : console.Full(data);
-        if (!isStdin && !file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (data != "-")
         {
-            return WithSlugs(DataLoader.Load(file, baseDirectory).ToList());
+            var file = console.Full(data);
+            return WithSlugs([.. file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(file)
+                ? DataLoader.ReadJson(file, File.ReadAllText(file))
+                : DataLoader.Load(file, baseDirectory)]);
         }
-        string text;
-        try
-        {
-            text = isStdin ? console.In.ReadToEnd() : File.ReadAllText(file);
-        }
-        catch (IOException ex)
-        {
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataNotFound, ex.Message, file));
-        }
-        try
-        {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            var elements = doc.RootElement.ValueKind switch
-            {
-                JsonValueKind.Object => [doc.RootElement],
-                JsonValueKind.Array => doc.RootElement.EnumerateArray().ToList(),
-                _ => throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataSyntax, "data must be a JSON object or an array of objects", file, 1, 1)),
-            };
-            var items = new List<DataItem>();
-            foreach (var e in elements)
-            {
-                if (e.ValueKind != JsonValueKind.Object)
-                {
-                    throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataSyntax, $"item {items.Count + 1} is not a JSON object", file));
-                }
-                items.Add(new DataItem(file, 0, (items.Count + 1).ToString(CultureInfo.InvariantCulture), ItemData.FromJson(e)));
-            }
-            return WithSlugs(items);
-        }
-        catch (JsonException ex)
-        {
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataSyntax, "invalid JSON: " + ex.Message.Split(" LineNumber:")[0].Split(" Path:")[0], file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1));
-        }
+        return WithSlugs([.. DataLoader.ReadJson("<stdin>", console.In.ReadToEnd())]);
     }
 
     /// <summary>Items are named by their slug; one without gets its position, so output patterns over slug still work.</summary>
@@ -182,5 +149,4 @@ internal static class RenderCommand
         return item with { Id = $"item-{i + 1}", Fields = fields };
     }).ToList();
 
-    private static CardException Usage(string message) => new(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, message));
 }

@@ -241,5 +241,29 @@ public sealed class BatchBuildTests : IDisposable
         Assert.Contains("floor quality 40", warning.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void FileNameCacheBustingReplacesTheOldFileWhenTheContentChanges()
+    {
+        _site.Config["cacheBust"] = "filename";
+        _site.Items.Add(BuildFixture.Item("alpha-copy", "Alpha post"));
+        _site.Save();
+        _site.Build();
+        string[] Hashed(string slug) => Directory.GetFiles(Path.Combine(_site.Site, "og"), $"{slug}.*.webp").Select(Path.GetFileName).OfType<string>().ToArray();
+        var before = Assert.Single(Hashed("alpha"));
+        Assert.Matches(@"^alpha\.[0-9a-f]{10}\.webp$", before);
+        Assert.Single(Hashed("alpha-copy"));
+
+        _site.Items[0]["title"] = "Alpha, edited";
+        _site.Items[4]["title"] = "Alpha, edited";
+        _site.Save();
+        var report = _site.Build();
+        Assert.Equal(3, report.Deduplicated);
+        var after = Assert.Single(Hashed("alpha"));
+        Assert.NotEqual(before, after);
+        Assert.Single(Hashed("alpha-copy"));
+        var metadata = File.ReadAllText(Path.Combine(_site.Site, "images.json"));
+        Assert.Contains($"https://example.com/og/{after}\"", metadata, StringComparison.Ordinal);
+    }
+
     private static System.Text.Json.Nodes.JsonNode JsonNodeArray(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!;
 }

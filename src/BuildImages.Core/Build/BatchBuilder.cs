@@ -35,12 +35,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             state.Report(manifestWarning);
             state.MarkDirty();
         }
-        var templateRoots = builtIn is null ? config.TemplateRoots : [.. config.TemplateRoots, builtIn];
         var planned = _options.ItemsOverride is { } only
             ? config with { Jobs = [.. config.Jobs.Where(j => j.Name == only.Job).Select(j => j with { Data = null, InlineItems = only.Items })] }
             : config;
         var jobs = _options.ItemsOverride is { } single ? [single.Job] : _options.Jobs;
-        var plan = state.Clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, new TemplateCatalog(templateRoots), paths, jobs));
+        var plan = state.Clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), paths, jobs));
         foreach (var problem in plan.Problems)
         {
             state.Report(problem);
@@ -71,7 +70,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             finished = RenderAll(work, engineStamp, paths, hashes, state, store, cancellation);
             if (finished)
             {
-                new DuplicateCopier(config, state).CopyAll();
+                new DuplicateCopier(config, state, new OutputWriter(config, stats)).CopyAll();
             }
         }
         state.Clock.Time(BuildStage.Finish, () =>
@@ -85,10 +84,9 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
                 store.Save(Snapshot(state));
             }
             var metadata = new SiteMetadataWriter(config);
-            var configHash = File.Exists(config.ConfigFile) ? Planning.ContentHash.Of(File.ReadAllBytes(config.ConfigFile))[..16] : "none";
-            if (state.Dirty || stats.Metadata != $"{configHash}:{metadata.Stamp()}")
+            if (state.Dirty || stats.Metadata != $"{config.ContentHash}:{metadata.Stamp()}")
             {
-                stats.Metadata = $"{configHash}:{metadata.Write(state.Records)}";
+                stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records)}";
             }
             SaveStats(state, hashes, statsFile);
         });
@@ -126,13 +124,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// <summary>Renders on worker threads, each with its own renderer; returns false if cancelled before the end.</summary>
     private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, CancellationToken cancellation)
     {
-        using var engine = new CardEngine(new EngineOptions
-        {
-            TemplateRoots = config.TemplateRoots,
-            AssetRoots = config.AssetRoots,
-            FontFolders = config.FontFolders,
-            Strict = config.Strict || _options.Strict,
-        });
+        using var engine = new CardEngine(config.EngineOptions(_options.Strict));
+        var writer = new OutputWriter(config, state.Stats);
         var next = -1;
         var done = 0;
         var checkpoint = new ManifestCheckpoint(store, _options.CheckpointInterval, () => Snapshot(state));
@@ -140,7 +133,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
             using var renderer = engine.CreateRenderer();
-            var worker = new CardWorker(config, engineStamp, paths, hashes, state, renderer);
+            var worker = new CardWorker(engineStamp, paths, hashes, state, writer, renderer);
             int i;
             while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
             {

@@ -73,7 +73,7 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 }
 
 /// <summary>An output whose pixels equal another output's in this build: copied once that one is written.</summary>
-internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string Key, string OwnerRecordKey, string OwnerPath, RenderReason Reason);
+internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string Key, string OwnerRecordKey, string OwnerPath, RenderReason Reason, VariantRecord? Previous);
 
 /// <summary>A card with at least one output to render, and why.</summary>
 internal sealed record CardWork(PlannedCard Card, CardRecord? Old, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed);

@@ -12,7 +12,7 @@ namespace BuildImages.Core.Build;
 /// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
 /// this card only.
 /// </summary>
-internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, CardRenderer renderer)
+internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, OutputWriter writer, CardRenderer renderer)
 {
     internal void Render(CardWork work)
     {
@@ -24,16 +24,12 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
             {
                 state.Report(warning with { Item = card.Name });
             }
-            var templates = Hashes(prepared.Inputs.TemplateFiles);
-            var fonts = Hashes(prepared.Inputs.FontFiles);
-            var assets = Hashes(prepared.Inputs.AssetFiles);
-            var inputs = templates.Concat(fonts).Concat(assets).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}").ToList();
-            var set = new InputSet { Engine = engineStamp, Templates = templates, Fonts = fonts, Assets = assets };
-            var setId = set.Id();
-            state.InputSets.TryAdd(setId, set);
-            var keyBase = ContentHash.OfParts([engineStamp, card.PreKey, .. inputs]);
+            var set = new InputSet { Engine = engineStamp, Templates = Hashes(prepared.Inputs.TemplateFiles), Fonts = Hashes(prepared.Inputs.FontFiles), Assets = Hashes(prepared.Inputs.AssetFiles) };
+            var setHash = set.Hash();
+            state.InputSets.TryAdd(setHash[..16], set);
+            var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             // Pixels depend on the markup, not on which item produced it: equal markup renders once.
-            var dedupBase = ContentHash.OfParts([engineStamp, ContentHash.OfText(prepared.Markup), card.Size.ToString(), .. inputs]);
+            var dedupBase = ContentHash.OfParts(ContentHash.OfText(prepared.Markup), card.Size.ToString(), setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var drawn = new Dictionary<int, RenderedCard>();
             foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
@@ -43,7 +39,7 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
                 var claimed = state.Claimed.GetOrAdd(ContentHash.OfParts(dedupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
-                    state.Copies.Enqueue(new PendingCopy(card, variant, key, claimed.RecordKey, claimed.Path, reason));
+                    state.Copies.Enqueue(new PendingCopy(card, variant, key, claimed.RecordKey, claimed.Path, reason, work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path)));
                     continue;
                 }
                 if (!drawn.TryGetValue(variant.Width, out var pixels))
@@ -57,11 +53,11 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
                     state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
                 }
-                var record = state.Clock.Time(BuildStage.Write, () => Write(card, variant, key, encoded.Bytes, encoded.Quality, work.Old));
+                var record = state.Clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work.Old));
                 written[variant.Path] = record;
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
             }
-            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, setId));
+            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, setHash[..16]));
         }
         catch (CardException ex)
         {
@@ -73,19 +69,9 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
         }
     }
 
-    /// <summary>Writes one output and returns its record; with file-name cache busting the old file is removed once the new one is in place.</summary>
-    internal VariantRecord Write(PlannedCard card, PlannedVariant variant, string key, byte[] bytes, int quality, CardRecord? old)
+    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardRecord? old)
     {
-        var sha = ContentHash.Of(bytes);
-        var file = config.CacheBust == CacheBust.FileName ? HashedName(variant.Path, sha) : variant.Path;
-        var full = Path.Combine(config.OutputDirectory, file);
-        AtomicFile.Write(full, bytes);
-        state.Stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
-        var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
-        if (previous is not null && previous.File != file)
-        {
-            File.Delete(Path.Combine(config.OutputDirectory, previous.File));
-        }
+        var (file, sha) = writer.Write(variant.Path, bytes, old?.Variants.FirstOrDefault(v => v.Path == variant.Path));
         return new VariantRecord
         {
             Path = variant.Path,
@@ -102,7 +88,7 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
     }
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    internal CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs) => new()
+    private CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs) => new()
     {
         Job = card.Job.Name,
         Item = card.Item.Id,
@@ -119,12 +105,6 @@ internal sealed class CardWorker(BuildConfig config, string engineStamp, KeyPath
             .OfType<VariantRecord>()
             .ToList(),
     };
-
-    private static string HashedName(string path, string sha)
-    {
-        var ext = Path.GetExtension(path);
-        return $"{path[..^ext.Length]}.{sha[..10]}{ext}";
-    }
 
     private SortedDictionary<string, string> Hashes(IEnumerable<string> files)
     {

@@ -7,7 +7,7 @@ using BuildImages.Core.Planning;
 namespace BuildImages.Core.Build;
 
 /// <summary>Writes the outputs whose pixels equal an output rendered in this build, as copies of its file.</summary>
-internal sealed class DuplicateCopier(BuildConfig config, BuildState state)
+internal sealed class DuplicateCopier(BuildConfig config, BuildState state, OutputWriter writer)
 {
     internal void CopyAll()
     {
@@ -27,10 +27,7 @@ internal sealed class DuplicateCopier(BuildConfig config, BuildState state)
                 try
                 {
                     var bytes = File.ReadAllBytes(Path.Combine(config.OutputDirectory, source.File));
-                    var file = config.CacheBust == CacheBust.FileName ? $"{copy.Variant.Path[..^Path.GetExtension(copy.Variant.Path).Length]}.{source.Sha256[..10]}{Path.GetExtension(copy.Variant.Path)}" : copy.Variant.Path;
-                    var full = Path.Combine(config.OutputDirectory, file);
-                    AtomicFile.Write(full, bytes);
-                    state.Stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
+                    var (file, _) = writer.Write(copy.Variant.Path, bytes, copy.Previous);
                     var record = source with { Path = copy.Variant.Path, File = file, Key = copy.Key };
                     copied.Add(record);
                     state.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, copy.Key));

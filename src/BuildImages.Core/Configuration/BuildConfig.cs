@@ -26,10 +26,22 @@ public sealed record BuildConfig
 
     public required string OutputDirectory { get; init; }
 
-    public required string ManifestFile { get; init; }
+    /// <summary>The manifest; by default <c>.buildimages-manifest.json</c> in the output folder.</summary>
+    public string ManifestFile
+    {
+        get => _manifestFile ?? Path.Combine(OutputDirectory, ".buildimages-manifest.json");
+        init => _manifestFile = value;
+    }
 
-    /// <summary>The site metadata file (images.json).</summary>
-    public required string MetadataFile { get; init; }
+    /// <summary>The site metadata file; by default <c>images.json</c> in the output folder.</summary>
+    public string MetadataFile
+    {
+        get => _metadataFile ?? Path.Combine(OutputDirectory, "images.json");
+        init => _metadataFile = value;
+    }
+
+    /// <summary>Hash of the configuration file's bytes (null for a configuration made in memory); part of images.json's no-op stamp.</summary>
+    public string? ContentHash { get; init; }
 
     public string? BaseUrl { get; init; }
 
@@ -53,6 +65,22 @@ public sealed record BuildConfig
     public bool Strict { get; init; }
 
     public required IReadOnlyList<JobConfig> Jobs { get; init; }
+
+    /// <summary>The template roots with the built-in templates last, as the planner and the engine both resolve them.</summary>
+    public IReadOnlyList<string> TemplateRootsWithBuiltIn() =>
+        Rendering.EngineOptions.BuiltInTemplateFolder() is { } builtIn ? [.. TemplateRoots, builtIn] : TemplateRoots;
+
+    /// <summary>The engine options this configuration renders with.</summary>
+    public Rendering.EngineOptions EngineOptions(bool strict = false) => new()
+    {
+        TemplateRoots = TemplateRootsWithBuiltIn(),
+        AssetRoots = AssetRoots,
+        FontFolders = FontFolders,
+        Strict = Strict || strict,
+    };
+
+    private readonly string? _manifestFile;
+    private readonly string? _metadataFile;
 }
 
 /// <summary>One job: a template over a data source, to outputs named by a pattern, in variants.</summary>

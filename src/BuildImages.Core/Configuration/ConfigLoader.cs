@@ -44,13 +44,12 @@ public static class ConfigLoader
         }
         catch (JsonException ex)
         {
-            var message = ex.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.');
-            throw CardException.Error(DiagnosticCodes.ConfigSyntax, "invalid JSON: " + message, file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+            throw CardException.FromJson(DiagnosticCodes.ConfigSyntax, ex, file);
         }
         using (document)
         {
             var source = new ConfigSource(file, new JsonLocator(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
-            return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory);
+            return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory) with { ContentHash = Planning.ContentHash.Of(utf8)[..16] };
         }
     }
 
@@ -84,13 +83,11 @@ public static class ConfigLoader
             throw CardException.Error(DiagnosticCodes.ConfigValue, $"two jobs are named '{duplicateName.Key}'; job names must be unique", file, second.Line, second.Column);
         }
         var manifest = root.String("manifest");
-        var metadata = root.String("metadata") ?? "images.json";
-        return new BuildConfig
+        var metadata = root.String("metadata");
+        var config = new BuildConfig
         {
             ConfigFile = file,
             OutputDirectory = outputDir,
-            ManifestFile = manifest is null ? Path.Combine(outputDir, ".buildimages-manifest.json") : Full(manifest),
-            MetadataFile = Path.GetFullPath(Path.Combine(outputDir, metadata)),
             BaseUrl = baseUrl,
             CacheBust = cacheBust,
             Tags = root.Bool("tags") ?? true,
@@ -102,6 +99,8 @@ public static class ConfigLoader
             Strict = root.Bool("strict") ?? false,
             Jobs = jobs,
         };
+        config = manifest is null ? config : config with { ManifestFile = Full(manifest) };
+        return metadata is null ? config : config with { MetadataFile = Path.GetFullPath(Path.Combine(outputDir, metadata)) };
     }
 
     private static JobConfig ReadJob(ConfigObject job, string baseDir)

@@ -34,6 +34,9 @@ public static class DataLoader
         return items;
     }
 
+    /// <summary>Items from JSON text that did not come from a data file (stdin): an object is one item, an array several.</summary>
+    public static IReadOnlyList<DataItem> ReadJson(string name, string text) => JsonItemReader.Read(name, text, itemsPath: null, objectIsItem: true);
+
     private static List<string> Glob(string pattern, string baseDirectory)
     {
         var matcher = new Matcher(StringComparison.Ordinal);

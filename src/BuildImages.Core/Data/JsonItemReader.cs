@@ -6,7 +6,11 @@ namespace BuildImages.Core.Data;
 
 internal static class JsonItemReader
 {
-    internal static List<DataItem> Read(string file, string text, string? itemsPath)
+    /// <param name="file">Names the file in messages.</param>
+    /// <param name="text">The JSON.</param>
+    /// <param name="itemsPath">Dotted path to the item array inside an object root.</param>
+    /// <param name="objectIsItem">An object root without an items path is one item (a CMS hook posting one entry).</param>
+    internal static List<DataItem> Read(string file, string text, string? itemsPath, bool objectIsItem = false)
     {
         try
         {
@@ -14,6 +18,7 @@ internal static class JsonItemReader
             object? root = doc.RootElement.ValueKind switch
             {
                 JsonValueKind.Array => doc.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object ? (object?)ItemData.FromJson(e) : e.ToString()).ToList(),
+                JsonValueKind.Object when objectIsItem && itemsPath is null => new List<object?> { ItemData.FromJson(doc.RootElement) },
                 JsonValueKind.Object => ItemData.FromJson(doc.RootElement),
                 _ => null,
             };
@@ -21,7 +26,7 @@ internal static class JsonItemReader
         }
         catch (JsonException ex)
         {
-            throw CardException.Error(DiagnosticCodes.DataSyntax, "invalid JSON: " + ex.Message.Split(" LineNumber:")[0].Split(" Path:")[0], file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+            throw CardException.FromJson(DiagnosticCodes.DataSyntax, ex, file);
         }
     }
 }

@@ -62,8 +62,8 @@ public sealed record InputSet
 
     public required SortedDictionary<string, string> Assets { get; init; }
 
-    /// <summary>A short id over the whole content, so equal sets share one entry.</summary>
-    public string Id() => Planning.ContentHash.OfParts([Engine, .. Templates.Concat(Fonts).Concat(Assets).Select(p => $"{p.Key}={p.Value}")])[..16];
+    /// <summary>A hash over the whole content: keys are built on it, and its first 16 digits are the set's id in the manifest.</summary>
+    public string Hash() => Planning.ContentHash.OfParts([Engine, .. Templates.Concat(Fonts).Concat(Assets).Select(p => $"{p.Key}={p.Value}")]);
 
     public IEnumerable<string> Files => Templates.Keys.Concat(Fonts.Keys).Concat(Assets.Keys);
 }

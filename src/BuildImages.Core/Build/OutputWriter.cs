@@ -1,0 +1,33 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Writes one output file atomically under its final name (with the content hash in it when <c>cacheBust</c> is
+/// <c>filename</c>), records its time in the stat cache, and removes the file it replaces under another name.
+/// </summary>
+internal sealed class OutputWriter(BuildConfig config, StatCache stats)
+{
+    internal (string File, string Sha256) Write(string path, byte[] bytes, VariantRecord? previous)
+    {
+        var sha = ContentHash.Of(bytes);
+        var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
+        var full = System.IO.Path.Combine(config.OutputDirectory, file);
+        AtomicFile.Write(full, bytes);
+        stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
+        if (previous is not null && previous.File != file)
+        {
+            File.Delete(System.IO.Path.Combine(config.OutputDirectory, previous.File));
+        }
+        return (file, sha);
+    }
+
+    private static string HashedName(string path, string sha)
+    {
+        var ext = System.IO.Path.GetExtension(path);
+        return $"{path[..^ext.Length]}.{sha[..10]}{ext}";
+    }
+}
