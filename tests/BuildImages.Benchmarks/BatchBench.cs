@@ -28,8 +28,9 @@ internal static class BatchBench
         var report = new BatchBuilder(config).Run();
         wall.Stop();
         using var self = Process.GetCurrentProcess();
+        var gc = GC.GetGCMemoryInfo();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: {report.Rendered} rendered, {report.Skipped} skipped, {report.Failed} failed in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB; native loaded: {NativeStack.IsLoaded}"));
+            $"{mode}: {report.Rendered} rendered, {report.Skipped} skipped, {report.Failed} failed in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
         o.WriteLine("stages (ms, summed over workers): " + string.Join(", ", report.Stages.Select(s => $"{s.Key} {s.Value:0}")));
         o.WriteLine($"site: {dir}");
         return report.Failed == 0 ? 0 : 1;

@@ -26,20 +26,31 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var builtIn = EngineOptions.BuiltInTemplateFolder();
         var paths = new KeyPaths(config.BaseDirectory, builtIn);
         var store = new ManifestStore(config.ManifestFile);
-        var (manifest, manifestWarning) = store.Load();
         var statsFile = StatCache.PathFor(config.ManifestFile);
-        var stats = StatCache.Load(statsFile);
-        var state = new BuildState(manifest, stats, _observer);
+        // Reading the manifest and planning are independent; on a no-op build they are most of the time.
+        var loading = Task.Run(() => (store.Load(), StatCache.Load(statsFile)));
+        var planned = _options.ItemsOverride is { } only
+            ? config with { Jobs = [.. config.Jobs.Where(j => j.Name == only.Job).Select(j => j with { Data = null, InlineItems = only.Items })] }
+            : config;
+        var jobs = _options.ItemsOverride is { } single ? [single.Job] : _options.Jobs;
+        var clock = new StageClock();
+        BuildPlan plan;
+        try
+        {
+            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), paths, jobs));
+        }
+        finally
+        {
+            // Never leave the reader running past a configuration error.
+            loading.Wait(cancellation);
+        }
+        var ((manifest, manifestWarning), stats) = loading.Result;
+        var state = new BuildState(manifest, stats, _observer, clock);
         if (manifestWarning is not null)
         {
             state.Report(manifestWarning);
             state.MarkDirty();
         }
-        var planned = _options.ItemsOverride is { } only
-            ? config with { Jobs = [.. config.Jobs.Where(j => j.Name == only.Job).Select(j => j with { Data = null, InlineItems = only.Items })] }
-            : config;
-        var jobs = _options.ItemsOverride is { } single ? [single.Job] : _options.Jobs;
-        var plan = state.Clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), paths, jobs));
         foreach (var problem in plan.Problems)
         {
             state.Report(problem);

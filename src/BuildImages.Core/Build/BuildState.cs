@@ -6,7 +6,7 @@ using BuildImages.Core.Planning;
 namespace BuildImages.Core.Build;
 
 /// <summary>The shared, thread-safe state of one build: manifest records as they change, outcomes, diagnostics.</summary>
-internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBuildObserver observer)
+internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBuildObserver observer, StageClock clock)
 {
     private long _bytesWritten;
     private int _dirty;
@@ -26,7 +26,7 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal ConcurrentQueue<PendingCopy> Copies { get; } = new();
 
-    internal StageClock Clock { get; } = new();
+    internal StageClock Clock => clock;
 
     /// <summary>Machine-local file times and hashes (not part of the manifest).</summary>
     internal StatCache Stats => stats;

@@ -37,7 +37,7 @@ public sealed class ManifestStore(string path)
     }
 
     public void Save(ManifestDocument document) =>
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(document, ManifestJsonContext.Default.ManifestDocument));
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, document, ManifestJsonContext.Default.ManifestDocument));
 
     private Diagnostic Warn(string why) =>
         new(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest ignored, every output will be rendered: {why}", path);

@@ -23,11 +23,9 @@ public sealed class StatCache
     /// <summary>Output files (relative to the output folder) → write time when BuildImages last verified them, as stored.</summary>
     public Dictionary<string, long> Outputs { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The same, updated by worker threads during a build.</summary>
+    /// <summary>The same, updated by worker threads during a build (made from <see cref="Outputs"/> on load).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public ConcurrentDictionary<string, long> OutputTimes => _times ??= new(Outputs, StringComparer.Ordinal);
-
-    private ConcurrentDictionary<string, long>? _times;
+    public ConcurrentDictionary<string, long> OutputTimes { get; private set; } = new(StringComparer.Ordinal);
 
     public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".cache.json");
 
@@ -37,7 +35,12 @@ public sealed class StatCache
         {
             using var stream = File.OpenRead(file);
             var cache = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.StatCache);
-            return cache is { Version: 1 } ? cache : new StatCache();
+            if (cache is not { Version: 1 })
+            {
+                return new StatCache();
+            }
+            cache.OutputTimes = new(cache.Outputs, StringComparer.Ordinal);
+            return cache;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {

@@ -22,9 +22,13 @@ public sealed record PlannedCard(
     string Output,
     string? Alt,
     string PreKey,
-    IReadOnlyDictionary<string, string> FieldHashes,
     IReadOnlyList<PlannedVariant> Variants)
 {
+    private IReadOnlyDictionary<string, string>? _fieldHashes;
+
+    /// <summary>A short hash per data field, for the manifest and for explaining a change; made only when a card is rendered or explained.</summary>
+    public IReadOnlyDictionary<string, string> FieldHashes => _fieldHashes ??= CanonicalData.FieldHashes(Item.Fields);
+
     /// <summary>How the item is named in messages: job/item.</summary>
     public string Name => $"{Job.Name}/{Item.Id}";
 

@@ -48,19 +48,23 @@ public static class BuildPlanner
         var items = job.InlineItems ?? DataLoader.Load(job.Data!, config.BaseDirectory, job.ItemsPath);
         var namer = new OutputNamer(job);
         var templateKey = paths.ToKey(template.MainFile);
-        foreach (var item in items)
+        // Items are independent (hashing and pattern expansion): plan them in parallel, keep their order.
+        var results = new (PlannedCard? Card, Diagnostic? Problem)[items.Count];
+        Parallel.For(0, items.Count, i =>
         {
+            var item = items[i];
             var (output, problem) = namer.Output(item.Fields);
             if (output is null)
             {
-                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
-                continue;
+                results[i] = (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
+                return;
             }
-            var fieldHashes = CanonicalData.FieldHashes(item.Fields);
-            var preKey = ContentHash.OfParts([templateKey, size.ToString(), settings, .. fieldHashes.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value)]);
+            var preKey = ContentHash.OfParts(templateKey, size.ToString(), settings, CanonicalData.Hash(item.Fields));
             var planned = variants.Select(v => v with { Path = output + v.Path }).ToList();
-            cards.Add(new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, fieldHashes, planned));
-        }
+            results[i] = (new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, planned), null);
+        });
+        cards.AddRange(results.Select(r => r.Card).OfType<PlannedCard>());
+        problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());
     }
 
     /// <summary>The variants of a job with the path suffix (suffix + extension) in <see cref="PlannedVariant.Path"/>.</summary>

@@ -9,18 +9,29 @@ namespace BuildImages.Core.Planning;
 /// </summary>
 public static class CanonicalData
 {
+    /// <summary>The hash of the whole item in canonical form: one serialisation and one hash per item, for the pre-key.</summary>
+    public static string Hash(IReadOnlyDictionary<string, object?> fields)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, fields);
+        }
+        return ContentHash.Of(buffer.WrittenSpan);
+    }
+
     /// <summary>One short hash per top-level field, so an explanation can name the field that changed.</summary>
     public static Dictionary<string, string> FieldHashes(IReadOnlyDictionary<string, object?> fields)
     {
         var hashes = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer);
         foreach (var (name, value) in fields)
         {
             buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                Write(writer, value);
-            }
+            writer.Reset();
+            Write(writer, value);
+            writer.Flush();
             hashes[name] = ContentHash.Of(buffer.WrittenSpan)[..16];
         }
         return hashes;

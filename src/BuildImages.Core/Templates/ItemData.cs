@@ -18,12 +18,33 @@ public static class ItemData
 
     private static object? Convert(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => Convert(p.Value), StringComparer.Ordinal),
-        JsonValueKind.Array => e.EnumerateArray().Select(Convert).ToList(),
+        JsonValueKind.Object => Object(e),
+        JsonValueKind.Array => Array(e),
         JsonValueKind.String => e.GetString(),
         JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
     };
+
+    // Plain loops: data files hold thousands of items and this runs on the no-op path.
+    private static Dictionary<string, object?> Object(JsonElement e)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject())
+        {
+            map[p.Name] = Convert(p.Value);
+        }
+        return map;
+    }
+
+    private static List<object?> Array(JsonElement e)
+    {
+        var list = new List<object?>(e.GetArrayLength());
+        foreach (var item in e.EnumerateArray())
+        {
+            list.Add(Convert(item));
+        }
+        return list;
+    }
 }
