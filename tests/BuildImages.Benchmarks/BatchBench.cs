@@ -10,7 +10,8 @@ namespace BuildImages.Benchmarks;
 /// <summary>
 /// The batch build benchmark: <c>--batch cold N [DIR]</c> makes a site of N blog-post items × (WebP 1200, WebP 600,
 /// JPEG 1200) and builds it from nothing; <c>--batch noop DIR</c> builds an already built site again in this fresh
-/// process. Each prints wall time, peak resident memory, and whether the native stack was loaded.
+/// process; <c>--batch noop-full DIR</c> does the same without the up-to-date record (the full check). Each prints
+/// wall time, peak resident memory, memory over time, and whether the native stack was loaded.
 /// </summary>
 internal static class BatchBench
 {
@@ -18,21 +19,37 @@ internal static class BatchBench
     {
         var mode = args.ElementAtOrDefault(0) ?? "cold";
         var count = mode == "cold" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
-        var dir = args.ElementAtOrDefault(mode == "noop" ? 1 : 2) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
+        var dir = args.ElementAtOrDefault(mode == "cold" ? 2 : 1) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
         if (mode == "cold")
         {
             MakeSite(dir, count);
         }
         var config = ConfigLoader.Load(Path.Combine(dir, "buildimages.json"));
+        if (mode == "noop-full")
+        {
+            // Without the last build's up-to-date record: the full check (plan every item, read the manifest).
+            File.Delete(BuildImages.Core.Manifest.UpToDateRecord.PathFor(config.ManifestFile));
+        }
         var wall = Stopwatch.StartNew();
+        using var memory = new MemoryTimeline(wall);
         var report = new BatchBuilder(config).Run();
         wall.Stop();
+        memory.Dispose();
         using var self = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: {report.Rendered} rendered, {report.Skipped} skipped, {report.Failed} failed in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
+            $"{mode}: {report.Rendered} rendered, {report.Skipped} skipped, {report.Failed} failed{(report.UpToDate ? " (up to date, from the record)" : string.Empty)} in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
         o.WriteLine("stages (ms, summed over workers): " + string.Join(", ", report.Stages.Select(s => $"{s.Key} {s.Value:0}")));
         o.WriteLine($"site: {dir}");
+        o.WriteLine("memory over time (s: RSS MiB / managed MiB): " + memory.Summary());
+        // BI_BENCH_REPEAT=N builds N more times in this process: time without the first run's JIT compilation.
+        var repeats = int.Parse(Environment.GetEnvironmentVariable("BI_BENCH_REPEAT") ?? "0", CultureInfo.InvariantCulture);
+        for (var r = 0; r < repeats; r++)
+        {
+            var again = Stopwatch.StartNew();
+            var repeated = new BatchBuilder(ConfigLoader.Load(Path.Combine(dir, "buildimages.json"))).Run();
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"again: {again.Elapsed.TotalMilliseconds:0} ms, up to date: {repeated.UpToDate}; ") + string.Join(", ", repeated.Stages.Select(s => $"{s.Key} {s.Value:0}")));
+        }
         return report.Failed == 0 ? 0 : 1;
     }
 

@@ -17,6 +17,8 @@ namespace BuildImages.Core.Build;
 /// </summary>
 public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = null, IBuildObserver? observer = null)
 {
+    private static readonly string[] StatusNames = Enum.GetValues<OutputStatus>().Select(s => s.ToString().ToLowerInvariant()).ToArray();
+
     private readonly BuildOptions _options = options ?? new BuildOptions();
     private readonly IBuildObserver _observer = observer ?? NullBuildObserver.Instance;
 
@@ -25,6 +27,14 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var wall = Stopwatch.StartNew();
         var builtIn = EngineOptions.BuiltInTemplateFolder();
         var paths = new KeyPaths(config.BaseDirectory, builtIn);
+        var templates = new TemplateCatalog(config.TemplateRootsWithBuiltIn());
+        var clock = new StageClock();
+        var upToDate = new UpToDateCheck(config, _options, paths, templates);
+        if (clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
+        {
+            return ReportUpToDate(current, clock, wall);
+        }
+        var inputs = upToDate.Capture();
         var store = new ManifestStore(config.ManifestFile);
         var statsFile = StatCache.PathFor(config.ManifestFile);
         // Reading the manifest and planning are independent; on a no-op build they are most of the time.
@@ -33,11 +43,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             ? config with { Jobs = [.. config.Jobs.Where(j => j.Name == only.Job).Select(j => j with { Data = null, InlineItems = only.Items })] }
             : config;
         var jobs = _options.ItemsOverride is { } single ? [single.Job] : _options.Jobs;
-        var clock = new StageClock();
         BuildPlan plan;
         try
         {
-            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), paths, jobs));
+            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, templates, paths, jobs));
         }
         finally
         {
@@ -100,6 +109,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
                 stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records)}";
             }
             SaveStats(state, hashes, statsFile);
+            upToDate.Finish(inputs, plan, state, hashes, engineStamp, complete: finished && !cancellation.IsCancellationRequested);
         });
         return Report(plan, state, wall, cancelled: !finished || cancellation.IsCancellationRequested);
     }
@@ -180,18 +190,40 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         stats.Files = stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         stats.Outputs = stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
-        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stats, ManifestJsonContext.Default.StatCache);
-        if (!File.Exists(file) || !File.ReadAllBytes(file).AsSpan().SequenceEqual(bytes))
-        {
-            AtomicFile.Write(file, bytes);
-        }
+        AtomicFile.WriteIfChanged(file, stream => System.Text.Json.JsonSerializer.Serialize(stream, stats, ManifestJsonContext.Default.StatCache));
     }
 
-    private BuildReport Report(BuildPlan plan, BuildState state, Stopwatch wall, bool cancelled)
+    /// <summary>The report of a build the up-to-date record confirmed: every output skipped, nothing written.</summary>
+    private BuildReport ReportUpToDate(IReadOnlyList<UpToDateOutput> outputs, StageClock clock, Stopwatch wall)
     {
-        var outcomes = state.Outcomes.ToArray().OrderBy(o => o.Path, StringComparer.Ordinal).ToList();
-        int Count(OutputStatus s) => outcomes.Count(o => o.Status == s);
+        _observer.Planned(outputs.Count, 0);
+        var state = new BuildState(new ManifestDocument(), new StatCache(), _observer, clock);
+        foreach (var o in outputs)
+        {
+            state.Report(new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key));
+        }
+        return Report(new BuildPlan([], [], []), outputs.Count, state, wall, cancelled: false) with { UpToDate = true };
+    }
+
+    private BuildReport Report(BuildPlan plan, BuildState state, Stopwatch wall, bool cancelled) => Report(plan, plan.OutputCount, state, wall, cancelled);
+
+    private BuildReport Report(BuildPlan plan, int outputCount, BuildState state, Stopwatch wall, bool cancelled)
+    {
+        var outcomes = state.Outcomes.ToArray();
+        Array.Sort(outcomes, (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        var counts = new int[StatusNames.Length];
+        foreach (var o in outcomes)
+        {
+            counts[(int)o.Status]++;
+        }
+        int Count(OutputStatus s) => counts[(int)s];
         var rendered = Count(OutputStatus.Rendered);
+        var outputs = new ReportOutput[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var o = outcomes[i];
+            outputs[i] = new ReportOutput(o.Path, o.Item, StatusNames[(int)o.Status], o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
+        }
         return new BuildReport
         {
             Rendered = rendered,
@@ -204,8 +236,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             DryRun = _options.DryRun,
             WallMilliseconds = Math.Round(wall.Elapsed.TotalMilliseconds, 1),
             Stages = state.Clock.Milliseconds(),
-            Cost = new ApiCost(config.PricePerRender, plan.OutputCount, plan.OutputCount - rendered - Count(OutputStatus.Failed)),
-            Outputs = outcomes.Select(o => new ReportOutput(o.Path, o.Item, o.Status.ToString().ToLowerInvariant(), o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail)).ToList(),
+            Cost = new ApiCost(config.PricePerRender, outputCount, outputCount - rendered - Count(OutputStatus.Failed)),
+            Outputs = outputs,
             Errors = state.Errors.Select(ReportError.From).ToList(),
             Warnings = state.Warnings.Select(ReportError.From).ToList(),
         };

@@ -26,6 +26,9 @@ public sealed record BuildReport
 
     public bool DryRun { get; init; }
 
+    /// <summary>Nothing changed since the last complete build, confirmed from its record without planning or reading the manifest.</summary>
+    public bool UpToDate { get; init; }
+
     public double WallMilliseconds { get; init; }
 
     /// <summary>Milliseconds per stage, summed over workers.</summary>
@@ -51,6 +54,10 @@ public sealed record BuildReport
         if (Cancelled)
         {
             sb.Append(" (cancelled)");
+        }
+        if (UpToDate)
+        {
+            sb.Append(" (up to date: nothing changed since the last build)");
         }
         sb.AppendLine();
         sb.Append("time per stage (summed over workers): ");

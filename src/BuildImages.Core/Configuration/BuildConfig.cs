@@ -115,6 +115,11 @@ public sealed record JobConfig
 
     /// <summary>Where in the config file the job is, for messages.</summary>
     public JsonLocation Location { get; init; }
+
+    /// <summary>Where the output and alt patterns are: they are compiled (and their syntax checked) when a build plans the job.</summary>
+    public JsonLocation OutputLocation { get; init; }
+
+    public JsonLocation AltLocation { get; init; }
 }
 
 /// <summary>One encoded variant of a card.</summary>

@@ -108,16 +108,11 @@ public static class ConfigLoader
         job.AllowOnly("name", "template", "size", "data", "items", "output", "alt", "variants", "tagVariant");
         var name = job.RequiredString("name");
         var output = job.RequiredString("output");
-        CheckPattern(job, "output", output);
         if (Path.IsPathRooted(output) || output.StartsWith('/') || output.StartsWith('\\') || output.Replace('\\', '/').Split('/').Any(s => s == ".."))
         {
             throw job.Error("output", $"'output' must be a relative path inside outputDir, without '..': '{output}'");
         }
         var alt = job.String("alt");
-        if (alt is not null)
-        {
-            CheckPattern(job, "alt", alt);
-        }
         string? data = null;
         IReadOnlyList<DataItem>? inline = null;
         switch (job.Raw("data"))
@@ -156,6 +151,8 @@ public static class ConfigLoader
             Variants = variants,
             TagVariant = tagVariant,
             Location = job.Location,
+            OutputLocation = job.LocationOf("output"),
+            AltLocation = alt is null ? default : job.LocationOf("alt"),
         };
     }
 
@@ -228,17 +225,5 @@ public static class ConfigLoader
             Effort = (int)(v.Integer("effort", 0, 6) ?? 4),
             Location = v.Location,
         };
-    }
-
-    private static void CheckPattern(ConfigObject job, string name, string pattern)
-    {
-        try
-        {
-            _ = HandlebarsDotNet.Handlebars.Create().Compile(pattern);
-        }
-        catch (HandlebarsDotNet.HandlebarsException ex)
-        {
-            throw job.Error(name, $"'{name}' is not a valid pattern: {ex.Message}");
-        }
     }
 }

@@ -27,6 +27,9 @@ internal sealed class ConfigObject
 
     internal JsonLocation Location => _source.Locator.Value(_pointer);
 
+    /// <summary>Where a property's value is, for errors found after loading.</summary>
+    internal JsonLocation LocationOf(string name) => _source.Locator.Value(Pointer(name));
+
     internal ConfigSource Source => _source;
 
     /// <summary>Rejects properties outside <paramref name="allowed"/>, suggesting the closest name.</summary>

@@ -10,11 +10,14 @@ namespace BuildImages.Core.Data;
 /// </summary>
 public static class DataLoader
 {
+    /// <summary>The files a data reference names: the file itself, or a glob's matches in ordinal order.</summary>
+    public static IReadOnlyList<string> SourceFiles(string reference, string baseDirectory) =>
+        IsGlob(reference) ? Glob(reference, baseDirectory) : [Path.GetFullPath(Path.Combine(baseDirectory, reference))];
+
     public static IReadOnlyList<DataItem> Load(string reference, string baseDirectory, string? itemsPath = null)
     {
-        var isGlob = reference.IndexOfAny(['*', '?', '[']) >= 0;
-        var files = isGlob ? Glob(reference, baseDirectory) : [Path.GetFullPath(Path.Combine(baseDirectory, reference))];
-        if (!isGlob && !File.Exists(files[0]))
+        var files = SourceFiles(reference, baseDirectory);
+        if (!IsGlob(reference) && !File.Exists(files[0]))
         {
             throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{files[0]}' does not exist", reference);
         }
@@ -36,6 +39,8 @@ public static class DataLoader
 
     /// <summary>Items from JSON text that did not come from a data file (stdin): an object is one item, an array several.</summary>
     public static IReadOnlyList<DataItem> ReadJson(string name, string text) => JsonItemReader.Read(name, text, itemsPath: null, objectIsItem: true);
+
+    private static bool IsGlob(string reference) => reference.IndexOfAny(['*', '?', '[']) >= 0;
 
     private static List<string> Glob(string pattern, string baseDirectory)
     {

@@ -12,31 +12,37 @@ public sealed class FileHashCache(IReadOnlyDictionary<string, FileRecord> known,
     private readonly ConcurrentDictionary<string, FileRecord?> _current = new(StringComparer.Ordinal);
 
     /// <summary>The file's hash now, or null if it is gone.</summary>
-    public string? Hash(string keyPath) => _current.GetOrAdd(keyPath, Compute)?.Sha256;
+    public string? Hash(string keyPath) => Record(keyPath)?.Sha256;
+
+    /// <summary>The file's size, time and hash as this build first saw them, or null if it is gone.</summary>
+    public FileRecord? Record(string keyPath) => _current.GetOrAdd(keyPath, Compute);
 
     /// <summary>Every file looked at this build, for the next manifest.</summary>
     public Dictionary<string, FileRecord> Snapshot() =>
         _current.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!, StringComparer.Ordinal);
 
-    private FileRecord? Compute(string keyPath)
+    /// <summary>The file's record now: <paramref name="known"/> while size and time match, else hashed; null if it is gone.</summary>
+    internal static FileRecord? Current(string fullPath, FileRecord? known)
     {
-        var info = new FileInfo(paths.ToFull(keyPath));
+        var info = new FileInfo(fullPath);
         if (!info.Exists)
         {
             return null;
         }
         var (size, ticks) = (info.Length, info.LastWriteTimeUtc.Ticks);
-        if (known.TryGetValue(keyPath, out var record) && record.Size == size && record.ModifiedTicks == ticks)
+        if (known is not null && known.Size == size && known.ModifiedTicks == ticks)
         {
-            return record;
+            return known;
         }
         try
         {
             return new FileRecord(size, ticks, ContentHash.OfFile(info.FullName));
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    private FileRecord? Compute(string keyPath) => Current(paths.ToFull(keyPath), known.GetValueOrDefault(keyPath));
 }

@@ -65,6 +65,7 @@ public sealed record InputSet
     /// <summary>A hash over the whole content: keys are built on it, and its first 16 digits are the set's id in the manifest.</summary>
     public string Hash() => Planning.ContentHash.OfParts([Engine, .. Templates.Concat(Fonts).Concat(Assets).Select(p => $"{p.Key}={p.Value}")]);
 
+    [JsonIgnore]
     public IEnumerable<string> Files => Templates.Keys.Concat(Fonts.Keys).Concat(Assets.Keys);
 }
 
@@ -97,5 +98,7 @@ public sealed record VariantRecord
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ManifestDocument))]
+[JsonSerializable(typeof(Dictionary<string, InputSet>))]
+[JsonSerializable(typeof(CardRecord))]
 [JsonSerializable(typeof(StatCache))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

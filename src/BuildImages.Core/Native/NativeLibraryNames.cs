@@ -18,6 +18,7 @@ internal static class NativeLibraryNames
     internal const string Fontconfig = "fontconfig";
     internal const string Rsvg = "rsvg";
     internal const string Vips = "vips";
+    internal const string Libc = "libc";
 
     /// <summary>Candidate file names per logical name: Linux, macOS, Windows.</summary>
     internal static IReadOnlyList<string> Candidates(string logical) => logical switch
@@ -31,6 +32,7 @@ internal static class NativeLibraryNames
         Fontconfig => ["libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll"],
         Rsvg => ["librsvg-2.so.2", "librsvg-2.2.dylib", "librsvg-2-2.dll"],
         Vips => ["libvips.so.42", "libvips.42.dylib", "libvips-42.dll"],
+        Libc => ["libc.so.6"],
         _ => [logical],
     };
 

@@ -12,25 +12,64 @@ public static class AtomicFile
     public static void Write(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     /// <summary>Streams the content into the temp file (large files never exist as one array in memory).</summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, onlyIfChanged: false);
+
+    /// <summary>
+    /// Like <see cref="Write(string, Action{Stream})"/>, but keeps the existing file (and its time, which site
+    /// generators watch) when the new content is the same. Returns whether the file was replaced.
+    /// </summary>
+    public static bool WriteIfChanged(string path, Action<Stream> write) => Write(path, write, onlyIfChanged: true);
+
+    private static bool Write(string path, Action<Stream> write, bool onlyIfChanged)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}{TempSuffix}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 write(stream);
+                if (onlyIfChanged && SameContent(stream, path))
+                {
+                    stream.Dispose();
+                    File.Delete(temp);
+                    return false;
+                }
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            return true;
         }
         catch
         {
             File.Delete(temp);
             throw;
         }
+    }
+
+    /// <summary>Compares the written temp file with the existing file a block at a time.</summary>
+    private static bool SameContent(FileStream written, string path)
+    {
+        var existing = new FileInfo(path);
+        if (!existing.Exists || existing.Length != written.Length)
+        {
+            return false;
+        }
+        written.Flush();
+        written.Position = 0;
+        using var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var a = new byte[1 << 16];
+        var b = new byte[1 << 16];
+        int read;
+        while ((read = written.ReadAtLeast(a, a.Length, throwOnEndOfStream: false)) > 0)
+        {
+            if (old.ReadAtLeast(b.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !a.AsSpan(0, read).SequenceEqual(b.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Removes temp files a killed build left in a folder.</summary>

@@ -16,17 +16,14 @@ public sealed class SiteMetadataWriter(BuildConfig config)
 {
     public const int FormatVersion = 1;
 
+    private const int FlushThreshold = 1 << 16;
+
     /// <summary>Writes the file if its content changed; returns the stamp (size and time) of the file on disk.</summary>
     public string Write(IReadOnlyDictionary<string, CardRecord> records)
     {
-        var bytes = Render(records);
-        var file = new FileInfo(config.MetadataFile);
-        if (!file.Exists || file.Length != bytes.Length || !File.ReadAllBytes(config.MetadataFile).AsSpan().SequenceEqual(bytes))
-        {
-            AtomicFile.Write(config.MetadataFile, bytes);
-            file.Refresh();
-        }
-        return $"{file.Length}:{file.LastWriteTimeUtc.Ticks}";
+        // Streamed into the temp file: at 10,000 items the file is ~18 MB, which must not exist as arrays in memory.
+        AtomicFile.WriteIfChanged(config.MetadataFile, stream => Render(records, stream));
+        return Stamp()!;
     }
 
     /// <summary>The current stamp of the file on disk, to tell whether a no-op build may skip rewriting it.</summary>
@@ -37,26 +34,26 @@ public sealed class SiteMetadataWriter(BuildConfig config)
     }
 
     /// <summary>Items in job order, then by output path, so every front and every partial build writes the same file.</summary>
-    public byte[] Render(IReadOnlyDictionary<string, CardRecord> records)
+    public void Render(IReadOnlyDictionary<string, CardRecord> records, Stream destination)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using var w = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteNumber("version", FormatVersion);
+        w.WriteString("generator", EngineStamp.Managed);
+        w.WriteStartArray("items");
+        foreach (var job in config.Jobs)
         {
-            w.WriteStartObject();
-            w.WriteNumber("version", FormatVersion);
-            w.WriteString("generator", EngineStamp.Managed);
-            w.WriteStartArray("items");
-            foreach (var job in config.Jobs)
+            foreach (var record in records.Values.Where(r => r.Job == job.Name).OrderBy(r => r.Output, StringComparer.Ordinal))
             {
-                foreach (var record in records.Values.Where(r => r.Job == job.Name).OrderBy(r => r.Output, StringComparer.Ordinal))
+                WriteItem(w, record, record.Variants, TagVariant(job, record));
+                if (w.BytesPending > FlushThreshold)
                 {
-                    WriteItem(w, record, record.Variants, TagVariant(job, record));
+                    w.Flush();
                 }
             }
-            w.WriteEndArray();
-            w.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>The variant og:image points to: the job's choice, else the first full-width JPEG or PNG (every crawler reads them), else the first.</summary>

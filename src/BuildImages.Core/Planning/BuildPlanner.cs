@@ -43,10 +43,10 @@ public static class BuildPlanner
         {
             throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.Location.Line, Column = job.Location.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
-        var size = job.Size ?? (template.Sizes.Count > 0 ? template.Sizes[0] : new CardSize(1200, 630));
+        var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);
+        var namer = new OutputNamer(job, config.ConfigFile);
         var items = job.InlineItems ?? DataLoader.Load(job.Data!, config.BaseDirectory, job.ItemsPath);
-        var namer = new OutputNamer(job);
         var templateKey = paths.ToKey(template.MainFile);
         // Items are independent (hashing and pattern expansion): plan them in parallel, keep their order.
         var results = new (PlannedCard? Card, Diagnostic? Problem)[items.Count];
@@ -66,6 +66,10 @@ public static class BuildPlanner
         cards.AddRange(results.Select(r => r.Card).OfType<PlannedCard>());
         problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());
     }
+
+    /// <summary>The card size of a job: its own, else the template's first declared size, else 1200x630.</summary>
+    internal static CardSize SizeOf(JobConfig job, TemplateDefinition template) =>
+        job.Size ?? (template.Sizes.Count > 0 ? template.Sizes[0] : new CardSize(1200, 630));
 
     /// <summary>The variants of a job with the path suffix (suffix + extension) in <see cref="PlannedVariant.Path"/>.</summary>
     private static List<PlannedVariant> VariantShapes(BuildConfig config, JobConfig job, CardSize size)
@@ -124,7 +128,7 @@ public static class BuildPlanner
     private static string Where(DataItem item) => item.Line > 0 ? $"{Path.GetFileName(item.SourceFile)}:{item.Line}" : Path.GetFileName(item.SourceFile);
 
     /// <summary>Settings that change every card: strict mode and which font files the project offers.</summary>
-    private static string SettingsKey(BuildConfig config)
+    internal static string SettingsKey(BuildConfig config)
     {
         var fonts = config.FontFolders
             .Where(Directory.Exists)

@@ -1,4 +1,5 @@
 using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Templates;
 using HandlebarsDotNet;
 
@@ -10,16 +11,32 @@ internal sealed class OutputNamer
     private readonly HandlebarsTemplate<object, object> _output;
     private readonly HandlebarsTemplate<object, object>? _alt;
 
-    internal OutputNamer(JobConfig job)
+    /// <param name="job">The job whose patterns to compile.</param>
+    /// <param name="configFile">Names the file in a pattern's syntax error.</param>
+    internal OutputNamer(JobConfig job, string configFile)
     {
+        // Compiled here rather than when the configuration loads: compiling costs a fresh process a few hundred
+        // milliseconds, which a build that turns out to be up to date never pays.
         var paths = Handlebars.Create(new HandlebarsConfiguration { TextEncoder = new PathSegmentEncoder() });
         CardHelpers.Register(paths, System.Globalization.CultureInfo.InvariantCulture);
-        _output = paths.Compile(job.Output);
+        _output = Compile(paths, job.Output, "output", job.OutputLocation, configFile);
         if (job.Alt is not null)
         {
             var plain = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
             CardHelpers.Register(plain, System.Globalization.CultureInfo.InvariantCulture);
-            _alt = plain.Compile(job.Alt);
+            _alt = Compile(plain, job.Alt, "alt", job.AltLocation, configFile);
+        }
+    }
+
+    private static HandlebarsTemplate<object, object> Compile(IHandlebars handlebars, string pattern, string name, JsonLocation at, string configFile)
+    {
+        try
+        {
+            return handlebars.Compile(pattern);
+        }
+        catch (HandlebarsException ex)
+        {
+            throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: {ex.Message}", configFile, at.Line, at.Column);
         }
     }
 

@@ -1,0 +1,231 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Data;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// The no-op fast path: before planning, confirms from the <see cref="UpToDateRecord"/> that nothing changed since
+/// the last complete build; after a build that planned, writes the record anew (or forgets it).
+/// <para>
+/// The record is trusted exactly as far as the full check would trust the same files. The plan is decided by the
+/// configuration's bytes, the build options, which template each job resolves to and its size, the file list of the
+/// font folders and of each data glob, and the engine (all in the fingerprint); and by the data files' contents,
+/// checked by size and time, and by hash when those changed. Template, font and asset files and outputs are checked
+/// as the full check does. Anything else (an unreadable record, --force, rendering given items, a configuration made in memory) takes the full path.
+/// </para>
+/// </summary>
+internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates)
+{
+    private readonly string _file = UpToDateRecord.PathFor(config.ManifestFile);
+    private UpToDateRecord? _previous;
+
+    /// <summary>A build of what the configuration asks for, from a configuration file (whose bytes the fingerprint holds).</summary>
+    private bool CanRecord => options.ItemsOverride is null && config.ContentHash is not null;
+
+    /// <summary>Every output, all current, ordered by path; or null when the full check must run.</summary>
+    internal IReadOnlyList<UpToDateOutput>? TryConfirm()
+    {
+        if (!CanRecord || options.Force || (_previous = UpToDateRecord.Load(_file)) is not { } record)
+        {
+            return null;
+        }
+        var (engine, _) = EngineStamp.Current(record.Native);
+        if (PlanFingerprint() is not { } plan
+            || Fingerprint(plan.Print, engine) != record.Fingerprint
+            || Stamp(config.ManifestFile) != record.ManifestStamp
+            || $"{config.ContentHash}:{new SiteMetadataWriter(config).Stamp()}" != record.MetadataStamp)
+        {
+            return null;
+        }
+        var files = new List<(string Key, FileRecord File)>(record.Files.Count);
+        foreach (var (key, known) in record.Files)
+        {
+            if (Current(key, known) is not { } now || now.Sha256 != known.Sha256)
+            {
+                return null;
+            }
+            files.Add((key, now));
+        }
+        if (!OutputsUnchanged(record.Outputs))
+        {
+            return null;
+        }
+        if (!files.SequenceEqual(record.Files))
+        {
+            // A file was touched but not changed: keep its new time so the next build does not hash it again.
+            Save(new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = files, Outputs = record.Outputs });
+        }
+        return record.Outputs;
+    }
+
+    /// <summary>What the record will say of the plan's inputs, taken before planning reads them (a file edited during the build is then seen as changed by the next one).</summary>
+    internal PlanInputs? Capture()
+    {
+        if (!CanRecord || PlanFingerprint() is not { } plan)
+        {
+            return null;
+        }
+        var data = new List<(string, FileRecord)>();
+        foreach (var key in plan.DataFiles)
+        {
+            var known = _previous?.Files.FirstOrDefault(f => f.Key == key).File;
+            if (Current(key, known) is not { } now)
+            {
+                return null;
+            }
+            data.Add((key, now));
+        }
+        return new PlanInputs(plan.Print, data);
+    }
+
+    /// <summary>After a build: writes the record when the build was complete and clean, else forgets it if the manifest changed.</summary>
+    internal void Finish(PlanInputs? inputs, BuildPlan plan, BuildState state, FileHashCache hashes, string engineStamp, bool complete)
+    {
+        var clean = complete && !options.DryRun && plan.Problems.Count == 0 && state.Errors.IsEmpty && state.Warnings.IsEmpty;
+        var record = clean && inputs is not null ? Make(inputs, plan, state, hashes, engineStamp) : null;
+        if (record is not null)
+        {
+            Save(record);
+        }
+        else if (state.Dirty || !state.Errors.IsEmpty || !complete)
+        {
+            UpToDateRecord.Delete(_file);
+        }
+    }
+
+    private UpToDateRecord? Make(PlanInputs inputs, BuildPlan plan, BuildState state, FileHashCache hashes, string engineStamp)
+    {
+        var files = new List<(string Key, FileRecord File)>(inputs.DataFiles);
+        var sets = new HashSet<string>(StringComparer.Ordinal);
+        var outputs = new List<UpToDateOutput>(plan.OutputCount);
+        foreach (var card in plan.Cards)
+        {
+            if (!state.Records.TryGetValue(card.RecordKey, out var record) || !state.InputSets.TryGetValue(record.Inputs, out var set))
+            {
+                return null;
+            }
+            if (sets.Add(record.Inputs))
+            {
+                foreach (var key in set.Files)
+                {
+                    if (hashes.Record(key) is not { } file)
+                    {
+                        return null;
+                    }
+                    files.Add((key, file));
+                }
+            }
+            foreach (var variant in card.Variants)
+            {
+                var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
+                if (written is null || !state.Stats.OutputTimes.TryGetValue(written.File, out var ticks))
+                {
+                    return null;
+                }
+                outputs.Add(new UpToDateOutput(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks));
+            }
+        }
+        outputs.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return new UpToDateRecord
+        {
+            Fingerprint = Fingerprint(inputs.Print, engineStamp),
+            ManifestStamp = Stamp(config.ManifestFile),
+            MetadataStamp = state.Stats.Metadata ?? string.Empty,
+            Native = state.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
+            Files = files.DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
+            Outputs = outputs,
+        };
+    }
+
+    private void Save(UpToDateRecord record)
+    {
+        try
+        {
+            record.Save(_file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only a speed-up: the next build checks everything.
+            UpToDateRecord.Delete(_file);
+        }
+    }
+
+    /// <summary>Everything but the engine that decides the plan, and the data files it reads; null when a job cannot be resolved (planning will say why).</summary>
+    private (string Print, List<string> DataFiles)? PlanFingerprint()
+    {
+        var parts = new List<string>
+        {
+            "uptodate 1",
+            config.ContentHash!,
+            config.ConfigFile,
+            config.OutputDirectory,
+            config.ManifestFile,
+            config.MetadataFile,
+            "jobs " + (options.Jobs is null ? "*" : string.Join(",", options.Jobs.Order(StringComparer.Ordinal))),
+            $"strict {options.Strict} prune {options.Prune ?? config.Prune}",
+            "settings " + BuildPlanner.SettingsKey(config),
+        };
+        if (options.Jobs?.Any(n => config.Jobs.All(j => j.Name != n)) == true)
+        {
+            return null;
+        }
+        var data = new List<string>();
+        foreach (var job in config.Jobs.Where(j => options.Jobs is null || options.Jobs.Contains(j.Name)))
+        {
+            TemplateDefinition template;
+            try
+            {
+                template = templates.Resolve(job.Template, config.BaseDirectory);
+            }
+            catch (CardException)
+            {
+                return null;
+            }
+            parts.Add($"job {job.Name} template {paths.ToKey(template.MainFile)} size {BuildPlanner.SizeOf(job, template)}");
+            if (job.Data is not null)
+            {
+                foreach (var file in DataLoader.SourceFiles(job.Data, config.BaseDirectory))
+                {
+                    var key = paths.ToKey(file);
+                    parts.Add("data " + key);
+                    data.Add(key);
+                }
+            }
+        }
+        return (ContentHash.OfParts(parts), data);
+    }
+
+    private static string Fingerprint(string planPrint, string engineStamp) => ContentHash.OfParts(planPrint, engineStamp);
+
+    private FileRecord? Current(string key, FileRecord? known) => FileHashCache.Current(paths.ToFull(key), known);
+
+    /// <summary>Every output is on disk with the size and time it had when written or last verified.</summary>
+    private bool OutputsUnchanged(IReadOnlyList<UpToDateOutput> outputs)
+    {
+        var changed = 0;
+        Parallel.For(0, outputs.Count, (i, loop) =>
+        {
+            var o = outputs[i];
+            if (FileStamp.Read(Path.Combine(config.OutputDirectory, o.File)) != new FileStamp(o.Bytes, o.ModifiedTicks))
+            {
+                Interlocked.Exchange(ref changed, 1);
+                loop.Stop();
+            }
+        });
+        return changed == 0;
+    }
+
+    private static string Stamp(string file)
+    {
+        var info = new FileInfo(file);
+        return info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "none";
+    }
+}
+
+/// <summary>The plan's fingerprint (without the engine) and the data files' records, taken before planning.</summary>
+internal sealed record PlanInputs(string Print, IReadOnlyList<(string Key, FileRecord File)> DataFiles);

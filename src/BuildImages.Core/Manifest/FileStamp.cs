@@ -1,0 +1,42 @@
+using BuildImages.Core.Native;
+
+namespace BuildImages.Core.Manifest;
+
+/// <summary>
+/// A file's size and last write time (UTC ticks, as <c>FileInfo.LastWriteTimeUtc</c> gives them), read with
+/// one system call on Linux: the no-op path reads one per output, and <see cref="FileInfo"/> costs about twice as much.
+/// </summary>
+internal readonly record struct FileStamp(long Size, long ModifiedTicks)
+{
+    private static readonly bool UseStatx = OperatingSystem.IsLinux() && StatxWorks();
+
+    /// <summary>The stamp of a regular file, or null when there is no such file.</summary>
+    internal static unsafe FileStamp? Read(string path)
+    {
+        if (UseStatx)
+        {
+            StatxBuffer buffer;
+            if (LibcApi.statx(LibcApi.AtFdCwd, path, 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer) != 0 || (buffer.Mode & 0xF000) != 0x8000)
+            {
+                return null;
+            }
+            return new FileStamp((long)buffer.Size, DateTime.UnixEpoch.Ticks + (buffer.MtimeSeconds * TimeSpan.TicksPerSecond) + (buffer.MtimeNanoseconds / 100));
+        }
+        var info = new FileInfo(path);
+        return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks) : null;
+    }
+
+    /// <summary>statx is in glibc from 2.28 and the kernel from 4.11; anything older (or a sandbox refusing it) uses FileInfo.</summary>
+    private static unsafe bool StatxWorks()
+    {
+        try
+        {
+            StatxBuffer buffer;
+            return LibcApi.statx(LibcApi.AtFdCwd, "/", 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer) == 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+}

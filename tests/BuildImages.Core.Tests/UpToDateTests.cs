@@ -1,0 +1,208 @@
+using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
+using BuildImages.Core.Manifest;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>
+/// The no-op fast path: a build confirmed from the last build's record must report exactly what the full check
+/// would, and must give way to the full check whenever anything that decides the plan or an output changed.
+/// </summary>
+public sealed class UpToDateTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    private string RecordFile => UpToDateRecord.PathFor(_site.ManifestFile);
+
+    [Fact]
+    public void ASecondBuildIsConfirmedFromTheRecordAndReportsWhatTheFullCheckReports()
+    {
+        var first = _site.Build();
+        Assert.False(first.UpToDate);
+        Assert.True(File.Exists(RecordFile));
+        var observer = new RecordingObserver();
+        var fast = _site.Build(observer: observer);
+        Assert.True(fast.UpToDate);
+        Assert.Equal((0, 13), (fast.Rendered, fast.Skipped));
+        Assert.Equal(13, observer.Outputs.Count(o => o.Status == OutputStatus.Skipped));
+        Assert.Equal(0, fast.Stages["plan"]);
+
+        // The same report as the full check gives (the record is what a forced full check compares against).
+        File.Delete(RecordFile);
+        var full = _site.Build();
+        Assert.False(full.UpToDate);
+        Assert.Equal(full.Outputs, fast.Outputs);
+        Assert.Equal(first.Outputs.Select(o => (o.Path, o.Item, o.Width, o.Height, o.Format, o.Bytes, o.Key)), fast.Outputs.Select(o => (o.Path, o.Item, o.Width, o.Height, o.Format, o.Bytes, o.Key)));
+        Assert.Contains("up to date", fast.Summary(), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Changes() =>
+    [
+        "title edited",
+        "output altered, same size",
+        "output deleted",
+        "partial edited",
+        "logo edited",
+        "manifest replaced by an older copy",
+        "images.json deleted",
+        "font added to the font folder",
+        "config edited",
+        "record corrupt",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void AnyChangeTakesTheFullCheckWhichRendersWhatChanged(string change)
+    {
+        _site.Build();
+        var older = File.ReadAllBytes(_site.ManifestFile);
+        var expected = Change(change, older);
+        var report = _site.Build();
+        Assert.False(report.UpToDate, change);
+        Assert.Equal(expected, BuildFixture.Rendered(report));
+        Assert.Empty(report.Errors);
+        Assert.True(File.Exists(Path.Combine(_site.Site, "images.json")));
+
+        // And the build after it is confirmed from the new record again.
+        var after = _site.Build();
+        Assert.True(after.UpToDate, change);
+        Assert.Equal(0, after.Rendered);
+    }
+
+    /// <summary>Makes the change; returns the outputs the full check must render.</summary>
+    private string[] Change(string change, byte[] olderManifest)
+    {
+        switch (change)
+        {
+            case "title edited":
+                _site.Items[0]["title"] = "Alpha, edited";
+                _site.Save();
+                return BuildFixture.PathsOf("alpha");
+            case "output altered, same size":
+                var file = Path.Combine(_site.Site, "og", "beta.webp");
+                var bytes = File.ReadAllBytes(file);
+                bytes[^1] ^= 0xFF;
+                File.WriteAllBytes(file, bytes);
+                File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(1));
+                return ["og/beta.webp"];
+            case "output deleted":
+                File.Delete(Path.Combine(_site.Site, "og", "gamma.jpg"));
+                return ["og/gamma.jpg"];
+            case "partial edited":
+                _site.Write("tpl/mini/partials/footer.hbs", """<text font-size="12" color="#ef4444">{{default site "example.com"}}</text>""");
+                return [.. new[] { "alpha", "beta", "gamma", "delta" }.SelectMany(BuildFixture.PathsOf).Order(StringComparer.Ordinal)];
+            case "logo edited":
+                _site.Write("assets/logo.svg", """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#10b981"/></svg>""");
+                return BuildFixture.PathsOf("beta");
+            case "manifest replaced by an older copy":
+                // CI restores a cached manifest from before the last build: its records, not the record's, decide.
+                _site.Items[3]["title"] = "Delta, edited";
+                _site.Save();
+                Assert.Equal(BuildFixture.PathsOf("delta"), BuildFixture.Rendered(_site.Build()));
+                File.WriteAllBytes(_site.ManifestFile, olderManifest);
+                return BuildFixture.PathsOf("delta");
+            case "images.json deleted":
+                File.Delete(Path.Combine(_site.Site, "images.json"));
+                return [];
+            case "font added to the font folder":
+                // The font folder's file list is part of every key (a new face can change which font draws a card).
+                File.Copy(Path.Combine(_site.Root, "fonts", "pacifico.woff"), Path.Combine(_site.Root, "fonts", "pacifico-copy.woff"));
+                return [.. new[] { "alpha", "beta", "gamma", "delta" }.SelectMany(BuildFixture.PathsOf).Append("notes/note-1.png").Order(StringComparer.Ordinal)];
+            case "config edited":
+                _site.Config["jobs"]![1]!["data"]![0]!["title"] = "First note, edited";
+                _site.Save();
+                return ["notes/note-1.png"];
+            case "record corrupt":
+                File.WriteAllBytes(RecordFile, [0x13, 0x62, 0x75, 0x69, 0x6C, 0x64]);
+                return [];
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+    }
+
+    [Fact]
+    public void ANewMarkdownFileInADataGlobIsANewItem()
+    {
+        _site.Write("posts/one.md", "---\ntitle: One\n---\nBody.");
+        AddPostsJob();
+        _site.Build();
+        Assert.True(_site.Build().UpToDate);
+        _site.Write("posts/two.md", "---\ntitle: Two\n---\nBody.");
+        var report = _site.Build();
+        Assert.False(report.UpToDate);
+        Assert.Equal(["posts/two.png"], BuildFixture.Rendered(report));
+    }
+
+    [Fact]
+    public void ATemplateSizeChangeReachesJobsThatTakeTheTemplatesSize()
+    {
+        _site.Write("tpl/sized/card.hbs", """<card width="{{@width}}" height="{{@height}}" background="#0ea5e9"/>""");
+        _site.Write("tpl/sized/template.json", """{ "sizes": ["300x150"] }""");
+        AddPostsJob(template: "tpl/sized");
+        _site.Write("posts/one.md", "---\ntitle: One\n---\n");
+        _site.Build();
+        Assert.True(_site.Build().UpToDate);
+        _site.Write("tpl/sized/template.json", """{ "sizes": ["320x160"] }""");
+        var report = _site.Build();
+        Assert.False(report.UpToDate);
+        var output = Assert.Single(report.Outputs, o => o.Status == "rendered");
+        Assert.Equal((320, 160), (output.Width, output.Height));
+    }
+
+    [Fact]
+    public void TouchingADataFileStillConfirmsAndRecordsTheNewTime()
+    {
+        _site.Build();
+        var items = Path.Combine(_site.Root, "items.json");
+        File.SetLastWriteTimeUtc(items, DateTime.UtcNow.AddMinutes(5));
+        var recordTime = File.GetLastWriteTimeUtc(RecordFile);
+        var touched = _site.Build();
+        Assert.True(touched.UpToDate);
+        Assert.Equal(0, touched.Rendered);
+        Assert.NotEqual(recordTime, File.GetLastWriteTimeUtc(RecordFile));
+        var record = UpToDateRecord.Load(RecordFile)!;
+        Assert.Contains(record.Files, f => f.Key == "items.json" && f.File.ModifiedTicks == File.GetLastWriteTimeUtc(items).Ticks);
+    }
+
+    [Fact]
+    public void ABuildWithAFailedItemLeavesNoRecordSoTheNextBuildTriesItAgain()
+    {
+        _site.Build();
+        _site.Items.Add(BuildFixture.Item("broken", "Broken", logo: "assets/missing.png"));
+        _site.Save();
+        Assert.Equal(1, _site.Build().Failed);
+        Assert.False(File.Exists(RecordFile));
+        var again = _site.Build();
+        Assert.False(again.UpToDate);
+        Assert.Equal(1, again.Failed);
+        Assert.Equal("cards/broken", Assert.Single(again.Errors).Item);
+    }
+
+    [Fact]
+    public void ForceJobsAndDryRunNeverUseTheRecord()
+    {
+        _site.Build();
+        Assert.Equal(13, _site.Build(new BuildOptions { Force = true }).Rendered);
+        var onlyNotes = _site.Build(new BuildOptions { Jobs = ["notes"] });
+        Assert.False(onlyNotes.UpToDate);
+        Assert.Equal(["notes/note-1.png"], onlyNotes.Outputs.Select(o => o.Path));
+        Assert.True(_site.Build(new BuildOptions { Jobs = ["notes"] }).UpToDate);
+        var all = _site.Build();
+        Assert.False(all.UpToDate);
+        Assert.Equal(13, all.Skipped);
+        var dry = _site.Build(new BuildOptions { DryRun = true });
+        Assert.True(dry.UpToDate);
+        Assert.Equal(0, dry.Rendered);
+    }
+
+    private void AddPostsJob(string template = "tpl/plain")
+    {
+        var jobs = _site.Config["jobs"]!.AsArray();
+        jobs.Add(JsonNode.Parse($$$"""
+            { "name": "posts", "template": "{{{template}}}", "data": "posts/*.md", "output": "posts/{{slug}}", "variants": [ { "format": "png" } ] }
+            """));
+        _site.Save();
+    }
+}
