@@ -9,6 +9,8 @@ internal sealed class MemoryTimeline : IDisposable
     private readonly List<(double Seconds, long Rss, long Managed)> _samples = [];
     private readonly Timer _timer;
     private readonly Stopwatch _clock;
+    private readonly bool _live = Environment.GetEnvironmentVariable("BI_BENCH_LIVE") == "1";
+    private int _ticks;
 
     internal MemoryTimeline(Stopwatch clock)
     {
@@ -41,7 +43,13 @@ internal sealed class MemoryTimeline : IDisposable
     private void Sample()
     {
         using var self = Process.GetCurrentProcess();
-        var sample = (_clock.Elapsed.TotalSeconds, self.WorkingSet64, GC.GetTotalMemory(false));
+        // BI_BENCH_LIVE=1 forces a full collection every 5 s so the managed figure is what is still reachable, not garbage awaiting a gen2 pass.
+        var live = _live && _ticks++ % 10 == 0;
+        if (_live && !live)
+        {
+            return;
+        }
+        var sample = (_clock.Elapsed.TotalSeconds, self.WorkingSet64, GC.GetTotalMemory(live));
         lock (_samples)
         {
             _samples.Add(sample);
