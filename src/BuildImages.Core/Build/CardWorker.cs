@@ -98,7 +98,8 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         Template = card.TemplateKey,
         Size = card.Size.ToString(),
         PreKey = card.PreKey,
-        Fields = new Dictionary<string, string>(card.FieldHashes, StringComparer.Ordinal),
+        // The planned card's table is made for this record and never changed: shared, not copied (one fewer per item held for the build).
+        Fields = card.FieldHashes as Dictionary<string, string> ?? new Dictionary<string, string>(card.FieldHashes, StringComparer.Ordinal),
         Inputs = inputs,
         Variants = card.Variants
             .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))

@@ -79,6 +79,13 @@ public static class PixelConverter
     public static byte[] FromCairo(ReadOnlySpan<byte> bgra, int width, int height, int stride, int bands)
     {
         var dst = new byte[width * height * bands];
+        FromCairo(bgra, width, height, stride, bands, dst);
+        return dst;
+    }
+
+    /// <summary>As <see cref="FromCairo(ReadOnlySpan{byte}, int, int, int, int)"/>, into <paramref name="dst"/> (at least width × height × bands long).</summary>
+    public static void FromCairo(ReadOnlySpan<byte> bgra, int width, int height, int stride, int bands, Span<byte> dst)
+    {
         for (var y = 0; y < height; y++)
         {
             var row = bgra.Slice(y * stride, width * 4);
@@ -103,7 +110,6 @@ public static class PixelConverter
                 o += bands;
             }
         }
-        return dst;
     }
 
     private static byte Premultiply(byte c, byte a) => a == 255 ? c : (byte)(((c * a) + 127) / 255);

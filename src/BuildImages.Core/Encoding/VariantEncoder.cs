@@ -1,3 +1,5 @@
+using System.Buffers;
+using BuildImages.Core.Drawing;
 using BuildImages.Core.Native;
 using BuildImages.Core.Rendering;
 
@@ -6,7 +8,7 @@ namespace BuildImages.Core.Encoding;
 /// <summary>Encodes drawn cards with libvips: sRGB, no metadata, alpha kept only where the format and the pixels need it.</summary>
 public static class VariantEncoder
 {
-    public static byte[] Encode(RenderedCard card, EncodeOptions options)
+    public static unsafe byte[] Encode(RenderedCard card, EncodeOptions options)
     {
         NativeStack.EnsureLoaded();
         if (options.Quality is < 1 or > 100)
@@ -15,17 +17,32 @@ public static class VariantEncoder
             throw new ArgumentOutOfRangeException(nameof(options), $"quality must be 1–100, not {options.Quality}");
         }
         var keepAlpha = options.Format != ImageFormat.Jpeg && !card.IsOpaque;
-        var pixels = keepAlpha ? card.ToRgba() : card.ToRgb();
-        using var image = VipsImage.FromPixels(pixels, card.Width, card.Height, keepAlpha ? 4 : 3);
-        using var op = options.Format switch
+        var bands = keepAlpha ? 4 : 3;
+        var length = card.Width * card.Height * bands;
+        // A batch encodes several multi-megabyte frames per card: a pooled buffer that vips reads in place keeps
+        // them off the large object heap and out of malloc (whose growing mmap threshold fragments the heap).
+        var pixels = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            ImageFormat.WebP => VipsOperation.Create("webpsave_buffer").Set("in", image).Set("Q", options.Quality).Set("effort", options.Effort).Set("strip", true),
-            ImageFormat.Jpeg => VipsOperation.Create("jpegsave_buffer").Set("in", image).Set("Q", options.Quality).Set("optimize_coding", true).Set("strip", true),
-            ImageFormat.Png => VipsOperation.Create("pngsave_buffer").Set("in", image).Set("compression", 6).Set("strip", true),
-            _ => VipsOperation.Create("heifsave_buffer").Set("in", image).Set("Q", options.Quality).Set("compression", "av1").Set("strip", true),
-        };
-        op.Build();
-        return op.GetBlob("buffer");
+            PixelConverter.FromCairo(card.Bgra, card.Width, card.Height, card.Stride, bands, pixels);
+            fixed (byte* p = pixels)
+            {
+                using var image = VipsImage.OverPixels((IntPtr)p, length, card.Width, card.Height, bands);
+                using var op = options.Format switch
+                {
+                    ImageFormat.WebP => VipsOperation.Create("webpsave_buffer").Set("in", image).Set("Q", options.Quality).Set("effort", options.Effort).Set("strip", true),
+                    ImageFormat.Jpeg => VipsOperation.Create("jpegsave_buffer").Set("in", image).Set("Q", options.Quality).Set("optimize_coding", true).Set("strip", true),
+                    ImageFormat.Png => VipsOperation.Create("pngsave_buffer").Set("in", image).Set("compression", 6).Set("strip", true),
+                    _ => VipsOperation.Create("heifsave_buffer").Set("in", image).Set("Q", options.Quality).Set("compression", "av1").Set("strip", true),
+                };
+                op.Build();
+                return op.GetBlob("buffer");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
     }
 
     /// <summary>Decodes encoded bytes to straight RGBA (for tests and verification).</summary>
