@@ -7,7 +7,8 @@ namespace BuildImages.Core.Build;
 
 /// <summary>
 /// Removes outputs the configuration no longer asks for (items gone, variants dropped, jobs removed), only if
-/// they are still the files BuildImages wrote. Items that failed to plan keep their last good outputs.
+/// they are still the files BuildImages wrote. Items that failed to plan, and every item of a data file that could
+/// not be read, keep their last good outputs.
 /// </summary>
 internal sealed class Pruner(BuildConfig config, BuildState state)
 {
@@ -15,12 +16,13 @@ internal sealed class Pruner(BuildConfig config, BuildState state)
     {
         var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => c.Variants.Select(v => v.Path).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
         foreach (var (key, record) in state.Records.ToArray())
         {
             var inScope = plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job));
-            if (!inScope || keepItems.Contains($"{record.Job}/{record.Item}"))
+            if (!inScope || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source))
             {
                 continue;
             }

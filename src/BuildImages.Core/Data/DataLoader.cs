@@ -16,25 +16,52 @@ public static class DataLoader
 
     public static IReadOnlyList<DataItem> Load(string reference, string baseDirectory, string? itemsPath = null)
     {
+        var loaded = LoadEach(reference, baseDirectory, itemsPath);
+        return loaded.Failures.Count > 0 ? throw new CardException(loaded.Failures[0].Error) : loaded.Items;
+    }
+
+    /// <summary>
+    /// Loads every file the reference names, each on its own: a file that is missing, unreadable or malformed is a
+    /// failure (with file, line and column) and the other files' items still load.
+    /// </summary>
+    public static DataLoadResult LoadEach(string reference, string baseDirectory, string? itemsPath = null)
+    {
         var files = SourceFiles(reference, baseDirectory);
-        if (!IsGlob(reference) && !File.Exists(files[0]))
-        {
-            throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{files[0]}' does not exist", reference);
-        }
         var items = new List<DataItem>();
+        var failures = new List<DataFileFailure>();
         foreach (var file in files)
         {
-            var text = File.ReadAllText(file);
-            items.AddRange(Path.GetExtension(file).ToLowerInvariant() switch
+            try
             {
-                ".json" => JsonItemReader.Read(file, text, itemsPath),
-                ".yaml" or ".yml" => YamlItemReader.Read(file, text, itemsPath),
-                ".csv" => CsvItemReader.Read(file, text),
-                ".md" or ".markdown" => [MarkdownItemReader.Read(file, text)],
-                var ext => throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
-            });
+                if (!IsGlob(reference) && !File.Exists(file))
+                {
+                    throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{file}' does not exist", reference);
+                }
+                items.AddRange(Read(file, itemsPath));
+            }
+            catch (CardException ex)
+            {
+                failures.Add(new DataFileFailure(file, ex.Diagnostic));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures.Add(new DataFileFailure(file, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataNotFound, $"data file could not be read: {ex.Message}", file)));
+            }
         }
-        return items;
+        return new DataLoadResult(items, failures);
+    }
+
+    private static IEnumerable<DataItem> Read(string file, string? itemsPath)
+    {
+        var text = File.ReadAllText(file);
+        return Path.GetExtension(file).ToLowerInvariant() switch
+        {
+            ".json" => JsonItemReader.Read(file, text, itemsPath),
+            ".yaml" or ".yml" => YamlItemReader.Read(file, text, itemsPath),
+            ".csv" => CsvItemReader.Read(file, text),
+            ".md" or ".markdown" => [MarkdownItemReader.Read(file, text)],
+            var ext => throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
+        };
     }
 
     /// <summary>Items from JSON text that did not come from a data file (stdin): an object is one item, an array several.</summary>

@@ -10,6 +10,9 @@ namespace BuildImages.Core.Planning;
 public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Jobs)
 {
     public int OutputCount => Cards.Sum(c => c.Variants.Count);
+
+    /// <summary>Data files (manifest keys) that could not be read this build: their items are unknown, so their outputs are kept.</summary>
+    public IReadOnlyList<string> HeldSources { get; init; } = [];
 }
 
 /// <summary>One item of one job: the card to draw and the files it becomes.</summary>

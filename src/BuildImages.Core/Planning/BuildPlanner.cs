@@ -9,7 +9,8 @@ namespace BuildImages.Core.Planning;
 
 /// <summary>
 /// Configuration → cards: loads each job's items, names their outputs, computes each card's pre-key.
-/// A data file's syntax error or a bad job stops the build (thrown); a bad item only drops that item (a problem).
+/// A bad job stops the build (thrown); a data file that is missing or malformed, or a bad item, only drops its
+/// items (a problem) and holds that file's earlier outputs back from pruning.
 /// Reads no image or font bytes and makes no native call.
 /// </summary>
 public static class BuildPlanner
@@ -24,15 +25,16 @@ public static class BuildPlanner
         var settings = SettingsKey(config);
         var cards = new List<PlannedCard>();
         var problems = new List<Diagnostic>();
+        var held = new List<string>();
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
-            PlanJob(config, job, templates, paths, settings, cards, problems);
+            PlanJob(config, job, templates, paths, settings, cards, problems, held);
         }
-        return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList());
+        return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held };
     }
 
-    private static void PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<PlannedCard> cards, List<Diagnostic> problems)
+    private static void PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<PlannedCard> cards, List<Diagnostic> problems, List<string> held)
     {
         TemplateDefinition template;
         try
@@ -46,7 +48,21 @@ public static class BuildPlanner
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);
         var namer = new OutputNamer(job, config.ConfigFile);
-        var items = job.InlineItems ?? DataLoader.Load(job.Data!, config.BaseDirectory, job.ItemsPath);
+        IReadOnlyList<DataItem> items;
+        if (job.InlineItems is { } inline)
+        {
+            items = inline;
+        }
+        else
+        {
+            var loaded = DataLoader.LoadEach(job.Data!, config.BaseDirectory, job.ItemsPath);
+            items = loaded.Items;
+            foreach (var failure in loaded.Failures)
+            {
+                problems.Add(failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = failure.Error.File ?? failure.File });
+                held.Add(paths.ToKey(failure.File));
+            }
+        }
         var templateKey = paths.ToKey(template.MainFile);
         // Items are independent (hashing and pattern expansion): plan them in parallel, keep their order.
         var results = new (PlannedCard? Card, Diagnostic? Problem)[items.Count];
