@@ -48,6 +48,14 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, failed.Exit);
         Assert.Contains("error BI0300", failed.Err, StringComparison.Ordinal);
         Assert.True(File.Exists(_tool.PathOf("wwwroot/og/short.webp")), "items without the missing logo are still written");
+
+        // A malformed data file fails its job's items (exit 1, located), not the build; its cards stay.
+        File.WriteAllText(posts, "[ { \"slug\": \"a\",\n  \"title\" } ]");
+        var malformed = _tool.Run("build");
+        Assert.Equal(1, malformed.Exit);
+        Assert.Contains("posts.json(2,", malformed.Err, StringComparison.Ordinal);
+        Assert.Contains("error BI0010", malformed.Err, StringComparison.Ordinal);
+        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/short.webp")), "a malformed data file's earlier cards are not pruned");
     }
 
     [Fact]
