@@ -87,4 +87,19 @@ public sealed class DataFailureTests : IDisposable
         Assert.All(BuildFixture.PathsOf("alpha"), p => Assert.True(File.Exists(Path.Combine(_site.Site, p)), p));
         Assert.Equal(1, report.Failed);
     }
+
+    [Fact]
+    public void AGlobThatMatchesNothingIsAWarningAtTheJob()
+    {
+        _site.Build();
+        _site.Config["jobs"]![2]!["data"] = "contnet/*.md";
+        _site.Save();
+        var report = _site.Build();
+        var warning = Assert.Single(report.Warnings, w => w.Code == "BI0012");
+        Assert.Contains("'contnet/*.md' matched no files", warning.Message, StringComparison.Ordinal);
+        Assert.EndsWith("buildimages.json", warning.File, StringComparison.Ordinal);
+        Assert.True(warning.Line > 1, $"line {warning.Line}");
+        Assert.Equal(0, report.Failed);
+        Assert.Empty(report.Errors);
+    }
 }

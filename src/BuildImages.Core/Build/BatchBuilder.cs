@@ -230,7 +230,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             Skipped = Count(OutputStatus.Skipped),
             Deduplicated = Count(OutputStatus.Deduplicated),
             Pruned = Count(OutputStatus.Pruned),
-            Failed = outcomes.Where(o => o.Status == OutputStatus.Failed).Select(o => o.Item).Distinct(StringComparer.Ordinal).Count() + plan.Problems.Count,
+            Failed = outcomes.Where(o => o.Status == OutputStatus.Failed).Select(o => o.Item).Distinct(StringComparer.Ordinal).Count() + plan.Problems.Count(p => p.Severity == DiagnosticSeverity.Error),
             BytesWritten = state.BytesWritten,
             Cancelled = cancelled,
             DryRun = _options.DryRun,

@@ -48,7 +48,7 @@ public static class DataLoader
                 failures.Add(new DataFileFailure(file, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataNotFound, $"data file could not be read: {ex.Message}", file)));
             }
         }
-        return new DataLoadResult(items, failures);
+        return new DataLoadResult(files, items, failures);
     }
 
     private static IEnumerable<DataItem> Read(string file, string? itemsPath)

@@ -57,6 +57,11 @@ public static class BuildPlanner
         {
             var loaded = DataLoader.LoadEach(job.Data!, config.BaseDirectory, job.ItemsPath);
             items = loaded.Items;
+            if (loaded.Files.Count == 0)
+            {
+                // Usually a moved folder or a typo, and the job's earlier cards are about to be pruned: say so.
+                problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': data '{job.Data}' matched no files", config.ConfigFile, job.Location.Line, job.Location.Column));
+            }
             foreach (var failure in loaded.Failures)
             {
                 problems.Add(failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = failure.Error.File ?? failure.File });

@@ -10,7 +10,7 @@ public static class OutputPathRules
         ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", .. new[] { "COM", "LPT" }.SelectMany(p => "0123456789¹²³".Select(d => p + d))],
         StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Returns the path with '/' separators and empty segments removed, or the reason it is unsafe.</summary>
+    /// <summary>Returns the path with '/' separators, or the reason it is unsafe.</summary>
     public static (string? Path, string? Problem) Check(string path)
     {
         var normalized = path.Replace('\\', '/');
@@ -18,10 +18,11 @@ public static class OutputPathRules
         {
             return (null, $"'{path}' is absolute; outputs must stay inside outputDir");
         }
-        var segments = normalized.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (segments.Length == 0)
+        var segments = normalized.Split('/', StringSplitOptions.TrimEntries);
+        if (segments.Any(string.IsNullOrEmpty))
         {
-            return (null, "the output pattern gave an empty path (is the field it uses missing?)");
+            // 'og/{{slug}}' with no slug would otherwise write og.webp beside every other job's folder.
+            return (null, $"the output pattern gave '{path}', which has an empty name (is a field it uses missing or empty?)");
         }
         foreach (var segment in segments)
         {

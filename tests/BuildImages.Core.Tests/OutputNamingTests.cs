@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using BuildImages.Core.Encoding;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>Output names from the pattern: the width rule, what may not leave the output folder, collisions, and images.json.</summary>
+public sealed class OutputNamingTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    [Fact]
+    public void UnsafeNamesFailTheirItemOnlyAndNothingLeavesTheOutputFolder()
+    {
+        _site.Items.Clear();
+        _site.Items.AddRange(
+        [
+            BuildFixture.Item("ok", "Fine"),
+            BuildFixture.Item("..", "Dot dot"),
+            BuildFixture.Item("CON", "Device"),
+            BuildFixture.Item("lpt1.txt", "Device with extension"),
+            BuildFixture.Item("trailing.", "Trailing dot"),
+            BuildFixture.Item("", "Empty slug"),
+            BuildFixture.Item("../../escape", "Slashes become dashes"),
+            BuildFixture.Item("a\\b:c", "Backslash and colon"),
+        ]);
+        _site.Save();
+        var report = _site.Build();
+
+        var bad = report.Errors.Where(e => e.Code == "BI0020").Select(e => e.Item).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["cards/..", "cards/6", "cards/CON", "cards/lpt1.txt", "cards/trailing."], bad);
+        Assert.All(report.Errors, e => Assert.EndsWith("items.json", e.File, StringComparison.Ordinal));
+        Assert.Equal(5, report.Failed);
+        // Values substituted into the pattern cannot add folders or unsafe characters.
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/..-..-escape.webp")));
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/a-b-c.webp")));
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/ok.webp")));
+        var written = Directory.GetFiles(_site.Root, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".webp", StringComparison.Ordinal) || f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(_site.Site, f).Replace('\\', '/'))
+            .ToList();
+        Assert.All(written, f => Assert.False(f.StartsWith("..", StringComparison.Ordinal), f));
+        Assert.Equal(3 * 3 + 1, written.Count);
+    }
+
+    [Fact]
+    public void TripleBracesMayMakeFoldersButNotEscape()
+    {
+        _site.Config["jobs"]![0]!["output"] = "og/{{{slug}}}";
+        _site.Items.Clear();
+        _site.Items.AddRange([BuildFixture.Item("2024/launch", "Nested"), BuildFixture.Item("../up", "Up"), BuildFixture.Item("/abs", "Absolute")]);
+        _site.Save();
+        var report = _site.Build();
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/2024/launch.webp")));
+        Assert.Equal(["cards/../up", "cards//abs"], report.Errors.Select(e => e.Item).Order(StringComparer.Ordinal));
+        Assert.Contains(report.Errors, e => e.Message.Contains("'..' segment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TwoItemsWritingOnePathFailBothAndNameEachOther()
+    {
+        _site.Items.Add(BuildFixture.Item("ALPHA", "Same path as alpha on a case-insensitive disk"));
+        _site.Save();
+        var report = _site.Build();
+        var error = Assert.Single(report.Errors);
+        Assert.Equal("BI0021", error.Code);
+        Assert.Contains("cards/alpha", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cards/ALPHA", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_site.Site, "og/alpha.webp")));
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/beta.webp")));
+        Assert.Equal(3 * 3 + 1, report.Rendered);
+    }
+
+    [Fact]
+    public void ImagesJsonDescribesEveryWrittenFileAndTheTags()
+    {
+        _site.Items[0]["title"] = "Tom & \"Jerry\" <live>";
+        _site.Save();
+        var report = _site.Build();
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_site.Site, "images.json")));
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(5, items.Count);
+        var alpha = items.Single(i => i.GetProperty("item").GetString() == "alpha");
+        Assert.Equal("cards", alpha.GetProperty("job").GetString());
+        var variants = alpha.GetProperty("variants").EnumerateArray().ToList();
+        Assert.Equal(["og/alpha-120.webp", "og/alpha.jpg", "og/alpha.webp"], variants.Select(v => v.GetProperty("path").GetString()).Order(StringComparer.Ordinal));
+        foreach (var v in variants)
+        {
+            var path = v.GetProperty("path").GetString()!;
+            var bytes = File.ReadAllBytes(Path.Combine(_site.Site, path));
+            var decoded = VariantEncoder.DecodeRgba(bytes);
+            Assert.Equal(decoded.Width, v.GetProperty("width").GetInt32());
+            Assert.Equal(decoded.Height, v.GetProperty("height").GetInt32());
+            Assert.Equal(bytes.Length, v.GetProperty("bytes").GetInt64());
+            Assert.Equal(path.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : "image/webp", v.GetProperty("type").GetString());
+            var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            Assert.Equal($"https://example.com/{path}?v={sha[..10]}", v.GetProperty("url").GetString());
+            Assert.Equal(report.Outputs.Single(o => o.Path == path).Key, v.GetProperty("key").GetString());
+        }
+        var tags = alpha.GetProperty("tags").GetString()!;
+        var jpegUrl = variants.Single(v => v.GetProperty("path").GetString() == "og/alpha.jpg").GetProperty("url").GetString()!;
+        Assert.Contains($"<meta property=\"og:image\" content=\"{jpegUrl}\">", tags, StringComparison.Ordinal);
+        Assert.Contains("<meta property=\"og:image:width\" content=\"240\">", tags, StringComparison.Ordinal);
+        Assert.Contains("<meta property=\"og:image:height\" content=\"126\">", tags, StringComparison.Ordinal);
+        Assert.Contains("<meta property=\"og:image:type\" content=\"image/jpeg\">", tags, StringComparison.Ordinal);
+        Assert.Contains("<meta property=\"og:image:alt\" content=\"Tom &amp; &quot;Jerry&quot; &lt;live&gt;\">", tags, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"twitter:card\" content=\"summary_large_image\">", tags, StringComparison.Ordinal);
+        Assert.Contains($"<meta name=\"twitter:image\" content=\"{jpegUrl}\">", tags, StringComparison.Ordinal);
+    }
+}
