@@ -34,6 +34,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             return ReportUpToDate(current, clock, wall);
         }
+        if (File.Exists(config.OutputDirectory))
+        {
+            throw CardException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
+        }
         var inputs = upToDate.Capture();
         var store = new ManifestStore(config.ManifestFile);
         var statsFile = StatCache.PathFor(config.ManifestFile);
@@ -99,17 +103,16 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             {
                 new Pruner(config, state).Prune(plan, _options.Jobs is null);
             }
-            if (state.Dirty)
-            {
-                store.Save(Snapshot(state));
-            }
+            // Each file is written on its own: one that cannot be written is an error naming it, never a crash that loses the others.
+            var saved = !state.Dirty || WriteOrReport(state, store.Path, "the manifest", () => store.Save(Snapshot(state)));
             var metadata = new SiteMetadataWriter(config);
             if (state.Dirty || stats.Metadata != $"{config.ContentHash}:{metadata.Stamp()}")
             {
-                stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records)}";
+                WriteOrReport(state, config.MetadataFile, "the site metadata", () => stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records)}");
             }
-            SaveStats(state, hashes, statsFile);
-            upToDate.Finish(inputs, plan, state, hashes, engineStamp, complete: finished && !cancellation.IsCancellationRequested);
+            WriteOrReport(state, statsFile, "the file-stamp cache", () => SaveStats(state, hashes, statsFile));
+            WriteOrReport(state, UpToDateRecord.PathFor(config.ManifestFile), "the up-to-date record",
+                () => upToDate.Finish(inputs, plan, state, hashes, engineStamp, complete: saved && finished && !cancellation.IsCancellationRequested));
         });
         return Report(plan, state, wall, cancelled: !finished || cancellation.IsCancellationRequested);
     }
@@ -149,7 +152,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var writer = new OutputWriter(config, state.Stats);
         var next = -1;
         var done = 0;
-        var checkpoint = new ManifestCheckpoint(store, _options.CheckpointInterval, () => Snapshot(state));
+        var checkpoint = new ManifestCheckpoint(store, _options.CheckpointInterval, () => Snapshot(state), state.Report);
         var workers = Math.Clamp(_options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount, 1, Math.Max(1, work.Count));
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
@@ -166,6 +169,20 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         return done == work.Count;
+    }
+
+    private static bool WriteOrReport(BuildState state, string file, string what, Action write)
+    {
+        try
+        {
+            write();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            state.Report(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, $"could not write {what}: {ex.Message}", file));
+            return false;
+        }
     }
 
     /// <summary>The manifest as it stands: every record and the input sets they name, in key order.</summary>

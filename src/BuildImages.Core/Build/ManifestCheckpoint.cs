@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 
 namespace BuildImages.Core.Build;
@@ -8,8 +9,10 @@ namespace BuildImages.Core.Build;
 /// The interval stretches to twenty times the last save's duration, so a large manifest never costs more than
 /// a twentieth of a worker.
 /// </summary>
-internal sealed class ManifestCheckpoint(ManifestStore store, TimeSpan interval, Func<ManifestDocument> snapshot)
+internal sealed class ManifestCheckpoint(ManifestStore store, TimeSpan interval, Func<ManifestDocument> snapshot, Action<Diagnostic> warn)
 {
+    private bool _warned;
+
     private readonly Lock _lock = new();
     private long _last = Stopwatch.GetTimestamp();
     private TimeSpan _wait;
@@ -23,7 +26,19 @@ internal sealed class ManifestCheckpoint(ManifestStore store, TimeSpan interval,
         try
         {
             var started = Stopwatch.GetTimestamp();
-            store.Save(snapshot());
+            try
+            {
+                store.Save(snapshot());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A worker thread must not die of it; the final save reports an error if the disk is still refusing.
+                if (!_warned)
+                {
+                    _warned = true;
+                    warn(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"could not save a manifest checkpoint: {ex.Message}", store.Path));
+                }
+            }
             _wait = TimeSpan.FromTicks(Math.Max(interval.Ticks, Stopwatch.GetElapsedTime(started).Ticks * 20));
             Interlocked.Exchange(ref _last, Stopwatch.GetTimestamp());
         }
