@@ -86,5 +86,24 @@ public sealed class DataLoaderTests : IDisposable
         Assert.Contains(".toml", ex.Diagnostic.Message);
     }
 
+    [Fact]
+    public void Yaml_aliases_that_expand_past_the_limit_are_refused_quickly()
+    {
+        var lines = new List<string> { "- slug: bomb", "  l0: &l0 [x, x, x, x, x, x, x, x, x]" };
+        for (var level = 1; level < 8; level++)
+        {
+            lines.Add($"  l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 9))}]");
+        }
+        Write("bomb.yaml", string.Join('\n', lines) + "\n");
+        var ex = Assert.Throws<CardException>(() => DataLoader.Load("bomb.yaml", _dir));
+        Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
+        Assert.Contains("expands to more than", ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.EndsWith("bomb.yaml", ex.Diagnostic.File, StringComparison.Ordinal);
+
+        // Aliases within the limit are ordinary YAML and still work.
+        Write("small.yaml", "- slug: a\n  tags: &t [x, y]\n  again: *t\n");
+        Assert.Equal(new List<object?> { "x", "y" }, DataLoader.Load("small.yaml", _dir)[0].Fields["again"]);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

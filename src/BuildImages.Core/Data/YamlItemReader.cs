@@ -16,7 +16,8 @@ internal static class YamlItemReader
         try
         {
             var deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
-            return Normalize(deserializer.Deserialize<object?>(text));
+            var budget = MaxValues;
+            return Normalize(deserializer.Deserialize<object?>(text), ref budget, file);
         }
         catch (YamlException ex)
         {
@@ -24,13 +25,42 @@ internal static class YamlItemReader
         }
     }
 
-    private static object? Normalize(object? value) => value switch
+    /// <summary>
+    /// Values one file may expand to. Aliases share one parsed node but each use becomes its own copy, so a few
+    /// lines of nested aliases ("billion laughs") would otherwise expand to gigabytes.
+    /// </summary>
+    internal const int MaxValues = 1_000_000;
+
+    private static object? Normalize(object? value, ref int budget, string file)
     {
-        IDictionary<object, object?> map => map.ToDictionary(p => Convert.ToString(p.Key, CultureInfo.InvariantCulture) ?? string.Empty, p => Normalize(p.Value), StringComparer.Ordinal),
-        IList<object?> list => list.Select(Normalize).ToList(),
-        byte or sbyte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-        ulong u when u <= long.MaxValue => (long)u,
-        float or decimal => Convert.ToDouble(value, CultureInfo.InvariantCulture),
-        _ => value,
-    };
+        if (--budget < 0)
+        {
+            throw CardException.Error(DiagnosticCodes.DataSyntax, $"YAML expands to more than {MaxValues:N0} values (nested aliases?)", file);
+        }
+        switch (value)
+        {
+            case IDictionary<object, object?> map:
+                var dictionary = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
+                foreach (var (key, item) in map)
+                {
+                    dictionary[Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty] = Normalize(item, ref budget, file);
+                }
+                return dictionary;
+            case IList<object?> list:
+                var copy = new List<object?>(list.Count);
+                foreach (var item in list)
+                {
+                    copy.Add(Normalize(item, ref budget, file));
+                }
+                return copy;
+            case byte or sbyte or short or ushort or int or uint or long:
+                return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case ulong u when u <= long.MaxValue:
+                return (long)u;
+            case float or decimal:
+                return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            default:
+                return value;
+        }
+    }
 }
