@@ -10,7 +10,7 @@ namespace BuildImages.Core.Build;
 /// <summary>
 /// Renders the outputs of one card on a worker thread: lays the card out once, draws it once per width,
 /// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
-/// this card only.
+/// this card only (an exception escaping a worker thread would end the whole process, or the MSBuild node).
 /// </summary>
 internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, OutputWriter writer, CardRenderer renderer)
 {
@@ -63,7 +63,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         {
             state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or Native.VipsException)
         {
             state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Encoding;
 /// <summary>Encodes drawn cards with libvips: sRGB, no metadata, alpha kept only where the format and the pixels need it.</summary>
 public static class VariantEncoder
 {
-    public static unsafe byte[] Encode(RenderedCard card, EncodeOptions options)
+    public static byte[] Encode(RenderedCard card, EncodeOptions options)
     {
         NativeStack.EnsureLoaded();
         if (options.Quality is < 1 or > 100)
@@ -19,25 +19,22 @@ public static class VariantEncoder
         var keepAlpha = options.Format != ImageFormat.Jpeg && !card.IsOpaque;
         var bands = keepAlpha ? 4 : 3;
         var length = card.Width * card.Height * bands;
-        // A batch encodes several multi-megabyte frames per card: a pooled buffer that vips reads in place keeps
-        // them off the large object heap and out of malloc (whose growing mmap threshold fragments the heap).
+        // A batch converts several multi-megabyte frames per card: a pooled buffer keeps them off the large object
+        // heap. libvips takes its own copy, so nothing native ever points into managed memory.
         var pixels = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             PixelConverter.FromCairo(card.Bgra, card.Width, card.Height, card.Stride, bands, pixels);
-            fixed (byte* p = pixels)
+            using var image = VipsImage.FromPixels(pixels.AsSpan(0, length), card.Width, card.Height, bands);
+            using var op = options.Format switch
             {
-                using var image = VipsImage.OverPixels((IntPtr)p, length, card.Width, card.Height, bands);
-                using var op = options.Format switch
-                {
-                    ImageFormat.WebP => VipsOperation.Create("webpsave_buffer").Set("in", image).Set("Q", options.Quality).Set("effort", options.Effort).Set("strip", true),
-                    ImageFormat.Jpeg => VipsOperation.Create("jpegsave_buffer").Set("in", image).Set("Q", options.Quality).Set("optimize_coding", true).Set("strip", true),
-                    ImageFormat.Png => VipsOperation.Create("pngsave_buffer").Set("in", image).Set("compression", 6).Set("strip", true),
-                    _ => VipsOperation.Create("heifsave_buffer").Set("in", image).Set("Q", options.Quality).Set("compression", "av1").Set("strip", true),
-                };
-                op.Build();
-                return op.GetBlob("buffer");
-            }
+                ImageFormat.WebP => VipsOperation.Create("webpsave_buffer").Set("in", image).Set("Q", options.Quality).Set("effort", options.Effort).Set("strip", true),
+                ImageFormat.Jpeg => VipsOperation.Create("jpegsave_buffer").Set("in", image).Set("Q", options.Quality).Set("optimize_coding", true).Set("strip", true),
+                ImageFormat.Png => VipsOperation.Create("pngsave_buffer").Set("in", image).Set("compression", 6).Set("strip", true),
+                _ => VipsOperation.Create("heifsave_buffer").Set("in", image).Set("Q", options.Quality).Set("compression", "av1").Set("strip", true),
+            };
+            op.Build();
+            return op.GetBlob("buffer");
         }
         finally
         {

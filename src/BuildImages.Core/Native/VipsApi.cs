@@ -19,7 +19,6 @@ internal static partial class VipsApi
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial IntPtr vips_cache_operation_build(IntPtr operation);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial void vips_object_unref_outputs(IntPtr obj);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial IntPtr vips_image_new_from_memory_copy(IntPtr data, nuint size, int width, int height, int bands, int format);
-    [LibraryImport(NativeLibraryNames.Vips)] internal static partial IntPtr vips_image_new_from_memory(IntPtr data, nuint size, int width, int height, int bands, int format);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial IntPtr vips_image_write_to_memory(IntPtr image, out nuint size);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial int vips_image_get_width(IntPtr image);
     [LibraryImport(NativeLibraryNames.Vips)] internal static partial int vips_image_get_height(IntPtr image);

@@ -25,17 +25,6 @@ internal sealed class VipsImage : IDisposable
         }
     }
 
-    /// <summary>
-    /// An image over memory the caller keeps pinned and alive until this image (and every operation that used
-    /// it) is disposed: no copy, for encoding from a pooled buffer. The operation cache is off, so nothing
-    /// outlives those.
-    /// </summary>
-    internal static VipsImage OverPixels(IntPtr pixels, int length, int width, int height, int bands)
-    {
-        var ptr = VipsApi.vips_image_new_from_memory(pixels, (nuint)length, width, height, bands, VipsApi.FORMAT_UCHAR);
-        return ptr == IntPtr.Zero ? throw new VipsException(VipsErrors.Take()) : new VipsImage(ptr);
-    }
-
     /// <summary>Runs the whole pipeline and copies the interleaved pixels out.</summary>
     internal byte[] ToPixels()
     {
