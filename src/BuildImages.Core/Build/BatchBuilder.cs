@@ -104,11 +104,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
                 new Pruner(config, state).Prune(plan, _options.Jobs is null);
             }
             // Each file is written on its own: one that cannot be written is an error naming it, never a crash that loses the others.
-            var saved = !state.Dirty || WriteOrReport(state, store.Path, "the manifest", () => store.Save(Snapshot(state)));
+            var saved = !state.Dirty || WriteOrReport(state, store.Path, "the manifest", () => Save(store, state));
             var metadata = new SiteMetadataWriter(config);
             if (state.Dirty || stats.Metadata != $"{config.ContentHash}:{metadata.Stamp()}")
             {
-                WriteOrReport(state, config.MetadataFile, "the site metadata", () => stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records)}");
+                WriteOrReport(state, config.MetadataFile, "the site metadata", () => stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records.InKeyOrder)}");
             }
             WriteOrReport(state, statsFile, "the file-stamp cache", () => SaveStats(state, hashes, statsFile));
             WriteOrReport(state, UpToDateRecord.PathFor(config.ManifestFile), "the up-to-date record",
@@ -152,7 +152,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var writer = new OutputWriter(config, state.Stats);
         var next = -1;
         var done = 0;
-        var checkpoint = new ManifestCheckpoint(store, _options.CheckpointInterval, () => Snapshot(state), state.Report);
+        var checkpoint = new ManifestCheckpoint(() => Save(store, state), store.Path, _options.CheckpointInterval, state.Report);
         var workers = Math.Clamp(_options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount, 1, Math.Max(1, work.Count));
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
@@ -185,25 +185,21 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
     }
 
-    /// <summary>The manifest as it stands: every record and the input sets they name, in key order.</summary>
-    private static ManifestDocument Snapshot(BuildState state)
+    /// <summary>Saves the manifest as it stands: every record and the input sets they name, in key order.</summary>
+    private static void Save(ManifestStore store, BuildState state)
     {
-        var cards = state.Records.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var used = cards.Values.Select(c => c.Inputs).ToHashSet(StringComparer.Ordinal);
-        return new ManifestDocument
-        {
-            Inputs = state.InputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal),
-            Cards = cards,
-        };
+        var keys = state.Records.SortedKeys();
+        var used = state.Records.InputIds();
+        var inputs = state.InputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        store.Save(inputs, keys, state.Records.WriteProperty);
     }
 
     /// <summary>Keeps the stat cache to the files the manifest still names; writes it only if it changed.</summary>
     private static void SaveStats(BuildState state, FileHashCache hashes, string file)
     {
         var stats = state.Stats;
-        var records = state.Records.Values.ToList();
-        var inputs = records.Select(r => r.Inputs).Distinct(StringComparer.Ordinal).SelectMany(id => state.InputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
-        var outputs = records.SelectMany(r => r.Variants.Select(v => v.File)).ToHashSet(StringComparer.Ordinal);
+        var inputs = state.Records.InputIds().SelectMany(id => state.InputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
+        var outputs = state.Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)).ToHashSet(StringComparer.Ordinal);
         stats.Files = stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         stats.Outputs = stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);

@@ -11,7 +11,7 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
     private long _bytesWritten;
     private int _dirty;
 
-    internal ConcurrentDictionary<string, CardRecord> Records { get; } = new(manifest.Cards, StringComparer.Ordinal);
+    internal RecordTable Records { get; } = new(manifest.Cards);
 
     internal ConcurrentDictionary<string, InputSet> InputSets { get; } = new(manifest.Inputs, StringComparer.Ordinal);
 
@@ -21,8 +21,8 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal ConcurrentQueue<Diagnostic> Warnings { get; } = new();
 
-    /// <summary>Dedup key → the first output that claimed it.</summary>
-    internal ConcurrentDictionary<string, (string RecordKey, string Path)> Claimed { get; } = new(StringComparer.Ordinal);
+    /// <summary>Dedup key (the first 128 bits of its hash) → the first output that claimed it.</summary>
+    internal ConcurrentDictionary<UInt128, (string RecordKey, string Path)> Claimed { get; } = new();
 
     internal ConcurrentQueue<PendingCopy> Copies { get; } = new();
 
@@ -41,7 +41,7 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal void SetRecord(CardRecord record)
     {
-        Records[$"{record.Job}:{record.Output}"] = record;
+        Records.Set($"{record.Job}:{record.Output}", record);
         MarkDirty();
     }
 

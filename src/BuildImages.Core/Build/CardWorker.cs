@@ -36,7 +36,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             {
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
                 var owner = (card.RecordKey, variant.Path);
-                var claimed = state.Claimed.GetOrAdd(ContentHash.OfParts(dedupBase, variant.Signature), owner);
+                var claimed = state.Claimed.GetOrAdd(UInt128.Parse(ContentHash.OfParts(dedupBase, variant.Signature).AsSpan(0, 32), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), owner);
                 if (claimed != owner)
                 {
                     state.Copies.Enqueue(new PendingCopy(card, variant, key, claimed.RecordKey, claimed.Path, reason, work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path)));
@@ -98,8 +98,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         Template = card.TemplateKey,
         Size = card.Size.ToString(),
         PreKey = card.PreKey,
-        // The planned card's table is made for this record and never changed: shared, not copied (one fewer per item held for the build).
-        Fields = card.FieldHashes as Dictionary<string, string> ?? new Dictionary<string, string>(card.FieldHashes, StringComparer.Ordinal),
+        Fields = CanonicalData.FieldHashes(card.Item.Fields),
         Inputs = inputs,
         Variants = card.Variants
             .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Manifest;
 
 namespace BuildImages.Core.Build;
 
@@ -9,7 +8,7 @@ namespace BuildImages.Core.Build;
 /// The interval stretches to twenty times the last save's duration, so a large manifest never costs more than
 /// a twentieth of a worker.
 /// </summary>
-internal sealed class ManifestCheckpoint(ManifestStore store, TimeSpan interval, Func<ManifestDocument> snapshot, Action<Diagnostic> warn)
+internal sealed class ManifestCheckpoint(Action save, string file, TimeSpan interval, Action<Diagnostic> warn)
 {
     private bool _warned;
 
@@ -28,7 +27,7 @@ internal sealed class ManifestCheckpoint(ManifestStore store, TimeSpan interval,
             var started = Stopwatch.GetTimestamp();
             try
             {
-                store.Save(snapshot());
+                save();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -36,7 +35,7 @@ internal sealed class ManifestCheckpoint(ManifestStore store, TimeSpan interval,
                 if (!_warned)
                 {
                     _warned = true;
-                    warn(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"could not save a manifest checkpoint: {ex.Message}", store.Path));
+                    warn(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"could not save a manifest checkpoint: {ex.Message}", file));
                 }
             }
             _wait = TimeSpan.FromTicks(Math.Max(interval.Ticks, Stopwatch.GetElapsedTime(started).Ticks * 20));

@@ -19,7 +19,7 @@ internal sealed class Pruner(BuildConfig config, BuildState state)
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
-        foreach (var (key, record) in state.Records.ToArray())
+        foreach (var (key, record) in state.Records.All())
         {
             var inScope = plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job));
             if (!inScope || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source))
@@ -44,8 +44,8 @@ internal sealed class Pruner(BuildConfig config, BuildState state)
             return;
         }
         // A file another record still names (or a planned output) is never deleted.
-        var staleVariants = stale.SelectMany(s => s.Variants).ToHashSet(ReferenceEqualityComparer.Instance);
-        var inUse = state.Records.Values.SelectMany(r => r.Variants).Where(v => !staleVariants.Contains(v)).Select(v => v.File)
+        var staleVariants = stale.SelectMany(s => s.Variants.Select(v => $"{s.Record.Job}:{s.Record.Output}\n{v.Path}")).ToHashSet(StringComparer.Ordinal);
+        var inUse = state.Records.All().SelectMany(r => r.Record.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
             .Concat(plan.Cards.SelectMany(c => c.Variants.Select(v => v.Path)))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (record, variants, whole) in stale)
@@ -56,7 +56,7 @@ internal sealed class Pruner(BuildConfig config, BuildState state)
             }
             if (whole)
             {
-                state.Records.TryRemove($"{record.Job}:{record.Output}", out _);
+                state.Records.Remove($"{record.Job}:{record.Output}");
                 state.MarkDirty();
             }
             else

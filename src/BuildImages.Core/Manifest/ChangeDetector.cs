@@ -80,9 +80,10 @@ public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, Sta
 
     private static RenderReason DataReason(PlannedCard card, CardRecord record)
     {
-        var changed = card.FieldHashes.Where(f => record.Fields.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
-        var added = card.FieldHashes.Keys.Where(k => !record.Fields.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
-        var removed = record.Fields.Keys.Where(k => !card.FieldHashes.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var fields = card.FieldHashes();
+        var changed = fields.Where(f => record.Fields.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        var added = fields.Keys.Where(k => !record.Fields.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var removed = record.Fields.Keys.Where(k => !fields.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var parts = new List<string>();
         if (changed.Count > 0)
         {

@@ -36,24 +36,31 @@ public sealed class ManifestStore(string path)
         }
     }
 
+    public void Save(ManifestDocument document) =>
+        Save(document.Inputs, [.. document.Cards.Keys], (w, key) =>
+        {
+            w.WritePropertyName(key);
+            JsonSerializer.Serialize(w, document.Cards[key], ManifestJsonContext.Default.CardRecord);
+        });
+
     /// <summary>
-    /// Streams the manifest into a temp file and renames it. Written a card at a time (the serializer's one-call
-    /// form buffers the whole document, ~15 MB at 10,000 items, and checkpoints save every few seconds).
+    /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCard"/> writes the
+    /// property (name and value) of each key in <paramref name="cardKeys"/>, or nothing for a key that is gone. (The serializer's one-call form buffers the whole document,
+    /// ~15 MB at 10,000 items, and checkpoints save every few seconds.)
     /// </summary>
-    public void Save(ManifestDocument document) => AtomicFile.Write(path, stream =>
+    public void Save(IReadOnlyDictionary<string, InputSet> inputs, IReadOnlyList<string> cardKeys, Action<Utf8JsonWriter, string> writeCard) => AtomicFile.Write(path, stream =>
     {
         using var w = new Utf8JsonWriter(stream);
         var context = ManifestJsonContext.Default;
         w.WriteStartObject();
-        w.WriteString("format", document.Format);
-        w.WriteNumber("version", document.Version);
+        w.WriteString("format", ManifestDocument.FormatName);
+        w.WriteNumber("version", ManifestDocument.CurrentVersion);
         w.WritePropertyName("inputs");
-        JsonSerializer.Serialize(w, document.Inputs, context.DictionaryStringInputSet);
+        JsonSerializer.Serialize(w, inputs as Dictionary<string, InputSet> ?? inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), context.DictionaryStringInputSet);
         w.WriteStartObject("cards");
-        foreach (var (key, card) in document.Cards)
+        foreach (var key in cardKeys)
         {
-            w.WritePropertyName(key);
-            JsonSerializer.Serialize(w, card, context.CardRecord);
+            writeCard(w, key);
             if (w.BytesPending > 1 << 16)
             {
                 w.Flush();

@@ -19,10 +19,10 @@ public sealed class SiteMetadataWriter(BuildConfig config)
     private const int FlushThreshold = 1 << 16;
 
     /// <summary>Writes the file if its content changed; returns the stamp (size and time) of the file on disk.</summary>
-    public string Write(IReadOnlyDictionary<string, CardRecord> records)
+    public string Write(Func<IEnumerable<CardRecord>> recordsInKeyOrder)
     {
         // Streamed into the temp file: at 10,000 items the file is ~18 MB, which must not exist as arrays in memory.
-        AtomicFile.WriteIfChanged(config.MetadataFile, stream => Render(records, stream));
+        AtomicFile.WriteIfChanged(config.MetadataFile, stream => Render(recordsInKeyOrder, stream));
         return Stamp()!;
     }
 
@@ -33,8 +33,12 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         return file.Exists ? $"{file.Length}:{file.LastWriteTimeUtc.Ticks}" : null;
     }
 
-    /// <summary>Items in job order, then by output path, so every front and every partial build writes the same file.</summary>
-    public void Render(IReadOnlyDictionary<string, CardRecord> records, Stream destination)
+    /// <summary>
+    /// Items in job order, then by output path, so every front and every partial build writes the same file.
+    /// <paramref name="recordsInKeyOrder"/> gives the records ordered by <c>job:output</c> (so by output within a
+    /// job), once per job, one at a time.
+    /// </summary>
+    public void Render(Func<IEnumerable<CardRecord>> recordsInKeyOrder, Stream destination)
     {
         using var w = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -43,7 +47,7 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         w.WriteStartArray("items");
         foreach (var job in config.Jobs)
         {
-            foreach (var record in records.Values.Where(r => r.Job == job.Name).OrderBy(r => r.Output, StringComparer.Ordinal))
+            foreach (var record in recordsInKeyOrder().Where(r => r.Job == job.Name))
             {
                 WriteItem(w, record, record.Variants, TagVariant(job, record));
                 if (w.BytesPending > FlushThreshold)

@@ -27,10 +27,8 @@ public sealed record PlannedCard(
     string PreKey,
     IReadOnlyList<PlannedVariant> Variants)
 {
-    private IReadOnlyDictionary<string, string>? _fieldHashes;
-
-    /// <summary>A short hash per data field, for the manifest and for explaining a change; made only when a card is rendered or explained.</summary>
-    public IReadOnlyDictionary<string, string> FieldHashes => _fieldHashes ??= CanonicalData.FieldHashes(Item.Fields);
+    /// <summary>A short hash per data field, for explaining a change; made each time it is asked for (a batch keeps the plan to its end, and this is only needed when a card is rendered or explained).</summary>
+    public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(Item.Fields);
 
     /// <summary>How the item is named in messages: job/item.</summary>
     public string Name => $"{Job.Name}/{Item.Id}";

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using BuildImages.Core.Manifest;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// The manifest's card records during one build, by <c>job:output</c>. A record set in this build is held as its
+/// serialised JSON (about 1.5 KB, against 3–4 KB as an object graph the collector must keep walking), and read
+/// back only when asked for, so a large build's memory grows by little more per item; records loaded from the
+/// last manifest stay objects, which keeps the no-op path free of serialisation.
+/// </summary>
+internal sealed class RecordTable
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    internal RecordTable(IEnumerable<KeyValuePair<string, CardRecord>> loaded)
+    {
+        foreach (var (key, record) in loaded)
+        {
+            _entries[key] = new Entry(record, null, record.Inputs);
+        }
+    }
+
+    internal int Count => _entries.Count;
+
+    internal bool TryGetValue(string key, [NotNullWhen(true)] out CardRecord? record)
+    {
+        record = _entries.TryGetValue(key, out var entry) ? entry.Read() : null;
+        return record is not null;
+    }
+
+    internal void Set(string key, CardRecord record) =>
+        _entries[key] = new Entry(null, JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.CardRecord), record.Inputs);
+
+    internal bool Remove(string key) => _entries.TryRemove(key, out _);
+
+    /// <summary>The keys as they stand, in ordinal order (the manifest's and images.json's order).</summary>
+    internal string[] SortedKeys()
+    {
+        var keys = _entries.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        return keys;
+    }
+
+    /// <summary>Input-set ids the records name, without reading the records.</summary>
+    internal HashSet<string> InputIds() => _entries.Values.Select(e => e.Inputs).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Every record, read one at a time (what is not kept is garbage at once), with its key.</summary>
+    internal IEnumerable<(string Key, CardRecord Record)> All()
+    {
+        foreach (var (key, entry) in _entries.ToArray())
+        {
+            yield return (key, entry.Read());
+        }
+    }
+
+    /// <summary>Records in key order, read one at a time.</summary>
+    internal IEnumerable<CardRecord> InKeyOrder()
+    {
+        foreach (var key in SortedKeys())
+        {
+            if (TryGetValue(key, out var record))
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>Writes one record as a JSON property (a record held serialised is copied as it is); nothing if the key is gone.</summary>
+    internal void WriteProperty(Utf8JsonWriter writer, string key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            return;
+        }
+        writer.WritePropertyName(key);
+        if (entry.Json is { } json)
+        {
+            writer.WriteRawValue(json, skipInputValidation: true);
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, entry.Record!, ManifestJsonContext.Default.CardRecord);
+        }
+    }
+
+    private sealed record Entry(CardRecord? Record, byte[]? Json, string Inputs)
+    {
+        internal CardRecord Read() => Record ?? JsonSerializer.Deserialize(Json, ManifestJsonContext.Default.CardRecord)!;
+    }
+}
