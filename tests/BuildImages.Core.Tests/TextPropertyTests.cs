@@ -34,6 +34,27 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
+    public void A_megabyte_title_with_a_shadow_is_cut_and_still_drawn_inside_its_box()
+    {
+        // Past ~2 million px in one line pango's coordinates wrap around: text is cut to what a card can show.
+        var title = string.Concat(Enumerable.Repeat("word ", 200_000));
+        var card = _cards.Render(
+            """
+            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+              <text x="100" y="60" width="400" height="180" font-size="48" font-weight="800" max-lines="3" shadow="0 2 2 rgba(0,0,0,0.3)">{{title}}</text>
+            </card>
+            """,
+            new() { ["title"] = title });
+        var inside = PixelAssert.Ink(card, 90, 50, 510, 250, White);
+        var total = PixelAssert.Ink(card, 0, 0, card.Width, card.Height, White);
+        Assert.True(inside > 1000, $"expected the title to draw inside its box, found {inside} ink pixels");
+        Assert.Equal(inside, total);
+        Assert.Equal(TextShaper.MaxCharacters, TextShaper.Cut(title).Length);
+        // Never between a letter and its combining accent: 9,999 x and "é" as e + U+0301 keeps the x only.
+        Assert.Equal(TextShaper.MaxCharacters - 1, TextShaper.Cut(new string('x', TextShaper.MaxCharacters - 1) + "e\u0301").Length);
+    }
+
+    [Fact]
     public void Max_lines_truncates_with_an_ellipsis()
     {
         using var engine = _cards.Engine();

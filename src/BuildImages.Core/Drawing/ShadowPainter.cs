@@ -24,15 +24,33 @@ internal static class ShadowPainter
         double x0 = bounds.X + shadow.OffsetX, y0 = bounds.Y + shadow.OffsetY, x1 = x0 + bounds.W, y1 = y0 + bounds.H;
         CairoApi.cairo_user_to_device(cr, ref x0, ref y0);
         CairoApi.cairo_user_to_device(cr, ref x1, ref y1);
-        var left = (int)Math.Floor(Math.Min(x0, x1)) - margin;
-        var top = (int)Math.Floor(Math.Min(y0, y1)) - margin;
-        var width = ((int)Math.Ceiling(Math.Abs(x1 - x0)) + (2 * margin) + 1 + factor - 1) / factor;
-        var height = ((int)Math.Ceiling(Math.Abs(y1 - y0)) + (2 * margin) + 1 + factor - 1) / factor;
-        if (width <= 0 || height <= 0 || (long)width * height > 64_000_000)
+        // Only the part that can show matters: the shape's device bounds cut to the visible area (plus the blur's
+        // reach). Text overflowing its box can be far larger than the card, and cairo refuses surfaces over 32767 px.
+        CairoApi.cairo_save(cr);
+        CairoApi.cairo_identity_matrix(cr);
+        CairoApi.cairo_clip_extents(cr, out var clipLeft, out var clipTop, out var clipRight, out var clipBottom);
+        CairoApi.cairo_restore(cr);
+        var fromX = Math.Max(Math.Min(x0, x1), clipLeft - margin);
+        var fromY = Math.Max(Math.Min(y0, y1), clipTop - margin);
+        var toX = Math.Min(Math.Max(x0, x1), clipRight + margin);
+        var toY = Math.Min(Math.Max(y0, y1), clipBottom + margin);
+        if (toX <= fromX || toY <= fromY)
+        {
+            return;
+        }
+        var left = (int)Math.Floor(fromX) - margin;
+        var top = (int)Math.Floor(fromY) - margin;
+        var width = ((int)Math.Ceiling(toX - fromX) + (2 * margin) + 1 + factor - 1) / factor;
+        var height = ((int)Math.Ceiling(toY - fromY) + (2 * margin) + 1 + factor - 1) / factor;
+        if (width <= 0 || height <= 0 || width > 32767 || height > 32767 || (long)width * height > 64_000_000)
         {
             return;
         }
         using var mask = CairoApi.cairo_image_surface_create(CairoApi.FORMAT_A8, width, height);
+        if (CairoApi.cairo_surface_status(mask) != 0)
+        {
+            return;
+        }
         using (var mcr = CairoApi.cairo_create(mask))
         {
             // The card's user transform, moved so the mask's origin is (left, top) in device space and shrunk by the factor.

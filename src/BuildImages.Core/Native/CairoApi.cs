@@ -31,6 +31,7 @@ internal static partial class CairoApi
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_translate(CairoContextHandle cr, double tx, double ty);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_identity_matrix(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_user_to_device(CairoContextHandle cr, ref double x, ref double y);
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_clip_extents(CairoContextHandle cr, out double x1, out double y1, out double x2, out double y2);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_new_sub_path(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_close_path(CairoContextHandle cr);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_move_to(CairoContextHandle cr, double x, double y);

@@ -81,8 +81,34 @@ internal sealed class TextShaper : IDisposable
             PangoApi.pango_layout_set_ellipsize(layout, PangoApi.ELLIPSIZE_END);
             shaped = Measure(layout, size);
         }
-        usage.Record(layout, plain);
+        usage.Record(layout, Cut(plain));
         return shaped;
+    }
+
+    /// <summary>
+    /// Characters one text element is shaped with. No card shows more, and pango's coordinates are 32-bit in
+    /// 1/1024 px, so a line past ~2 million px (a megabyte of text at title size) wraps around and draws garbage.
+    /// </summary>
+    internal const int MaxCharacters = 10_000;
+
+    /// <summary>The text up to <see cref="MaxCharacters"/>, cut between grapheme clusters.</summary>
+    internal static string Cut(string text)
+    {
+        if (text.Length <= MaxCharacters)
+        {
+            return text;
+        }
+        var end = 0;
+        while (end < text.Length)
+        {
+            var next = end + System.Globalization.StringInfo.GetNextTextElementLength(text.AsSpan(end));
+            if (next > MaxCharacters)
+            {
+                break;
+            }
+            end = next;
+        }
+        return text[..end];
     }
 
     /// <summary>Natural single-line width (the widest paragraph), for intrinsic sizing.</summary>
@@ -100,7 +126,7 @@ internal sealed class TextShaper : IDisposable
             var message = GObjectApi.TakeError(error);
             throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.MarkupSyntax, "text could not be shaped: " + message, Line: node.Position.Line, Column: node.Position.Column));
         }
-        var plain = Marshal.PtrToStringUTF8(text) ?? string.Empty;
+        var plain = Cut(Marshal.PtrToStringUTF8(text) ?? string.Empty);
         GObjectApi.g_free(text);
         var plainBytes = System.Text.Encoding.UTF8.GetBytes(plain);
         PangoApi.pango_layout_set_text(layout, plainBytes, plainBytes.Length);
