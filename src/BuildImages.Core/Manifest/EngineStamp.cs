@@ -11,7 +11,7 @@ namespace BuildImages.Core.Manifest;
 public static class EngineStamp
 {
     /// <summary>Bump when drawing or encoding changes pixels without a version change.</summary>
-    private const int RenderRevision = 1;
+    private const int RenderRevision = 2;
 
     public static string Managed { get; } =
         $"BuildImages {typeof(EngineStamp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} r{RenderRevision}";
