@@ -100,6 +100,18 @@ public sealed class BuildFixture : IDisposable
         return item;
     }
 
+    /// <summary>Adds a job "posts" over Markdown files (PNG at the card width, output posts/{slug}) and saves.</summary>
+    public void AddPostsJob(string data, string template = "tpl/plain", string? size = null)
+    {
+        var job = new JsonObject { ["name"] = "posts", ["template"] = template, ["data"] = data, ["output"] = "posts/{{slug}}", ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }) };
+        if (size is not null)
+        {
+            job["size"] = size;
+        }
+        Config["jobs"]!.AsArray().Add(job);
+        Save();
+    }
+
     /// <summary>Writes items.json and buildimages.json from <see cref="Items"/> and <see cref="Config"/>.</summary>
     public void Save()
     {

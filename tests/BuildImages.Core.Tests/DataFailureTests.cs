@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using BuildImages.Core.Manifest;
 
 namespace BuildImages.Core.Tests;
@@ -11,11 +10,7 @@ public sealed class DataFailureTests : IDisposable
 
     public DataFailureTests()
     {
-        var jobs = _site.Config["jobs"]!.AsArray();
-        jobs.Add(JsonNode.Parse("""
-            { "name": "posts", "template": "tpl/plain", "size": "200x100", "data": "content/*.md", "output": "posts/{{slug}}", "variants": [ { "format": "png" } ] }
-            """));
-        _site.Save();
+        _site.AddPostsJob("content/*.md", size: "200x100");
         foreach (var slug in new[] { "a", "b", "c" })
         {
             _site.Write($"content/{slug}.md", $"---\ntitle: Post {slug}\n---\nBody of {slug}.\n");

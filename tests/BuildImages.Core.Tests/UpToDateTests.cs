@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using BuildImages.Core.Build;
 using BuildImages.Core.Manifest;
 
@@ -126,7 +125,7 @@ public sealed class UpToDateTests : IDisposable
     public void ANewMarkdownFileInADataGlobIsANewItem()
     {
         _site.Write("posts/one.md", "---\ntitle: One\n---\nBody.");
-        AddPostsJob();
+        _site.AddPostsJob("posts/*.md");
         _site.Build();
         Assert.True(_site.Build().UpToDate);
         _site.Write("posts/two.md", "---\ntitle: Two\n---\nBody.");
@@ -140,7 +139,7 @@ public sealed class UpToDateTests : IDisposable
     {
         _site.Write("tpl/sized/card.hbs", """<card width="{{@width}}" height="{{@height}}" background="#0ea5e9"/>""");
         _site.Write("tpl/sized/template.json", """{ "sizes": ["300x150"] }""");
-        AddPostsJob(template: "tpl/sized");
+        _site.AddPostsJob("posts/*.md", template: "tpl/sized");
         _site.Write("posts/one.md", "---\ntitle: One\n---\n");
         _site.Build();
         Assert.True(_site.Build().UpToDate);
@@ -195,14 +194,5 @@ public sealed class UpToDateTests : IDisposable
         var dry = _site.Build(new BuildOptions { DryRun = true });
         Assert.True(dry.UpToDate);
         Assert.Equal(0, dry.Rendered);
-    }
-
-    private void AddPostsJob(string template = "tpl/plain")
-    {
-        var jobs = _site.Config["jobs"]!.AsArray();
-        jobs.Add(JsonNode.Parse($$$"""
-            { "name": "posts", "template": "{{{template}}}", "data": "posts/*.md", "output": "posts/{{slug}}", "variants": [ { "format": "png" } ] }
-            """));
-        _site.Save();
     }
 }

@@ -106,9 +106,9 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             // Each file is written on its own: one that cannot be written is an error naming it, never a crash that loses the others.
             var saved = !state.Dirty || WriteOrReport(state, store.Path, "the manifest", () => Save(store, state));
             var metadata = new SiteMetadataWriter(config);
-            if (state.Dirty || stats.Metadata != $"{config.ContentHash}:{metadata.Stamp()}")
+            if (state.Dirty || stats.Metadata != metadata.Stamp())
             {
-                WriteOrReport(state, config.MetadataFile, "the site metadata", () => stats.Metadata = $"{config.ContentHash}:{metadata.Write(state.Records.InKeyOrder)}");
+                WriteOrReport(state, config.MetadataFile, "the site metadata", () => stats.Metadata = metadata.Write(state.Records.OfJob));
             }
             WriteOrReport(state, statsFile, "the file-stamp cache", () => SaveStats(state, hashes, statsFile));
             WriteOrReport(state, UpToDateRecord.PathFor(config.ManifestFile), "the up-to-date record",

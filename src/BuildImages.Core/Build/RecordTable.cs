@@ -23,8 +23,6 @@ internal sealed class RecordTable
         }
     }
 
-    internal int Count => _entries.Count;
-
     internal bool TryGetValue(string key, [NotNullWhen(true)] out CardRecord? record)
     {
         record = _entries.TryGetValue(key, out var entry) ? entry.Read() : null;
@@ -56,12 +54,14 @@ internal sealed class RecordTable
         }
     }
 
-    /// <summary>Records in key order, read one at a time.</summary>
-    internal IEnumerable<CardRecord> InKeyOrder()
+    /// <summary>One job's records ordered by output path (its keys are <c>job:output</c>), read one at a time; other jobs' records are not read.</summary>
+    internal IEnumerable<CardRecord> OfJob(string job)
     {
+        var prefix = job + ":";
         foreach (var key in SortedKeys())
         {
-            if (TryGetValue(key, out var record))
+            // A job name may itself hold ':', so the prefix only narrows; the record says whose it is.
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && TryGetValue(key, out var record) && record.Job == job)
             {
                 yield return record;
             }

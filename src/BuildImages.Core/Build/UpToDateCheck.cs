@@ -23,6 +23,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
 {
     private readonly string _file = UpToDateRecord.PathFor(config.ManifestFile);
     private UpToDateRecord? _previous;
+    private (string Print, List<string> DataFiles)? _plan;
+    private bool _planned;
 
     /// <summary>A build of what the configuration asks for, from a configuration file (whose bytes the fingerprint holds).</summary>
     private bool CanRecord => options.ItemsOverride is null && config.ContentHash is not null;
@@ -37,8 +39,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var (engine, _) = EngineStamp.Current(record.Native);
         if (PlanFingerprint() is not { } plan
             || Fingerprint(plan.Print, engine) != record.Fingerprint
-            || Stamp(config.ManifestFile) != record.ManifestStamp
-            || $"{config.ContentHash}:{new SiteMetadataWriter(config).Stamp()}" != record.MetadataStamp)
+            || FileStamp.Describe(config.ManifestFile) != record.ManifestStamp
+            || new SiteMetadataWriter(config).Stamp() != record.MetadataStamp)
         {
             return null;
         }
@@ -70,11 +72,12 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             return null;
         }
+        // A Markdown glob makes every post a data file: look the last records up, never scan them per file.
+        var previous = _previous?.Files.ToDictionary(f => f.Key, f => f.File, StringComparer.Ordinal);
         var data = new List<(string, FileRecord)>();
         foreach (var key in plan.DataFiles)
         {
-            var known = _previous?.Files.FirstOrDefault(f => f.Key == key).File;
-            if (Current(key, known) is not { } now)
+            if (Current(key, previous?.GetValueOrDefault(key)) is not { } now)
             {
                 return null;
             }
@@ -134,7 +137,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         return new UpToDateRecord
         {
             Fingerprint = Fingerprint(inputs.Print, engineStamp),
-            ManifestStamp = Stamp(config.ManifestFile),
+            ManifestStamp = FileStamp.Describe(config.ManifestFile),
             MetadataStamp = state.Stats.Metadata ?? string.Empty,
             Native = state.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
             Files = files.DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
@@ -155,8 +158,21 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         }
     }
 
-    /// <summary>Everything but the engine that decides the plan, and the data files it reads; null when a job cannot be resolved (planning will say why).</summary>
+    /// <summary>
+    /// Everything but the engine that decides the plan, and the data files it reads; null when a job cannot be
+    /// resolved (planning will say why). Made once: confirming and capturing both need it, and it globs the data.
+    /// </summary>
     private (string Print, List<string> DataFiles)? PlanFingerprint()
+    {
+        if (!_planned)
+        {
+            _plan = MakePlanFingerprint();
+            _planned = true;
+        }
+        return _plan;
+    }
+
+    private (string Print, List<string> DataFiles)? MakePlanFingerprint()
     {
         var parts = new List<string>
         {
@@ -218,12 +234,6 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             }
         });
         return changed == 0;
-    }
-
-    private static string Stamp(string file)
-    {
-        var info = new FileInfo(file);
-        return info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "none";
     }
 }
 

@@ -24,19 +24,17 @@ public sealed class FileHashCache(IReadOnlyDictionary<string, FileRecord> known,
     /// <summary>The file's record now: <paramref name="known"/> while size and time match, else hashed; null if it is gone.</summary>
     internal static FileRecord? Current(string fullPath, FileRecord? known)
     {
-        var info = new FileInfo(fullPath);
-        if (!info.Exists)
+        if (FileStamp.Read(fullPath) is not { } stamp)
         {
             return null;
         }
-        var (size, ticks) = (info.Length, info.LastWriteTimeUtc.Ticks);
-        if (known is not null && known.Size == size && known.ModifiedTicks == ticks)
+        if (known is not null && known.Size == stamp.Size && known.ModifiedTicks == stamp.ModifiedTicks)
         {
             return known;
         }
         try
         {
-            return new FileRecord(size, ticks, ContentHash.OfFile(info.FullName));
+            return new FileRecord(stamp.Size, stamp.ModifiedTicks, ContentHash.OfFile(fullPath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -26,6 +26,9 @@ internal readonly record struct FileStamp(long Size, long ModifiedTicks)
         return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
 
+    /// <summary>"size:ticks" of a file, or an empty string when there is none: how the stat cache and the up-to-date record stamp the manifest and images.json.</summary>
+    internal static string Describe(string path) => Read(path) is { } s ? $"{s.Size}:{s.ModifiedTicks}" : string.Empty;
+
     /// <summary>statx is in glibc from 2.28 and the kernel from 4.11; anything older (or a sandbox refusing it) uses FileInfo.</summary>
     private static unsafe bool StatxWorks()
     {

@@ -36,13 +36,6 @@ public sealed class ManifestStore(string path)
         }
     }
 
-    public void Save(ManifestDocument document) =>
-        Save(document.Inputs, [.. document.Cards.Keys], (w, key) =>
-        {
-            w.WritePropertyName(key);
-            JsonSerializer.Serialize(w, document.Cards[key], ManifestJsonContext.Default.CardRecord);
-        });
-
     /// <summary>
     /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCard"/> writes the
     /// property (name and value) of each key in <paramref name="cardKeys"/>, or nothing for a key that is gone. (The serializer's one-call form buffers the whole document,

@@ -18,27 +18,22 @@ public sealed class SiteMetadataWriter(BuildConfig config)
 
     private const int FlushThreshold = 1 << 16;
 
-    /// <summary>Writes the file if its content changed; returns the stamp (size and time) of the file on disk.</summary>
-    public string Write(Func<IEnumerable<CardRecord>> recordsInKeyOrder)
+    /// <summary>Writes the file if its content changed; returns its <see cref="Stamp"/> afterwards.</summary>
+    public string Write(Func<string, IEnumerable<CardRecord>> recordsOfJob)
     {
         // Streamed into the temp file: at 10,000 items the file is ~18 MB, which must not exist as arrays in memory.
-        AtomicFile.WriteIfChanged(config.MetadataFile, stream => Render(recordsInKeyOrder, stream));
-        return Stamp()!;
+        AtomicFile.WriteIfChanged(config.MetadataFile, stream => Render(recordsOfJob, stream));
+        return Stamp();
     }
 
-    /// <summary>The current stamp of the file on disk, to tell whether a no-op build may skip rewriting it.</summary>
-    public string? Stamp()
-    {
-        var file = new FileInfo(config.MetadataFile);
-        return file.Exists ? $"{file.Length}:{file.LastWriteTimeUtc.Ticks}" : null;
-    }
+    /// <summary>The configuration's hash and the file's size and time: while it is unchanged, a build that changed no record need not rewrite the file.</summary>
+    public string Stamp() => $"{config.ContentHash}:{Manifest.FileStamp.Describe(config.MetadataFile)}";
 
     /// <summary>
     /// Items in job order, then by output path, so every front and every partial build writes the same file.
-    /// <paramref name="recordsInKeyOrder"/> gives the records ordered by <c>job:output</c> (so by output within a
-    /// job), once per job, one at a time.
+    /// <paramref name="recordsOfJob"/> gives one job's records ordered by output path.
     /// </summary>
-    public void Render(Func<IEnumerable<CardRecord>> recordsInKeyOrder, Stream destination)
+    public void Render(Func<string, IEnumerable<CardRecord>> recordsOfJob, Stream destination)
     {
         using var w = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -47,7 +42,7 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         w.WriteStartArray("items");
         foreach (var job in config.Jobs)
         {
-            foreach (var record in recordsInKeyOrder().Where(r => r.Job == job.Name))
+            foreach (var record in recordsOfJob(job.Name))
             {
                 WriteItem(w, record, record.Variants, TagVariant(job, record));
                 if (w.BytesPending > FlushThreshold)
