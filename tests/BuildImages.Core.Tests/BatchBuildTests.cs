@@ -17,6 +17,7 @@ public sealed class BatchBuildTests : IDisposable
         var first = _site.Build();
         Assert.Empty(first.Errors);
         Assert.Equal(4 * 3 + 1, first.Rendered);
+        Assert.All(first.Outputs, o => Assert.Equal("new item", o.Reason));
         foreach (var path in BuildFixture.PathsOf("alpha").Append("notes/note-1.png"))
         {
             Assert.True(File.Exists(Path.Combine(_site.Site, path)), path);

@@ -59,6 +59,32 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void TheJsonReportHasTheFieldsTheIssueNames()
+    {
+        Init();
+        var run = _tool.Run("build", "--report", "out/report.json");
+        Assert.Equal(0, run.Exit);
+        using var report = JsonDocument.Parse(File.ReadAllText(_tool.PathOf("out/report.json")));
+        var root = report.RootElement;
+        Assert.Equal(12, root.GetProperty("rendered").GetInt32());
+        foreach (var count in new[] { "skipped", "deduplicated", "pruned", "failed" })
+        {
+            Assert.Equal(0, root.GetProperty(count).GetInt32());
+        }
+        Assert.True(root.GetProperty("bytesWritten").GetInt64() > 0);
+        Assert.True(root.GetProperty("stages").GetProperty("encode").GetDouble() > 0);
+        Assert.Equal(12, root.GetProperty("cost").GetProperty("outputs").GetInt32());
+        var outputs = root.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(12, outputs.Count);
+        var card = outputs.Single(o => o.GetProperty("path").GetString() == "og/kafka-road-600.webp");
+        Assert.Equal(600, card.GetProperty("width").GetInt32());
+        Assert.Equal("image/webp", card.GetProperty("format").GetString());
+        Assert.Equal(new FileInfo(_tool.PathOf("wwwroot/og/kafka-road-600.webp")).Length, card.GetProperty("bytes").GetInt64());
+        Assert.Equal(64, card.GetProperty("key").GetString()!.Length);
+        Assert.Empty(root.GetProperty("errors").EnumerateArray());
+    }
+
+    [Fact]
     public void PlainOutputHasNoControlCharactersAndATerminalGetsAProgressLine()
     {
         Init();

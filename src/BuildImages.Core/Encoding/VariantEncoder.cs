@@ -34,7 +34,8 @@ public static class VariantEncoder
                 _ => VipsOperation.Create("heifsave_buffer").Set("in", image).Set("Q", options.Quality).Set("compression", "av1").Set("strip", true),
             };
             op.Build();
-            return op.GetBlob("buffer");
+            var bytes = op.GetBlob("buffer");
+            return options.Format == ImageFormat.WebP ? WebPMetadata.Strip(bytes) : bytes;
         }
         finally
         {
