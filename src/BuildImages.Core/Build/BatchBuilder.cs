@@ -57,11 +57,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             // Never leave the reader running past a configuration error.
             loading.Wait(cancellation);
         }
-        var ((manifest, manifestWarning), stats) = loading.Result;
+        var ((manifest, manifestWarnings), stats) = loading.Result;
         var state = new BuildState(manifest, stats, _observer, clock);
-        if (manifestWarning is not null)
+        foreach (var warning in manifestWarnings)
         {
-            state.Report(manifestWarning);
+            state.Report(warning);
             state.MarkDirty();
         }
         foreach (var problem in plan.Problems)
@@ -85,23 +85,24 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             return Report(plan, state, wall, cancelled: false);
         }
         var finished = true;
+        var folder = new OutputFolder(config.OutputDirectory);
         if (work.Count > 0)
         {
             foreach (var dir in plan.Cards.SelectMany(c => c.Variants).Select(v => Path.GetDirectoryName(Path.Combine(config.OutputDirectory, v.Path))!).Distinct(StringComparer.Ordinal))
             {
                 AtomicFile.RemoveStale(dir);
             }
-            finished = RenderAll(work, engineStamp, paths, hashes, state, store, cancellation);
+            finished = RenderAll(work, engineStamp, paths, hashes, state, store, folder, cancellation);
             if (finished)
             {
-                new DuplicateCopier(config, state, new OutputWriter(config, stats)).CopyAll();
+                new DuplicateCopier(config, state, new OutputWriter(config, stats, folder)).CopyAll();
             }
         }
         state.Clock.Time(BuildStage.Finish, () =>
         {
             if (finished && !cancellation.IsCancellationRequested && _options.ItemsOverride is null && (_options.Prune ?? config.Prune))
             {
-                new Pruner(config, state).Prune(plan, _options.Jobs is null);
+                new Pruner(config, state, folder).Prune(plan, _options.Jobs is null);
             }
             // Each file is written on its own: one that cannot be written is an error naming it, never a crash that loses the others.
             var saved = !state.Dirty || WriteOrReport(state, store.Path, "the manifest", () => Save(store, state));
@@ -146,10 +147,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     }
 
     /// <summary>Renders on worker threads, each with its own renderer; returns false if cancelled before the end.</summary>
-    private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, CancellationToken cancellation)
+    private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, OutputFolder folder, CancellationToken cancellation)
     {
         using var engine = new CardEngine(config.EngineOptions(_options.Strict));
-        var writer = new OutputWriter(config, state.Stats);
+        var writer = new OutputWriter(config, state.Stats, folder);
         var next = -1;
         var done = 0;
         var checkpoint = new ManifestCheckpoint(() => Save(store, state), store.Path, _options.CheckpointInterval, state.Report);

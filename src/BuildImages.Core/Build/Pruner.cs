@@ -1,6 +1,7 @@
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
 
 namespace BuildImages.Core.Build;
@@ -10,19 +11,20 @@ namespace BuildImages.Core.Build;
 /// they are still the files BuildImages wrote. Items that failed to plan, and every item of a data file that could
 /// not be read, keep their last good outputs.
 /// </summary>
-internal sealed class Pruner(BuildConfig config, BuildState state)
+internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder folder)
 {
     internal void Prune(BuildPlan plan, bool allJobs)
     {
         var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => c.Variants.Select(v => v.Path).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
+        var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
         var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
         foreach (var (key, record) in state.Records.All())
         {
             var inScope = plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job));
-            if (!inScope || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source))
+            if (!inScope || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source))
             {
                 continue;
             }
@@ -71,6 +73,11 @@ internal sealed class Pruner(BuildConfig config, BuildState state)
         var full = Path.Combine(config.OutputDirectory, v.File);
         var file = new FileInfo(full);
         var item = $"{record.Job}/{record.Item}";
+        if ((folder.Escape(v.File) ?? (file.LinkTarget is not null ? "it is a symbolic link, not a file BuildImages wrote" : null)) is { } refused)
+        {
+            state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but not deleted: {refused}", full, Item: item));
+            return;
+        }
         if (file.Exists)
         {
             var ours = file.Length == v.Bytes && ((state.Stats.OutputTimes.TryGetValue(v.File, out var ticks) && ticks == file.LastWriteTimeUtc.Ticks) || ContentHash.OfFile(full) == v.Sha256);

@@ -14,6 +14,7 @@ public static class DiagnosticCodes
     public const string OutputCollision = "BI0021";
     public const string OutputPattern = "BI0022";
     public const string VariantTooWide = "BI0023";
+    public const string OutputThroughLink = "BI0024";
     public const string OverBudget = "BI0030";
     public const string ManifestUnreadable = "BI0031";
     public const string PruneSkipped = "BI0032";

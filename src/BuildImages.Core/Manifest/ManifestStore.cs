@@ -9,11 +9,15 @@ public sealed class ManifestStore(string path)
 {
     public string Path => path;
 
-    public (ManifestDocument Document, Diagnostic? Warning) Load()
+    /// <summary>
+    /// The manifest as stored, less the records that name a path the build must not act on (each dropped with a
+    /// warning naming it; their outputs are then rendered again as new).
+    /// </summary>
+    public (ManifestDocument Document, IReadOnlyList<Diagnostic> Warnings) Load()
     {
         if (!File.Exists(path))
         {
-            return (new ManifestDocument(), null);
+            return (new ManifestDocument(), []);
         }
         try
         {
@@ -21,19 +25,33 @@ public sealed class ManifestStore(string path)
             var document = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.ManifestDocument);
             if (document is null || document.Format != ManifestDocument.FormatName)
             {
-                return (new ManifestDocument(), Warn("it is not a BuildImages manifest"));
+                return (new ManifestDocument(), [Warn("it is not a BuildImages manifest")]);
             }
             if (document.Version != ManifestDocument.CurrentVersion)
             {
-                return (new ManifestDocument(), Warn($"it has format version {document.Version}; this BuildImages reads version {ManifestDocument.CurrentVersion}"));
+                return (new ManifestDocument(), [Warn($"it has format version {document.Version}; this BuildImages reads version {ManifestDocument.CurrentVersion}")]);
             }
             // Dictionaries come back with the default comparer; keys are compared ordinally anyway.
-            return (document, null);
+            return (document, DropUnsafe(document));
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
-            return (new ManifestDocument(), Warn("it could not be read (" + ex.Message.Split(Environment.NewLine)[0] + ")"));
+            return (new ManifestDocument(), [Warn("it could not be read (" + ex.Message.Split(Environment.NewLine)[0] + ")")]);
         }
+    }
+
+    private List<Diagnostic> DropUnsafe(ManifestDocument document)
+    {
+        var warnings = new List<Diagnostic>();
+        foreach (var (key, record) in document.Cards.ToList())
+        {
+            if ((record is null ? "it is empty" : RecordPaths.Problem(record)) is { } problem)
+            {
+                document.Cards.Remove(key);
+                warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path));
+            }
+        }
+        return warnings;
     }
 
     /// <summary>

@@ -39,7 +39,8 @@ public sealed class StatCache
             {
                 return new StatCache();
             }
-            cache.OutputTimes = new(cache.Outputs, StringComparer.Ordinal);
+            // Only paths a build could have written are trusted: the cache may come from elsewhere (a CI cache).
+            cache.OutputTimes = new(cache.Outputs.Where(o => RecordPaths.Problem(o.Key) is null), StringComparer.Ordinal);
             return cache;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)

@@ -13,6 +13,9 @@ public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<D
 
     /// <summary>Data files (manifest keys) that could not be read this build: their items are unknown, so their outputs are kept.</summary>
     public IReadOnlyList<string> HeldSources { get; init; } = [];
+
+    /// <summary>Jobs refused as a whole this build (their output folder leads outside outputDir): their outputs are kept.</summary>
+    public IReadOnlyList<string> HeldJobs { get; init; } = [];
 }
 
 /// <summary>One item of one job: the card to draw and the files it becomes.</summary>

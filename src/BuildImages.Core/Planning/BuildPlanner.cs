@@ -26,15 +26,25 @@ public static class BuildPlanner
         var cards = new List<PlannedCard>();
         var problems = new List<Diagnostic>();
         var held = new List<string>();
+        var heldJobs = new List<string>();
+        var folder = new Output.OutputFolder(config.OutputDirectory);
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
-            PlanJob(config, job, templates, paths, settings, cards, problems, held);
+            var jobCards = PlanJob(config, job, templates, paths, settings, problems, held);
+            // One error for the job, not one per card: a planted link refuses the whole job and holds its outputs.
+            if (jobCards.SelectMany(c => c.Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
+            {
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputThroughLink, $"job '{job.Name}': {escape}", config.ConfigFile, job.Location.Line, job.Location.Column));
+                heldJobs.Add(job.Name);
+                continue;
+            }
+            cards.AddRange(jobCards);
         }
-        return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held };
+        return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
     }
 
-    private static void PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<PlannedCard> cards, List<Diagnostic> problems, List<string> held)
+    private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held)
     {
         TemplateDefinition template;
         try
@@ -84,8 +94,8 @@ public static class BuildPlanner
             var planned = variants.Select(v => v with { Path = output + v.Path }).ToList();
             results[i] = (new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, planned), null);
         });
-        cards.AddRange(results.Select(r => r.Card).OfType<PlannedCard>());
         problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());
+        return results.Select(r => r.Card).OfType<PlannedCard>().ToList();
     }
 
     /// <summary>The card size of a job: its own, else the template's first declared size, else 1200x630.</summary>

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace BuildImages.Core.Output;
+
+/// <summary>
+/// The output folder as the file system resolves it. outputDir itself may be a link (a cache mount, say), but a
+/// folder below it that is a link leading elsewhere is refused: BuildImages never writes or deletes through one,
+/// so a link planted in the output folder cannot turn a build or a prune into writes elsewhere on the machine.
+/// </summary>
+internal sealed class OutputFolder(string outputDirectory)
+{
+    private readonly Lazy<string?> _root = new(() => RealPath.Of(outputDirectory));
+    private readonly ConcurrentDictionary<string, string?> _folders = new(StringComparer.Ordinal);
+
+    internal string Directory => outputDirectory;
+
+    /// <summary>
+    /// Why writing or deleting <paramref name="relativePath"/> (a checked output path, '/' separated) would leave
+    /// the output folder, or null when its folder resolves inside it. Answers are kept per folder for the build.
+    /// </summary>
+    internal string? Escape(string relativePath)
+    {
+        var slash = relativePath.LastIndexOf('/');
+        var folder = slash < 0 ? string.Empty : relativePath[..slash];
+        return _folders.GetOrAdd(folder, Check);
+    }
+
+    private string? Check(string folder)
+    {
+        if (folder.Length == 0)
+        {
+            return null;
+        }
+        var root = _root.Value;
+        var real = RealPath.Of(Path.Combine(outputDirectory, folder));
+        if (root is null || real is null)
+        {
+            return $"'{folder}' cannot be resolved (symbolic links loop); BuildImages writes only inside outputDir";
+        }
+        return RealPath.IsInside(real, root) ? null
+            : $"'{folder}' leads outside outputDir through a symbolic link (to {real}); BuildImages writes and deletes only inside outputDir";
+    }
+}
