@@ -33,7 +33,7 @@ internal static class BuildCommand
             """
             Render every job of the configuration; unchanged outputs are skipped.
 
-            Exit codes: 0 all written, 1 some items failed (the rest are written), 2 configuration or usage error, 130 cancelled.
+            Exit codes: 0 all written, 1 some items failed (the rest are written), 2 configuration or usage error, 130 cancelled (Ctrl-C), 143 stopped by SIGTERM, 70 internal error.
             Examples:
               dotnet build-images build
               dotnet build-images build --config site/buildimages.json --explain --report out/report.json
@@ -55,37 +55,22 @@ internal static class BuildCommand
                 Prune = parsed.GetValue(noPrune) ? false : null,
             };
             var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain));
-            var result = RunWithCtrlC(config, options, reporter);
+            var (result, exitCode) = RunInterruptible(config, options, reporter);
             reporter.Finish(result);
             if (parsed.GetValue(report) is { } reportFile)
             {
                 AtomicFile.Write(console.Full(reportFile), System.Text.Encoding.UTF8.GetBytes(result.ToJson()));
             }
-            return ExitCode(result);
+            return exitCode;
         });
         return command;
     }
 
-    /// <summary>Ctrl-C stops taking new items; what is in flight finishes and is recorded; a second Ctrl-C ends the process.</summary>
-    internal static BuildReport RunWithCtrlC(BuildConfig config, BuildOptions options, IBuildObserver observer)
+    /// <summary>Runs the build; Ctrl-C or SIGTERM stops taking new items, what is in flight finishes and is recorded (see <see cref="Interruption"/>).</summary>
+    internal static (BuildReport Report, int ExitCode) RunInterruptible(BuildConfig config, BuildOptions options, IBuildObserver observer)
     {
-        using var cancel = new CancellationTokenSource();
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            e.Cancel = !cancel.IsCancellationRequested;
-            cancel.Cancel();
-        }
-        Console.CancelKeyPress += OnCancel;
-        try
-        {
-            return new BatchBuilder(config, options, observer).Run(cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancel;
-        }
+        using var interruption = new Interruption();
+        var report = new BatchBuilder(config, options, observer).Run(interruption.Token);
+        return (report, report.Cancelled ? interruption.ExitCode : report.Failed > 0 ? ExitCodes.ItemsFailed : ExitCodes.Success);
     }
-
-    internal static int ExitCode(BuildReport report) =>
-        report.Cancelled ? ExitCodes.Cancelled : report.Failed > 0 ? ExitCodes.ItemsFailed : ExitCodes.Success;
 }

@@ -57,5 +57,11 @@ internal static class Cli
             console.Error.WriteLine($"buildimages: error BI0003: {ex.Message}");
             return ExitCodes.Usage;
         }
+        catch (Exception ex)
+        {
+            // Never a runtime abort with a stack trace (exit 134): one canonical line and a code of its own.
+            console.Error.WriteLine(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "running the command")));
+            return ExitCodes.InternalError;
+        }
     }
 }

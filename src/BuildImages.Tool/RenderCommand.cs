@@ -75,12 +75,12 @@ internal static class RenderCommand
             }
             var items = LoadItems(console, dataArg, config.BaseDirectory);
             var reporter = new ConsoleReporter(console with { IsTerminal = false }, quiet: true, explain: false);
-            var result = BuildCommand.RunWithCtrlC(config, new BuildOptions { ItemsOverride = (jobName, items), Force = parsed.GetValue(force), Strict = parsed.GetValue(strict) }, reporter);
+            var (result, exitCode) = BuildCommand.RunInterruptible(config, new BuildOptions { ItemsOverride = (jobName, items), Force = parsed.GetValue(force), Strict = parsed.GetValue(strict) }, reporter);
             var written = result.Outputs
                 .Where(r => r.Status is "rendered" or "skipped" or "deduplicated")
                 .Select(r => new { path = Path.Combine(config.OutputDirectory, r.Path), relative = r.Path, r.Width, r.Height, type = r.Format, r.Bytes, r.Status, item = r.Item });
             console.Out.WriteLine(JsonSerializer.Serialize(written, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
-            return BuildCommand.ExitCode(result);
+            return exitCode;
         });
         return command;
     }

@@ -30,6 +30,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var templates = new TemplateCatalog(config.TemplateRootsWithBuiltIn());
         var clock = new StageClock();
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
+        RemoveStaleTemps(BookkeepingFolders());
         if (clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
         {
             return ReportUpToDate(current, clock, wall);
@@ -86,12 +87,9 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var finished = true;
         var folder = new OutputFolder(config.OutputDirectory);
+        RemoveStaleTemps(OutputFolders(plan, state, folder));
         if (work.Count > 0)
         {
-            foreach (var dir in plan.Cards.SelectMany(c => c.Variants).Select(v => Path.GetDirectoryName(Path.Combine(config.OutputDirectory, v.Path))!).Distinct(StringComparer.Ordinal))
-            {
-                AtomicFile.RemoveStale(dir);
-            }
             finished = RenderAll(work, engineStamp, paths, hashes, state, store, folder, cancellation);
             if (finished)
             {
@@ -170,6 +168,34 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         return done == work.Count;
+    }
+
+    /// <summary>Where the manifest, the caches, the up-to-date record and images.json are written.</summary>
+    private IEnumerable<string> BookkeepingFolders() =>
+        new[] { config.ManifestFile, StatCache.PathFor(config.ManifestFile), UpToDateRecord.PathFor(config.ManifestFile), config.MetadataFile }
+            .Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!);
+
+    /// <summary>Every folder an output of this build or of the manifest lives in (never one reached through a link).</summary>
+    private IEnumerable<string> OutputFolders(BuildPlan plan, BuildState state, OutputFolder folder) =>
+        plan.Cards.SelectMany(c => c.Variants.Select(v => v.Path))
+            .Concat(state.Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)))
+            .Where(p => folder.Escape(p) is null)
+            .Select(p => Path.GetDirectoryName(Path.Combine(config.OutputDirectory, p))!);
+
+    /// <summary>Temp files a killed build left (a crash between writing and renaming); they are never trusted, only in the way.</summary>
+    private static void RemoveStaleTemps(IEnumerable<string> folders)
+    {
+        foreach (var dir in folders.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                AtomicFile.RemoveStale(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A folder that cannot be listed is reported when something is written to it.
+            }
+        }
     }
 
     private static bool WriteOrReport(BuildState state, string file, string what, Action write)

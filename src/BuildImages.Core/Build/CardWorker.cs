@@ -63,9 +63,14 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         {
             state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or Native.VipsException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Native.VipsException)
         {
             state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
+        }
+        catch (Exception ex)
+        {
+            // Whatever else escapes is our bug, not the user's input: fail this card and say so, never end the process.
+            state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }
     }
 

@@ -48,7 +48,12 @@ public static class ConfigLoader
         }
         using (document)
         {
-            var source = new ConfigSource(file, new JsonLocator(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }));
+            var readerOptions = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+            if (Data.LoneSurrogateLocator.Find(utf8, readerOptions) is var (line, column))
+            {
+                throw CardException.Error(DiagnosticCodes.ConfigSyntax, Data.LoneSurrogateLocator.Message, file, line, column);
+            }
+            var source = new ConfigSource(file, new JsonLocator(utf8, readerOptions));
             return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory) with { ContentHash = Planning.ContentHash.Of(utf8)[..16] };
         }
     }

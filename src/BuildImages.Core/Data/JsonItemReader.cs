@@ -14,7 +14,7 @@ internal static class JsonItemReader
     {
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            using var doc = JsonDocument.Parse(text, DocumentOptions);
             object? root = doc.RootElement.ValueKind switch
             {
                 JsonValueKind.Array => doc.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object ? (object?)ItemData.FromJson(e) : e.ToString()).ToList(),
@@ -28,5 +28,14 @@ internal static class JsonItemReader
         {
             throw CardException.FromJson(DiagnosticCodes.DataSyntax, ex, file);
         }
+        catch (InvalidOperationException) when (LoneSurrogateLocator.Find(System.Text.Encoding.UTF8.GetBytes(text), ReaderOptions) is var (line, column))
+        {
+            // Found only when a string is read, so looked for only then: the common path reads the text once.
+            throw CardException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file, line, column);
+        }
     }
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 }

@@ -43,7 +43,8 @@ internal static class YamlItemReader
                 var dictionary = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
                 foreach (var (key, item) in map)
                 {
-                    dictionary[Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty] = Normalize(item, ref budget, file);
+                    var name = Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+                    dictionary[Normalize(name, ref budget, file) as string ?? name] = Normalize(item, ref budget, file);
                 }
                 return dictionary;
             case IList<object?> list:
@@ -55,6 +56,8 @@ internal static class YamlItemReader
                 return copy;
             case byte or sbyte or short or ushort or int or uint or long:
                 return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case string text when LoneSurrogateLocator.In(text):
+                throw CardException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file);
             case ulong u when u <= long.MaxValue:
                 return (long)u;
             case float or decimal:

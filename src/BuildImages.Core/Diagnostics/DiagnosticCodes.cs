@@ -4,6 +4,7 @@ namespace BuildImages.Core.Diagnostics;
 public static class DiagnosticCodes
 {
     public const string ConfigSyntax = "BI0001";
+    public const string InternalError = "BI0009";
     public const string Usage = "BI0002";
     public const string ConfigValue = "BI0004";
     public const string ConfigNotFound = "BI0005";

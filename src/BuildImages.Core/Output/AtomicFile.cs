@@ -72,7 +72,10 @@ public static class AtomicFile
         return true;
     }
 
-    /// <summary>Removes temp files a killed build left in a folder.</summary>
+    /// <summary>
+    /// Removes temp files a killed build left in a folder. A temp file names the process that writes it; one whose
+    /// process is still running (another build, or this one) is left alone.
+    /// </summary>
     public static int RemoveStale(string directory)
     {
         if (!Directory.Exists(directory))
@@ -82,16 +85,43 @@ public static class AtomicFile
         var removed = 0;
         foreach (var stale in Directory.EnumerateFiles(directory, "*" + TempSuffix))
         {
+            if (WriterIsRunning(Path.GetFileName(stale)))
+            {
+                continue;
+            }
             try
             {
                 File.Delete(stale);
                 removed++;
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Another build may be writing it right now; leave it.
+                // Not ours to remove after all (another user's build, a read-only folder); it is never trusted anyway.
             }
         }
         return removed;
+    }
+
+    /// <summary>Whether the temp file's name (".name.PID.guid.bi-tmp") names a process that is running now.</summary>
+    private static bool WriterIsRunning(string name)
+    {
+        var parts = name[..^TempSuffix.Length].Split('.');
+        if (parts.Length < 3 || !int.TryParse(parts[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }
