@@ -36,11 +36,17 @@ public sealed class FontCatalog : IDisposable
                 Config.Dispose();
                 throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font folder '{full}' does not exist", folder);
             }
-            foreach (var web in Directory.EnumerateFiles(full, "*.woff*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
-                if (web.EndsWith(".woff", StringComparison.OrdinalIgnoreCase) || web.EndsWith(".woff2", StringComparison.OrdinalIgnoreCase))
+                switch (Path.GetExtension(file).ToLowerInvariant())
                 {
-                    AddUnpackedWoff(web);
+                    case ".woff" or ".woff2":
+                        AddUnpackedWoff(file);
+                        break;
+                    case ".ttf" or ".otf" or ".ttc" or ".otc":
+                        // fontconfig skips a file FreeType cannot read without a word; the README promises an error.
+                        CheckReadable(file, file);
+                        break;
                 }
             }
             if (FontconfigApi.FcConfigAppFontAddDir(Config, full) == 0)
@@ -76,8 +82,21 @@ public sealed class FontCatalog : IDisposable
         _unpackFolder ??= Directory.CreateTempSubdirectory("buildimages-fonts-").FullName;
         var target = Path.Combine(_unpackFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");
         File.WriteAllBytes(target, sfnt);
+        CheckReadable(target, woff);
         FontconfigApi.FcConfigAppFontAddFile(Config, target);
         _unpackedFrom[target] = woff;
+    }
+
+    /// <summary>A font file FreeType cannot read (empty, truncated, corrupt, or another format under a font name) is BI0402 naming it.</summary>
+    private void CheckReadable(string file, string named)
+    {
+        var pattern = FontconfigApi.FcFreeTypeQuery(file, 0, IntPtr.Zero, out _);
+        if (pattern == IntPtr.Zero)
+        {
+            Config.Dispose();
+            throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{named}' cannot be read as a font (empty, truncated, corrupt, or another kind of file); remove it from the font folder or replace it", named);
+        }
+        FontconfigApi.FcPatternDestroy(pattern);
     }
 
     private readonly Dictionary<string, string> _unpackedFrom = new(StringComparer.Ordinal);

@@ -11,6 +11,12 @@ internal static class WoffUnpacker
 {
     private const uint WoffSignature = 0x774F4646; // 'wOFF'
 
+    /// <summary>The same cap as the WOFF2 decoder's: the largest CJK fonts are about 20 MB unpacked.</summary>
+    internal const long MaxFontBytes = 64L * 1024 * 1024;
+
+    /// <summary>OpenType defines a few dozen table tags; real fonts carry at most ~40.</summary>
+    private const int MaxTables = 256;
+
     internal static byte[] ToSfnt(byte[] woff)
     {
         var span = woff.AsSpan();
@@ -20,29 +26,48 @@ internal static class WoffUnpacker
         }
         var flavor = BinaryPrimitives.ReadUInt32BigEndian(span[4..]);
         var numTables = BinaryPrimitives.ReadUInt16BigEndian(span[12..]);
+        if (numTables > MaxTables || 44 + (numTables * 20) > woff.Length)
+        {
+            throw new InvalidDataException($"WOFF header declares {numTables} tables; a font has at most {MaxTables} and this file has room for fewer");
+        }
+        // Decided from the directory before anything is inflated: tables may share one small zlib stream
+        // that inflates to gigabytes (a 66 KB file with 60 tables took 4 GB before this check).
+        long declared = 0;
+        for (var i = 0; i < numTables; i++)
+        {
+            declared += BinaryPrimitives.ReadUInt32BigEndian(span.Slice(44 + (i * 20) + 12, 4));
+        }
+        if (declared > MaxFontBytes)
+        {
+            throw new InvalidDataException($"WOFF declares {declared:N0} bytes of tables; the limit is {MaxFontBytes:N0}");
+        }
         var tables = new List<(uint Tag, uint Checksum, byte[] Data)>(numTables);
         for (var i = 0; i < numTables; i++)
         {
             var entry = span.Slice(44 + (i * 20), 20);
             var tag = BinaryPrimitives.ReadUInt32BigEndian(entry);
-            var offset = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
-            var compLength = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
+            var offset = BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
+            var compLength = BinaryPrimitives.ReadUInt32BigEndian(entry[8..]);
             var origLength = (int)BinaryPrimitives.ReadUInt32BigEndian(entry[12..]);
             var checksum = BinaryPrimitives.ReadUInt32BigEndian(entry[16..]);
-            if (offset < 0 || compLength < 0 || origLength < 0 || offset + compLength > woff.Length || origLength > 64 * 1024 * 1024)
+            if ((long)offset + compLength > woff.Length || compLength > origLength)
             {
                 throw new InvalidDataException("WOFF table directory is out of range");
             }
             byte[] data;
             if (compLength == origLength)
             {
-                data = woff.AsSpan(offset, origLength).ToArray();
+                data = woff.AsSpan((int)offset, origLength).ToArray();
             }
             else
             {
-                using var z = new ZLibStream(new MemoryStream(woff, offset, compLength), CompressionMode.Decompress);
+                using var z = new ZLibStream(new MemoryStream(woff, (int)offset, (int)compLength), CompressionMode.Decompress);
                 data = new byte[origLength];
                 z.ReadExactly(data);
+                if (z.ReadByte() >= 0)
+                {
+                    throw new InvalidDataException("a WOFF table inflates to more than its directory declares");
+                }
             }
             tables.Add((tag, checksum, data));
         }
