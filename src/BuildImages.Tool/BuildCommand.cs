@@ -54,7 +54,7 @@ internal static class BuildCommand
                 Strict = parsed.GetValue(strict),
                 Prune = parsed.GetValue(noPrune) ? false : null,
             };
-            var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain));
+            var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain), options.DryRun);
             var (result, exitCode) = RunInterruptible(config, options, reporter);
             reporter.Finish(result);
             if (parsed.GetValue(report) is { } reportFile)

@@ -9,7 +9,7 @@ namespace BuildImages.Tool;
 /// Shows a build: on a terminal a progress line (done, rendered vs skipped, rate, ETA) redrawn in place;
 /// otherwise (redirected, CI) plain lines with no control characters. Quiet shows only problems.
 /// </summary>
-internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool explain) : IBuildObserver
+internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool explain, bool dryRun = false) : IBuildObserver
 {
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -86,9 +86,10 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
 
     private string? Describe(OutputOutcome o)
     {
-        var why = explain && o.Reason is not null ? $" ({o.Reason.Detail})" : string.Empty;
+        var why = explain && o.Reason is not null ? $" ({Printable.Of(o.Reason.Detail)})" : string.Empty;
         return o.Status switch
         {
+            OutputStatus.Rendered when dryRun => string.Create(CultureInfo.InvariantCulture, $"would render {o.Path} {o.Width}x{o.Height}{why}"),
             OutputStatus.Rendered when explain || !_progress => string.Create(CultureInfo.InvariantCulture, $"rendered {o.Path} {o.Width}x{o.Height} {o.Bytes / 1024.0:0.0} KiB{why}"),
             OutputStatus.Deduplicated when explain || !_progress => $"copied {o.Path} (identical to another item's card){why}",
             OutputStatus.Pruned => $"pruned {o.Path} (its item is gone)",

@@ -276,7 +276,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             DryRun = _options.DryRun,
             WallMilliseconds = Math.Round(wall.Elapsed.TotalMilliseconds, 1),
             Stages = state.Clock.Milliseconds(),
-            Cost = new ApiCost(config.PricePerRender, outputCount, outputCount - rendered - Count(OutputStatus.Failed)),
+            // Only what was skipped or copied was avoided: a cancelled build's unrendered outputs were not.
+            Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated)),
             Outputs = outputs,
             Errors = state.Errors.Select(ReportError.From).ToList(),
             Warnings = state.Warnings.Select(ReportError.From).ToList(),

@@ -29,6 +29,7 @@ public sealed record Diagnostic(
         }
         var item = Item is not null && File is not null ? $" [item {Item}]" : string.Empty;
         var severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
-        return $"{location}: {severity} {Code}: {Message}{item}";
+        // One line, whatever the data held: item names and messages quote slugs and titles.
+        return Printable.Of($"{location}: {severity} {Code}: {Message}{item}");
     }
 }

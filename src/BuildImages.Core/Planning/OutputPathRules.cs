@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace BuildImages.Core.Planning;
 
 /// <summary>
@@ -10,9 +13,23 @@ public static class OutputPathRules
         ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", .. new[] { "COM", "LPT" }.SelectMany(p => "0123456789¹²³".Select(d => p + d))],
         StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Returns the path with '/' separators, or the reason it is unsafe.</summary>
+    /// <summary>
+    /// Characters that draw nothing or reorder what follows (bidi controls such as U+202E, zero-width spaces and
+    /// joiners, line separators): in a file name they disguise it ("gnp.exe" shown as "exe.png").
+    /// </summary>
+    internal static bool IsInvisible(char ch) =>
+        CharUnicodeInfo.GetUnicodeCategory(ch) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+
+    /// <summary>
+    /// Returns the path with '/' separators in Unicode NFC (so "café" typed either way is one file, on Linux as on
+    /// macOS, and two items that differ only so collide), or the reason it is unsafe.
+    /// </summary>
     public static (string? Path, string? Problem) Check(string path)
     {
+        if (!path.IsNormalized(NormalizationForm.FormC))
+        {
+            path = path.Normalize(NormalizationForm.FormC);
+        }
         var normalized = path.Replace('\\', '/');
         if (normalized.StartsWith('/') || (normalized.Length > 1 && normalized[1] == ':'))
         {
@@ -41,7 +58,11 @@ public static class OutputPathRules
             }
             if (segment.Any(c => char.IsControl(c) || c is ':' or '*' or '?' or '"' or '<' or '>' or '|'))
             {
-                return (null, $"'{path}' has a character that is not allowed in file names");
+                return (null, $"'{Diagnostics.Printable.Of(path)}' has a character that is not allowed in file names");
+            }
+            if (segment.FirstOrDefault(IsInvisible) is var invisible and not '\0')
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture, $"'{Diagnostics.Printable.Of(path)}' has an invisible character (U+{(int)invisible:X4}) that would disguise the file name"));
             }
             if (System.Text.Encoding.UTF8.GetByteCount(segment) > 200)
             {

@@ -7,6 +7,7 @@ namespace BuildImages.Core.Planning;
 /// Encodes values substituted into output patterns so a value can never add a folder or an unsafe
 /// character: separators, control characters and <c>&lt;&gt;:"|?*</c> become '-'. A pattern that wants a
 /// value to make folders says so with triple braces (<c>{{{path}}}</c>), and is then checked segment by segment.
+/// Invisible characters (bidi controls, zero-width spaces and joiners) are dropped: they would disguise the name.
 /// </summary>
 internal sealed class PathSegmentEncoder : ITextEncoder
 {
@@ -16,7 +17,7 @@ internal sealed class PathSegmentEncoder : ITextEncoder
     {
         foreach (var ch in text ?? string.Empty)
         {
-            target.Write(Safe(ch));
+            Write(ch, target);
         }
     }
 
@@ -24,7 +25,15 @@ internal sealed class PathSegmentEncoder : ITextEncoder
     {
         while (text is not null && text.MoveNext())
         {
-            target.Write(Safe(text.Current));
+            Write(text.Current, target);
+        }
+    }
+
+    private static void Write(char ch, TextWriter target)
+    {
+        if (!OutputPathRules.IsInvisible(ch))
+        {
+            target.Write(Safe(ch));
         }
     }
 

@@ -1,0 +1,91 @@
+using BuildImages.Core.Build;
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Tests.Hostile;
+
+/// <summary>Names from data: one file per name whatever its Unicode form, nothing invisible in a file name, messages on one printable line.</summary>
+public sealed class NameAndMessageTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    [Fact]
+    public void SlugsEqualUnderNormalizationCollideAndNameEachOther()
+    {
+        var nfc = "caf\u00e9";
+        var nfd = "cafe\u0301";
+        _site.Items.Add(BuildFixture.Item(nfc, "Composed"));
+        _site.Items.Add(BuildFixture.Item(nfd, "Decomposed"));
+        _site.Save();
+
+        var report = _site.Build();
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal("BI0021", error.Code);
+        Assert.Contains("cards/" + nfc, error.Message, StringComparison.Ordinal);
+        Assert.Contains("cards/" + nfd, error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_site.Site, "og"), "caf*"));
+    }
+
+    [Fact]
+    public void ADecomposedSlugIsWrittenComposed()
+    {
+        _site.Items.Add(BuildFixture.Item("cafe\u0301", "Decomposed"));
+        _site.Save();
+
+        var report = _site.Build();
+
+        Assert.Empty(report.Errors);
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og", "caf\u00e9.webp")));
+        Assert.Contains(report.Outputs, o => o.Path == "og/caf\u00e9.webp");
+    }
+
+    [Fact]
+    public void InvisibleCharactersAreDroppedFromValuesAndRefusedInPatterns()
+    {
+        _site.Items.Add(BuildFixture.Item("evil\u202Egnp.exe\u200B", "Bidi override"));
+        _site.Save();
+        var report = _site.Build();
+        Assert.Empty(report.Errors);
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og", "evilgnp.exe.webp")));
+        Assert.DoesNotContain(Directory.GetFiles(_site.Site, "*", SearchOption.AllDirectories), f => f.Any(Planning.OutputPathRules.IsInvisible));
+
+        var problem = Planning.OutputPathRules.Check("og/a\u202Eb").Problem;
+        Assert.NotNull(problem);
+        Assert.Contains("U+202E", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u202E', problem);
+    }
+
+    [Fact]
+    public void ADiagnosticNamingADataValueStaysOnOnePrintableLine()
+    {
+        var d = new Diagnostic(DiagnosticSeverity.Error, "BI0300", "image 'x\ny.png' not found", "/data/items.json", 3, 4, "cards/a\0b\nc\u202Ed");
+        var text = d.ToString();
+        Assert.Equal(@"/data/items.json(3,4): error BI0300: image 'x\ny.png' not found [item cards/a\u0000b\nc\u202Ed]", text);
+        Assert.DoesNotContain(text, c => char.IsControl(c) || c == '\u202E');
+    }
+
+    [Fact]
+    public void ACancelledBuildCountsNoUnrenderedOutputAsAvoided()
+    {
+        _site.Config["pricePerRender"] = 0.01;
+        _site.Save();
+        using var cancel = new CancellationTokenSource();
+        var observer = new RecordingObserver(o =>
+        {
+            if (o.Status == OutputStatus.Rendered)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        var report = _site.Build(new BuildOptions { Parallelism = 1 }, observer, cancel.Token);
+
+        Assert.True(report.Cancelled);
+        Assert.True(report.Rendered < 13);
+        Assert.Equal(report.Skipped + report.Deduplicated, report.Cost.RendersAvoided);
+        Assert.Equal(0, report.Cost.Saved);
+        Assert.Contains("renders avoided 0 of 13", report.Summary(), StringComparison.Ordinal);
+    }
+}
