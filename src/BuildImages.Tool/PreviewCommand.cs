@@ -50,10 +50,10 @@ internal static class PreviewCommand
                 e.Cancel = true;
                 stop.Cancel();
             };
-            var stamp = WatchStamp(config);
+            var stamp = WatchedInputs.Stamp(config, folder);
             while (!stop.Token.WaitHandle.WaitOne(500))
             {
-                var now = WatchStamp(config);
+                var now = WatchedInputs.Stamp(config, folder);
                 if (now == stamp)
                 {
                     continue;
@@ -106,28 +106,5 @@ internal static class PreviewCommand
         var host = config.BaseUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "example.com";
         AtomicFile.Write(Path.Combine(folder, "index.html"), System.Text.Encoding.UTF8.GetBytes(ContactSheet.Html(entries, host, watching)));
         return failures;
-    }
-
-    /// <summary>The folder a data reference reads from: the file's folder, or a glob's fixed prefix.</summary>
-    private static string DataFolder(string baseDirectory, string data)
-    {
-        var glob = data.IndexOfAny(['*', '?', '[']);
-        var fixedPart = glob < 0 ? data : data[..glob];
-        var full = Path.GetFullPath(Path.Combine(baseDirectory, fixedPart));
-        return fixedPart.Length == 0 || fixedPart.EndsWith('/') || fixedPart.EndsWith('\\') ? full : Path.GetDirectoryName(full) ?? baseDirectory;
-    }
-
-    /// <summary>Names, sizes and times of every file that decides the preview.</summary>
-    private static string WatchStamp(BuildConfig config)
-    {
-        var files = new List<string> { config.ConfigFile };
-        var dirs = config.TemplateRoots.Concat(config.AssetRoots).Concat(config.FontFolders)
-            .Concat(config.Jobs.Select(j => j.Template).Where(t => t.Contains('/', StringComparison.Ordinal)).Select(t => Path.Combine(config.BaseDirectory, t)))
-            .Concat(config.Jobs.Where(j => j.Data is not null).Select(j => DataFolder(config.BaseDirectory, j.Data!)));
-        foreach (var dir in dirs.Where(Directory.Exists).Distinct())
-        {
-            files.AddRange(Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Where(f => !f.Contains(Path.DirectorySeparatorChar + ".buildimages", StringComparison.Ordinal)).Take(20000));
-        }
-        return string.Join('\n', files.Where(File.Exists).Select(f => $"{f}:{new FileInfo(f).Length}:{File.GetLastWriteTimeUtc(f).Ticks}"));
     }
 }

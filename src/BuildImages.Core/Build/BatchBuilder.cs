@@ -90,6 +90,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         RemoveStaleTemps(OutputFolders(plan, state, folder));
         if (work.Count > 0)
         {
+            folder.EnsureWritable(config.ConfigFile);
             finished = RenderAll(work, engineStamp, paths, hashes, state, store, folder, cancellation);
             if (finished)
             {

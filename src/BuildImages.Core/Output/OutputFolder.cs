@@ -25,6 +25,26 @@ internal sealed class OutputFolder(string outputDirectory)
         return _folders.GetOrAdd(folder, Check);
     }
 
+    /// <summary>
+    /// Creates the folder and a probe file in it, once, before any card is drawn: a read-only or unmountable output
+    /// folder would otherwise cost every card its draw and encode before each failed at the write.
+    /// </summary>
+    internal void EnsureWritable(string? configFile)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(outputDirectory);
+            var probe = Path.Combine(outputDirectory, $".buildimages-probe.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}{AtomicFile.TempSuffix}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Diagnostics.CardException.Error(Diagnostics.DiagnosticCodes.WriteFailed, $"outputDir '{outputDirectory}' is not writable ({ex.Message}); nothing was rendered", configFile);
+        }
+    }
+
     private string? Check(string folder)
     {
         if (folder.Length == 0)
