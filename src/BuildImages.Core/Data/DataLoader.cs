@@ -53,13 +53,12 @@ public static class DataLoader
 
     private static IEnumerable<DataItem> Read(string file, string? itemsPath)
     {
-        var text = File.ReadAllText(file);
         return Path.GetExtension(file).ToLowerInvariant() switch
         {
-            ".json" => JsonItemReader.Read(file, text, itemsPath),
-            ".yaml" or ".yml" => YamlItemReader.Read(file, text, itemsPath),
-            ".csv" => CsvItemReader.Read(file, text),
-            ".md" or ".markdown" => [MarkdownItemReader.Read(file, text)],
+            ".json" => JsonItemReader.Read(file, File.ReadAllBytes(file), itemsPath),
+            ".yaml" or ".yml" => YamlItemReader.Read(file, File.ReadAllText(file), itemsPath),
+            ".csv" => CsvItemReader.Read(file, File.ReadAllText(file)),
+            ".md" or ".markdown" => [MarkdownItemReader.Read(file, File.ReadAllText(file))],
             var ext => throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
         };
     }

@@ -10,11 +10,20 @@ internal static class JsonItemReader
     /// <param name="text">The JSON.</param>
     /// <param name="itemsPath">Dotted path to the item array inside an object root.</param>
     /// <param name="objectIsItem">An object root without an items path is one item (a CMS hook posting one entry).</param>
-    internal static List<DataItem> Read(string file, string text, string? itemsPath, bool objectIsItem = false)
+    internal static List<DataItem> Read(string file, string text, string? itemsPath, bool objectIsItem = false) =>
+        Read(file, System.Text.Encoding.UTF8.GetBytes(text), itemsPath, objectIsItem);
+
+    /// <summary>Parses UTF-8 as read from the file: no UTF-16 copy of the whole text (a 100 MB data file would hold 200 MB more).</summary>
+    internal static List<DataItem> Read(string file, byte[] utf8, string? itemsPath, bool objectIsItem = false)
     {
+        var json = utf8.AsMemory();
+        if (json.Span.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
         try
         {
-            using var doc = JsonDocument.Parse(text, DocumentOptions);
+            using var doc = JsonDocument.Parse(json, DocumentOptions);
             object? root = doc.RootElement.ValueKind switch
             {
                 JsonValueKind.Array => doc.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object ? (object?)ItemData.FromJson(e) : e.ToString()).ToList(),
@@ -28,7 +37,7 @@ internal static class JsonItemReader
         {
             throw CardException.FromJson(DiagnosticCodes.DataSyntax, ex, file);
         }
-        catch (InvalidOperationException) when (LoneSurrogateLocator.Find(System.Text.Encoding.UTF8.GetBytes(text), ReaderOptions) is var (line, column))
+        catch (InvalidOperationException) when (LoneSurrogateLocator.Find(json.Span, ReaderOptions) is var (line, column))
         {
             // Found only when a string is read, so looked for only then: the common path reads the text once.
             throw CardException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file, line, column);

@@ -83,7 +83,13 @@ public static class BuildPlanner
         var results = new (PlannedCard? Card, Diagnostic? Problem)[items.Count];
         Parallel.For(0, items.Count, i =>
         {
-            var item = items[i];
+            var (fields, tooLarge) = ItemValueLimits.Measure(items[i].Fields);
+            var item = ReferenceEquals(fields, items[i].Fields) ? items[i] : items[i] with { Fields = fields };
+            if (tooLarge is not null)
+            {
+                results[i] = (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.FieldTooLarge, $"job '{job.Name}': {tooLarge}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
+                return;
+            }
             var (output, problem) = namer.Output(item.Fields);
             if (output is null)
             {

@@ -35,8 +35,9 @@ public sealed class CardRenderer : IDisposable
         try
         {
             var compiled = _engine.Compiler.Compile(template);
-            var markup = compiled.Evaluate(item, size);
-            return PrepareMarkup(markup, size, compiled, itemName);
+            var inline = new Dictionary<string, string>(StringComparer.Ordinal);
+            var markup = compiled.Evaluate(ItemValueLimits.Apply(item, inline), size);
+            return PrepareMarkup(markup, size, compiled, itemName, inline);
         }
         catch (CardException ex) when (ex.Diagnostic.Item is null && itemName is not null)
         {
@@ -51,9 +52,9 @@ public sealed class CardRenderer : IDisposable
         return prepared.Draw(scale);
     }
 
-    private PreparedCard PrepareMarkup(string markup, CardSize size, CompiledTemplate compiled, string? itemName)
+    private PreparedCard PrepareMarkup(string markup, CardSize size, CompiledTemplate compiled, string? itemName, IReadOnlyDictionary<string, string> inline)
     {
-        var services = new RenderServices(_shaper, _engine.Assets);
+        var services = new RenderServices(_shaper, _engine.Assets, inline);
         LayoutBox? root = null;
         try
         {

@@ -6,8 +6,11 @@ using BuildImages.Core.Text;
 
 namespace BuildImages.Core.Rendering;
 
-/// <summary>Layout's view of one render: shaping with usage recorded, images decoded once and located on error.</summary>
-internal sealed class RenderServices(TextShaper shaper, AssetResolver assets) : ILayoutServices
+/// <summary>
+/// Layout's view of one render: shaping with usage recorded, images decoded once and located on error. Large
+/// data: URIs from the item arrive as references into <paramref name="inline"/> (see <see cref="Templates.ItemValueLimits"/>).
+/// </summary>
+internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, IReadOnlyDictionary<string, string> inline) : ILayoutServices
 {
     private readonly Dictionary<string, LoadedImage> _images = new(StringComparer.Ordinal);
 
@@ -30,7 +33,7 @@ internal sealed class RenderServices(TextShaper shaper, AssetResolver assets) : 
         }
         try
         {
-            var source = assets.Resolve(node.Source);
+            var source = assets.Resolve(inline.GetValueOrDefault(node.Source) ?? node.Source);
             var image = ImageDecoder.Decode(source);
             if (source.FilePath is not null)
             {

@@ -91,10 +91,10 @@ internal sealed class TextShaper : IDisposable
     /// </summary>
     internal const int MaxCharacters = 10_000;
 
-    /// <summary>The text up to <see cref="MaxCharacters"/>, cut between grapheme clusters.</summary>
-    internal static string Cut(string text)
+    /// <summary>The text up to <see cref="MaxCharacters"/> (or <paramref name="max"/>), cut between grapheme clusters.</summary>
+    internal static string Cut(string text, int max = MaxCharacters)
     {
-        if (text.Length <= MaxCharacters)
+        if (text.Length <= max)
         {
             return text;
         }
@@ -102,7 +102,7 @@ internal sealed class TextShaper : IDisposable
         while (end < text.Length)
         {
             var next = end + System.Globalization.StringInfo.GetNextTextElementLength(text.AsSpan(end));
-            if (next > MaxCharacters)
+            if (next > max)
             {
                 break;
             }
