@@ -9,12 +9,15 @@ internal sealed class SvgImage : LoadedImage
     private readonly GObjectHandle _handle;
     private readonly string _reference;
 
-    private SvgImage(GObjectHandle handle, double width, double height, string reference)
+    private readonly SvgFilterWork? _filters;
+
+    private SvgImage(GObjectHandle handle, double width, double height, string reference, SvgFilterWork? filters)
     {
         _handle = handle;
         Width = width;
         Height = height;
         _reference = reference;
+        _filters = filters;
     }
 
     internal override double Width { get; }
@@ -34,11 +37,23 @@ internal sealed class SvgImage : LoadedImage
             // No width/height (only a viewBox): treat it as a square icon the box will scale.
             (w, h) = (512, 512);
         }
-        return new SvgImage(handle, w, h, source.Reference);
+        return new SvgImage(handle, w, h, source.Reference, SvgFilterWork.Read(source.Bytes, w));
     }
 
     internal override void Paint(CairoContextHandle cr, double x, double y, double w, double h)
     {
+        if (_filters is { HasFilters: true })
+        {
+            CairoApi.cairo_get_matrix(cr, out var m);
+            var deviceWidth = w * Math.Sqrt((m.Xx * m.Xx) + (m.Yx * m.Yx));
+            var deviceHeight = h * Math.Sqrt((m.Xy * m.Xy) + (m.Yy * m.Yy));
+            var cost = _filters.Cost(deviceWidth, deviceHeight);
+            if (!(cost <= SvgFilterWork.Budget))
+            {
+                throw CardException.Error(DiagnosticCodes.DrawingBudget, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"image '{_reference}' has SVG filters estimated at {cost:0.#e0} pixel operations at {deviceWidth:0}×{deviceHeight:0} px, over the budget of {SvgFilterWork.Budget:0.#e0} (large feMorphology radii, many feTurbulence octaves or filters repeated by <use>); simplify the filters or use a raster image"));
+            }
+        }
         var viewport = new RsvgRectangle { X = x, Y = y, Width = w, Height = h };
         if (RsvgApi.rsvg_handle_render_document(_handle, cr, ref viewport, out var error) == 0)
         {

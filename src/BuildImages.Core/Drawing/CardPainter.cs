@@ -8,14 +8,24 @@ namespace BuildImages.Core.Drawing;
 /// <summary>Paints a laid-out card with cairo at a scale (device pixels per card pixel).</summary>
 internal static class CardPainter
 {
+    /// <summary>
+    /// A card whose drawing runs past this fails (checked between elements: cairo cannot be interrupted inside one,
+    /// and the one element that could run long, an SVG's filters, is budgeted before it is drawn).
+    /// </summary>
+    internal static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(20);
+
     internal static void Paint(CairoContextHandle cr, LayoutBox root, double scale)
     {
         CairoApi.cairo_scale(cr, scale, scale);
-        PaintBox(cr, root, scale);
+        PaintBox(cr, root, scale, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
-    private static void PaintBox(CairoContextHandle cr, LayoutBox box, double scale)
+    private static void PaintBox(CairoContextHandle cr, LayoutBox box, double scale, long started)
     {
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > TimeLimit)
+        {
+            throw Diagnostics.CardException.Error(Diagnostics.DiagnosticCodes.DrawingBudget, $"drawing the card passed its time limit of {TimeLimit.TotalSeconds:0} s (at the element from markup line {box.Node.Position.Line})");
+        }
         var node = box.Node;
         if (node.Opacity <= 0)
         {
@@ -30,7 +40,7 @@ internal static class CardPainter
         }
         switch (node)
         {
-            case ContainerNode c: PaintContainer(cr, box, c, scale); break;
+            case ContainerNode c: PaintContainer(cr, box, c, scale, started); break;
             case TextNode t: PaintText(cr, box, t, scale); break;
             case RectNode r: PaintShape(cr, box, r.Fill, r.Stroke, r.StrokeWidth, r.Shadow, scale, c => ShapePath.RoundedRect(c, 0, 0, box.Width, box.Height, r.Radius)); break;
             case EllipseNode e: PaintShape(cr, box, e.Fill, e.Stroke, e.StrokeWidth, e.Shadow, scale, c => ShapePath.Ellipse(c, 0, 0, box.Width, box.Height)); break;
@@ -45,7 +55,7 @@ internal static class CardPainter
         CairoApi.cairo_restore(cr);
     }
 
-    private static void PaintContainer(CairoContextHandle cr, LayoutBox box, ContainerNode node, double scale)
+    private static void PaintContainer(CairoContextHandle cr, LayoutBox box, ContainerNode node, double scale, long started)
     {
         void Outline(CairoContextHandle c) => ShapePath.RoundedRect(c, 0, 0, box.Width, box.Height, node.Radius);
         if (node.Shadow is { } shadow)
@@ -66,7 +76,7 @@ internal static class CardPainter
         }
         foreach (var child in box.Children)
         {
-            PaintBox(cr, child, scale);
+            PaintBox(cr, child, scale, started);
         }
         CairoApi.cairo_restore(cr);
         if (node.Stroke is { } stroke && node.StrokeWidth > 0)
