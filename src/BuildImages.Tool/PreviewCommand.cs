@@ -69,6 +69,11 @@ internal static class PreviewCommand
                 {
                     console.Error.WriteLine(ex.Diagnostic);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The watcher outlives one bad edit: report it and wait for the next.
+                    console.Error.WriteLine(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "updating the preview")));
+                }
             }
             return ExitCodes.Success;
         });
