@@ -32,7 +32,7 @@ internal static class InitCommand
             var name = parsed.GetValue(template)!;
             var builtIn = EngineOptions.BuiltInTemplateFolder() ?? throw ToolErrors.Usage("the built-in templates are not installed beside the tool");
             var source = Path.Combine(builtIn, name);
-            if (!File.Exists(Path.Combine(source, "card.hbs")))
+            if (!File.Exists(Path.Combine(source, "card.sbn")) && !File.Exists(Path.Combine(source, "card.liquid")))
             {
                 var known = Directory.EnumerateDirectories(builtIn).Select(Path.GetFileName).Where(n => !n!.StartsWith('_')).Order(StringComparer.Ordinal);
                 throw ToolErrors.Usage($"no built-in template is named '{name}' (built-in: {string.Join(", ", known)})");

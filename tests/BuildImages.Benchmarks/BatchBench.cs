@@ -87,7 +87,7 @@ internal static class BatchBench
               "outputDir": "site",
               "baseUrl": "https://example.com/",
               "jobs": [ {
-                "name": "blog", "template": "blog-post", "size": "1200x630", "data": "posts.json", "output": "og/{{slug}}",
+                "name": "blog", "template": "blog-post", "size": "1200x630", "data": "posts.json", "output": "og/{{ slug }}",
                 "variants": [
                   { "format": "webp", "width": 1200, "quality": 80 },
                   { "format": "webp", "width": 600 },

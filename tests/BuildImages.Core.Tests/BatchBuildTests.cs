@@ -50,16 +50,16 @@ public sealed class BatchBuildTests : IDisposable
     public void EditingTheTemplateOrItsPartialRerendersTheItemsOfThatTemplateOnly()
     {
         _site.Build();
-        _site.Write("tpl/mini/partials/footer.hbs", """<text font-size="12" color="#f87171">{{default site "example.org"}}</text>""");
+        _site.Write("tpl/mini/partials/footer.sbn", """<text font-size="12" color="#f87171">{{ default site "example.org" }}</text>""");
         var report = _site.Build();
         Assert.Equal(12, report.Rendered);
         Assert.DoesNotContain("notes/note-1.png", BuildFixture.Rendered(report));
-        Assert.Equal("template file tpl/mini/partials/footer.hbs changed", BuildFixture.Reason(report, "og/alpha.webp"));
+        Assert.Equal("template file tpl/mini/partials/footer.sbn changed", BuildFixture.Reason(report, "og/alpha.webp"));
 
-        _site.Write("tpl/plain/card.hbs", File.ReadAllText(Path.Combine(_site.Root, "tpl/plain/card.hbs")).Replace("#fef3c7", "#dbeafe", StringComparison.Ordinal));
+        _site.Write("tpl/plain/card.sbn", File.ReadAllText(Path.Combine(_site.Root, "tpl/plain/card.sbn")).Replace("#fef3c7", "#dbeafe", StringComparison.Ordinal));
         var plain = _site.Build();
         Assert.Equal(["notes/note-1.png"], BuildFixture.Rendered(plain));
-        Assert.Equal("template file tpl/plain/card.hbs changed", BuildFixture.Reason(plain, "notes/note-1.png"));
+        Assert.Equal("template file tpl/plain/card.sbn changed", BuildFixture.Reason(plain, "notes/note-1.png"));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class BatchBuildTests : IDisposable
     {
         _site.Build();
         var later = DateTime.UtcNow.AddMinutes(5);
-        foreach (var file in new[] { "tpl/mini/card.hbs", "tpl/mini/partials/footer.hbs", "fonts/pacifico.woff", "assets/logo.svg", "items.json", "site/og/alpha.webp" })
+        foreach (var file in new[] { "tpl/mini/card.sbn", "tpl/mini/partials/footer.sbn", "fonts/pacifico.woff", "assets/logo.svg", "items.json", "site/og/alpha.webp" })
         {
             File.SetLastWriteTimeUtc(Path.Combine(_site.Root, file), later);
         }
@@ -217,7 +217,7 @@ public sealed class BatchBuildTests : IDisposable
     public void ByteBudgetsAreMetOrWarnedAbout()
     {
         // Noise compresses badly, so the budget forces the quality down.
-        _site.Write("tpl/noise/card.hbs", """<card width="{{@width}}" height="{{@height}}" background="#000"><image src="assets/noise.png" width="100%" height="100%" fit="cover"/></card>""");
+        _site.Write("tpl/noise/card.sbn", """<card width="{{ card.width }}" height="{{ card.height }}" background="#000"><image src="assets/noise.png" width="100%" height="100%" fit="cover"/></card>""");
         var bgra = new byte[320 * 168 * 4];
         new Random(7).NextBytes(bgra);
         for (var i = 3; i < bgra.Length; i += 4)
@@ -229,7 +229,7 @@ public sealed class BatchBuildTests : IDisposable
         Assert.True(VariantEncoder.Encode(noise, new EncodeOptions(ImageFormat.Jpeg, 95)).Length > 30000, "the budget must bind at the requested quality");
         _site.Config["jobs"] = JsonNodeArray(
             """
-            [{ "name": "noise", "template": "tpl/noise", "size": "320x168", "data": [ { "slug": "n" } ], "output": "{{slug}}",
+            [{ "name": "noise", "template": "tpl/noise", "size": "320x168", "data": [ { "slug": "n" } ], "output": "{{ slug }}",
                "variants": [ { "format": "jpeg", "quality": 95, "maxBytes": 30000 }, { "format": "webp", "quality": 90, "maxBytes": 200, "suffix": "-tiny" } ] }]
             """);
         _site.Save();

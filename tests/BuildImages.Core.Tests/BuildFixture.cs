@@ -14,13 +14,13 @@ public sealed class BuildFixture : IDisposable
 {
     public const string CardTemplate =
         """
-        <card width="{{@width}}" height="{{@height}}" background="#1e293b" color="#ffffff" font-family="{{default font 'Inter'}}">
+        <card width="{{ card.width }}" height="{{ card.height }}" background="#1e293b" color="#ffffff" font-family="{{ default font 'Inter' }}">
           <column width="100%" height="100%" padding="12" gap="6">
             <row gap="8" align="center">
-              {{#if logo}}<image src="{{logo}}" width="24" height="24" fit="contain"/>{{/if}}
-              <text font-size="18" font-weight="700" max-lines="2">{{title}}</text>
+              {{ if logo }}<image src="{{ logo }}" width="24" height="24" fit="contain"/>{{ end }}
+              <text font-size="18" font-weight="700" max-lines="2">{{ title }}</text>
             </row>
-            {{> footer}}
+            {{ include 'footer' }}
           </column>
         </card>
         """;
@@ -28,9 +28,9 @@ public sealed class BuildFixture : IDisposable
     public BuildFixture()
     {
         Root = Directory.CreateTempSubdirectory("bi-build-").FullName;
-        Write("tpl/mini/card.hbs", CardTemplate);
-        Write("tpl/mini/partials/footer.hbs", """<text font-size="12" color="#94a3b8">{{default site "example.com"}}</text>""");
-        Write("tpl/plain/card.hbs", """<card width="{{@width}}" height="{{@height}}" background="#fef3c7" color="#111827" font-family="Inter"><text x="10" y="10" font-size="20">{{title}}</text></card>""");
+        Write("tpl/mini/card.sbn", CardTemplate);
+        Write("tpl/mini/partials/footer.sbn", """<text font-size="12" color="#94a3b8">{{ default site "example.com" }}</text>""");
+        Write("tpl/plain/card.sbn", """<card width="{{ card.width }}" height="{{ card.height }}" background="#fef3c7" color="#111827" font-family="Inter"><text x="10" y="10" font-size="20">{{ title }}</text></card>""");
         Directory.CreateDirectory(Path.Combine(Root, "fonts"));
         File.Copy(Path.Combine(TestCards.RepoRoot, "tests", "Fonts", "woff", "pacifico-latin-400-normal.woff"), Path.Combine(Root, "fonts", "pacifico.woff"));
         Write("assets/logo.svg", """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#f59e0b"/></svg>""");
@@ -53,7 +53,7 @@ public sealed class BuildFixture : IDisposable
                   "template": "tpl/mini",
                   "size": { "width": 240, "height": 126 },
                   "data": "items.json",
-                  "output": "og/{{slug}}",
+                  "output": "og/{{ slug }}",
                   "variants": [
                     { "format": "webp", "width": 240, "quality": 80 },
                     { "format": "webp", "width": 120 },
@@ -65,7 +65,7 @@ public sealed class BuildFixture : IDisposable
                   "template": "tpl/plain",
                   "size": "200x100",
                   "data": [ { "slug": "note-1", "title": "First note" } ],
-                  "output": "notes/{{slug}}",
+                  "output": "notes/{{ slug }}",
                   "variants": [ { "format": "png" } ]
                 }
               ]
@@ -103,7 +103,7 @@ public sealed class BuildFixture : IDisposable
     /// <summary>Adds a job "posts" over Markdown files (PNG at the card width, output posts/{slug}) and saves.</summary>
     public void AddPostsJob(string data, string template = "tpl/plain", string? size = null)
     {
-        var job = new JsonObject { ["name"] = "posts", ["template"] = template, ["data"] = data, ["output"] = "posts/{{slug}}", ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }) };
+        var job = new JsonObject { ["name"] = "posts", ["template"] = template, ["data"] = data, ["output"] = "posts/{{ slug }}", ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }) };
         if (size is not null)
         {
             job["size"] = size;

@@ -56,15 +56,15 @@ public sealed class ConfigErrorTests : IDisposable
     [Fact]
     public void AnUnknownPropertyIsAtItsNameWithTheNearestAllowedName()
     {
-        var ex = Fails(Job.Replace("\"output\": \"OUTPUT\"", "\"outptu\": \"og/{{slug}}\"", StringComparison.Ordinal).Replace("\"ALT\"", "\"{{title}}\"", StringComparison.Ordinal));
+        var ex = Fails(Job.Replace("\"output\": \"OUTPUT\"", "\"outptu\": \"og/{{ slug }}\"", StringComparison.Ordinal).Replace("\"ALT\"", "\"{{ title }}\"", StringComparison.Ordinal));
         Assert.Equal((8, 7), (ex.Diagnostic.Line, ex.Diagnostic.Column));
         Assert.Contains("did you mean 'output'?", ex.Diagnostic.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("og/{{#if slug}}x", "{{title}}", "output", 8)]
-    [InlineData("og/{{slug}}", "{{#each tags}}", "alt", 9)]
-    [InlineData("og/{{slug", "{{title}}", "output", 8)]
+    [InlineData("og/{{ if slug }}x", "{{ title }}", "output", 8)]
+    [InlineData("og/{{ slug }}", "{{ for t in tags }}", "alt", 9)]
+    [InlineData("og/{{slug", "{{ title }}", "output", 8)]
     public void ABrokenPatternIsAnErrorAtItsValueBeforeAnyDataIsRead(string output, string alt, string property, int line)
     {
         var ex = Fails(Job.Replace("OUTPUT", output, StringComparison.Ordinal).Replace("ALT", alt, StringComparison.Ordinal), build: true);

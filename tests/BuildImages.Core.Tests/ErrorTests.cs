@@ -6,7 +6,7 @@ namespace BuildImages.Core.Tests;
 /// <summary>Each bad input gives one clear error with its code and location, and no crash.</summary>
 public sealed class ErrorTests : IDisposable
 {
-    private const string Open = """<card width="{{@width}}" height="{{@height}}" background="#fff">""";
+    private const string Open = """<card width="{{ card.width }}" height="{{ card.height }}" background="#fff">""";
     private readonly TestCards _cards = new();
 
     private Diagnostic Fail(string template, Dictionary<string, object?>? item = null, TestCards? cards = null, TimeSpan? limit = null)
@@ -26,7 +26,7 @@ public sealed class ErrorTests : IDisposable
         var name = _cards.Template("syntax", Open + "\n  <text>{{title</text>\n</card>");
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.TemplateSyntax, d.Code);
-        Assert.EndsWith(Path.Combine("syntax", "card.hbs"), d.File);
+        Assert.EndsWith(Path.Combine("syntax", "card.sbn"), d.File);
         Assert.Equal(2, d.Line);
         Assert.True(d.Column > 0);
     }
@@ -34,7 +34,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Unmatched_block_is_located_at_the_closing_tag()
     {
-        var name = _cards.Template("block", Open + "\n  {{#if title}}\n  <text>x</text>\n  {{/each}}\n</card>");
+        var name = _cards.Template("block", Open + "\n  {{ if title }}\n  <text>x</text>\n  {{ end }}{{ end }}\n</card>");
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.TemplateSyntax, d.Code);
         Assert.Equal(4, d.Line);
@@ -43,25 +43,25 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Unknown_element_lists_the_allowed_ones_and_maps_to_the_template_line()
     {
-        var name = _cards.Template("elem", Open + "\n  <text>{{title}}</text>\n  <blink>no</blink>\n</card>");
+        var name = _cards.Template("elem", Open + "\n  <text>{{ title }}</text>\n  <blink>no</blink>\n</card>");
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.UnknownElement, d.Code);
         Assert.Contains("<blink>", d.Message);
         Assert.Contains("allowed:", d.Message);
         Assert.Contains("stack", d.Message);
-        Assert.EndsWith(Path.Combine("elem", "card.hbs"), d.File);
-        Assert.Equal((3, 3), (d.Line, d.Column));
+        Assert.EndsWith(Path.Combine("elem", "card.sbn"), d.File);
+        Assert.Equal((3, 4), (d.Line, d.Column));
     }
 
     [Fact]
     public void Unknown_attribute_in_a_partial_is_located_in_the_partial()
     {
-        var name = _cards.Template("attr", Open + "\n  {{> title-line}}\n</card>", ("partials/title-line.hbs", "<text\n    colour=\"#f00\">{{title}}</text>"));
+        var name = _cards.Template("attr", Open + "\n  {{ include 'title-line' }}\n</card>", ("partials/title-line.sbn", "<text\n    colour=\"#f00\">{{ title }}</text>"));
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.UnknownAttribute, d.Code);
         Assert.Contains("'colour'", d.Message);
         Assert.Contains("color", d.Message);
-        Assert.EndsWith("title-line.hbs", d.File);
+        Assert.EndsWith("title-line.sbn", d.File);
         Assert.Equal((2, 5), (d.Line, d.Column));
     }
 
@@ -83,18 +83,18 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Missing_include_names_the_partial_and_where_it_looked()
     {
-        var name = _cards.Template("noinc", Open + "\n\n  {{> footer}}\n</card>");
+        var name = _cards.Template("noinc", Open + "\n\n  {{ include 'footer' }}\n</card>");
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.MissingInclude, d.Code);
         Assert.Contains("'footer'", d.Message);
-        Assert.Equal((3, 3), (d.Line, d.Column));
+        Assert.Equal((3, 6), (d.Line, d.Column));
     }
 
     [Fact]
     public void Include_outside_the_roots_is_refused()
     {
-        File.WriteAllText(Path.Combine(_cards.Root, "secret.hbs"), "<text>secret</text>");
-        var name = _cards.Template("escape", Open + "\n  {{> ../../../secret}}\n</card>");
+        File.WriteAllText(Path.Combine(_cards.Root, "secret.sbn"), "<text>secret</text>");
+        var name = _cards.Template("escape", Open + "\n  {{ include '../../../secret' }}\n</card>");
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.PathOutsideRoots, d.Code);
         Assert.Equal(2, d.Line);
@@ -103,7 +103,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Include_cycle_is_an_error_not_a_stack_overflow()
     {
-        var name = _cards.Template("cycle", Open + "{{> a}}</card>", ("partials/a.hbs", "{{> b}}"), ("partials/b.hbs", "{{> a}}"));
+        var name = _cards.Template("cycle", Open + "{{ include 'a' }}</card>", ("partials/a.sbn", "{{ include 'b' }}"), ("partials/b.sbn", "{{ include 'a' }}"));
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.IncludeCycle, d.Code);
     }
@@ -114,7 +114,7 @@ public sealed class ErrorTests : IDisposable
     public void Image_outside_the_asset_roots_is_refused(string src)
     {
         File.WriteAllBytes(Path.Combine(_cards.Root, "outside.png"), [1, 2, 3]);
-        var name = _cards.Template("imgout" + Math.Abs(src.GetHashCode(StringComparison.Ordinal)), Open + "\n  <image src=\"{{src}}\" width=\"10\" height=\"10\"/>\n</card>");
+        var name = _cards.Template("imgout" + Math.Abs(src.GetHashCode(StringComparison.Ordinal)), Open + "\n  <image src=\"{{ src }}\" width=\"10\" height=\"10\"/>\n</card>");
         var d = Fail(name, new() { ["src"] = src });
         Assert.Equal(DiagnosticCodes.PathOutsideRoots, d.Code);
         Assert.Equal(2, d.Line);
@@ -164,7 +164,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Missing_font_family_is_an_error_naming_it()
     {
-        var name = _cards.Template("font", Open + "\n  <text font-family=\"Helvetica Neue Ultra\">{{title}}</text>\n</card>");
+        var name = _cards.Template("font", Open + "\n  <text font-family=\"Helvetica Neue Ultra\">{{ title }}</text>\n</card>");
         var d = Fail(name);
         Assert.Equal(DiagnosticCodes.MissingFont, d.Code);
         Assert.Contains("Helvetica Neue Ultra", d.Message);
@@ -182,7 +182,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Uncovered_code_point_is_a_warning_by_default_and_an_error_in_strict_mode()
     {
-        const string markup = Open + "<text>{{title}}</text></card>";
+        const string markup = Open + "<text>{{ title }}</text></card>";
         var item = new Dictionary<string, object?> { ["title"] = "Hello \u0378" };
         var name = _cards.Template("cover", markup);
         using (var engine = _cards.Engine())
@@ -203,7 +203,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Missing_variable_is_an_error_in_strict_mode_only()
     {
-        const string markup = Open + "\n  <text>{{subtitle}}</text>\n</card>";
+        const string markup = Open + "\n  <text>{{ subtitle }}</text>\n</card>";
         using (var engine = _cards.Engine())
         using (var renderer = engine.CreateRenderer())
         using (var prepared = renderer.Prepare(_cards.Template("strict", markup), new Dictionary<string, object?>(), new CardSize(600, 300)))
@@ -221,7 +221,7 @@ public sealed class ErrorTests : IDisposable
     public void Runaway_template_stops_at_its_time_limit()
     {
         var items = Enumerable.Range(0, 400).Cast<object?>().ToList();
-        var name = _cards.Template("runaway", Open + "{{#each items}}{{#each ../items}}{{#each ../../items}}<rect/>{{/each}}{{/each}}{{/each}}</card>");
+        var name = _cards.Template("runaway", Open + "{{ for a in items }}{{ for b in items }}{{ for c in items }}{{ x = a + b + c }}{{ end }}{{ end }}{{ end }}</card>");
         var d = Fail(name, new() { ["items"] = items }, limit: TimeSpan.FromMilliseconds(300));
         Assert.Equal(DiagnosticCodes.TemplateTimeLimit, d.Code);
     }
@@ -229,7 +229,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Item_data_cannot_inject_markup()
     {
-        var name = _cards.Template("inject", Open + "<text>{{title}}</text></card>");
+        var name = _cards.Template("inject", Open + "<text>{{ title }}</text></card>");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "</text><image src=\"/etc/passwd\"/><text>" }, new CardSize(600, 300));
@@ -247,8 +247,8 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void Diagnostic_formats_in_msbuild_canonical_form()
     {
-        var d = new Diagnostic(DiagnosticSeverity.Error, "BI0201", "unknown element <blink>", "/t/card.hbs", 3, 4, "post-7");
-        Assert.Equal("/t/card.hbs(3,4): error BI0201: unknown element <blink> [item post-7]", d.ToString());
+        var d = new Diagnostic(DiagnosticSeverity.Error, "BI0201", "unknown element <blink>", "/t/card.sbn", 3, 4, "post-7");
+        Assert.Equal("/t/card.sbn(3,4): error BI0201: unknown element <blink> [item post-7]", d.ToString());
     }
 
     public void Dispose() => _cards.Dispose();

@@ -15,7 +15,7 @@ public sealed class ImageAndHelperTests : IDisposable
         var card = new TestCards();
         try
         {
-            var rendered = card.Render("""<card width="{{@width}}" height="{{@height}}" background="#ff0000"><rect x="100" y="0" width="100" height="100" fill="#0000ff"/></card>""", width: 200, height: 100);
+            var rendered = card.Render("""<card width="{{ card.width }}" height="{{ card.height }}" background="#ff0000"><rect x="100" y="0" width="100" height="100" fill="#0000ff"/></card>""", width: 200, height: 100);
             return VariantEncoder.Encode(rendered, new EncodeOptions(format, 95));
         }
         finally
@@ -25,7 +25,7 @@ public sealed class ImageAndHelperTests : IDisposable
     }
 
     private RenderedCard RenderImage(string attributes, Dictionary<string, object?>? item = null) => _cards.Render(
-        """<card width="{{@width}}" height="{{@height}}" background="#ffffff"><image x="0" y="0" width="300" height="300" """ + attributes + "/></card>",
+        """<card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff"><image x="0" y="0" width="300" height="300" """ + attributes + "/></card>",
         item,
         width: 300,
         height: 300);
@@ -52,7 +52,7 @@ public sealed class ImageAndHelperTests : IDisposable
     public void Data_uri_image_draws_and_reads_no_file()
     {
         var uri = "data:image/png;base64," + Convert.ToBase64String(SplitImage(ImageFormat.Png));
-        var name = _cards.Template("datauri", """<card width="{{@width}}" height="{{@height}}" background="#fff"><image x="0" y="0" width="300" height="300" src="{{src}}" fit="fill" circle="true"/></card>""");
+        var name = _cards.Template("datauri", """<card width="{{ card.width }}" height="{{ card.height }}" background="#fff"><image x="0" y="0" width="300" height="300" src="{{ src }}" fit="fill" circle="true"/></card>""");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(name, new Dictionary<string, object?> { ["src"] = uri }, new CardSize(300, 300));
@@ -67,7 +67,7 @@ public sealed class ImageAndHelperTests : IDisposable
     public void Raster_sources_are_decoded_once_per_render_and_reported()
     {
         File.WriteAllBytes(Path.Combine(_cards.Assets, "a.png"), SplitImage(ImageFormat.Png));
-        var name = _cards.Template("twice", """<card width="{{@width}}" height="{{@height}}"><image x="0" y="0" width="100" height="50" src="a.png"/><image x="100" y="0" width="100" height="50" src="a.png"/></card>""");
+        var name = _cards.Template("twice", """<card width="{{ card.width }}" height="{{ card.height }}"><image x="0" y="0" width="100" height="50" src="a.png"/><image x="100" y="0" width="100" height="50" src="a.png"/></card>""");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(name, new Dictionary<string, object?>(), new CardSize(200, 50));
@@ -75,23 +75,27 @@ public sealed class ImageAndHelperTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{{formatDate d}}", "March 4, 2026")]
-    [InlineData("{{formatDate d \"d MMMM yyyy\" \"de-DE\"}}", "4 März 2026")]
-    [InlineData("{{formatDate d \"dd/MM/yyyy\" \"fr-FR\"}}", "04/03/2026")]
-    [InlineData("{{truncate long 10}}", "A very…")]
-    [InlineData("{{truncate emoji 3}}", "👩‍👩‍👧‍👦🇯🇵👍🏽…")]
-    [InlineData("{{upper \"ça va\"}}", "ÇA VA")]
-    [InlineData("{{titleCase \"hello big world\"}}", "Hello Big World")]
-    [InlineData("{{slugify \"Héllo, Wörld! 2026\"}}", "hello-world-2026")]
-    [InlineData("{{formatNumber n \"N2\" \"de-DE\"}}", "1.234,50")]
-    [InlineData("{{default missing \"fallback\"}}", "fallback")]
-    [InlineData("{{join tags \" · \"}}", "a · b · c")]
-    [InlineData("{{initials \"ada lovelace\"}}", "AL")]
-    [InlineData("{{#if (gt n 1000)}}big{{/if}}", "big")]
-    [InlineData("{{count tags}}", "3")]
+    [InlineData("{{ format_date d }}", "March 4, 2026")]
+    [InlineData("{{ format_date d \"d MMMM yyyy\" \"de-DE\" }}", "4 März 2026")]
+    [InlineData("{{ format_date d \"dd/MM/yyyy\" \"fr-FR\" }}", "04/03/2026")]
+    [InlineData("{{ shorten long 10 }}", "A very…")]
+    [InlineData("{{ shorten emoji 3 }}", "👩‍👩‍👧‍👦🇯🇵👍🏽…")]
+    [InlineData("{{ upper \"ça va\" }}", "ÇA VA")]
+    [InlineData("{{ title_case \"hello big world\" }}", "Hello Big World")]
+    [InlineData("{{ slugify \"Héllo, Wörld! 2026\" }}", "hello-world-2026")]
+    [InlineData("{{ format_number n \"N2\" \"de-DE\" }}", "1.234,50")]
+    [InlineData("{{ default missing \"fallback\" }}", "fallback")]
+    [InlineData("{{ tags | array.join \" · \" }}", "a · b · c")]
+    [InlineData("{{ initials \"ada lovelace\" }}", "AL")]
+    [InlineData("{{ if n > 1000 }}big{{ end }}", "big")]
+    [InlineData("{{ tags | array.size }}", "3")]
+    [InlineData("{{ upper \"straße\" \"de-DE\" }}", "STRASSE")]
+    [InlineData("{{ lower \"TITLE\" \"tr-TR\" }}", "tıtle")]
+    [InlineData("{{ initials \"ada\" }}", "A")]
+    [InlineData("{{ \"ab\" | string.upcase }}", "AB")]
     public void Helpers_format_as_documented(string expression, string expected)
     {
-        var name = _cards.Template("h" + Math.Abs(expression.GetHashCode(StringComparison.Ordinal)), """<card width="{{@width}}" height="{{@height}}"><text>""" + expression + "</text></card>");
+        var name = _cards.Template("h" + Math.Abs(expression.GetHashCode(StringComparison.Ordinal)), """<card width="{{ card.width }}" height="{{ card.height }}"><text>""" + expression + "</text></card>");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         var item = new Dictionary<string, object?>

@@ -45,10 +45,12 @@ public sealed class OutputNamingTests : IDisposable
         Assert.Equal(3 * 3 + 1, written.Count);
     }
 
-    [Fact]
-    public void TripleBracesMayMakeFoldersButNotEscape()
+    [Theory]
+    [InlineData("og/{{ folders slug }}")]
+    [InlineData("og/{{{slug}}}")]
+    public void FoldersMayComeFromAValueButNotEscape(string pattern)
     {
-        _site.Config["jobs"]![0]!["output"] = "og/{{{slug}}}";
+        _site.Config["jobs"]![0]!["output"] = pattern;
         _site.Items.Clear();
         _site.Items.AddRange([BuildFixture.Item("2024/launch", "Nested"), BuildFixture.Item("../up", "Up"), BuildFixture.Item("/abs", "Absolute")]);
         _site.Save();

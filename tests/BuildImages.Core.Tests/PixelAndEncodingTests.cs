@@ -35,7 +35,7 @@ public sealed class PixelAndEncodingTests : IDisposable
     [InlineData(ImageFormat.Jpeg)]
     public void Encoded_card_decodes_to_the_drawn_colours(ImageFormat format)
     {
-        var card = _cards.Render("""<card width="{{@width}}" height="{{@height}}" background="#ff0000"><rect x="300" y="0" width="300" height="300" fill="rgb(0,0,255)"/></card>""");
+        var card = _cards.Render("""<card width="{{ card.width }}" height="{{ card.height }}" background="#ff0000"><rect x="300" y="0" width="300" height="300" fill="rgb(0,0,255)"/></card>""");
         var bytes = VariantEncoder.Encode(card, new EncodeOptions(format, 90));
         var (rgba, w, h) = VariantEncoder.DecodeRgba(bytes);
         Assert.Equal((600, 300), (w, h));
@@ -47,7 +47,7 @@ public sealed class PixelAndEncodingTests : IDisposable
     [Fact]
     public void Semi_transparent_card_keeps_alpha_in_png()
     {
-        var card = _cards.Render("""<card width="{{@width}}" height="{{@height}}" background="rgba(0,128,0,0.5)"/>""");
+        var card = _cards.Render("""<card width="{{ card.width }}" height="{{ card.height }}" background="rgba(0,128,0,0.5)"/>""");
         var (rgba, _, _) = VariantEncoder.DecodeRgba(VariantEncoder.Encode(card, new EncodeOptions(ImageFormat.Png)));
         Assert.InRange(rgba[3], 126, 129);
         Assert.InRange(rgba[1], 126, 130);
@@ -56,14 +56,14 @@ public sealed class PixelAndEncodingTests : IDisposable
     [Fact]
     public void Out_of_range_quality_is_refused()
     {
-        var card = _cards.Render("""<card width="{{@width}}" height="{{@height}}"/>""");
+        var card = _cards.Render("""<card width="{{ card.width }}" height="{{ card.height }}"/>""");
         Assert.Throws<ArgumentOutOfRangeException>(() => VariantEncoder.Encode(card, new EncodeOptions(ImageFormat.WebP, 1000)));
     }
 
     [Fact]
     public void Drawing_at_half_width_is_vector_not_a_downscale()
     {
-        var name = _cards.Template("half", """<card width="{{@width}}" height="{{@height}}" background="#fff"><rect x="100" y="50" width="200" height="100" fill="#000"/></card>""");
+        var name = _cards.Template("half", """<card width="{{ card.width }}" height="{{ card.height }}" background="#fff"><rect x="100" y="50" width="200" height="100" fill="#000"/></card>""");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(name, new Dictionary<string, object?>(), new Templates.CardSize(600, 300));

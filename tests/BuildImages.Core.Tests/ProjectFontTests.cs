@@ -14,7 +14,7 @@ public sealed class ProjectFontTests : IDisposable
     private (RenderedCard Card, CardInputs Inputs) Render(string folder, string family, int weight = 400)
     {
         var name = _cards.Template("f" + Guid.NewGuid().ToString("N")[..6],
-            """<card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000"><text x="10" y="10" font-family="{{family}}" font-weight="{{weight}}" font-size="64">Handgloves</text></card>""");
+            """<card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000"><text x="10" y="10" font-family="{{ family }}" font-weight="{{ weight }}" font-size="64">Handgloves</text></card>""");
         using var engine = _cards.Engine(fonts: [Fonts(folder)]);
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(name, new Dictionary<string, object?> { ["family"] = family, ["weight"] = weight }, new CardSize(600, 120));

@@ -22,7 +22,7 @@ public sealed class RendererTests
         using var renderer = engine.CreateRenderer();
         var item = GoldenImageTests.SampleItems("blog-post")[0];
         using var prepared = renderer.Prepare("blog-post", item, new CardSize(1200, 630));
-        Assert.Contains(prepared.Inputs.TemplateFiles, f => f.EndsWith(Path.Combine("blog-post", "card.hbs"), StringComparison.Ordinal));
+        Assert.Contains(prepared.Inputs.TemplateFiles, f => f.EndsWith(Path.Combine("blog-post", "card.sbn"), StringComparison.Ordinal));
         Assert.Contains(prepared.Inputs.FontFiles, f => Path.GetFileName(f).StartsWith("Inter-", StringComparison.Ordinal));
         Assert.Contains(prepared.Inputs.AssetFiles, f => f.EndsWith("logo.svg", StringComparison.Ordinal));
         Assert.All(prepared.Inputs.All, f => Assert.True(File.Exists(f), f));

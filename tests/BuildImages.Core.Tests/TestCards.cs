@@ -33,12 +33,12 @@ public sealed class TestCards : IDisposable
         }
     }
 
-    /// <summary>Writes templates/NAME/card.hbs (and more files by relative path) and returns the template name.</summary>
+    /// <summary>Writes templates/NAME/card.sbn (and more files by relative path) and returns the template name.</summary>
     public string Template(string name, string cardHbs, params (string Path, string Text)[] extra)
     {
         var dir = Path.Combine(Root, "templates", name);
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "card.hbs"), cardHbs);
+        File.WriteAllText(Path.Combine(dir, "card.sbn"), cardHbs);
         foreach (var (path, text) in extra)
         {
             var full = Path.Combine(dir, path);

@@ -22,8 +22,8 @@ public sealed class TextPropertyTests : IDisposable
         var title = string.Concat(Enumerable.Repeat(unit, (400 / unit.Length) + 1))[..400];
         var card = _cards.Render(
             """
-            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
-              <text x="100" y="60" width="400" height="180" font-size="48" font-weight="800">{{title}}</text>
+            <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000">
+              <text x="100" y="60" width="400" height="180" font-size="48" font-weight="800">{{ title }}</text>
             </card>
             """,
             new() { ["title"] = title });
@@ -40,8 +40,8 @@ public sealed class TextPropertyTests : IDisposable
         var title = string.Concat(Enumerable.Repeat("word ", 200_000));
         var card = _cards.Render(
             """
-            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
-              <text x="100" y="60" width="400" height="180" font-size="48" font-weight="800" max-lines="3" shadow="0 2 2 rgba(0,0,0,0.3)">{{title}}</text>
+            <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000">
+              <text x="100" y="60" width="400" height="180" font-size="48" font-weight="800" max-lines="3" shadow="0 2 2 rgba(0,0,0,0.3)">{{ title }}</text>
             </card>
             """,
             new() { ["title"] = title });
@@ -73,8 +73,8 @@ public sealed class TextPropertyTests : IDisposable
     {
         var card = _cards.Render(
             """
-            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
-              <text x="20" y="20" width="560" font-size="40" line-height="1.25" max-lines="2">{{t}}</text>
+            <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000">
+              <text x="20" y="20" width="560" font-size="40" line-height="1.25" max-lines="2">{{ t }}</text>
             </card>
             """,
             new() { ["t"] = string.Concat(Enumerable.Repeat("words that wrap ", 30)) });
@@ -93,8 +93,8 @@ public sealed class TextPropertyTests : IDisposable
         using var renderer = engine.CreateRenderer();
         var name = _cards.Template("shrink",
             """
-            <card width="{{@width}}" height="{{@height}}" background="#ffffff">
-              <text x="0" y="0" width="500" height="200" font-size="MAXV" min-font-size="MINV" max-lines="3">{{t}}</text>
+            <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff">
+              <text x="0" y="0" width="500" height="200" font-size="MAXV" min-font-size="MINV" max-lines="3">{{ t }}</text>
             </card>
             """.Replace("MAXV", max.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                .Replace("MINV", min.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
@@ -161,8 +161,8 @@ public sealed class TextPropertyTests : IDisposable
         Assert.False(ShapeAndUsage("Hello world").HasRightToLeftRun);
         var card = _cards.Render(
             """
-            <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
-              <text x="0" y="0" width="600" font-size="40">{{t}}</text>
+            <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000">
+              <text x="0" y="0" width="600" font-size="40">{{ t }}</text>
             </card>
             """,
             new() { ["t"] = "مرحبا" });
@@ -178,9 +178,9 @@ public sealed class TextPropertyTests : IDisposable
         {
             var card = _cards.Render(
                 """
-                <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
+                <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000">
                   <column x="0" y="0" width="600" gap="10">
-                    <text font-size="30">{{title}}</text>
+                    <text font-size="30">{{ title }}</text>
                     <rect height="20" fill="#ff0000"/>
                   </column>
                 </card>
@@ -214,8 +214,8 @@ public sealed class TextPropertyTests : IDisposable
 
     private RenderedCard RenderLine(string text) => _cards.Render(
         """
-        <card width="{{@width}}" height="{{@height}}" background="#ffffff" color="#000000">
-          <text x="10" y="10" width="580" font-size="48">{{t}}</text>
+        <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" color="#000000">
+          <text x="10" y="10" width="580" font-size="48">{{ t }}</text>
         </card>
         """,
         new() { ["t"] = text },

@@ -90,7 +90,7 @@ public sealed class UpToDateTests : IDisposable
                 File.Delete(Path.Combine(_site.Site, "og", "gamma.jpg"));
                 return ["og/gamma.jpg"];
             case "partial edited":
-                _site.Write("tpl/mini/partials/footer.hbs", """<text font-size="12" color="#ef4444">{{default site "example.com"}}</text>""");
+                _site.Write("tpl/mini/partials/footer.sbn", """<text font-size="12" color="#ef4444">{{ default site "example.com" }}</text>""");
                 return [.. new[] { "alpha", "beta", "gamma", "delta" }.SelectMany(BuildFixture.PathsOf).Order(StringComparer.Ordinal)];
             case "logo edited":
                 _site.Write("assets/logo.svg", """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#10b981"/></svg>""");
@@ -137,7 +137,7 @@ public sealed class UpToDateTests : IDisposable
     [Fact]
     public void ATemplateSizeChangeReachesJobsThatTakeTheTemplatesSize()
     {
-        _site.Write("tpl/sized/card.hbs", """<card width="{{@width}}" height="{{@height}}" background="#0ea5e9"/>""");
+        _site.Write("tpl/sized/card.sbn", """<card width="{{ card.width }}" height="{{ card.height }}" background="#0ea5e9"/>""");
         _site.Write("tpl/sized/template.json", """{ "sizes": ["300x150"] }""");
         _site.AddPostsJob("posts/*.md", template: "tpl/sized");
         _site.Write("posts/one.md", "---\ntitle: One\n---\n");

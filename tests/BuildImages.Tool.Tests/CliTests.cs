@@ -15,7 +15,7 @@ public sealed class CliTests : IDisposable
     public void InitThenBuildWritesCardsAndASecondBuildRendersNothing()
     {
         Init();
-        Assert.True(File.Exists(_tool.PathOf("templates/blog-post/card.hbs")));
+        Assert.True(File.Exists(_tool.PathOf("templates/blog-post/card.sbn")));
         var first = _tool.Run("build");
         Assert.Equal(0, first.Exit);
         Assert.True(File.Exists(_tool.PathOf("wwwroot/og/kafka-road.webp")));

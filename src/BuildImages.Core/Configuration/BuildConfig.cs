@@ -102,7 +102,7 @@ public sealed record JobConfig
     /// <summary>Dotted path to the item array inside a JSON or YAML data file.</summary>
     public string? ItemsPath { get; init; }
 
-    /// <summary>Output path pattern without extension, relative to the output folder (Handlebars over item fields).</summary>
+    /// <summary>Output path pattern without extension, relative to the output folder (a Scriban pattern over item fields).</summary>
     public required string Output { get; init; }
 
     /// <summary>Pattern for og:image:alt; null means the item's title when it has one.</summary>

@@ -45,7 +45,7 @@ internal static partial class MarkdownItemReader
         if (!fields.ContainsKey("excerpt"))
         {
             var plain = Whitespace().Replace(Markdown.ToPlainText(body), " ").Trim();
-            fields["excerpt"] = CardHelpers.Truncate(plain, ExcerptLength, "…");
+            fields["excerpt"] = CardFunctions.Shorten(plain, ExcerptLength, "…");
         }
         return new DataItem(file, 1, (string)fields["slug"]!, fields);
     }

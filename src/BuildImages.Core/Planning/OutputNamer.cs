@@ -1,42 +1,23 @@
 using BuildImages.Core.Configuration;
-using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Templates;
-using HandlebarsDotNet;
 
 namespace BuildImages.Core.Planning;
 
 /// <summary>Expands a job's <c>output</c> and <c>alt</c> patterns over an item's fields.</summary>
 internal sealed class OutputNamer
 {
-    private readonly HandlebarsTemplate<object, object> _output;
-    private readonly HandlebarsTemplate<object, object>? _alt;
+    private readonly PatternTemplate _output;
+    private readonly PatternTemplate? _alt;
 
     /// <param name="job">The job whose patterns to compile.</param>
     /// <param name="configFile">Names the file in a pattern's syntax error.</param>
     internal OutputNamer(JobConfig job, string configFile)
     {
-        // Compiled here rather than when the configuration loads: compiling costs a fresh process a few hundred
-        // milliseconds, which a build that turns out to be up to date never pays.
-        var paths = Handlebars.Create(new HandlebarsConfiguration { TextEncoder = new PathSegmentEncoder() });
-        CardHelpers.Register(paths, System.Globalization.CultureInfo.InvariantCulture);
-        _output = Compile(paths, job.Output, "output", job.OutputLocation, configFile);
+        // Compiled here rather than when the configuration loads, so a build that turns out to be up to date never pays for it.
+        _output = PatternTemplate.Compile(job.Output, "output", isPath: true, configFile, job.OutputLocation.Line, job.OutputLocation.Column);
         if (job.Alt is not null)
         {
-            var plain = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-            CardHelpers.Register(plain, System.Globalization.CultureInfo.InvariantCulture);
-            _alt = Compile(plain, job.Alt, "alt", job.AltLocation, configFile);
-        }
-    }
-
-    private static HandlebarsTemplate<object, object> Compile(IHandlebars handlebars, string pattern, string name, JsonLocation at, string configFile)
-    {
-        try
-        {
-            return handlebars.Compile(pattern);
-        }
-        catch (HandlebarsException ex)
-        {
-            throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: {ex.Message}", configFile, at.Line, at.Column);
+            _alt = PatternTemplate.Compile(job.Alt, "alt", isPath: false, configFile, job.AltLocation.Line, job.AltLocation.Column);
         }
     }
 
@@ -46,11 +27,11 @@ internal sealed class OutputNamer
         string expanded;
         try
         {
-            expanded = _output(fields);
+            expanded = _output.Expand(fields);
         }
-        catch (HandlebarsException ex)
+        catch (Scriban.Syntax.ScriptRuntimeException ex)
         {
-            return (null, "the output pattern failed: " + ex.Message);
+            return (null, "the output pattern failed: " + ex.OriginalMessage);
         }
         return OutputPathRules.Check(expanded);
     }
@@ -62,9 +43,9 @@ internal sealed class OutputNamer
         {
             try
             {
-                return _alt(fields).Trim();
+                return _alt.Expand(fields).Trim();
             }
-            catch (HandlebarsException)
+            catch (Scriban.Syntax.ScriptRuntimeException)
             {
                 return null;
             }

@@ -18,14 +18,14 @@ public sealed class CardEngine : IDisposable
         Fonts = new FontCatalog(options.FontFolders);
         Templates = new TemplateCatalog(options.TemplateRoots);
         Assets = new AssetResolver(options.AssetRoots);
-        Compiler = new TemplateCompiler(options.Templates with { Strict = options.Strict || options.Templates.Strict });
+        Compiler = new ScribanTemplateEngine(options.Templates with { Strict = options.Strict || options.Templates.Strict });
     }
 
     public EngineOptions Options { get; }
     public FontCatalog Fonts { get; }
     public TemplateCatalog Templates { get; }
     public AssetResolver Assets { get; }
-    public TemplateCompiler Compiler { get; }
+    public ITemplateEngine Compiler { get; }
 
     /// <summary>A renderer for the calling thread (it owns a pango context; do not share it between threads).</summary>
     public CardRenderer CreateRenderer() => new(this);

@@ -23,7 +23,7 @@ public sealed class CardRenderer : IDisposable
     }
 
     /// <summary>Evaluates and lays out a card. Throws <see cref="CardException"/> with a located diagnostic.</summary>
-    /// <param name="template">A template name, folder or .hbs path.</param>
+    /// <param name="template">A template name, folder, or .sbn/.liquid path.</param>
     /// <param name="item">The item's data.</param>
     /// <param name="size">The card size in card pixels.</param>
     /// <param name="itemName">Names the item in diagnostics.</param>
@@ -36,8 +36,8 @@ public sealed class CardRenderer : IDisposable
         {
             var compiled = _engine.Compiler.Compile(template);
             var inline = new Dictionary<string, string>(StringComparer.Ordinal);
-            var markup = compiled.Evaluate(ItemValueLimits.Apply(item, inline), size);
-            return PrepareMarkup(markup, size, compiled, itemName, inline);
+            var output = compiled.Evaluate(ItemValueLimits.Apply(item, inline), size);
+            return PrepareMarkup(output, size, compiled.Definition.MainFile, itemName, inline);
         }
         catch (CardException ex) when (ex.Diagnostic.Item is null && itemName is not null)
         {
@@ -52,8 +52,9 @@ public sealed class CardRenderer : IDisposable
         return prepared.Draw(scale);
     }
 
-    private PreparedCard PrepareMarkup(string markup, CardSize size, CompiledTemplate compiled, string? itemName, IReadOnlyDictionary<string, string> inline)
+    private PreparedCard PrepareMarkup(TemplateOutput output, CardSize size, string mainFile, string? itemName, IReadOnlyDictionary<string, string> inline)
     {
+        var markup = output.Markup;
         var services = new RenderServices(_shaper, _engine.Assets, inline);
         LayoutBox? root = null;
         try
@@ -61,9 +62,9 @@ public sealed class CardRenderer : IDisposable
             var card = CardMarkupParser.Parse(markup, size.Width, size.Height);
             CheckFonts(card);
             root = new CardLayout(services).LayoutCard(card);
-            var warnings = Coverage(services.Usage, compiled, itemName);
+            var warnings = Coverage(services.Usage, mainFile, itemName);
             var inputs = new CardInputs(
-                compiled.Sources.Keys.Order(StringComparer.Ordinal).ToList(),
+                output.SourceFiles.Order(StringComparer.Ordinal).ToList(),
                 services.Usage.FontFiles.Select(_engine.Fonts.SourceOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
                 services.AssetFiles.ToList());
             var owned = root.Descendants().Select(b => (IDisposable?)b.Text).OfType<IDisposable>().Concat(services.Images).ToArray();
@@ -72,7 +73,7 @@ public sealed class CardRenderer : IDisposable
         catch (CardException ex)
         {
             DisposeAll(root, services);
-            throw new CardException(MarkupErrorMapper.Map(ex.Diagnostic, markup, compiled), ex);
+            throw new CardException(output.Locate(ex.Diagnostic), ex);
         }
         catch
         {
@@ -144,7 +145,7 @@ public sealed class CardRenderer : IDisposable
         return close.Count == 0 ? string.Empty : "; similar: " + string.Join(", ", close);
     }
 
-    private List<Diagnostic> Coverage(TextUsage usage, CompiledTemplate compiled, string? itemName)
+    private List<Diagnostic> Coverage(TextUsage usage, string mainFile, string? itemName)
     {
         var diagnostics = new List<Diagnostic>();
         foreach (var (cp, text) in usage.Uncovered)
@@ -154,7 +155,7 @@ public sealed class CardRenderer : IDisposable
                 _engine.Compiler.Options.Strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
                 DiagnosticCodes.UncoveredCodePoint,
                 string.Create(CultureInfo.InvariantCulture, $"no font in the fallback chain covers U+{cp:X4} in \"{shown}\"; it would draw as a box"),
-                compiled.Definition.MainFile,
+                mainFile,
                 Item: itemName);
             if (diagnostic.Severity == DiagnosticSeverity.Error)
             {

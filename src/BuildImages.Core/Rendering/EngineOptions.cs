@@ -5,7 +5,7 @@ namespace BuildImages.Core.Rendering;
 /// <summary>Everything that configures the card engine; every front builds one of these.</summary>
 public sealed record EngineOptions
 {
-    /// <summary>Folders holding named templates (each a folder with card.hbs); the built-in folder is usually last.</summary>
+    /// <summary>Folders holding named templates (each a folder with card.sbn or card.liquid); the built-in folder is usually last.</summary>
     public IReadOnlyList<string> TemplateRoots { get; init; } = [];
 
     /// <summary>Folders images may be read from; nothing outside them is read.</summary>
@@ -25,7 +25,7 @@ public sealed record EngineOptions
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "templates");
-            if (File.Exists(Path.Combine(candidate, "blog-post", "card.hbs")))
+            if (File.Exists(Path.Combine(candidate, "blog-post", "card.sbn")))
             {
                 return candidate;
             }

@@ -4,13 +4,14 @@ using BuildImages.Core.Diagnostics;
 namespace BuildImages.Core.Templates;
 
 /// <summary>
-/// Finds templates by name (a folder with <c>card.hbs</c> under a template root) or by path (a folder or
-/// an .hbs file). Partials resolve in the template's own <c>partials/</c> folder and each root's
-/// <c>_partials/</c>, and nowhere else.
+/// Finds templates by name (a folder with <c>card.sbn</c>, or <c>card.liquid</c>, under a template root) or by path
+/// (such a folder, or an .sbn/.liquid file). Includes resolve in the template's own <c>partials/</c> folder, its
+/// folder and each root's <c>_partials/</c>, and nowhere else.
 /// </summary>
 public sealed class TemplateCatalog
 {
-    private const string MainFileName = "card.hbs";
+    /// <summary>The main file's names, by syntax: Scriban first.</summary>
+    private static readonly string[] MainFileNames = ["card.sbn", "card.liquid"];
     private readonly IReadOnlyList<string> _roots;
 
     public TemplateCatalog(IEnumerable<string> roots) =>
@@ -18,7 +19,7 @@ public sealed class TemplateCatalog
 
     public IReadOnlyList<string> Roots => _roots;
 
-    /// <summary>Every template under the roots (folders holding card.hbs), first root wins a name.</summary>
+    /// <summary>Every template under the roots (folders holding a card.sbn or card.liquid), first root wins a name.</summary>
     public IReadOnlyList<TemplateDefinition> List()
     {
         var seen = new Dictionary<string, TemplateDefinition>(StringComparer.Ordinal);
@@ -27,34 +28,33 @@ public sealed class TemplateCatalog
             foreach (var dir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(dir);
-                if (!name.StartsWith('_') && File.Exists(Path.Combine(dir, MainFileName)) && !seen.ContainsKey(name))
+                if (!name.StartsWith('_') && MainFile(dir) is { } main && !seen.ContainsKey(name))
                 {
-                    seen[name] = Load(name, Path.Combine(dir, MainFileName), root);
+                    seen[name] = Load(name, main, root);
                 }
             }
         }
         return seen.Values.ToList();
     }
 
-    /// <summary>Resolves a built-in/root template name, a template folder, or an .hbs file path.</summary>
+    /// <summary>Resolves a built-in/root template name, a template folder, or an .sbn/.liquid file path.</summary>
     public TemplateDefinition Resolve(string nameOrPath, string? baseDirectory = null)
     {
-        var isName = !nameOrPath.Contains('/', StringComparison.Ordinal) && !nameOrPath.Contains('\\', StringComparison.Ordinal) && !nameOrPath.EndsWith(".hbs", StringComparison.OrdinalIgnoreCase);
+        var isName = !nameOrPath.Contains('/', StringComparison.Ordinal) && !nameOrPath.Contains('\\', StringComparison.Ordinal) && !Path.HasExtension(nameOrPath);
         if (isName)
         {
             foreach (var root in _roots)
             {
-                var main = Path.Combine(root, nameOrPath, MainFileName);
-                if (File.Exists(main))
+                if (MainFile(Path.Combine(root, nameOrPath)) is { } main)
                 {
                     return Load(nameOrPath, main, root);
                 }
             }
         }
         var full = Path.GetFullPath(Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), nameOrPath));
-        if (Directory.Exists(full) && File.Exists(Path.Combine(full, MainFileName)))
+        if (Directory.Exists(full) && MainFile(full) is { } inFolder)
         {
-            return Load(Path.GetFileName(full), Path.Combine(full, MainFileName), null);
+            return Load(Path.GetFileName(full), inFolder, null);
         }
         if (File.Exists(full))
         {
@@ -63,6 +63,8 @@ public sealed class TemplateCatalog
         var known = string.Join(", ", List().Select(t => t.Name));
         throw CardException.Error(DiagnosticCodes.TemplateNotFound, $"template '{nameOrPath}' not found (looked for a built-in name — {(known.Length == 0 ? "none installed" : known)} — and for the path '{full}')");
     }
+
+    private static string? MainFile(string folder) => MainFileNames.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
 
     private TemplateDefinition Load(string name, string mainFile, string? root)
     {
@@ -73,7 +75,7 @@ public sealed class TemplateCatalog
         var sizes = new List<CardSize>();
         var fields = new List<TemplateField>();
         var description = string.Empty;
-        if (File.Exists(meta) && Path.GetFileName(mainFile) == MainFileName)
+        if (File.Exists(meta) && MainFileNames.Contains(Path.GetFileName(mainFile)))
         {
             try
             {

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Tests.Hostile;
 /// </summary>
 public sealed class SvgBudgetTests : IDisposable
 {
-    private const string Card = """<card width="{{@width}}" height="{{@height}}" background="#ffffff"><image src="{{{img}}}" width="100%" height="100%" fit="cover"/></card>""";
+    private const string Card = """<card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff"><image src="{{ img }}" width="100%" height="100%" fit="cover"/></card>""";
 
     private readonly TestCards _cards = new();
 

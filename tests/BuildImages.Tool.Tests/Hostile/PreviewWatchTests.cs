@@ -29,7 +29,7 @@ public sealed class PreviewWatchTests : IDisposable
 
         Assert.Equal(before, WatchedInputs.Stamp(config, preview));
 
-        File.AppendAllText(_tool.PathOf("templates/blog-post/card.hbs"), "\n");
+        File.AppendAllText(_tool.PathOf("templates/blog-post/card.sbn"), "\n");
         Assert.NotEqual(before, WatchedInputs.Stamp(config, preview));
     }
 }

@@ -19,7 +19,7 @@ public sealed class SignalTests : IDisposable
         var items = Enumerable.Range(0, 400).Select(i => new { slug = $"card-{i:D3}", title = $"Card number {i} of a long build" });
         File.WriteAllText(_tool.PathOf("items.json"), JsonSerializer.Serialize(items));
         File.WriteAllText(_tool.PathOf("buildimages.json"), """
-            { "outputDir": "out", "jobs": [ { "name": "cards", "template": "blog-post", "data": "items.json", "output": "og/{{slug}}",
+            { "outputDir": "out", "jobs": [ { "name": "cards", "template": "blog-post", "data": "items.json", "output": "og/{{ slug }}",
               "variants": [ { "format": "webp" }, { "format": "jpeg", "width": 600 } ] } ] }
             """);
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "dotnet-build-images.dll"), "build", "--parallel", "2"])

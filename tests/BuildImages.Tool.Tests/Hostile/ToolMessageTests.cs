@@ -27,7 +27,7 @@ public sealed class ToolMessageTests : IDisposable
     {
         File.WriteAllText(_tool.PathOf("items.json"), """[ { "slug": "bad\u0000slug\nnext", "title": "x", "logo": "missing.png" } ]""");
         File.WriteAllText(_tool.PathOf("buildimages.json"), """
-            { "outputDir": "out", "jobs": [ { "name": "cards", "template": "blog-post", "data": "items.json", "output": "og/{{slug}}", "variants": [ { "format": "png", "width": 300 } ] } ] }
+            { "outputDir": "out", "jobs": [ { "name": "cards", "template": "blog-post", "data": "items.json", "output": "og/{{ slug }}", "variants": [ { "format": "png", "width": 300 } ] } ] }
             """);
 
         var run = _tool.Run("build");

@@ -1,0 +1,154 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace BuildImages.Core.Templates;
+
+/// <summary>
+/// The helpers templates get in both syntaxes, beside Scriban's own <c>string.*</c>, <c>array.*</c>, <c>math.*</c>:
+/// format_date, shorten (at a word), upper/lower/title_case (culture-correct; ß → SS), slugify, format_number,
+/// format_currency, default, initials, raw. Documented in templates/README.md. Functions that read the clock or
+/// randomness are refused: a template must be a pure function of its inputs, or keys would lie.
+/// </summary>
+public static class CardFunctions
+{
+    private static readonly ConcurrentDictionary<string, string> CurrencySymbols = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Adds the helpers to <paramref name="globals"/> under snake_case names (format_date, shorten, …).</summary>
+    internal static void Register(ScriptObject globals) => globals.Import(typeof(CardFunctions));
+
+    public static string FormatDate(TemplateContext context, object? value, string? format = null, string? culture = null) => FormatDate(value, format, Culture(context, culture));
+
+    public static string Shorten(object? text, int length = 100, string suffix = "…") => Shorten(Text(text), length, suffix);
+
+    public static string Upper(TemplateContext context, object? text, string? culture = null) => Upper(Text(text), Culture(context, culture));
+
+    public static string Lower(TemplateContext context, object? text, string? culture = null) => Text(text).ToLower(Culture(context, culture));
+
+    public static string TitleCase(TemplateContext context, object? text, string? culture = null) => Culture(context, culture).TextInfo.ToTitleCase(Text(text));
+
+    public static string Slugify(object? text) => Slug.Make(Text(text));
+
+    public static string FormatNumber(TemplateContext context, object? value, string? format = null, string? culture = null) =>
+        value is null ? string.Empty : Number(value).ToString(string.IsNullOrEmpty(format) ? "N0" : format, Culture(context, culture));
+
+    public static string FormatCurrency(TemplateContext context, object? value, string? currency = null, string? culture = null) =>
+        value is null ? string.Empty : FormatCurrency(Number(value), currency, Culture(context, culture));
+
+    public static object? Default(object? value, object? fallback = null) => value is null || (value is string s && s.Length == 0) ? fallback : value;
+
+    public static string Initials(TemplateContext context, object? name, int count = 2) =>
+        string.Concat(Text(name).Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(count).Select(w => w[..(char.IsSurrogatePair(w, 0) ? 2 : 1)].ToUpper(context.CurrentCulture)));
+
+    /// <summary>Markup the template author vouches for, written unescaped. Never apply it to item data.</summary>
+    public static TrustedMarkup Raw(object? markup) => new(Text(markup));
+
+    private static CultureInfo Culture(TemplateContext context, string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return context.CurrentCulture;
+        }
+        try
+        {
+            return CultureInfo.GetCultureInfo(name);
+        }
+        catch (CultureNotFoundException)
+        {
+            throw new ScriptRuntimeException(context.CurrentSpan, $"unknown culture '{name}'");
+        }
+    }
+
+    /// <summary>Replaces the built-ins that read the clock or randomness, or evaluate text as code, with refusals that say why.</summary>
+    internal static void Refuse(ScriptObject builtins)
+    {
+        void Deny(string objectName, string member, string why)
+        {
+            if (builtins[objectName] is ScriptObject target)
+            {
+                target.SetValue(member, new Func<TemplateContext, SourceSpan, object?>((context, span) => throw new ScriptRuntimeException(span, $"{objectName}.{member} is not available in card templates: {why}")), true);
+            }
+        }
+        const string Pure = "a card must be a pure function of its inputs, so that an unchanged output can be skipped by its hash; pass the value in the item's data";
+        Deny("date", "now", Pure);
+        Deny("math", "random", Pure);
+        Deny("math", "uuid", Pure);
+        Deny("object", "eval", "templates do not evaluate text as code");
+        Deny("object", "eval_template", "templates do not evaluate text as code");
+    }
+
+    private static string FormatDate(object? value, string? format, CultureInfo culture)
+    {
+        if (value is null || (value is string e && e.Length == 0))
+        {
+            return string.Empty;
+        }
+        DateTimeOffset date = value switch
+        {
+            DateTimeOffset dto => dto,
+            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+            _ when DateTimeOffset.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) => parsed,
+            _ => throw new ScriptRuntimeException(default, $"format_date: '{value}' is not a date"),
+        };
+        return date.ToString(string.IsNullOrEmpty(format) ? "MMMM d, yyyy" : format, culture);
+    }
+
+    /// <summary>Upper case for the culture, with ß as SS (what German typesetting does; .NET keeps ß).</summary>
+    private static string Upper(string text, CultureInfo culture) => text.ToUpper(culture).Replace("ß", "SS", StringComparison.Ordinal);
+
+    /// <summary>Truncates by text elements (a flag or a ZWJ emoji is never cut in half), at a word break when one is in the second half.</summary>
+    private static string Shorten(string text, int max, string suffix)
+    {
+        var info = new StringInfo(text);
+        if (info.LengthInTextElements <= max)
+        {
+            return text;
+        }
+        var cut = info.SubstringByTextElements(0, Math.Max(0, max));
+        var space = cut.LastIndexOf(' ');
+        if (space > cut.Length / 2)
+        {
+            cut = cut[..space];
+        }
+        return cut.TrimEnd(' ', ',', '.', ';', ':', '-') + suffix;
+    }
+
+    private static string FormatCurrency(decimal value, string? currency, CultureInfo culture)
+    {
+        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
+        if (!string.IsNullOrEmpty(currency))
+        {
+            format.CurrencySymbol = CurrencySymbols.GetOrAdd(currency, code => CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+                .Select(c => (Culture: c, Region: new RegionInfo(c.Name)))
+                .Where(p => string.Equals(p.Region.ISOCurrencySymbol, code, StringComparison.OrdinalIgnoreCase))
+                .Select(p => p.Region.CurrencySymbol)
+                .FirstOrDefault() ?? code.ToUpperInvariant());
+        }
+        return value.ToString("C", format);
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => string.Empty,
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable e and not string => string.Join(", ", e.Cast<object?>().Select(Text)),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static decimal Number(object value)
+    {
+        try
+        {
+            return value is string s ? decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture) : Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new ScriptRuntimeException(default, $"'{value}' is not a number");
+        }
+    }
+}

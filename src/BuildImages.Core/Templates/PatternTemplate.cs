@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using BuildImages.Core.Diagnostics;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace BuildImages.Core.Templates;
+
+/// <summary>
+/// A job's <c>output</c> or <c>alt</c> pattern (<c>"og/{{ slug }}"</c>) on the same engine as cards, in a restricted
+/// mode: compiled once per job, the item's fields and the helpers only, small loop and output limits. In a path
+/// pattern every substituted value is one path segment (separators, controls, <c>&lt;&gt;:"|?*</c> become '-',
+/// invisible characters are dropped); <c>{{ folders path }}</c> (or the older <c>{{{ path }}}</c>) lets a value make
+/// folders, which are then checked segment by segment like any output path.
+/// </summary>
+internal sealed partial class PatternTemplate
+{
+    private const int MaxCharacters = 4096;
+
+    private static readonly ScriptObject Builtins = CreateBuiltins();
+    private static readonly ScriptObject Helpers = CreateHelpers();
+
+    private readonly Template _template;
+    private readonly bool _isPath;
+
+    private PatternTemplate(Template template, bool isPath)
+    {
+        _template = template;
+        _isPath = isPath;
+    }
+
+    /// <summary>Compiles a pattern; a syntax error is BI0022 at the pattern's place in the configuration.</summary>
+    internal static PatternTemplate Compile(string pattern, string name, bool isPath, string configFile, int line, int column)
+    {
+        // Triple braces were the old way to let a value make folders; configurations written with them keep working.
+        var source = TripleBraces().Replace(pattern, m => "{{ folders (" + m.Groups[1].Value + ") }}");
+        var template = Template.Parse(source, configFile);
+        if (Unclosed(source) is { } open)
+        {
+            throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: the '{{{{' at character {open + 1} is never closed with '}}}}'", configFile, line, column);
+        }
+        if (template.HasErrors)
+        {
+            var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
+            throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: {first.Message} (at character {first.Span.Start.Column + 1} of the pattern)", configFile, line, column);
+        }
+        return new PatternTemplate(template, isPath);
+    }
+
+    /// <summary>The expanded pattern for one item; throws <see cref="ScriptRuntimeException"/> when the pattern fails.</summary>
+    internal string Expand(IReadOnlyDictionary<string, object?> fields)
+    {
+        var context = new PatternContext(Builtins, _isPath)
+        {
+            LoopLimit = 100,
+            RecursiveLimit = 16,
+            LimitToString = MaxCharacters,
+            MemberFilter = _ => false,
+        };
+        context.PushCulture(System.Globalization.CultureInfo.InvariantCulture);
+        context.PushGlobal(ScriptData.Object(fields));
+        context.PushGlobal(Helpers);
+        var text = _template.Render(context);
+        return text.Length > MaxCharacters ? throw new ScriptRuntimeException(default, $"the pattern expanded to more than {MaxCharacters} characters") : text;
+    }
+
+    /// <summary>Where an expression opens without closing (Scriban would read it to the end of the text).</summary>
+    private static int? Unclosed(string source)
+    {
+        var open = source.LastIndexOf("{{", StringComparison.Ordinal);
+        return open >= 0 && source.IndexOf("}}", open, StringComparison.Ordinal) < 0 ? open : null;
+    }
+
+    private static ScriptObject CreateBuiltins()
+    {
+        var builtins = (ScriptObject)new TemplateContext().BuiltinObject;
+        CardFunctions.Refuse(builtins);
+        return builtins;
+    }
+
+    private static ScriptObject CreateHelpers()
+    {
+        var helpers = new ScriptObject(StringComparer.Ordinal);
+        CardFunctions.Register(helpers);
+        helpers.Import("folders", new Func<object?, PathFolders>(value => new PathFolders(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)));
+        return helpers;
+    }
+
+    [GeneratedRegex(@"\{\{\{\s*(.*?)\s*\}\}\}")]
+    private static partial Regex TripleBraces();
+
+    /// <summary>A value allowed to contain '/' (folders) in a path pattern.</summary>
+    private sealed record PathFolders(string Path)
+    {
+        public override string ToString() => Path;
+    }
+
+    /// <summary>Writes each value as a path segment (or folders) in a path pattern; as plain text in an alt pattern.</summary>
+    private sealed class PatternContext(ScriptObject builtins, bool isPath) : TemplateContext(builtins)
+    {
+        public override TemplateContext Write(SourceSpan span, object? textAsObject)
+        {
+            if (!isPath || textAsObject is null)
+            {
+                return base.Write(span, textAsObject!);
+            }
+            var folders = textAsObject is PathFolders;
+            var text = ObjectToString(textAsObject) ?? string.Empty;
+            var sb = new StringBuilder(text.Length);
+            foreach (var ch in text)
+            {
+                if (Planning.OutputPathRules.IsInvisible(ch))
+                {
+                    continue;
+                }
+                sb.Append(ch is '/' && folders ? '/' : Planning.PathSegmentEncoder.Safe(ch));
+            }
+            return base.Write(span, sb.ToString());
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using BuildImages.Core.Diagnostics;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace BuildImages.Core.Templates;
+
+/// <summary>
+/// One template evaluated as a sandbox: the script sees the item's data (as plain script objects), <c>card</c>
+/// (width, height, square, landscape, portrait) and the helpers, and nothing else: no .NET members, no clock or
+/// randomness, no file access but includes inside the template's roots. Limits per item: loop iterations,
+/// recursion depth, output size, and a time limit enforced by cancellation; each breach is one located error.
+/// </summary>
+internal sealed class ScribanCardTemplate : ICardTemplate
+{
+    private const int LoopLimit = 10_000;
+    private const int RecursionLimit = 64;
+
+    private readonly Template _template;
+    private readonly ScribanTemplateEngine _engine;
+    private readonly TemplateIncludeLoader _loader;
+    private readonly ScriptObject _builtins;
+    private readonly bool _liquid;
+
+    internal ScribanCardTemplate(TemplateDefinition definition, Template template, ScribanTemplateEngine engine)
+    {
+        Definition = definition;
+        _template = template;
+        _engine = engine;
+        _liquid = ScribanTemplateEngine.IsLiquid(definition.MainFile);
+        _loader = new TemplateIncludeLoader(definition, _liquid ? ".liquid" : ".sbn");
+        _builtins = (ScriptObject)new TemplateContext().BuiltinObject;
+        CardFunctions.Refuse(_builtins);
+    }
+
+    public TemplateDefinition Definition { get; }
+
+    public TemplateOutput Evaluate(IReadOnlyDictionary<string, object?> item, CardSize size)
+    {
+        var options = _engine.Options;
+        var state = new CardScriptState(options.MaxMarkupCharacters);
+        TemplateContext context = _liquid ? new LiquidCardContext(state) : new ScribanCardContext(_builtins, state);
+        if (_liquid)
+        {
+            CardFunctions.Refuse((ScriptObject)context.BuiltinObject);
+        }
+        using var deadline = new CancellationTokenSource(options.TimeLimit);
+        context.StrictVariables = options.Strict;
+        // Included text is written as it is: indenting it would add text inside <text> elements and shift the source map.
+        context.AutoIndent = false;
+        context.LoopLimit = LoopLimit;
+        context.RecursiveLimit = RecursionLimit;
+        context.RegexTimeOut = TimeSpan.FromSeconds(1);
+        context.MemberFilter = _ => false;
+        context.CancellationToken = deadline.Token;
+        context.PushCulture(options.Culture);
+        context.PushOutput(new CardMarkupOutput(state, context));
+        context.PushGlobal(Data(item));
+        context.PushGlobal(Helpers(size, state));
+        try
+        {
+            _template.Render(context);
+        }
+        catch (Exception ex) when (ex is ScriptRuntimeException or OperationCanceledException or CardException)
+        {
+            throw Located(ex, deadline.IsCancellationRequested);
+        }
+        var files = new List<string> { Definition.MainFile };
+        files.AddRange(state.Files.Where(f => f != Definition.MainFile));
+        return new TemplateOutput(state.Markup.ToString(), files, state.Map, Definition.MainFile);
+    }
+
+    /// <summary>The item's fields as script values; fields the template declares but the item lacks are null (so strict mode only catches real typos).</summary>
+    private ScriptObject Data(IReadOnlyDictionary<string, object?> item)
+    {
+        var data = new ScriptObject(StringComparer.Ordinal);
+        foreach (var field in Definition.Fields)
+        {
+            if (!item.ContainsKey(field.Name))
+            {
+                if (field.Required && _engine.Options.Strict)
+                {
+                    throw CardException.Error(DiagnosticCodes.MissingVariable, $"required field '{field.Name}' is missing", Definition.MainFile);
+                }
+                data.SetValue(field.Name, null, false);
+            }
+        }
+        foreach (var (name, value) in item)
+        {
+            data.SetValue(name, ScriptData.From(value), false);
+        }
+        return data;
+    }
+
+    private ScriptObject Helpers(CardSize size, CardScriptState state)
+    {
+        var helpers = new ScriptObject(StringComparer.Ordinal);
+        CardFunctions.Register(helpers);
+        var card = new ScriptObject(StringComparer.Ordinal)
+        {
+            ["width"] = size.Width,
+            ["height"] = size.Height,
+            ["square"] = size.Width == size.Height,
+            ["landscape"] = size.Width > size.Height,
+            ["portrait"] = size.Width < size.Height,
+        };
+        helpers.SetValue("card", card, true);
+        helpers.Import("include", new Func<TemplateContext, SourceSpan, object?, object?>((context, span, name) => Include(context, span, Convert.ToString(name, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, state)));
+        return helpers;
+    }
+
+    /// <summary>Evaluates an include into the same markup (so its spans are mapped), refusing cycles.</summary>
+    private object? Include(TemplateContext context, SourceSpan span, string name, CardScriptState state)
+    {
+        var at = (span.FileName ?? Definition.MainFile, span.Start.Line + 1, span.Start.Column + 1);
+        var path = _loader.Resolve(name, at.Item1, at.Item2, at.Item3);
+        if (state.Includes.Contains(path, StringComparer.Ordinal))
+        {
+            throw CardException.Error(DiagnosticCodes.IncludeCycle, $"include '{name}' includes itself ({string.Join(" → ", state.Includes.Prepend(Definition.MainFile).Select(Path.GetFileName))} → {Path.GetFileName(path)})", at.Item1, at.Item2, at.Item3);
+        }
+        var template = _engine.Include(path, at);
+        state.Files.Add(path);
+        state.Includes.Add(path);
+        try
+        {
+            var saved = state.Expression;
+            context.Evaluate(template.Page!);
+            state.Expression = saved;
+        }
+        finally
+        {
+            state.Includes.RemoveAt(state.Includes.Count - 1);
+        }
+        return null;
+    }
+
+    private CardException Located(Exception ex, bool timedOut)
+    {
+        if (ex is CardException card)
+        {
+            return card;
+        }
+        if (ex.InnerException is CardException inner)
+        {
+            return inner;
+        }
+        if (timedOut || ex is OperationCanceledException)
+        {
+            return CardException.Error(DiagnosticCodes.TemplateTimeLimit, $"template evaluation passed its time limit of {_engine.Options.TimeLimit.TotalMilliseconds:0} ms", Definition.MainFile);
+        }
+        var runtime = (ScriptRuntimeException)ex;
+        var file = runtime.Span.FileName ?? Definition.MainFile;
+        var (line, column) = (runtime.Span.Start.Line + 1, runtime.Span.Start.Column + 1);
+        var message = runtime.OriginalMessage;
+        if (message.StartsWith("The variable or function `", StringComparison.Ordinal) && message.EndsWith("` was not found", StringComparison.Ordinal))
+        {
+            var name = message["The variable or function `".Length..^"` was not found".Length];
+            return CardException.Error(DiagnosticCodes.MissingVariable, $"variable '{name}' is not defined for this item (strict mode)", file, line, column);
+        }
+        if (message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return CardException.Error(DiagnosticCodes.TemplateTimeLimit, $"template passed a limit: {message} (loops may run {LoopLimit:N0} times, includes and functions nest {RecursionLimit} deep)", file, line, column);
+        }
+        return CardException.Error(DiagnosticCodes.TemplateSyntax, "template evaluation failed: " + message, file, line, column);
+    }
+}
