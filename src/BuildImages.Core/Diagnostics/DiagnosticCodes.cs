@@ -29,6 +29,7 @@ public static class DiagnosticCodes
     public const string TemplateTimeLimit = "BI0104";
     public const string IncludeCycle = "BI0105";
     public const string TemplateNotFound = "BI0106";
+    public const string ImpureFunction = "BI0107";
     public const string MarkupSyntax = "BI0200";
     public const string UnknownElement = "BI0201";
     public const string UnknownAttribute = "BI0202";

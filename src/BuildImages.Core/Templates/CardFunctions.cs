@@ -63,6 +63,9 @@ public static class CardFunctions
         }
     }
 
+    /// <summary>Words every refusal message holds, so the error gets its own code.</summary>
+    internal const string RefusedMarker = "is not available in card templates";
+
     /// <summary>Replaces the built-ins that read the clock or randomness, or evaluate text as code, with refusals that say why.</summary>
     internal static void Refuse(ScriptObject builtins)
     {
@@ -70,7 +73,9 @@ public static class CardFunctions
         {
             if (builtins[objectName] is ScriptObject target)
             {
-                target.SetValue(member, new Func<TemplateContext, SourceSpan, object?>((context, span) => throw new ScriptRuntimeException(span, $"{objectName}.{member} is not available in card templates: {why}")), true);
+                // The built-in is read-only: it must go before its refusal can take its name.
+                target.Remove(member);
+                target.Import(member, new RefusedCall(new Refusal($"{objectName}.{member} {RefusedMarker}: {why}").Call));
             }
         }
         const string Pure = "a card must be a pure function of its inputs, so that an unchanged output can be skipped by its hash; pass the value in the item's data";
@@ -151,4 +156,12 @@ public static class CardFunctions
             throw new ScriptRuntimeException(default, $"'{value}' is not a number");
         }
     }
+
+    /// <summary>A refused built-in, whatever arguments it is called with.</summary>
+    private sealed class Refusal(string message)
+    {
+        public object? Call(TemplateContext context, SourceSpan span, params object?[] arguments) => throw new ScriptRuntimeException(span, message);
+    }
+
+    private delegate object? RefusedCall(TemplateContext context, SourceSpan span, params object?[] arguments);
 }

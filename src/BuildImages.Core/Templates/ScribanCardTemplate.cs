@@ -50,6 +50,8 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         // Included text is written as it is: indenting it would add text inside <text> elements and shift the source map.
         context.AutoIndent = false;
         context.LoopLimit = LoopLimit;
+        // Scriban would cut the output at 1 MiB without a word; the markup limit is ours, and it is an error.
+        context.OutputLimit = int.MaxValue;
         context.RecursiveLimit = RecursionLimit;
         context.RegexTimeOut = TimeSpan.FromSeconds(1);
         context.MemberFilter = _ => false;
@@ -106,7 +108,10 @@ internal sealed class ScribanCardTemplate : ICardTemplate
             ["portrait"] = size.Width < size.Height,
         };
         helpers.SetValue("card", card, true);
-        helpers.Import("include", new Func<TemplateContext, SourceSpan, object?, object?>((context, span, name) => Include(context, span, Convert.ToString(name, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, state)));
+        var include = new Func<TemplateContext, SourceSpan, object?, object?>((context, span, name) => Include(context, span, Convert.ToString(name, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, state));
+        helpers.Import("include", include);
+        // Liquid's render tag: the same include (its separate variable scope is not modelled).
+        helpers.Import("render", include);
         return helpers;
     }
 
@@ -157,6 +162,10 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         {
             var name = message["The variable or function `".Length..^"` was not found".Length];
             return CardException.Error(DiagnosticCodes.MissingVariable, $"variable '{name}' is not defined for this item (strict mode)", file, line, column);
+        }
+        if (message.Contains(CardFunctions.RefusedMarker, StringComparison.Ordinal))
+        {
+            return CardException.Error(DiagnosticCodes.ImpureFunction, message, file, line, column);
         }
         if (message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
