@@ -21,6 +21,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
     private readonly ScribanTemplateEngine _engine;
     private readonly TemplateIncludeLoader _loader;
     private readonly ScriptObject _builtins;
+    private readonly ScriptObject _helpers;
     private readonly bool _liquid;
 
     internal ScribanCardTemplate(TemplateDefinition definition, Template template, ScribanTemplateEngine engine)
@@ -32,6 +33,8 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         _loader = new TemplateIncludeLoader(definition, _liquid ? ".liquid" : ".sbn");
         _builtins = (ScriptObject)new TemplateContext().BuiltinObject;
         CardFunctions.Refuse(_builtins);
+        // Made once: importing the helpers reflects over their methods, which would cost every card a few hundred microseconds.
+        _helpers = Helpers();
     }
 
     public TemplateDefinition Definition { get; }
@@ -58,8 +61,8 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         context.CancellationToken = deadline.Token;
         context.PushCulture(options.Culture);
         context.PushOutput(new CardMarkupOutput(state, context));
-        context.PushGlobal(Data(item));
-        context.PushGlobal(Helpers(size, state));
+        context.PushGlobal(Data(item, size));
+        context.PushGlobal(_helpers);
         try
         {
             _template.Render(context);
@@ -74,9 +77,17 @@ internal sealed class ScribanCardTemplate : ICardTemplate
     }
 
     /// <summary>The item's fields as script values; fields the template declares but the item lacks are null (so strict mode only catches real typos).</summary>
-    private ScriptObject Data(IReadOnlyDictionary<string, object?> item)
+    private ScriptObject Data(IReadOnlyDictionary<string, object?> item, CardSize size)
     {
         var data = new ScriptObject(StringComparer.Ordinal);
+        data.SetValue("card", new ScriptObject(StringComparer.Ordinal)
+        {
+            ["width"] = size.Width,
+            ["height"] = size.Height,
+            ["square"] = size.Width == size.Height,
+            ["landscape"] = size.Width > size.Height,
+            ["portrait"] = size.Width < size.Height,
+        }, true);
         foreach (var field in Definition.Fields)
         {
             if (!item.ContainsKey(field.Name))
@@ -95,20 +106,12 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         return data;
     }
 
-    private ScriptObject Helpers(CardSize size, CardScriptState state)
+    private ScriptObject Helpers()
     {
         var helpers = new ScriptObject(StringComparer.Ordinal);
         CardFunctions.Register(helpers);
-        var card = new ScriptObject(StringComparer.Ordinal)
-        {
-            ["width"] = size.Width,
-            ["height"] = size.Height,
-            ["square"] = size.Width == size.Height,
-            ["landscape"] = size.Width > size.Height,
-            ["portrait"] = size.Width < size.Height,
-        };
-        helpers.SetValue("card", card, true);
-        var include = new Func<TemplateContext, SourceSpan, object?, object?>((context, span, name) => Include(context, span, Convert.ToString(name, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, state));
+        var include = new Func<TemplateContext, SourceSpan, object?, object?>((context, span, name) =>
+            Include(context, span, Convert.ToString(name, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, LocatedExpressionStatement.StateOf(context)!));
         helpers.Import("include", include);
         // Liquid's render tag: the same include (its separate variable scope is not modelled).
         helpers.Import("render", include);
