@@ -24,6 +24,11 @@ internal sealed class CardLayout(ILayoutServices services)
     private LayoutBox LayoutContainer(ContainerNode node, double? width, double? height, double maxWidth, double maxHeight, TextStyle inherited)
     {
         var style = node.Text.Over(inherited);
+        if (style.Direction == WritingDirection.Auto)
+        {
+            // Resolved here so the children inherit the answer, as HTML's dir="auto" does.
+            style = style with { Direction = TextDirection.Of(node) };
+        }
         var pad = node.Padding;
         var contentMaxW = Math.Max(0, (width ?? maxWidth) - pad.Horizontal);
         var contentMaxH = Math.Max(0, (height ?? maxHeight) - pad.Vertical);
@@ -61,6 +66,14 @@ internal sealed class CardLayout(ILayoutServices services)
 
         var box = new LayoutBox(node, finalW, finalH);
         Place(node, boxes, contentW, contentH, mainUsed);
+        if (row && style.Direction == WritingDirection.Rtl)
+        {
+            // A right-to-left row: main start is the right edge, so the logo of an Arabic card sits on the right.
+            foreach (var b in boxes)
+            {
+                b.X = pad.Left + contentW - (b.X - pad.Left) - b.Width;
+            }
+        }
         box.Children.AddRange(boxes);
         foreach (var child in node.Children.Where(c => c.IsAbsolute))
         {

@@ -31,6 +31,11 @@ public static partial class CardMarkupParser
         ["column"] = StackDirection.Column, ["row"] = StackDirection.Row,
     };
 
+    private static readonly Dictionary<string, WritingDirection> WritingDirectionValues = new(StringComparer.Ordinal)
+    {
+        ["ltr"] = WritingDirection.Ltr, ["rtl"] = WritingDirection.Rtl, ["auto"] = WritingDirection.Auto,
+    };
+
     private static readonly Dictionary<string, TextAlign> TextAlignValues = new(StringComparer.Ordinal)
     {
         ["start"] = TextAlign.Start, ["left"] = TextAlign.Start, ["center"] = TextAlign.Center,
@@ -365,6 +370,7 @@ public static partial class CardMarkupParser
             LetterSpacing = r.Number("letter-spacing"),
             Align = r.Enum("text-align", TextAlignValues),
             FontVariations = r.Raw("font-variations"),
+            Direction = r.Enum("dir", WritingDirectionValues),
         };
     }
 

@@ -11,6 +11,9 @@ public enum MainJustify { Start, Center, End, SpaceBetween, SpaceAround, SpaceEv
 /// <summary>Horizontal text alignment; start and end follow the paragraph's direction.</summary>
 public enum TextAlign { Start, Center, End, Justify }
 
+/// <summary>Writing direction of a box: rows lay their children out right to left when it is RTL. Auto: from the first strong character of the box's text.</summary>
+public enum WritingDirection { Ltr, Rtl, Auto }
+
 /// <summary>Vertical placement of text inside a taller box.</summary>
 public enum VerticalAlign { Top, Middle, Bottom }
 

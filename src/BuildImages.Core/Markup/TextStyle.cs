@@ -13,6 +13,9 @@ public sealed record TextStyle
     public TextAlign? Align { get; init; }
     public string? FontVariations { get; init; }
 
+    /// <summary>The writing direction (inherited): right-to-left rows are mirrored.</summary>
+    public WritingDirection? Direction { get; init; }
+
     public static TextStyle Empty { get; } = new();
 
     /// <summary>The root style every card starts from.</summary>
@@ -26,6 +29,7 @@ public sealed record TextStyle
         LineHeight = 1.2,
         LetterSpacing = 0,
         Align = TextAlign.Start,
+        Direction = WritingDirection.Ltr,
     };
 
     /// <summary>This style's values where set, the parent's otherwise.</summary>
@@ -40,5 +44,6 @@ public sealed record TextStyle
         LetterSpacing = LetterSpacing ?? parent.LetterSpacing,
         Align = Align ?? parent.Align,
         FontVariations = FontVariations ?? parent.FontVariations,
+        Direction = Direction ?? parent.Direction,
     };
 }

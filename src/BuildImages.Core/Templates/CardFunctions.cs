@@ -44,6 +44,9 @@ public static class CardFunctions
     public static string Initials(TemplateContext context, object? name, int count = 2) =>
         string.Concat(Text(name).Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(count).Select(w => w[..(char.IsSurrogatePair(w, 0) ? 2 : 1)].ToUpper(context.CurrentCulture)));
 
+    /// <summary>"rtl" or "ltr" from the text's first strong character: <c>&lt;card dir="{{ text_direction title }}"&gt;</c> mirrors the rows of an Arabic or Hebrew card.</summary>
+    public static string TextDirection(object? text) => Layout.TextDirection.Of(Text(text));
+
     /// <summary>Markup the template author vouches for, written unescaped. Never apply it to item data.</summary>
     public static TrustedMarkup Raw(object? markup) => new(Text(markup));
 
