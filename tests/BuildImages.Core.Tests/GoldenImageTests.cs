@@ -45,6 +45,31 @@ public sealed class GoldenImageTests
     }
 
     [Fact]
+    public void A_missing_logo_fails_the_golden_comparison()
+    {
+        // The old global tolerance allowed 0.4% of the card (3,024 pixels at 1200×630) and a mean error of 1.5; a
+        // round or outlined 64×64 logo differs in fewer pixels than that. The golden tolerance is a count: 150.
+        // The logo's box stays (64×64, same layout); what it draws is gone: a transparent SVG of the same name comes first.
+        var sampleDir = Path.Combine(TestCards.RepoRoot, "samples", "blog-post");
+        var blank = Directory.CreateTempSubdirectory("bi-blank-").FullName;
+        File.WriteAllText(Path.Combine(blank, "logo.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>""");
+        using var engine = new CardEngine(new EngineOptions
+        {
+            TemplateRoots = [Path.Combine(TestCards.RepoRoot, "templates")],
+            AssetRoots = [blank, sampleDir, Path.Combine(sampleDir, "assets")],
+        });
+        using var renderer = engine.CreateRenderer();
+        var item = SampleItems("blog-post").Single(i => (string)i["slug"]! == "kafka-road");
+        using var prepared = renderer.Prepare("blog-post", item, new CardSize(1200, 630), "kafka-road");
+        var card = prepared.DrawAtWidth(1200);
+
+        var (difference, _) = ImageComparer.Compare(card, Path.Combine(TestCards.RepoRoot, "tests", "Reference", "blog-post-kafka-road-1200x630.png"), ImageComparer.Golden.ChannelThreshold);
+
+        Assert.False(ImageComparer.Golden.Allows(difference), $"{difference} passed the golden tolerance");
+        Assert.InRange(difference.MeanError, 0, 1.5);
+    }
+
+    [Fact]
     public void Every_built_in_template_has_samples_and_both_sizes()
     {
         var catalog = new TemplateCatalog([Path.Combine(TestCards.RepoRoot, "templates")]);
