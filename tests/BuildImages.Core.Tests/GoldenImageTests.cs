@@ -24,6 +24,9 @@ public sealed class GoldenImageTests
         return data;
     }
 
+    /// <summary>The fonts the references were drawn with, in the repository (OFL; see tests/Fonts/README.md), and no others.</summary>
+    internal static string PinnedFonts => Path.Combine(TestCards.RepoRoot, "tests", "Fonts", "pinned");
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Built_in_template_matches_reference(string template, string slug, string size)
@@ -33,6 +36,8 @@ public sealed class GoldenImageTests
         {
             TemplateRoots = [Path.Combine(TestCards.RepoRoot, "templates")],
             AssetRoots = [sampleDir, Path.Combine(sampleDir, "assets")],
+            FontFolders = [PinnedFonts],
+            SystemFonts = false,
         });
         using var renderer = engine.CreateRenderer();
         Assert.True(CardSize.TryParse(size, out var cardSize));
@@ -57,6 +62,8 @@ public sealed class GoldenImageTests
         {
             TemplateRoots = [Path.Combine(TestCards.RepoRoot, "templates")],
             AssetRoots = [blank, sampleDir, Path.Combine(sampleDir, "assets")],
+            FontFolders = [PinnedFonts],
+            SystemFonts = false,
         });
         using var renderer = engine.CreateRenderer();
         var item = SampleItems("blog-post").Single(i => (string)i["slug"]! == "kafka-road");

@@ -6,6 +6,7 @@ internal static partial class FontconfigApi
 {
     [LibraryImport(NativeLibraryNames.Fontconfig)] internal static partial int FcGetVersion();
     [LibraryImport(NativeLibraryNames.Fontconfig)] internal static partial FontconfigHandle FcInitLoadConfigAndFonts();
+    [LibraryImport(NativeLibraryNames.Fontconfig)] internal static partial FontconfigHandle FcConfigCreate();
     [LibraryImport(NativeLibraryNames.Fontconfig, StringMarshalling = StringMarshalling.Utf8)] internal static partial int FcConfigAppFontAddDir(FontconfigHandle config, string dir);
     [LibraryImport(NativeLibraryNames.Fontconfig, StringMarshalling = StringMarshalling.Utf8)] internal static partial int FcConfigAppFontAddFile(FontconfigHandle config, string file);
     [LibraryImport(NativeLibraryNames.Fontconfig)] internal static partial void FcConfigDestroy(IntPtr config);

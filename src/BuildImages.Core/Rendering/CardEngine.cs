@@ -15,7 +15,7 @@ public sealed class CardEngine : IDisposable
     {
         NativeStack.EnsureLoaded();
         Options = options;
-        Fonts = new FontCatalog(options.FontFolders);
+        Fonts = new FontCatalog(options.FontFolders, options.SystemFonts);
         Templates = new TemplateCatalog(options.TemplateRoots);
         Assets = new AssetResolver(options.AssetRoots);
         Compiler = new ScribanTemplateEngine(options.Templates with { Strict = options.Strict || options.Templates.Strict });

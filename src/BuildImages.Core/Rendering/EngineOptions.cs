@@ -19,6 +19,9 @@ public sealed record EngineOptions
 
     public TemplateOptions Templates { get; init; } = new();
 
+    /// <summary>Whether the machine's fonts are offered beside the font folders (false pins a render to the folders' files).</summary>
+    public bool SystemFonts { get; init; } = true;
+
     /// <summary>The folder of built-in templates shipped beside the engine, if present.</summary>
     public static string? BuiltInTemplateFolder()
     {

@@ -19,10 +19,12 @@ public sealed class FontCatalog : IDisposable
     private readonly HashSet<string> _families;
 
     /// <summary>Creates the catalogue; a missing font folder is an error naming it.</summary>
-    public FontCatalog(IEnumerable<string> fontFolders)
+    /// <param name="fontFolders">The project's font folders.</param>
+    /// <param name="systemFonts">False: only the font folders, none of the machine's (golden tests pin their fonts this way, so a Debian font update cannot move a pixel).</param>
+    public FontCatalog(IEnumerable<string> fontFolders, bool systemFonts = true)
     {
         NativeStack.EnsureLoaded();
-        Config = FontconfigApi.FcInitLoadConfigAndFonts();
+        Config = systemFonts ? FontconfigApi.FcInitLoadConfigAndFonts() : FontconfigApi.FcConfigCreate();
         if (Config.IsInvalid)
         {
             throw new InvalidOperationException("fontconfig could not load its configuration");
