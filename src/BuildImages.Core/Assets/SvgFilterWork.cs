@@ -48,6 +48,12 @@ internal sealed partial class SvgFilterWork
     /// <summary>Reads the filters and the elements that use them; null when the XML cannot be read here (librsvg then reports it).</summary>
     internal static SvgFilterWork? Read(byte[] svg, double intrinsicWidth)
     {
+        // Every filter is a <filter> element: an SVG without the word has nothing to budget, and most logos are read
+        // per card. Only for 8-bit text: in UTF-16 (NUL bytes) the word would not be found byte for byte.
+        if (svg.AsSpan().IndexOf("filter"u8) < 0 && svg.AsSpan().IndexOf((byte)0) < 0)
+        {
+            return null;
+        }
         var filters = new Dictionary<string, List<Primitive>>(StringComparer.Ordinal);
         var uses = new List<(string Id, double Scale)>();
         var useCount = 0;
