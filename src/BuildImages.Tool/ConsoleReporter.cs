@@ -71,6 +71,16 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
         }
     }
 
+    public void Message(string text)
+    {
+        lock (_lock)
+        {
+            ClearBar();
+            console.Error.WriteLine(Printable.Of(text));
+            DrawBar();
+        }
+    }
+
     /// <summary>Clears the progress line and prints the summary.</summary>
     internal void Finish(BuildReport report)
     {

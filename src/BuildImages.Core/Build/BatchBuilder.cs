@@ -25,6 +25,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     public BuildReport Run(CancellationToken cancellation = default)
     {
         var wall = Stopwatch.StartNew();
+        // A dry run writes nothing, and every file it reads is replaced atomically: it needs no lock.
+        using var held = _options.DryRun ? null : ManifestLock.Acquire(config.ManifestFile, _options.LockTimeout, _observer.Message, cancellation);
+        return RunLocked(wall, cancellation);
+    }
+
+    private BuildReport RunLocked(Stopwatch wall, CancellationToken cancellation)
+    {
         var builtIn = EngineOptions.BuiltInTemplateFolder();
         var paths = new KeyPaths(config.BaseDirectory, builtIn);
         var templates = new TemplateCatalog(config.TemplateRootsWithBuiltIn());

@@ -25,6 +25,11 @@ public interface IBuildObserver
     void Output(OutputOutcome outcome);
 
     void Diagnostic(Diagnostic diagnostic);
+
+    /// <summary>Something the user should see that is neither a problem nor an output (waiting for another build's lock).</summary>
+    void Message(string text)
+    {
+    }
 }
 
 /// <summary>An observer that ignores everything.</summary>
