@@ -91,10 +91,32 @@ internal static class RenderCommand
         {
             return config.Jobs.Any(j => j.Name == job) ? job : throw ToolErrors.Usage($"no job is named '{job}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})");
         }
-        var candidates = template is null ? config.Jobs : config.Jobs.Where(j => j.Template == template).ToList();
-        return candidates.Count == 1
-            ? candidates[0].Name
-            : throw ToolErrors.Usage($"say which job to render under with --job ({string.Join(", ", config.Jobs.Select(j => j.Name))})");
+        if (template is null)
+        {
+            return config.Jobs.Count == 1 ? config.Jobs[0].Name : throw ToolErrors.Usage($"say which job to render under with --job ({string.Join(", ", config.Jobs.Select(j => j.Name))})");
+        }
+        // '--template blog-post' and a job's 'templates/blog-post' (a copy made by init) are compared by what they resolve to.
+        var catalog = new TemplateCatalog(config.TemplateRootsWithBuiltIn());
+        string? Resolved(string t)
+        {
+            try
+            {
+                return catalog.Resolve(t, config.BaseDirectory).MainFile;
+            }
+            catch (CardException)
+            {
+                return null;
+            }
+        }
+        var wanted = Resolved(template);
+        var matching = config.Jobs.Where(j => j.Template == template || (wanted is not null && Resolved(j.Template) == wanted)).ToList();
+        return matching.Count switch
+        {
+            1 => matching[0].Name,
+            0 when config.Jobs.Count == 1 && string.Equals(Path.GetFileName(Path.GetDirectoryName(Resolved(config.Jobs[0].Template) ?? string.Empty)), Path.GetFileName(template.TrimEnd('/')), StringComparison.Ordinal) => config.Jobs[0].Name,
+            0 => throw ToolErrors.Usage($"--template '{template}' is not the template of any job ({string.Join(", ", config.Jobs.Select(j => $"{j.Name}: {j.Template}"))}); pass --job to render under one of them, or --config to another configuration"),
+            _ => throw ToolErrors.Usage($"jobs {string.Join(", ", matching.Select(j => j.Name))} all use '{template}'; say which with --job"),
+        };
     }
 
     /// <summary>A configuration made from the command line, when there is no buildimages.json.</summary>

@@ -127,6 +127,15 @@ public static class ConfigLoader
             case { ValueKind: JsonValueKind.String }:
                 data = job.String("data");
                 break;
+            case { ValueKind: JsonValueKind.Array } globs when globs.GetArrayLength() > 0 && globs.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
+                // A list of paths or globs reads as one brace group: every file any of them matches, in path order.
+                var list = globs.EnumerateArray().Select(e => e.GetString()!).ToList();
+                if (list.FirstOrDefault(TopLevelComma) is { } comma)
+                {
+                    throw job.Error("data", $"a 'data' list entry cannot hold a comma outside braces ('{comma}')");
+                }
+                data = list.Count == 1 ? list[0] : "{" + string.Join(',', list) + "}";
+                break;
             case { ValueKind: JsonValueKind.Array } array:
                 inline = InlineItems(job, array);
                 break;
@@ -159,6 +168,20 @@ public static class ConfigLoader
             OutputLocation = job.LocationOf("output"),
             AltLocation = alt is null ? default : job.LocationOf("alt"),
         };
+    }
+
+    private static bool TopLevelComma(string glob)
+    {
+        var depth = 0;
+        foreach (var ch in glob)
+        {
+            depth += ch switch { '{' => 1, '}' => -1, _ => 0 };
+            if (ch == ',' && depth == 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<DataItem> InlineItems(ConfigObject job, JsonElement array)

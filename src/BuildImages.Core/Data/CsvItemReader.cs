@@ -10,6 +10,11 @@ internal static class CsvItemReader
 {
     internal static List<DataItem> Read(string file, string text)
     {
+        if (UnterminatedQuote(text) is var (quoteLine, quoteColumn))
+        {
+            // CsvHelper would read on to the end of the file and make the rest one multi-line value.
+            throw CardException.Error(DiagnosticCodes.DataSyntax, "a quoted field is never closed (a '\"' without its closing '\"')", file, quoteLine, quoteColumn);
+        }
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, BadDataFound = null };
         using var csv = new CsvReader(new StringReader(text), config);
         var items = new List<DataItem>();
@@ -45,5 +50,40 @@ internal static class CsvItemReader
             throw CardException.Error(DiagnosticCodes.DataSyntax, "invalid CSV: " + ex.Message.Split('\n')[0], file, ex.Context?.Parser?.RawRow ?? 0, 1);
         }
         return items;
+    }
+
+    /// <summary>Where a field that opens with a quote runs to the end of the text without closing (RFC 4180: "" inside is a quote), or null.</summary>
+    private static (int Line, int Column)? UnterminatedQuote(string text)
+    {
+        var (line, column) = (1, 0);
+        var fieldStart = true;
+        (int, int)? open = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            (line, column) = ch == '\n' ? (line + 1, 0) : (line, column + 1);
+            if (open is not null)
+            {
+                if (ch == '"')
+                {
+                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    {
+                        i++;
+                        column++;
+                    }
+                    else
+                    {
+                        open = null;
+                    }
+                }
+                continue;
+            }
+            if (ch == '"' && fieldStart)
+            {
+                open = (line, column);
+            }
+            fieldStart = ch is ',' or ';' or '\t' or '\n' or '|' || (ch == '\r' && fieldStart);
+        }
+        return open;
     }
 }

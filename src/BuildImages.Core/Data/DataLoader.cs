@@ -66,13 +66,48 @@ public static class DataLoader
     /// <summary>Items from JSON text that did not come from a data file (stdin): an object is one item, an array several.</summary>
     public static IReadOnlyList<DataItem> ReadJson(string name, string text) => JsonItemReader.Read(name, text, itemsPath: null, objectIsItem: true);
 
-    private static bool IsGlob(string reference) => reference.IndexOfAny(['*', '?', '[']) >= 0;
+    private static bool IsGlob(string reference) => reference.IndexOfAny(['*', '?', '[', '{']) >= 0;
 
+    /// <summary>Every file the glob matches, in ordinal path order; brace groups (<c>*.{md,markdown}</c>, nested too) are expanded first, as shells do.</summary>
     private static List<string> Glob(string pattern, string baseDirectory)
     {
         var matcher = new Matcher(StringComparison.Ordinal);
-        matcher.AddInclude(pattern.Replace('\\', '/'));
-        return matcher.GetResultsInFullPath(baseDirectory).Order(StringComparer.Ordinal).ToList();
+        foreach (var expanded in Braces(pattern.Replace('\\', '/')))
+        {
+            matcher.AddInclude(expanded);
+        }
+        return matcher.GetResultsInFullPath(baseDirectory).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>"a/{b,c{d,e}}/*.md" → a/b/*.md, a/cd/*.md, a/ce/*.md. Unbalanced braces are left as they are.</summary>
+    internal static IEnumerable<string> Braces(string pattern)
+    {
+        var open = pattern.IndexOf('{', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return [pattern];
+        }
+        var depth = 0;
+        var parts = new List<string>();
+        var start = open + 1;
+        for (var i = open; i < pattern.Length; i++)
+        {
+            switch (pattern[i])
+            {
+                case '{':
+                    depth++;
+                    break;
+                case ',' when depth == 1:
+                    parts.Add(pattern[start..i]);
+                    start = i + 1;
+                    break;
+                case '}' when --depth == 0:
+                    parts.Add(pattern[start..i]);
+                    var (prefix, suffix) = (pattern[..open], pattern[(i + 1)..]);
+                    return parts.SelectMany(p => Braces(prefix + p + suffix));
+            }
+        }
+        return [pattern];
     }
 
     /// <summary>Follows a dotted path ("data.posts") into nested dictionaries.</summary>

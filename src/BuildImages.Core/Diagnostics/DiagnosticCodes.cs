@@ -11,6 +11,7 @@ public static class DiagnosticCodes
     public const string DataSyntax = "BI0010";
     public const string DataNotFound = "BI0011";
     public const string DataGlobEmpty = "BI0012";
+    public const string RelativeTagUrls = "BI0014";
     public const string FieldTooLarge = "BI0013";
     public const string UnsafeOutputPath = "BI0020";
     public const string OutputCollision = "BI0021";

@@ -25,13 +25,19 @@ public static class BuildPlanner
         var settings = SettingsKey(config);
         var cards = new List<PlannedCard>();
         var problems = new List<Diagnostic>();
+        if (config.Tags && (config.BaseUrl is null || config.BaseUrl.StartsWith('/')))
+        {
+            // Crawlers resolve og:image only as an absolute URL: relative ones are ignored, and the card never shows.
+            problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.RelativeTagUrls,
+                $"images.json's og:image and twitter:image tags hold relative URLs ({config.BaseUrl ?? "no 'baseUrl'"}), which social platforms ignore; set 'baseUrl' to the site's absolute URL (https://…), or 'tags': false", config.ConfigFile));
+        }
         var held = new List<string>();
         var heldJobs = new List<string>();
         var folder = new Output.OutputFolder(config.OutputDirectory);
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
-            var jobCards = PlanJob(config, job, templates, paths, settings, problems, held);
+            var jobCards = PlanJob(config, job, templates, paths, settings, problems, held, heldJobs);
             // One error for the job, not one per card: a planted link refuses the whole job and holds its outputs.
             if (jobCards.SelectMany(c => c.Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
             {
@@ -44,7 +50,7 @@ public static class BuildPlanner
         return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
     }
 
-    private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held)
+    private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
     {
         TemplateDefinition template;
         try
@@ -69,8 +75,9 @@ public static class BuildPlanner
             items = loaded.Items;
             if (loaded.Files.Count == 0)
             {
-                // Usually a moved folder or a typo, and the job's earlier cards are about to be pruned: say so.
-                problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': data '{job.Data}' matched no files", config.ConfigFile, job.Location.Line, job.Location.Column));
+                // Usually a moved folder or a typo: the job's earlier cards are kept (not pruned) until the data is found again.
+                problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': data '{job.Data}' matched no files; the job's earlier outputs are kept", config.ConfigFile, job.Location.Line, job.Location.Column));
+                heldJobs.Add(job.Name);
             }
             foreach (var failure in loaded.Failures)
             {
