@@ -22,15 +22,23 @@ public sealed record EngineOptions
     /// <summary>Whether the machine's fonts are offered beside the font folders (false pins a render to the folders' files).</summary>
     public bool SystemFonts { get; init; } = true;
 
-    /// <summary>The folder of built-in templates shipped beside the engine, if present.</summary>
+    /// <summary>
+    /// The folder of built-in templates shipped beside the engine, if present: looked for from the engine's own
+    /// assembly (an MSBuild task's folder, where the process is MSBuild's), then from the application's folder.
+    /// Never the working directory.
+    /// </summary>
     public static string? BuiltInTemplateFolder()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var starts = new[] { Path.GetDirectoryName(typeof(EngineOptions).Assembly.Location), AppContext.BaseDirectory }.OfType<string>().Where(s => s.Length > 0);
+        foreach (var start in starts)
         {
-            var candidate = Path.Combine(dir.FullName, "templates");
-            if (File.Exists(Path.Combine(candidate, "blog-post", "card.sbn")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, "templates");
+                if (File.Exists(Path.Combine(candidate, "blog-post", "card.sbn")))
+                {
+                    return candidate;
+                }
             }
         }
         return null;

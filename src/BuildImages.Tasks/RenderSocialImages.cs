@@ -1,0 +1,114 @@
+using BuildImages.Core.Build;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace BuildImages.Tasks;
+
+/// <summary>
+/// The MSBuild front: maps its parameters to one build of the engine and the engine's events to MSBuild errors,
+/// warnings and messages (raised on the task's thread), and lists what the build wrote. No engine logic here.
+/// </summary>
+public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>The buildimages.json to build.</summary>
+    [Required]
+    public string ConfigFile { get; set; } = string.Empty;
+
+    /// <summary>Where the manifest lives (the intermediate folder by default, so `dotnet clean` removes it).</summary>
+    public string? ManifestFile { get; set; }
+
+    /// <summary>The project folder: written files get their path relative to it as PublishRelativePath.</summary>
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary>Render every output whatever the manifest says.</summary>
+    public bool Force { get; set; }
+
+    /// <summary>Every output and images.json, with PublishRelativePath.</summary>
+    [Output]
+    public ITaskItem[] WrittenFiles { get; private set; } = [];
+
+    /// <summary>The manifest and its machine-local caches.</summary>
+    [Output]
+    public ITaskItem[] BookkeepingFiles { get; private set; } = [];
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        try
+        {
+            var config = ConfigLoader.Load(Path.GetFullPath(ConfigFile));
+            if (!string.IsNullOrEmpty(ManifestFile))
+            {
+                config = config with { ManifestFile = Path.GetFullPath(ManifestFile) };
+            }
+            var observer = new QueuedObserver();
+            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force }, observer).Run(_cancel.Token));
+            // Workers report from their threads; MSBuild wants its log written from the task's thread.
+            while (!run.Wait(50))
+            {
+                observer.Drain(this);
+            }
+            observer.Drain(this);
+            var report = run.GetAwaiter().GetResult();
+            Log.LogMessage(MessageImportance.Normal, "BuildImages: " + report.Summary().Split('\n')[0]);
+            WrittenFiles = Written(config, report);
+            BookkeepingFiles = new[] { config.ManifestFile, Core.Manifest.StatCache.PathFor(config.ManifestFile), Core.Manifest.UpToDateRecord.PathFor(config.ManifestFile) }
+                .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+            if (report.Cancelled)
+            {
+                Log.LogWarning("BuildImages: cancelled; what finished is written and recorded");
+            }
+        }
+        catch (CardException ex)
+        {
+            Report(ex.Diagnostic);
+        }
+        catch (Core.Native.NativeDependencyException ex)
+        {
+            Log.LogError(null, "BI0003", null, ConfigFile, 0, 0, 0, 0, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // Never the build node: one error, with what it was.
+            Log.LogError(null, DiagnosticCodes.InternalError, null, ConfigFile, 0, 0, 0, 0, InternalError.Describe(ex, "building the images"));
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    internal void Report(Diagnostic d)
+    {
+        var message = d.Item is not null ? $"{d.Message} [item {d.Item}]" : d.Message;
+        if (d.Severity == DiagnosticSeverity.Error)
+        {
+            Log.LogError(null, d.Code, null, d.File ?? ConfigFile, d.Line, d.Column, 0, 0, Printable.Of(message));
+        }
+        else
+        {
+            Log.LogWarning(null, d.Code, null, d.File ?? ConfigFile, d.Line, d.Column, 0, 0, Printable.Of(message));
+        }
+    }
+
+    internal void Detail(string text) => Log.LogMessage(MessageImportance.Low, Printable.Of(text));
+
+    private ITaskItem[] Written(BuildConfig config, BuildReport report)
+    {
+        var root = string.IsNullOrEmpty(ProjectDirectory) ? config.OutputDirectory : Path.GetFullPath(ProjectDirectory);
+        var files = report.Outputs.Where(o => o.Status is "rendered" or "skipped" or "deduplicated")
+            .Select(o => Path.Combine(config.OutputDirectory, o.Path))
+            .Append(config.MetadataFile)
+            .Where(File.Exists)
+            .Distinct(StringComparer.Ordinal);
+        return files.Select(f =>
+        {
+            var relative = Path.GetRelativePath(root, f);
+            var item = new TaskItem(f);
+            item.SetMetadata("PublishRelativePath", relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetRelativePath(config.OutputDirectory, f) : relative);
+            return (ITaskItem)item;
+        }).ToArray();
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace BuildImages.Tasks.Tests;
+
+/// <summary>
+/// The real package on a real project: pack BuildImages into a folder, write a project that references it through
+/// a nuget.config, and run `dotnet publish` as a child process, as sourcelink's DotNetSdkTestBase does.
+/// </summary>
+public sealed class PublishTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-publish-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string Site => Path.Combine(_dir, "site");
+
+    private void Write(string relative, string text)
+    {
+        var full = Path.Combine(Site, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+    }
+
+    /// <summary>Packs the package with a version of its own (NuGet's cache never hands back an older build) and writes a console site using it.</summary>
+    private void CreateSite()
+    {
+        var version = $"0.3.0-it{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        var packages = Path.Combine(_dir, "packages");
+        var (code, output) = Run(_dir, "pack", Path.Combine(RepoRoot, "src", "BuildImages.Tasks"), "-c", "Release", "--no-build", "-o", packages, $"-p:PackageVersion={version}", "--nologo");
+        Assert.True(code == 0, output);
+        Write("site.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              <ItemGroup><PackageReference Include="BuildImages" Version="{version}" /></ItemGroup>
+            </Project>
+            """);
+        Write("Program.cs", "System.Console.WriteLine(\"site\");");
+        Write("nuget.config", $"""<configuration><packageSources><add key="local" value="{packages}" /></packageSources></configuration>""");
+        Write("content/hello.md", "---\ntitle: Hello from publish\n---\nBody.\n");
+        Write("content/second.md", "---\ntitle: The second post\n---\nBody.\n");
+        Write("buildimages.json", """
+            { "outputDir": "wwwroot", "baseUrl": "https://example.com/",
+              "jobs": [ { "name": "posts", "template": "blog-post", "data": "content/*.md", "output": "og/{{ slug }}",
+                          "variants": [ { "format": "webp" }, { "format": "jpeg", "width": 600 } ] } ] }
+            """);
+    }
+
+    private (int Code, string Output) Publish(params string[] extra) => Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", .. extra]);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void PublishRendersTheCardsSkipsWhenNothingChangedAndRerendersOnlyAnEditedPost()
+    {
+        CreateSite();
+
+        var first = Publish();
+
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", first.Output, StringComparison.Ordinal);
+        var card = Path.Combine(Site, "pub", "wwwroot", "og", "hello.webp");
+        var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(card));
+        Assert.Equal((1200, 630), (width, height));
+        Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "og", "second-600.jpg")));
+        using (var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Site, "pub", "wwwroot", "images.json"))))
+        {
+            Assert.Equal(2, metadata.RootElement.GetProperty("items").GetArrayLength());
+        }
+        Assert.True(File.Exists(Path.Combine(Site, "obj", "Release", "net10.0", "buildimages", "manifest.json")), "the manifest lives in the intermediate folder");
+
+        var second = Publish();
+        Assert.True(second.Code == 0, second.Output);
+        Assert.Contains("Skipping target \"BuildImagesRender\"", second.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(card), "a skipped render still publishes the cards");
+
+        Write("content/hello.md", "---\ntitle: Hello, edited\n---\nBody.\n");
+        var third = Publish();
+        Assert.True(third.Code == 0, third.Output);
+        Assert.Contains("BuildImages: rendered 2, skipped 2", third.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ABrokenTemplateFailsThePublishWithALocatedErrorAndDisabledRendersNothing()
+    {
+        CreateSite();
+        Write("tpl/bad/card.sbn", "<card>\n  {{ if title }\n</card>");
+        File.WriteAllText(Path.Combine(Site, "buildimages.json"), File.ReadAllText(Path.Combine(Site, "buildimages.json")).Replace("\"blog-post\"", "\"tpl/bad\"", StringComparison.Ordinal));
+
+        var broken = Publish();
+
+        Assert.NotEqual(0, broken.Code);
+        Assert.Matches(@"tpl[/\\]bad[/\\]card\.sbn\(2,\d+\): error BI0100: template syntax error", broken.Output);
+
+        var disabled = Publish("-p:BuildImagesEnabled=false");
+        Assert.True(disabled.Code == 0, disabled.Output);
+        Assert.False(Directory.Exists(Path.Combine(Site, "wwwroot", "og")));
+    }
+
+    private static (int Code, string Output) Run(string dir, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        // A build server from an earlier test must not hold an older copy of the task.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+    }
+
+    private static string RepoRoot
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            {
+                if (File.Exists(Path.Combine(d.FullName, "BuildImages.sln")))
+                {
+                    return d.FullName;
+                }
+            }
+            throw new InvalidOperationException("repository root not found");
+        }
+    }
+}
