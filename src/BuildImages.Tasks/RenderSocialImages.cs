@@ -24,6 +24,9 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>The project folder: written files get their path relative to it as PublishRelativePath.</summary>
     public string? ProjectDirectory { get; set; }
 
+    /// <summary>How long to wait for another build writing to the same output folder before failing (BI0035).</summary>
+    public int LockTimeoutSeconds { get; set; } = 600;
+
     /// <summary>Render every output whatever the manifest says.</summary>
     public bool Force { get; set; }
 
@@ -47,7 +50,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
                 config = config with { ManifestFile = Path.GetFullPath(ManifestFile) };
             }
             var observer = new QueuedObserver();
-            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force }, observer).Run(_cancel.Token));
+            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
             while (!run.Wait(50))
             {

@@ -14,12 +14,12 @@ public sealed class ManifestLockTests : IDisposable
     [Fact]
     public void ABuildWhileAnotherHoldsTheLockFailsAfterItsTimeoutAndTouchesNothing()
     {
-        using var held = ManifestLock.Acquire(_site.ManifestFile, TimeSpan.FromSeconds(1));
+        using var held = ManifestLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
 
         var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(300) }));
 
         Assert.Equal("BI0035", ex.Diagnostic.Code);
-        Assert.Equal(_site.ManifestFile, ex.Diagnostic.File);
+        Assert.Equal(_site.Site, ex.Diagnostic.File);
         Assert.Contains($"process {Environment.ProcessId}", ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(_site.ManifestFile));
         Assert.False(Directory.Exists(Path.Combine(_site.Site, "og")));
@@ -28,7 +28,7 @@ public sealed class ManifestLockTests : IDisposable
     [Fact]
     public async Task ABuildWaitsForTheHolderSaysSoAndThenRuns()
     {
-        var held = ManifestLock.Acquire(_site.ManifestFile, TimeSpan.FromSeconds(1));
+        var held = ManifestLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
         var observer = new MessageObserver();
         var build = Task.Run(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromSeconds(30) }, observer));
         await Task.Delay(400);
@@ -42,10 +42,22 @@ public sealed class ManifestLockTests : IDisposable
     }
 
     [Fact]
+    public void ABuildWithItsManifestElsewhereStillWaitsForTheSameOutputFolder()
+    {
+        using var held = ManifestLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
+        _site.Config["manifest"] = "cache/manifest.json";
+        _site.Save();
+
+        var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(200) }));
+
+        Assert.Equal("BI0035", ex.Diagnostic.Code);
+    }
+
+    [Fact]
     public void TheLockIsFreeAgainAfterABuild()
     {
         _site.Build();
-        using var next = ManifestLock.Acquire(_site.ManifestFile, TimeSpan.Zero);
+        using var next = ManifestLock.Acquire(_site.Site, TimeSpan.Zero);
         Assert.NotNull(next);
     }
 

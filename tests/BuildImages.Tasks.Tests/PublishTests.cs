@@ -86,6 +86,54 @@ public sealed class PublishTests : IDisposable
         var third = Publish();
         Assert.True(third.Code == 0, third.Output);
         Assert.Contains("BuildImages: rendered 2, skipped 2", third.Output, StringComparison.Ordinal);
+
+        var clean = Run(Site, "clean", "-c", "Release", "--nologo");
+        Assert.True(clean.Code == 0, clean.Output);
+        Assert.False(File.Exists(Path.Combine(Site, "wwwroot", "og", "hello.webp")), "clean removes the outputs");
+        Assert.False(File.Exists(Path.Combine(Site, "wwwroot", "images.json")));
+        Assert.False(Directory.Exists(Path.Combine(Site, "obj", "Release", "net10.0", "buildimages")), "clean removes the manifest");
+        Assert.True(File.Exists(Path.Combine(Site, "content", "hello.md")));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void TwoPublishesInOneReusedBuildNodeBothSeeTheCurrentInputs()
+    {
+        CreateSite();
+        try
+        {
+            var first = Run(Site, "publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", "-nodeReuse:true", "-p:UseSharedCompilation=false");
+            Assert.True(first.Code == 0, first.Output);
+            Write("content/second.md", "---\ntitle: The second post, edited in between\n---\nBody.\n");
+            var second = Run(Site, "publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", "-nodeReuse:true", "-p:UseSharedCompilation=false");
+            Assert.True(second.Code == 0, second.Output);
+            Assert.Contains("BuildImages: rendered 2, skipped 2", second.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Run(Site, "build-server", "shutdown");
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void APublishWhileAnotherBuildHoldsTheOutputFolderFailsClearlyAndCorruptsNothing()
+    {
+        CreateSite();
+        Assert.Equal(0, Publish().Code);
+        var manifest = File.ReadAllText(Path.Combine(Site, "obj", "Release", "net10.0", "buildimages", "manifest.json"));
+        Write("content/third.md", "---\ntitle: Third\n---\n");
+        using (Core.Manifest.ManifestLock.Acquire(Path.Combine(Site, "wwwroot"), TimeSpan.FromSeconds(1)))
+        {
+            // The task waits for the holder; with nothing releasing it, the publish is cancelled by its own timeout here.
+            var blocked = Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-p:BuildImagesLockTimeoutSeconds=2"]);
+            Assert.NotEqual(0, blocked.Code);
+            Assert.Contains("error BI0035", blocked.Output, StringComparison.Ordinal);
+        }
+        Assert.Equal(manifest, File.ReadAllText(Path.Combine(Site, "obj", "Release", "net10.0", "buildimages", "manifest.json")));
+        var after = Publish();
+        Assert.True(after.Code == 0, after.Output);
+        Assert.Contains("BuildImages: rendered 2, skipped 4", after.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,8 +161,11 @@ public sealed class PublishTests : IDisposable
         {
             start.ArgumentList.Add(a);
         }
-        // A build server from an earlier test must not hold an older copy of the task.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        // A build server from an earlier test must not hold an older copy of the task (unless reuse is what is tested).
+        if (!args.Contains("-nodeReuse:true"))
+        {
+            start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

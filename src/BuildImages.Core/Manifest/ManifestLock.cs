@@ -5,9 +5,10 @@ using BuildImages.Core.Diagnostics;
 namespace BuildImages.Core.Manifest;
 
 /// <summary>
-/// An exclusive lock on one manifest for the whole of a build, so a publish, a nightly job and a publish hook on
-/// the same output folder never interleave. It is an OS file lock (released by the system if the process dies) on
-/// a file named by the manifest's full path in the machine's temp folder, so taking it writes nothing into the
+/// An exclusive lock on one output folder (and so on its manifest) for the whole of a build, so a publish, a nightly
+/// job and a publish hook on the same output folder never interleave, even when they keep their manifests in
+/// different places (the MSBuild task keeps its own in obj/). It is an OS file lock (released by the system if the
+/// process dies) on a file named by the output folder's full path in the machine's temp folder, so taking it writes nothing into the
 /// project before the configuration is known to be good; the file names the holder's process. A second build
 /// waits, saying so once, and fails with BI0035 after the timeout.
 /// </summary>
@@ -20,13 +21,13 @@ public sealed class ManifestLock : IDisposable
 
     private ManifestLock(FileStream stream) => _stream = stream;
 
-    public static string PathFor(string manifestFile) =>
-        Path.Combine(Path.GetTempPath(), "buildimages-locks", Planning.ContentHash.OfText(Path.GetFullPath(manifestFile))[..24] + ".lock");
+    public static string PathFor(string outputDirectory) =>
+        Path.Combine(Path.GetTempPath(), "buildimages-locks", Planning.ContentHash.OfText(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)))[..24] + ".lock");
 
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; <paramref name="waiting"/> is told once who holds it.</summary>
-    public static ManifestLock Acquire(string manifestFile, TimeSpan timeout, Action<string>? waiting = null, CancellationToken cancellation = default)
+    public static ManifestLock Acquire(string outputDirectory, TimeSpan timeout, Action<string>? waiting = null, CancellationToken cancellation = default)
     {
-        var path = PathFor(manifestFile);
+        var path = PathFor(outputDirectory);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -56,11 +57,11 @@ public sealed class ManifestLock : IDisposable
                 if (clock.Elapsed >= timeout)
                 {
                     throw CardException.Error(DiagnosticCodes.ManifestLocked, string.Create(CultureInfo.InvariantCulture,
-                        $"another build{holder} holds this manifest's lock ({path}) and did not finish within {timeout.TotalSeconds:0} s; nothing was rendered (run again when it is done)"), manifestFile);
+                        $"another build{holder} holds the lock on this output folder ({path}) and did not finish within {timeout.TotalSeconds:0} s; nothing was rendered (run again when it is done)"), outputDirectory);
                 }
                 if (!told)
                 {
-                    waiting?.Invoke($"waiting for another build{holder}, which is using {manifestFile}");
+                    waiting?.Invoke($"waiting for another build{holder}, which is writing to {outputDirectory}");
                     told = true;
                 }
                 cancellation.WaitHandle.WaitOne(100);
