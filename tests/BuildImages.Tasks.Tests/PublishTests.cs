@@ -34,10 +34,7 @@ public sealed class PublishTests : IDisposable
     /// <summary>Packs the package with a version of its own (NuGet's cache never hands back an older build) and writes a console site using it.</summary>
     private void CreateSite()
     {
-        var version = $"0.3.0-it{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-        var packages = Path.Combine(_dir, "packages");
-        var (code, output) = Run(_dir, "pack", Path.Combine(RepoRoot, "src", "BuildImages.Tasks"), "-c", "Release", "--no-build", "-o", packages, $"-p:PackageVersion={version}", "--nologo");
-        Assert.True(code == 0, output);
+        var (packages, version) = Pack();
         Write("site.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
@@ -53,6 +50,62 @@ public sealed class PublishTests : IDisposable
               "jobs": [ { "name": "posts", "template": "blog-post", "data": "content/*.md", "output": "og/{{ slug }}",
                           "variants": [ { "format": "webp" }, { "format": "jpeg", "width": 600 } ] } ] }
             """);
+    }
+
+    /// <summary>Packs the package and returns its folder and version.</summary>
+    private (string Folder, string Version) Pack()
+    {
+        var version = $"0.3.0-it{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        var packages = Path.Combine(_dir, "packages");
+        var (code, output) = Run(_dir, "pack", Path.Combine(RepoRoot, "src", "BuildImages.Tasks"), "-c", "Release", "--no-build", "-o", packages, $"-p:PackageVersion={version}", "--nologo");
+        Assert.True(code == 0, output);
+        return (packages, version);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void TheSampleSitePublishesPagesWhoseOgImagesExistWithTheirDeclaredSizes()
+    {
+        var (packages, version) = Pack();
+        var source = Path.Combine(RepoRoot, "samples", "site");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj" or "wwwroot" or "pub")
+            {
+                continue;
+            }
+            var target = Path.Combine(Site, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Write("nuget.config", $"""<configuration><packageSources><add key="local" value="{packages}" /></packageSources></configuration>""");
+
+        var publish = Publish($"-p:BuildImagesVersion={version}");
+
+        Assert.True(publish.Code == 0, publish.Output);
+        var pages = Directory.GetFiles(Path.Combine(Site, "pub", "wwwroot", "posts"), "*.html");
+        Assert.Equal(3, pages.Length);
+        foreach (var page in pages)
+        {
+            var html = File.ReadAllText(page);
+            var url = Meta(html, "property", "og:image");
+            Assert.StartsWith("https://blog.example.com/", url, StringComparison.Ordinal);
+            var relative = new Uri(url).AbsolutePath.TrimStart('/');
+            var image = Path.Combine(Site, "pub", "wwwroot", Uri.UnescapeDataString(relative));
+            Assert.True(File.Exists(image), $"{page} names {url}, which was not published");
+            var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(image));
+            Assert.Equal(int.Parse(Meta(html, "property", "og:image:width"), System.Globalization.CultureInfo.InvariantCulture), width);
+            Assert.Equal(int.Parse(Meta(html, "property", "og:image:height"), System.Globalization.CultureInfo.InvariantCulture), height);
+            Assert.Equal(url, Meta(html, "name", "twitter:image"));
+        }
+    }
+
+    private static string Meta(string html, string attribute, string name)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(html, $"<meta {attribute}=\"{System.Text.RegularExpressions.Regex.Escape(name)}\" content=\"([^\"]*)\">");
+        Assert.True(m.Success, $"no {name} in the page");
+        return System.Net.WebUtility.HtmlDecode(m.Groups[1].Value);
     }
 
     private (int Code, string Output) Publish(params string[] extra) => Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", .. extra]);
