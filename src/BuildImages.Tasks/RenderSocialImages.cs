@@ -14,9 +14,19 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
 {
     private readonly CancellationTokenSource _cancel = new();
 
-    /// <summary>The buildimages.json to build.</summary>
-    [Required]
-    public string ConfigFile { get; set; } = string.Empty;
+    /// <summary>The buildimages.json to build (optional when there are SocialImage items).</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>The project file: the base folder of SocialImage items when there is no config file, and where their errors point.</summary>
+    public string? ProjectFile { get; set; }
+
+    /// <summary>SocialImage items: each a data file or glob, a job of its own (see <see cref="ItemConfig"/>).</summary>
+    public ITaskItem[] Items { get; set; } = [];
+
+    /// <summary>outputDir and baseUrl when there are items but no config file.</summary>
+    public string? OutputDirectory { get; set; }
+
+    public string? BaseUrl { get; set; }
 
     /// <summary>Where the manifest lives (the intermediate folder by default, so `dotnet clean` removes it).</summary>
     public string? ManifestFile { get; set; }
@@ -44,7 +54,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     {
         try
         {
-            var config = ConfigLoader.Load(Path.GetFullPath(ConfigFile));
+            var config = LoadConfig();
             if (!string.IsNullOrEmpty(ManifestFile))
             {
                 config = config with { ManifestFile = Path.GetFullPath(ManifestFile) };
@@ -81,6 +91,27 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             Log.LogError(null, DiagnosticCodes.InternalError, null, ConfigFile, 0, 0, 0, 0, InternalError.Describe(ex, "building the images"));
         }
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The config file as it is, or with the items' jobs added, through the same loader either way.</summary>
+    private BuildConfig LoadConfig()
+    {
+        var hasConfig = !string.IsNullOrEmpty(ConfigFile) && File.Exists(ConfigFile);
+        if (Items.Length == 0)
+        {
+            return ConfigLoader.Load(Path.GetFullPath(ConfigFile ?? "buildimages.json"));
+        }
+        var file = hasConfig ? Path.GetFullPath(ConfigFile!) : Path.GetFullPath(ProjectFile ?? "project");
+        var text = ItemConfig.Compose(hasConfig ? File.ReadAllText(file) : null, Items, OutputDirectory, BaseUrl);
+        try
+        {
+            return ConfigLoader.Parse(text, file);
+        }
+        catch (CardException ex) when (!hasConfig || ex.Diagnostic.Line > 0)
+        {
+            // Positions in the configuration made from items mean nothing to the user: name the project and the item instead.
+            throw new CardException(ex.Diagnostic with { File = ProjectFile ?? file, Line = 0, Column = 0, Message = "SocialImage items: " + ex.Diagnostic.Message });
+        }
     }
 
     internal void Report(Diagnostic d)

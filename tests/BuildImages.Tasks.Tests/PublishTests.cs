@@ -101,6 +101,42 @@ public sealed class PublishTests : IDisposable
         }
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void SocialImageItemsWithoutAConfigRenderAndAMetadataChangeRerendersThem()
+    {
+        CreateSite();
+        File.Delete(Path.Combine(Site, "buildimages.json"));
+        var project = File.ReadAllText(Path.Combine(Site, "site.csproj"));
+        string WithItems(string quality) => project.Replace("</Project>", $$$"""
+              <PropertyGroup><BuildImagesBaseUrl>https://example.com/</BuildImagesBaseUrl></PropertyGroup>
+              <ItemGroup><SocialImage Include="content/*.md" Template="blog-post" OutputPattern="cards/{{ slug }}" Formats="jpeg" Widths="1200;600" Quality="{{{quality}}}" /></ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("80"));
+
+        var first = Publish();
+
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", first.Output, StringComparison.Ordinal);
+        var (_, width, _) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "cards", "hello-600.jpg")));
+        Assert.Equal(600, width);
+        var before = File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg"));
+
+        Assert.Contains("Skipping target \"BuildImagesRender\"", Publish().Output, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("60"));
+        var changed = Publish();
+        Assert.True(changed.Code == 0, changed.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", changed.Output, StringComparison.Ordinal);
+        Assert.True(File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg")).Length < before.Length, "quality 60 is smaller than 80");
+
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("200"));
+        var bad = Publish();
+        Assert.NotEqual(0, bad.Code);
+        Assert.Matches(@"site\.csproj\s*:\s*error BI0004: SocialImage items: .*quality", bad.Output);
+    }
+
     private static string Meta(string html, string attribute, string name)
     {
         var m = System.Text.RegularExpressions.Regex.Match(html, $"<meta {attribute}=\"{System.Text.RegularExpressions.Regex.Escape(name)}\" content=\"([^\"]*)\">");
