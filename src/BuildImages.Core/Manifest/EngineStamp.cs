@@ -23,7 +23,46 @@ public static class EngineStamp
         var versions = fileStamp is not null && recorded is not null && recorded.Stamp == fileStamp
             ? recorded.Versions
             : NativeStack.Versions.ToString();
-        return ($"{Managed}; {versions}", new NativeRecord(fileStamp ?? string.Empty, versions));
+        return ($"{Managed}; {versions}; system fonts {SystemFontsStamp()}", new NativeRecord(fileStamp ?? string.Empty, versions));
+    }
+
+    /// <summary>
+    /// The fonts fontconfig may pick as a fallback: every file in the system's font folders, by path, size and time.
+    /// A font installed or updated there can change any card whose text falls back to it, so it is part of every
+    /// key (and of the up-to-date record through the engine stamp). Managed file stats only: no native call.
+    /// </summary>
+    internal static string SystemFontsStamp() => SystemFontsStamp(SystemFontFolders());
+
+    internal static IEnumerable<string> SystemFontFolders()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var folders = OperatingSystem.IsWindows()
+            ? [Environment.GetFolderPath(Environment.SpecialFolder.Fonts), Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Microsoft", "Windows", "Fonts")]
+            : OperatingSystem.IsMacOS()
+                ? ["/System/Library/Fonts", "/Library/Fonts", Path.Combine(home, "Library", "Fonts")]
+                : new[] { "/usr/share/fonts", "/usr/local/share/fonts", Path.Combine(Environment.GetEnvironmentVariable("XDG_DATA_HOME") ?? Path.Combine(home, ".local", "share"), "fonts"), Path.Combine(home, ".fonts") };
+        return folders;
+    }
+
+    internal static string SystemFontsStamp(IEnumerable<string> folders)
+    {
+        var parts = new List<string>();
+        foreach (var folder in folders.Where(Directory.Exists))
+        {
+            try
+            {
+                foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }))
+                {
+                    parts.Add($"{file.FullName}:{file.Length}:{file.LastWriteTimeUtc.Ticks}");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                parts.Add(folder + ":unreadable");
+            }
+        }
+        parts.Sort(StringComparer.Ordinal);
+        return Planning.ContentHash.OfParts(parts)[..16];
     }
 
     /// <summary>Size and time of each native library file as the loader would find it; null when one is not found here.</summary>
