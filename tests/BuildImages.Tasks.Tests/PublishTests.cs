@@ -43,11 +43,15 @@ public sealed class PublishTests : IDisposable
             """);
         Write("Program.cs", "System.Console.WriteLine(\"site\");");
         Write("nuget.config", $"""<configuration><packageSources><add key="local" value="{packages}" /></packageSources></configuration>""");
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot, "templates", "blog-post")))
+        {
+            Write(Path.Combine("tpl", "post", Path.GetFileName(file)), File.ReadAllText(file));
+        }
         Write("content/hello.md", "---\ntitle: Hello from publish\n---\nBody.\n");
         Write("content/second.md", "---\ntitle: The second post\n---\nBody.\n");
         Write("buildimages.json", """
             { "outputDir": "wwwroot", "baseUrl": "https://example.com/",
-              "jobs": [ { "name": "posts", "template": "blog-post", "data": "content/*.md", "output": "og/{{ slug }}",
+              "jobs": [ { "name": "posts", "template": "tpl/post", "data": "content/*.md", "output": "og/{{ slug }}",
                           "variants": [ { "format": "webp" }, { "format": "jpeg", "width": 600 } ] } ] }
             """);
     }
@@ -176,6 +180,12 @@ public sealed class PublishTests : IDisposable
         Assert.True(third.Code == 0, third.Output);
         Assert.Contains("BuildImages: rendered 2, skipped 2", third.Output, StringComparison.Ordinal);
 
+        // The template is the project's own copy: editing it renders every card made with it.
+        File.AppendAllText(Path.Combine(Site, "tpl", "post", "card.sbn"), "\n{{ # edited }}\n");
+        var fourth = Publish();
+        Assert.True(fourth.Code == 0, fourth.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", fourth.Output, StringComparison.Ordinal);
+
         var clean = Run(Site, "clean", "-c", "Release", "--nologo");
         Assert.True(clean.Code == 0, clean.Output);
         Assert.False(File.Exists(Path.Combine(Site, "wwwroot", "og", "hello.webp")), "clean removes the outputs");
@@ -231,7 +241,7 @@ public sealed class PublishTests : IDisposable
     {
         CreateSite();
         Write("tpl/bad/card.sbn", "<card>\n  {{ if title }\n</card>");
-        File.WriteAllText(Path.Combine(Site, "buildimages.json"), File.ReadAllText(Path.Combine(Site, "buildimages.json")).Replace("\"blog-post\"", "\"tpl/bad\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(Site, "buildimages.json"), File.ReadAllText(Path.Combine(Site, "buildimages.json")).Replace("\"tpl/post\"", "\"tpl/bad\"", StringComparison.Ordinal));
 
         var broken = Publish();
 
