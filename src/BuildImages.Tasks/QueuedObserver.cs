@@ -15,7 +15,7 @@ internal sealed class QueuedObserver : IBuildObserver
 
     public void Diagnostic(Diagnostic diagnostic) => _events.Enqueue(t => t.Report(diagnostic));
 
-    public void Message(string text) => _events.Enqueue(t => t.Detail(text));
+    public void Message(string text) => _events.Enqueue(t => t.Notice(text));
 
     internal void Drain(RenderSocialImages task)
     {

@@ -129,6 +129,9 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
 
     internal void Detail(string text) => Log.LogMessage(MessageImportance.Low, Printable.Of(text));
 
+    /// <summary>Shown at normal verbosity: waiting for another build is something the user should know.</summary>
+    internal void Notice(string text) => Log.LogMessage(MessageImportance.High, "BuildImages: " + Printable.Of(text));
+
     private ITaskItem[] Written(BuildConfig config, BuildReport report)
     {
         var root = string.IsNullOrEmpty(ProjectDirectory) ? config.OutputDirectory : Path.GetFullPath(ProjectDirectory);

@@ -141,6 +141,42 @@ public sealed class PublishTests : IDisposable
         Assert.Matches(@"site\.csproj\s*:\s*error BI0004: SocialImage items: .*quality", bad.Output);
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task APublishStartedWhileTheToolBuildsTheSameFolderWaitsAndBothManifestsStayValid()
+    {
+        CreateSite();
+        for (var i = 0; i < 120; i++)
+        {
+            Write($"content/post-{i:D3}.md", $"---\ntitle: Post number {i} of a long tool build\n---\n");
+        }
+        var tool = Path.Combine(RepoRoot, "src", "BuildImages.Tool", "bin", "Release", "net10.0", "dotnet-build-images.dll");
+        Assert.True(File.Exists(tool), "the tool is built with the solution");
+        var start = new ProcessStartInfo("dotnet", [tool, "build", "--parallel", "1"]) { WorkingDirectory = Site, RedirectStandardError = true, RedirectStandardOutput = true };
+        using var build = Process.Start(start)!;
+        var toolOut = build.StandardOutput.ReadToEndAsync();
+        string? line;
+        while ((line = build.StandardError.ReadLine()) is not null && !line.StartsWith("rendered ", StringComparison.Ordinal))
+        {
+        }
+        var toolErr = build.StandardError.ReadToEndAsync();
+
+        var publish = Publish();
+
+        await build.WaitForExitAsync();
+        Assert.Equal(0, build.ExitCode);
+        Assert.True(publish.Code == 0, publish.Output);
+        Assert.Contains("waiting for another build", publish.Output, StringComparison.Ordinal);
+        Assert.Contains("BuildImages: rendered", publish.Output, StringComparison.Ordinal);
+        foreach (var manifest in new[] { Path.Combine(Site, "wwwroot", ".buildimages-manifest.json"), Path.Combine(Site, "obj", "Release", "net10.0", "buildimages", "manifest.json") })
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+            Assert.Equal(122, doc.RootElement.GetProperty("cards").EnumerateObject().Count());
+        }
+        Assert.Contains("rendered 244,", await toolOut, StringComparison.Ordinal);
+        await toolErr;
+    }
+
     private static string Meta(string html, string attribute, string name)
     {
         var m = System.Text.RegularExpressions.Regex.Match(html, $"<meta {attribute}=\"{System.Text.RegularExpressions.Regex.Escape(name)}\" content=\"([^\"]*)\">");
