@@ -44,6 +44,13 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     [Output]
     public ITaskItem[] WrittenFiles { get; private set; } = [];
 
+    /// <summary>
+    /// Every file the cards were made from (templates and includes, fonts, images, data files), from the manifest:
+    /// the target lists them as its inputs next time, so a template or font outside the project still runs the render.
+    /// </summary>
+    [Output]
+    public ITaskItem[] InputFiles { get; private set; } = [];
+
     /// <summary>The manifest and its machine-local caches.</summary>
     [Output]
     public ITaskItem[] BookkeepingFiles { get; private set; } = [];
@@ -70,6 +77,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             var report = run.GetAwaiter().GetResult();
             Log.LogMessage(MessageImportance.Normal, "BuildImages: " + report.Summary().Split('\n')[0]);
             WrittenFiles = Written(config, report);
+            InputFiles = Inputs(config);
             BookkeepingFiles = new[] { config.ManifestFile, Core.Manifest.StatCache.PathFor(config.ManifestFile), Core.Manifest.UpToDateRecord.PathFor(config.ManifestFile) }
                 .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             if (report.Cancelled)
@@ -131,6 +139,20 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
 
     /// <summary>Shown at normal verbosity: waiting for another build is something the user should know.</summary>
     internal void Notice(string text) => Log.LogMessage(MessageImportance.High, "BuildImages: " + Printable.Of(text));
+
+    private static ITaskItem[] Inputs(BuildConfig config)
+    {
+        var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
+        var paths = new Core.Planning.KeyPaths(config.BaseDirectory, Core.Rendering.EngineOptions.BuiltInTemplateFolder());
+        return manifest.Inputs.Values.SelectMany(set => set.Files)
+            .Concat(manifest.Cards.Values.Select(c => c.Source))
+            .Distinct(StringComparer.Ordinal)
+            .Select(paths.ToFull)
+            .Where(File.Exists)
+            .Order(StringComparer.Ordinal)
+            .Select(f => (ITaskItem)new TaskItem(f))
+            .ToArray();
+    }
 
     private ITaskItem[] Written(BuildConfig config, BuildReport report)
     {

@@ -177,6 +177,28 @@ public sealed class PublishTests : IDisposable
         await toolErr;
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ATemplateOutsideTheProjectIsAnInputOfTheTarget()
+    {
+        CreateSite();
+        var shared = Path.Combine(_dir, "shared-templates", "post");
+        Directory.CreateDirectory(shared);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot, "templates", "blog-post")))
+        {
+            File.Copy(file, Path.Combine(shared, Path.GetFileName(file)));
+        }
+        File.WriteAllText(Path.Combine(Site, "buildimages.json"), File.ReadAllText(Path.Combine(Site, "buildimages.json")).Replace("\"tpl/post\"", "\"../shared-templates/post\"", StringComparison.Ordinal));
+        Assert.Equal(0, Publish().Code);
+        Assert.Contains("Skipping target \"BuildImagesRender\"", Publish().Output, StringComparison.Ordinal);
+
+        File.AppendAllText(Path.Combine(shared, "card.sbn"), "\n{{ # edited outside the project }}\n");
+        var edited = Publish();
+
+        Assert.True(edited.Code == 0, edited.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", edited.Output, StringComparison.Ordinal);
+    }
+
     private static string Meta(string html, string attribute, string name)
     {
         var m = System.Text.RegularExpressions.Regex.Match(html, $"<meta {attribute}=\"{System.Text.RegularExpressions.Regex.Escape(name)}\" content=\"([^\"]*)\">");
