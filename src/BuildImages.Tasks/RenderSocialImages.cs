@@ -76,8 +76,9 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             observer.Drain(this);
             var report = run.GetAwaiter().GetResult();
             Log.LogMessage(MessageImportance.Normal, "BuildImages: " + report.Summary().Split('\n')[0]);
-            WrittenFiles = Written(config, report);
-            InputFiles = Inputs(config);
+            var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
+            WrittenFiles = Written(config, manifest);
+            InputFiles = Inputs(config, manifest);
             BookkeepingFiles = new[] { config.ManifestFile, Core.Manifest.StatCache.PathFor(config.ManifestFile), Core.Manifest.UpToDateRecord.PathFor(config.ManifestFile) }
                 .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             if (report.Cancelled)
@@ -140,9 +141,8 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>Shown at normal verbosity: waiting for another build is something the user should know.</summary>
     internal void Notice(string text) => Log.LogMessage(MessageImportance.High, "BuildImages: " + Printable.Of(text));
 
-    private static ITaskItem[] Inputs(BuildConfig config)
+    private static ITaskItem[] Inputs(BuildConfig config, Core.Manifest.ManifestDocument manifest)
     {
-        var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
         var paths = new Core.Planning.KeyPaths(config.BaseDirectory, Core.Rendering.EngineOptions.BuiltInTemplateFolder());
         return manifest.Inputs.Values.SelectMany(set => set.Files)
             .Concat(manifest.Cards.Values.Select(c => c.Source))
@@ -154,14 +154,15 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             .ToArray();
     }
 
-    private ITaskItem[] Written(BuildConfig config, BuildReport report)
+    /// <summary>Every output the manifest records (by the file actually written, so hashed names under cacheBust: filename too) and images.json.</summary>
+    private ITaskItem[] Written(BuildConfig config, Core.Manifest.ManifestDocument manifest)
     {
         var root = string.IsNullOrEmpty(ProjectDirectory) ? config.OutputDirectory : Path.GetFullPath(ProjectDirectory);
-        var files = report.Outputs.Where(o => o.Status is "rendered" or "skipped" or "deduplicated")
-            .Select(o => Path.Combine(config.OutputDirectory, o.Path))
+        var files = manifest.Cards.Values.SelectMany(c => c.Variants.Select(v => Path.Combine(config.OutputDirectory, v.File)))
             .Append(config.MetadataFile)
             .Where(File.Exists)
-            .Distinct(StringComparer.Ordinal);
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
         return files.Select(f =>
         {
             var relative = Path.GetRelativePath(root, f);

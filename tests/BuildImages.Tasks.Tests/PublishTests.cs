@@ -199,6 +199,21 @@ public sealed class PublishTests : IDisposable
         Assert.Contains("BuildImages: rendered 4, skipped 0", edited.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void HashedFileNamesArePublishedToo()
+    {
+        CreateSite();
+        File.WriteAllText(Path.Combine(Site, "buildimages.json"), File.ReadAllText(Path.Combine(Site, "buildimages.json")).Replace("\"baseUrl\"", "\"cacheBust\": \"filename\", \"baseUrl\"", StringComparison.Ordinal));
+
+        var publish = Publish();
+
+        Assert.True(publish.Code == 0, publish.Output);
+        var published = Directory.GetFiles(Path.Combine(Site, "pub", "wwwroot", "og")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, published.Length);
+        Assert.All(published, f => Assert.Matches(@"^(hello|second)(-600)?\.[0-9a-f]{10}\.(webp|jpg)$", f));
+    }
+
     private static string Meta(string html, string attribute, string name)
     {
         var m = System.Text.RegularExpressions.Regex.Match(html, $"<meta {attribute}=\"{System.Text.RegularExpressions.Regex.Escape(name)}\" content=\"([^\"]*)\">");
