@@ -1,10 +1,5 @@
-using System.Buffers;
-using System.Text;
-using BuildImages.Core.Diagnostics;
 using Scriban;
-using Scriban.Parsing;
 using Scriban.Runtime;
-using Scriban.Syntax;
 
 namespace BuildImages.Core.Templates;
 

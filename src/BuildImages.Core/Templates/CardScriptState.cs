@@ -3,7 +3,6 @@ using System.Text;
 using BuildImages.Core.Diagnostics;
 using Scriban;
 using Scriban.Parsing;
-using Scriban.Runtime;
 using Scriban.Syntax;
 
 namespace BuildImages.Core.Templates;
