@@ -94,6 +94,20 @@ public sealed partial class TemplateCaseTests : IDisposable
         Assert.Contains("links outside", ex.Diagnostic.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("card.sbn", "{{ if first }}{{ leaked = 'yes' }}{{ end }}<t>{{ leaked }}</t>")]
+    [InlineData("card.liquid", "{% if first %}{% assign leaked = 'yes' %}{% endif %}<t>{{ leaked }}</t>")]
+    public void AVariableOneItemSetsIsNotSeenByTheNext(string main, string source)
+    {
+        var dir = Path.Combine(_root, "templates", "leak");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, main), source);
+        var template = new ScribanTemplateEngine(new TemplateOptions()).Compile(new TemplateCatalog([Path.Combine(_root, "templates")]).Resolve("leak"));
+
+        Assert.Equal("<t>yes</t>", template.Evaluate(new Dictionary<string, object?> { ["first"] = true }, new CardSize(100, 100)).Markup);
+        Assert.Equal("<t></t>", template.Evaluate(new Dictionary<string, object?> { ["first"] = false }, new CardSize(100, 100)).Markup);
+    }
+
     [Fact]
     public void EveryFileAnEvaluationReadIsListed()
     {

@@ -62,6 +62,8 @@ internal sealed partial class PatternTemplate
         context.PushCulture(System.Globalization.CultureInfo.InvariantCulture);
         context.PushGlobal(ScriptData.Object(fields));
         context.PushGlobal(Helpers);
+        // Assignments land in a global of their own, never in the helpers every planning thread shares.
+        context.PushGlobal(new ScriptObject(StringComparer.Ordinal));
         var text = _template.Render(context);
         return text.Length > MaxCharacters ? throw new ScriptRuntimeException(default, $"the pattern expanded to more than {MaxCharacters} characters") : text;
     }

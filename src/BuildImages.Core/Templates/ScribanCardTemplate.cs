@@ -63,6 +63,9 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         context.PushOutput(new CardMarkupOutput(state, context));
         context.PushGlobal(Data(item, size));
         context.PushGlobal(_helpers);
+        // Assignments go to the global on top: a fresh one per card, never the helpers every worker shares
+        // (a variable one item set was seen by the next, and two workers wrote one dictionary at once).
+        context.PushGlobal(new ScriptObject(StringComparer.Ordinal));
         try
         {
             _template.Render(context);
