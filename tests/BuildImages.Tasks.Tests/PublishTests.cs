@@ -295,7 +295,7 @@ public sealed class PublishTests : IDisposable
         Assert.Equal(0, Publish().Code);
         var manifest = File.ReadAllText(Path.Combine(Site, "obj", "Release", "net10.0", "buildimages", "manifest.json"));
         Write("content/third.md", "---\ntitle: Third\n---\n");
-        using (Core.Manifest.ManifestLock.Acquire(Path.Combine(Site, "wwwroot"), TimeSpan.FromSeconds(1)))
+        using (Core.Output.OutputFolderLock.Acquire(Path.Combine(Site, "wwwroot"), TimeSpan.FromSeconds(1)))
         {
             // The task waits for the holder; with nothing releasing it, the publish is cancelled by its own timeout here.
             var blocked = Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-p:BuildImagesLockTimeoutSeconds=2"]);

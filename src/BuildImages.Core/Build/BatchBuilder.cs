@@ -26,7 +26,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     {
         var wall = Stopwatch.StartNew();
         // A dry run writes nothing, and every file it reads is replaced atomically: it needs no lock.
-        using var held = _options.DryRun ? null : ManifestLock.Acquire(config.OutputDirectory, _options.LockTimeout, _observer.Message, cancellation);
+        using var held = _options.DryRun ? null : OutputFolderLock.Acquire(config.OutputDirectory, _options.LockTimeout, _observer.Message, cancellation);
         return RunLocked(wall, cancellation);
     }
 

@@ -30,6 +30,6 @@ public sealed record BuildOptions
     /// <summary>How often the manifest is saved while rendering, so a killed build keeps what it finished.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long a build waits for another build that holds the manifest's lock before it fails (BI0035).</summary>
+    /// <summary>How long a build waits for another build writing to the same output folder before it fails (BI0035).</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

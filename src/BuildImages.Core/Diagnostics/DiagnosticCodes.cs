@@ -23,7 +23,7 @@ public static class DiagnosticCodes
     public const string PruneSkipped = "BI0032";
     public const string WriteFailed = "BI0033";
     public const string RenderFailed = "BI0034";
-    public const string ManifestLocked = "BI0035";
+    public const string OutputFolderLocked = "BI0035";
     public const string TemplateSyntax = "BI0100";
     public const string MissingInclude = "BI0101";
     public const string PathOutsideRoots = "BI0102";

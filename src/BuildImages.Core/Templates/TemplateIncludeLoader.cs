@@ -12,8 +12,22 @@ internal sealed class TemplateIncludeLoader(TemplateDefinition template, string 
 {
     private readonly string[] _roots = template.PartialRoots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))).ToArray();
 
+    /// <summary>Names already resolved: an include is resolved for every card, and resolving walks links segment by segment.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _resolved = new(StringComparer.Ordinal);
+
     /// <summary>The file an include names; throws BI0102 (outside the roots) or BI0101 (not found) located at the include.</summary>
     internal string Resolve(string name, string file, int line, int column)
+    {
+        if (_resolved.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+        var path = Find(name, file, line, column);
+        _resolved[name] = path;
+        return path;
+    }
+
+    private string Find(string name, string file, int line, int column)
     {
         if (string.IsNullOrWhiteSpace(name) || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal))
         {

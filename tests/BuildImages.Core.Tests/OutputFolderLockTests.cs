@@ -1,11 +1,11 @@
 using BuildImages.Core.Build;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
 
 namespace BuildImages.Core.Tests;
 
 /// <summary>Two builds on one output folder never interleave: the second waits, saying so, or fails clearly after its timeout.</summary>
-public sealed class ManifestLockTests : IDisposable
+public sealed class OutputFolderLockTests : IDisposable
 {
     private readonly BuildFixture _site = new();
 
@@ -14,7 +14,7 @@ public sealed class ManifestLockTests : IDisposable
     [Fact]
     public void ABuildWhileAnotherHoldsTheLockFailsAfterItsTimeoutAndTouchesNothing()
     {
-        using var held = ManifestLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
+        using var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
 
         var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(300) }));
 
@@ -28,7 +28,7 @@ public sealed class ManifestLockTests : IDisposable
     [Fact]
     public async Task ABuildWaitsForTheHolderSaysSoAndThenRuns()
     {
-        var held = ManifestLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
+        var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
         var observer = new MessageObserver();
         var build = Task.Run(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromSeconds(30) }, observer));
         await Task.Delay(400);
@@ -44,7 +44,7 @@ public sealed class ManifestLockTests : IDisposable
     [Fact]
     public void ABuildWithItsManifestElsewhereStillWaitsForTheSameOutputFolder()
     {
-        using var held = ManifestLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
+        using var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
         _site.Config["manifest"] = "cache/manifest.json";
         _site.Save();
 
@@ -54,10 +54,24 @@ public sealed class ManifestLockTests : IDisposable
     }
 
     [Fact]
+    public void CancellingABuildThatWaitsForTheLockEndsItAtOnceWithItsOwnError()
+    {
+        using var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMinutes(5) }, cancellation: cancel.Token));
+
+        Assert.Equal("BI0035", ex.Diagnostic.Code);
+        Assert.StartsWith("cancelled while waiting", ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "not the 5-minute timeout");
+    }
+
+    [Fact]
     public void TheLockIsFreeAgainAfterABuild()
     {
         _site.Build();
-        using var next = ManifestLock.Acquire(_site.Site, TimeSpan.Zero);
+        using var next = OutputFolderLock.Acquire(_site.Site, TimeSpan.Zero);
         Assert.NotNull(next);
     }
 
