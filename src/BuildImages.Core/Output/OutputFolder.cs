@@ -12,8 +12,6 @@ internal sealed class OutputFolder(string outputDirectory)
     private readonly Lazy<string?> _root = new(() => RealPath.Of(outputDirectory));
     private readonly ConcurrentDictionary<string, string?> _folders = new(StringComparer.Ordinal);
 
-    internal string Directory => outputDirectory;
-
     /// <summary>
     /// Why writing or deleting <paramref name="relativePath"/> (a checked output path, '/' separated) would leave
     /// the output folder, or null when its folder resolves inside it. Answers are kept per folder for the build.

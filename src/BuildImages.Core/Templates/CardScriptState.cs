@@ -23,8 +23,6 @@ internal sealed class CardScriptState(int maxCharacters)
     /// <summary>The expression statement being evaluated (set by <see cref="LocatedExpressionStatement"/>).</summary>
     internal SourceSpan Expression { get; set; }
 
-    internal int MaxCharacters => maxCharacters;
-
     /// <summary>Every include the evaluation read.</summary>
     internal SortedSet<string> Files { get; } = new(StringComparer.Ordinal);
 
