@@ -108,6 +108,21 @@ public sealed partial class TemplateCaseTests : IDisposable
         Assert.Equal("<t></t>", template.Evaluate(new Dictionary<string, object?> { ["first"] = false }, new CardSize(100, 100)).Markup);
     }
 
+    [Theory]
+    [InlineData("{{ math.leaked = 'yes' }}")]
+    [InlineData("{{ string.upcase = 1 }}")]
+    public void BuiltInsCannotBeWrittenByATemplate(string source)
+    {
+        var dir = Path.Combine(_root, "templates", "write");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "card.sbn"), "<card>\n" + source + "</card>");
+        var template = new ScribanTemplateEngine(new TemplateOptions()).Compile(new TemplateCatalog([Path.Combine(_root, "templates")]).Resolve("write"));
+
+        var ex = Assert.Throws<CardException>(() => template.Evaluate(new Dictionary<string, object?>(), new CardSize(100, 100)));
+
+        Assert.Equal(("BI0100", 2), (ex.Diagnostic.Code, ex.Diagnostic.Line));
+    }
+
     [Fact]
     public void EveryFileAnEvaluationReadIsListed()
     {

@@ -72,6 +72,18 @@ public static class CardFunctions
     /// <summary>Replaces the built-ins that read the clock or randomness, or evaluate text as code, with refusals that say why.</summary>
     internal static void Refuse(ScriptObject builtins)
     {
+        // Scriban shares some built-in objects between contexts (date among them): work on copies, so neither the
+        // refusals nor the read-only flag below reach another context, and every card sees the same built-ins.
+        foreach (var key in builtins.Keys.ToList())
+        {
+            if (builtins[key] is ScriptObject shared)
+            {
+                var copy = (ScriptObject)shared.Clone(true);
+                copy.IsReadOnly = false;
+                builtins.Remove(key);
+                builtins.SetValue(key, copy, true);
+            }
+        }
         void Deny(string objectName, string member, string why)
         {
             if (builtins[objectName] is ScriptObject target)
@@ -87,6 +99,13 @@ public static class CardFunctions
         Deny("math", "uuid", Pure);
         Deny("object", "eval", "templates do not evaluate text as code");
         Deny("object", "eval_template", "templates do not evaluate text as code");
+        // Built-ins are shared by every card a worker (or several) renders: a template may read them, never write
+        // them, or a value one card stored (math.x = 1) would be seen by the next.
+        foreach (var value in builtins.Values.OfType<ScriptObject>())
+        {
+            value.IsReadOnly = true;
+        }
+        builtins.IsReadOnly = true;
     }
 
     private static string FormatDate(object? value, string? format, CultureInfo culture)

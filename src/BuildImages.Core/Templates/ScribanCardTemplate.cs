@@ -35,6 +35,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         CardFunctions.Refuse(_builtins);
         // Made once: importing the helpers reflects over their methods, which would cost every card a few hundred microseconds.
         _helpers = Helpers();
+        _helpers.IsReadOnly = true;
     }
 
     public TemplateDefinition Definition { get; }
