@@ -18,6 +18,10 @@ internal static class BatchBench
     internal static int Run(string[] args, TextWriter o)
     {
         var mode = args.ElementAtOrDefault(0) ?? "cold";
+        if (mode == "peer")
+        {
+            return PeerBench.Run(args[1..], o);
+        }
         var count = mode == "cold" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
         var dir = args.ElementAtOrDefault(mode == "cold" ? 2 : 1) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
         if (mode == "cold")
@@ -98,7 +102,7 @@ internal static class BatchBench
             """);
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
