@@ -13,7 +13,7 @@ internal static class ImageDecoder
 {
     private const long MaxPixels = 100_000_000;
 
-    internal static LoadedImage Decode(AssetSource source)
+    internal static LoadedImage Decode(AssetSource source, DecodedImageCache cache)
     {
         if (source.IsSvg)
         {
@@ -26,16 +26,7 @@ internal static class ImageDecoder
         }
         try
         {
-            using (var header = VipsOperation.Create(loader).Set("buffer", source.Bytes).Build())
-            using (var probe = header.GetImage("out"))
-            {
-                if ((long)probe.Width * probe.Height > MaxPixels)
-                {
-                    throw Corrupt(source, $"it is {probe.Width}×{probe.Height} pixels, over the {MaxPixels:N0}-pixel limit");
-                }
-            }
-            var (pixels, w, h, bands) = DecodeSrgb8(source.Bytes);
-            return ToSurface(pixels, w, h, bands);
+            return new RasterImage(cache, cache.Header(source.Bytes, bytes => Probe(source, loader, bytes)), source);
         }
         catch (VipsException ex)
         {
@@ -43,39 +34,60 @@ internal static class ImageDecoder
         }
     }
 
+    /// <summary>The upright size (EXIF orientation applied) from the header alone: libvips builds the pipeline without decoding pixels.</summary>
+    private static (int Width, int Height) Probe(AssetSource source, string loader, byte[] bytes)
+    {
+        using (var header = VipsOperation.Create(loader).Set("buffer", bytes).Build())
+        using (var probe = header.GetImage("out"))
+        {
+            if ((long)probe.Width * probe.Height > MaxPixels)
+            {
+                throw Corrupt(source, $"it is {probe.Width}×{probe.Height} pixels, over the {MaxPixels:N0}-pixel limit");
+            }
+        }
+        using var thumb = Thumbnail(bytes, 100_000, 100_000, "down");
+        using var upright = thumb.GetImage("out");
+        return (upright.Width, upright.Height);
+    }
+
+    /// <summary>Decodes at exactly width×height (shrink-on-load where the format has it, then lanczos) to cairo's premultiplied BGRA.</summary>
+    internal static DecodedPixels DecodeForCairo(byte[] bytes, int width, int height)
+    {
+        using var thumb = Thumbnail(bytes, width, height, "force");
+        var (pixels, w, h, bands) = ToSrgb8(thumb);
+        var stride = w * 4;
+        var bgra = GC.AllocateUninitializedArray<byte>(stride * h);
+        PixelConverter.ToCairo(pixels, Math.Min(bands, 4), w, h, bgra, stride);
+        return new DecodedPixels(bgra, w, h, stride);
+    }
+
+    private static VipsOperation Thumbnail(byte[] bytes, int width, int height, string size) =>
+        VipsOperation.Create("thumbnail_buffer")
+            .Set("buffer", bytes)
+            .Set("width", width)
+            .Set("height", height)
+            .Set("size", size)
+            .Set("option_string", "fail_on=error")
+            .Build();
+
     /// <summary>
     /// Full-size decode to 8-bit sRGB (1–4 interleaved bands): EXIF orientation applied, ICC and 16-bit
     /// converted. Throws <see cref="VipsException"/> on bad data.
     /// </summary>
     internal static (byte[] Pixels, int Width, int Height, int Bands) DecodeSrgb8(byte[] bytes)
     {
-        using var thumb = VipsOperation.Create("thumbnail_buffer")
-            .Set("buffer", bytes)
-            .Set("width", 100_000)
-            .Set("height", 100_000)
-            .Set("size", "down")
-            .Set("option_string", "fail_on=error")
-            .Build();
+        using var thumb = Thumbnail(bytes, 100_000, 100_000, "down");
+        return ToSrgb8(thumb);
+    }
+
+    private static (byte[] Pixels, int Width, int Height, int Bands) ToSrgb8(VipsOperation thumb)
+    {
         using var decoded = thumb.GetImage("out");
         using var srgb = VipsOperation.Create("colourspace").Set("in", decoded).Set("space", "srgb").Build();
         using var image = srgb.GetImage("out");
         using var cast = VipsOperation.Create("cast").Set("in", image).Set("format", "uchar").Build();
         using var final = cast.GetImage("out");
         return (final.ToPixels(), final.Width, final.Height, final.Bands);
-    }
-
-    private static RasterImage ToSurface(byte[] pixels, int width, int height, int bands)
-    {
-        var surface = CairoApi.cairo_image_surface_create(CairoApi.FORMAT_ARGB32, width, height);
-        var stride = CairoApi.cairo_image_surface_get_stride(surface);
-        CairoApi.cairo_surface_flush(surface);
-        unsafe
-        {
-            var data = new Span<byte>((void*)CairoApi.cairo_image_surface_get_data(surface), stride * height);
-            PixelConverter.ToCairo(pixels, Math.Min(bands, 4), width, height, data, stride);
-        }
-        CairoApi.cairo_surface_mark_dirty(surface);
-        return new RasterImage(surface, width, height);
     }
 
     private static unsafe string? FindLoader(byte[] bytes)

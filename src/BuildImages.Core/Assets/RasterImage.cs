@@ -1,27 +1,58 @@
+using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Native;
 
 namespace BuildImages.Core.Assets;
 
-/// <summary>A decoded raster as a cairo surface (premultiplied BGRA).</summary>
-internal sealed class RasterImage(CairoSurfaceHandle surface, int width, int height) : LoadedImage
+/// <summary>
+/// A raster image, decoded only when painted and then at the device size it is painted at (never larger than the
+/// file), through the engine's shared <see cref="DecodedImageCache"/>: layout needs only its size.
+/// </summary>
+internal sealed class RasterImage(DecodedImageCache cache, RasterHeader header, AssetSource source) : LoadedImage
 {
-    internal override double Width => width;
-    internal override double Height => height;
+    internal override double Width => header.Width;
+    internal override double Height => header.Height;
 
     internal override void Paint(CairoContextHandle cr, double x, double y, double w, double h)
     {
-        CairoApi.cairo_save(cr);
-        CairoApi.cairo_translate(cr, x, y);
-        CairoApi.cairo_scale(cr, w / width, h / height);
-        CairoApi.cairo_set_source_surface(cr, surface, 0, 0);
-        var pattern = CairoApi.cairo_get_source(cr);
-        // GOOD downsamples with a box filter (cairo >= 1.14); PAD keeps edges from fading to transparent.
-        CairoApi.cairo_pattern_set_filter(pattern, CairoApi.FILTER_GOOD);
-        CairoApi.cairo_pattern_set_extend(pattern, CairoApi.EXTEND_PAD);
-        CairoApi.cairo_rectangle(cr, 0, 0, width, height);
-        CairoApi.cairo_fill(cr);
-        CairoApi.cairo_restore(cr);
+        CairoApi.cairo_get_matrix(cr, out var m);
+        var deviceWidth = (int)Math.Round(Math.Abs(w) * Math.Sqrt((m.Xx * m.Xx) + (m.Yx * m.Yx)));
+        var deviceHeight = (int)Math.Round(Math.Abs(h) * Math.Sqrt((m.Xy * m.Xy) + (m.Yy * m.Yy)));
+        // Larger than the file is cairo's upscaling, as before; smaller is libvips' shrink-on-load and lanczos.
+        var width = Math.Clamp(deviceWidth, 1, header.Width);
+        var height = Math.Clamp(deviceHeight, 1, header.Height);
+        DecodedPixels pixels;
+        try
+        {
+            pixels = cache.Get(header, source.Bytes, width, height, ImageDecoder.DecodeForCairo);
+        }
+        catch (VipsException ex)
+        {
+            throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message.Split('\n')[0]}", source.FilePath);
+        }
+        unsafe
+        {
+            fixed (byte* data = pixels.Bytes)
+            {
+                using var surface = CairoApi.cairo_image_surface_create_for_data((IntPtr)data, CairoApi.FORMAT_ARGB32, pixels.Width, pixels.Height, pixels.Stride);
+                CairoApi.cairo_save(cr);
+                CairoApi.cairo_translate(cr, x, y);
+                CairoApi.cairo_scale(cr, w / pixels.Width, h / pixels.Height);
+                CairoApi.cairo_set_source_surface(cr, surface, 0, 0);
+                var pattern = CairoApi.cairo_get_source(cr);
+                // GOOD filters what is left to scale (cairo >= 1.14); PAD keeps edges from fading to transparent.
+                CairoApi.cairo_pattern_set_filter(pattern, CairoApi.FILTER_GOOD);
+                CairoApi.cairo_pattern_set_extend(pattern, CairoApi.EXTEND_PAD);
+                CairoApi.cairo_rectangle(cr, 0, 0, pixels.Width, pixels.Height);
+                CairoApi.cairo_fill(cr);
+                CairoApi.cairo_restore(cr);
+                // The pixels are shared and only pinned here: finishing the surface guarantees cairo keeps no pointer into them.
+                CairoApi.cairo_surface_finish(surface);
+            }
+        }
     }
 
-    public override void Dispose() => surface.Dispose();
+    public override void Dispose()
+    {
+        // Nothing of its own: the pixels belong to the cache.
+    }
 }

@@ -101,7 +101,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             finished = RenderAll(work, engineStamp, paths, hashes, state, store, folder, cancellation);
             if (finished)
             {
-                new DuplicateCopier(config, state, new OutputWriter(config, stats, folder)).CopyAll();
+                state.Clock.Time(BuildStage.Copy, new DuplicateCopier(config, state, new OutputWriter(config, stats, folder, state.Durable), paths).CopyAll);
             }
         }
         state.Clock.Time(BuildStage.Finish, () =>
@@ -156,7 +156,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, OutputFolder folder, CancellationToken cancellation)
     {
         using var engine = new CardEngine(config.EngineOptions(_options.Strict));
-        var writer = new OutputWriter(config, state.Stats, folder);
+        var writer = new OutputWriter(config, state.Stats, folder, state.Durable);
         var next = -1;
         var done = 0;
         var checkpoint = new ManifestCheckpoint(() => Save(store, state), store.Path, _options.CheckpointInterval, state.Report);
@@ -223,10 +223,14 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// <summary>Saves the manifest as it stands: every record and the input sets they name, in key order.</summary>
     private static void Save(ManifestStore store, BuildState state)
     {
-        var keys = state.Records.SortedKeys();
-        var used = state.Records.InputIds();
+        // Records first, then flush: every output a record of the snapshot names was written before the record was
+        // set, so the commit covers it, and the manifest names only files that are on disk for good.
+        var records = state.Records.Snapshot();
+        state.Durable.Commit();
+        var keys = records.SortedKeys();
+        var used = records.InputIds();
         var inputs = state.InputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        store.Save(inputs, keys, state.Records.WriteProperty);
+        store.Save(inputs, keys, records.WriteProperty);
     }
 
     /// <summary>Keeps the stat cache to the files the manifest still names; writes it only if it changed.</summary>

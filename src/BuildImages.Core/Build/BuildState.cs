@@ -26,7 +26,13 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal ConcurrentQueue<PendingCopy> Copies { get; } = new();
 
+    /// <summary>Pre-key and variant signatures → the first card that claimed them (cards equal in everything render once).</summary>
+    internal ConcurrentDictionary<string, string> PreKeyOwners { get; } = new(StringComparer.Ordinal);
+
     internal StageClock Clock => clock;
+
+    /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>
+    internal Output.DurableBatch Durable { get; } = new();
 
     /// <summary>Machine-local file times and hashes (not part of the manifest).</summary>
     internal StatCache Stats => stats;
@@ -73,7 +79,13 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 }
 
 /// <summary>An output whose pixels equal another output's in this build: copied once that one is written.</summary>
-internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string Key, string OwnerRecordKey, string OwnerPath, RenderReason Reason, VariantRecord? Previous);
+/// <summary>
+/// An output whose pixels equal another output's in this build: copied once that one is written. A pre-key copy
+/// (<see cref="OwnerPath"/> null) takes the owner's variant of the same signature and its input set; a markup copy
+/// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
+/// the card's worker set a record of this build (else the copier makes it).
+/// </summary>
+internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered);
 
 /// <summary>A card with at least one output to render, and why.</summary>
 internal sealed record CardWork(PlannedCard Card, CardRecord? Old, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed);

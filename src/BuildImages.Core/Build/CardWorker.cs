@@ -19,29 +19,54 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         var card = work.Card;
         try
         {
-            using var prepared = state.Clock.Time(BuildStage.Template, () => renderer.Prepare(card.Template, card.Item.Fields, card.Size, card.Name));
+            // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
+            // a copy of the first such card, without evaluating anything.
+            var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
+            if (state.PreKeyOwners.GetOrAdd(preClaim, card.RecordKey) is var preOwner && preOwner != card.RecordKey)
+            {
+                foreach (var (variant, reason) in work.Needed)
+                {
+                    state.Copies.Enqueue(new PendingCopy(card, variant, preOwner, null, null, reason, Previous(work, variant), CardRendered: false));
+                }
+                return;
+            }
+            var evaluated = state.Clock.Time(BuildStage.Template, () => renderer.Evaluate(card.Template, card.Item.Fields, card.Size, card.Name));
+            var templates = Hashes(evaluated.TemplateFiles);
+            // Pixels depend on the markup (with the fonts and images it names, fixed within a build), not on which item
+            // produced it: equal markup is recognised before layout, and renders once.
+            var markupBase = ContentHash.OfParts(ContentHash.OfText(evaluated.Markup), card.Size.ToString());
+            var mine = new List<(PlannedVariant Variant, RenderReason Reason)>();
+            var copies = new List<PendingCopy>();
+            foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+            {
+                var owner = (card.RecordKey, variant.Path);
+                var claimed = state.Claimed.GetOrAdd(UInt128.Parse(ContentHash.OfParts(markupBase, variant.Signature).AsSpan(0, 32), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), owner);
+                if (claimed != owner)
+                {
+                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, Previous(work, variant), CardRendered: false));
+                    continue;
+                }
+                mine.Add((variant, reason));
+            }
+            if (mine.Count == 0)
+            {
+                copies.ForEach(state.Copies.Enqueue);
+                return;
+            }
+            using var prepared = state.Clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
             foreach (var warning in prepared.Warnings)
             {
                 state.Report(warning with { Item = card.Name });
             }
-            var set = new InputSet { Engine = engineStamp, Templates = Hashes(prepared.Inputs.TemplateFiles), Fonts = Hashes(prepared.Inputs.FontFiles), Assets = Hashes(prepared.Inputs.AssetFiles) };
+            var set = new InputSet { Engine = engineStamp, Templates = templates, Fonts = Hashes(prepared.Inputs.FontFiles), Assets = Hashes(prepared.Inputs.AssetFiles) };
             var setHash = set.Hash();
             state.InputSets.TryAdd(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
-            // Pixels depend on the markup, not on which item produced it: equal markup renders once.
-            var dedupBase = ContentHash.OfParts(ContentHash.OfText(prepared.Markup), card.Size.ToString(), setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var drawn = new Dictionary<int, RenderedCard>();
-            foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+            foreach (var (variant, reason) in mine)
             {
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
-                var owner = (card.RecordKey, variant.Path);
-                var claimed = state.Claimed.GetOrAdd(UInt128.Parse(ContentHash.OfParts(dedupBase, variant.Signature).AsSpan(0, 32), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), owner);
-                if (claimed != owner)
-                {
-                    state.Copies.Enqueue(new PendingCopy(card, variant, key, claimed.RecordKey, claimed.Path, reason, work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path)));
-                    continue;
-                }
                 if (!drawn.TryGetValue(variant.Width, out var pixels))
                 {
                     pixels = state.Clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
@@ -57,7 +82,9 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
                 written[variant.Path] = record;
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
             }
-            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, setHash[..16]));
+            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, setHash[..16], paths));
+            // Only now: had this card failed, its copies would have failed with it.
+            copies.ForEach(c => state.Copies.Enqueue(c with { CardRendered = true }));
         }
         catch (CardException ex)
         {
@@ -73,6 +100,8 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }
     }
+
+    private static VariantRecord? Previous(CardWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
 
     private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardRecord? old)
     {
@@ -93,7 +122,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
     }
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    private CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs) => new()
+    internal static CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
     {
         Job = card.Job.Name,
         Item = card.Item.Id,

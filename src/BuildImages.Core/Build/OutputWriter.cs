@@ -8,9 +8,10 @@ namespace BuildImages.Core.Build;
 
 /// <summary>
 /// Writes one output file atomically under its final name (with the content hash in it when <c>cacheBust</c> is
-/// <c>filename</c>), records its time in the stat cache, and removes the file it replaces under another name.
+/// <c>filename</c>), records its time in the stat cache, and removes the file it replaces under another name. The file is
+/// flushed with the rest of its batch (<see cref="DurableBatch"/>) before a manifest names it.
 /// </summary>
-internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFolder folder)
+internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFolder folder, DurableBatch durable)
 {
     internal (string File, string Sha256) Write(string path, byte[] bytes, VariantRecord? previous)
     {
@@ -22,7 +23,8 @@ internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFo
         var sha = ContentHash.Of(bytes);
         var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
         var full = System.IO.Path.Combine(config.OutputDirectory, file);
-        AtomicFile.Write(full, bytes);
+        AtomicFile.WriteUnflushed(full, bytes);
+        durable.Written(full);
         stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
         if (previous is not null && previous.File != file && folder.Escape(previous.File) is null)
         {

@@ -23,6 +23,11 @@ internal sealed class RecordTable
         }
     }
 
+    private RecordTable(ConcurrentDictionary<string, Entry> entries) => _entries = entries;
+
+    /// <summary>The records as they stand now, unaffected by later changes (the entries are immutable, so this copies references only).</summary>
+    internal RecordTable Snapshot() => new(new ConcurrentDictionary<string, Entry>(_entries, StringComparer.Ordinal));
+
     internal bool TryGetValue(string key, [NotNullWhen(true)] out CardRecord? record)
     {
         record = _entries.TryGetValue(key, out var entry) ? entry.Read() : null;

@@ -8,9 +8,11 @@ public enum BuildStage
     Plan,
     Check,
     Template,
+    Layout,
     Draw,
     Encode,
     Write,
+    Copy,
     Finish,
 }
 

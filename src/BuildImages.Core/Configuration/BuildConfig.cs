@@ -64,6 +64,9 @@ public sealed record BuildConfig
 
     public bool Strict { get; init; }
 
+    /// <summary>The encoder profile of every job that names none.</summary>
+    public EncoderProfile Encoder { get; init; }
+
     public required IReadOnlyList<JobConfig> Jobs { get; init; }
 
     /// <summary>The template roots with the built-in templates last, as the planner and the engine both resolve them.</summary>
@@ -113,6 +116,9 @@ public sealed record JobConfig
     /// <summary>Index of the variant the og:image tags point to; null picks the first full-width JPEG or PNG, else the first.</summary>
     public int? TagVariant { get; init; }
 
+    /// <summary>This job's encoder profile; null takes the configuration's.</summary>
+    public EncoderProfile? Encoder { get; init; }
+
     /// <summary>Where in the config file the job is, for messages.</summary>
     public JsonLocation Location { get; init; }
 
@@ -140,7 +146,8 @@ public sealed record VariantConfig
     /// <summary>Replaces the default <c>-WIDTH</c> suffix of the file name.</summary>
     public string? Suffix { get; init; }
 
-    public int Effort { get; init; } = 4;
+    /// <summary>WebP 0–6 or AVIF 0–9; null takes the profile's.</summary>
+    public int? Effort { get; init; }
 
     public JsonLocation Location { get; init; }
 

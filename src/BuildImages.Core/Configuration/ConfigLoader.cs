@@ -60,7 +60,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -102,6 +102,7 @@ public static class ConfigLoader
             AssetRoots = root.Has("assets") ? root.Strings("assets").Select(Full).ToList() : [baseDir],
             FontFolders = root.Strings("fonts").Select(Full).ToList(),
             Strict = root.Bool("strict") ?? false,
+            Encoder = ReadEncoder(root) ?? EncoderProfile.Balanced,
             Jobs = jobs,
         };
         config = manifest is null ? config : config with { ManifestFile = Full(manifest) };
@@ -110,7 +111,7 @@ public static class ConfigLoader
 
     private static JobConfig ReadJob(ConfigObject job, string baseDir)
     {
-        job.AllowOnly("name", "template", "size", "data", "items", "output", "alt", "variants", "tagVariant");
+        job.AllowOnly("name", "template", "size", "data", "items", "output", "alt", "variants", "tagVariant", "encoder");
         var name = job.RequiredString("name");
         var output = job.RequiredString("output");
         if (Path.IsPathRooted(output) || output.StartsWith('/') || output.StartsWith('\\') || output.Replace('\\', '/').Split('/').Any(s => s == ".."))
@@ -164,6 +165,7 @@ public static class ConfigLoader
             Alt = alt,
             Variants = variants,
             TagVariant = tagVariant,
+            Encoder = ReadEncoder(job),
             Location = job.Location,
             OutputLocation = job.LocationOf("output"),
             AltLocation = alt is null ? default : job.LocationOf("alt"),
@@ -199,6 +201,16 @@ public static class ConfigLoader
         }
         return items;
     }
+
+    /// <summary>The encoder profile: how hard the encoders work for smaller files (see README, "Encoder settings").</summary>
+    private static EncoderProfile? ReadEncoder(ConfigObject o) => o.String("encoder") switch
+    {
+        null => null,
+        "balanced" => EncoderProfile.Balanced,
+        "fast" => EncoderProfile.Fast,
+        "small" => EncoderProfile.Small,
+        var other => throw o.Error("encoder", $"'encoder' must be balanced, fast or small, not '{other}'"),
+    };
 
     private static CardSize? ReadSize(ConfigObject job)
     {
@@ -250,7 +262,7 @@ public static class ConfigLoader
             MaxBytes = v.Integer("maxBytes", 1, long.MaxValue),
             MinQuality = minQuality,
             Suffix = suffix,
-            Effort = (int)(v.Integer("effort", 0, 6) ?? 4),
+            Effort = (int?)v.Integer("effort", 0, format == ImageFormat.Avif ? 9 : 6),
             Location = v.Location,
         };
     }

@@ -1,7 +1,10 @@
 namespace BuildImages.Core.Encoding;
 
-/// <summary>How one variant is encoded. Quality 1–100 (ignored for PNG); metadata is always stripped.</summary>
-public sealed record EncodeOptions(ImageFormat Format, int Quality = 80, int Effort = 4)
+/// <summary>
+/// How one variant is encoded. Quality 1–100 (ignored for PNG); metadata is always stripped. <see cref="Effort"/>
+/// (WebP 0–6, AVIF 0–9) overrides what <see cref="Profile"/> picks.
+/// </summary>
+public sealed record EncodeOptions(ImageFormat Format, int Quality = 80, int? Effort = null, EncoderProfile Profile = EncoderProfile.Balanced)
 {
     public string Extension => Format switch
     {

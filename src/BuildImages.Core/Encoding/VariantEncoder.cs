@@ -10,13 +10,19 @@ public static class VariantEncoder
 {
     public static byte[] Encode(RenderedCard card, EncodeOptions options)
     {
-        NativeStack.EnsureLoaded();
         if (options.Quality is < 1 or > 100)
         {
             // libvips only warns and ignores out-of-range values; refuse them here instead.
             throw new ArgumentOutOfRangeException(nameof(options), $"quality must be 1–100, not {options.Quality}");
         }
-        var keepAlpha = options.Format != ImageFormat.Jpeg && !card.IsOpaque;
+        return Encode(card, options.Format, EncoderSettings.For(options));
+    }
+
+    /// <summary>Encodes with the libvips save options given (the encoder-settings bench tries others than the profiles').</summary>
+    internal static byte[] Encode(RenderedCard card, ImageFormat format, IReadOnlyList<(string Name, object Value)> settings)
+    {
+        NativeStack.EnsureLoaded();
+        var keepAlpha = format != ImageFormat.Jpeg && !card.IsOpaque;
         var bands = keepAlpha ? 4 : 3;
         var length = card.Width * card.Height * bands;
         // A batch converts several multi-megabyte frames per card: a pooled buffer keeps them off the large object
@@ -26,16 +32,20 @@ public static class VariantEncoder
         {
             PixelConverter.FromCairo(card.Bgra, card.Width, card.Height, card.Stride, bands, pixels);
             using var image = VipsImage.FromPixels(pixels.AsSpan(0, length), card.Width, card.Height, bands);
-            using var op = options.Format switch
+            using var op = VipsOperation.Create(format switch
             {
-                ImageFormat.WebP => VipsOperation.Create("webpsave_buffer").Set("in", image).Set("Q", options.Quality).Set("effort", options.Effort).Set("strip", true),
-                ImageFormat.Jpeg => VipsOperation.Create("jpegsave_buffer").Set("in", image).Set("Q", options.Quality).Set("optimize_coding", true).Set("strip", true),
-                ImageFormat.Png => VipsOperation.Create("pngsave_buffer").Set("in", image).Set("compression", 6).Set("strip", true),
-                _ => VipsOperation.Create("heifsave_buffer").Set("in", image).Set("Q", options.Quality).Set("compression", "av1").Set("strip", true),
-            };
+                ImageFormat.WebP => "webpsave_buffer",
+                ImageFormat.Jpeg => "jpegsave_buffer",
+                ImageFormat.Png => "pngsave_buffer",
+                _ => "heifsave_buffer",
+            }).Set("in", image);
+            foreach (var (name, value) in settings)
+            {
+                op.Set(name, value);
+            }
             op.Build();
             var bytes = op.GetBlob("buffer");
-            return options.Format == ImageFormat.WebP ? WebPMetadata.Strip(bytes) : bytes;
+            return format == ImageFormat.WebP ? WebPMetadata.Strip(bytes) : bytes;
         }
         finally
         {

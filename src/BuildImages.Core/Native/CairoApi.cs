@@ -15,6 +15,8 @@ internal static partial class CairoApi
 
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial IntPtr cairo_version_string();
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial CairoSurfaceHandle cairo_image_surface_create(int format, int width, int height);
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial CairoSurfaceHandle cairo_image_surface_create_for_data(IntPtr data, int format, int width, int height, int stride);
+    [LibraryImport(NativeLibraryNames.Cairo)] internal static partial void cairo_surface_finish(CairoSurfaceHandle surface);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial IntPtr cairo_image_surface_get_data(CairoSurfaceHandle surface);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial int cairo_image_surface_get_stride(CairoSurfaceHandle surface);
     [LibraryImport(NativeLibraryNames.Cairo)] internal static partial int cairo_surface_status(CairoSurfaceHandle surface);

@@ -2,12 +2,16 @@ using System.Runtime.InteropServices;
 
 namespace BuildImages.Core.Native;
 
-/// <summary>The one libc call the no-op path makes per output: statx, whose buffer layout is the same on every Linux architecture.</summary>
+/// <summary>libc: statx, the one call the no-op path makes per output (its buffer layout is the same on every Linux architecture), and syncfs, which makes a batch of outputs durable at once.</summary>
 internal static unsafe partial class LibcApi
 {
     internal const int AtFdCwd = -100;
     internal const uint StatxSize = 0x200;
     internal const uint StatxMtime = 0x40;
+
+    /// <summary>Commits every dirty page and inode of the file system holding <paramref name="fd"/> (Linux 2.6.39+).</summary>
+    [LibraryImport(NativeLibraryNames.Libc, SetLastError = true)]
+    internal static partial int syncfs(int fd);
 
     [LibraryImport(NativeLibraryNames.Libc, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int statx(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
@@ -22,4 +26,6 @@ internal struct StatxBuffer
     [FieldOffset(40)] internal ulong Size;
     [FieldOffset(112)] internal long MtimeSeconds;
     [FieldOffset(120)] internal uint MtimeNanoseconds;
+    [FieldOffset(136)] internal uint DevMajor;
+    [FieldOffset(140)] internal uint DevMinor;
 }

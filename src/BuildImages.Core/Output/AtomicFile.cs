@@ -11,6 +11,12 @@ public static class AtomicFile
 
     public static void Write(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
+    /// <summary>
+    /// Writes and renames without flushing to disk: atomic against a crash of the process, and made durable later,
+    /// for a whole batch at once, by <see cref="DurableBatch.Commit"/> before anything names the file.
+    /// </summary>
+    public static void WriteUnflushed(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes), onlyIfChanged: false, flush: false);
+
     /// <summary>Streams the content into the temp file (large files never exist as one array in memory).</summary>
     public static void Write(string path, Action<Stream> write) => Write(path, write, onlyIfChanged: false);
 
@@ -20,7 +26,7 @@ public static class AtomicFile
     /// </summary>
     public static bool WriteIfChanged(string path, Action<Stream> write) => Write(path, write, onlyIfChanged: true);
 
-    private static bool Write(string path, Action<Stream> write, bool onlyIfChanged)
+    private static bool Write(string path, Action<Stream> write, bool onlyIfChanged, bool flush = true)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -36,7 +42,7 @@ public static class AtomicFile
                     File.Delete(temp);
                     return false;
                 }
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: flush);
             }
             File.Move(temp, path, overwrite: true);
             return true;

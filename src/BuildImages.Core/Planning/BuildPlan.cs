@@ -45,6 +45,6 @@ public sealed record PlannedVariant(string Path, int Width, int Height, EncodeOp
 {
     /// <summary>Everything about the variant that decides its bytes, as one readable string.</summary>
     public string Signature => MaxBytes is { } max
-        ? $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} q{Encode.Quality} effort {Encode.Effort} max {max} B min q{MinQuality}"
-        : $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} q{Encode.Quality} effort {Encode.Effort}";
+        ? $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} {EncoderSettings.Describe(Encode)} max {max} B min q{MinQuality}"
+        : $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} {EncoderSettings.Describe(Encode)}";
 }

@@ -129,7 +129,7 @@ public static class BuildPlanner
                     config.ConfigFile, v.Location.Line, v.Location.Column);
             }
             var height = Math.Max(1, (int)Math.Round((double)width * size.Height / size.Width));
-            var encode = new EncodeOptions(v.Format, v.QualityOrDefault, v.Effort);
+            var encode = new EncodeOptions(v.Format, v.QualityOrDefault, v.Effort, job.Encoder ?? config.Encoder);
             var suffix = v.Suffix ?? (width == size.Width ? string.Empty : "-" + width.ToString(CultureInfo.InvariantCulture));
             var shape = new PlannedVariant(suffix + encode.Extension, width, height, encode, v.MaxBytes, v.MinQuality);
             if (shapes.Any(s => string.Equals(s.Path, shape.Path, StringComparison.OrdinalIgnoreCase)))

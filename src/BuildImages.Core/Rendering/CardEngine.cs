@@ -18,6 +18,7 @@ public sealed class CardEngine : IDisposable
         Fonts = new FontCatalog(options.FontFolders, options.SystemFonts);
         Templates = new TemplateCatalog(options.TemplateRoots);
         Assets = new AssetResolver(options.AssetRoots);
+        Images = new DecodedImageCache(options.ImageCacheBytes);
         Compiler = new ScribanTemplateEngine(options.Templates with { Strict = options.Strict || options.Templates.Strict });
     }
 
@@ -25,6 +26,12 @@ public sealed class CardEngine : IDisposable
     public FontCatalog Fonts { get; }
     public TemplateCatalog Templates { get; }
     public AssetResolver Assets { get; }
+
+    /// <summary>Decoded images every renderer of this engine shares (see <see cref="EngineOptions.ImageCacheBytes"/>).</summary>
+    internal DecodedImageCache Images { get; }
+
+    /// <summary>What the shared image cache has done so far.</summary>
+    public ImageCacheStats ImageCache => Images.Stats();
     public ITemplateEngine Compiler { get; }
 
     /// <summary>A renderer for the calling thread (it owns a pango context; do not share it between threads).</summary>

@@ -30,18 +30,38 @@ public sealed class CardRenderer : IDisposable
     public PreparedCard Prepare(string template, IReadOnlyDictionary<string, object?> item, CardSize size, string? itemName = null) =>
         Prepare(_engine.Templates.Resolve(template), item, size, itemName);
 
-    public PreparedCard Prepare(TemplateDefinition template, IReadOnlyDictionary<string, object?> item, CardSize size, string? itemName = null)
+    public PreparedCard Prepare(TemplateDefinition template, IReadOnlyDictionary<string, object?> item, CardSize size, string? itemName = null) =>
+        LayOut(Evaluate(template, item, size, itemName));
+
+    /// <summary>
+    /// Evaluates the template only: the markup, which decides the pixels (with the fonts and images it names), and
+    /// the template files read. Cheap next to layout, so a batch can recognise equal cards before laying them out.
+    /// </summary>
+    public EvaluatedCard Evaluate(TemplateDefinition template, IReadOnlyDictionary<string, object?> item, CardSize size, string? itemName = null)
     {
         try
         {
             var compiled = _engine.Compiler.Compile(template);
             var inline = new Dictionary<string, string>(StringComparer.Ordinal);
             var output = compiled.Evaluate(ItemValueLimits.Apply(item, inline), size);
-            return PrepareMarkup(output, size, compiled.Definition.MainFile, itemName, inline);
+            return new EvaluatedCard(output, size, compiled.Definition.MainFile, itemName, inline);
         }
         catch (CardException ex) when (ex.Diagnostic.Item is null && itemName is not null)
         {
             throw new CardException(ex.Diagnostic with { Item = itemName }, ex);
+        }
+    }
+
+    /// <summary>Lays out an evaluated card (markup parse, fonts, text shaping, image sizes).</summary>
+    public PreparedCard LayOut(EvaluatedCard card)
+    {
+        try
+        {
+            return PrepareMarkup(card.Output, card.Size, card.MainFile, card.ItemName, card.Inline);
+        }
+        catch (CardException ex) when (ex.Diagnostic.Item is null && card.ItemName is not null)
+        {
+            throw new CardException(ex.Diagnostic with { Item = card.ItemName }, ex);
         }
     }
 
@@ -55,7 +75,7 @@ public sealed class CardRenderer : IDisposable
     private PreparedCard PrepareMarkup(TemplateOutput output, CardSize size, string mainFile, string? itemName, IReadOnlyDictionary<string, string> inline)
     {
         var markup = output.Markup;
-        var services = new RenderServices(_shaper, _engine.Assets, inline);
+        var services = new RenderServices(_shaper, _engine.Assets, _engine.Images, inline);
         LayoutBox? root = null;
         try
         {

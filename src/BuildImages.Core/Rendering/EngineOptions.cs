@@ -22,6 +22,9 @@ public sealed record EngineOptions
     /// <summary>Whether the machine's fonts are offered beside the font folders (false pins a render to the folders' files).</summary>
     public bool SystemFonts { get; init; } = true;
 
+    /// <summary>Bytes of decoded images the engine's workers share (least recently used first out); 256 MiB by default.</summary>
+    public long ImageCacheBytes { get; init; } = Assets.DecodedImageCache.DefaultMaxBytes;
+
     /// <summary>
     /// The folder of built-in templates shipped beside the engine, if present: looked for from the engine's own
     /// assembly (an MSBuild task's folder, where the process is MSBuild's), then from the application's folder.

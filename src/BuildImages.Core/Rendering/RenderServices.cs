@@ -10,7 +10,7 @@ namespace BuildImages.Core.Rendering;
 /// Layout's view of one render: shaping with usage recorded, images decoded once and located on error. Large
 /// data: URIs from the item arrive as references into <paramref name="inline"/> (see <see cref="Templates.ItemValueLimits"/>).
 /// </summary>
-internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, IReadOnlyDictionary<string, string> inline) : ILayoutServices
+internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, DecodedImageCache images, IReadOnlyDictionary<string, string> inline) : ILayoutServices
 {
     private readonly Dictionary<string, LoadedImage> _images = new(StringComparer.Ordinal);
 
@@ -34,7 +34,7 @@ internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, IR
         try
         {
             var source = assets.Resolve(inline.GetValueOrDefault(node.Source) ?? node.Source);
-            var image = ImageDecoder.Decode(source);
+            var image = ImageDecoder.Decode(source, images);
             if (source.FilePath is not null)
             {
                 AssetFiles.Add(source.FilePath);

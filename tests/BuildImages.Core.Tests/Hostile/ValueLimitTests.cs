@@ -51,7 +51,9 @@ public sealed class ValueLimitTests : IDisposable
                 distinct.Add((rgba[i] << 16) | (rgba[i + 1] << 8) | rgba[i + 2]);
             }
         }
-        Assert.True(distinct.Count > 50, $"{distinct.Count} colours where the noise logo should be");
+        // Noise shrunk from 1250 px to 24 averages towards grey (libvips decodes at the drawn size), but stays far
+        // from the one or two colours of a flat background.
+        Assert.True(distinct.Count > 20, $"{distinct.Count} colours where the noise logo should be");
     }
 
     [Fact]
