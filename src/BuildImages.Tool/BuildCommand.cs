@@ -56,11 +56,13 @@ internal static class BuildCommand
             };
             var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain), options.DryRun);
             var (result, exitCode) = RunInterruptible(config, options, reporter);
-            reporter.Finish(result);
+            var reportTime = System.Diagnostics.Stopwatch.StartNew();
             if (parsed.GetValue(report) is { } reportFile)
             {
-                AtomicFile.Write(console.Full(reportFile), System.Text.Encoding.UTF8.GetBytes(result.ToJson()));
+                AtomicFile.Write(console.Full(reportFile), result.WriteJson);
             }
+            // The summary comes last so its time covers the whole process: start-up, the build and the report.
+            reporter.Finish(result, new ProcessTiming(ProcessClock.Elapsed.TotalMilliseconds, reportTime.Elapsed.TotalMilliseconds));
             return exitCode;
         });
         return command;

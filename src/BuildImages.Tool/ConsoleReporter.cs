@@ -82,14 +82,14 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
     }
 
     /// <summary>Clears the progress line and prints the summary.</summary>
-    internal void Finish(BuildReport report)
+    internal void Finish(BuildReport report, ProcessTiming? timing = null)
     {
         lock (_lock)
         {
             ClearBar();
             if (!quiet)
             {
-                console.Out.WriteLine(report.Summary());
+                console.Out.WriteLine(report.Summary(timing));
             }
         }
     }

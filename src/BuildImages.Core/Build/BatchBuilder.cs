@@ -175,6 +175,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }, 16 * 1024 * 1024) { IsBackground = true, Name = "buildimages-worker" }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
+        state.ImageCache = engine.ImageCache;
         return done == work.Count;
     }
 
@@ -288,6 +289,9 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             DryRun = _options.DryRun,
             WallMilliseconds = Math.Round(wall.Elapsed.TotalMilliseconds, 1),
             Stages = state.Clock.Milliseconds(),
+            ImageCache = state.ImageCache,
+            Flushes = state.Durable.Counts.Commits,
+            FlushedFiles = state.Durable.Counts.Files,
             // Only what was skipped or copied was avoided: a cancelled build's unrendered outputs were not.
             Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated)),
             Outputs = outputs,

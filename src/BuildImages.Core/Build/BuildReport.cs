@@ -31,6 +31,14 @@ public sealed record BuildReport
 
     public double WallMilliseconds { get; init; }
 
+    /// <summary>The shared decoded-image cache: hits, misses (decodes) and bytes held at the end; null when nothing was rendered.</summary>
+    public Assets.ImageCacheStats? ImageCache { get; init; }
+
+    /// <summary>How many times written outputs were flushed to disk (once per manifest save that followed writes), and how many files that covered.</summary>
+    public int Flushes { get; init; }
+
+    public int FlushedFiles { get; init; }
+
     /// <summary>Milliseconds per stage, summed over workers.</summary>
     public required IReadOnlyDictionary<string, double> Stages { get; init; }
 
@@ -44,13 +52,18 @@ public sealed record BuildReport
 
     public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.BuildReport);
 
-    /// <summary>The human summary the tool prints at the end.</summary>
-    public string Summary()
+    /// <summary>Streams the JSON report (compact: a 40,000-output report is never held as one string).</summary>
+    public void WriteJson(Stream stream) => JsonSerializer.Serialize(stream, this, ReportJsonContext.Default.BuildReport);
+
+    /// <summary>The human summary printed at the end; with <paramref name="process"/>, the time is the whole process's (start-up, build, report).</summary>
+    public string Summary(ProcessTiming? process = null)
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
         sb.Append(ci, $"{(DryRun ? "would render" : "rendered")} {Rendered}, skipped {Skipped}, de-duplicated {Deduplicated}, pruned {Pruned}, failed {Failed}");
-        sb.Append(ci, $"; {FormatBytes(BytesWritten)} written in {WallMilliseconds / 1000:0.00} s");
+        sb.Append(process is { } p
+            ? string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {p.TotalMilliseconds / 1000:0.00} s (build {WallMilliseconds / 1000:0.00} s, report {p.ReportMilliseconds / 1000:0.00} s, start-up and exit {Math.Max(0, p.TotalMilliseconds - WallMilliseconds - p.ReportMilliseconds) / 1000:0.00} s)")
+            : string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {WallMilliseconds / 1000:0.00} s"));
         if (Cancelled)
         {
             sb.Append(" (cancelled)");
@@ -62,6 +75,10 @@ public sealed record BuildReport
         sb.AppendLine();
         sb.Append("time per stage (summed over workers): ");
         sb.AppendLine(string.Join(", ", Stages.Where(s => s.Value > 0).Select(s => string.Create(ci, $"{s.Key} {s.Value:0} ms"))));
+        if (ImageCache is { Hits: > 0 } or { Misses: > 0 })
+        {
+            sb.AppendLine(string.Create(ci, $"images: {ImageCache.Misses} decoded, {ImageCache.Hits} reused ({ImageCache.HitRate * 100:0}% hit rate), {FormatBytes(ImageCache.Bytes)} held"));
+        }
         sb.Append(ci, $"renders avoided {Cost.RendersAvoided} of {Cost.Outputs}: {Cost.Saved:0.00####} saved at {Cost.PricePerRender:0.00####} per render through a per-request image API");
         return sb.ToString();
     }
@@ -73,6 +90,9 @@ public sealed record BuildReport
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MiB"),
     };
 }
+
+/// <summary>A front's whole-process time: from the process's start to the summary, and the part spent writing the report file.</summary>
+public sealed record ProcessTiming(double TotalMilliseconds, double ReportMilliseconds);
 
 /// <summary>What the same outputs would cost through a per-request image API.</summary>
 public sealed record ApiCost(decimal PricePerRender, int Outputs, int RendersAvoided)
@@ -91,6 +111,6 @@ public sealed record ReportError(string? Item, string? File, int Line, int Colum
     public static ReportError From(Diagnostic d) => new(d.Item, d.File, d.Line, d.Column, d.Code, d.Message);
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(BuildReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -34,6 +34,9 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
     /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>
     internal Output.DurableBatch Durable { get; } = new();
 
+    /// <summary>What the render engine's image cache did (set when the workers are done).</summary>
+    internal Assets.ImageCacheStats? ImageCache { get; set; }
+
     /// <summary>Machine-local file times and hashes (not part of the manifest).</summary>
     internal StatCache Stats => stats;
 
