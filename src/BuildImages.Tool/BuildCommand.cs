@@ -29,6 +29,14 @@ internal static class BuildCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print only errors and warnings" };
         var output = new Option<string?>("--out") { Description = "write outputs here instead of the configuration's outputDir" };
         var noPrune = new Option<bool>("--no-prune") { Description = "keep outputs of items that are gone" };
+        var checkpoint = new Option<double?>("--checkpoint") { Description = "save the manifest every N seconds while rendering (default 3; a killed build keeps what it recorded)" };
+        checkpoint.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is <= 0 or > 86_400)
+            {
+                r.AddError("--checkpoint must be more than 0 and at most 86400 seconds");
+            }
+        });
         var command = new Command("build",
             """
             Render every job of the configuration; unchanged outputs are skipped.
@@ -40,7 +48,7 @@ internal static class BuildCommand
               dotnet build-images build --jobs blog products --parallel 4
             """)
         {
-            Config, force, explain, report, dryRun, jobs, parallel, strict, quiet, output, noPrune,
+            Config, force, explain, report, dryRun, jobs, parallel, strict, quiet, output, noPrune, checkpoint,
         };
         command.SetAction(parsed =>
         {
@@ -54,6 +62,10 @@ internal static class BuildCommand
                 Strict = parsed.GetValue(strict),
                 Prune = parsed.GetValue(noPrune) ? false : null,
             };
+            if (parsed.GetValue(checkpoint) is { } seconds)
+            {
+                options = options with { CheckpointInterval = TimeSpan.FromSeconds(seconds) };
+            }
             var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain), options.DryRun);
             var (result, exitCode) = RunInterruptible(config, options, reporter);
             var reportTime = System.Diagnostics.Stopwatch.StartNew();
