@@ -9,7 +9,7 @@ namespace BuildImages.Benchmarks;
 
 /// <summary>
 /// The batch build benchmark: <c>--batch cold N [DIR]</c> makes a site of N blog-post items × (WebP 1200, WebP 600,
-/// JPEG 1200) and builds it from nothing; <c>--batch noop DIR</c> builds an already built site again in this fresh
+/// JPEG 1200, JPEG 600) and builds it from nothing; <c>--batch noop DIR</c> builds an already built site again in this fresh
 /// process; <c>--batch noop-full DIR</c> does the same without the up-to-date record (the full check). Each prints
 /// wall time, peak resident memory, memory over time, and whether the native stack was loaded.
 /// </summary>
@@ -22,11 +22,13 @@ internal static class BatchBench
         {
             return PeerBench.Run(args[1..], o);
         }
-        var count = mode == "cold" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
-        var dir = args.ElementAtOrDefault(mode == "cold" ? 2 : 1) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
-        if (mode == "cold")
+        // dup N DISTINCT DIR: N items that are DISTINCT cards repeated (only the slug differs), built cold.
+        var count = mode is "cold" or "dup" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
+        var distinct = mode == "dup" ? int.Parse(args.ElementAtOrDefault(2) ?? "1000", CultureInfo.InvariantCulture) : count;
+        var dir = args.ElementAtOrDefault(mode switch { "cold" => 2, "dup" => 3, _ => 1 }) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
+        if (mode is "cold" or "dup")
         {
-            MakeSite(dir, count);
+            MakeSite(dir, count, distinct);
         }
         var config = ConfigLoader.Load(Path.Combine(dir, "buildimages.json"));
         if (mode == "noop-full")
@@ -42,7 +44,7 @@ internal static class BatchBench
         using var self = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: {report.Rendered} rendered, {report.Skipped} skipped, {report.Failed} failed{(report.UpToDate ? " (up to date, from the record)" : string.Empty)} in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
+            $"{mode}: {report.Rendered} rendered, {report.Deduplicated} copied, {report.Skipped} skipped, {report.Failed} failed{(report.UpToDate ? " (up to date, from the record)" : string.Empty)} in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
         o.WriteLine("stages (ms, summed over workers): " + string.Join(", ", report.Stages.Select(s => $"{s.Key} {s.Value:0}")));
         o.WriteLine($"site: {dir}");
         o.WriteLine("memory over time (s: RSS MiB / managed MiB): " + memory.Summary());
@@ -57,7 +59,7 @@ internal static class BatchBench
         return report.Failed == 0 ? 0 : 1;
     }
 
-    private static void MakeSite(string dir, int count)
+    private static void MakeSite(string dir, int count, int distinct)
     {
         if (Directory.Exists(dir))
         {
@@ -69,9 +71,10 @@ internal static class BatchBench
         var random = new Random(42);
         string[] words = ["build", "time", "images", "cache", "render", "once", "social", "cards", "dotnet", "pango", "cairo", "vips", "fast", "manifest", "hash", "skip"];
         var items = new JsonArray();
+        var titles = Enumerable.Range(0, Math.Max(1, distinct)).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(4, 14)).Select(_ => words[random.Next(words.Length)]))).ToList();
         for (var i = 0; i < count; i++)
         {
-            var title = string.Join(' ', Enumerable.Range(0, random.Next(4, 14)).Select(_ => words[random.Next(words.Length)]));
+            var title = titles[i % titles.Count];
             items.Add(new JsonObject
             {
                 ["slug"] = $"post-{i:D5}",
@@ -95,7 +98,8 @@ internal static class BatchBench
                 "variants": [
                   { "format": "webp", "width": 1200, "quality": 80 },
                   { "format": "webp", "width": 600 },
-                  { "format": "jpeg", "width": 1200, "quality": 82, "maxBytes": 300000 }
+                  { "format": "jpeg", "width": 1200, "quality": 82, "maxBytes": 300000 },
+                  { "format": "jpeg", "width": 600, "quality": 82 }
                 ]
               } ]
             }

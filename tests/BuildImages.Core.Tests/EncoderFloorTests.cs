@@ -137,6 +137,11 @@ public sealed class EncoderFloorTests : IDisposable
                 Assert.Equal(File.ReadAllBytes(Path.Combine(_site.Site, path)), File.ReadAllBytes(Path.Combine(_site.Site, path.Replace("og/", "social/", StringComparison.Ordinal))));
             }
         }
+        // On Linux a copy is a hard link: no bytes written twice.
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(2u, Links(Path.Combine(_site.Site, "og", "beta.webp")));
+        }
         // The copies are recorded with the keys a check computes: the next build renders and copies nothing.
         var again = _site.Build(new BuildOptions { Parallelism = 2 }) ;
         Assert.Equal(0, again.Rendered + again.Deduplicated);
@@ -153,6 +158,26 @@ public sealed class EncoderFloorTests : IDisposable
         Assert.Equal(3, edited.Rendered);
         Assert.Equal(3, edited.Deduplicated);
         Assert.All(edited.Outputs.Where(o => o.Status is "rendered" or "deduplicated"), o => Assert.Contains("alpha", o.Path, StringComparison.Ordinal));
+
+        // Rewriting one of two linked outputs replaces its file: the other keeps its bytes.
+        var og = File.ReadAllBytes(Path.Combine(_site.Site, "og", "beta.webp"));
+        jobs[2]!["variants"]![0]!["quality"] = 50;
+        _site.Save();
+        var requality = _site.Build();
+        Assert.Contains("social/beta.webp", BuildFixture.Rendered(requality));
+        Assert.Equal(og, File.ReadAllBytes(Path.Combine(_site.Site, "og", "beta.webp")));
+        Assert.NotEqual(og, File.ReadAllBytes(Path.Combine(_site.Site, "social", "beta.webp")));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(1u, Links(Path.Combine(_site.Site, "og", "beta.webp")));
+        }
+    }
+
+    private static unsafe uint Links(string path)
+    {
+        Native.StatxBuffer buffer;
+        Assert.Equal(0, Native.LibcApi.statx(Native.LibcApi.AtFdCwd, path, 0, 0, &buffer));
+        return buffer.Links;
     }
 
     [Fact]

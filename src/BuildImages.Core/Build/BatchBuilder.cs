@@ -101,7 +101,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             finished = RenderAll(work, engineStamp, paths, hashes, state, store, folder, cancellation);
             if (finished)
             {
-                state.Clock.Time(BuildStage.Copy, new DuplicateCopier(config, state, new OutputWriter(config, stats, folder, state.Durable), paths).CopyAll);
+                var copier = new DuplicateCopier(state, new OutputWriter(config, stats, folder, state.Durable), paths);
+                state.Clock.Time(BuildStage.Copy, () => copier.CopyAll(Workers(work.Count)));
             }
         }
         state.Clock.Time(BuildStage.Finish, () =>
@@ -160,7 +161,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var next = -1;
         var done = 0;
         var checkpoint = new ManifestCheckpoint(() => Save(store, state), store.Path, _options.CheckpointInterval, state.Report);
-        var workers = Math.Clamp(_options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount, 1, Math.Max(1, work.Count));
+        var workers = Workers(work.Count);
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
             using var renderer = engine.CreateRenderer();
@@ -178,6 +179,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         state.ImageCache = engine.ImageCache;
         return done == work.Count;
     }
+
+    private int Workers(int work) => Math.Clamp(_options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount, 1, Math.Max(1, work));
 
     /// <summary>Where the manifest, the caches, the up-to-date record and images.json are written.</summary>
     private IEnumerable<string> BookkeepingFolders() =>

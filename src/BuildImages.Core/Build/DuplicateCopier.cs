@@ -10,60 +10,65 @@ namespace BuildImages.Core.Build;
 /// them: a copy's key is its own card's pre-key with the input set its pixels came from (the owner's fonts and
 /// images; its own template files when only the markup was equal).
 /// </summary>
-internal sealed class DuplicateCopier(BuildConfig config, BuildState state, OutputWriter writer, KeyPaths paths)
+internal sealed class DuplicateCopier(BuildState state, OutputWriter writer, KeyPaths paths)
 {
-    internal void CopyAll()
+    /// <summary>Copies on <paramref name="parallelism"/> threads: each card's copies are one unit (they touch only its record).</summary>
+    internal void CopyAll(int parallelism) =>
+        Parallel.ForEach(state.Copies.GroupBy(c => c.Card.RecordKey, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, Copy);
+
+    private void Copy(IGrouping<string, PendingCopy> group)
     {
-        foreach (var group in state.Copies.GroupBy(c => c.Card.RecordKey, StringComparer.Ordinal))
+        var card = group.First().Card;
+        var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
+        string? inputs = null;
+        // Records are held serialised: read each owner once per card, not once per variant.
+        var owners = new Dictionary<string, CardRecord?>(StringComparer.Ordinal);
+        foreach (var copy in group)
         {
-            var card = group.First().Card;
-            var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
-            string? inputs = null;
-            foreach (var copy in group)
+            if (!owners.TryGetValue(copy.OwnerRecordKey, out var owner))
             {
-                var owner = state.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
-                var source = owner?.Variants.FirstOrDefault(v => copy.OwnerPath is { } path ? v.Path == path : v.Options == copy.Variant.Signature);
-                if (owner is null || source is null || !state.InputSets.TryGetValue(owner.Inputs, out var ownerSet))
-                {
-                    state.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
-                        $"{copy.Variant.Path} is identical to {copy.OwnerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
-                    continue;
-                }
-                var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };
-                var setHash = set.Hash();
-                state.InputSets.TryAdd(setHash[..16], set);
-                inputs = setHash[..16];
-                var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), copy.Variant.Signature);
-                try
-                {
-                    var bytes = File.ReadAllBytes(Path.Combine(config.OutputDirectory, source.File));
-                    var (file, _) = writer.Write(copy.Variant.Path, bytes, copy.Previous);
-                    var record = source with { Path = copy.Variant.Path, File = file, Key = key };
-                    copied[record.Path] = record;
-                    state.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));
-                }
-                catch (IOException ex)
-                {
-                    state.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
-                }
+                owners[copy.OwnerRecordKey] = owner = state.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
             }
-            if (copied.Count == 0 || inputs is null)
+            var source = owner?.Variants.FirstOrDefault(v => copy.OwnerPath is { } path ? v.Path == path : v.Options == copy.Variant.Signature);
+            if (owner is null || source is null || !state.InputSets.TryGetValue(owner.Inputs, out var ownerSet))
             {
+                state.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
+                    $"{copy.Variant.Path} is identical to {copy.OwnerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
-            state.Records.TryGetValue(card.RecordKey, out var current);
-            if (group.First().CardRendered && current is not null)
+            var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };
+            var setHash = set.Hash();
+            state.InputSets.TryAdd(setHash[..16], set);
+            inputs = setHash[..16];
+            var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), copy.Variant.Signature);
+            try
             {
-                // The worker recorded what it rendered; the copies join that record.
-                var order = card.Variants.Select(v => v.Path).ToList();
-                state.SetRecord(current with { Variants = current.Variants.Where(v => !copied.ContainsKey(v.Path)).Concat(copied.Values).OrderBy(v => order.IndexOf(v.Path)).ToList() });
+                var file = writer.Copy(copy.Variant.Path, source.File, source.Sha256, copy.Previous);
+                var record = source with { Path = copy.Variant.Path, File = file, Key = key };
+                copied[record.Path] = record;
+                state.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));
             }
-            else
+            catch (IOException ex)
             {
-                // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
-                var needed = group.ToDictionary(c => c.Variant, c => c.Reason);
-                state.SetRecord(CardWorker.NewRecord(card, current, needed, copied, inputs, paths));
+                state.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
             }
+        }
+        if (copied.Count == 0 || inputs is null)
+        {
+            return;
+        }
+        state.Records.TryGetValue(card.RecordKey, out var current);
+        if (group.First().CardRendered && current is not null)
+        {
+            // The worker recorded what it rendered; the copies join that record.
+            var order = card.Variants.Select(v => v.Path).ToList();
+            state.SetRecord(current with { Variants = current.Variants.Where(v => !copied.ContainsKey(v.Path)).Concat(copied.Values).OrderBy(v => order.IndexOf(v.Path)).ToList() });
+        }
+        else
+        {
+            // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
+            var needed = group.ToDictionary(c => c.Variant, c => c.Reason);
+            state.SetRecord(CardWorker.NewRecord(card, current, needed, copied, inputs, paths));
         }
     }
 }

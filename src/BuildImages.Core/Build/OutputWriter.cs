@@ -13,24 +13,45 @@ namespace BuildImages.Core.Build;
 /// </summary>
 internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFolder folder, DurableBatch durable)
 {
+    /// <summary>Writes a copy of an output already written in this build (its file and hash), as a link where the file system allows.</summary>
+    internal string Copy(string path, string sourceFile, string sha, VariantRecord? previous)
+    {
+        CheckInside(path);
+        var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
+        var full = System.IO.Path.Combine(config.OutputDirectory, file);
+        AtomicFile.LinkOrCopyUnflushed(System.IO.Path.Combine(config.OutputDirectory, sourceFile), full);
+        Finish(file, full, previous);
+        return file;
+    }
+
     internal (string File, string Sha256) Write(string path, byte[] bytes, VariantRecord? previous)
+    {
+        CheckInside(path);
+        var sha = ContentHash.Of(bytes);
+        var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
+        var full = System.IO.Path.Combine(config.OutputDirectory, file);
+        AtomicFile.WriteUnflushed(full, bytes);
+        Finish(file, full, previous);
+        return (file, sha);
+    }
+
+    private void CheckInside(string path)
     {
         if (folder.Escape(path) is { } escape)
         {
             // The planner refuses such jobs; a link made while the build runs still must not be written through.
             throw CardException.Error(DiagnosticCodes.OutputThroughLink, escape);
         }
-        var sha = ContentHash.Of(bytes);
-        var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
-        var full = System.IO.Path.Combine(config.OutputDirectory, file);
-        AtomicFile.WriteUnflushed(full, bytes);
+    }
+
+    private void Finish(string file, string full, VariantRecord? previous)
+    {
         durable.Written(full);
         stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
         if (previous is not null && previous.File != file && folder.Escape(previous.File) is null)
         {
             File.Delete(System.IO.Path.Combine(config.OutputDirectory, previous.File));
         }
-        return (file, sha);
     }
 
     private static string HashedName(string path, string sha)

@@ -13,6 +13,10 @@ internal static unsafe partial class LibcApi
     [LibraryImport(NativeLibraryNames.Libc, SetLastError = true)]
     internal static partial int syncfs(int fd);
 
+    /// <summary>Makes <paramref name="newPath"/> a hard link to <paramref name="oldPath"/> (one inode, no data copied).</summary>
+    [LibraryImport(NativeLibraryNames.Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int link(string oldPath, string newPath);
+
     [LibraryImport(NativeLibraryNames.Libc, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int statx(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
 }
@@ -22,6 +26,7 @@ internal static unsafe partial class LibcApi
 internal struct StatxBuffer
 {
     [FieldOffset(0)] internal uint Mask;
+    [FieldOffset(16)] internal uint Links;
     [FieldOffset(28)] internal ushort Mode;
     [FieldOffset(40)] internal ulong Size;
     [FieldOffset(112)] internal long MtimeSeconds;

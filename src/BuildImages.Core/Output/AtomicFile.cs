@@ -26,11 +26,41 @@ public static class AtomicFile
     /// </summary>
     public static bool WriteIfChanged(string path, Action<Stream> write) => Write(path, write, onlyIfChanged: true);
 
+    /// <summary>
+    /// Puts a file with <paramref name="source"/>'s bytes at <paramref name="path"/>: a hard link where the file system
+    /// has them (no data written: a de-duplicated batch copies thousands of equal outputs), else a copy; either way
+    /// under a temp name first and renamed, unflushed like <see cref="WriteUnflushed"/>. Every later write of either
+    /// name replaces its file by renaming, which ends the sharing instead of changing both.
+    /// </summary>
+    public static void LinkOrCopyUnflushed(string source, string path)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var temp = TempName(dir, path);
+        try
+        {
+            if (OperatingSystem.IsWindows() || Native.LibcApi.link(source, temp) != 0)
+            {
+                // Another file system, or none with links: copy the bytes.
+                File.Copy(source, temp);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static string TempName(string dir, string path) =>
+        Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}{TempSuffix}");
+
     private static bool Write(string path, Action<Stream> write, bool onlyIfChanged, bool flush = true)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}{TempSuffix}");
+        var temp = TempName(dir, path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
