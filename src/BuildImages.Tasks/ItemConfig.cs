@@ -9,7 +9,7 @@ namespace BuildImages.Tasks;
 /// in memory, appended to the project's own buildimages.json when there is one, so items and files go through the
 /// same validation (ConfigLoader) and give the same bytes and manifest as the tool. Metadata: Template (default
 /// blog-post), OutputPattern (default og/{{ slug }}; MSBuild reserves the attribute name Output, so that one only as a
-/// child element), Size, Formats (webp;jpeg), Widths, Quality, MaxBytes.
+/// child element), Size, Formats (webp;jpeg), Widths, Quality, MaxBytes, Encoder (balanced, fast, small).
 /// </summary>
 internal static class ItemConfig
 {
@@ -47,6 +47,10 @@ internal static class ItemConfig
         if (Meta("Size") is { } size)
         {
             job["size"] = size;
+        }
+        if (Meta("Encoder") is { } encoder)
+        {
+            job["encoder"] = encoder;
         }
         var formats = (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var widths = Meta("Widths")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [string.Empty];

@@ -112,9 +112,9 @@ public sealed class PublishTests : IDisposable
         CreateSite();
         File.Delete(Path.Combine(Site, "buildimages.json"));
         var project = File.ReadAllText(Path.Combine(Site, "site.csproj"));
-        string WithItems(string quality) => project.Replace("</Project>", $$$"""
+        string WithItems(string quality, string encoder = "balanced") => project.Replace("</Project>", $$$"""
               <PropertyGroup><BuildImagesBaseUrl>https://example.com/</BuildImagesBaseUrl></PropertyGroup>
-              <ItemGroup><SocialImage Include="content/*.md" Template="blog-post" OutputPattern="cards/{{ slug }}" Formats="jpeg" Widths="1200;600" Quality="{{{quality}}}" /></ItemGroup>
+              <ItemGroup><SocialImage Include="content/*.md" Template="blog-post" OutputPattern="cards/{{ slug }}" Formats="jpeg" Widths="1200;600" Quality="{{{quality}}}" Encoder="{{{encoder}}}" /></ItemGroup>
             </Project>
             """, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("80"));
@@ -133,7 +133,15 @@ public sealed class PublishTests : IDisposable
         var changed = Publish();
         Assert.True(changed.Code == 0, changed.Output);
         Assert.Contains("BuildImages: rendered 4, skipped 0", changed.Output, StringComparison.Ordinal);
-        Assert.True(File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg")).Length < before.Length, "quality 60 is smaller than 80");
+        var sixty = File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg")).Length;
+        Assert.True(sixty < before.Length, "quality 60 is smaller than 80");
+
+        // The small profile writes progressive JPEGs: smaller again at the same quality.
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("60", "small"));
+        var small = Publish();
+        Assert.True(small.Code == 0, small.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", small.Output, StringComparison.Ordinal);
+        Assert.True(File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg")).Length < sixty, "the small profile is smaller at the same quality");
 
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("200"));
         var bad = Publish();

@@ -62,7 +62,7 @@ public sealed record BuildReport
         var ci = CultureInfo.InvariantCulture;
         sb.Append(ci, $"{(DryRun ? "would render" : "rendered")} {Rendered}, skipped {Skipped}, de-duplicated {Deduplicated}, pruned {Pruned}, failed {Failed}");
         sb.Append(process is { } p
-            ? string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {p.TotalMilliseconds / 1000:0.00} s (build {WallMilliseconds / 1000:0.00} s, report {p.ReportMilliseconds / 1000:0.00} s, start-up and exit {Math.Max(0, p.TotalMilliseconds - WallMilliseconds - p.ReportMilliseconds) / 1000:0.00} s)")
+            ? string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {p.TotalMilliseconds / 1000:0.00} s (build {WallMilliseconds / 1000:0.00} s, report {p.ReportMilliseconds / 1000:0.00} s, start-up {Math.Max(0, p.TotalMilliseconds - WallMilliseconds - p.ReportMilliseconds) / 1000:0.00} s)")
             : string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {WallMilliseconds / 1000:0.00} s"));
         if (Cancelled)
         {

