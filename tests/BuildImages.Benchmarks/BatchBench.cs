@@ -66,7 +66,7 @@ internal static class BatchBench
             Directory.Delete(dir, recursive: true);
         }
         Directory.CreateDirectory(dir);
-        var repo = RepoRoot();
+        var repo = BenchSupport.RepoRoot();
         File.Copy(Path.Combine(repo, "samples", "blog-post", "assets", "logo.svg"), Path.Combine(dir, "logo.svg"));
         var random = new Random(42);
         string[] words = ["build", "time", "images", "cache", "render", "once", "social", "cards", "dotnet", "pango", "cairo", "vips", "fast", "manifest", "hash", "skip"];
@@ -104,17 +104,5 @@ internal static class BatchBench
               } ]
             }
             """);
-    }
-
-    internal static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "BuildImages.sln")))
-            {
-                return d.FullName;
-            }
-        }
-        throw new InvalidOperationException("repository root not found");
     }
 }

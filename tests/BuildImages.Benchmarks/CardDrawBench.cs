@@ -17,7 +17,7 @@ internal static class CardDrawBench
     internal static int Run(string[] args, TextWriter output)
     {
         var iterations = args.Length == 2 && args[0] == "--iterations" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
-        var repo = FindRepo();
+        var repo = BenchSupport.RepoRoot();
         var sample = Path.Combine(repo, "samples", "blog-post");
         using var engine = new CardEngine(new EngineOptions
         {
@@ -59,33 +59,13 @@ internal static class CardDrawBench
         }
         var total = prepare.Zip(draw, (a, b) => a + b).ToList();
         output.WriteLine(FormattableString.Invariant($"blog-post 1200x630, {iterations} iterations, 1 thread"));
-        output.WriteLine(FormattableString.Invariant($"  prepare (template + layout) median {Median(prepare):F2} ms"));
-        output.WriteLine(FormattableString.Invariant($"  draw (cairo + pango)        median {Median(draw):F2} ms"));
-        output.WriteLine(FormattableString.Invariant($"  prepare + draw              median {Median(total):F2} ms  p90 {Percentile(total, 0.9):F2} ms"));
-        output.WriteLine(FormattableString.Invariant($"  encode WebP q80 e4          median {Median(webp):F2} ms"));
-        output.WriteLine(FormattableString.Invariant($"  encode JPEG q82             median {Median(jpeg):F2} ms"));
+        output.WriteLine(FormattableString.Invariant($"  prepare (template + layout) median {BenchSupport.Median(prepare):F2} ms"));
+        output.WriteLine(FormattableString.Invariant($"  draw (cairo + pango)        median {BenchSupport.Median(draw):F2} ms"));
+        output.WriteLine(FormattableString.Invariant($"  prepare + draw              median {BenchSupport.Median(total):F2} ms  p90 {BenchSupport.Percentile(total, 0.9):F2} ms"));
+        output.WriteLine(FormattableString.Invariant($"  encode WebP q80 e4          median {BenchSupport.Median(webp):F2} ms"));
+        output.WriteLine(FormattableString.Invariant($"  encode JPEG q82             median {BenchSupport.Median(jpeg):F2} ms"));
         return 0;
     }
 
     private static double Ms(long a, long b) => (b - a) * 1000.0 / Stopwatch.Frequency;
-
-    private static double Median(List<double> v) => Percentile(v, 0.5);
-
-    private static double Percentile(List<double> v, double p)
-    {
-        var s = v.Order().ToList();
-        return s[(int)Math.Min(s.Count - 1, Math.Floor(p * s.Count))];
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BuildImages.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("run from inside the repository");
-    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using BuildImages.Core.Drawing;
 using BuildImages.Core.Encoding;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
@@ -84,7 +85,7 @@ internal static class EncoderBench
 
     private static List<(string Name, RenderedCard Frame)> DrawCards(string? peerSite)
     {
-        var repo = BatchBench.RepoRoot();
+        var repo = BenchSupport.RepoRoot();
         var frames = new List<(string, RenderedCard)>();
         var samples = new[] { ("blog-post", "posts.json"), ("event", "events.json"), ("photo", "photos.json"), ("product-card", "products.json") };
         foreach (var (template, data) in samples)
@@ -113,22 +114,11 @@ internal static class EncoderBench
         frames.Add(($"{name} 600", prepared.DrawAtWidth(600)));
     }
 
-    /// <summary>The drawn frame as straight RGBA (cards are opaque, so premultiplied equals straight).</summary>
+    /// <summary>The drawn frame as straight RGBA, as the encoder receives it.</summary>
     private static byte[] Reference(RenderedCard frame)
     {
         var rgba = new byte[frame.Width * frame.Height * 4];
-        for (var y = 0; y < frame.Height; y++)
-        {
-            for (var x = 0; x < frame.Width; x++)
-            {
-                var s = (y * frame.Stride) + (x * 4);
-                var d = ((y * frame.Width) + x) * 4;
-                rgba[d] = frame.Bgra[s + 2];
-                rgba[d + 1] = frame.Bgra[s + 1];
-                rgba[d + 2] = frame.Bgra[s];
-                rgba[d + 3] = frame.Bgra[s + 3];
-            }
-        }
+        PixelConverter.FromCairo(frame.Bgra, frame.Width, frame.Height, frame.Stride, 4, rgba);
         return rgba;
     }
 }

@@ -60,8 +60,8 @@ internal static class PeerBench
         {
             return 0;
         }
-        double Median(string tool) => Median2(results.Where(r => r.Tool == tool).Select(r => r.WallMs / r.Cards).ToList());
-        double MedianCpu(string tool) => Median2(results.Where(r => r.Tool == tool).Select(r => r.CpuMs / r.Cards).ToList());
+        double Median(string tool) => BenchSupport.Median(results.Where(r => r.Tool == tool).Select(r => r.WallMs / r.Cards));
+        double MedianCpu(string tool) => BenchSupport.Median(results.Where(r => r.Tool == tool).Select(r => r.CpuMs / r.Cards));
         var ours = Median("buildimages");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median ms/card wall (CPU): buildimages {ours:0.0} ({MedianCpu("buildimages"):0.0}), satori {Median("satori"):0.0} ({MedianCpu("satori"):0.0}), sharp-only {Median("sharp-only"):0.0} ({MedianCpu("sharp-only"):0.0}), takumi {Median("takumi"):0.0} ({MedianCpu("takumi"):0.0})"));
@@ -74,12 +74,6 @@ internal static class PeerBench
             o.WriteLine($"bytes against {peer}: " + string.Join(", ", Variants.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v} {100.0 * last.Bytes.GetValueOrDefault(v) / Math.Max(1, theirs.Bytes.GetValueOrDefault(v)) - 100:+0.0;-0.0}%"))));
         }
         return 0;
-    }
-
-    private static double Median2(List<double> values)
-    {
-        values.Sort();
-        return values.Count == 0 ? double.NaN : values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
     }
 
     private sealed record Result(string Tool, int Cards, double WallMs, double CpuMs, Dictionary<string, long> Bytes)
@@ -144,7 +138,7 @@ internal static class PeerBench
         {
             Directory.Delete(dir, recursive: true);
         }
-        var repo = BatchBench.RepoRoot();
+        var repo = BenchSupport.RepoRoot();
         Directory.CreateDirectory(Path.Combine(dir, "fonts"));
         foreach (var font in Directory.EnumerateFiles(Path.Combine(repo, "tests", "Fonts", "pinned"), "Inter-*.otf"))
         {

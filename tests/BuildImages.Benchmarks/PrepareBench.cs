@@ -49,15 +49,9 @@ internal static class PrepareBench
                 }
             }
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-8} median ms: template {Median(evaluate):0.000}, layout {Median(layout):0.000}, template+layout {Median(evaluate.Zip(layout, (a, b) => a + b).ToList()):0.000}, draw 1200 {Median(draw1200):0.00}, draw 600 {Median(draw600):0.00}"));
+                $"{name,-8} median ms: template {BenchSupport.Median(evaluate):0.000}, layout {BenchSupport.Median(layout):0.000}, template+layout {BenchSupport.Median(evaluate.Zip(layout, (a, b) => a + b).ToList()):0.000}, draw 1200 {BenchSupport.Median(draw1200):0.00}, draw 600 {BenchSupport.Median(draw600):0.00}"));
         }
         o.WriteLine($"image cache: {engine.ImageCache}");
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

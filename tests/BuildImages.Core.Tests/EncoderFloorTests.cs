@@ -143,10 +143,9 @@ public sealed class EncoderFloorTests : IDisposable
             Assert.Equal(2u, Links(Path.Combine(_site.Site, "og", "beta.webp")));
         }
         // The copies are recorded with the keys a check computes: the next build renders and copies nothing.
-        var again = _site.Build(new BuildOptions { Parallelism = 2 }) ;
+        var again = _site.Build();
         Assert.Equal(0, again.Rendered + again.Deduplicated);
         Assert.Equal(25, again.Skipped);
-        Assert.False(again.UpToDate && again.Skipped != 25);
         // Removing the up-to-date record forces the full check, which must agree.
         File.Delete(Manifest.UpToDateRecord.PathFor(_site.ManifestFile));
         var full = _site.Build();

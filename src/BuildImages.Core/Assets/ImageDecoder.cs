@@ -19,14 +19,10 @@ internal static class ImageDecoder
         {
             return SvgImage.Load(source);
         }
-        var loader = FindLoader(source.Bytes);
-        if (loader is null || loader.StartsWith("svgload", StringComparison.Ordinal))
-        {
-            throw Corrupt(source, "it is not an image format BuildImages reads (PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG)");
-        }
         try
         {
-            return new RasterImage(cache, cache.Header(source.Bytes, bytes => Probe(source, loader, bytes)), source);
+            // The loader and the header are looked at once per content: later cards only hash the bytes.
+            return new RasterImage(cache, cache.Header(source.Bytes, bytes => Probe(source, bytes)), source);
         }
         catch (VipsException ex)
         {
@@ -35,8 +31,13 @@ internal static class ImageDecoder
     }
 
     /// <summary>The upright size (EXIF orientation applied) from the header alone: libvips builds the pipeline without decoding pixels.</summary>
-    private static (int Width, int Height) Probe(AssetSource source, string loader, byte[] bytes)
+    private static (int Width, int Height) Probe(AssetSource source, byte[] bytes)
     {
+        var loader = FindLoader(bytes);
+        if (loader is null || loader.StartsWith("svgload", StringComparison.Ordinal))
+        {
+            throw Corrupt(source, "it is not an image format BuildImages reads (PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG)");
+        }
         using (var header = VipsOperation.Create(loader).Set("buffer", bytes).Build())
         using (var probe = header.GetImage("out"))
         {

@@ -78,7 +78,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
                     state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
                 }
-                var record = state.Clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work.Old));
+                var record = state.Clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work));
                 written[variant.Path] = record;
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
             }
@@ -103,9 +103,9 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
 
     private static VariantRecord? Previous(CardWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
 
-    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardRecord? old)
+    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work)
     {
-        var (file, sha) = writer.Write(variant.Path, bytes, old?.Variants.FirstOrDefault(v => v.Path == variant.Path));
+        var (file, sha) = writer.Write(variant.Path, bytes, Previous(work, variant));
         return new VariantRecord
         {
             Path = variant.Path,

@@ -1,4 +1,3 @@
-using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Planning;

@@ -41,7 +41,8 @@ internal sealed class DurableBatch
         {
             // syncfs commits data and the renames' directory entries of a whole file system: one call per file system,
             // through any written file on it (.NET opens no directories).
-            foreach (var file in files.Where(File.Exists).DistinctBy(DeviceOf))
+            // One file per folder (a folder's files share its file system), then one per file system.
+            foreach (var file in files.GroupBy(Path.GetDirectoryName).Select(g => g.FirstOrDefault(File.Exists)).OfType<string>().DistinctBy(DeviceOf))
             {
                 using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
                 if (LibcApi.syncfs((int)handle.DangerousGetHandle()) != 0)
