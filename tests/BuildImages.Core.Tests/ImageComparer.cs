@@ -29,9 +29,8 @@ internal static class ImageComparer
             var failures = Path.Combine(TestCards.RepoRoot, "tests", "failures");
             Directory.CreateDirectory(failures);
             File.WriteAllBytes(Path.Combine(failures, referenceName + ".actual.png"), actualPng);
-            using var diffImage = Native.VipsImage.FromPixels(diff, card.Width, card.Height, 4);
-            using var op = Native.VipsOperation.Create("pngsave_buffer").Set("in", diffImage).Build();
-            File.WriteAllBytes(Path.Combine(failures, referenceName + ".diff.png"), op.GetBlob("buffer"));
+            using var diffImage = VariantEncoder.FromPixels(diff, card.Width, card.Height, 4);
+            File.WriteAllBytes(Path.Combine(failures, referenceName + ".diff.png"), VariantEncoder.Save(diffImage, ImageFormat.Png, []));
             Assert.Fail($"{referenceName}: {difference.DifferingPixels} pixels differ (limit {limit.MaxDifferingPixels}), mean error {difference.MeanError:F2} (limit {limit.MaxMeanError}); see {failures}");
         }
     }

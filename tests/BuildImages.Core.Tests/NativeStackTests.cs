@@ -31,26 +31,3 @@ public sealed class NativeStackTests
         Assert.StartsWith("8.", NativeStack.Versions.Vips, StringComparison.Ordinal);
     }
 }
-
-public sealed class VipsOperationTests
-{
-    [Fact]
-    public void Array_arguments_reach_libvips_as_VipsArrayDouble()
-    {
-        NativeStack.EnsureLoaded();
-        using var image = VipsImage.FromPixels([10, 20, 30, 40, 50, 60], 2, 1, 3);
-        using var op = VipsOperation.Create("bandjoin_const").Set("in", image).Set("c", new[] { 200.0 }).Build();
-        using var joined = op.GetImage("out");
-        Assert.Equal(4, joined.Bands);
-        Assert.Equal(new byte[] { 10, 20, 30, 200, 40, 50, 60, 200 }, joined.ToPixels());
-    }
-
-    [Fact]
-    public void A_failing_operation_throws_with_the_libvips_message()
-    {
-        NativeStack.EnsureLoaded();
-        var ex = Assert.Throws<VipsException>(() => VipsOperation.Create("pngload_buffer").Set("buffer", new byte[] { 1, 2, 3 }).Build());
-        Assert.False(string.IsNullOrWhiteSpace(ex.Message));
-        Assert.Throws<VipsException>(() => VipsOperation.Create("no_such_operation"));
-    }
-}

@@ -25,9 +25,9 @@ internal sealed class RasterImage(DecodedImageCache cache, RasterHeader header, 
         {
             pixels = cache.Get(header, source.Bytes, width, height, ImageDecoder.DecodeForCairo);
         }
-        catch (VipsException ex)
+        catch (Imaging.ImageRejectedException ex)
         {
-            throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message.Split('\n')[0]}", source.FilePath);
+            throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message}", source.FilePath);
         }
         unsafe
         {

@@ -90,7 +90,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         {
             state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Native.VipsException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetVips.VipsException)
         {
             state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using BuildImages.Core.Drawing;
 using BuildImages.Core.Native;
 using BuildImages.Core.Rendering;
+using NetVips;
 
 namespace BuildImages.Core.Encoding;
 
@@ -31,25 +32,41 @@ public static class VariantEncoder
         try
         {
             PixelConverter.FromCairo(card.Bgra, card.Width, card.Height, card.Stride, bands, pixels);
-            using var image = VipsImage.FromPixels(pixels.AsSpan(0, length), card.Width, card.Height, bands);
-            using var op = VipsOperation.Create(format switch
-            {
-                ImageFormat.WebP => "webpsave_buffer",
-                ImageFormat.Jpeg => "jpegsave_buffer",
-                ImageFormat.Png => "pngsave_buffer",
-                _ => "heifsave_buffer",
-            }).Set("in", image);
-            foreach (var (name, value) in settings)
-            {
-                op.Set(name, value);
-            }
-            op.Build();
-            var bytes = op.GetBlob("buffer");
-            return format == ImageFormat.WebP ? WebPMetadata.Strip(bytes) : bytes;
+            using var image = FromPixels(pixels.AsSpan(0, length), card.Width, card.Height, bands);
+            return Save(image, format, settings);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+
+    /// <summary>Encodes a libvips image (8-bit sRGB, 1–4 bands) with the save options given.</summary>
+    internal static byte[] Save(Image image, ImageFormat format, IReadOnlyList<(string Name, object Value)> settings)
+    {
+        var options = new VOption();
+        foreach (var (name, value) in settings)
+        {
+            options.Add(name, value);
+        }
+        var bytes = (byte[])Operation.Call(SaverOf(format), options, image);
+        return format == ImageFormat.WebP ? WebPMetadata.Strip(bytes) : bytes;
+    }
+
+    private static string SaverOf(ImageFormat format) => format switch
+    {
+        ImageFormat.WebP => "webpsave_buffer",
+        ImageFormat.Jpeg => "jpegsave_buffer",
+        ImageFormat.Png => "pngsave_buffer",
+        _ => "heifsave_buffer",
+    };
+
+    /// <summary>Wraps interleaved 8-bit pixels; libvips copies them, so the span need not stay pinned.</summary>
+    internal static unsafe Image FromPixels(ReadOnlySpan<byte> pixels, int width, int height, int bands)
+    {
+        fixed (byte* p = pixels)
+        {
+            return Image.NewFromMemoryCopy((IntPtr)p, (ulong)pixels.Length, width, height, bands, Enums.BandFormat.Uchar);
         }
     }
 

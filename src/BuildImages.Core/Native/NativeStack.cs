@@ -40,20 +40,14 @@ public static class NativeStack
         {
             throw new NativeDependencyException(missing);
         }
-        if (VipsApi.vips_init("buildimages") != 0)
-        {
-            throw new NativeDependencyException(["libvips failed to initialise: " + VipsErrors.Take()]);
-        }
+        var vips = VipsRuntime.Initialise();
         // The first g_ascii_strtod in a process creates GLib's C locale, which can leave errno set; pango's markup
         // parser then reads that errno and rejects the first line_height it parses. Take that first call here.
         _ = GObjectApi.g_ascii_strtod("1.5", IntPtr.Zero);
-        // Batch work: the operation cache only costs memory, and we parallelise across images.
-        VipsApi.vips_cache_set_max(0);
-        VipsApi.vips_concurrency_set(1);
         return new NativeVersions(
             Cairo: Marshal.PtrToStringUTF8(CairoApi.cairo_version_string()) ?? "?",
             Pango: Marshal.PtrToStringUTF8(PangoApi.pango_version_string()) ?? "?",
-            Vips: Marshal.PtrToStringUTF8(VipsApi.vips_version_string()) ?? "?",
+            Vips: vips,
             Rsvg: $"{RsvgApi.ReadVersion()}",
             Fontconfig: FontconfigApi.FcGetVersion().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

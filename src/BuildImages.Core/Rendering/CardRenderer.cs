@@ -190,6 +190,6 @@ public sealed class CardRenderer : IDisposable
     {
         _shaper.Dispose();
         // libvips keeps per-thread buffers; a renderer is a worker thread's, so release them here.
-        Native.VipsApi.vips_thread_shutdown();
+        Native.VipsRuntime.ThreadShutdown();
     }
 }

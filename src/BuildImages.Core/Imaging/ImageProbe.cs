@@ -1,0 +1,103 @@
+using BuildImages.Core.Native;
+using NetVips;
+
+namespace BuildImages.Core.Imaging;
+
+/// <summary>
+/// What a raster file is, from its header alone (libvips opens the file lazily; no pixel is decoded): the loader,
+/// which must be one we allow, and the sizes, checked against the pixel limit before anything decodes.
+/// </summary>
+internal sealed record ImageProbe(string Loader, string Format, int Width, int Height, int Orientation, int Bands, bool HasAlpha, bool HasProfile, string Interpretation, int Pages)
+{
+    /// <summary>The default limit on a file's pixels (width × height of its first frame): a decompression bomb is refused before decoding.</summary>
+    internal const long DefaultMaxPixels = 100_000_000;
+
+    /// <summary>Upright width (EXIF orientations 5–8 swap the sides).</summary>
+    internal int UprightWidth => Orientation >= 5 ? Height : Width;
+
+    internal int UprightHeight => Orientation >= 5 ? Width : Height;
+
+    /// <summary>Reads the header, or throws <see cref="ImageRejectedException"/> saying why the file is not read.</summary>
+    internal static ImageProbe Read(byte[] bytes, long maxPixels = DefaultMaxPixels)
+    {
+        NativeStack.EnsureLoaded();
+        if (bytes.Length == 0)
+        {
+            throw new ImageRejectedException("the file is empty");
+        }
+        var loader = FindLoader(bytes);
+        if (loader is null)
+        {
+            throw new ImageRejectedException($"{Sniffed(bytes) ?? "it is not an image format"} BuildImages reads ({VipsRuntime.AllowedFormats})");
+        }
+        if (FormatOf(loader) is not { } format)
+        {
+            throw new ImageRejectedException($"it is read by libvips' {loader}, which BuildImages does not allow (it reads {VipsRuntime.AllowedFormats})");
+        }
+        try
+        {
+            using var header = Image.NewFromBuffer(bytes, access: Enums.Access.Sequential);
+            if ((long)header.Width * header.Height > maxPixels)
+            {
+                throw new ImageRejectedException($"it is {header.Width}×{header.Height} pixels, over the {maxPixels:N0}-pixel limit");
+            }
+            var orientation = header.Contains("orientation") ? Math.Clamp((int)header.Get("orientation"), 1, 8) : 1;
+            var pages = header.Contains("n-pages") ? (int)header.Get("n-pages") : 1;
+            var pageHeight = header.Contains("page-height") ? header.PageHeight : header.Height;
+            return new ImageProbe(loader, format, header.Width, pageHeight, orientation, header.Bands, header.HasAlpha(), header.Contains("icc-profile-data"),
+                header.Interpretation.ToString().ToLowerInvariant(), pages);
+        }
+        catch (VipsException ex)
+        {
+            throw new ImageRejectedException(FirstLine(ex.Message));
+        }
+    }
+
+    internal static string FirstLine(string libvipsMessage)
+    {
+        var line = libvipsMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "libvips gave no reason";
+        return line.StartsWith("unable to call", StringComparison.Ordinal) && libvipsMessage.Contains('\n')
+            ? libvipsMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).FirstOrDefault() ?? line
+            : line;
+    }
+
+    private static string? FindLoader(byte[] bytes)
+    {
+        try
+        {
+            return Image.FindLoadBuffer(bytes);
+        }
+        catch (VipsException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FormatOf(string loader) => loader switch
+    {
+        // libvips names the loader by its class (VipsForeignLoadPngBuffer) or, in some versions, its nickname.
+        "VipsForeignLoadJpegBuffer" or "jpegload_buffer" => "jpeg",
+        "VipsForeignLoadPngBuffer" or "pngload_buffer" => "png",
+        "VipsForeignLoadWebpBuffer" or "webpload_buffer" => "webp",
+        "VipsForeignLoadNsgifBuffer" or "gifload_buffer" => "gif",
+        "VipsForeignLoadTiffBuffer" or "tiffload_buffer" => "tiff",
+        "VipsForeignLoadHeifBuffer" or "heifload_buffer" => "heif",
+        _ => null,
+    };
+
+    /// <summary>Names the formats people most often hand us that we refuse, so the message says what the file is.</summary>
+    private static string? Sniffed(byte[] b) => b switch
+    {
+        [0x38, 0x42, 0x50, 0x53, ..] => "it is a Photoshop (PSD) file, not an image format",
+        [0x25, 0x50, 0x44, 0x46, ..] => "it is a PDF file, not an image format",
+        [0x25, 0x21, ..] => "it is a PostScript/EPS file, not an image format",
+        [0x69, 0x63, 0x6E, 0x73, ..] => "it is an ICNS icon, not an image format",
+        [0x44, 0x44, 0x53, 0x20, ..] => "it is a DDS texture, not an image format",
+        [0x42, 0x4D, ..] => "it is a BMP file, not an image format",
+        [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, ..] or [0xFF, 0x4F, 0xFF, 0x51, ..] => "it is a JPEG 2000 file, not an image format",
+        _ => null,
+    };
+}
+
+/// <summary>A file BuildImages will not decode, and why (the caller names the file).</summary>
+internal sealed class ImageRejectedException(string reason) : Exception(reason);

@@ -1,0 +1,54 @@
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Templates;
+
+namespace BuildImages.Core.Tests.Hostile;
+
+/// <summary>
+/// A card's image can only be one of the formats we list: libvips' other loaders (its own PPM, ImageMagick for
+/// TGA/PSD, poppler for PDF) are blocked process-wide, and the error names the file and the formats allowed.
+/// </summary>
+public sealed class LoaderAllowListTests : IDisposable
+{
+    private const string Open = """<card width="{{ card.width }}" height="{{ card.height }}" background="#fff">""";
+    private readonly TestCards _cards = new();
+
+    public static TheoryData<string, byte[]> Refused() => new()
+    {
+        // libvips reads PPM itself (ppmload): without the block this renders.
+        { "grey.ppm", [.. "P6\n2 2\n255\n"u8, .. Enumerable.Repeat((byte)128, 12)] },
+        // Uncompressed true-colour TGA, 2×2: ImageMagick reads it through magickload.
+        { "tile.tga", [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 24, 0, .. Enumerable.Repeat((byte)200, 12)] },
+        { "doc.pdf", [.. "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"u8] },
+        { "layers.psd", [.. "8BPS"u8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 8, 0, 3] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void An_image_in_a_format_we_do_not_list_is_refused_naming_the_file_and_the_formats(string file, byte[] bytes)
+    {
+        File.WriteAllBytes(Path.Combine(_cards.Assets, file), bytes);
+        var name = _cards.Template("refused" + Path.GetFileNameWithoutExtension(file), Open + "\n  <image src=\"" + file + "\" width=\"10\" height=\"10\"/>\n</card>");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        var ex = Assert.Throws<CardException>(() => renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "Hi" }, new CardSize(60, 30), "post-1"));
+        Assert.Equal(DiagnosticCodes.CorruptImage, ex.Diagnostic.Code);
+        Assert.Contains(file, ex.Diagnostic.Message);
+        Assert.Contains("JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF, SVG", ex.Diagnostic.Message);
+    }
+
+    [Fact]
+    public void An_image_over_the_pixel_limit_is_refused_from_its_header()
+    {
+        // A valid PNG header claiming 100000×100000 pixels and no data: refused before any decode.
+        var png = TestImages.PngHeaderOnly(100_000, 100_000);
+        File.WriteAllBytes(Path.Combine(_cards.Assets, "bomb.png"), png);
+        var name = _cards.Template("bomb", Open + "\n  <image src=\"bomb.png\" width=\"10\" height=\"10\"/>\n</card>");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        var ex = Assert.Throws<CardException>(() => renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "Hi" }, new CardSize(60, 30), "post-1"));
+        Assert.Contains("100000×100000", ex.Diagnostic.Message);
+        Assert.Contains("pixel limit", ex.Diagnostic.Message);
+    }
+
+    public void Dispose() => _cards.Dispose();
+}
