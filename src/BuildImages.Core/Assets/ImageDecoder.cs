@@ -56,7 +56,8 @@ internal static class ImageDecoder
     }
 
     private static Image Thumbnail(byte[] bytes, int width, int height, Enums.Size size) =>
-        Image.ThumbnailBuffer(bytes, width, height: height, size: size, failOn: Enums.FailOn.Error);
+        // fail_on through the loader's option string: libvips 8.14's thumbnail ignores its own.
+        Image.ThumbnailBuffer(bytes, width, "fail_on=error", height: height, size: size);
 
     /// <summary>
     /// Full-size decode to 8-bit sRGB (1–4 interleaved bands): EXIF orientation applied, ICC and 16-bit

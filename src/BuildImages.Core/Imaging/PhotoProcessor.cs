@@ -1,0 +1,214 @@
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Markup;
+using NetVips;
+
+namespace BuildImages.Core.Imaging;
+
+/// <summary>What one photo variant became.</summary>
+public sealed record ProcessedPhoto(byte[] Bytes, int Width, int Height, int Quality, bool OverBudget, IReadOnlyList<string> Warnings);
+
+/// <summary>The settings a photo job applies to every variant.</summary>
+public sealed record PhotoSettings
+{
+    /// <summary>What transparent pixels become in formats without alpha (JPEG).</summary>
+    public Rgba Background { get; init; } = new(1, 1, 1, 1);
+
+    /// <summary>Keep EXIF/XMP/ICC (orientation is reset, as the pixels are upright); by default everything is stripped.</summary>
+    public bool KeepMetadata { get; init; }
+
+    public long MaxPixels { get; init; } = ImageProbe.DefaultMaxPixels;
+
+    /// <summary>Refuse animated GIF/WebP instead of keeping their first frame.</summary>
+    public bool RefuseAnimated { get; init; }
+
+    /// <summary>The most a file may take to decode and encode.</summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(30);
+
+    public string Describe() => $"bg {Background} meta {(KeepMetadata ? "keep" : "strip")} animated {(RefuseAnimated ? "refuse" : "first")}";
+}
+
+/// <summary>
+/// Right-sizes one photo: header checked (allowed loader, pixel limit), decoded with shrink-on-load (libvips
+/// <c>thumbnail</c>: a 4K JPEG is decoded at 1/2, 1/4 or 1/8 size when the output is that small), EXIF-rotated,
+/// ICC profile (Display P3, Adobe RGB, CMYK) converted to sRGB, 16-bit and grey made 8-bit sRGB, alpha flattened
+/// for JPEG, cropped to an aspect ratio, encoded to the variant (fitting its byte budget), metadata stripped.
+/// </summary>
+public static class PhotoProcessor
+{
+    /// <summary>Throws <see cref="ImageRejectedException"/> (with the reason, not the file name) for a file it will not or cannot read.</summary>
+    public static ProcessedPhoto Process(byte[] source, PhotoShape shape, EncodeOptions encode, long? maxBytes, int minQuality, PhotoSettings settings, (double X, double Y)? focus = null)
+    {
+        var probe = ImageProbe.Read(source, settings.MaxPixels);
+        if (probe.Pages > 1 && settings.RefuseAnimated)
+        {
+            throw new ImageRejectedException($"it is animated ({probe.Pages} frames) and this job refuses animations");
+        }
+        using var warnings = Native.VipsWarnings.Collect();
+        using var deadline = new CancellationTokenSource(settings.TimeLimit);
+        try
+        {
+            using var image = Decode(source, probe, shape, settings, focus);
+            var pixels = Finish(image, encode.Format, settings);
+            try
+            {
+                var result = Encode(pixels, encode, shape, maxBytes, minQuality, settings, deadline.Token);
+                return result with { Warnings = warnings.Warnings };
+            }
+            finally
+            {
+                pixels.Dispose();
+            }
+        }
+        catch (VipsException ex)
+        {
+            throw new ImageRejectedException(deadline.IsCancellationRequested
+                ? $"decoding and encoding took longer than the {settings.TimeLimit.TotalSeconds:0.#} s limit"
+                : ImageProbe.FirstLine(ex.Message));
+        }
+    }
+
+    private static Image Decode(byte[] source, ImageProbe probe, PhotoShape shape, PhotoSettings settings, (double X, double Y)? focus)
+    {
+        var (width, height) = shape.SizeFor(probe.UprightWidth, probe.UprightHeight);
+        // Colour-manage only what needs it: an untagged RGB file is sRGB already, and the transform costs time.
+        var manage = probe.HasProfile || probe.Interpretation == "cmyk";
+        var crop = shape.Aspect is null ? (Enums.Interesting?)null : shape.Crop switch
+        {
+            PhotoCrop.Attention => Enums.Interesting.Attention,
+            PhotoCrop.Entropy => Enums.Interesting.Entropy,
+            PhotoCrop.Centre => Enums.Interesting.Centre,
+            _ => null,
+        };
+        if (shape.Aspect is not null && shape.Crop == PhotoCrop.Focal)
+        {
+            return FocalCrop(source, probe, width, height, manage, focus ?? (0.5, 0.5));
+        }
+        return Thumbnail(source, width, height, manage, probe.Interpretation == "cmyk" && !probe.HasProfile, crop);
+    }
+
+    /// <summary>Scales so the crop box covers the output, then cuts the box around the focal point, kept inside the image.</summary>
+    private static Image FocalCrop(byte[] source, ImageProbe probe, int width, int height, bool manage, (double X, double Y) focus)
+    {
+        var scale = Math.Max((double)width / probe.UprightWidth, (double)height / probe.UprightHeight);
+        var coverWidth = Math.Max(width, (int)Math.Ceiling(probe.UprightWidth * scale));
+        using var scaled = Thumbnail(source, coverWidth, 10_000_000, manage, false, null);
+        var w = Math.Min(width, scaled.Width);
+        var h = Math.Min(height, scaled.Height);
+        var left = Math.Clamp((int)Math.Round((focus.X * scaled.Width) - (w / 2.0)), 0, scaled.Width - w);
+        var top = Math.Clamp((int)Math.Round((focus.Y * scaled.Height) - (h / 2.0)), 0, scaled.Height - h);
+        return scaled.Crop(left, top, w, h);
+    }
+
+    /// <summary>
+    /// libvips <c>thumbnail_buffer</c> called by its argument names in libvips 8.14 (<c>export_profile</c>,
+    /// <c>import_profile</c>; NetVips' typed method uses the names of later versions). The loader's
+    /// <c>fail_on</c> goes through <c>option_string</c>: 8.14's thumbnail ignores its own (a truncated JPEG then
+    /// decodes with grey rows).
+    /// </summary>
+    private static Image Thumbnail(byte[] source, int width, int height, bool manage, bool untaggedCmyk, Enums.Interesting? crop)
+    {
+        var options = new VOption { { "height", height }, { "size", Enums.Size.Down }, { "option_string", "fail_on=error" } };
+        if (manage)
+        {
+            options.Add("export_profile", "srgb");
+        }
+        if (untaggedCmyk)
+        {
+            options.Add("import_profile", "cmyk");
+        }
+        if (crop is { } interesting)
+        {
+            options.Add("crop", interesting);
+        }
+        return (Image)Operation.Call("thumbnail_buffer", options, source, width);
+    }
+
+    /// <summary>8-bit sRGB, alpha only where the format keeps it and the pixels use it.</summary>
+    private static Image Finish(Image image, ImageFormat format, PhotoSettings settings)
+    {
+        var current = image.Interpretation is Enums.Interpretation.Srgb or Enums.Interpretation.Bw ? image.Copy() : image.Colourspace(Enums.Interpretation.Srgb);
+        if (current.Format != Enums.BandFormat.Uchar)
+        {
+            Replace(ref current, current.Cast(Enums.BandFormat.Uchar, shift: current.Format == Enums.BandFormat.Ushort));
+        }
+        if (current.Interpretation == Enums.Interpretation.Bw && format != ImageFormat.Png)
+        {
+            // Grey JPEG/WebP/AVIF are valid, but browsers and vision APIs handle sRGB everywhere, and a coloured background needs it.
+            Replace(ref current, current.Colourspace(Enums.Interpretation.Srgb));
+        }
+        if (current.HasAlpha() && (format == ImageFormat.Jpeg || current.ExtractBand(current.Bands - 1).Min() >= 255))
+        {
+            var bg = settings.Background;
+            Replace(ref current, current.Flatten(current.Bands >= 3 ? [bg.R * 255, bg.G * 255, bg.B * 255] : [(bg.R + bg.G + bg.B) * 85]));
+        }
+        // Decoded once into memory (it is the output's size): a byte-budget search encodes it several times, and a
+        // sequential loader cannot be read twice.
+        Replace(ref current, current.CopyMemory());
+        return current;
+    }
+
+    private static void Replace(ref Image current, Image next)
+    {
+        current.Dispose();
+        current = next;
+    }
+
+    private static ProcessedPhoto Encode(Image pixels, EncodeOptions encode, PhotoShape shape, long? maxBytes, int minQuality, PhotoSettings settings, CancellationToken deadline)
+    {
+        byte[] At(int quality)
+        {
+            using var copy = Prepared(pixels, settings);
+            copy.SetProgress(null!, deadline);
+            var options = EncoderSettings.For(encode with { Quality = quality }).Where(s => !(settings.KeepMetadata && s.Name == "strip")).ToList();
+            if (!shape.Subsample && encode.Format is ImageFormat.Jpeg or ImageFormat.WebP)
+            {
+                // Text stays sharp without 4:2:0 chroma: JPEG's subsample_mode off; WebP's closest is smart_subsample.
+                options.Add(encode.Format == ImageFormat.Jpeg ? ("subsample_mode", "off") : ("smart_subsample", true));
+            }
+            return VariantEncoder.Save(copy, encode.Format, options);
+        }
+        var first = At(encode.Quality);
+        if (maxBytes is not { } max || first.Length <= max || encode.Format == ImageFormat.Png)
+        {
+            return new ProcessedPhoto(first, pixels.Width, pixels.Height, encode.Quality, maxBytes is { } m && first.Length > m, []);
+        }
+        var (low, high) = (minQuality, encode.Quality - 1);
+        (byte[] Bytes, int Quality)? best = null;
+        while (low <= high)
+        {
+            var mid = (low + high + 1) / 2;
+            var bytes = At(mid);
+            if (bytes.Length <= max)
+            {
+                (best, low) = ((bytes, mid), mid + 1);
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        if (best is { } fit)
+        {
+            return new ProcessedPhoto(fit.Bytes, pixels.Width, pixels.Height, fit.Quality, false, []);
+        }
+        var floor = At(minQuality);
+        return new ProcessedPhoto(floor, pixels.Width, pixels.Height, minQuality, floor.Length > max, []);
+    }
+
+    /// <summary>A copy whose metadata is what the output keeps: nothing, or everything but a stale orientation.</summary>
+    private static Image Prepared(Image pixels, PhotoSettings settings)
+    {
+        var copy = pixels.Mutate(m =>
+        {
+            if (m.Contains("orientation"))
+            {
+                m.Remove("orientation");
+            }
+            if (settings.KeepMetadata && m.Contains("exif-ifd0-Orientation"))
+            {
+                m.Remove("exif-ifd0-Orientation");
+            }
+        });
+        return copy;
+    }
+}

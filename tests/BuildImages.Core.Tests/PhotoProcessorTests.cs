@@ -1,0 +1,231 @@
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Imaging;
+using NativeStack = BuildImages.Core.Native.NativeStack;
+using NetVips;
+using GValue = NetVips.GValue;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>Photos the tests make: each gives correct pixels (size, orientation, colour after conversion, no alpha in JPEG, no metadata) or one clear refusal.</summary>
+public sealed class PhotoProcessorTests
+{
+    private static readonly EncodeOptions Jpeg = new(ImageFormat.Jpeg, 90);
+    private static readonly PhotoSettings Settings = new();
+
+    public PhotoProcessorTests() => NativeStack.EnsureLoaded();
+
+    private static ProcessedPhoto Run(byte[] source, PhotoShape shape, EncodeOptions? encode = null) =>
+        PhotoProcessor.Process(source, shape, encode ?? Jpeg, null, 40, Settings);
+
+    private static Image Decode(byte[] bytes) => Image.NewFromBuffer(bytes);
+
+    private static double[] PixelAt(byte[] encoded, int x, int y)
+    {
+        using var image = Decode(encoded);
+        return image.Getpoint(x, y);
+    }
+
+    /// <summary>An upright test picture: red top-left quarter, blue elsewhere.</summary>
+    private static Image Upright(int width, int height)
+    {
+        using var blue = Image.Black(width, height, bands: 3).NewFromImage(20, 40, 220);
+        using var red = Image.Black(width / 2, height / 2, bands: 3).NewFromImage(230, 20, 20);
+        using var joined = blue.Insert(red, 0, 0);
+        return joined.Copy(interpretation: Enums.Interpretation.Srgb).Cast(Enums.BandFormat.Uchar);
+    }
+
+    [Fact]
+    public void A_large_photo_is_shrunk_on_load_to_the_width_asked()
+    {
+        using var big = Upright(6000, 4000);
+        var source = big.JpegsaveBuffer(q: 85);
+        var result = Run(source, new PhotoShape(960, null, null, PhotoCrop.Attention), new EncodeOptions(ImageFormat.WebP, 80));
+        Assert.Equal((960, 640), (result.Width, result.Height));
+        using var decoded = Decode(result.Bytes);
+        Assert.Equal((960, 640), (decoded.Width, decoded.Height));
+        Assert.True(PixelAt(result.Bytes, 10, 10)[0] > 180, "top-left stays red");
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void Every_EXIF_orientation_comes_out_upright_without_the_tag(int orientation)
+    {
+        using var upright = Upright(120, 80);
+        // The stored pixels are the upright picture under the inverse of the orientation's transform.
+        using var stored = orientation switch
+        {
+            2 => upright.FlipHor(),
+            3 => upright.Rot180(),
+            4 => upright.FlipVer(),
+            5 => Transpose(upright),
+            6 => upright.Rot270(),
+            7 => Transverse(upright),
+            _ => upright.Rot90(),
+        };
+        using var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
+        var source = tagged.JpegsaveBuffer(q: 95);
+        var result = Run(source, new PhotoShape(120, null, null, PhotoCrop.Attention));
+        Assert.Equal((120, 80), (result.Width, result.Height));
+        var topLeft = PixelAt(result.Bytes, 10, 10);
+        var bottomRight = PixelAt(result.Bytes, 110, 70);
+        Assert.True(topLeft[0] > 180 && topLeft[2] < 80, $"orientation {orientation}: top-left is {string.Join(",", topLeft)}");
+        Assert.True(bottomRight[2] > 180 && bottomRight[0] < 80, $"orientation {orientation}: bottom-right is {string.Join(",", bottomRight)}");
+        using var decoded = Decode(result.Bytes);
+        Assert.False(decoded.Contains("exif-data"), "metadata is stripped");
+        Assert.False(decoded.Contains("orientation") && (int)decoded.Get("orientation") != 1);
+    }
+
+    private static Image Transpose(Image i)
+    {
+        using var r = i.Rot90();
+        return r.FlipHor();
+    }
+
+    private static Image Transverse(Image i)
+    {
+        using var r = i.Rot270();
+        return r.FlipHor();
+    }
+
+    [Theory]
+    [InlineData("p3")]
+    [InlineData("cmyk")]
+    public void An_embedded_profile_is_converted_to_sRGB(string profile)
+    {
+        // A saturated orange and a mid grey, tagged sRGB, moved into the profile's space with the profile embedded.
+        using var srgb = Image.Black(64, 64, bands: 3).NewFromImage(235, 120, 30).Copy(interpretation: Enums.Interpretation.Srgb).Cast(Enums.BandFormat.Uchar);
+        // icc_transform attaches the output profile, which jpegsave embeds.
+        using var tagged = srgb.IccTransform(profile, inputProfile: "srgb");
+        var source = tagged.JpegsaveBuffer(q: 98);
+        using (var check = Decode(source))
+        {
+            Assert.True(check.Contains("icc-profile-data"));
+            if (profile == "cmyk")
+            {
+                Assert.Equal(4, check.Bands);
+            }
+        }
+        var result = Run(source, new PhotoShape(32, null, null, PhotoCrop.Attention));
+        var pixel = PixelAt(result.Bytes, 16, 16);
+        Assert.Equal(3, pixel.Length);
+        // Within what a CMYK round trip through a press profile can hold of a saturated orange.
+        var tolerance = profile == "cmyk" ? 30 : 8;
+        Assert.InRange(pixel[0], 235 - tolerance, 255);
+        Assert.InRange(pixel[1], 120 - tolerance, 120 + tolerance);
+        Assert.InRange(pixel[2], 0, 30 + tolerance);
+        using var decoded = Decode(result.Bytes);
+        Assert.False(decoded.Contains("icc-profile-data"), "the profile is stripped with the rest of the metadata");
+    }
+
+    [Fact]
+    public void A_16_bit_PNG_becomes_8_bit_with_its_values()
+    {
+        using var eight = Image.Black(40, 20, bands: 3).NewFromImage(200, 100, 50).Cast(Enums.BandFormat.Uchar);
+        using var sixteen = (eight.Cast(Enums.BandFormat.Ushort) * 257).Cast(Enums.BandFormat.Ushort).Copy(interpretation: Enums.Interpretation.Rgb16);
+        var source = sixteen.PngsaveBuffer(bitdepth: 16);
+        var result = Run(source, new PhotoShape(40, null, null, PhotoCrop.Attention), new EncodeOptions(ImageFormat.Png));
+        var pixel = PixelAt(result.Bytes, 5, 5);
+        Assert.Equal(new[] { 200.0, 100, 50 }, pixel);
+    }
+
+    [Fact]
+    public void Grey_with_alpha_is_flattened_onto_the_background_for_JPEG()
+    {
+        // Left half opaque dark grey, right half fully transparent.
+        using var grey = Image.Black(40, 20).NewFromImage(60).Cast(Enums.BandFormat.Uchar);
+        using var alpha = Image.Black(20, 20).NewFromImage(255).Cast(Enums.BandFormat.Uchar).Embed(0, 0, 40, 20);
+        using var ga = grey.Bandjoin(alpha).Copy(interpretation: Enums.Interpretation.Bw);
+        var source = ga.PngsaveBuffer();
+        var result = PhotoProcessor.Process(source, new PhotoShape(40, null, null, PhotoCrop.Attention), Jpeg, null, 40, Settings with { Background = new Markup.Rgba(1, 0, 0, 1) });
+        using var decoded = Decode(result.Bytes);
+        Assert.Equal(3, decoded.Bands);
+        Assert.InRange(PixelAt(result.Bytes, 5, 10)[0], 50, 70);
+        var right = PixelAt(result.Bytes, 35, 10);
+        Assert.True(right[0] > 230 && right[1] < 30, "transparent pixels take the configured background");
+    }
+
+    [Fact]
+    public void A_small_photo_is_never_upscaled()
+    {
+        using var small = Upright(300, 200);
+        var result = Run(small.JpegsaveBuffer(), new PhotoShape(960, null, null, PhotoCrop.Attention));
+        Assert.Equal((300, 200), (result.Width, result.Height));
+    }
+
+    [Fact]
+    public void An_aspect_variant_crops_to_the_ratio_and_the_focal_point_decides_what_stays()
+    {
+        using var wide = Upright(400, 200);
+        var source = wide.PngsaveBuffer();
+        var left = PhotoProcessor.Process(source, new PhotoShape(100, null, 1.0, PhotoCrop.Focal), Jpeg, null, 40, Settings, (0.0, 0.0));
+        var right = PhotoProcessor.Process(source, new PhotoShape(100, null, 1.0, PhotoCrop.Focal), Jpeg, null, 40, Settings, (1.0, 1.0));
+        Assert.Equal((100, 100), (left.Width, left.Height));
+        Assert.True(PixelAt(left.Bytes, 10, 10)[0] > 180, "focus at the top left keeps the red corner");
+        Assert.True(PixelAt(right.Bytes, 10, 10)[2] > 180, "focus at the bottom right loses it");
+        var smart = Run(source, new PhotoShape(100, null, 1.0, PhotoCrop.Attention));
+        Assert.Equal((100, 100), (smart.Width, smart.Height));
+    }
+
+    [Fact]
+    public void An_animated_GIF_keeps_its_first_frame_or_is_refused()
+    {
+        using var frame1 = Image.Black(30, 20, bands: 3).NewFromImage(250, 0, 0).Cast(Enums.BandFormat.Uchar);
+        using var frame2 = Image.Black(30, 20, bands: 3).NewFromImage(0, 0, 250).Cast(Enums.BandFormat.Uchar);
+        using var strip = frame1.Join(frame2, Enums.Direction.Vertical).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var pages = strip.Mutate(m =>
+        {
+            m.Set(GValue.GIntType, "page-height", 20);
+            m.Set(GValue.ArrayIntType, "delay", new[] { 100, 100 });
+        });
+        var gif = pages.GifsaveBuffer();
+        var first = Run(gif, new PhotoShape(30, null, null, PhotoCrop.Attention));
+        Assert.Equal((30, 20), (first.Width, first.Height));
+        Assert.True(PixelAt(first.Bytes, 15, 10)[0] > 200, "the first frame (red) is kept");
+        var refused = Assert.Throws<ImageRejectedException>(() => PhotoProcessor.Process(gif, new PhotoShape(30, null, null, PhotoCrop.Attention), Jpeg, null, 40, Settings with { RefuseAnimated = true }));
+        Assert.Contains("animated", refused.Message);
+    }
+
+    [Fact]
+    public void A_truncated_file_is_refused_with_a_reason()
+    {
+        using var photo = Upright(800, 600);
+        var bytes = photo.JpegsaveBuffer();
+        var ex = Assert.Throws<ImageRejectedException>(() => Run(bytes[..(bytes.Length / 2)], new PhotoShape(400, null, null, PhotoCrop.Attention)));
+        Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+    }
+
+    [Fact]
+    public void A_header_claiming_100000_by_100000_pixels_is_refused_before_decoding()
+    {
+        var ex = Assert.Throws<ImageRejectedException>(() => Run(TestImages.PngHeaderOnly(100_000, 100_000), new PhotoShape(400, null, null, PhotoCrop.Attention)));
+        Assert.Contains("pixel limit", ex.Message);
+    }
+
+    [Fact]
+    public void The_format_comes_from_the_content_not_the_extension()
+    {
+        using var photo = Upright(64, 32);
+        var png = photo.PngsaveBuffer();
+        Assert.Equal("png", ImageProbe.Read(png).Format);
+        Assert.Equal((64, 32), (Run(png, new PhotoShape(64, null, null, PhotoCrop.Attention)).Width, 32));
+    }
+
+    [Fact]
+    public void A_byte_budget_lowers_the_quality_until_the_file_fits()
+    {
+        using var noise = Image.Gaussnoise(800, 600, sigma: 60).Cast(Enums.BandFormat.Uchar).Bandjoin(Image.Gaussnoise(800, 600, sigma: 60).Cast(Enums.BandFormat.Uchar), Image.Gaussnoise(800, 600, sigma: 60).Cast(Enums.BandFormat.Uchar)).Copy(interpretation: Enums.Interpretation.Srgb);
+        var source = noise.PngsaveBuffer(compression: 1);
+        var free = Run(source, new PhotoShape(800, null, null, PhotoCrop.Attention));
+        var budget = free.Bytes.Length / 2;
+        var fitted = PhotoProcessor.Process(source, new PhotoShape(800, null, null, PhotoCrop.Attention), Jpeg, budget, 20, Settings);
+        Assert.True(fitted.Bytes.Length <= budget, $"{fitted.Bytes.Length} > {budget}");
+        Assert.True(fitted.Quality < 90);
+        Assert.False(fitted.OverBudget);
+    }
+}
