@@ -33,6 +33,7 @@ internal static class Cli
         root.Subcommands.Add(InitCommand.Create(console));
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(TemplatesCommand.Create(console));
+        root.Subcommands.Add(OptimizeCommand.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

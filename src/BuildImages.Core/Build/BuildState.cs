@@ -29,6 +29,9 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
     /// <summary>Pre-key and variant signatures → the first card that claimed them (cards equal in everything render once).</summary>
     internal ConcurrentDictionary<string, string> PreKeyOwners { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Photo jobs stopped by a file they could not read (onError: stop) → that file.</summary>
+    internal ConcurrentDictionary<string, string> StoppedBy { get; } = new(StringComparer.Ordinal);
+
     internal StageClock Clock => clock;
 
     /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>

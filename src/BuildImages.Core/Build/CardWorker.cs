@@ -14,9 +14,16 @@ namespace BuildImages.Core.Build;
 /// </summary>
 internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, OutputWriter writer, CardRenderer renderer)
 {
+    private readonly PhotoWorker _photos = new(engineStamp, paths, hashes, state, writer);
+
     internal void Render(CardWork work)
     {
         var card = work.Card;
+        if (card.Template is not { } template)
+        {
+            _photos.Render(work);
+            return;
+        }
         try
         {
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
@@ -30,7 +37,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
                 }
                 return;
             }
-            var evaluated = state.Clock.Time(BuildStage.Template, () => renderer.Evaluate(card.Template, card.Item.Fields, card.Size, card.Name));
+            var evaluated = state.Clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.Item.Fields, card.Size, card.Name));
             var templates = Hashes(evaluated.TemplateFiles);
             // Pixels depend on the markup (with the fonts and images it names, fixed within a build), not on which item
             // produced it: equal markup is recognised before layout, and renders once.

@@ -193,6 +193,13 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var data = new List<string>();
         foreach (var job in config.Jobs.Where(j => options.Jobs is null || options.Jobs.Contains(j.Name)))
         {
+            if (job.Photos is { } photos)
+            {
+                // The file list decides the plan; each file's content is in its record's input set, checked below.
+                parts.Add($"photos {job.Name} {photos.BaseFolder} {photos.Sources}");
+                parts.AddRange(PhotoPlanner.Sources(photos).Select(f => "photo " + paths.ToKey(f)));
+                continue;
+            }
             TemplateDefinition template;
             try
             {

@@ -119,6 +119,9 @@ public sealed record JobConfig
     /// <summary>This job's encoder profile; null takes the configuration's.</summary>
     public EncoderProfile? Encoder { get; init; }
 
+    /// <summary>A photos job: right-sizes existing files instead of rendering a template (null for a cards job).</summary>
+    public PhotoJobConfig? Photos { get; init; }
+
     /// <summary>Where in the config file the job is, for messages.</summary>
     public JsonLocation Location { get; init; }
 
@@ -149,9 +152,48 @@ public sealed record VariantConfig
     /// <summary>WebP 0–6 or AVIF 0–9; null takes the profile's.</summary>
     public int? Effort { get; init; }
 
+    /// <summary>Photos only: how the variant is sized and cropped (width, longest side, aspect ratio, chroma).</summary>
+    public Imaging.PhotoShape? Shape { get; init; }
+
     public JsonLocation Location { get; init; }
 
     public int QualityOrDefault => Quality ?? (Format == ImageFormat.Jpeg ? 82 : 80);
+}
+
+/// <summary>What a photos job reads and how it treats the files.</summary>
+public sealed record PhotoJobConfig
+{
+    /// <summary>A glob (or a list as one brace group) relative to the config file.</summary>
+    public required string Sources { get; init; }
+
+    /// <summary>The folder output names are relative to: the sources' folder before the first wildcard.</summary>
+    public required string BaseFolder { get; init; }
+
+    public Imaging.PhotoSettings Settings { get; init; } = new();
+
+    public PhotoErrorPolicy OnError { get; init; }
+
+    /// <summary>Write a &lt;picture&gt; snippet (srcset per format, width and height) per photo into images.json.</summary>
+    public bool Picture { get; init; } = true;
+
+    /// <summary>The <c>sizes</c> attribute of the snippet.</summary>
+    public string Sizes { get; init; } = "100vw";
+
+    /// <summary>Focal points by path relative to <see cref="BaseFolder"/>, for <c>crop: focal</c>.</summary>
+    public IReadOnlyDictionary<string, (double X, double Y)> Focus { get; init; } = new Dictionary<string, (double X, double Y)>();
+}
+
+/// <summary>What a photos job does with a file it cannot read.</summary>
+public enum PhotoErrorPolicy
+{
+    /// <summary>An error naming the file; the others continue; exit code 1.</summary>
+    Fail,
+
+    /// <summary>The first such file stops the build (what was written stays valid); exit code 1.</summary>
+    Stop,
+
+    /// <summary>A warning naming the file; the others continue; exit code 0.</summary>
+    Skip,
 }
 
 /// <summary>A line and column in the configuration file.</summary>

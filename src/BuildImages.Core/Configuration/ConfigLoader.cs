@@ -60,7 +60,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "photoPresets", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -76,7 +76,17 @@ public static class ConfigLoader
             "none" => CacheBust.None,
             var other => throw root.Error("cacheBust", $"'cacheBust' must be query, filename or none, not '{other}'"),
         };
-        var jobs = root.Objects("jobs").Select(j => ReadJob(j, baseDir)).ToList();
+        var presets = PhotoPresets.BuiltIn();
+        if (root.Object("photoPresets") is { } own)
+        {
+            presets = PhotoPresets.With(presets, own);
+        }
+        var jobs = root.Objects("jobs").Select(j => j.String("kind") switch
+        {
+            null or "cards" => ReadJob(j, baseDir),
+            "photos" => PhotoJobReader.Read(j, baseDir, presets),
+            var other => throw j.Error("kind", $"'kind' must be cards or photos, not '{other}'"),
+        }).ToList();
         if (jobs.Count == 0)
         {
             throw root.Error("jobs", "'jobs' must list at least one job");
@@ -111,7 +121,7 @@ public static class ConfigLoader
 
     private static JobConfig ReadJob(ConfigObject job, string baseDir)
     {
-        job.AllowOnly("name", "template", "size", "data", "items", "output", "alt", "variants", "tagVariant", "encoder");
+        job.AllowOnly("name", "kind", "template", "size", "data", "items", "output", "alt", "variants", "tagVariant", "encoder");
         var name = job.RequiredString("name");
         var output = job.RequiredString("output");
         if (Path.IsPathRooted(output) || output.StartsWith('/') || output.StartsWith('\\') || output.Replace('\\', '/').Split('/').Any(s => s == ".."))
@@ -203,7 +213,7 @@ public static class ConfigLoader
     }
 
     /// <summary>The encoder profile: how hard the encoders work for smaller files (see README, "Encoder settings").</summary>
-    private static EncoderProfile? ReadEncoder(ConfigObject o) => o.String("encoder") switch
+    internal static EncoderProfile? ReadEncoder(ConfigObject o) => o.String("encoder") switch
     {
         null => null,
         "balanced" => EncoderProfile.Balanced,
@@ -231,9 +241,18 @@ public static class ConfigLoader
         }
     }
 
-    private static VariantConfig ReadVariant(ConfigObject v)
+    internal static VariantConfig ReadVariant(ConfigObject v) => ReadVariant(v, photo: false);
+
+    internal static VariantConfig ReadVariant(ConfigObject v, bool photo)
     {
-        v.AllowOnly("format", "width", "quality", "maxBytes", "minQuality", "suffix", "effort");
+        if (photo)
+        {
+            v.AllowOnly("format", "width", "maxSide", "aspect", "crop", "chroma", "quality", "maxBytes", "minQuality", "suffix", "effort");
+        }
+        else
+        {
+            v.AllowOnly("format", "width", "quality", "maxBytes", "minQuality", "suffix", "effort");
+        }
         var format = v.String("format") switch
         {
             "webp" => ImageFormat.WebP,
@@ -263,6 +282,7 @@ public static class ConfigLoader
             MinQuality = minQuality,
             Suffix = suffix,
             Effort = (int?)v.Integer("effort", 0, format == ImageFormat.Avif ? 9 : 6),
+            Shape = photo ? PhotoJobReader.Shape(v) : null,
             Location = v.Location,
         };
     }

@@ -47,6 +47,8 @@ internal sealed class ConfigObject
         }
     }
 
+    internal IEnumerable<string> PropertyNames() => _element.ValueKind == JsonValueKind.Object ? _element.EnumerateObject().Select(p => p.Name).ToList() : [];
+
     internal bool Has(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     internal JsonElement? Raw(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;

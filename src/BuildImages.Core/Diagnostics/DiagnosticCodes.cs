@@ -39,6 +39,7 @@ public static class DiagnosticCodes
     public const string MissingImage = "BI0300";
     public const string CorruptImage = "BI0301";
     public const string DrawingBudget = "BI0302";
+    public const string ImageWarning = "BI0303";
     public const string MissingFont = "BI0400";
     public const string UncoveredCodePoint = "BI0401";
     public const string MissingFontFolder = "BI0402";

@@ -47,11 +47,19 @@ public static class VariantEncoder
         var options = new VOption();
         foreach (var (name, value) in settings)
         {
-            options.Add(name, value);
+            options.Add(name, EnumArgument(name, value));
         }
         var bytes = (byte[])Operation.Call(SaverOf(format), options, image);
         return format == ImageFormat.WebP ? WebPMetadata.Strip(bytes) : bytes;
     }
+
+    /// <summary>NetVips sets enum arguments from their enum types, not from libvips' nicknames.</summary>
+    private static object EnumArgument(string name, object value) => (name, value) switch
+    {
+        ("compression", string nick) => Enum.Parse<Enums.ForeignHeifCompression>(nick, ignoreCase: true),
+        ("subsample_mode", string nick) => Enum.Parse<Enums.ForeignSubsample>(nick, ignoreCase: true),
+        _ => value,
+    };
 
     private static string SaverOf(ImageFormat format) => format switch
     {

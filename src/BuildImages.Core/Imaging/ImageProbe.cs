@@ -53,12 +53,11 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
         }
     }
 
+    /// <summary>The line of a libvips error that says what went wrong (not "unable to call …" or "unable to copy to memory").</summary>
     internal static string FirstLine(string libvipsMessage)
     {
-        var line = libvipsMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "libvips gave no reason";
-        return line.StartsWith("unable to call", StringComparison.Ordinal) && libvipsMessage.Contains('\n')
-            ? libvipsMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).FirstOrDefault() ?? line
-            : line;
+        var lines = libvipsMessage.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.FirstOrDefault(l => !l.StartsWith("unable to", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? "libvips gave no reason";
     }
 
     private static string? FindLoader(byte[] bytes)

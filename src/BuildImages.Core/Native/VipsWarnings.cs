@@ -19,7 +19,9 @@ internal static partial class VipsWarnings
 
     internal static void Receive(string? domain, NetVips.Enums.LogLevelFlags level, string? message)
     {
-        if (_current is { } list && message is not null && !Harmless(message))
+        // Info and debug lines (what thumbnail decided) are libvips talking to itself: dropped.
+        var serious = (level & (NetVips.Enums.LogLevelFlags.Warning | NetVips.Enums.LogLevelFlags.Critical)) != 0;
+        if (serious && _current is { } list && message is not null && !Harmless(message))
         {
             list.Add(Tidy(message));
         }

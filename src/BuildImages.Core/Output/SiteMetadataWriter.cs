@@ -44,7 +44,7 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         {
             foreach (var record in recordsOfJob(job.Name))
             {
-                WriteItem(w, record, record.Variants, TagVariant(job, record));
+                WriteItem(w, record, record.Variants, job.Photos is null ? TagVariant(job, record) : null, job.Photos);
                 if (w.BytesPending > FlushThreshold)
                 {
                     w.Flush();
@@ -67,7 +67,7 @@ public sealed class SiteMetadataWriter(BuildConfig config)
             ?? record.Variants.FirstOrDefault();
     }
 
-    private void WriteItem(Utf8JsonWriter w, CardRecord record, IReadOnlyList<VariantRecord> variants, VariantRecord? tagged)
+    private void WriteItem(Utf8JsonWriter w, CardRecord record, IReadOnlyList<VariantRecord> variants, VariantRecord? tagged, PhotoJobConfig? photos)
     {
         if (variants.Count == 0)
         {
@@ -100,6 +100,10 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         {
             w.WriteString("tags", Tags(tagged, record.Alt));
         }
+        if (photos is { Picture: true })
+        {
+            w.WriteString("picture", Picture(variants, photos.Sizes));
+        }
         w.WriteEndObject();
     }
 
@@ -109,6 +113,29 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         var path = string.Join('/', v.File.Split('/').Select(Uri.EscapeDataString));
         var url = (baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/") + path;
         return config.CacheBust == CacheBust.Query ? $"{url}?v={v.Sha256[..10]}" : url;
+    }
+
+    /// <summary>
+    /// A &lt;picture&gt; element: a &lt;source&gt; per modern format (AVIF, then WebP) with every width once, and an
+    /// &lt;img&gt; of the JPEG or PNG (else the last format) with width and height, so the page reserves the box. The
+    /// alt text is left for the page to fill in.
+    /// </summary>
+    private string Picture(IReadOnlyList<VariantRecord> variants, string sizes)
+    {
+        static string Attr(string s) => WebUtility.HtmlEncode(s);
+        string SrcSet(IEnumerable<VariantRecord> vs) => string.Join(", ", vs.GroupBy(v => v.Width).Select(g => g.OrderBy(v => v.Bytes).First()).OrderBy(v => v.Width).Select(v => $"{Url(v)} {v.Width}w"));
+        var byType = variants.GroupBy(v => v.Mime).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var fallbackType = new[] { "image/jpeg", "image/png" }.FirstOrDefault(byType.ContainsKey) ?? variants[^1].Mime;
+        var sb = new StringBuilder("<picture>\n");
+        foreach (var type in new[] { "image/avif", "image/webp", "image/jpeg", "image/png" }.Where(t => t != fallbackType && byType.ContainsKey(t)))
+        {
+            sb.Append("  <source type=\"").Append(type).Append("\" srcset=\"").Append(Attr(SrcSet(byType[type]))).Append("\" sizes=\"").Append(Attr(sizes)).Append("\">\n");
+        }
+        var fallback = byType[fallbackType];
+        var largest = fallback.OrderBy(v => v.Width).Last();
+        sb.Append("  <img src=\"").Append(Attr(Url(largest))).Append("\" srcset=\"").Append(Attr(SrcSet(fallback))).Append("\" sizes=\"").Append(Attr(sizes))
+            .Append("\" width=\"").Append(largest.Width).Append("\" height=\"").Append(largest.Height).Append("\" alt=\"\" loading=\"lazy\" decoding=\"async\">\n</picture>");
+        return sb.ToString();
     }
 
     private string Tags(VariantRecord v, string? alt)

@@ -21,7 +21,7 @@ public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<D
 /// <summary>One item of one job: the card to draw and the files it becomes.</summary>
 public sealed record PlannedCard(
     JobConfig Job,
-    TemplateDefinition Template,
+    TemplateDefinition? Template,
     string TemplateKey,
     DataItem Item,
     CardSize Size,
@@ -38,13 +38,29 @@ public sealed record PlannedCard(
 
     /// <summary>The manifest identity of the card.</summary>
     public string RecordKey => $"{Job.Name}:{Output}";
+
+    /// <summary>For a photos job: the source file (its manifest key and full path) and focal point; null for a card.</summary>
+    public PlannedPhoto? Photo { get; init; }
 }
+
+/// <summary>The file a photo job's item right-sizes.</summary>
+public sealed record PlannedPhoto(string SourceKey, string SourceFile, (double X, double Y)? Focus);
 
 /// <summary>One encoded file of a card: its path (relative to the output folder, '/' separated), pixel size and encoding.</summary>
 public sealed record PlannedVariant(string Path, int Width, int Height, EncodeOptions Encode, long? MaxBytes, int MinQuality)
 {
+    /// <summary>Photos only: how the variant is sized from the source (its <see cref="Width"/> and <see cref="Height"/> are known only once the source is read).</summary>
+    public Imaging.PhotoShape? Shape { get; init; }
+
     /// <summary>Everything about the variant that decides its bytes, as one readable string.</summary>
-    public string Signature => MaxBytes is { } max
-        ? $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} {EncoderSettings.Describe(Encode)} max {max} B min q{MinQuality}"
-        : $"{Encode.Format.ToString().ToLowerInvariant()} {Width}x{Height} {EncoderSettings.Describe(Encode)}";
+    public string Signature
+    {
+        get
+        {
+            var size = Shape is { } shape ? shape.Describe() : $"{Width}x{Height}";
+            return MaxBytes is { } max
+                ? $"{Encode.Format.ToString().ToLowerInvariant()} {size} {EncoderSettings.Describe(Encode)} max {max} B min q{MinQuality}"
+                : $"{Encode.Format.ToString().ToLowerInvariant()} {size} {EncoderSettings.Describe(Encode)}";
+        }
+    }
 }

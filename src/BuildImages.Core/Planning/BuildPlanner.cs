@@ -52,6 +52,10 @@ public static class BuildPlanner
 
     private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
     {
+        if (job.Photos is not null)
+        {
+            return PhotoPlanner.Plan(config, job, paths, problems, heldJobs);
+        }
         TemplateDefinition template;
         try
         {

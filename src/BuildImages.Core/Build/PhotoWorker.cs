@@ -1,0 +1,105 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Imaging;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Right-sizes one photo job item on a worker thread: reads the source once, makes each variant that needs it,
+/// writes atomically, records the result with the source's hash as its input set. A file that cannot be read is
+/// handled by the job's <c>onError</c>: fail it (the default), skip it with a warning, or stop the job's remaining photos.
+/// </summary>
+internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, OutputWriter writer)
+{
+    internal void Render(CardWork work)
+    {
+        var card = work.Card;
+        var photo = card.Photo!;
+        var job = card.Job.Photos!;
+        if (state.StoppedBy.TryGetValue(card.Job.Name, out var stopper))
+        {
+            state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
+            return;
+        }
+        try
+        {
+            var bytes = File.ReadAllBytes(photo.SourceFile);
+            var set = new InputSet
+            {
+                Engine = engineStamp,
+                Templates = new(StringComparer.Ordinal),
+                Fonts = new(StringComparer.Ordinal),
+                Assets = new(StringComparer.Ordinal) { [photo.SourceKey] = hashes.Hash(photo.SourceKey) ?? "missing" },
+            };
+            var setHash = set.Hash();
+            state.InputSets.TryAdd(setHash[..16], set);
+            var keyBase = ContentHash.OfParts(card.PreKey, setHash);
+            var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
+            foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+            {
+                var key = ContentHash.OfParts(keyBase, variant.Signature);
+                var result = state.Clock.Time(BuildStage.Encode, () => PhotoProcessor.Process(bytes, variant.Shape!, variant.Encode, variant.MaxBytes, variant.MinQuality, job.Settings, photo.Focus));
+                foreach (var warning in result.Warnings)
+                {
+                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': libvips: {warning}", photo.SourceFile, Item: card.Name));
+                }
+                if (result.OverBudget)
+                {
+                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
+                        $"{variant.Path} is {result.Bytes.Length} bytes at the floor quality {result.Quality}, over its budget of {variant.MaxBytes} bytes", photo.SourceFile, Item: card.Name));
+                }
+                var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+                var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(variant.Path, result.Bytes, previous));
+                written[variant.Path] = new VariantRecord
+                {
+                    Path = variant.Path,
+                    File = file,
+                    Key = key,
+                    Options = variant.Signature,
+                    Width = result.Width,
+                    Height = result.Height,
+                    Mime = variant.Encode.MimeType,
+                    Bytes = result.Bytes.Length,
+                    Sha256 = sha,
+                    Quality = result.Quality,
+                };
+                state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
+            }
+            state.SetRecord(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], paths));
+        }
+        catch (ImageRejectedException ex)
+        {
+            var message = $"photo '{card.Item.Id}' could not be read: {ex.Message}";
+            switch (job.OnError)
+            {
+                case PhotoErrorPolicy.Skip:
+                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + " (skipped: onError is skip)", photo.SourceFile, Item: card.Name));
+                    break;
+                case PhotoErrorPolicy.Stop:
+                    state.StoppedBy.TryAdd(card.Job.Name, card.Item.Id);
+                    state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
+                    break;
+                default:
+                    state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
+        }
+        catch (CardException ex)
+        {
+            state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
+        }
+        catch (Exception ex)
+        {
+            state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
+        }
+    }
+
+    private static Diagnostic Error(string code, string message, PlannedCard card) =>
+        new(DiagnosticSeverity.Error, code, message, card.Photo!.SourceFile, Item: card.Name);
+}

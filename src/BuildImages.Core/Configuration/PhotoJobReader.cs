@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Imaging;
+using BuildImages.Core.Markup;
+
+namespace BuildImages.Core.Configuration;
+
+/// <summary>Reads a job of kind <c>photos</c>: sources by glob, variants (its own or a preset's), and how files are treated.</summary>
+internal static class PhotoJobReader
+{
+    internal static JobConfig Read(ConfigObject job, string baseDir, IReadOnlyDictionary<string, PhotoPreset> presets)
+    {
+        job.AllowOnly("name", "kind", "sources", "output", "preset", "variants", "encoder", "background", "keepMetadata", "onError", "animated", "maxPixels", "timeLimit", "picture", "sizes", "focus");
+        var name = job.RequiredString("name");
+        var sources = job.Raw("sources") switch
+        {
+            { ValueKind: JsonValueKind.String } one => one.GetString()!,
+            { ValueKind: JsonValueKind.Array } many when many.GetArrayLength() > 0 && many.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                "{" + string.Join(',', many.EnumerateArray().Select(e => e.GetString())) + "}",
+            null => throw job.Error("sources", $"photos job '{name}' needs 'sources': a glob such as \"photos/**/*.jpg\""),
+            var other => throw job.Error("sources", $"'sources' must be a glob or a list of globs, not {ConfigObject.Describe(other.Value)}"),
+        };
+        var output = job.String("output") ?? string.Empty;
+        if (Path.IsPathRooted(output) || output.StartsWith('/') || output.StartsWith('\\') || output.Replace('\\', '/').Split('/').Any(s => s == ".."))
+        {
+            throw job.Error("output", $"'output' must be a relative folder inside outputDir, without '..': '{output}'");
+        }
+        List<VariantConfig> variants;
+        if (job.Has("variants"))
+        {
+            variants = job.Objects("variants").Select(v => ConfigLoader.ReadVariant(v, photo: true)).ToList();
+            if (variants.Count == 0)
+            {
+                throw job.Error("variants", "'variants' must list at least one variant");
+            }
+        }
+        else
+        {
+            var presetName = job.String("preset") ?? "web";
+            variants = presets.TryGetValue(presetName, out var preset)
+                ? [.. preset.Variants]
+                : throw job.Error("preset", $"no photo preset is named '{presetName}' (presets: {string.Join(", ", presets.Keys.Order(StringComparer.Ordinal))})");
+        }
+        var background = new Rgba(1, 1, 1, 1);
+        if (job.String("background") is { } bg && !ColorParser.TryParse(bg, out background))
+        {
+            throw job.Error("background", $"'background' must be a colour such as \"#ffffff\", not '{bg}'");
+        }
+        var settings = new PhotoSettings
+        {
+            Background = background,
+            KeepMetadata = job.Bool("keepMetadata") ?? false,
+            MaxPixels = job.Integer("maxPixels", 1, 1_000_000_000) ?? ImageProbe.DefaultMaxPixels,
+            RefuseAnimated = job.String("animated") switch
+            {
+                null or "first-frame" => false,
+                "refuse" => true,
+                var other => throw job.Error("animated", $"'animated' must be first-frame or refuse, not '{other}'"),
+            },
+            TimeLimit = TimeSpan.FromSeconds(job.Integer("timeLimit", 1, 3600) ?? 30),
+        };
+        var (baseFolder, pattern) = SplitGlob(sources, baseDir);
+        return new JobConfig
+        {
+            Name = name,
+            Template = "photos",
+            Output = output,
+            Variants = variants,
+            Encoder = ConfigLoader.ReadEncoder(job),
+            Photos = new PhotoJobConfig
+            {
+                Sources = pattern,
+                BaseFolder = baseFolder,
+                Settings = settings,
+                OnError = job.String("onError") switch
+                {
+                    null or "fail" => PhotoErrorPolicy.Fail,
+                    "stop" => PhotoErrorPolicy.Stop,
+                    "skip" => PhotoErrorPolicy.Skip,
+                    var other => throw job.Error("onError", $"'onError' must be fail, stop or skip, not '{other}'"),
+                },
+                Picture = job.Bool("picture") ?? true,
+                Sizes = job.String("sizes") ?? "100vw",
+                Focus = ReadFocus(job),
+            },
+            Location = job.Location,
+            OutputLocation = job.Has("output") ? job.LocationOf("output") : job.Location,
+        };
+    }
+
+    /// <summary>"photos/**/*.jpg" → (full path of photos, "**/*.jpg"): names are relative to the folder before the first wildcard, so they never hold "..".</summary>
+    internal static (string BaseFolder, string Pattern) SplitGlob(string sources, string baseDir)
+    {
+        var segments = sources.Replace('\\', '/').Split('/');
+        var fixedCount = segments.TakeWhile(s => s.IndexOfAny(['*', '?', '[', '{']) < 0).Count();
+        if (fixedCount == segments.Length)
+        {
+            // A folder: every file in it; a file: that file.
+            var full = Path.GetFullPath(Path.Combine(baseDir, sources));
+            return Directory.Exists(full) ? (full, "**/*") : (Path.GetDirectoryName(full)!, Path.GetFileName(full));
+        }
+        var prefix = string.Join('/', segments[..fixedCount]);
+        var folder = Path.GetFullPath(Path.Combine(baseDir, prefix.Length == 0 ? "." : prefix));
+        return (folder, string.Join('/', segments[fixedCount..]));
+    }
+
+    internal static PhotoShape Shape(ConfigObject v)
+    {
+        var width = (int?)v.Integer("width", 1, 16384);
+        var maxSide = (int?)v.Integer("maxSide", 1, 16384);
+        double? aspect = v.Raw("aspect") switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } n when n.GetDouble() is > 0.01 and < 100 => n.GetDouble(),
+            { ValueKind: JsonValueKind.String } s when ParseRatio(s.GetString()!) is { } r => r,
+            _ => throw v.Error("aspect", "'aspect' must be a ratio such as \"1:1\", \"4:3\" or 1.5"),
+        };
+        var crop = v.String("crop") switch
+        {
+            null or "attention" => PhotoCrop.Attention,
+            "entropy" => PhotoCrop.Entropy,
+            "centre" or "center" => PhotoCrop.Centre,
+            "focal" => PhotoCrop.Focal,
+            var other => throw v.Error("crop", $"'crop' must be attention, entropy, centre or focal, not '{other}'"),
+        };
+        var subsample = v.String("chroma") switch
+        {
+            null or "420" => true,
+            "444" => false,
+            var other => throw v.Error("chroma", $"'chroma' must be 420 or 444, not '{other}'"),
+        };
+        return new PhotoShape(width, maxSide, aspect, crop, subsample);
+    }
+
+    private static double? ParseRatio(string text)
+    {
+        var parts = text.Split(':');
+        return parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var w)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var h)
+            && w > 0 && h > 0 && w / h is > 0.01 and < 100
+            ? w / h
+            : null;
+    }
+
+    /// <summary>"focus": { "shoes/red.jpg": [0.3, 0.6] }: the point (fractions of width and height) a focal crop keeps.</summary>
+    private static Dictionary<string, (double X, double Y)> ReadFocus(ConfigObject job)
+    {
+        var result = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        if (job.Raw("focus") is not { ValueKind: JsonValueKind.Object } focus)
+        {
+            return job.Has("focus") ? throw job.Error("focus", "'focus' must map photo paths to [x, y] fractions") : result;
+        }
+        foreach (var entry in focus.EnumerateObject())
+        {
+            if (entry.Value is not { ValueKind: JsonValueKind.Array } xy || xy.GetArrayLength() != 2 || xy.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number || e.GetDouble() is < 0 or > 1))
+            {
+                throw job.Error("focus", $"'focus' of '{entry.Name}' must be [x, y] with each between 0 and 1");
+            }
+            result[entry.Name.Replace('\\', '/')] = (xy[0].GetDouble(), xy[1].GetDouble());
+        }
+        return result;
+    }
+}
