@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Encoding;
+using NetVips;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>A photos job through the batch build: names, the manifest's skips and reasons, pruning, onError, images.json.</summary>
+public sealed class PhotoJobTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public PhotoJobTests() => Native.NativeStack.EnsureLoaded();
+
+    private void Photo(string relative, int width, int height, byte red = 200)
+    {
+        var full = Path.Combine(_site.Root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        using var image = Image.Black(width, height, bands: 3).NewFromImage(red, 90, 40).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        File.WriteAllBytes(full, Path.GetExtension(full) == ".png" ? image.PngsaveBuffer() : image.JpegsaveBuffer());
+    }
+
+    private void PhotosJob(string extra = "")
+    {
+        _site.Config["jobs"] = JsonNode.Parse($$"""
+            [{
+              "name": "photos", "kind": "photos", "sources": "photos/**/*.{jpg,png}", "output": "img"{{extra}},
+              "variants": [ { "format": "webp", "width": 400 }, { "format": "jpeg", "width": 200 }, { "format": "jpeg", "maxSide": 100, "suffix": "-thumb" } ]
+            }]
+            """);
+        _site.Save();
+    }
+
+    [Fact]
+    public void Photos_keep_their_relative_path_and_stem_and_an_unchanged_build_skips_them()
+    {
+        Photo("photos/a/b.jpg", 800, 600);
+        Photo("photos/c.png", 300, 300);
+        PhotosJob();
+        var first = _site.Build();
+        Assert.Equal(0, first.Failed);
+        Assert.Equal(["img/a/b-200.jpg", "img/a/b-400.webp", "img/a/b-thumb.jpg", "img/c-200.jpg", "img/c-400.webp", "img/c-thumb.jpg"], BuildFixture.Rendered(first));
+        var (_, w, h) = VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(_site.Site, "img/a/b-400.webp")));
+        Assert.Equal((400, 300), (w, h));
+        // Never upscaled: the 300-px photo's 400-px variant is 300 px, and the record says so.
+        Assert.Equal(300, first.Outputs.Single(o => o.Path == "img/c-400.webp").Width);
+        Assert.Equal(100, first.Outputs.Single(o => o.Path == "img/a/b-thumb.jpg").Width);
+        var second = _site.Build();
+        Assert.Empty(BuildFixture.Rendered(second));
+        Assert.Equal(6, second.Skipped);
+    }
+
+    [Fact]
+    public void A_changed_photo_renders_again_with_the_reason_and_a_removed_one_is_pruned()
+    {
+        Photo("photos/a.jpg", 500, 400);
+        Photo("photos/b.jpg", 500, 400);
+        PhotosJob();
+        _site.Build();
+        Photo("photos/a.jpg", 500, 400, red: 30);
+        File.Delete(Path.Combine(_site.Root, "photos/b.jpg"));
+        var next = _site.Build(new BuildOptions { Parallelism = 1 });
+        Assert.Equal(["img/a-200.jpg", "img/a-400.webp", "img/a-thumb.jpg"], BuildFixture.Rendered(next));
+        Assert.Contains("photos/a.jpg changed", BuildFixture.Reason(next, "img/a-400.webp"));
+        Assert.Equal(3, next.Pruned);
+        Assert.False(File.Exists(Path.Combine(_site.Site, "img/b-400.webp")));
+    }
+
+    [Fact]
+    public void A_corrupt_photo_fails_by_name_and_the_rest_are_written()
+    {
+        Photo("photos/good.jpg", 500, 400);
+        File.WriteAllBytes(Path.Combine(_site.Root, "photos/bad.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+        PhotosJob();
+        var report = _site.Build();
+        Assert.Equal(1, report.Failed);
+        var error = Assert.Single(report.Errors);
+        Assert.Equal(DiagnosticCodes.CorruptImage, error.Code);
+        Assert.Contains("bad.jpg", error.Message);
+        Assert.Contains("img/good-400.webp", BuildFixture.Rendered(report));
+        Assert.False(File.Exists(Path.Combine(_site.Site, "img/bad-400.webp")));
+    }
+
+    [Fact]
+    public void OnError_skip_warns_and_stop_fails_the_rest_of_the_job()
+    {
+        Photo("photos/a.jpg", 300, 200);
+        File.WriteAllBytes(Path.Combine(_site.Root, "photos/b.jpg"), [1, 2, 3, 4]);
+        Photo("photos/c.jpg", 300, 200);
+        PhotosJob(""", "onError": "skip" """);
+        var skipped = _site.Build();
+        Assert.Equal(0, skipped.Failed);
+        Assert.Contains(skipped.Warnings, w => w.Message.Contains("b.jpg", StringComparison.Ordinal) && w.Message.Contains("skipped", StringComparison.Ordinal));
+        Assert.Equal(6, skipped.Rendered);
+        PhotosJob(""", "onError": "stop" """);
+        var stopped = _site.Build(new BuildOptions { Parallelism = 1, Force = true });
+        // One worker takes the files in path order: a is written, b stops the job, c is not processed.
+        Assert.Equal(["img/a-200.jpg", "img/a-400.webp", "img/a-thumb.jpg"], BuildFixture.Rendered(stopped));
+        Assert.Equal(2, stopped.Failed);
+        Assert.Contains(stopped.Errors, e => e.Message.Contains("was not processed", StringComparison.Ordinal) && e.Message.Contains("b.jpg", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Images_json_has_a_picture_snippet_with_each_width_once_and_the_box_size()
+    {
+        Photo("photos/p.jpg", 800, 400);
+        PhotosJob();
+        _site.Build();
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(_site.Site, "images.json")))!;
+        var picture = json["items"]![0]!["picture"]!.GetValue<string>();
+        Assert.Contains("<source type=\"image/webp\" srcset=\"https://example.com/img/p-400.webp?v=", picture);
+        Assert.Contains(" 400w\"", picture);
+        Assert.Contains("width=\"200\" height=\"100\"", picture);
+        Assert.DoesNotContain("og:image", json.ToJsonString());
+    }
+
+    [Fact]
+    public void A_preset_gives_the_variants_and_an_unknown_one_is_a_config_error_naming_the_presets()
+    {
+        Photo("photos/doc.png", 3000, 2000);
+        _site.Config["jobs"] = JsonNode.Parse("""[{ "name": "ai", "kind": "photos", "sources": "photos/*.png", "preset": "ai-scene" }]""");
+        _site.Save();
+        var report = _site.Build();
+        var output = Assert.Single(report.Outputs);
+        Assert.Equal(("doc.jpg", 768, 512), (output.Path, output.Width, output.Height));
+        _site.Config["jobs"] = JsonNode.Parse("""[{ "name": "ai", "kind": "photos", "sources": "photos/*.png", "preset": "ai-nope" }]""");
+        _site.Save();
+        var ex = Assert.Throws<CardException>(() => _site.Build());
+        Assert.Contains("ai-scene", ex.Diagnostic.Message);
+        Assert.True(ex.Diagnostic.Line > 0);
+    }
+
+    public void Dispose() => _site.Dispose();
+}
