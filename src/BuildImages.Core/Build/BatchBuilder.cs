@@ -67,6 +67,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var ((manifest, manifestWarnings), stats) = loading.Result;
         var state = new BuildState(manifest, stats, _observer, clock);
+        if (config.Jobs.Any(j => j.Photos is not null))
+        {
+            state.VisionModels = Imaging.VisionModels.BuiltIn().Select(m => config.VisionPrices.TryGetValue(m.Model, out var price) ? m with { PricePerMillion = price } : m).ToList();
+        }
         foreach (var warning in manifestWarnings)
         {
             state.Report(warning);
@@ -298,6 +302,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             // Only what was skipped or copied was avoided: a cancelled build's unrendered outputs were not.
             Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated)),
             Outputs = outputs,
+            Photos = state.PhotoSavings.OrderBy(p => p.Path, StringComparer.Ordinal).ToList(),
+            Vision = PhotoSavingCalculator.Totals(state.PhotoSavings.ToList(), state.VisionModels),
             Errors = state.Errors.Select(ReportError.From).ToList(),
             Warnings = state.Warnings.Select(ReportError.From).ToList(),
         };

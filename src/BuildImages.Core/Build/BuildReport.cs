@@ -46,6 +46,12 @@ public sealed record BuildReport
 
     public required IReadOnlyList<ReportOutput> Outputs { get; init; }
 
+    /// <summary>Photo outputs written this build: bytes, pixels and vision tokens before and after.</summary>
+    public IReadOnlyList<PhotoSaving> Photos { get; init; } = [];
+
+    /// <summary>Vision tokens and cost before and after, per model, over <see cref="Photos"/>.</summary>
+    public IReadOnlyList<VisionTotal> Vision { get; init; } = [];
+
     public required IReadOnlyList<ReportError> Errors { get; init; }
 
     public required IReadOnlyList<ReportError> Warnings { get; init; }
@@ -78,6 +84,16 @@ public sealed record BuildReport
         if (ImageCache is { Hits: > 0 } or { Misses: > 0 })
         {
             sb.AppendLine(string.Create(ci, $"images: {ImageCache.Misses} decoded, {ImageCache.Hits} reused ({ImageCache.HitRate * 100:0}% hit rate), {FormatBytes(ImageCache.Bytes)} held"));
+        }
+        if (Photos.Count > 0)
+        {
+            var before = Photos.Sum(p => p.SourceBytes);
+            var after = Photos.Sum(p => p.Bytes);
+            sb.AppendLine(string.Create(ci, $"photos: {Photos.Count} outputs, {FormatBytes(after)} from sources of {FormatBytes(before)} summed per output"));
+            foreach (var v in Vision)
+            {
+                sb.AppendLine(string.Create(ci, $"  {v.Provider} {v.Model}: {v.TokensBefore:N0} → {v.TokensAfter:N0} tokens ({v.ReductionPercent:0.#}% fewer), {v.CostBefore:0.####} → {v.CostAfter:0.####} USD at {v.PricePerMillion} per million"));
+            }
         }
         sb.Append(ci, $"renders avoided {Cost.RendersAvoided} of {Cost.Outputs}: {Cost.Saved:0.00####} saved at {Cost.PricePerRender:0.00####} per render through a per-request image API");
         return sb.ToString();

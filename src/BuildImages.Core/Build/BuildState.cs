@@ -32,6 +32,12 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
     /// <summary>Photo jobs stopped by a file they could not read (onError: stop) → that file.</summary>
     internal ConcurrentDictionary<string, string> StoppedBy { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What each photo output written this build saved against its source.</summary>
+    internal ConcurrentQueue<PhotoSaving> PhotoSavings { get; } = new();
+
+    /// <summary>The vision models photo savings are estimated for.</summary>
+    internal IReadOnlyList<Imaging.VisionModel> VisionModels { get; set; } = [];
+
     internal StageClock Clock => clock;
 
     /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>

@@ -66,6 +66,7 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
                     Quality = result.Quality,
                 };
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
+                state.PhotoSavings.Enqueue(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, result, state.VisionModels));
             }
             state.SetRecord(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], paths));
         }

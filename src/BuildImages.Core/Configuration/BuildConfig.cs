@@ -56,6 +56,9 @@ public sealed record BuildConfig
     /// <summary>What one render costs through a per-request image API, for the report.</summary>
     public decimal PricePerRender { get; init; } = 0.002m;
 
+    /// <summary>USD per million input tokens by vision model name (as in vision-providers.json), replacing the defaults in photo reports.</summary>
+    public IReadOnlyDictionary<string, decimal> VisionPrices { get; init; } = new Dictionary<string, decimal>();
+
     public IReadOnlyList<string> TemplateRoots { get; init; } = [];
 
     public IReadOnlyList<string> AssetRoots { get; init; } = [];

@@ -60,7 +60,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "photoPresets", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "photoPresets", "visionPrices", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -113,10 +113,31 @@ public static class ConfigLoader
             FontFolders = root.Strings("fonts").Select(Full).ToList(),
             Strict = root.Bool("strict") ?? false,
             Encoder = ReadEncoder(root) ?? EncoderProfile.Balanced,
+            VisionPrices = ReadPrices(root),
             Jobs = jobs,
         };
         config = manifest is null ? config : config with { ManifestFile = Full(manifest) };
         return metadata is null ? config : config with { MetadataFile = Path.GetFullPath(Path.Combine(outputDir, metadata)) };
+    }
+
+    /// <summary>"visionPrices": { "gpt-5": 1.25 }: a model's price per million input tokens, for photo reports.</summary>
+    private static Dictionary<string, decimal> ReadPrices(ConfigObject root)
+    {
+        var prices = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        if (root.Object("visionPrices") is not { } own)
+        {
+            return prices;
+        }
+        var known = Imaging.VisionModels.BuiltIn().Select(m => m.Model).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in own.PropertyNames())
+        {
+            if (!known.Contains(name))
+            {
+                throw own.Error(name, $"'visionPrices' names no known model '{name}' (models: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+            }
+            prices[name] = own.Decimal(name) is { } price and >= 0 ? price : throw own.Error(name, $"the price of '{name}' must be a number of USD per million tokens, 0 or more");
+        }
+        return prices;
     }
 
     private static JobConfig ReadJob(ConfigObject job, string baseDir)

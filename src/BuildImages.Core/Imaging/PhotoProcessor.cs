@@ -5,7 +5,13 @@ using NetVips;
 namespace BuildImages.Core.Imaging;
 
 /// <summary>What one photo variant became.</summary>
-public sealed record ProcessedPhoto(byte[] Bytes, int Width, int Height, int Quality, bool OverBudget, IReadOnlyList<string> Warnings);
+public sealed record ProcessedPhoto(byte[] Bytes, int Width, int Height, int Quality, bool OverBudget, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The source's upright size (EXIF orientation applied).</summary>
+    public int SourceWidth { get; init; }
+
+    public int SourceHeight { get; init; }
+}
 
 /// <summary>The settings a photo job applies to every variant.</summary>
 public sealed record PhotoSettings
@@ -52,7 +58,7 @@ public static class PhotoProcessor
             try
             {
                 var result = Encode(pixels, encode, shape, maxBytes, minQuality, settings, deadline.Token);
-                return result with { Warnings = warnings.Warnings };
+                return result with { Warnings = warnings.Warnings, SourceWidth = probe.UprightWidth, SourceHeight = probe.UprightHeight };
             }
             finally
             {
