@@ -21,6 +21,10 @@ if (args.Length > 0 && args[0] == "--encoders")
 {
     return EncoderBench.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--photos")
+{
+    return PhotoBench.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--batch")
 {
     return BatchBench.Run(args[1..], Console.Out);
