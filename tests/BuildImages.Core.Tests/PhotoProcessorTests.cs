@@ -192,6 +192,15 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
+    public void A_file_over_its_time_limit_is_killed_and_refused_naming_the_limit()
+    {
+        using var big = Upright(6000, 4000);
+        var source = big.PngsaveBuffer(compression: 1);
+        var ex = Assert.Throws<ImageRejectedException>(() => PhotoProcessor.Process(source, new PhotoShape(5000, null, null, PhotoCrop.Attention), Jpeg, null, 40, Settings with { TimeLimit = TimeSpan.FromMilliseconds(1) }));
+        Assert.Contains("limit", ex.Message);
+    }
+
+    [Fact]
     public void A_truncated_file_is_refused_with_a_reason()
     {
         using var photo = Upright(800, 600);

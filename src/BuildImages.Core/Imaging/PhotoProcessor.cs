@@ -50,14 +50,14 @@ public static class PhotoProcessor
             throw new ImageRejectedException($"it is animated ({probe.Pages} frames) and this job refuses animations");
         }
         using var warnings = Native.VipsWarnings.Collect();
-        using var deadline = new CancellationTokenSource(settings.TimeLimit);
+        using var watchdog = new PipelineWatchdog(settings.TimeLimit);
         try
         {
             using var image = Decode(source, probe, shape, settings, focus);
-            var pixels = Finish(image, encode.Format, settings);
+            var pixels = Finish(image, encode.Format, settings, watchdog);
             try
             {
-                var result = Encode(pixels, encode, shape, maxBytes, minQuality, settings, deadline.Token);
+                var result = Encode(pixels, encode, shape, maxBytes, minQuality, settings, watchdog);
                 return result with { Warnings = warnings.Warnings, SourceWidth = probe.UprightWidth, SourceHeight = probe.UprightHeight };
             }
             finally
@@ -67,7 +67,7 @@ public static class PhotoProcessor
         }
         catch (VipsException ex)
         {
-            throw new ImageRejectedException(deadline.IsCancellationRequested
+            throw new ImageRejectedException(watchdog.Expired
                 ? $"decoding and encoding took longer than the {settings.TimeLimit.TotalSeconds:0.#} s limit"
                 : ImageProbe.FirstLine(ex.Message));
         }
@@ -130,7 +130,7 @@ public static class PhotoProcessor
     }
 
     /// <summary>8-bit sRGB, alpha only where the format keeps it and the pixels use it.</summary>
-    private static Image Finish(Image image, ImageFormat format, PhotoSettings settings)
+    private static Image Finish(Image image, ImageFormat format, PhotoSettings settings, PipelineWatchdog watchdog)
     {
         var current = image.Interpretation is Enums.Interpretation.Srgb or Enums.Interpretation.Bw ? image.Copy() : image.Colourspace(Enums.Interpretation.Srgb);
         if (current.Format != Enums.BandFormat.Uchar)
@@ -149,7 +149,8 @@ public static class PhotoProcessor
         }
         // Decoded once into memory (it is the output's size): a byte-budget search encodes it several times, and a
         // sequential loader cannot be read twice.
-        Replace(ref current, current.CopyMemory());
+        var decoding = current;
+        Replace(ref current, watchdog.Run(decoding, decoding.CopyMemory));
         return current;
     }
 
@@ -159,19 +160,18 @@ public static class PhotoProcessor
         current = next;
     }
 
-    private static ProcessedPhoto Encode(Image pixels, EncodeOptions encode, PhotoShape shape, long? maxBytes, int minQuality, PhotoSettings settings, CancellationToken deadline)
+    private static ProcessedPhoto Encode(Image pixels, EncodeOptions encode, PhotoShape shape, long? maxBytes, int minQuality, PhotoSettings settings, PipelineWatchdog watchdog)
     {
         byte[] At(int quality)
         {
             using var copy = Prepared(pixels, settings);
-            copy.SetProgress(null!, deadline);
             var options = EncoderSettings.For(encode with { Quality = quality }).Where(s => !(settings.KeepMetadata && s.Name == "strip")).ToList();
             if (!shape.Subsample && encode.Format is ImageFormat.Jpeg or ImageFormat.WebP)
             {
                 // Text stays sharp without 4:2:0 chroma: JPEG's subsample_mode off; WebP's closest is smart_subsample.
                 options.Add(encode.Format == ImageFormat.Jpeg ? ("subsample_mode", "off") : ("smart_subsample", true));
             }
-            return VariantEncoder.Save(copy, encode.Format, options);
+            return watchdog.Run(copy, () => VariantEncoder.Save(copy, encode.Format, options));
         }
         var first = At(encode.Quality);
         if (maxBytes is not { } max || first.Length <= max || encode.Format == ImageFormat.Png)

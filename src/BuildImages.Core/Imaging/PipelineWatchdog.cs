@@ -1,0 +1,67 @@
+using NetVips;
+
+namespace BuildImages.Core.Imaging;
+
+/// <summary>
+/// A time limit for one file's libvips work: when it passes, the image being evaluated is killed (libvips checks the
+/// flag between tiles and fails the sink). A timer rather than a managed progress callback, which would be called
+/// for every tile.
+/// </summary>
+internal sealed class PipelineWatchdog : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Timer _timer;
+    private Image? _current;
+    private bool _expired;
+
+    internal PipelineWatchdog(TimeSpan limit) => _timer = new Timer(_ => Expire(), null, limit, Timeout.InfiniteTimeSpan);
+
+    internal bool Expired
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _expired;
+            }
+        }
+    }
+
+    /// <summary>Runs work that evaluates <paramref name="image"/>, killed if the limit passes meanwhile.</summary>
+    internal T Run<T>(Image image, Func<T> work)
+    {
+        // libvips looks at the kill flag only on images that report progress; no handler is connected, so nothing
+        // crosses into managed code per tile.
+        image.SetProgress(true);
+        lock (_lock)
+        {
+            _current = image;
+            if (_expired)
+            {
+                image.SetKill(true);
+            }
+        }
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _current = null;
+            }
+        }
+    }
+
+    private void Expire()
+    {
+        lock (_lock)
+        {
+            _expired = true;
+            _current?.SetKill(true);
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
