@@ -14,7 +14,11 @@ namespace BuildImages.Tasks;
 internal static class ItemConfig
 {
     /// <summary>The configuration's JSON text: the config file's with the items' jobs added, or a new one for the project.</summary>
-    internal static byte[] Compose(string? configText, IReadOnlyList<ITaskItem> items, string? outputDirectory, string? baseUrl)
+    internal static byte[] Compose(string? configText, IReadOnlyList<ITaskItem> items, string? outputDirectory, string? baseUrl) =>
+        Compose(configText, items, [], outputDirectory, baseUrl, null);
+
+    /// <summary>As above, with ImageVariants items (files MSBuild expanded from globs, grouped into photos jobs by <see cref="PhotoJobs"/>) relative to <paramref name="projectDirectory"/>.</summary>
+    internal static byte[] Compose(string? configText, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> photos, string? outputDirectory, string? baseUrl, string? projectDirectory)
     {
         var root = configText is null ? new JsonObject() : JsonNode.Parse(configText, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         if (configText is null)
@@ -30,6 +34,10 @@ internal static class ItemConfig
         foreach (var item in items)
         {
             jobs.Add(Job(item));
+        }
+        foreach (var job in PhotoJobs(photos, projectDirectory ?? Directory.GetCurrentDirectory()))
+        {
+            jobs.Add(job);
         }
         return Encoding.UTF8.GetBytes(root.ToJsonString());
     }
@@ -78,6 +86,80 @@ internal static class ItemConfig
         }
         job["variants"] = variants;
         return job;
+    }
+
+    /// <summary>
+    /// ImageVariants items → photos jobs. MSBuild has already expanded the glob into files; each file's base folder is
+    /// its directory without %(RecursiveDir), so <c>wwwroot/photos/**/*.jpg</c> names <c>photos/a/b.jpg</c> as
+    /// <c>a/b</c>, as the tool does. Files with the same base and metadata are one job. Metadata: Preset (default web),
+    /// Widths and Formats (instead of a preset), Quality, MaxBytes, OutputFolder (default img), OnError, Encoder.
+    /// </summary>
+    internal static IEnumerable<JsonObject> PhotoJobs(IReadOnlyList<ITaskItem> photos, string projectDirectory)
+    {
+        string[] keys = ["Preset", "Widths", "Formats", "Quality", "MaxBytes", "OutputFolder", "OnError", "Encoder"];
+        var groups = photos.GroupBy(item =>
+        {
+            var full = Path.GetFullPath(Path.Combine(projectDirectory, item.ItemSpec));
+            var recursive = item.GetMetadata("RecursiveDir").Replace('\\', '/');
+            var folder = Path.GetDirectoryName(full)!.Replace('\\', '/');
+            var baseFolder = recursive.Length > 0 && (folder + "/").EndsWith(recursive, StringComparison.Ordinal) ? folder[..^(recursive.TrimEnd('/').Length + 1)] : folder;
+            return (Base: baseFolder, Meta: string.Join("|", keys.Select(item.GetMetadata)));
+        }).OrderBy(g => g.Key.Base, StringComparer.Ordinal).ThenBy(g => g.Key.Meta, StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var first = group.First();
+            string? Meta(string name) => first.GetMetadata(name) is { Length: > 0 } v ? v : null;
+            var baseRelative = Path.GetRelativePath(projectDirectory, group.Key.Base).Replace('\\', '/');
+            var name = "ImageVariants " + baseRelative;
+            for (var n = 2; !names.Add(name); n++)
+            {
+                name = $"ImageVariants {baseRelative} #{n}";
+            }
+            var files = group.Select(i => Path.GetRelativePath(group.Key.Base, Path.GetFullPath(Path.Combine(projectDirectory, i.ItemSpec))).Replace('\\', '/')).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var job = new JsonObject
+            {
+                ["name"] = name,
+                ["kind"] = "photos",
+                ["base"] = group.Key.Base,
+                ["sources"] = new JsonArray(files.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
+                ["output"] = Meta("OutputFolder") ?? "img",
+            };
+            if (Meta("OnError") is { } onError)
+            {
+                job["onError"] = onError;
+            }
+            if (Meta("Encoder") is { } encoder)
+            {
+                job["encoder"] = encoder;
+            }
+            if (Meta("Widths") is null && Meta("Formats") is null)
+            {
+                job["preset"] = Meta("Preset") ?? "web";
+            }
+            else
+            {
+                var variants = new JsonArray();
+                foreach (var format in (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    foreach (var width in (Meta("Widths") ?? "960").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        var variant = new JsonObject { ["format"] = format, ["width"] = Number(width) };
+                        if (Meta("Quality") is { } quality)
+                        {
+                            variant["quality"] = Number(quality);
+                        }
+                        if (Meta("MaxBytes") is { } maxBytes)
+                        {
+                            variant["maxBytes"] = Number(maxBytes);
+                        }
+                        variants.Add(variant);
+                    }
+                }
+                job["variants"] = variants;
+            }
+            yield return job;
+        }
     }
 
     private static JsonNode Number(string text) =>

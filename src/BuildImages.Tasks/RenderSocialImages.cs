@@ -23,6 +23,9 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>SocialImage items: each a data file or glob, a job of its own (see <see cref="ItemConfig"/>).</summary>
     public ITaskItem[] Items { get; set; } = [];
 
+    /// <summary>ImageVariants items: photos to right-size, grouped into photos jobs (see <see cref="ItemConfig.PhotoJobs"/>).</summary>
+    public ITaskItem[] ImageVariants { get; set; } = [];
+
     /// <summary>outputDir and baseUrl when there are items but no config file.</summary>
     public string? OutputDirectory { get; set; }
 
@@ -106,12 +109,12 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     private BuildConfig LoadConfig()
     {
         var hasConfig = !string.IsNullOrEmpty(ConfigFile) && File.Exists(ConfigFile);
-        if (Items.Length == 0)
+        if (Items.Length == 0 && ImageVariants.Length == 0)
         {
             return ConfigLoader.Load(Path.GetFullPath(ConfigFile ?? "buildimages.json"));
         }
         var file = hasConfig ? Path.GetFullPath(ConfigFile!) : Path.GetFullPath(ProjectFile ?? "project");
-        var text = ItemConfig.Compose(hasConfig ? File.ReadAllText(file) : null, Items, OutputDirectory, BaseUrl);
+        var text = ItemConfig.Compose(hasConfig ? File.ReadAllText(file) : null, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
         try
         {
             return ConfigLoader.Parse(text, file);
@@ -119,7 +122,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
         catch (CardException ex) when (!hasConfig || ex.Diagnostic.Line > 0)
         {
             // Positions in the configuration made from items mean nothing to the user: name the project and the item instead.
-            throw new CardException(ex.Diagnostic with { File = ProjectFile ?? file, Line = 0, Column = 0, Message = "SocialImage items: " + ex.Diagnostic.Message });
+            throw new CardException(ex.Diagnostic with { File = ProjectFile ?? file, Line = 0, Column = 0, Message = (ImageVariants.Length == 0 ? "SocialImage items: " : Items.Length == 0 ? "ImageVariants items: " : "SocialImage and ImageVariants items: ") + ex.Diagnostic.Message });
         }
     }
 

@@ -107,6 +107,36 @@ public sealed class PublishTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void ImageVariantsItemsRightSizePhotosKeepingTheirRelativePathsAndPublishThem()
+    {
+        CreateSite();
+        File.Delete(Path.Combine(Site, "buildimages.json"));
+        Core.Native.NativeStack.EnsureLoaded();
+        foreach (var name in new[] { "wwwroot/photos/shop/red.jpg", "wwwroot/photos/top.jpg" })
+        {
+            using var photo = NetVips.Image.Black(1600, 1200, bands: 3).NewFromImage(200, 60, 40).Cast(NetVips.Enums.BandFormat.Uchar).Copy(interpretation: NetVips.Enums.Interpretation.Srgb);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Site, name))!);
+            File.WriteAllBytes(Path.Combine(Site, name), photo.JpegsaveBuffer());
+        }
+        var project = File.ReadAllText(Path.Combine(Site, "site.csproj"));
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
+              <ItemGroup><ImageVariants Include="wwwroot/photos/**/*.jpg" Widths="480;960" Formats="webp;jpeg" /></ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal));
+
+        var first = Publish();
+
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains("BuildImages: rendered 8, skipped 0", first.Output, StringComparison.Ordinal);
+        var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "img", "shop", "red-480.webp")));
+        Assert.Equal((480, 360), (width, height));
+        Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "img", "top-960.jpg")));
+        Assert.Contains("<picture>", File.ReadAllText(Path.Combine(Site, "wwwroot", "images.json")), StringComparison.Ordinal);
+        Assert.Contains("Skipping target \"BuildImagesRender\"", Publish().Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void SocialImageItemsWithoutAConfigRenderAndAMetadataChangeRerendersThem()
     {
         CreateSite();

@@ -11,7 +11,7 @@ internal static class PhotoJobReader
 {
     internal static JobConfig Read(ConfigObject job, string baseDir, IReadOnlyDictionary<string, PhotoPreset> presets)
     {
-        job.AllowOnly("name", "kind", "sources", "output", "preset", "variants", "encoder", "background", "keepMetadata", "onError", "animated", "maxPixels", "timeLimit", "picture", "sizes", "focus");
+        job.AllowOnly("name", "kind", "sources", "base", "output", "preset", "variants", "encoder", "background", "keepMetadata", "onError", "animated", "maxPixels", "timeLimit", "picture", "sizes", "focus");
         var name = job.RequiredString("name");
         var sources = job.Raw("sources") switch
         {
@@ -61,6 +61,12 @@ internal static class PhotoJobReader
             TimeLimit = TimeSpan.FromSeconds(job.Integer("timeLimit", 1, 3600) ?? 30),
         };
         var (baseFolder, pattern) = SplitGlob(sources, baseDir);
+        if (job.String("base") is { } explicitBase)
+        {
+            // Names relative to this folder instead of the glob's fixed part (MSBuild items list files, not globs).
+            baseFolder = Path.GetFullPath(Path.Combine(baseDir, explicitBase));
+            pattern = sources;
+        }
         return new JobConfig
         {
             Name = name,

@@ -37,9 +37,9 @@ internal static class PhotoPlanner
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(photos.BaseFolder, file).Replace('\\', '/');
-            if (relative.Any(char.IsControl))
+            if (relative.Any(char.IsControl) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
             {
-                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': the photo's name holds control characters", file, Item: $"{job.Name}/{relative}"));
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': the photo is outside the job's base folder {photos.BaseFolder}, or its name holds control characters", file, Item: $"{job.Name}/{relative}"));
                 continue;
             }
             var stem = relative[..^Path.GetExtension(relative).Length];
