@@ -37,14 +37,17 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
             state.InputSets.TryAdd(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
-            foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+            var needed = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
+            var results = state.Clock.Time(BuildStage.Encode, () => PhotoProcessor.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
+            foreach (var warning in results[0].Warnings)
             {
+                state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': libvips: {warning}", photo.SourceFile, Item: card.Name));
+            }
+            for (var i = 0; i < needed.Count; i++)
+            {
+                var (variant, reason) = needed[i];
+                var result = results[i];
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
-                var result = state.Clock.Time(BuildStage.Encode, () => PhotoProcessor.Process(bytes, variant.Shape!, variant.Encode, variant.MaxBytes, variant.MinQuality, job.Settings, photo.Focus));
-                foreach (var warning in result.Warnings)
-                {
-                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': libvips: {warning}", photo.SourceFile, Item: card.Name));
-                }
                 if (result.OverBudget)
                 {
                     state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,

@@ -13,6 +13,9 @@ public sealed record ProcessedPhoto(byte[] Bytes, int Width, int Height, int Qua
     public int SourceHeight { get; init; }
 }
 
+/// <summary>One variant asked of a photo.</summary>
+public sealed record PhotoRequest(PhotoShape Shape, EncodeOptions Encode, long? MaxBytes, int MinQuality);
+
 /// <summary>The settings a photo job applies to every variant.</summary>
 public sealed record PhotoSettings
 {
@@ -42,7 +45,14 @@ public sealed record PhotoSettings
 public static class PhotoProcessor
 {
     /// <summary>Throws <see cref="ImageRejectedException"/> (with the reason, not the file name) for a file it will not or cannot read.</summary>
-    public static ProcessedPhoto Process(byte[] source, PhotoShape shape, EncodeOptions encode, long? maxBytes, int minQuality, PhotoSettings settings, (double X, double Y)? focus = null)
+    public static ProcessedPhoto Process(byte[] source, PhotoShape shape, EncodeOptions encode, long? maxBytes, int minQuality, PhotoSettings settings, (double X, double Y)? focus = null) =>
+        ProcessAll(source, [new PhotoRequest(shape, encode, maxBytes, minQuality)], settings, focus)[0];
+
+    /// <summary>
+    /// Every variant of one file, in the order asked. Variants of the same size and crop share one decode (a web
+    /// preset's AVIF, WebP and JPEG at 960 px decode the source once), and one time limit covers the file.
+    /// </summary>
+    public static IReadOnlyList<ProcessedPhoto> ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus = null)
     {
         var probe = ImageProbe.Read(source, settings.MaxPixels);
         if (probe.Pages > 1 && settings.RefuseAnimated)
@@ -53,17 +63,20 @@ public static class PhotoProcessor
         using var watchdog = new PipelineWatchdog(settings.TimeLimit);
         try
         {
-            using var image = Decode(source, probe, shape, settings, focus);
-            var pixels = Finish(image, encode.Format, settings, watchdog);
-            try
+            var results = new ProcessedPhoto[requests.Count];
+            // Chroma only changes the encode; JPEG flattens alpha and PNG keeps grey, so those decode on their own.
+            foreach (var group in Enumerable.Range(0, requests.Count).GroupBy(i => (Shape: requests[i].Shape with { Subsample = true }, Kind: Kind(requests[i].Encode.Format))))
             {
-                var result = Encode(pixels, encode, shape, maxBytes, minQuality, settings, watchdog);
-                return result with { Warnings = warnings.Warnings, SourceWidth = probe.UprightWidth, SourceHeight = probe.UprightHeight };
+                using var image = Decode(source, probe, group.Key.Shape, settings, focus);
+                using var pixels = Finish(image, requests[group.First()].Encode.Format, settings, watchdog);
+                foreach (var i in group)
+                {
+                    var r = requests[i];
+                    results[i] = Encode(pixels, r.Encode, r.Shape, r.MaxBytes, r.MinQuality, settings, watchdog) with { SourceWidth = probe.UprightWidth, SourceHeight = probe.UprightHeight };
+                }
             }
-            finally
-            {
-                pixels.Dispose();
-            }
+            var collected = warnings.Warnings;
+            return results.Select(r => r with { Warnings = collected }).ToList();
         }
         catch (VipsException ex)
         {
@@ -72,6 +85,8 @@ public static class PhotoProcessor
                 : ImageProbe.FirstLine(ex.Message));
         }
     }
+
+    private static ImageFormat Kind(ImageFormat format) => format is ImageFormat.Jpeg or ImageFormat.Png ? format : ImageFormat.WebP;
 
     private static Image Decode(byte[] source, ImageProbe probe, PhotoShape shape, PhotoSettings settings, (double X, double Y)? focus)
     {

@@ -11,10 +11,16 @@ internal sealed class PipelineWatchdog : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Timer _timer;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly TimeSpan _limit;
     private Image? _current;
     private bool _expired;
 
-    internal PipelineWatchdog(TimeSpan limit) => _timer = new Timer(_ => Expire(), null, limit, Timeout.InfiniteTimeSpan);
+    internal PipelineWatchdog(TimeSpan limit)
+    {
+        _limit = limit;
+        _timer = new Timer(_ => Expire(), null, limit, Timeout.InfiniteTimeSpan);
+    }
 
     internal bool Expired
     {
@@ -36,6 +42,8 @@ internal sealed class PipelineWatchdog : IDisposable
         lock (_lock)
         {
             _current = image;
+            // The timer runs on the thread pool and can be late under load: the clock decides too.
+            _expired |= _clock.Elapsed >= _limit;
             if (_expired)
             {
                 image.SetKill(true);
