@@ -62,28 +62,7 @@ internal static class ItemConfig
         }
         var formats = (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var widths = Meta("Widths")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [string.Empty];
-        var variants = new JsonArray();
-        foreach (var format in formats)
-        {
-            foreach (var width in widths)
-            {
-                var variant = new JsonObject { ["format"] = format };
-                // Numbers that are not numbers stay strings, so the configuration's own check names them.
-                if (width.Length > 0)
-                {
-                    variant["width"] = Number(width);
-                }
-                if (Meta("Quality") is { } quality)
-                {
-                    variant["quality"] = Number(quality);
-                }
-                if (Meta("MaxBytes") is { } maxBytes)
-                {
-                    variant["maxBytes"] = Number(maxBytes);
-                }
-                variants.Add(variant);
-            }
-        }
+        var variants = Variants(formats, widths, Meta("Quality"), Meta("MaxBytes"));
         job["variants"] = variants;
         return job;
     }
@@ -139,27 +118,43 @@ internal static class ItemConfig
             }
             else
             {
-                var variants = new JsonArray();
-                foreach (var format in (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    foreach (var width in (Meta("Widths") ?? "960").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    {
-                        var variant = new JsonObject { ["format"] = format, ["width"] = Number(width) };
-                        if (Meta("Quality") is { } quality)
-                        {
-                            variant["quality"] = Number(quality);
-                        }
-                        if (Meta("MaxBytes") is { } maxBytes)
-                        {
-                            variant["maxBytes"] = Number(maxBytes);
-                        }
-                        variants.Add(variant);
-                    }
-                }
+                var variants = Variants(
+                    (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    (Meta("Widths") ?? "960").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Meta("Quality"),
+                    Meta("MaxBytes"));
                 job["variants"] = variants;
             }
             yield return job;
         }
+    }
+
+    /// <summary>Each format at each width (an empty width: the card's own).</summary>
+    private static JsonArray Variants(IEnumerable<string> formats, IReadOnlyList<string> widths, string? quality, string? maxBytes)
+    {
+        var variants = new JsonArray();
+        foreach (var format in formats)
+        {
+            foreach (var width in widths)
+            {
+                var variant = new JsonObject { ["format"] = format };
+                // Numbers that are not numbers stay strings, so the configuration's own check names them.
+                if (width.Length > 0)
+                {
+                    variant["width"] = Number(width);
+                }
+                if (quality is not null)
+                {
+                    variant["quality"] = Number(quality);
+                }
+                if (maxBytes is not null)
+                {
+                    variant["maxBytes"] = Number(maxBytes);
+                }
+                variants.Add(variant);
+            }
+        }
+        return variants;
     }
 
     private static JsonNode Number(string text) =>
