@@ -12,28 +12,31 @@ public static class BudgetedEncoder
 {
     public readonly record struct Result(byte[] Bytes, int Quality, bool OverBudget);
 
-    public static Result Encode(RenderedCard card, PlannedVariant variant)
+    public static Result Encode(RenderedCard card, PlannedVariant variant) =>
+        Fit(q => VariantEncoder.Encode(card, variant.Encode with { Quality = q }), variant.Encode.Quality, variant.MinQuality, variant.MaxBytes, variant.Encode.Format == ImageFormat.Png);
+
+    /// <summary>The search itself, over any encoder of one picture at a given quality (cards and photos share it).</summary>
+    internal static Result Fit(Func<int, byte[]> encodeAt, int quality, int minQuality, long? maxBytes, bool lossless)
     {
-        var requested = variant.Encode;
-        var first = VariantEncoder.Encode(card, requested);
-        if (variant.MaxBytes is not { } max || first.Length <= max)
+        var first = encodeAt(quality);
+        if (maxBytes is not { } max || first.Length <= max)
         {
-            return new Result(first, requested.Quality, false);
+            return new Result(first, quality, false);
         }
-        if (requested.Format == ImageFormat.Png)
+        if (lossless)
         {
             // PNG is lossless: there is no quality to trade.
-            return new Result(first, requested.Quality, true);
+            return new Result(first, quality, true);
         }
-        var (low, high) = (variant.MinQuality, requested.Quality - 1);
+        var (low, high) = (minQuality, quality - 1);
         byte[]? best = null;
         var bestQuality = 0;
         byte[]? floor = null;
         while (low <= high)
         {
             var mid = (low + high + 1) / 2;
-            var bytes = VariantEncoder.Encode(card, requested with { Quality = mid });
-            if (mid == variant.MinQuality)
+            var bytes = encodeAt(mid);
+            if (mid == minQuality)
             {
                 floor = bytes;
             }
@@ -50,7 +53,7 @@ public static class BudgetedEncoder
         {
             return new Result(best, bestQuality, false);
         }
-        floor ??= VariantEncoder.Encode(card, requested with { Quality = variant.MinQuality });
-        return new Result(floor, variant.MinQuality, floor.Length > max);
+        floor ??= encodeAt(minQuality);
+        return new Result(floor, minQuality, floor.Length > max);
     }
 }

@@ -113,20 +113,23 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
     private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work)
     {
         var (file, sha) = writer.Write(variant.Path, bytes, Previous(work, variant));
-        return new VariantRecord
-        {
-            Path = variant.Path,
-            File = file,
-            Key = key,
-            Options = variant.Signature,
-            Width = variant.Width,
-            Height = variant.Height,
-            Mime = variant.Encode.MimeType,
-            Bytes = bytes.Length,
-            Sha256 = sha,
-            Quality = quality,
-        };
+        return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
+
+    /// <summary>The manifest record of one written output (a photo's size is known only once it is made).</summary>
+    internal static VariantRecord Record(PlannedVariant variant, string file, string sha, string key, long bytes, int quality, int width, int height) => new()
+    {
+        Path = variant.Path,
+        File = file,
+        Key = key,
+        Options = variant.Signature,
+        Width = width,
+        Height = height,
+        Mime = variant.Encode.MimeType,
+        Bytes = bytes,
+        Sha256 = sha,
+        Quality = quality,
+    };
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
     internal static CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()

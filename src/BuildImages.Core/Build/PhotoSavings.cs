@@ -23,10 +23,10 @@ public sealed record VisionTotal(string Provider, string Model, decimal PricePer
 
 internal static class PhotoSavingCalculator
 {
-    internal static PhotoSaving Make(string path, string source, long sourceBytes, ProcessedPhoto photo, IReadOnlyList<VisionModel> models) =>
-        new(path, source, sourceBytes, photo.SourceWidth, photo.SourceHeight, photo.Bytes.Length, photo.Width, photo.Height, models.Select(m =>
+    internal static PhotoSaving Make(string path, string source, long sourceBytes, ProcessedFile file, ProcessedPhoto photo, IReadOnlyList<VisionModel> models) =>
+        new(path, source, sourceBytes, file.SourceWidth, file.SourceHeight, photo.Bytes.Length, photo.Width, photo.Height, models.Select(m =>
         {
-            var (before, resizedBefore) = m.Estimate(photo.SourceWidth, photo.SourceHeight);
+            var (before, resizedBefore) = m.Estimate(file.SourceWidth, file.SourceHeight);
             var (after, resizedAfter) = m.Estimate(photo.Width, photo.Height);
             return new VisionEstimate(m.Provider, m.Model, before, after, m.Cost(before), m.Cost(after), resizedBefore, resizedAfter);
         }).ToList());

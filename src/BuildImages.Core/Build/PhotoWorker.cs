@@ -25,28 +25,28 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
         }
         try
         {
-            var bytes = File.ReadAllBytes(photo.SourceFile);
+            var (bytes, sourceHash) = hashes.Read(photo.SourceKey);
             var set = new InputSet
             {
                 Engine = engineStamp,
                 Templates = new(StringComparer.Ordinal),
                 Fonts = new(StringComparer.Ordinal),
-                Assets = new(StringComparer.Ordinal) { [photo.SourceKey] = hashes.Hash(photo.SourceKey) ?? "missing" },
+                Assets = new(StringComparer.Ordinal) { [photo.SourceKey] = sourceHash },
             };
             var setHash = set.Hash();
             state.InputSets.TryAdd(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var needed = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
-            var results = state.Clock.Time(BuildStage.Encode, () => PhotoProcessor.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
-            foreach (var warning in results[0].Warnings)
+            var processed = state.Clock.Time(BuildStage.Encode, () => PhotoProcessor.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
+            foreach (var warning in processed.Warnings)
             {
                 state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': libvips: {warning}", photo.SourceFile, Item: card.Name));
             }
             for (var i = 0; i < needed.Count; i++)
             {
                 var (variant, reason) = needed[i];
-                var result = results[i];
+                var result = processed.Outputs[i];
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
                 if (result.OverBudget)
                 {
@@ -55,21 +55,9 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
                 }
                 var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
                 var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(variant.Path, result.Bytes, previous));
-                written[variant.Path] = new VariantRecord
-                {
-                    Path = variant.Path,
-                    File = file,
-                    Key = key,
-                    Options = variant.Signature,
-                    Width = result.Width,
-                    Height = result.Height,
-                    Mime = variant.Encode.MimeType,
-                    Bytes = result.Bytes.Length,
-                    Sha256 = sha,
-                    Quality = result.Quality,
-                };
+                written[variant.Path] = CardWorker.Record(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
-                state.PhotoSavings.Enqueue(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, result, state.VisionModels));
+                state.PhotoSavings.Enqueue(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, state.VisionModels));
             }
             state.SetRecord(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], paths));
         }

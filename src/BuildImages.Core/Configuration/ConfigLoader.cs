@@ -76,15 +76,18 @@ public static class ConfigLoader
             "none" => CacheBust.None,
             var other => throw root.Error("cacheBust", $"'cacheBust' must be query, filename or none, not '{other}'"),
         };
-        var presets = PhotoPresets.BuiltIn();
-        if (root.Object("photoPresets") is { } own)
+        // Parsed only when a photos job asks: a cards-only configuration (and its no-op build) never reads them.
+        var presets = new Lazy<IReadOnlyDictionary<string, PhotoPreset>>(() =>
+            root.Object("photoPresets") is { } own ? PhotoPresets.With(PhotoPresets.BuiltIn(), own) : PhotoPresets.BuiltIn());
+        if (root.Has("photoPresets"))
         {
-            presets = PhotoPresets.With(presets, own);
+            // Its own mistakes are errors whether or not a job uses it.
+            _ = presets.Value;
         }
         var jobs = root.Objects("jobs").Select(j => j.String("kind") switch
         {
             null or "cards" => ReadJob(j, baseDir),
-            "photos" => PhotoJobReader.Read(j, baseDir, presets),
+            "photos" => PhotoJobReader.Read(j, baseDir, presets.Value),
             var other => throw j.Error("kind", $"'kind' must be cards or photos, not '{other}'"),
         }).ToList();
         if (jobs.Count == 0)

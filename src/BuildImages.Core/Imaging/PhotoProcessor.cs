@@ -5,13 +5,10 @@ using NetVips;
 namespace BuildImages.Core.Imaging;
 
 /// <summary>What one photo variant became.</summary>
-public sealed record ProcessedPhoto(byte[] Bytes, int Width, int Height, int Quality, bool OverBudget, IReadOnlyList<string> Warnings)
-{
-    /// <summary>The source's upright size (EXIF orientation applied).</summary>
-    public int SourceWidth { get; init; }
+public sealed record ProcessedPhoto(byte[] Bytes, int Width, int Height, int Quality, bool OverBudget);
 
-    public int SourceHeight { get; init; }
-}
+/// <summary>Every variant asked of one file, with the file's upright size (EXIF orientation applied) and what libvips warned.</summary>
+public sealed record ProcessedFile(IReadOnlyList<ProcessedPhoto> Outputs, int SourceWidth, int SourceHeight, IReadOnlyList<string> Warnings);
 
 /// <summary>One variant asked of a photo.</summary>
 public sealed record PhotoRequest(PhotoShape Shape, EncodeOptions Encode, long? MaxBytes, int MinQuality);
@@ -46,13 +43,13 @@ public static class PhotoProcessor
 {
     /// <summary>Throws <see cref="ImageRejectedException"/> (with the reason, not the file name) for a file it will not or cannot read.</summary>
     public static ProcessedPhoto Process(byte[] source, PhotoShape shape, EncodeOptions encode, long? maxBytes, int minQuality, PhotoSettings settings, (double X, double Y)? focus = null) =>
-        ProcessAll(source, [new PhotoRequest(shape, encode, maxBytes, minQuality)], settings, focus)[0];
+        ProcessAll(source, [new PhotoRequest(shape, encode, maxBytes, minQuality)], settings, focus).Outputs[0];
 
     /// <summary>
     /// Every variant of one file, in the order asked. Variants of the same size and crop share one decode (a web
     /// preset's AVIF, WebP and JPEG at 960 px decode the source once), and one time limit covers the file.
     /// </summary>
-    public static IReadOnlyList<ProcessedPhoto> ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus = null)
+    public static ProcessedFile ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus = null)
     {
         var probe = ImageProbe.Read(source, settings.MaxPixels);
         if (probe.Pages > 1 && settings.RefuseAnimated)
@@ -72,11 +69,10 @@ public static class PhotoProcessor
                 foreach (var i in group)
                 {
                     var r = requests[i];
-                    results[i] = Encode(pixels, r.Encode, r.Shape, r.MaxBytes, r.MinQuality, settings, watchdog) with { SourceWidth = probe.UprightWidth, SourceHeight = probe.UprightHeight };
+                    results[i] = Encode(pixels, r, settings, watchdog);
                 }
             }
-            var collected = warnings.Warnings;
-            return results.Select(r => r with { Warnings = collected }).ToList();
+            return new ProcessedFile(results, probe.UprightWidth, probe.UprightHeight, warnings.Warnings);
         }
         catch (VipsException ex)
         {
@@ -175,45 +171,22 @@ public static class PhotoProcessor
         current = next;
     }
 
-    private static ProcessedPhoto Encode(Image pixels, EncodeOptions encode, PhotoShape shape, long? maxBytes, int minQuality, PhotoSettings settings, PipelineWatchdog watchdog)
+    private static ProcessedPhoto Encode(Image pixels, PhotoRequest request, PhotoSettings settings, PipelineWatchdog watchdog)
     {
+        var encode = request.Encode;
         byte[] At(int quality)
         {
             using var copy = Prepared(pixels, settings);
             var options = EncoderSettings.For(encode with { Quality = quality }).Where(s => !(settings.KeepMetadata && s.Name == "strip")).ToList();
-            if (!shape.Subsample && encode.Format is ImageFormat.Jpeg or ImageFormat.WebP)
+            if (!request.Shape.Subsample && encode.Format is ImageFormat.Jpeg or ImageFormat.WebP)
             {
                 // Text stays sharp without 4:2:0 chroma: JPEG's subsample_mode off; WebP's closest is smart_subsample.
                 options.Add(encode.Format == ImageFormat.Jpeg ? ("subsample_mode", "off") : ("smart_subsample", true));
             }
             return watchdog.Run(copy, () => VariantEncoder.Save(copy, encode.Format, options));
         }
-        var first = At(encode.Quality);
-        if (maxBytes is not { } max || first.Length <= max || encode.Format == ImageFormat.Png)
-        {
-            return new ProcessedPhoto(first, pixels.Width, pixels.Height, encode.Quality, maxBytes is { } m && first.Length > m, []);
-        }
-        var (low, high) = (minQuality, encode.Quality - 1);
-        (byte[] Bytes, int Quality)? best = null;
-        while (low <= high)
-        {
-            var mid = (low + high + 1) / 2;
-            var bytes = At(mid);
-            if (bytes.Length <= max)
-            {
-                (best, low) = ((bytes, mid), mid + 1);
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-        if (best is { } fit)
-        {
-            return new ProcessedPhoto(fit.Bytes, pixels.Width, pixels.Height, fit.Quality, false, []);
-        }
-        var floor = At(minQuality);
-        return new ProcessedPhoto(floor, pixels.Width, pixels.Height, minQuality, floor.Length > max, []);
+        var fitted = Build.BudgetedEncoder.Fit(At, encode.Quality, request.MinQuality, request.MaxBytes, encode.Format == ImageFormat.Png);
+        return new ProcessedPhoto(fitted.Bytes, pixels.Width, pixels.Height, fitted.Quality, fitted.OverBudget);
     }
 
     /// <summary>A copy whose metadata is what the output keeps: nothing, or everything but a stale orientation.</summary>

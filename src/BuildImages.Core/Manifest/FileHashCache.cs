@@ -17,6 +17,22 @@ public sealed class FileHashCache(IReadOnlyDictionary<string, FileRecord> known,
     /// <summary>The file's size, time and hash as this build first saw them, or null if it is gone.</summary>
     public FileRecord? Record(string keyPath) => _current.GetOrAdd(keyPath, Compute);
 
+    /// <summary>
+    /// The file's bytes and hash from one read (a photo is decoded from the bytes it is keyed by). The stamp is taken
+    /// before the read, so a file changed meanwhile is hashed again by the next build; a hash this build already
+    /// took (the check hashes changed inputs) is used as it is.
+    /// </summary>
+    internal (byte[] Bytes, string Sha256) Read(string keyPath)
+    {
+        var full = paths.ToFull(keyPath);
+        var stamp = FileStamp.Read(full) ?? throw new FileNotFoundException($"'{full}' does not exist", full);
+        var bytes = File.ReadAllBytes(full);
+        var record = _current.GetOrAdd(keyPath, _ => known.GetValueOrDefault(keyPath) is { } k && k.Size == stamp.Size && k.ModifiedTicks == stamp.ModifiedTicks
+            ? k
+            : new FileRecord(stamp.Size, stamp.ModifiedTicks, ContentHash.Of(bytes)));
+        return (bytes, record?.Sha256 ?? ContentHash.Of(bytes));
+    }
+
     /// <summary>Every file looked at this build, for the next manifest.</summary>
     public Dictionary<string, FileRecord> Snapshot() =>
         _current.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!, StringComparer.Ordinal);
