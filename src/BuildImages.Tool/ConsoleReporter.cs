@@ -103,6 +103,7 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
             OutputStatus.Rendered when explain || !_progress => string.Create(CultureInfo.InvariantCulture, $"rendered {o.Path} {o.Width}x{o.Height} {o.Bytes / 1024.0:0.0} KiB{why}"),
             OutputStatus.Deduplicated when explain || !_progress => $"copied {o.Path} (identical to another item's card){why}",
             OutputStatus.Pruned => $"pruned {o.Path} (its item is gone)",
+            OutputStatus.Original => $"copied {o.Path} unchanged (its source could not be read)",
             _ => null,
         };
     }

@@ -17,8 +17,8 @@ internal static class OptimizeCommand
         var input = new Argument<string>("IN") { Description = "the folder of photos (read recursively)" };
         var output = new Argument<string>("OUT") { Description = "the folder to write to (with its manifest and images.json)" };
         var preset = new Option<string>("--preset") { Description = "web, ai-ocr, ai-scene, ai-detect, ai-classify or ai-thumb", DefaultValueFactory = _ => "web" };
-        var onError = new Option<string>("--on-error") { Description = "a file that cannot be read: fail (error, exit 1), stop, or skip (warning)", DefaultValueFactory = _ => "fail" };
-        onError.AcceptOnlyFromAmong("fail", "stop", "skip");
+        var onError = new Option<string>("--on-error") { Description = "a file that cannot be read: fail (error, exit 1), stop, skip (warning), or copy-original (warning; the file is copied unchanged)", DefaultValueFactory = _ => "fail" };
+        onError.AcceptOnlyFromAmong("fail", "stop", "skip", "copy-original");
         var report = new Option<string?>("--report") { Description = "write the JSON report to this file" };
         var explain = new Option<bool>("--explain") { Description = "say why each output is made" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print only errors and warnings" };

@@ -266,5 +266,20 @@ public sealed class BatchBuildTests : IDisposable
         Assert.Contains($"https://example.com/og/{after}\"", metadata, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AVariantDroppedInTheBuildThatRerendersItsCardIsPrunedNotLeftBehind()
+    {
+        _site.Build();
+        _site.Items[0]["title"] = "Alpha, retitled";
+        _site.Config["jobs"]![0]!["variants"]!.AsArray().RemoveAt(1);
+        _site.Save();
+        var next = _site.Build();
+        Assert.Contains("og/alpha.webp", BuildFixture.Rendered(next));
+        // Every item's 120-px variant goes: the unchanged items' and the re-rendered one's alike.
+        Assert.Equal(4, next.Pruned);
+        Assert.False(File.Exists(Path.Combine(_site.Site, "og/alpha-120.webp")));
+        Assert.DoesNotContain("alpha-120", File.ReadAllText(_site.ManifestFile), StringComparison.Ordinal);
+    }
+
     private static System.Text.Json.Nodes.JsonNode JsonNodeArray(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!;
 }

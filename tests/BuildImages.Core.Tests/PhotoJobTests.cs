@@ -131,5 +131,50 @@ public sealed class PhotoJobTests : IDisposable
         Assert.True(ex.Diagnostic.Line > 0);
     }
 
+    [Fact]
+    public void OnError_copy_original_copies_the_source_marks_it_and_drops_the_copy_once_the_source_reads()
+    {
+        Photo("photos/a.jpg", 300, 200);
+        byte[] corrupt = [0xFF, 0xD8, 0xFF, 0xE0, 9, 9, 9, 9];
+        File.WriteAllBytes(Path.Combine(_site.Root, "photos/b.jpg"), corrupt);
+        PhotosJob(""", "onError": "copy-original" """);
+        var first = _site.Build();
+        Assert.Equal(0, first.Failed);
+        var copy = Path.Combine(_site.Site, "img/b.jpg");
+        Assert.Equal(corrupt, File.ReadAllBytes(copy));
+        Assert.Equal("original", first.Outputs.Single(o => o.Path == "img/b.jpg").Status);
+        Assert.Contains(first.Warnings, w => w.Code == DiagnosticCodes.CorruptImage && w.Message.Contains("copied unchanged to img/b.jpg", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(_site.Site, "img/b-400.webp")));
+        // The copy's record survives the manifest's path check, and prune keeps it while the source stays unreadable.
+        var second = _site.Build();
+        Assert.True(File.Exists(copy));
+        Assert.Equal(0, second.Pruned);
+        Assert.DoesNotContain(second.Warnings, w => w.Code == DiagnosticCodes.ManifestUnreadable);
+        // The images.json picture snippet leaves the copy out (its size is unknown), the variant list names it.
+        var items = JsonNode.Parse(File.ReadAllText(Path.Combine(_site.Site, "images.json")))!["items"]!.AsArray();
+        Assert.Contains(items, i => i!.ToJsonString().Contains("img/b.jpg", StringComparison.Ordinal));
+        Photo("photos/b.jpg", 300, 200);
+        var fixedUp = _site.Build();
+        Assert.Equal(["img/b-200.jpg", "img/b-400.webp", "img/b-thumb.jpg"], BuildFixture.Rendered(fixedUp));
+        Assert.False(File.Exists(copy));
+        Assert.Equal(1, fixedUp.Pruned);
+    }
+
+    [Fact]
+    public void A_variant_dropped_while_its_photo_changes_is_pruned_not_left_behind()
+    {
+        Photo("photos/a.jpg", 500, 400);
+        PhotosJob();
+        _site.Build();
+        Photo("photos/a.jpg", 500, 400, red: 20);
+        _site.Config["jobs"]![0]!["variants"] = JsonNode.Parse("""[ { "format": "webp", "width": 400 } ]""");
+        _site.Save();
+        var next = _site.Build();
+        Assert.Equal(["img/a-400.webp"], BuildFixture.Rendered(next));
+        Assert.Equal(2, next.Pruned);
+        Assert.False(File.Exists(Path.Combine(_site.Site, "img/a-200.jpg")));
+        Assert.False(File.Exists(Path.Combine(_site.Site, "img/a-thumb.jpg")));
+    }
+
     public void Dispose() => _site.Dispose();
 }

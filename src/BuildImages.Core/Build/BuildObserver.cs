@@ -11,6 +11,9 @@ public enum OutputStatus
     Deduplicated,
     Failed,
     Pruned,
+
+    /// <summary>A photo that could not be read, copied unchanged (onError: copy-original).</summary>
+    Original,
 }
 
 /// <summary>One output's outcome, reported as it happens.</summary>

@@ -32,6 +32,9 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
     /// <summary>Photo jobs stopped by a file they could not read (onError: stop) → that file.</summary>
     internal ConcurrentDictionary<string, string> StoppedBy { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Record keys of photos copied unchanged in this build (onError: copy-original) → the copy's path, which prune keeps.</summary>
+    internal ConcurrentDictionary<string, string> CopiedOriginals { get; } = new(StringComparer.Ordinal);
+
     /// <summary>What each photo output written this build saved against its source.</summary>
     internal ConcurrentQueue<PhotoSaving> PhotoSavings { get; } = new();
 
@@ -65,7 +68,7 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal void Report(OutputOutcome outcome)
     {
-        if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated)
+        if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Original)
         {
             Interlocked.Add(ref _bytesWritten, outcome.Bytes);
         }

@@ -147,6 +147,8 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         Variants = card.Variants
             .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))
             .OfType<VariantRecord>()
+            // An old output no variant plans any more stays on the record, so prune deletes it (else it would be left on disk, owned by nothing).
+            .Concat(old?.Variants.Where(o => !card.Variants.Any(v => v.Path == o.Path)) ?? [])
             .ToList(),
     };
 

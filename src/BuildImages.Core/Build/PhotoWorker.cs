@@ -23,9 +23,11 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
             state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
             return;
         }
+        byte[]? source = null;
         try
         {
             var (bytes, sourceHash) = hashes.Read(photo.SourceKey);
+            source = bytes;
             var set = new InputSet
             {
                 Engine = engineStamp,
@@ -69,6 +71,9 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
                 case PhotoErrorPolicy.Skip:
                     state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + " (skipped: onError is skip)", photo.SourceFile, Item: card.Name));
                     break;
+                case PhotoErrorPolicy.CopyOriginal when photo.OriginalPath is { } copyPath && source is not null:
+                    CopyOriginal(work, copyPath, source, message);
+                    break;
                 case PhotoErrorPolicy.Stop:
                     state.StoppedBy.TryAdd(card.Job.Name, card.Item.Id);
                     state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
@@ -91,6 +96,39 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
             state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
         }
     }
+
+    /// <summary>
+    /// onError: copy-original. The source goes out unchanged under the output stem with its own extension, recorded
+    /// with options "original" (a key no render can match, so the next build tries the file again) and kept from prune
+    /// while the source stays unreadable; the planned variants keep what they had.
+    /// </summary>
+    private void CopyOriginal(CardWork work, string copyPath, byte[] bytes, string message)
+    {
+        var card = work.Card;
+        var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == copyPath);
+        var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(copyPath, bytes, previous));
+        var mime = OriginalMime(copyPath);
+        var copy = new VariantRecord { Path = copyPath, File = file, Key = "original-" + sha, Options = "original", Width = 0, Height = 0, Mime = mime, Bytes = bytes.Length, Sha256 = sha };
+        var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];
+        var record = work.Old is { } old
+            ? old with { Variants = [.. kept, copy] }
+            : CardWorker.NewRecord(card, null, work.Needed, new Dictionary<string, VariantRecord>(StringComparer.Ordinal) { [copyPath] = copy }, "original", paths) with { Variants = [copy] };
+        state.CopiedOriginals[card.RecordKey] = copyPath;
+        state.SetRecord(record);
+        state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Photo!.SourceFile, Item: card.Name));
+        state.Report(new OutputOutcome(copyPath, card.Name, OutputStatus.Original, null, 0, 0, mime, bytes.Length, copy.Key));
+    }
+
+    private static string OriginalMime(string path) => Path.GetExtension(path) switch
+    {
+        ".jpg" or ".jpeg" or ".jpe" => "image/jpeg",
+        ".png" => "image/png",
+        ".webp" => "image/webp",
+        ".gif" => "image/gif",
+        ".tif" or ".tiff" => "image/tiff",
+        ".avif" => "image/avif",
+        _ => "image/heif",
+    };
 
     private static Diagnostic Error(string code, string message, PlannedCard card) =>
         new(DiagnosticSeverity.Error, code, message, card.Photo!.SourceFile, Item: card.Name);

@@ -15,7 +15,7 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
 {
     internal void Prune(BuildPlan plan, bool allJobs)
     {
-        var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => c.Variants.Select(v => v.Path).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => PlannedPaths(c).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
@@ -48,7 +48,7 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         // A file another record still names (or a planned output) is never deleted.
         var staleVariants = stale.SelectMany(s => s.Variants.Select(v => $"{s.Record.Job}:{s.Record.Output}\n{v.Path}")).ToHashSet(StringComparer.Ordinal);
         var inUse = state.Records.All().SelectMany(r => r.Record.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
-            .Concat(plan.Cards.SelectMany(c => c.Variants.Select(v => v.Path)))
+            .Concat(plan.Cards.SelectMany(PlannedPaths))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (record, variants, whole) in stale)
         {
@@ -67,6 +67,10 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
             }
         }
     }
+
+    /// <summary>A card's planned outputs, and a photo's unchanged copy while its source still cannot be read.</summary>
+    private IEnumerable<string> PlannedPaths(PlannedCard card) =>
+        state.CopiedOriginals.TryGetValue(card.RecordKey, out var copy) ? card.Variants.Select(v => v.Path).Append(copy) : card.Variants.Select(v => v.Path);
 
     private void Delete(CardRecord record, VariantRecord v)
     {

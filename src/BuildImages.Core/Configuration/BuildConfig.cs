@@ -197,6 +197,12 @@ public enum PhotoErrorPolicy
 
     /// <summary>A warning naming the file; the others continue; exit code 0.</summary>
     Skip,
+
+    /// <summary>
+    /// A warning naming the file, which is copied unchanged (metadata and all) to the output stem with its own
+    /// extension, and marked "original" in the report; the others continue; exit code 0.
+    /// </summary>
+    CopyOriginal,
 }
 
 /// <summary>A line and column in the configuration file.</summary>

@@ -10,8 +10,9 @@ namespace BuildImages.Core.Manifest;
 /// </summary>
 internal static class RecordPaths
 {
+    // A photo copied unchanged (onError: copy-original) keeps its source's extension.
     private static readonly HashSet<string> ImageExtensions = new(
-        Enum.GetValues<ImageFormat>().Select(f => new EncodeOptions(f).Extension), StringComparer.OrdinalIgnoreCase);
+        Enum.GetValues<ImageFormat>().Select(f => new EncodeOptions(f).Extension).Concat(PhotoPlanner.Extensions), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Why the record cannot be trusted with the output folder, or null when every path it names is one the planner could have made.</summary>
     internal static string? Problem(CardRecord record)

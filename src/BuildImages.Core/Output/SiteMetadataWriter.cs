@@ -100,9 +100,10 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         {
             w.WriteString("tags", Tags(tagged, record.Alt));
         }
-        if (photos is { Picture: true })
+        // A copied original (onError: copy-original) has no known size, so it has no place in a srcset.
+        if (photos is { Picture: true } && variants.Where(v => v.Options != "original").ToList() is { Count: > 0 } made)
         {
-            w.WriteString("picture", Picture(variants, photos.Sizes));
+            w.WriteString("picture", Picture(made, photos.Sizes));
         }
         w.WriteEndObject();
     }

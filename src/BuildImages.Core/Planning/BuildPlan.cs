@@ -44,7 +44,11 @@ public sealed record PlannedCard(
 }
 
 /// <summary>The file a photo job's item right-sizes.</summary>
-public sealed record PlannedPhoto(string SourceKey, string SourceFile, (double X, double Y)? Focus);
+/// <param name="SourceKey">The source's manifest key.</param>
+/// <param name="SourceFile">The source's full path.</param>
+/// <param name="Focus">A focal point from the job's focus map, for <c>crop: focal</c>.</param>
+/// <param name="OriginalPath">Where the source is copied unchanged if it cannot be read (onError: copy-original), else null.</param>
+public sealed record PlannedPhoto(string SourceKey, string SourceFile, (double X, double Y)? Focus, string? OriginalPath = null);
 
 /// <summary>One encoded file of a card: its path (relative to the output folder, '/' separated), pixel size and encoding.</summary>
 public sealed record PlannedVariant(string Path, int Width, int Height, EncodeOptions Encode, long? MaxBytes, int MinQuality)

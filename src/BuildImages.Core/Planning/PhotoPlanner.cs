@@ -50,7 +50,7 @@ internal static class PhotoPlanner
             var item = new DataItem(file, 0, relative, new Dictionary<string, object?>(StringComparer.Ordinal) { ["src"] = relative });
             cards.Add(new PlannedCard(job, null, "photo", item, default, output, null, preKey, shapes.Select(v => v with { Path = output + v.Path }).ToList())
             {
-                Photo = new PlannedPhoto(sourceKey, file, focus),
+                Photo = new PlannedPhoto(sourceKey, file, focus, photos.OnError == PhotoErrorPolicy.CopyOriginal ? output + Path.GetExtension(relative).ToLowerInvariant() : null),
             });
         }
         return cards;
