@@ -124,6 +124,44 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
+    public void An_Adobe_RGB_photo_is_converted_to_sRGB()
+    {
+        var profilePath = Path.Combine(Path.GetTempPath(), $"adobe-rgb-{Guid.NewGuid():N}.icc");
+        File.WriteAllBytes(profilePath, TestImages.AdobeRgbProfile());
+        try
+        {
+            // Left half sRGB red, right half sRGB green: Adobe RGB's wider gamut holds them as about (219, 0, 0)
+            // and (144, 255, 60), which checks the profile itself, not only its round trip.
+            using var red = Image.Black(32, 32, bands: 3).NewFromImage(255, 0, 0);
+            using var green = Image.Black(32, 32, bands: 3).NewFromImage(0, 255, 0);
+            using var joined = red.Join(green, Enums.Direction.Horizontal);
+            using var srgb = joined.Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+            using var tagged = srgb.IccTransform(profilePath, inputProfile: "srgb", intent: Enums.Intent.Relative);
+            var source = tagged.PngsaveBuffer();
+            var stored = PixelAt(source, 16, 16);
+            Assert.InRange(stored[0], 214, 224);
+            Assert.InRange(stored[1], 0, 6);
+            var storedGreen = PixelAt(source, 48, 16);
+            Assert.InRange(storedGreen[0], 136, 152);
+            Assert.InRange(storedGreen[2], 50, 70);
+            var result = Run(source, new PhotoShape(64, null, null, PhotoCrop.Attention), new EncodeOptions(ImageFormat.Png));
+            var back = PixelAt(result.Bytes, 16, 16);
+            Assert.InRange(back[0], 249, 255);
+            Assert.InRange(back[1], 0, 6);
+            Assert.InRange(back[2], 0, 6);
+            var backGreen = PixelAt(result.Bytes, 48, 16);
+            Assert.InRange(backGreen[0], 0, 8);
+            Assert.InRange(backGreen[1], 249, 255);
+            using var decoded = Decode(result.Bytes);
+            Assert.False(decoded.Contains("icc-profile-data"), "the profile is stripped with the rest of the metadata");
+        }
+        finally
+        {
+            File.Delete(profilePath);
+        }
+    }
+
+    [Fact]
     public void A_16_bit_PNG_becomes_8_bit_with_its_values()
     {
         using var eight = Image.Black(40, 20, bands: 3).NewFromImage(200, 100, 50).Cast(Enums.BandFormat.Uchar);
