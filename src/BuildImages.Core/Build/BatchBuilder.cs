@@ -15,7 +15,14 @@ namespace BuildImages.Core.Build;
 /// syntax problem throws <see cref="CardException"/> before anything is written; an item's problem fails
 /// that item only. The no-op path makes no native call.
 /// </summary>
-public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = null, IBuildObserver? observer = null)
+/// <param name="config">The loaded configuration.</param>
+/// <param name="options">How this build runs (null: the defaults).</param>
+/// <param name="observer">Told of each output and diagnostic as it happens.</param>
+/// <param name="engine">
+/// A long-lived host's engine (the hook server's), made from this config's <see cref="BuildConfig.EngineOptions"/>:
+/// its fonts, templates and decoded images are loaded once, not per build. Null: the build makes its own.
+/// </param>
+public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = null, IBuildObserver? observer = null, CardEngine? engine = null)
 {
     private static readonly string[] StatusNames = Enum.GetValues<OutputStatus>().Select(s => s.ToString().ToLowerInvariant()).ToArray();
 
@@ -38,6 +45,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var clock = new StageClock();
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
         RemoveStaleTemps(BookkeepingFolders());
+        if (_options.RemoveItems is { } removal)
+        {
+            return Unpublish(removal.Job, removal.Items, clock, wall);
+        }
         if (clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
         {
             return ReportUpToDate(current, clock, wall);
@@ -129,6 +140,38 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         return Report(plan, state, wall, cancelled: !finished || cancellation.IsCancellationRequested);
     }
 
+    private BuildReport Unpublish(string job, IReadOnlyList<string> items, StageClock clock, Stopwatch wall)
+    {
+        if (!config.Jobs.Any(j => j.Name == job))
+        {
+            throw CardException.Error(DiagnosticCodes.ConfigValue, $"there is no job '{job}' in the configuration", config.ConfigFile);
+        }
+        var store = new ManifestStore(config.ManifestFile);
+        var statsFile = StatCache.PathFor(config.ManifestFile);
+        var (manifest, warnings) = store.Load();
+        var stats = StatCache.Load(statsFile);
+        var state = new BuildState(manifest, stats, _observer, clock);
+        foreach (var warning in warnings)
+        {
+            state.Report(warning);
+        }
+        var folder = new OutputFolder(config.OutputDirectory);
+        var found = new Pruner(config, state, folder).RemoveItems(job, items);
+        if (state.Dirty)
+        {
+            // What the next build may trust was just taken away: its fast path must run the full check.
+            UpToDateRecord.Delete(UpToDateRecord.PathFor(config.ManifestFile));
+            if (WriteOrReport(state, store.Path, "the manifest", () => Save(store, state)))
+            {
+                WriteOrReport(state, config.MetadataFile, "the site metadata", () => stats.Metadata = new SiteMetadataWriter(config).Write(state.Records.OfJob));
+            }
+            WriteOrReport(state, statsFile, "the file-stamp cache", () => SaveStats(state, new FileHashCache(stats.Files, new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder())), statsFile));
+        }
+        var plan = new BuildPlan([], [], [job]);
+        var report = Report(plan, state, wall, cancelled: false);
+        return report with { Unpublished = found };
+    }
+
     private List<CardWork> Check(BuildPlan plan, BuildState state, ChangeDetector detector)
     {
         var work = new CardWork?[plan.Cards.Count];
@@ -160,7 +203,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// <summary>Renders on worker threads, each with its own renderer; returns false if cancelled before the end.</summary>
     private bool RenderAll(List<CardWork> work, string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, ManifestStore store, OutputFolder folder, CancellationToken cancellation)
     {
-        using var engine = new CardEngine(config.EngineOptions(_options.Strict));
+        using var owned = engine is null ? new CardEngine(config.EngineOptions(_options.Strict)) : null;
+        var cards = (engine ?? owned)!;
         var writer = new OutputWriter(config, state.Stats, folder, state.Durable);
         var next = -1;
         var done = 0;
@@ -168,7 +212,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var workers = Workers(work.Count);
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
-            using var renderer = engine.CreateRenderer();
+            using var renderer = cards.CreateRenderer();
             var worker = new CardWorker(engineStamp, paths, hashes, state, writer, renderer);
             int i;
             while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
@@ -180,7 +224,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }, 16 * 1024 * 1024) { IsBackground = true, Name = "buildimages-worker" }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        state.ImageCache = engine.ImageCache;
+        state.ImageCache = cards.ImageCache;
         return done == work.Count;
     }
 

@@ -27,6 +27,12 @@ public sealed record BuildOptions
     /// </summary>
     public (string Job, IReadOnlyList<Data.DataItem> Items)? ItemsOverride { get; init; }
 
+    /// <summary>
+    /// Unpublishes these items of one job instead of building (the hook server's DELETE): their outputs are pruned
+    /// and their records dropped; nothing is planned or rendered. The report counts the outputs pruned.
+    /// </summary>
+    public (string Job, IReadOnlyList<string> Items)? RemoveItems { get; init; }
+
     /// <summary>How often the manifest is saved while rendering, so a killed build keeps what it finished.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(3);
 

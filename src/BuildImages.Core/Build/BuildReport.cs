@@ -22,6 +22,10 @@ public sealed record BuildReport
 
     public long BytesWritten { get; init; }
 
+    /// <summary>An unpublish (<see cref="BuildOptions.RemoveItems"/>): how many of the items named had outputs to remove.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Unpublished { get; init; }
+
     public bool Cancelled { get; init; }
 
     public bool DryRun { get; init; }

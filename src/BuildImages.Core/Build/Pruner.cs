@@ -68,6 +68,29 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         }
     }
 
+    /// <summary>
+    /// Unpublished entries (the hook server's DELETE): every output of these items of one job goes, as a batch
+    /// prune would take it once the item left the data; a file another record still names stays. Returns the
+    /// number of items that had a record.
+    /// </summary>
+    internal int RemoveItems(string job, IReadOnlyCollection<string> items)
+    {
+        var wanted = items.ToHashSet(StringComparer.Ordinal);
+        var gone = state.Records.All().Where(r => r.Record.Job == job && wanted.Contains(r.Record.Item)).ToList();
+        var goneKeys = gone.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var inUse = state.Records.All().Where(r => !goneKeys.Contains(r.Key)).SelectMany(r => r.Record.Variants).Select(v => v.File).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, record) in gone)
+        {
+            foreach (var v in record.Variants.Where(v => !inUse.Contains(v.File)))
+            {
+                Delete(record, v);
+            }
+            state.Records.Remove(key);
+            state.MarkDirty();
+        }
+        return gone.Count;
+    }
+
     /// <summary>A card's planned outputs, and a photo's unchanged copy while its source still cannot be read.</summary>
     private IEnumerable<string> PlannedPaths(PlannedCard card) =>
         state.CopiedOriginals.TryGetValue(card.RecordKey, out var copy) ? card.Variants.Select(v => v.Path).Append(copy) : card.Variants.Select(v => v.Path);

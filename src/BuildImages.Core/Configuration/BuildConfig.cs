@@ -59,6 +59,9 @@ public sealed record BuildConfig
     /// <summary>USD per million input tokens by vision model name (as in vision-providers.json), replacing the defaults in photo reports.</summary>
     public IReadOnlyDictionary<string, decimal> VisionPrices { get; init; } = new Dictionary<string, decimal>();
 
+    /// <summary>Publish-hook payload mappings by job name (the hook server's <c>POST /hooks/{job}</c>); a job without one takes the body as items.</summary>
+    public IReadOnlyDictionary<string, HookMapping> Hooks { get; init; } = new Dictionary<string, HookMapping>();
+
     public IReadOnlyList<string> TemplateRoots { get; init; } = [];
 
     public IReadOnlyList<string> AssetRoots { get; init; } = [];

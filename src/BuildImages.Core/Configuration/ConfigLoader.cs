@@ -60,7 +60,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "photoPresets", "visionPrices", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -117,6 +117,7 @@ public static class ConfigLoader
             Strict = root.Bool("strict") ?? false,
             Encoder = ReadEncoder(root) ?? EncoderProfile.Balanced,
             VisionPrices = ReadPrices(root),
+            Hooks = HookMappingReader.Read(root, jobs),
             Jobs = jobs,
         };
         config = manifest is null ? config : config with { ManifestFile = Full(manifest) };

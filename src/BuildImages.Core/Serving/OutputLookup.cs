@@ -1,0 +1,64 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Serving;
+
+/// <summary>A rendered output the server may send: its file, type, key (the ETag) and content hash.</summary>
+public sealed record ServedOutput(string FullPath, string Mime, string Key, string Sha256, long Bytes);
+
+/// <summary>
+/// Finds the file a <c>GET /cards/{job}/{path}</c> names, only among the outputs the manifest records for that job:
+/// a path that is not canonical (<c>..</c>, a backslash, an absolute path), not recorded, or whose folder resolves
+/// outside the output folder (a link) is not found. The manifest is read again only when its file changes.
+/// </summary>
+public sealed class OutputLookup(BuildConfig config)
+{
+    private readonly object _lock = new();
+    private (DateTime Time, long Length) _stamp;
+    private Dictionary<string, (string Job, VariantRecord Variant)> _byFile = new(StringComparer.Ordinal);
+
+    /// <summary>The output, or null with why not (for a 400 when the path itself is refused, a 404 otherwise).</summary>
+    public (ServedOutput? Output, bool BadPath) Find(string job, string path)
+    {
+        var (canonical, problem) = OutputPathRules.Check(path);
+        if (problem is not null || !string.Equals(canonical, path, StringComparison.Ordinal) || RecordPaths.Problem(path) is not null)
+        {
+            return (null, true);
+        }
+        if (!Index().TryGetValue(path, out var found) || found.Job != job)
+        {
+            return (null, false);
+        }
+        if (new OutputFolder(config.OutputDirectory).Escape(path) is not null)
+        {
+            return (null, false);
+        }
+        var full = Path.Combine(config.OutputDirectory, path);
+        var info = new FileInfo(full);
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            return (null, false);
+        }
+        var v = found.Variant;
+        return (new ServedOutput(full, v.Mime, v.Key, v.Sha256, info.Length), false);
+    }
+
+    private Dictionary<string, (string Job, VariantRecord Variant)> Index()
+    {
+        var file = new FileInfo(config.ManifestFile);
+        var stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1);
+        lock (_lock)
+        {
+            if (stamp != _stamp)
+            {
+                var (manifest, _) = new ManifestStore(config.ManifestFile).Load();
+                _byFile = manifest.Cards.Values.SelectMany(r => r.Variants.Select(v => (r.Job, v)))
+                    .GroupBy(p => p.v.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                _stamp = stamp;
+            }
+            return _byFile;
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using BuildImages.Core.Encoding;
+using BuildImages.Core.Output;
+using BuildImages.Tool.Serve;
+
+namespace BuildImages.Tool.Tests.Serve;
+
+/// <summary>The hook server on a real Kestrel at 127.0.0.1, port 0, over an init'd blog-post site.</summary>
+public sealed class HookServerTests : IAsyncLifetime
+{
+    private static readonly byte[] Secret = "test-secret-\u00e9"u8.ToArray();
+
+    private readonly ToolRun _tool = new();
+    private HookServer? _server;
+    private HttpClient _http = new();
+
+    private string Manifest => _tool.PathOf("wwwroot/.buildimages-manifest.json");
+
+    public async Task InitializeAsync()
+    {
+        Assert.Equal(0, _tool.Run("init", "--template", "blog-post").Exit);
+        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), MaxBody = 4096 });
+    }
+
+    private async Task Start(ServeOptions options)
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+        _server = await HookServer.StartAsync(options);
+        _http.Dispose();
+        _http = new HttpClient { BaseAddress = new Uri(_server.Addresses[0]) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+        _tool.Dispose();
+    }
+
+    private static HttpRequestMessage Signed(HttpMethod method, string url, string body, byte[]? secret = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-BuildImages-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret ?? Secret, bytes)));
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> Send(HttpRequestMessage request)
+    {
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!);
+    }
+
+    [Fact]
+    public async Task A_signed_hook_renders_answers_the_files_and_serves_them_with_their_key_as_ETag()
+    {
+        var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "hook-post", "title": "Published a moment ago" }"""));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var item = body["items"]![0]!;
+        Assert.Equal("rendered", item["status"]!.GetValue<string>());
+        var files = item["files"]!.AsArray();
+        Assert.Equal(["og/hook-post-600.webp", "og/hook-post.jpg", "og/hook-post.webp"], files.Select(f => f!["path"]!.GetValue<string>()));
+        var webp = files.Single(f => f!["path"]!.GetValue<string>() == "og/hook-post.webp")!;
+        var onDisk = await File.ReadAllBytesAsync(_tool.PathOf("wwwroot/og/hook-post.webp"));
+        var (_, w, h) = VariantEncoder.DecodeRgba(onDisk);
+        Assert.Equal((1200, 630), (w, h));
+        Assert.Equal("https://example.com/og/hook-post.webp", webp["url"]!.GetValue<string>());
+
+        using var card = await _http.GetAsync(webp["card"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, card.StatusCode);
+        Assert.Equal("image/webp", card.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(onDisk, await card.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"\"{webp["key"]!.GetValue<string>()}\"", card.Headers.ETag!.Tag);
+        using var again = new HttpRequestMessage(HttpMethod.Get, webp["card"]!.GetValue<string>());
+        again.Headers.IfNoneMatch.Add(card.Headers.ETag);
+        using var notModified = await _http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        // The same entry again is found current: skipped, not rendered.
+        var (_, second) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "hook-post", "title": "Published a moment ago" }"""));
+        Assert.Equal("skipped", second["items"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(3, _server!.Metrics.Renders);
+        Assert.Contains("hook-post", await File.ReadAllTextAsync(_tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bad-signature")]
+    [InlineData("no-signature")]
+    [InlineData("oversized")]
+    [InlineData("deep")]
+    [InlineData("no-slug")]
+    [InlineData("unknown-job")]
+    public async Task A_refused_hook_gets_its_4xx_and_writes_nothing(string kind)
+    {
+        var good = """{ "slug": "x", "title": "x" }""";
+        var (request, expected) = kind switch
+        {
+            "bad-signature" => (Signed(HttpMethod.Post, "/hooks/blog-post", good, "wrong"u8.ToArray()), HttpStatusCode.Unauthorized),
+            "no-signature" => (new HttpRequestMessage(HttpMethod.Post, "/hooks/blog-post") { Content = new StringContent(good) }, HttpStatusCode.Unauthorized),
+            "oversized" => (Signed(HttpMethod.Post, "/hooks/blog-post", $$"""{ "slug": "x", "title": "{{new string('a', 5000)}}" }"""), HttpStatusCode.RequestEntityTooLarge),
+            "deep" => (Signed(HttpMethod.Post, "/hooks/blog-post", new string('[', 2000) + new string(']', 2000)), HttpStatusCode.BadRequest),
+            "no-slug" => (Signed(HttpMethod.Post, "/hooks/blog-post", """{ "title": "no id" }"""), HttpStatusCode.BadRequest),
+            _ => (Signed(HttpMethod.Post, "/hooks/nope", good), HttpStatusCode.NotFound),
+        };
+        var (status, body) = await Send(request);
+        Assert.Equal(expected, status);
+        var message = body["error"]!["message"]!.GetValue<string>();
+        Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("test-secret", message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Manifest), "nothing was written");
+        Assert.False(Directory.Exists(_tool.PathOf("wwwroot/og")));
+        Assert.Equal(0, _server!.Metrics.Renders);
+    }
+
+    [Fact]
+    public async Task A_5000_deep_body_under_the_size_limit_is_a_located_400()
+    {
+        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), MaxBody = 20_000 });
+        var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", new string('[', 5000) + new string(']', 5000)));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("depth", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("(1,", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Manifest));
+    }
+
+    [Theory]
+    [InlineData("/cards/blog-post/og/%2E%2E/buildimages.json")]
+    [InlineData("/cards/blog-post/..%2Fbuildimages.json")]
+    [InlineData("/cards/blog-post/og%5C..%5Cbuildimages.json")]
+    [InlineData("/cards/blog-post/buildimages.json")]
+    [InlineData("/cards/blog-post/.buildimages-manifest.json")]
+    public async Task A_card_path_outside_the_recorded_outputs_is_refused(string url)
+    {
+        await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "a", "title": "A" }"""));
+        using var response = await _http.GetAsync(url);
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{url}: {response.StatusCode}");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("\"jobs\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_prunes_the_items_outputs_and_its_record()
+    {
+        await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """[{ "slug": "keep", "title": "Keep" }, { "slug": "gone", "title": "Gone" }]"""));
+        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/gone.webp")));
+        var (status, body) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/gone", ""));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, body["pruned"]!.AsArray().Count);
+        Assert.False(File.Exists(_tool.PathOf("wwwroot/og/gone.webp")));
+        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/keep.webp")));
+        var manifest = await File.ReadAllTextAsync(Manifest);
+        Assert.DoesNotContain("og/gone", manifest, StringComparison.Ordinal);
+        Assert.DoesNotContain("og/gone", await File.ReadAllTextAsync(_tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
+        var (again, _) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/gone", ""));
+        Assert.Equal(HttpStatusCode.NotFound, again);
+        // An unsigned delete is refused like an unsigned publish.
+        using var unsigned = await _http.DeleteAsync("/hooks/blog-post/keep");
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/keep.webp")));
+    }
+
+    [Fact]
+    public async Task Identical_hooks_in_flight_render_once()
+    {
+        var requests = Enumerable.Range(0, 100).Select(_ => Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "burst", "title": "Everyone asks at once" }"""))).ToList();
+        var answers = await Task.WhenAll(requests);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.All(answers, a => Assert.NotEqual("failed", a.Body["items"]![0]!["status"]!.GetValue<string>()));
+        // One card's three outputs, once; every other request shared that render or found it current.
+        Assert.Equal(3, _server!.Metrics.Renders);
+        Assert.Equal(99, answers.Count(a => a.Body["items"]![0]!["coalesced"]!.GetValue<bool>() || a.Body["items"]![0]!["status"]!.GetValue<string>() == "skipped"));
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_429_with_Retry_After_and_takes_work_again_once_drained()
+    {
+        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), Capacity = 1 });
+        Task<(HttpStatusCode, JsonNode)> first, second;
+        // A build holding the output folder (a nightly job) keeps the first batch waiting for the lock.
+        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        {
+            first = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q1", "title": "One" }"""));
+            await WaitFor(() => _server!.Metrics.QueueDepth() == 0 && !first.IsCompleted);
+            await Task.Delay(200);
+            second = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q2", "title": "Two" }"""));
+            await WaitFor(() => _server!.Metrics.QueueDepth() == 1);
+            using var third = await _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q3", "title": "Three" }"""));
+            Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+            Assert.Equal("1", third.Headers.GetValues("Retry-After").Single());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await first).Item1);
+        Assert.Equal(HttpStatusCode.OK, (await second).Item1);
+        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/q2.webp")));
+        Assert.False(File.Exists(_tool.PathOf("wwwroot/og/q3.webp")));
+    }
+
+    [Fact]
+    public async Task The_server_and_a_tool_build_at_once_on_one_config_lose_and_corrupt_nothing()
+    {
+        var posts = JsonNode.Parse(await File.ReadAllTextAsync(_tool.PathOf("content/posts.json")))!.AsArray();
+        var build = Task.Run(() => _tool.Run("build", "--quiet"));
+        var hooks = posts.Select(p =>
+        {
+            var edited = p!.DeepClone();
+            edited["title"] = "Edited: " + edited["title"]!.GetValue<string>()[..Math.Min(20, edited["title"]!.GetValue<string>().Length)];
+            return Send(Signed(HttpMethod.Post, "/hooks/blog-post", edited.ToJsonString()));
+        }).ToList();
+        var answers = await Task.WhenAll(hooks);
+        var built = await build;
+        Assert.Equal(0, built.Exit);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        // Every recorded output is on disk with the recorded bytes, and decodes.
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Manifest))!;
+        var cards = manifest["cards"]!.AsObject();
+        Assert.Equal(posts.Count, cards.Count);
+        foreach (var (_, record) in cards)
+        {
+            foreach (var variant in record!["variants"]!.AsArray())
+            {
+                var bytes = await File.ReadAllBytesAsync(_tool.PathOf("wwwroot/" + variant!["file"]!.GetValue<string>()));
+                Assert.Equal(variant["sha256"]!.GetValue<string>(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+                Assert.True(VariantEncoder.DecodeRgba(bytes).Width > 0);
+            }
+        }
+        Assert.Empty(Directory.EnumerateFiles(_tool.PathOf("wwwroot"), "*.tmp*", SearchOption.AllDirectories));
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+        Assert.True(condition(), "timed out waiting");
+    }
+}
