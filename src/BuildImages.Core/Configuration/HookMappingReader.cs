@@ -19,7 +19,7 @@ internal static class HookMappingReader
                 throw hooks.Error(name, $"job '{name}' is a photos job; publish hooks render cards jobs");
             }
             var hook = hooks.Object(name)!;
-            hook.AllowOnly("items", "fields");
+            hook.AllowOnly("items", "fields", "onDemand");
             var fields = new Dictionary<string, string>(StringComparer.Ordinal);
             if (hook.Object("fields") is { } map)
             {
@@ -28,7 +28,7 @@ internal static class HookMappingReader
                     fields[field] = map.String(field) is { Length: > 0 } path ? path : throw map.Error(field, $"field '{field}' must map to a dotted path in the payload, such as \"fields.title.en-US\"");
                 }
             }
-            mappings[name] = new HookMapping(hook.String("items"), fields);
+            mappings[name] = new HookMapping(hook.String("items"), fields, hook.Bool("onDemand") ?? false);
         }
         return mappings;
     }

@@ -51,29 +51,8 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
             await Problem(context, StatusCodes.Status400BadRequest, DiagnosticCodes.DataSyntax, "the body holds no items").ConfigureAwait(false);
             return;
         }
-        HookItemResult[] results;
-        try
+        if (await Render(context, found.Name, items).ConfigureAwait(false) is not { } results)
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            limit.CancelAfter(options.RequestTimeout);
-            results = await queue.SubmitAsync(found.Name, items, limit.Token).ConfigureAwait(false);
-        }
-        catch (HookQueueFullException ex)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            await Problem(context, StatusCodes.Status429TooManyRequests, DiagnosticCodes.Usage, ex.Message).ConfigureAwait(false);
-            return;
-        }
-        catch (ObjectDisposedException)
-        {
-            context.Response.Headers.RetryAfter = "5";
-            await Problem(context, StatusCodes.Status503ServiceUnavailable, DiagnosticCodes.Usage, "the server is shutting down").ConfigureAwait(false);
-            return;
-        }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            context.Response.Headers.RetryAfter = "5";
-            await Problem(context, StatusCodes.Status504GatewayTimeout, DiagnosticCodes.Usage, $"the render did not finish within {options.RequestTimeout.TotalSeconds:0} s; it goes on, and a retry finds it").ConfigureAwait(false);
             return;
         }
         context.Response.StatusCode = results.Any(r => r.Status == "failed") ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
@@ -120,6 +99,25 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         }
         var config = source.Current();
         var (output, badPath) = CardsJob(config, job) is null ? (null, false) : Lookup(config).Find(job, path);
+        if (output is null && !badPath && CardsJob(config, job) is not null && await OnDemandItem(context, config, job, path).ConfigureAwait(false) is var (answered, item) && (answered || item is not null))
+        {
+            if (item is null)
+            {
+                return;
+            }
+            // A card of the job's own data that nobody rendered yet: rendered now, coalesced with every other GET of it.
+            if (await Render(context, job, [item]).ConfigureAwait(false) is not { } results)
+            {
+                return;
+            }
+            if (results[0].Status == "failed")
+            {
+                var error = results[0].Errors.FirstOrDefault();
+                await Problem(context, StatusCodes.Status422UnprocessableEntity, error?.Code ?? DiagnosticCodes.RenderFailed, error?.Message ?? "the card could not be rendered").ConfigureAwait(false);
+                return;
+            }
+            (output, badPath) = Lookup(config).Find(job, path);
+        }
         if (output is null)
         {
             await Problem(context, badPath ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, DiagnosticCodes.Usage,
@@ -140,6 +138,62 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         context.Response.ContentLength = output.Bytes;
         await context.Response.SendFileAsync(output.FullPath, context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>The items' outcomes, or null once a 429, 503 or 504 has been answered.</summary>
+    private async Task<HookItemResult[]?> Render(HttpContext context, string job, IReadOnlyList<Core.Data.DataItem> items)
+    {
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            limit.CancelAfter(options.RequestTimeout);
+            return await queue.SubmitAsync(job, items, limit.Token).ConfigureAwait(false);
+        }
+        catch (HookQueueFullException ex)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Problem(context, StatusCodes.Status429TooManyRequests, DiagnosticCodes.Usage, ex.Message).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await Problem(context, StatusCodes.Status503ServiceUnavailable, DiagnosticCodes.Usage, "the server is shutting down").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await Problem(context, StatusCodes.Status504GatewayTimeout, DiagnosticCodes.Usage, $"the render did not finish within {options.RequestTimeout.TotalSeconds:0} s; it goes on, and a retry finds it").ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    /// <summary>The data item that makes this path on demand; answered true when the job's data could not be planned (a 500 naming why).</summary>
+    private async Task<(bool Answered, Core.Data.DataItem? Item)> OnDemandItem(HttpContext context, BuildConfig config, string job, string path)
+    {
+        try
+        {
+            return (false, OnDemand(config).ItemFor(job, path));
+        }
+        catch (CardException ex)
+        {
+            await Problem(context, StatusCodes.Status500InternalServerError, ex.Diagnostic.Code, ex.Diagnostic.Message).ConfigureAwait(false);
+            return (true, null);
+        }
+    }
+
+    private OnDemandFor? _onDemand;
+
+    private OnDemandPlanner OnDemand(BuildConfig config)
+    {
+        var current = Volatile.Read(ref _onDemand);
+        if (current is null || !ReferenceEquals(current.Config, config))
+        {
+            current = new OnDemandFor(config, new OnDemandPlanner(config));
+            Volatile.Write(ref _onDemand, current);
+        }
+        return current.Planner;
+    }
+
+    private sealed record OnDemandFor(BuildConfig Config, OnDemandPlanner Planner);
 
     private LookupFor? _lookup;
 

@@ -237,6 +237,27 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFiles(_tool.PathOf("wwwroot"), "*.tmp*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_card_of_the_jobs_data_renders_on_its_first_GET_when_the_job_allows_it_and_is_404_when_not()
+    {
+        using (var closed = await _http.GetAsync("/cards/blog-post/og/short.webp"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, closed.StatusCode);
+        }
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(_tool.PathOf("buildimages.json")))!;
+        config["hooks"] = JsonNode.Parse("""{ "blog-post": { "onDemand": true } }""");
+        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), config.ToJsonString());
+        var gets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _http.GetAsync("/cards/blog-post/og/short.webp")));
+        Assert.All(gets, g => Assert.Equal(HttpStatusCode.OK, g.StatusCode));
+        var (_, w, h) = VariantEncoder.DecodeRgba(await gets[0].Content.ReadAsByteArrayAsync());
+        Assert.Equal((1200, 630), (w, h));
+        // Twenty GETs at once, one card: its three outputs rendered once.
+        Assert.Equal(3, _server!.Metrics.Renders);
+        using var unknown = await _http.GetAsync("/cards/blog-post/og/not-in-the-data.webp");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        gets.ToList().ForEach(g => g.Dispose());
+    }
+
     private static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
