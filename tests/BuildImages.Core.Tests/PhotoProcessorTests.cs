@@ -161,6 +161,45 @@ public sealed class PhotoProcessorTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void Through_the_JPEG_loaders_own_shrink_every_orientation_is_upright_and_the_size_exact(int orientation)
+    {
+        // 480x320 upright to 60 px: the loader decodes at 1/8 (fast shrink), thumbnail rotates from the kept metadata.
+        using var upright = Upright(480, 320);
+        using var stored = orientation switch
+        {
+            3 => upright.Rot180(),
+            6 => upright.Rot270(),
+            7 => Transverse(upright),
+            _ => upright.Rot90(),
+        };
+        using var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
+        var source = tagged.JpegsaveBuffer(q: 95);
+        foreach (var fast in new[] { true, false })
+        {
+            var result = PhotoProcessor.Process(source, new PhotoShape(60, null, null, PhotoCrop.Attention), Jpeg, null, 40, Settings with { FastShrink = fast });
+            Assert.Equal((60, 40), (result.Width, result.Height));
+            var topLeft = PixelAt(result.Bytes, 6, 5);
+            var bottomRight = PixelAt(result.Bytes, 54, 35);
+            Assert.True(topLeft[0] > 180 && topLeft[2] < 80, $"orientation {orientation}, fast {fast}: top-left is {string.Join(",", topLeft)}");
+            Assert.True(bottomRight[2] > 180 && bottomRight[0] < 80, $"orientation {orientation}, fast {fast}: bottom-right is {string.Join(",", bottomRight)}");
+        }
+    }
+
+    [Fact]
+    public void A_truncated_large_JPEG_is_refused_through_the_loaders_own_shrink_too()
+    {
+        using var big = Upright(3000, 2000);
+        var whole = big.JpegsaveBuffer(q: 90);
+        var cut = whole[..(whole.Length / 2)];
+        var ex = Assert.Throws<ImageRejectedException>(() => PhotoProcessor.Process(cut, new PhotoShape(300, null, null, PhotoCrop.Attention), Jpeg, null, 40, Settings with { FastShrink = true }));
+        Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+    }
+
     [Fact]
     public void A_16_bit_PNG_becomes_8_bit_with_its_values()
     {

@@ -11,7 +11,7 @@ internal static class PhotoJobReader
 {
     internal static JobConfig Read(ConfigObject job, string baseDir, IReadOnlyDictionary<string, PhotoPreset> presets)
     {
-        job.AllowOnly("name", "kind", "sources", "base", "output", "preset", "variants", "encoder", "background", "keepMetadata", "onError", "animated", "maxPixels", "timeLimit", "picture", "sizes", "focus");
+        job.AllowOnly("name", "kind", "sources", "base", "output", "preset", "variants", "encoder", "background", "keepMetadata", "fastShrink", "onError", "animated", "maxPixels", "timeLimit", "picture", "sizes", "focus");
         var name = job.RequiredString("name");
         var sources = job.Raw("sources") switch
         {
@@ -51,6 +51,7 @@ internal static class PhotoJobReader
         {
             Background = background,
             KeepMetadata = job.Bool("keepMetadata") ?? false,
+            FastShrink = job.Bool("fastShrink") ?? true,
             MaxPixels = job.Integer("maxPixels", 1, 1_000_000_000) ?? ImageProbe.DefaultMaxPixels,
             RefuseAnimated = job.String("animated") switch
             {
