@@ -77,7 +77,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             loading.Wait(cancellation);
         }
         var ((manifest, manifestWarnings), stats) = loading.Result;
-        var state = new BuildState(manifest, stats, _observer, clock);
+        var state = new BuildState(manifest, stats, _observer, clock) { Photos = _options.PhotoProcessing ?? Imaging.InProcessPhotos.Instance };
         if (config.Jobs.Any(j => j.Photos is not null))
         {
             state.VisionModels = Imaging.VisionModels.BuiltIn().Select(m => config.VisionPrices.TryGetValue(m.Model, out var price) ? m with { PricePerMillion = price } : m).ToList();

@@ -33,6 +33,9 @@ public sealed record BuildOptions
     /// </summary>
     public (string Job, IReadOnlyList<string> Items)? RemoveItems { get; init; }
 
+    /// <summary>Where photos are right-sized: <see cref="Imaging.InProcessPhotos"/> by default; the tool passes a <see cref="Imaging.PhotoSandbox"/>.</summary>
+    public Imaging.IPhotoProcessing? PhotoProcessing { get; init; }
+
     /// <summary>How often the manifest is saved while rendering, so a killed build keeps what it finished.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -41,6 +41,9 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
     /// <summary>The vision models photo savings are estimated for.</summary>
     internal IReadOnlyList<Imaging.VisionModel> VisionModels { get; set; } = [];
 
+    /// <summary>Where this build right-sizes photos (in process, or in the tool's sandbox processes).</summary>
+    internal Imaging.IPhotoProcessing Photos { get; set; } = Imaging.InProcessPhotos.Instance;
+
     internal StageClock Clock => clock;
 
     /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>

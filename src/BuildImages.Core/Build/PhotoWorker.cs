@@ -40,7 +40,7 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var needed = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
-            var processed = state.Clock.Time(BuildStage.Encode, () => PhotoProcessor.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
+            var processed = state.Clock.Time(BuildStage.Encode, () => state.Photos.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
             foreach (var warning in processed.Warnings)
             {
                 state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': libvips: {warning}", photo.SourceFile, Item: card.Name));

@@ -98,5 +98,5 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
     };
 }
 
-/// <summary>A file BuildImages will not decode, and why (the caller names the file).</summary>
-internal sealed class ImageRejectedException(string reason) : Exception(reason);
+/// <summary>A file the photo pipeline will not or cannot read: the reason, without the file name (the caller names it).</summary>
+public sealed class ImageRejectedException(string reason) : Exception(reason);

@@ -1,0 +1,41 @@
+using BuildImages.Core.Diagnostics;
+
+namespace BuildImages.Core.Imaging;
+
+/// <summary>
+/// The child side of <see cref="PhotoSandbox"/>: reads requests from the build until it closes the pipe, right-sizes
+/// each file, and answers. Nothing but replies goes to the output stream.
+/// </summary>
+public static class PhotoSandboxServer
+{
+    /// <summary>For the tests: a file holding this marker makes the child crash as a faulty decoder would.</summary>
+    public const string CrashMarkerVariable = "BUILDIMAGES_SANDBOX_TEST_CRASH_MARKER";
+
+    public static int Run(Stream input, Stream output)
+    {
+        Native.NativeStack.EnsureLoaded();
+        var marker = Environment.GetEnvironmentVariable(CrashMarkerVariable) is { Length: > 0 } m ? System.Text.Encoding.ASCII.GetBytes(m) : null;
+        using var reader = new BinaryReader(input);
+        using var writer = new BinaryWriter(output);
+        while (PhotoSandboxProtocol.ReadRequest(reader) is var (source, requests, settings, focus))
+        {
+            if (marker is not null && source.AsSpan().IndexOf(marker) >= 0)
+            {
+                Environment.FailFast("simulated decoder crash (test marker)");
+            }
+            try
+            {
+                PhotoSandboxProtocol.WriteDone(writer, PhotoProcessor.ProcessAll(source, requests, settings, focus));
+            }
+            catch (ImageRejectedException ex)
+            {
+                PhotoSandboxProtocol.WriteRefusal(writer, rejected: true, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                PhotoSandboxProtocol.WriteRefusal(writer, rejected: false, InternalError.Describe(ex, "right-sizing this photo"));
+            }
+        }
+        return 0;
+    }
+}
