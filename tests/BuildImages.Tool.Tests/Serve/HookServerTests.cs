@@ -258,6 +258,50 @@ public sealed class HookServerTests : IAsyncLifetime
         gets.ToList().ForEach(g => g.Dispose());
     }
 
+    [Fact]
+    public async Task A_client_that_disconnects_does_not_cancel_the_render_another_waits_for()
+    {
+        Task<(HttpStatusCode Status, JsonNode Body)> patient;
+        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        {
+            using var gone = new CancellationTokenSource();
+            var impatient = _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""), gone.Token);
+            await Task.Delay(300);
+            patient = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""));
+            await Task.Delay(300);
+            await gone.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
+        }
+        var (status, body) = await patient;
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("rendered", body["items"]![0]!["status"]!.GetValue<string>());
+        Assert.True(body["items"]![0]!["coalesced"]!.GetValue<bool>());
+        Assert.Equal(3, _server!.Metrics.Renders);
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_finishes_the_batch_in_flight_and_leaves_the_manifest_valid()
+    {
+        Task<(HttpStatusCode Status, JsonNode Body)> inFlight;
+        Task stopping;
+        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        {
+            inFlight = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "last", "title": "The last one" }"""));
+            await WaitFor(() => _server!.Metrics.QueueDepth() == 0 && !inFlight.IsCompleted);
+            await Task.Delay(200);
+            var server = _server!;
+            _server = null;
+            stopping = server.DisposeAsync().AsTask();
+            await Task.Delay(300);
+            Assert.False(stopping.IsCompleted, "the server waits for the batch in flight");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await inFlight).Status);
+        await stopping;
+        using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Manifest));
+        Assert.True(manifest.RootElement.GetProperty("cards").TryGetProperty("blog-post:og/last", out _));
+        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/last.webp")));
+    }
+
     private static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
