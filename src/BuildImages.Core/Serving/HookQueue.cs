@@ -57,6 +57,18 @@ public sealed class HookQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Items in the batch being rendered now.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// Renders these items of a cards job (or finds them current) and returns each item's outcome, in order. The
     /// token only stops this caller's wait. Throws <see cref="HookQueueFullException"/> when the queue is full and

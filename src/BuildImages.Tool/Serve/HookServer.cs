@@ -46,6 +46,7 @@ internal sealed class HookServer : IAsyncDisposable
         var metrics = new ServerMetrics();
         var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers }, metrics);
         metrics.QueueDepth = () => queue.Depth;
+        metrics.InFlight = () => queue.InFlight;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. options.Urls]);

@@ -22,6 +22,8 @@ internal sealed class ServerMetrics : IHookQueueObserver
 
     internal Func<int> QueueDepth { get; set; } = () => 0;
 
+    internal Func<int> InFlight { get; set; } = () => 0;
+
     /// <summary>Outputs rendered so far (what the load test counts).</summary>
     internal long Renders => Interlocked.Read(ref _renders);
 
@@ -88,6 +90,8 @@ internal sealed class ServerMetrics : IHookQueueObserver
         }
         sb.Append("# HELP buildimages_queue_depth Hook items waiting for a batch.\n# TYPE buildimages_queue_depth gauge\n");
         sb.Append(CultureInfo.InvariantCulture, $"buildimages_queue_depth {QueueDepth()}\n");
+        sb.Append("# HELP buildimages_in_flight Hook items in the batch being rendered.\n# TYPE buildimages_in_flight gauge\n");
+        sb.Append(CultureInfo.InvariantCulture, $"buildimages_in_flight {InFlight()}\n");
         _render.Write(sb);
         _request.Write(sb);
         return sb.ToString();

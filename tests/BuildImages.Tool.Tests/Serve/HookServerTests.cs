@@ -192,8 +192,7 @@ public sealed class HookServerTests : IAsyncLifetime
         using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
         {
             first = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q1", "title": "One" }"""));
-            await WaitFor(() => _server!.Metrics.QueueDepth() == 0 && !first.IsCompleted);
-            await Task.Delay(200);
+            await WaitFor(() => _server!.Metrics.InFlight() == 1);
             second = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q2", "title": "Two" }"""));
             await WaitFor(() => _server!.Metrics.QueueDepth() == 1);
             using var third = await _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q3", "title": "Three" }"""));
@@ -266,7 +265,7 @@ public sealed class HookServerTests : IAsyncLifetime
         {
             using var gone = new CancellationTokenSource();
             var impatient = _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""), gone.Token);
-            await Task.Delay(300);
+            await WaitFor(() => _server!.Metrics.InFlight() == 1);
             patient = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""));
             await Task.Delay(300);
             await gone.CancelAsync();
@@ -287,8 +286,7 @@ public sealed class HookServerTests : IAsyncLifetime
         using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
         {
             inFlight = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "last", "title": "The last one" }"""));
-            await WaitFor(() => _server!.Metrics.QueueDepth() == 0 && !inFlight.IsCompleted);
-            await Task.Delay(200);
+            await WaitFor(() => _server!.Metrics.InFlight() == 1);
             var server = _server!;
             _server = null;
             stopping = server.DisposeAsync().AsTask();
