@@ -212,7 +212,7 @@ public static class PhotoProcessor
             }
             return watchdog.Run(copy, () => VariantEncoder.Save(copy, encode.Format, options));
         }
-        var fitted = Build.BudgetedEncoder.Fit(At, encode.Quality, request.MinQuality, request.MaxBytes, encode.Format == ImageFormat.Png);
+        var fitted = BudgetSearch.Fit(At, encode.Quality, request.MinQuality, request.MaxBytes, encode.Format == ImageFormat.Png);
         return new ProcessedPhoto(fitted.Bytes, pixels.Width, pixels.Height, fitted.Quality, fitted.OverBudget);
     }
 
