@@ -281,5 +281,25 @@ public sealed class BatchBuildTests : IDisposable
         Assert.DoesNotContain("alpha-120", File.ReadAllText(_site.ManifestFile), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AHookRenderedItemIsHeldLikeTheDataFilesOwnWhileThatFileCannotBeRead()
+    {
+        _site.Build();
+        var hooked = new Data.DataItem("<hook cards>", 0, "epsilon", new Dictionary<string, object?>(StringComparer.Ordinal) { ["slug"] = "epsilon", ["title"] = "From a hook" });
+        var hook = _site.Build(new BuildOptions { ItemsOverride = ("cards", [hooked]) });
+        Assert.Contains("og/epsilon.webp", BuildFixture.Rendered(hook));
+        _site.Write("items.json", "[ { \"slug\": \"alpha\", ");
+        var broken = _site.Build();
+        Assert.Contains(broken.Errors, e => e.Code == "BI0010");
+        Assert.DoesNotContain(broken.Outputs, o => o.Status == "pruned");
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/epsilon.webp")));
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/alpha.webp")));
+        // Once the file reads again and the item is not in it, the nightly build prunes it as before.
+        _site.Save();
+        var mended = _site.Build();
+        Assert.False(File.Exists(Path.Combine(_site.Site, "og/epsilon.webp")));
+        Assert.Equal(3, mended.Pruned);
+    }
+
     private static System.Text.Json.Nodes.JsonNode JsonNodeArray(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!;
 }

@@ -18,13 +18,17 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => PlannedPaths(c).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
+        // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
+        // its job cannot be read, the item may be in that file, so it is held like the file's own items.
+        var heldForSourceless = state.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
         var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
         foreach (var (key, record) in state.Records.All())
         {
             var inScope = plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job));
-            if (!inScope || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source))
+            if (!inScope || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source)
+                || (record.Source.StartsWith('<') && heldForSourceless.Contains(record.Job)))
             {
                 continue;
             }
