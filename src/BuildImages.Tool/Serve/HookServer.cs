@@ -83,7 +83,8 @@ internal sealed class HookServer : IAsyncDisposable
         var endpoints = new HookEndpoints(source, queue, options);
         app.MapPost("/hooks/{job}", endpoints.Publish).WithDisplayName("hooks");
         app.MapDelete("/hooks/{job}/{id}", endpoints.Unpublish).WithDisplayName("unpublish");
-        app.MapGet("/cards/{job}/{**path}", endpoints.Card).WithDisplayName("cards");
+        // HEAD too: a CDN or crawler checks a card's ETag and size without its bytes (Kestrel sends no body for HEAD).
+        app.MapMethods("/cards/{job}/{**path}", ["GET", "HEAD"], endpoints.Card).WithDisplayName("cards");
         app.MapGet("/healthz", () => Results.Json(new { status = "ok", queue = queue.Depth })).WithDisplayName("healthz");
         app.MapGet("/metrics", (HttpContext context) =>
         {

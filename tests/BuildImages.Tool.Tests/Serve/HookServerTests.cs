@@ -87,6 +87,10 @@ public sealed class HookServerTests : IAsyncLifetime
         again.Headers.IfNoneMatch.Add(card.Headers.ETag);
         using var notModified = await _http.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, webp["card"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(onDisk.Length, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
 
         // The same entry again is found current: skipped, not rendered.
         var (_, second) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "hook-post", "title": "Published a moment ago" }"""));
