@@ -77,6 +77,8 @@ public sealed class HookQueue : IAsyncDisposable
     public Task<HookItemResult[]> SubmitAsync(string job, IReadOnlyList<DataItem> items, CancellationToken cancellation = default)
     {
         var tasks = new Task<HookItemResult>[items.Count];
+        // Hashed before the lock: it is the only work per item, and every request thread shares the lock.
+        var hashes = items.Select(i => CanonicalData.Hash(i.Fields)).ToArray();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
@@ -89,7 +91,7 @@ public sealed class HookQueue : IAsyncDisposable
             {
                 var item = items[i];
                 var key = (job, item.Id);
-                var hash = CanonicalData.Hash(item.Fields);
+                var hash = hashes[i];
                 if (_inFlight.TryGetValue(key, out var running) && running.Hash == hash && !_waiting.ContainsKey(key))
                 {
                     tasks[i] = running.Join(coalesced: true);

@@ -69,10 +69,14 @@ internal sealed class HookServer : IAsyncDisposable
                 if (!context.Response.HasStarted)
                 {
                     context.Response.Clear();
-                    var (status, diagnostic) = ex is BadHttpRequestException bad
-                        ? (bad.StatusCode, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, "the request could not be read"))
-                        : (StatusCodes.Status500InternalServerError, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "answering this request")));
-                    await HookEndpoints.Problem(context, status, diagnostic.Code, diagnostic.Message).ConfigureAwait(false);
+                    var (status, diagnostic) = ex switch
+                    {
+                        BadHttpRequestException bad => (bad.StatusCode, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, "the request could not be read")),
+                        // The server's own configuration no longer loads (an edit in progress): its located error, which a deployer needs.
+                        CardException card => (StatusCodes.Status500InternalServerError, card.Diagnostic),
+                        _ => (StatusCodes.Status500InternalServerError, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "answering this request"))),
+                    };
+                    await HookEndpoints.Problem(context, status, diagnostic.Code, diagnostic.ToString()).ConfigureAwait(false);
                 }
             }
             finally

@@ -304,6 +304,21 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.True(File.Exists(_tool.PathOf("wwwroot/og/last.webp")));
     }
 
+    [Fact]
+    public async Task A_configuration_broken_while_serving_is_a_500_naming_its_line_and_a_mended_one_serves_again()
+    {
+        var good = await File.ReadAllTextAsync(_tool.PathOf("buildimages.json"));
+        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), good.Replace("\"jobs\"", "\"jobs\" :: ", StringComparison.Ordinal));
+        var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "c", "title": "C" }"""));
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Contains("buildimages.json(", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), good);
+        File.SetLastWriteTimeUtc(_tool.PathOf("buildimages.json"), DateTime.UtcNow.AddSeconds(5));
+        var (again, _) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "c", "title": "C" }"""));
+        Assert.Equal(HttpStatusCode.OK, again);
+    }
+
     private static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
