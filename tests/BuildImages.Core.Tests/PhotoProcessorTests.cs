@@ -201,6 +201,21 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
+    public void A_sandbox_that_cannot_start_decodes_in_process_and_says_so_once()
+    {
+        using var sandbox = new PhotoSandbox(() => new System.Diagnostics.ProcessStartInfo("/nonexistent/buildimages-sandbox") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true });
+        using var photo = Upright(400, 300);
+        var source = photo.JpegsaveBuffer();
+        PhotoRequest[] requests = [new(new PhotoShape(200, null, null, PhotoCrop.Attention), Jpeg, null, 40)];
+        var first = sandbox.ProcessAll(source, requests, Settings, null);
+        Assert.Equal(PhotoProcessor.ProcessAll(source, requests, Settings).Outputs[0].Bytes, first.Outputs[0].Bytes);
+        Assert.Contains(first.Warnings, w => w.Contains("could not start", StringComparison.Ordinal));
+        var second = sandbox.ProcessAll(source, requests, Settings, null);
+        Assert.DoesNotContain(second.Warnings, w => w.Contains("could not start", StringComparison.Ordinal));
+        Assert.Equal(0, sandbox.Started);
+    }
+
+    [Fact]
     public void A_16_bit_PNG_becomes_8_bit_with_its_values()
     {
         using var eight = Image.Black(40, 20, bands: 3).NewFromImage(200, 100, 50).Cast(Enums.BandFormat.Uchar);

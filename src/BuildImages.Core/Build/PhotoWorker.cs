@@ -43,7 +43,7 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
             var processed = state.Clock.Time(BuildStage.Encode, () => state.Photos.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
             foreach (var warning in processed.Warnings)
             {
-                state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': libvips: {warning}", photo.SourceFile, Item: card.Name));
+                state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': {warning}", photo.SourceFile, Item: card.Name));
             }
             for (var i = 0; i < needed.Count; i++)
             {

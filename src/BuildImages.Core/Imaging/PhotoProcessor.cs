@@ -79,7 +79,7 @@ public static class PhotoProcessor
                     results[i] = Encode(pixels, r, settings, watchdog);
                 }
             }
-            return new ProcessedFile(results, probe.UprightWidth, probe.UprightHeight, warnings.Warnings);
+            return new ProcessedFile(results, probe.UprightWidth, probe.UprightHeight, [.. warnings.Warnings.Select(w => "libvips: " + w)]);
         }
         catch (VipsException ex)
         {

@@ -18,6 +18,8 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
     private readonly ConcurrentDictionary<Child, byte> _all = new();
     private int _started;
     private int _crashed;
+    private string? _unavailable;
+    private int _told;
 
     /// <summary>Children started so far (one per concurrent worker, plus one per crash).</summary>
     public int Started => Volatile.Read(ref _started);
@@ -48,7 +50,15 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
 
     public ProcessedFile ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus)
     {
-        var child = Rent();
+        if (Volatile.Read(ref _unavailable) is not null || Rent() is not { } child)
+        {
+            // No child can start here (no dotnet host on PATH, a locked-down runner): the build still works, in process,
+            // and the first photo says so.
+            var file = PhotoProcessor.ProcessAll(source, requests, settings, focus);
+            return Interlocked.Exchange(ref _told, 1) == 0
+                ? file with { Warnings = [.. file.Warnings, $"the photo sandbox could not start ({Volatile.Read(ref _unavailable)}); photos are decoded in the build's own process, without crash containment"] }
+                : file;
+        }
         using var deadline = new Timer(_ => child.Kill(), null, settings.TimeLimit + Grace, Timeout.InfiniteTimeSpan);
         try
         {
@@ -74,7 +84,8 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
         }
     }
 
-    private Child Rent()
+    /// <summary>An idle child, or a new one; null when none can be started (the reason is kept in <see cref="_unavailable"/>).</summary>
+    private Child? Rent()
     {
         while (_idle.TryTake(out var idle))
         {
@@ -84,10 +95,23 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
             }
             Retire(idle);
         }
-        Child child;
-        var process = Process.Start(start()) ?? throw new InvalidOperationException("the photo sandbox process could not be started");
+        Process? process;
+        try
+        {
+            process = Process.Start(start());
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            Volatile.Write(ref _unavailable, ex.Message);
+            return null;
+        }
+        if (process is null)
+        {
+            Volatile.Write(ref _unavailable, "the process did not start");
+            return null;
+        }
         Interlocked.Increment(ref _started);
-        child = new Child(process);
+        var child = new Child(process);
         _all[child] = 0;
         return child;
     }
