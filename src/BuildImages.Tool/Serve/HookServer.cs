@@ -99,7 +99,18 @@ internal sealed class HookServer : IAsyncDisposable
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             return context.Response.WriteAsync(metrics.Text());
         }).WithDisplayName("metrics");
-        await app.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Another process has the port (or the address is not this machine's): the user's to fix, not a bug.
+            await queue.DisposeAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            engine.Dispose();
+            throw ToolErrors.Usage($"cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}");
+        }
         return new HookServer(app, queue, engine, metrics);
     }
 

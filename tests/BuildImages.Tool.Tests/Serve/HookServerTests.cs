@@ -319,6 +319,15 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, again);
     }
 
+    [Fact]
+    public async Task A_port_already_taken_is_a_usage_error_naming_the_address()
+    {
+        var taken = _server!.Addresses[0];
+        var ex = await Assert.ThrowsAsync<Core.Diagnostics.CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = [taken], Auth = new HookAuth(Secret, null, null) }));
+        Assert.Equal("BI0002", ex.Diagnostic.Code);
+        Assert.Contains(taken, ex.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     private static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
