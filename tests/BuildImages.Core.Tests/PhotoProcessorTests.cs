@@ -57,17 +57,7 @@ public sealed class PhotoProcessorTests
     public void Every_EXIF_orientation_comes_out_upright_without_the_tag(int orientation)
     {
         using var upright = Upright(120, 80);
-        // The stored pixels are the upright picture under the inverse of the orientation's transform.
-        using var stored = orientation switch
-        {
-            2 => upright.FlipHor(),
-            3 => upright.Rot180(),
-            4 => upright.FlipVer(),
-            5 => Transpose(upright),
-            6 => upright.Rot270(),
-            7 => Transverse(upright),
-            _ => upright.Rot90(),
-        };
+        using var stored = Stored(upright, orientation);
         using var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
         var source = tagged.JpegsaveBuffer(q: 95);
         var result = Run(source, new PhotoShape(120, null, null, PhotoCrop.Attention));
@@ -86,6 +76,18 @@ public sealed class PhotoProcessorTests
         using var r = i.Rot90();
         return r.FlipHor();
     }
+
+    /// <summary>The pixels a camera stores for this upright picture under an EXIF orientation: the inverse of the orientation's transform.</summary>
+    private static Image Stored(Image upright, int orientation) => orientation switch
+    {
+        2 => upright.FlipHor(),
+        3 => upright.Rot180(),
+        4 => upright.FlipVer(),
+        5 => Transpose(upright),
+        6 => upright.Rot270(),
+        7 => Transverse(upright),
+        _ => upright.Rot90(),
+    };
 
     private static Image Transverse(Image i)
     {
@@ -170,13 +172,7 @@ public sealed class PhotoProcessorTests
     {
         // 480x320 upright to 60 px: the loader decodes at 1/8 (fast shrink), thumbnail rotates from the kept metadata.
         using var upright = Upright(480, 320);
-        using var stored = orientation switch
-        {
-            3 => upright.Rot180(),
-            6 => upright.Rot270(),
-            7 => Transverse(upright),
-            _ => upright.Rot90(),
-        };
+        using var stored = Stored(upright, orientation);
         using var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
         var source = tagged.JpegsaveBuffer(q: 95);
         foreach (var fast in new[] { true, false })

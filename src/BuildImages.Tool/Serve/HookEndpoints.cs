@@ -180,36 +180,13 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         }
     }
 
-    private OnDemandFor? _onDemand;
+    // One lookup (with its manifest index) and one on-demand planner per loaded configuration.
+    private readonly PerConfig<OutputLookup> _lookups = new(c => new OutputLookup(c));
+    private readonly PerConfig<OnDemandPlanner> _planners = new(c => new OnDemandPlanner(c));
 
-    private OnDemandPlanner OnDemand(BuildConfig config)
-    {
-        var current = Volatile.Read(ref _onDemand);
-        if (current is null || !ReferenceEquals(current.Config, config))
-        {
-            current = new OnDemandFor(config, new OnDemandPlanner(config));
-            Volatile.Write(ref _onDemand, current);
-        }
-        return current.Planner;
-    }
+    private OutputLookup Lookup(BuildConfig config) => _lookups.For(config);
 
-    private sealed record OnDemandFor(BuildConfig Config, OnDemandPlanner Planner);
-
-    private LookupFor? _lookup;
-
-    /// <summary>One lookup (and its manifest index) per loaded configuration, swapped whole so readers on other threads see a matching pair.</summary>
-    private OutputLookup Lookup(BuildConfig config)
-    {
-        var current = Volatile.Read(ref _lookup);
-        if (current is null || !ReferenceEquals(current.Config, config))
-        {
-            current = new LookupFor(config, new OutputLookup(config));
-            Volatile.Write(ref _lookup, current);
-        }
-        return current.Lookup;
-    }
-
-    private sealed record LookupFor(BuildConfig Config, OutputLookup Lookup);
+    private OnDemandPlanner OnDemand(BuildConfig config) => _planners.For(config);
 
     private static JobConfig? CardsJob(BuildConfig config, string job) => config.Jobs.FirstOrDefault(j => j.Name == job && j.Photos is null);
 
