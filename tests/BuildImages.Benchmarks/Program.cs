@@ -25,6 +25,10 @@ if (args.Length > 0 && args[0] == "--photos")
 {
     return PhotoBench.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--photo-decode")
+{
+    return PhotoDecodeBench.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--serve")
 {
     return ServeLoadBench.Run(args[1..], Console.Out);

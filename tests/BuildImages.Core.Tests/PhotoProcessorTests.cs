@@ -56,10 +56,7 @@ public sealed class PhotoProcessorTests
     [InlineData(8)]
     public void Every_EXIF_orientation_comes_out_upright_without_the_tag(int orientation)
     {
-        using var upright = Upright(120, 80);
-        using var stored = Stored(upright, orientation);
-        using var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
-        var source = tagged.JpegsaveBuffer(q: 95);
+        var source = Tagged(Upright(120, 80), orientation);
         var result = Run(source, new PhotoShape(120, null, null, PhotoCrop.Attention));
         Assert.Equal((120, 80), (result.Width, result.Height));
         var topLeft = PixelAt(result.Bytes, 10, 10);
@@ -75,6 +72,17 @@ public sealed class PhotoProcessorTests
     {
         using var r = i.Rot90();
         return r.FlipHor();
+    }
+
+    /// <summary>The JPEG a camera writes for this upright picture (disposed here) with an EXIF orientation tag.</summary>
+    private static byte[] Tagged(Image upright, int orientation)
+    {
+        using (upright)
+        using (var stored = Stored(upright, orientation))
+        using (var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation)))
+        {
+            return tagged.JpegsaveBuffer(q: 95);
+        }
     }
 
     /// <summary>The pixels a camera stores for this upright picture under an EXIF orientation: the inverse of the orientation's transform.</summary>
@@ -171,10 +179,7 @@ public sealed class PhotoProcessorTests
     public void Through_the_JPEG_loaders_own_shrink_every_orientation_is_upright_and_the_size_exact(int orientation)
     {
         // 480x320 upright to 60 px: the loader decodes at 1/8 (fast shrink), thumbnail rotates from the kept metadata.
-        using var upright = Upright(480, 320);
-        using var stored = Stored(upright, orientation);
-        using var tagged = stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
-        var source = tagged.JpegsaveBuffer(q: 95);
+        var source = Tagged(Upright(480, 320), orientation);
         foreach (var fast in new[] { true, false })
         {
             var result = PhotoProcessor.Process(source, new PhotoShape(60, null, null, PhotoCrop.Attention), Jpeg, null, 40, Settings with { FastShrink = fast });

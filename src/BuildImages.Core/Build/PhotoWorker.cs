@@ -112,7 +112,7 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
         var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];
         var record = work.Old is { } old
             ? old with { Variants = [.. kept, copy] }
-            : CardWorker.NewRecord(card, null, work.Needed, new Dictionary<string, VariantRecord>(StringComparer.Ordinal) { [copyPath] = copy }, "original", paths) with { Variants = [copy] };
+            : CardWorker.NewRecord(card, null, work.Needed, [], "original", paths) with { Variants = [copy] };
         state.CopiedOriginals[card.RecordKey] = copyPath;
         state.SetRecord(record);
         state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Photo!.SourceFile, Item: card.Name));

@@ -1,7 +1,6 @@
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
-using BuildImages.Core.Planning;
 
 namespace BuildImages.Core.Serving;
 
@@ -22,8 +21,8 @@ public sealed class OutputLookup(BuildConfig config)
     /// <summary>The output, or null with why not (for a 400 when the path itself is refused, a 404 otherwise).</summary>
     public (ServedOutput? Output, bool BadPath) Find(string job, string path)
     {
-        var (canonical, problem) = OutputPathRules.Check(path);
-        if (problem is not null || !string.Equals(canonical, path, StringComparison.Ordinal) || RecordPaths.Problem(path) is not null)
+        // The manifest's own path check: canonical, relative, no '..', an image BuildImages writes.
+        if (RecordPaths.Problem(path) is not null)
         {
             return (null, true);
         }
@@ -31,6 +30,7 @@ public sealed class OutputLookup(BuildConfig config)
         {
             return (null, false);
         }
+        // A fresh check per request: a folder swapped for a link after an earlier request must not be served through.
         if (new OutputFolder(config.OutputDirectory).Escape(path) is not null)
         {
             return (null, false);

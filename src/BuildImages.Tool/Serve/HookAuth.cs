@@ -17,7 +17,7 @@ internal sealed class HookAuth(byte[]? secret, byte[]? token, byte[]? readToken)
     internal bool ReadsProtected => readToken is not null;
 
     /// <summary>Null when the request may change outputs; else why not (for the 401 body, naming no secret).</summary>
-    internal string? CheckWrite(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body)
+    internal string? CheckWrite(Func<string, string?> headers, ReadOnlySpan<byte> body)
     {
         if (!Configured)
         {
@@ -29,7 +29,7 @@ internal sealed class HookAuth(byte[]? secret, byte[]? token, byte[]? readToken)
         }
         if (secret is not null)
         {
-            var header = SignatureHeaders.Select(h => headers.GetValueOrDefault(h)).FirstOrDefault(v => v is not null);
+            var header = SignatureHeaders.Select(headers).FirstOrDefault(v => v is not null);
             if (header is null)
             {
                 return token is null ? "the request has no X-BuildImages-Signature header" : "the request has no valid bearer token and no X-BuildImages-Signature header";
@@ -45,7 +45,7 @@ internal sealed class HookAuth(byte[]? secret, byte[]? token, byte[]? readToken)
     }
 
     /// <summary>Null when reads are public or the request carries the read token (or the write token).</summary>
-    internal string? CheckRead(IReadOnlyDictionary<string, string> headers)
+    internal string? CheckRead(Func<string, string?> headers)
     {
         if (readToken is null)
         {
@@ -54,8 +54,8 @@ internal sealed class HookAuth(byte[]? secret, byte[]? token, byte[]? readToken)
         return Bearer(headers) is { } offered && (SameSecret(offered, readToken) || (token is not null && SameSecret(offered, token))) ? null : "this server's reads need a bearer token";
     }
 
-    private static string? Bearer(IReadOnlyDictionary<string, string> headers) =>
-        headers.GetValueOrDefault("Authorization") is { } value && value.StartsWith("Bearer ", StringComparison.Ordinal) ? value[7..].Trim() : null;
+    private static string? Bearer(Func<string, string?> headers) =>
+        headers("Authorization") is { } value && value.StartsWith("Bearer ", StringComparison.Ordinal) ? value[7..].Trim() : null;
 
     // Hashing both first makes the comparison's time independent of the lengths as well as the bytes.
     private static bool SameSecret(string offered, byte[] secretBytes) =>

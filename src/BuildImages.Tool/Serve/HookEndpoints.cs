@@ -98,14 +98,16 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
             return;
         }
         var config = source.Current();
-        var (output, badPath) = CardsJob(config, job) is null ? (null, false) : Lookup(config).Find(job, path);
-        if (output is null && !badPath && CardsJob(config, job) is not null && await OnDemandItem(context, config, job, path).ConfigureAwait(false) is var (answered, item) && (answered || item is not null))
+        if (CardsJob(config, job) is null)
         {
-            if (item is null)
-            {
-                return;
-            }
-            // A card of the job's own data that nobody rendered yet: rendered now, coalesced with every other GET of it.
+            await Problem(context, StatusCodes.Status404NotFound, DiagnosticCodes.Usage, "no such card").ConfigureAwait(false);
+            return;
+        }
+        var (output, badPath) = Lookup(config).Find(job, path);
+        // A card of the job's own data that nobody rendered yet: rendered now, coalesced with every other GET of it.
+        // A data file that cannot be planned throws its located error, which the server's middleware answers as a 500.
+        if (output is null && !badPath && OnDemand(config).ItemFor(job, path) is { } item)
+        {
             if (await Render(context, job, [item]).ConfigureAwait(false) is not { } results)
             {
                 return;
@@ -166,20 +168,6 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         return null;
     }
 
-    /// <summary>The data item that makes this path on demand; answered true when the job's data could not be planned (a 500 naming why).</summary>
-    private async Task<(bool Answered, Core.Data.DataItem? Item)> OnDemandItem(HttpContext context, BuildConfig config, string job, string path)
-    {
-        try
-        {
-            return (false, OnDemand(config).ItemFor(job, path));
-        }
-        catch (CardException ex)
-        {
-            await Problem(context, StatusCodes.Status500InternalServerError, ex.Diagnostic.Code, ex.Diagnostic.Message).ConfigureAwait(false);
-            return (true, null);
-        }
-    }
-
     // One lookup (with its manifest index) and one on-demand planner per loaded configuration.
     private readonly PerConfig<OutputLookup> _lookups = new(c => new OutputLookup(c));
     private readonly PerConfig<OnDemandPlanner> _planners = new(c => new OnDemandPlanner(c));
@@ -230,8 +218,9 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         return buffer.ToArray();
     }
 
-    internal static IReadOnlyDictionary<string, string> Headers(HttpRequest request) =>
-        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+    /// <summary>One header's value, or null: what <see cref="HookAuth"/> asks of a request.</summary>
+    internal static Func<string, string?> Headers(HttpRequest request) =>
+        name => request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
 
     internal static Task Problem(HttpContext context, int status, string code, string message)
     {
