@@ -75,6 +75,97 @@ public sealed class OutputFolderLockTests : IDisposable
         Assert.NotNull(next);
     }
 
+    [Fact]
+    public void TheLockLivesInAFolderOfTheUsersOwnThatOnlyTheUserCanEnterAndIsRemovedWhenReleased()
+    {
+        var path = OutputFolderLock.PathFor(_site.Site);
+        var folder = Path.GetDirectoryName(path)!;
+        using (OutputFolderLock.Acquire(_site.Site, TimeSpan.Zero))
+        {
+            Assert.True(File.Exists(path));
+            Assert.Equal(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(path + ".pid"));
+        }
+
+        Assert.False(Path.GetFullPath(folder).StartsWith(Path.Combine(Path.GetTempPath(), "buildimages-locks"), StringComparison.Ordinal), "not the shared folder every user once had");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(path + ".pid"));
+    }
+
+    [Fact]
+    public void ALockFolderOthersCanWriteIntoOrALinkIsRefusedNamingIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var open = Path.Combine(_site.Root, "open-locks");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, (UnixFileMode)0x1FF);
+        var linked = Path.Combine(_site.Root, "linked-locks");
+        var target = Directory.CreateDirectory(Path.Combine(_site.Root, "elsewhere"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateSymbolicLink(linked, target.FullName);
+
+        var tooOpen = Assert.Throws<CardException>(() => UserLockFolder.Prepare(open));
+        var link = Assert.Throws<CardException>(() => UserLockFolder.Prepare(linked));
+
+        Assert.Equal("BI0033", tooOpen.Diagnostic.Code);
+        Assert.Equal(open, tooOpen.Diagnostic.File);
+        Assert.Contains("open to other users (mode 777)", tooOpen.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("is a symbolic link", link.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(target.FullName));
+        Assert.Equal(UserLockFolder.Prepare(target.FullName), target.FullName);
+    }
+
+    [Fact]
+    public void ThreadsTakingAndReleasingTheLockNeverHoldItTogetherAlthoughReleasingRemovesTheFile()
+    {
+        var inside = 0;
+        var overlaps = 0;
+        var taken = 0;
+        var threads = Enumerable.Range(0, 3).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                using var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromMinutes(1));
+                if (Interlocked.Increment(ref inside) != 1)
+                {
+                    Interlocked.Increment(ref overlaps);
+                }
+                Interlocked.Increment(ref taken);
+                Thread.Yield();
+                Interlocked.Decrement(ref inside);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(60, taken);
+        Assert.Equal(0, overlaps);
+    }
+
+    [Fact]
+    public void AnOpenedLockFileThatWasRemovedOrReplacedMeanwhileIsNotTheLock()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var path = Path.Combine(_site.Root, "a.lock");
+        using var first = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Assert.True(OutputFolderLock.StillNamedBy(first, path));
+
+        File.Delete(path);
+        Assert.False(OutputFolderLock.StillNamedBy(first, path));
+
+        using var second = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Assert.False(OutputFolderLock.StillNamedBy(first, path));
+        Assert.True(OutputFolderLock.StillNamedBy(second, path));
+    }
+
     private sealed class MessageObserver : IBuildObserver
     {
         public List<string> Messages { get; } = [];

@@ -6,8 +6,18 @@ namespace BuildImages.Core.Native;
 internal static unsafe partial class LibcApi
 {
     internal const int AtFdCwd = -100;
+    internal const int AtSymlinkNoFollow = 0x100;
+    internal const int AtEmptyPath = 0x1000;
+    internal const uint StatxType = 0x1;
+    internal const uint StatxMode = 0x2;
+    internal const uint StatxUid = 0x8;
+    internal const uint StatxIno = 0x100;
     internal const uint StatxSize = 0x200;
     internal const uint StatxMtime = 0x40;
+
+    /// <summary>The effective user id (POSIX; never fails).</summary>
+    [LibraryImport(NativeLibraryNames.Libc)]
+    internal static partial uint geteuid();
 
     /// <summary>Commits every dirty page and inode of the file system holding <paramref name="fd"/> (Linux 2.6.39+).</summary>
     [LibraryImport(NativeLibraryNames.Libc, SetLastError = true)]
@@ -19,15 +29,38 @@ internal static unsafe partial class LibcApi
 
     [LibraryImport(NativeLibraryNames.Libc, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int statx(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
+
+    /// <summary>An lstat-like look at a path (links not followed): true and the buffer filled, or false.</summary>
+    internal static bool LinkStat(string path, out StatxBuffer buffer)
+    {
+        StatxBuffer b;
+        var ok = statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxMode | StatxUid | StatxIno, &b) == 0;
+        buffer = b;
+        return ok;
+    }
+
+    /// <summary>The same look at an open file descriptor.</summary>
+    internal static bool DescriptorStat(int fd, out StatxBuffer buffer)
+    {
+        StatxBuffer b;
+        var ok = statx(fd, string.Empty, AtEmptyPath, StatxType | StatxMode | StatxUid | StatxIno, &b) == 0;
+        buffer = b;
+        return ok;
+    }
 }
 
-/// <summary>struct statx (linux/stat.h): 256 bytes; the size at 40, the modification time at 112 (seconds, then nanoseconds).</summary>
+/// <summary>struct statx (linux/stat.h): 256 bytes; the owner at 20, the inode at 32, the size at 40, the modification time at 112 (seconds, then nanoseconds).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 256)]
 internal struct StatxBuffer
 {
+    /// <summary>S_IFMT, S_IFDIR, S_IFLNK and S_IFREG of <see cref="Mode"/>.</summary>
+    internal const ushort TypeMask = 0xF000, Directory = 0x4000, SymbolicLink = 0xA000, RegularFile = 0x8000;
+
     [FieldOffset(0)] internal uint Mask;
     [FieldOffset(16)] internal uint Links;
+    [FieldOffset(20)] internal uint Uid;
     [FieldOffset(28)] internal ushort Mode;
+    [FieldOffset(32)] internal ulong Inode;
     [FieldOffset(40)] internal ulong Size;
     [FieldOffset(112)] internal long MtimeSeconds;
     [FieldOffset(120)] internal uint MtimeNanoseconds;
