@@ -78,6 +78,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var ((manifest, manifestWarnings), stats) = loading.Result;
         var state = new BuildState(manifest, stats, _observer, clock) { Photos = _options.PhotoProcessing ?? Imaging.InProcessPhotos.Instance };
+        if (_options.ItemsOverride is not null)
+        {
+            plan = WithoutTakenOutputs(plan, state);
+        }
         if (config.Jobs.Any(j => j.Photos is not null))
         {
             state.VisionModels = Imaging.VisionModels.BuiltIn().Select(m => config.VisionPrices.TryGetValue(m.Model, out var price) ? m with { PricePerMillion = price } : m).ToList();
@@ -170,6 +174,28 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var plan = new BuildPlan([], [], [job]);
         var report = Report(plan, state, wall, cancelled: false);
         return report with { Unpublished = found };
+    }
+
+    /// <summary>
+    /// Items given alone (a hook, <c>render --data</c>) are planned without the rest of their job, so two ids whose outputs
+    /// are one file (slugs <c>col/x</c> and <c>col-x</c>) meet only here: an output recorded for another item of the job is
+    /// an error naming both, and the recorded card stays, as two items of one data file would be.
+    /// </summary>
+    private static BuildPlan WithoutTakenOutputs(BuildPlan plan, BuildState state)
+    {
+        var problems = new List<Diagnostic>();
+        var kept = plan.Cards.Where(card =>
+        {
+            if (!state.Records.TryGetValue(card.RecordKey, out var owner) || owner.Item == card.Item.Id)
+            {
+                return true;
+            }
+            problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
+                $"item '{card.Item.Id}' would write '{card.Output}', which is item '{owner.Item}''s of job '{card.Job.Name}'; unpublish '{owner.Item}' first, or give the items slugs that make distinct names",
+                card.Item.SourceFile, card.Item.Line, 0, card.Name));
+            return false;
+        }).ToList();
+        return problems.Count == 0 ? plan : plan with { Cards = kept, Problems = [.. plan.Problems, .. problems] };
     }
 
     private List<CardWork> Check(BuildPlan plan, BuildState state, ChangeDetector detector)

@@ -19,10 +19,38 @@ public static class HookPayload
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
+    /// <summary>The offset of the first byte that is not part of valid UTF-8, or null when all of it is.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+        Span<char> chars = stackalloc char[256];
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(bytes[offset..], chars, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
+            if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
+            {
+                return offset + read;
+            }
+            offset += read;
+        }
+        return null;
+    }
+
     /// <summary>Throws <see cref="CardException"/> (BI0010) naming the body's line and column, or the item without a slug.</summary>
     public static IReadOnlyList<DataItem> Parse(string job, ReadOnlyMemory<byte> utf8, HookMapping mapping)
     {
         var name = $"<hook {job}>";
+        if (InvalidUtf8At(utf8.Span) is { } at)
+        {
+            var before = utf8.Span[..at];
+            var line = before.Count((byte)'\n') + 1;
+            var column = at - (before.LastIndexOf((byte)'\n') + 1) + 1;
+            throw CardException.Error(DiagnosticCodes.DataSyntax, $"the body is not valid UTF-8 (byte 0x{utf8.Span[at]:X2} at offset {at})", name, line, column);
+        }
         object? root;
         try
         {

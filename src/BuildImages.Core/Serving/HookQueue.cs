@@ -24,9 +24,14 @@ public sealed class HookQueue : IAsyncDisposable
     private readonly HookQueueOptions _options;
     private readonly IHookQueueObserver _observer;
     private readonly object _lock = new();
+    // Everything not started yet, in arrival order: renders (Waiting) and unpublishes (Removal). Operations on one
+    // item run in the order they came, so a publish after a delete wins, and its answer stays true.
+    private readonly List<object> _pending = [];
+    // The latest pending render of each item with no unpublish of it after: what a new request of it may join or replace.
     private readonly Dictionary<(string Job, string Id), Waiting> _waiting = [];
+    // Items with an unpublish waiting or running (how many): a request for one never joins a render that runs before it.
+    private readonly Dictionary<(string Job, string Id), int> _removing = [];
     private readonly Dictionary<(string Job, string Id), Waiting> _inFlight = [];
-    private readonly List<Removal> _removals = [];
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -45,14 +50,14 @@ public sealed class HookQueue : IAsyncDisposable
         _loop = Task.Factory.StartNew(Loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>Items waiting for a batch (not counting the batch being rendered).</summary>
+    /// <summary>Operations waiting for the loop, renders and unpublishes (not counting the ones being run).</summary>
     public int Depth
     {
         get
         {
             lock (_lock)
             {
-                return _waiting.Count;
+                return _pending.Count;
             }
         }
     }
@@ -82,17 +87,18 @@ public sealed class HookQueue : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
+            var depth = _pending.Count(p => p is Waiting);
             var fresh = items.Select(i => (job, i.Id)).Distinct().Count(k => !_waiting.ContainsKey(k));
-            if (_waiting.Count + fresh > _options.Capacity)
+            if (depth + fresh > _options.Capacity)
             {
-                throw new HookQueueFullException(_waiting.Count, _options.Capacity);
+                throw new HookQueueFullException(depth, _options.Capacity);
             }
             for (var i = 0; i < items.Count; i++)
             {
                 var item = items[i];
                 var key = (job, item.Id);
                 var hash = hashes[i];
-                if (_inFlight.TryGetValue(key, out var running) && running.Hash == hash && !_waiting.ContainsKey(key))
+                if (_inFlight.TryGetValue(key, out var running) && running.Hash == hash && !_waiting.ContainsKey(key) && !_removing.ContainsKey(key))
                 {
                     tasks[i] = running.Join(coalesced: true);
                     _observer.Coalesced();
@@ -116,6 +122,7 @@ public sealed class HookQueue : IAsyncDisposable
                 }
                 var waiting = new Waiting(job, item, hash);
                 _waiting[key] = waiting;
+                _pending.Add(waiting);
                 tasks[i] = waiting.Join(coalesced: false);
             }
         }
@@ -123,14 +130,23 @@ public sealed class HookQueue : IAsyncDisposable
         return Task.WhenAll(tasks).WaitAsync(cancellation);
     }
 
-    /// <summary>Unpublishes items of a job: their outputs are pruned and their records dropped, in the next batch.</summary>
+    /// <summary>
+    /// Unpublishes items of a job: their outputs are pruned and their records dropped, after every operation on them
+    /// that came before (a render still waiting runs first), and before any that comes after.
+    /// </summary>
     public Task<BuildReport> RemoveAsync(string job, IReadOnlyList<string> ids, CancellationToken cancellation = default)
     {
         var removal = new Removal(job, ids);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            _removals.Add(removal);
+            foreach (var id in ids)
+            {
+                // A render waiting now stays before the removal; a later request of the item must come after it.
+                _waiting.Remove((job, id));
+                _removing[(job, id)] = _removing.GetValueOrDefault((job, id)) + 1;
+            }
+            _pending.Add(removal);
         }
         _signal.Release();
         return removal.Done.Task.WaitAsync(cancellation);
@@ -148,34 +164,75 @@ public sealed class HookQueue : IAsyncDisposable
             {
                 // Closing: what is still waiting is failed in DisposeAsync.
             }
-            List<Waiting> batch;
-            List<Removal> removals;
+            List<object> operations;
             lock (_lock)
             {
-                batch = [.. _waiting.Values];
-                removals = [.. _removals];
+                operations = [.. _pending];
+                _pending.Clear();
                 _waiting.Clear();
-                _removals.Clear();
-                foreach (var w in batch)
+                foreach (var w in operations.OfType<Waiting>())
                 {
                     _inFlight[(w.Job, w.Item.Id)] = w;
                 }
-                if (batch.Count == 0 && removals.Count == 0 && (_closed || _stopping.IsCancellationRequested))
+                if (operations.Count == 0 && (_closed || _stopping.IsCancellationRequested))
                 {
                     return;
                 }
             }
-            foreach (var group in batch.GroupBy(w => w.Job, StringComparer.Ordinal))
+            // In arrival order: each run of renders (one batch per job), then each unpublish, as they came.
+            var renders = new List<Waiting>();
+            foreach (var operation in operations.Append(null))
             {
-                Render(group.Key, [.. group]);
+                if (operation is Waiting waiting)
+                {
+                    renders.Add(waiting);
+                    continue;
+                }
+                foreach (var group in renders.GroupBy(w => w.Job, StringComparer.Ordinal))
+                {
+                    Render(group.Key, [.. group]);
+                }
+                Finished(renders);
+                renders.Clear();
+                if (operation is Removal removal)
+                {
+                    Remove(removal);
+                    Finished(removal);
+                }
             }
-            foreach (var removal in removals)
+        }
+    }
+
+    private void Finished(Removal removal)
+    {
+        lock (_lock)
+        {
+            foreach (var id in removal.Ids)
             {
-                Remove(removal);
+                var key = (removal.Job, id);
+                if (_removing.TryGetValue(key, out var count))
+                {
+                    if (count > 1)
+                    {
+                        _removing[key] = count - 1;
+                    }
+                    else
+                    {
+                        _removing.Remove(key);
+                    }
+                }
             }
-            lock (_lock)
+        }
+    }
+
+    private void Finished(List<Waiting> renders)
+    {
+        lock (_lock)
+        {
+            foreach (var w in renders)
             {
-                foreach (var w in batch)
+                // One drain may hold the item twice (render, unpublish, render): the later entry stays in flight.
+                if (_inFlight.TryGetValue((w.Job, w.Item.Id), out var current) && ReferenceEquals(current, w))
                 {
                     _inFlight.Remove((w.Job, w.Item.Id));
                 }

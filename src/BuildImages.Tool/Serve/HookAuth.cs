@@ -1,57 +1,129 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace BuildImages.Tool.Serve;
 
 /// <summary>
-/// Webhook authentication: an HMAC-SHA256 signature of the raw body (<c>X-BuildImages-Signature: sha256=HEX</c>, or
-/// GitHub's <c>X-Hub-Signature-256</c>), or a bearer token. Secrets come from the environment or a file, never from
-/// the configuration in the repository. Every comparison takes the same time whatever the guess.
+/// Webhook authentication. A signed request carries <c>X-BuildImages-Timestamp</c> (Unix seconds) and
+/// <c>X-BuildImages-Signature: v1=HEX</c>, the HMAC-SHA256 of <c>"{timestamp}\n{METHOD}\n{route}\n"</c> followed by the raw
+/// body, where the route is <c>/hooks/{job}</c> or <c>/hooks/{job}/{id}</c> with each segment percent-encoded
+/// (RFC 3986 unreserved characters kept). So a signature is good for one method, one job, one item and one body, within
+/// the replay window around its timestamp: a DELETE seen in a proxy log can unpublish no other item, and is accepted
+/// once (<see cref="ReplayGuard"/>); a publish sent again renders the same content again (a skip), but one signed
+/// before its item was unpublished is refused (<see cref="UnpublishLedger"/>), so a copy cannot bring the card back.
+/// A bearer token (<c>Authorization: Bearer</c>) is the other way in,
+/// for CMSs that can only send a fixed header. Secrets come from the environment or a file, never from the
+/// configuration in the repository; every comparison takes the same time whatever the guess.
 /// </summary>
-internal sealed class HookAuth(byte[]? secret, byte[]? token, byte[]? readToken)
+internal sealed class HookAuth
 {
-    internal static readonly string[] SignatureHeaders = ["X-BuildImages-Signature", "X-Hub-Signature-256"];
+    internal const string TimestampHeader = "X-BuildImages-Timestamp";
+    internal const string SignatureHeader = "X-BuildImages-Signature";
+    internal const string SchemePrefix = "v1=";
 
-    internal bool Configured => secret is not null || token is not null;
+    private readonly byte[]? _secret;
+    private readonly byte[]? _token;
+    private readonly byte[]? _readToken;
+    private readonly TimeProvider _time;
+    private readonly ReplayGuard _replays;
 
-    internal bool ReadsProtected => readToken is not null;
+    /// <param name="secret">The HMAC secret, or null.</param>
+    /// <param name="token">The bearer token for hooks, or null.</param>
+    /// <param name="readToken">The bearer token reads need, or null (reads are public).</param>
+    /// <param name="window">How far a timestamp may be from the server's clock, either way (default 5 minutes).</param>
+    /// <param name="time">The clock (tests move it).</param>
+    internal HookAuth(byte[]? secret, byte[]? token, byte[]? readToken, TimeSpan? window = null, TimeProvider? time = null)
+    {
+        _secret = secret;
+        _token = token;
+        _readToken = readToken;
+        _time = time ?? TimeProvider.System;
+        Window = window ?? TimeSpan.FromMinutes(5);
+        _replays = new ReplayGuard(_time, Window);
+        Unpublished = new UnpublishLedger(_time, Window);
+    }
 
-    /// <summary>Null when the request may change outputs; else why not (for the 401 body, naming no secret).</summary>
-    internal string? CheckWrite(Func<string, string?> headers, ReadOnlySpan<byte> body)
+    internal TimeSpan Window { get; }
+
+    /// <summary>When signed unpublishes were signed, per item: a publish signed before is refused.</summary>
+    internal UnpublishLedger Unpublished { get; }
+
+    internal bool Configured => _secret is not null || _token is not null;
+
+    internal bool ReadsProtected => _readToken is not null;
+
+    /// <summary>The route a request signs: <c>/hooks/{job}</c> or <c>/hooks/{job}/{id}</c>, each segment percent-encoded.</summary>
+    internal static string Route(string job, string? id) =>
+        "/hooks/" + Uri.EscapeDataString(job) + (id is null ? string.Empty : "/" + Uri.EscapeDataString(id));
+
+    /// <summary>
+    /// What can be decided from the headers alone, before the body is read: accepted (no secret, or a good bearer
+    /// token), refused with a reason, or a signature whose timestamp is in the window, to be checked against the body.
+    /// </summary>
+    internal WriteCheck Begin(string method, string route, Func<string, string?> headers)
     {
         if (!Configured)
         {
-            return null;
+            return WriteCheck.Accepted;
         }
-        if (token is not null && Bearer(headers) is { } offered && SameSecret(offered, token))
+        if (_token is not null && Bearer(headers) is { } offered && SameSecret(offered, _token))
         {
-            return null;
+            return WriteCheck.Accepted;
         }
-        if (secret is not null)
+        if (_secret is null)
         {
-            var header = SignatureHeaders.Select(headers).FirstOrDefault(v => v is not null);
-            if (header is null)
-            {
-                return token is null ? "the request has no X-BuildImages-Signature header" : "the request has no valid bearer token and no X-BuildImages-Signature header";
-            }
-            if (!header.StartsWith("sha256=", StringComparison.Ordinal) || !TryHex(header.AsSpan(7), out var signature))
-            {
-                return "the signature must be sha256= followed by the hex HMAC-SHA256 of the body";
-            }
-            var expected = HMACSHA256.HashData(secret, body);
-            return CryptographicOperations.FixedTimeEquals(expected, signature) ? null : "the signature does not match the body";
+            return WriteCheck.Refuse("the request has no valid bearer token");
         }
-        return "the request has no valid bearer token";
+        var header = headers(SignatureHeader);
+        if (header is null)
+        {
+            return WriteCheck.Refuse(_token is null
+                ? $"the request has no {SignatureHeader} header"
+                : $"the request has no valid bearer token and no {SignatureHeader} header");
+        }
+        if (!header.StartsWith(SchemePrefix, StringComparison.Ordinal) || !TryHex(header.AsSpan(SchemePrefix.Length), out var signature))
+        {
+            return WriteCheck.Refuse($"the signature must be {SchemePrefix} followed by the hex HMAC-SHA256 of timestamp, method, route and body (the body-only sha256= form is no longer accepted: it could be replayed to any job or item)");
+        }
+        if (!long.TryParse(headers(TimestampHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return WriteCheck.Refuse($"a signed request needs {TimestampHeader}: the Unix time in seconds it was signed at");
+        }
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        if (Math.Abs(now - seconds) > Window.TotalSeconds)
+        {
+            return WriteCheck.Refuse(string.Create(CultureInfo.InvariantCulture, $"the signature's timestamp is {Math.Abs(now - seconds)} s from the server's clock, more than the {Window.TotalSeconds:0} s allowed (sign each request when it is sent)"));
+        }
+        return new WriteCheck(null, signature, string.Create(CultureInfo.InvariantCulture, $"{seconds}\n{method}\n{route}\n"), seconds, string.Equals(method, "DELETE", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Checks a pending signature against the body: null when it matches and was not seen before, else why not.</summary>
+    internal string? Finish(WriteCheck check, ReadOnlySpan<byte> body)
+    {
+        if (check.Signature is null || check.Signed is null)
+        {
+            return check.Refused;
+        }
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _secret!);
+        hmac.AppendData(Encoding.UTF8.GetBytes(check.Signed));
+        hmac.AppendData(body);
+        if (!CryptographicOperations.FixedTimeEquals(hmac.GetHashAndReset(), check.Signature))
+        {
+            return "the signature does not match the timestamp, method, route and body";
+        }
+        // Sending a publish twice renders nothing new; an unpublish twice could undo a publish made in between.
+        return !check.Unpublish || _replays.FirstUse(check.Signature) ? null : "this signed unpublish was already accepted once (a replay); sign each request anew";
     }
 
     /// <summary>Null when reads are public or the request carries the read token (or the write token).</summary>
     internal string? CheckRead(Func<string, string?> headers)
     {
-        if (readToken is null)
+        if (_readToken is null)
         {
             return null;
         }
-        return Bearer(headers) is { } offered && (SameSecret(offered, readToken) || (token is not null && SameSecret(offered, token))) ? null : "this server's reads need a bearer token";
+        return Bearer(headers) is { } offered && (SameSecret(offered, _readToken) || (_token is not null && SameSecret(offered, _token))) ? null : "this server's reads need a bearer token";
     }
 
     private static string? Bearer(Func<string, string?> headers) =>
@@ -79,18 +151,29 @@ internal sealed class HookAuth(byte[]? secret, byte[]? token, byte[]? readToken)
         }
     }
 
-    /// <summary>A secret from an environment variable, else from a file (trailing newline dropped), else null.</summary>
+    /// <summary>
+    /// A secret from an environment variable, else from a file (trailing newline dropped), else null. A file that is
+    /// missing, a folder, unreadable or empty is a usage error naming it.
+    /// </summary>
     internal static byte[]? Load(string? environmentVariable, string? file)
     {
         if (environmentVariable is not null && Environment.GetEnvironmentVariable(environmentVariable) is { Length: > 0 } value)
         {
             return Encoding.UTF8.GetBytes(value);
         }
-        if (file is not null)
+        if (file is null)
         {
-            var text = File.ReadAllText(file).TrimEnd('\r', '\n');
-            return text.Length > 0 ? Encoding.UTF8.GetBytes(text) : throw new InvalidDataException($"{file} is empty");
+            return null;
         }
-        return null;
+        string text;
+        try
+        {
+            text = Directory.Exists(file) ? throw new IOException("it is a folder, not a file") : File.ReadAllText(file).TrimEnd('\r', '\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw ToolErrors.Usage($"the secret file cannot be read: {ex.Message}", file);
+        }
+        return text.Length > 0 ? Encoding.UTF8.GetBytes(text) : throw ToolErrors.Usage("the secret file is empty", file);
     }
 }

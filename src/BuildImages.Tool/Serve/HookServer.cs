@@ -4,10 +4,12 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Serving;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +17,8 @@ namespace BuildImages.Tool.Serve;
 
 /// <summary>
 /// The hook server: Kestrel with the hook, card, health and metrics routes, one engine and one render pool for the
-/// process. Stopping it stops taking requests, lets the render pool finish the batch it holds (the manifest is
-/// saved as after any build), then frees the engine.
+/// process. It listens exactly on the addresses <see cref="ListenAddress"/> checked. Stopping it stops taking requests,
+/// lets the render pool finish the batch it holds (the manifest is saved as after any build), then frees the engine.
 /// </summary>
 internal sealed class HookServer : IAsyncDisposable
 {
@@ -39,7 +41,15 @@ internal sealed class HookServer : IAsyncDisposable
 
     internal static async Task<HookServer> StartAsync(ServeOptions options)
     {
-        CheckExposure(options);
+        var addresses = options.Urls.Select(u => ListenAddress.Parse(u, options.AllowRemote)).ToList();
+        if (addresses.Any(a => a.Remote) && !options.Auth.Configured)
+        {
+            throw ToolErrors.Usage($"--urls '{addresses.First(a => a.Remote).Url}' is reachable from other machines, so hooks need a secret: set BUILDIMAGES_HOOK_SECRET or BUILDIMAGES_HOOK_TOKEN");
+        }
+        if (!options.Auth.Configured && !options.NoAuth)
+        {
+            throw ToolErrors.Usage("hooks need a secret: set BUILDIMAGES_HOOK_SECRET (HMAC-SHA256 signatures) or BUILDIMAGES_HOOK_TOKEN (bearer token), or pass --secret-file/--token-file; --no-auth allows unsigned hooks on loopback only");
+        }
         var source = new ConfigSource(options.ConfigFile);
         var config = source.Current();
         var engine = new CardEngine(config.EngineOptions(config.Strict));
@@ -49,13 +59,37 @@ internal sealed class HookServer : IAsyncDisposable
         metrics.InFlight = () => queue.InFlight;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.Services.AddProblemDetails();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxBody;
+            k.Limits.MaxConcurrentConnections = options.MaxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = 0;
+            foreach (var address in addresses)
+            {
+                Action<ListenOptions> scheme = address.Https ? l => l.UseHttps() : _ => { };
+                if (address.Localhost && address.Port == 0)
+                {
+                    // Kestrel cannot give localhost's two addresses one free port: IPv4 loopback alone.
+                    k.Listen(IPAddress.Loopback, 0, scheme);
+                }
+                else if (address.Localhost)
+                {
+                    k.ListenLocalhost(address.Port, scheme);
+                }
+                else if (address.Address is null)
+                {
+                    k.ListenAnyIP(address.Port, scheme);
+                }
+                else
+                {
+                    k.Listen(address.Address, address.Port, scheme);
+                }
+            }
         });
         var app = builder.Build();
+        var endpoints = new HookEndpoints(source, queue, options);
         app.Use(async (context, next) =>
         {
             var clock = Stopwatch.StartNew();
@@ -63,55 +97,61 @@ internal sealed class HookServer : IAsyncDisposable
             {
                 await next(context).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-            {
-                // Never a stack trace or a file's content in a response: the code and a plain sentence.
-                if (!context.Response.HasStarted)
-                {
-                    context.Response.Clear();
-                    var (status, diagnostic) = ex switch
-                    {
-                        BadHttpRequestException bad => (bad.StatusCode, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Usage, "the request could not be read")),
-                        // The server's own configuration no longer loads (an edit in progress): its located error, which a deployer needs.
-                        CardException card => (StatusCodes.Status500InternalServerError, card.Diagnostic),
-                        _ => (StatusCodes.Status500InternalServerError, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "answering this request"))),
-                    };
-                    await HookEndpoints.Problem(context, status, diagnostic.Code, diagnostic.ToString()).ConfigureAwait(false);
-                }
-            }
             finally
             {
                 metrics.Request(context.GetEndpoint()?.DisplayName ?? "unmatched", context.Response.StatusCode, clock.Elapsed);
             }
         });
-        var endpoints = new HookEndpoints(source, queue, options);
-        app.MapPost("/hooks/{job}", endpoints.Publish).WithDisplayName("hooks");
-        app.MapDelete("/hooks/{job}/{id}", endpoints.Unpublish).WithDisplayName("unpublish");
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => Failed(context, endpoints, source, options), SuppressDiagnosticsCallback = _ => true });
+        var filter = new HookFilter(options.Auth, new RequestBodyBudget(options.MaxBody), options.MaxBody);
+        var hooks = app.MapGroup("/hooks").AddEndpointFilter(filter);
+        hooks.MapPost("/{job}", (Delegate)endpoints.Publish).WithDisplayName("hooks");
+        // The id is the rest of the path: a slug may hold '/' (HookTarget decodes it segment by segment).
+        hooks.MapDelete("/{job}/{**id}", (Delegate)endpoints.Unpublish).WithDisplayName("unpublish");
         // HEAD too: a CDN or crawler checks a card's ETag and size without its bytes (Kestrel sends no body for HEAD).
         app.MapMethods("/cards/{job}/{**path}", ["GET", "HEAD"], endpoints.Card).WithDisplayName("cards");
-        app.MapGet("/healthz", () => Results.Json(new { status = "ok", queue = queue.Depth })).WithDisplayName("healthz");
+        app.MapGet("/healthz", () => TypedResults.Json(new { status = "ok", queue = queue.Depth })).WithDisplayName("healthz");
         app.MapGet("/metrics", (HttpContext context) =>
-        {
-            if (options.Auth.CheckRead(HookEndpoints.Headers(context.Request)) is { } refused)
-            {
-                return HookEndpoints.Problem(context, StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, refused);
-            }
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return context.Response.WriteAsync(metrics.Text());
-        }).WithDisplayName("metrics");
+            options.Auth.CheckRead(HookEndpoints.Headers(context.Request)) is { } refused
+                ? HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, refused)
+                : TypedResults.Text(metrics.Text(), "text/plain; version=0.0.4; charset=utf-8")).WithDisplayName("metrics");
         try
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            // Another process has the port (or the address is not this machine's): the user's to fix, not a bug.
+            // Another process has the port, the address is not this machine's, or https has no certificate: the user's to fix.
             await queue.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             engine.Dispose();
             throw ToolErrors.Usage($"cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}");
         }
         return new HookServer(app, queue, engine, metrics);
+    }
+
+    /// <summary>
+    /// An exception no route answered. A request that could not be read (a malformed chunk, a body past Kestrel's
+    /// limit) is the client's; a configuration that stopped loading is answered like the routes answer it; anything
+    /// else is a bug in BuildImages: logged whole, answered BI0009 without detail.
+    /// </summary>
+    private static Task Failed(HttpContext context, HookEndpoints endpoints, ConfigSource source, ServeOptions options)
+    {
+        var ex = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = ex switch
+        {
+            Microsoft.AspNetCore.Http.BadHttpRequestException bad => HookProblems.Of(bad.StatusCode, DiagnosticCodes.Usage, "the request could not be read"),
+            CardException card => endpoints.Answer(context, StatusCodes.Status500InternalServerError, card.Diagnostic, Path.GetDirectoryName(source.File)!),
+            _ => Internal(ex, options),
+        };
+        return result.ExecuteAsync(context);
+    }
+
+    private static IResult Internal(Exception? ex, ServeOptions options)
+    {
+        var diagnostic = new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex ?? new InvalidOperationException("unknown"), "answering a request"));
+        options.Log(diagnostic.ToString());
+        return HookProblems.Of(StatusCodes.Status500InternalServerError, DiagnosticCodes.InternalError, "an internal error in BuildImages; the server's log has its details");
     }
 
     /// <summary>Waits until the host is told to stop (Ctrl-C, SIGTERM) or the token is cancelled.</summary>
@@ -123,30 +163,5 @@ internal sealed class HookServer : IAsyncDisposable
         await _queue.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _engine.Dispose();
-    }
-
-    /// <summary>Loopback unless asked; hooks without authentication only on loopback.</summary>
-    private static void CheckExposure(ServeOptions options)
-    {
-        foreach (var url in options.Urls)
-        {
-            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw ToolErrors.Usage($"--urls '{url}' is not an http(s) URL");
-            }
-            var loopback = uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
-            if (!loopback && !options.AllowRemote)
-            {
-                throw ToolErrors.Usage($"--urls '{url}' is not a loopback address; pass --allow-remote to listen there (and put TLS in front)");
-            }
-            if (!loopback && !options.Auth.Configured)
-            {
-                throw ToolErrors.Usage($"--urls '{url}' is reachable from other machines, so hooks need a secret: set BUILDIMAGES_HOOK_SECRET or BUILDIMAGES_HOOK_TOKEN");
-            }
-        }
-        if (!options.Auth.Configured && !options.NoAuth)
-        {
-            throw ToolErrors.Usage("hooks need a secret: set BUILDIMAGES_HOOK_SECRET (HMAC-SHA256 signatures) or BUILDIMAGES_HOOK_TOKEN (bearer token), or pass --secret-file/--token-file; --no-auth allows unsigned hooks on loopback only");
-        }
     }
 }

@@ -21,12 +21,17 @@ internal static class ServeCommand
         var queue = new Option<int>("--queue") { Description = "items that may wait for a render before hooks are answered 429 (default 1000)", DefaultValueFactory = _ => 1000 };
         var timeout = new Option<double>("--timeout") { Description = "seconds a hook waits for its render before 504 (default 60; the render goes on)", DefaultValueFactory = _ => 60 };
         var workers = new Option<int>("--workers") { Description = "render threads (default: one per core)" };
+        var maxConnections = new Option<int>("--max-connections") { Description = "connections held at once (default 256)", DefaultValueFactory = _ => 256 };
+        var replayWindow = new Option<double>("--replay-window") { Description = "seconds a signature's timestamp may be from the server's clock (default 300)", DefaultValueFactory = _ => 300 };
         var command = new Command("serve",
             """
             Serve publish hooks and rendered cards over HTTP, from the same configuration, manifest and bytes as a build.
 
               POST   /hooks/{job}            one item or an array (JSON); renders what changed, answers the files
               DELETE /hooks/{job}/{id}       unpublishes an item: its outputs are pruned
+
+            A signed request carries X-BuildImages-Timestamp (Unix seconds) and X-BuildImages-Signature: v1=HEX,
+            the HMAC-SHA256 of "TIMESTAMP\nMETHOD\n/hooks/JOB[/ID]\n" followed by the body.
               GET    /cards/{job}/{path}     a rendered output, with its key as ETag
               GET    /healthz, GET /metrics  health, and Prometheus metrics
 
@@ -35,7 +40,7 @@ internal static class ServeCommand
               BUILDIMAGES_HOOK_TOKEN=... dotnet build-images serve --config site/buildimages.json --urls http://127.0.0.1:8080
             """)
         {
-            BuildCommand.Config, urls, secretFile, tokenFile, readTokenFile, noAuth, allowRemote, maxBody, queue, timeout, workers,
+            BuildCommand.Config, urls, secretFile, tokenFile, readTokenFile, noAuth, allowRemote, maxBody, queue, timeout, workers, maxConnections, replayWindow,
         };
         command.SetAction(async (parsed, cancellation) =>
         {
@@ -47,13 +52,16 @@ internal static class ServeCommand
                 Auth = new HookAuth(
                     HookAuth.Load("BUILDIMAGES_HOOK_SECRET", Full(console, parsed.GetValue(secretFile))),
                     HookAuth.Load("BUILDIMAGES_HOOK_TOKEN", Full(console, parsed.GetValue(tokenFile))),
-                    HookAuth.Load("BUILDIMAGES_READ_TOKEN", Full(console, parsed.GetValue(readTokenFile)))),
+                    HookAuth.Load("BUILDIMAGES_READ_TOKEN", Full(console, parsed.GetValue(readTokenFile))),
+                    TimeSpan.FromSeconds(Math.Clamp(parsed.GetValue(replayWindow), 1, 86400))),
                 NoAuth = parsed.GetValue(noAuth),
                 AllowRemote = parsed.GetValue(allowRemote),
                 MaxBody = Math.Max(1, parsed.GetValue(maxBody)),
                 Capacity = Math.Max(1, parsed.GetValue(queue)),
                 RequestTimeout = TimeSpan.FromSeconds(Math.Max(0.1, parsed.GetValue(timeout))),
                 Workers = Math.Max(0, parsed.GetValue(workers)),
+                MaxConnections = Math.Max(1, parsed.GetValue(maxConnections)),
+                Log = line => console.Error.WriteLine(line),
             };
             await using var server = await HookServer.StartAsync(options).ConfigureAwait(false);
             console.Error.WriteLine($"buildimages: serving {options.ConfigFile} on {string.Join(", ", server.Addresses)}");

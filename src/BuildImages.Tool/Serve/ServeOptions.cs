@@ -25,4 +25,10 @@ internal sealed record ServeOptions
     internal TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     internal int Workers { get; init; }
+
+    /// <summary>Connections Kestrel holds at once; more wait in the kernel's backlog.</summary>
+    internal int MaxConnections { get; init; } = 256;
+
+    /// <summary>Where the server says what failed on its side (the whole located error, which an answer to an unknown caller leaves out).</summary>
+    internal Action<string> Log { get; init; } = line => Console.Error.WriteLine(line);
 }

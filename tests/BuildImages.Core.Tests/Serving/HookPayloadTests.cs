@@ -51,6 +51,20 @@ public sealed class HookPayloadTests : IDisposable
     }
 
     [Fact]
+    public void A_body_that_is_not_UTF8_is_located_at_its_bad_byte_and_a_lone_surrogate_escape_is_named_as_such()
+    {
+        var bytes = "{ \"slug\": \"a\",\n  \"title\": \"caf"u8.ToArray().Concat(new byte[] { 0xE9 }).Concat("\" }"u8.ToArray()).ToArray();
+
+        var bad = Assert.Throws<CardException>(() => HookPayload.Parse("cards", bytes, HookMapping.None));
+        var surrogate = Assert.Throws<CardException>(() => Parse("""{ "slug": "a", "title": "\ud800" }"""));
+
+        Assert.Equal("BI0010", bad.Diagnostic.Code);
+        Assert.Contains("not valid UTF-8 (byte 0xE9", bad.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal((2, 16), (bad.Diagnostic.Line, bad.Diagnostic.Column));
+        Assert.Contains("lone surrogate", surrogate.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_deeply_nested_body_is_refused_with_its_position_not_a_stack_overflow()
     {
         var ex = Assert.Throws<CardException>(() => Parse(new string('[', 5000) + new string(']', 5000)));

@@ -47,13 +47,25 @@ public sealed class HookServerTests : IAsyncLifetime
         _tool.Dispose();
     }
 
-    private static HttpRequestMessage Signed(HttpMethod method, string url, string body, byte[]? secret = null)
+    /// <summary>A request signed as the README tells a CMS to: over timestamp, method, route (from the URL) and body.</summary>
+    internal static HttpRequestMessage Signed(HttpMethod method, string url, string body, byte[]? secret = null, long? timestamp = null, string? route = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-BuildImages-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret ?? Secret, bytes)));
+        var seconds = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signed = Encoding.UTF8.GetBytes($"{seconds}\n{method.Method}\n{route ?? CanonicalRoute(url)}\n").Concat(bytes).ToArray();
+        request.Headers.Add("X-BuildImages-Timestamp", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-BuildImages-Signature", "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret ?? Secret, signed)));
         return request;
+    }
+
+    /// <summary>/hooks/{job}[/{id}] with each segment percent-encoded once, the id as one segment (what the server signs).</summary>
+    private static string CanonicalRoute(string url)
+    {
+        var segments = url.Split('?')[0].Split('/').Skip(2).Select(Uri.UnescapeDataString).ToList();
+        var id = segments.Count > 1 ? "/" + Uri.EscapeDataString(string.Join('/', segments.Skip(1))) : "";
+        return "/hooks/" + Uri.EscapeDataString(segments[0]) + id;
     }
 
     private async Task<(HttpStatusCode Status, JsonNode Body)> Send(HttpRequestMessage request)
@@ -120,7 +132,7 @@ public sealed class HookServerTests : IAsyncLifetime
         };
         var (status, body) = await Send(request);
         Assert.Equal(expected, status);
-        var message = body["error"]!["message"]!.GetValue<string>();
+        var message = body["detail"]!.GetValue<string>();
         Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
         Assert.DoesNotContain("test-secret", message, StringComparison.Ordinal);
         Assert.False(File.Exists(Manifest), "nothing was written");
@@ -134,8 +146,9 @@ public sealed class HookServerTests : IAsyncLifetime
         await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), MaxBody = 20_000 });
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", new string('[', 5000) + new string(']', 5000)));
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("depth", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("(1,", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("depth", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, body["line"]!.GetValue<int>());
+        Assert.Equal("BI0010", body["code"]!.GetValue<string>());
         Assert.False(File.Exists(Manifest));
     }
 
@@ -167,7 +180,7 @@ public sealed class HookServerTests : IAsyncLifetime
         var manifest = await File.ReadAllTextAsync(Manifest);
         Assert.DoesNotContain("og/gone", manifest, StringComparison.Ordinal);
         Assert.DoesNotContain("og/gone", await File.ReadAllTextAsync(_tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
-        var (again, _) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/gone", ""));
+        var (again, _) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/gone", "", timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
         Assert.Equal(HttpStatusCode.NotFound, again);
         // An unsigned delete is refused like an unsigned publish.
         using var unsigned = await _http.DeleteAsync("/hooks/blog-post/keep");
@@ -271,7 +284,7 @@ public sealed class HookServerTests : IAsyncLifetime
             var impatient = _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""), gone.Token);
             await WaitFor(() => _server!.Metrics.InFlight() == 1);
             patient = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""));
-            await Task.Delay(300);
+            await WaitFor(() => _server!.Metrics.CoalescedWaits == 1);
             await gone.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
         }
@@ -311,8 +324,20 @@ public sealed class HookServerTests : IAsyncLifetime
         await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), good.Replace("\"jobs\"", "\"jobs\" :: ", StringComparison.Ordinal));
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "c", "title": "C" }"""));
         Assert.Equal(HttpStatusCode.InternalServerError, status);
-        Assert.Contains("buildimages.json(", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The hook proved the secret, so it learns where: the file relative to the configuration's folder, line and column.
+        Assert.Equal("buildimages.json", body["file"]!.GetValue<string>());
+        Assert.True(body["line"]!.GetValue<int>() > 0);
+        Assert.DoesNotContain(_tool.PathOf(""), body.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // A reader who proved nothing learns the code and where to look, not the file.
+        using (var read = await _http.GetAsync("/cards/blog-post/og/c.webp"))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, read.StatusCode);
+            var problem = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
+            Assert.Equal("BI0001", problem["code"]!.GetValue<string>());
+            Assert.Null(problem["file"]);
+            Assert.DoesNotContain("buildimages.json", problem.ToJsonString(), StringComparison.Ordinal);
+        }
         await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), good);
         File.SetLastWriteTimeUtc(_tool.PathOf("buildimages.json"), DateTime.UtcNow.AddSeconds(5));
         var (again, _) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "c", "title": "C" }"""));
@@ -328,9 +353,11 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.Contains(taken, ex.Diagnostic.Message, StringComparison.Ordinal);
     }
 
-    private static async Task WaitFor(Func<bool> condition)
+    /// <summary>Waits for a state the test caused (a bound for a broken server, not a race: a busy machine only makes it slower).</summary>
+    internal static async Task WaitFor(Func<bool> condition)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < TimeSpan.FromMinutes(2))
         {
             await Task.Delay(25);
         }
