@@ -82,7 +82,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
             WrittenFiles = Written(config, manifest);
             InputFiles = Inputs(config, manifest);
-            BookkeepingFiles = new[] { config.ManifestFile, Core.Manifest.StatCache.PathFor(config.ManifestFile), Core.Manifest.UpToDateRecord.PathFor(config.ManifestFile) }
+            BookkeepingFiles = Core.Build.BookkeepingFiles.Of(config.ManifestFile)
                 .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             if (report.Cancelled)
             {

@@ -47,7 +47,7 @@ internal static class WatchedInputs
         internal Written(BuildConfig config, string previewFolder)
         {
             _files = new HashSet<string>(
-                [config.ManifestFile, StatCache.PathFor(config.ManifestFile), UpToDateRecord.PathFor(config.ManifestFile), config.MetadataFile],
+                [.. Core.Build.BookkeepingFiles.Of(config.ManifestFile), config.MetadataFile],
                 StringComparer.Ordinal);
             _folders = [Folder(previewFolder), Folder(Path.Combine(config.BaseDirectory, ".buildimages"))];
             // An output pattern's fixed folder ("og/" of "og/{{slug}}") holds outputs; a pattern without one writes anywhere below outputDir.

@@ -47,9 +47,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         RemoveStaleTemps(BookkeepingFolders());
         if (_options.RemoveItems is { } removal)
         {
-            return Unpublish(removal.Job, removal.Items, clock, wall);
+            return Unpublish(removal.Job, removal.Items, clock, wall, new OutputJournal(OutputJournal.PathFor(config.ManifestFile)));
         }
-        if (clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
+        var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
+        // A journal left behind means a build was killed before its manifest named what it wrote: take the full path.
+        if (!File.Exists(journal.File) && clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
         {
             return ReportUpToDate(current, clock, wall);
         }
@@ -78,6 +80,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var ((manifest, manifestWarnings), stats) = loading.Result;
         var state = new BuildState(manifest, stats, _observer, clock) { Photos = _options.PhotoProcessing ?? Imaging.InProcessPhotos.Instance };
+        state.Journal = journal;
+        if (!_options.DryRun)
+        {
+            SweepInterrupted(journal, state);
+        }
         if (_options.ItemsOverride is not null)
         {
             plan = WithoutTakenOutputs(plan, state);
@@ -120,7 +127,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             finished = RenderAll(work, engineStamp, paths, hashes, state, store, folder, cancellation);
             if (finished)
             {
-                var copier = new DuplicateCopier(state, new OutputWriter(config, stats, folder, state.Durable), paths);
+                var copier = new DuplicateCopier(state, new OutputWriter(config, stats, folder, state.Durable, journal), paths);
                 state.Clock.Time(BuildStage.Copy, () => copier.CopyAll(Workers(work.Count)));
             }
         }
@@ -144,7 +151,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         return Report(plan, state, wall, cancelled: !finished || cancellation.IsCancellationRequested);
     }
 
-    private BuildReport Unpublish(string job, IReadOnlyList<string> items, StageClock clock, Stopwatch wall)
+    private BuildReport Unpublish(string job, IReadOnlyList<string> items, StageClock clock, Stopwatch wall, OutputJournal journal)
     {
         if (!config.Jobs.Any(j => j.Name == job))
         {
@@ -154,11 +161,12 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var statsFile = StatCache.PathFor(config.ManifestFile);
         var (manifest, warnings) = store.Load();
         var stats = StatCache.Load(statsFile);
-        var state = new BuildState(manifest, stats, _observer, clock);
+        var state = new BuildState(manifest, stats, _observer, clock) { Journal = journal };
         foreach (var warning in warnings)
         {
             state.Report(warning);
         }
+        SweepInterrupted(journal, state);
         var folder = new OutputFolder(config.OutputDirectory);
         var found = new Pruner(config, state, folder).RemoveItems(job, items);
         if (state.Dirty)
@@ -174,6 +182,24 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var plan = new BuildPlan([], [], [job]);
         var report = Report(plan, state, wall, cancelled: false);
         return report with { Unpublished = found };
+    }
+
+    /// <summary>Outputs a killed build wrote and never recorded are removed before this build plans anything against the folder.</summary>
+    private void SweepInterrupted(OutputJournal journal, BuildState state)
+    {
+        try
+        {
+            var (removed, warnings) = journal.Sweep(config.OutputDirectory, key => state.Records.TryGetValue(key, out var r) ? r : null);
+            warnings.ForEach(state.Report);
+            foreach (var file in removed)
+            {
+                _observer.Message($"removed {file}, which an interrupted build wrote and never recorded");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"the pending-outputs journal could not be read or removed: {ex.Message}", journal.File));
+        }
     }
 
     /// <summary>
@@ -231,7 +257,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     {
         using var owned = engine is null ? new CardEngine(config.EngineOptions(_options.Strict)) : null;
         var cards = (engine ?? owned)!;
-        var writer = new OutputWriter(config, state.Stats, folder, state.Durable);
+        var writer = new OutputWriter(config, state.Stats, folder, state.Durable, state.Journal!);
         var next = -1;
         var done = 0;
         var checkpoint = new ManifestCheckpoint(() => Save(store, state), store.Path, _options.CheckpointInterval, state.Report);
@@ -258,7 +284,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
 
     /// <summary>Where the manifest, the caches, the up-to-date record and images.json are written.</summary>
     private IEnumerable<string> BookkeepingFolders() =>
-        new[] { config.ManifestFile, StatCache.PathFor(config.ManifestFile), UpToDateRecord.PathFor(config.ManifestFile), config.MetadataFile }
+        BookkeepingFiles.Of(config.ManifestFile).Append(config.MetadataFile)
             .Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!);
 
     /// <summary>Every folder an output of this build or of the manifest lives in (never one reached through a link).</summary>
@@ -309,6 +335,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var used = records.InputIds();
         var inputs = state.InputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         store.Save(inputs, keys, records.WriteProperty);
+        state.Journal?.Saved(key => records.TryGetValue(key, out var r) ? r : null);
     }
 
     /// <summary>Keeps the stat cache to the files the manifest still names; writes it only if it changed.</summary>

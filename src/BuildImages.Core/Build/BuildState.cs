@@ -46,6 +46,9 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
 
     internal StageClock Clock => clock;
 
+    /// <summary>Outputs written and not yet named by a saved manifest (what a killed build leaves for the next to sweep).</summary>
+    internal OutputJournal? Journal { get; set; }
+
     /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>
     internal Output.DurableBatch Durable { get; } = new();
 

@@ -112,7 +112,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
 
     private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work)
     {
-        var (file, sha) = writer.Write(variant.Path, bytes, Previous(work, variant));
+        var (file, sha) = writer.Write(work.Card.RecordKey, variant.Path, bytes, Previous(work, variant));
         return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
 

@@ -42,7 +42,7 @@ internal sealed class DuplicateCopier(BuildState state, OutputWriter writer, Key
             var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), copy.Variant.Signature);
             try
             {
-                var file = writer.Copy(copy.Variant.Path, source.File, source.Sha256, copy.Previous);
+                var file = writer.Copy(copy.Card.RecordKey, copy.Variant.Path, source.File, source.Sha256, copy.Previous);
                 var record = source with { Path = copy.Variant.Path, File = file, Key = key };
                 copied[record.Path] = record;
                 state.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));

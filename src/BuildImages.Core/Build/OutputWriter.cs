@@ -9,27 +9,32 @@ namespace BuildImages.Core.Build;
 /// <summary>
 /// Writes one output file atomically under its final name (with the content hash in it when <c>cacheBust</c> is
 /// <c>filename</c>), records its time in the stat cache, and removes the file it replaces under another name. The file is
-/// flushed with the rest of its batch (<see cref="DurableBatch"/>) before a manifest names it.
+/// flushed with the rest of its batch (<see cref="DurableBatch"/>) before a manifest names it, and noted in the
+/// <see cref="OutputJournal"/> before it takes its name, so a build killed before its manifest is saved leaves no file
+/// that no build would ever remove.
 /// </summary>
-internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFolder folder, DurableBatch durable)
+internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFolder folder, DurableBatch durable, OutputJournal journal)
 {
     /// <summary>Writes a copy of an output already written in this build (its file and hash), as a link where the file system allows.</summary>
-    internal string Copy(string path, string sourceFile, string sha, VariantRecord? previous)
+    internal string Copy(string recordKey, string path, string sourceFile, string sha, VariantRecord? previous)
     {
         CheckInside(path);
         var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
         var full = System.IO.Path.Combine(config.OutputDirectory, file);
-        AtomicFile.LinkOrCopyUnflushed(System.IO.Path.Combine(config.OutputDirectory, sourceFile), full);
+        var source = System.IO.Path.Combine(config.OutputDirectory, sourceFile);
+        journal.Writing(recordKey, file, new FileInfo(source).Length, sha);
+        AtomicFile.LinkOrCopyUnflushed(source, full);
         Finish(file, full, previous);
         return file;
     }
 
-    internal (string File, string Sha256) Write(string path, byte[] bytes, VariantRecord? previous)
+    internal (string File, string Sha256) Write(string recordKey, string path, byte[] bytes, VariantRecord? previous)
     {
         CheckInside(path);
         var sha = ContentHash.Of(bytes);
         var file = config.CacheBust == CacheBust.FileName ? HashedName(path, sha) : path;
         var full = System.IO.Path.Combine(config.OutputDirectory, file);
+        journal.Writing(recordKey, file, bytes.Length, sha);
         AtomicFile.WriteUnflushed(full, bytes);
         Finish(file, full, previous);
         return (file, sha);

@@ -56,7 +56,7 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
                         $"{variant.Path} is {result.Bytes.Length} bytes at the floor quality {result.Quality}, over its budget of {variant.MaxBytes} bytes", photo.SourceFile, Item: card.Name));
                 }
                 var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(variant.Path, result.Bytes, previous));
+                var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
                 written[variant.Path] = CardWorker.Record(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
                 state.PhotoSavings.Enqueue(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, state.VisionModels));
@@ -106,7 +106,7 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
     {
         var card = work.Card;
         var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == copyPath);
-        var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(copyPath, bytes, previous));
+        var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(work.Card.RecordKey, copyPath, bytes, previous));
         var mime = OriginalMime(copyPath);
         var copy = new VariantRecord { Path = copyPath, File = file, Key = "original-" + sha, Options = "original", Width = 0, Height = 0, Mime = mime, Bytes = bytes.Length, Sha256 = sha };
         var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];

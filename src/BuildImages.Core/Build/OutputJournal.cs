@@ -1,0 +1,118 @@
+using System.Globalization;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Outputs written but not yet named by a saved manifest, in a file beside the manifest
+/// (<c>.buildimages-manifest.pending</c>): one line per output, appended before the file takes its name, with the
+/// record it belongs to, its size and content hash. A save of the manifest drops the lines it covers. A build that was
+/// killed between writing outputs and saving the manifest leaves lines behind; the next build removes each such file
+/// that no record names and that still has the bytes the line says (never a file someone else wrote or changed), then
+/// the journal. Lines are checked like manifest paths before anything is done with them: the journal is a
+/// bookkeeping file that may come from a CI cache.
+/// </summary>
+internal sealed class OutputJournal(string file)
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, Entry> _open = new(StringComparer.Ordinal);
+
+    /// <summary>The journal of the manifest at <paramref name="manifestFile"/>.</summary>
+    internal static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".pending");
+
+    internal string File { get; } = file;
+
+    /// <summary>Notes an output about to take its name (called before the rename, so a kill right after leaves the line).</summary>
+    internal void Writing(string recordKey, string outputFile, long bytes, string sha256)
+    {
+        var entry = new Entry(recordKey, outputFile, bytes, sha256);
+        lock (_lock)
+        {
+            _open[outputFile] = entry;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
+            // Appended and flushed to the system (a killed process's writes survive it); made durable with its batch.
+            using var stream = new FileStream(File, FileMode.Append, FileAccess.Write, FileShare.Read);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(entry.Line() + "\n"));
+        }
+    }
+
+    /// <summary>After the manifest was saved: lines whose output that manifest records (same file and hash) are done with.</summary>
+    internal void Saved(Func<string, CardRecord?> recorded)
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _open.Values.Where(e => Records(recorded(e.RecordKey), e)).ToList())
+            {
+                _open.Remove(entry.File);
+            }
+            if (_open.Count == 0)
+            {
+                System.IO.File.Delete(File);
+            }
+            else
+            {
+                AtomicFile.Write(File, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(string.Concat(_open.Values.Select(e => e.Line() + "\n")))));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Before a build acts: outputs a killed build wrote and never recorded are removed (only when they still hold the
+    /// bytes it wrote), then the journal. Returns what was removed, and a warning for each line that could not be trusted.
+    /// </summary>
+    internal (List<string> Removed, List<Diagnostic> Warnings) Sweep(string outputDirectory, Func<string, CardRecord?> recorded)
+    {
+        var removed = new List<string>();
+        var warnings = new List<Diagnostic>();
+        if (!System.IO.File.Exists(File))
+        {
+            return (removed, warnings);
+        }
+        var lines = System.IO.File.ReadAllLines(File);
+        var folder = new OutputFolder(outputDirectory);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                continue;
+            }
+            if (Entry.Parse(lines[i]) is not { } entry || (RecordPaths.Problem(entry.File) ?? folder.Escape(entry.File)) is { } problem)
+            {
+                warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"line {i + 1} of the pending-outputs journal is not one BuildImages writes; ignored", File, i + 1));
+                continue;
+            }
+            if (Records(recorded(entry.RecordKey), entry))
+            {
+                continue;
+            }
+            var full = Path.Combine(outputDirectory, entry.File);
+            var info = new FileInfo(full);
+            if (info.Exists && info.LinkTarget is null && info.Length == entry.Bytes && ContentHash.OfFile(full) == entry.Sha256)
+            {
+                info.Delete();
+                removed.Add(entry.File);
+            }
+        }
+        System.IO.File.Delete(File);
+        return (removed, warnings);
+    }
+
+    private static bool Records(CardRecord? record, Entry entry) =>
+        record?.Variants.Any(v => v.File == entry.File && v.Sha256 == entry.Sha256) == true;
+
+    private sealed record Entry(string RecordKey, string File, long Bytes, string Sha256)
+    {
+        internal string Line() => string.Create(CultureInfo.InvariantCulture, $"{Sha256}\t{Bytes}\t{File}\t{RecordKey}");
+
+        internal static Entry? Parse(string line)
+        {
+            var parts = line.Split('\t', 4);
+            return parts.Length == 4 && parts[0].Length == 64 && parts[0].All(char.IsAsciiHexDigitLower)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+                ? new Entry(parts[3], parts[2], bytes, parts[0]) : null;
+        }
+    }
+}
