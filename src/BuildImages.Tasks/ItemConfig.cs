@@ -71,11 +71,11 @@ internal static class ItemConfig
     /// ImageVariants items → photos jobs. MSBuild has already expanded the glob into files; each file's base folder is
     /// its directory without %(RecursiveDir), so <c>wwwroot/photos/**/*.jpg</c> names <c>photos/a/b.jpg</c> as
     /// <c>a/b</c>, as the tool does. Files with the same base and metadata are one job. Metadata: Preset (default web),
-    /// Widths and Formats (instead of a preset), Quality, MaxBytes, OutputFolder (default img), OnError, Encoder.
+    /// Widths and Formats (instead of a preset), Quality, MaxBytes, OutputFolder (default img), OnUnreadable (the photos job's onError), Encoder.
     /// </summary>
     internal static IEnumerable<JsonObject> PhotoJobs(IReadOnlyList<ITaskItem> photos, string projectDirectory)
     {
-        string[] keys = ["Preset", "Widths", "Formats", "Quality", "MaxBytes", "OutputFolder", "OnError", "Encoder"];
+        string[] keys = ["Preset", "Widths", "Formats", "Quality", "MaxBytes", "OutputFolder", "OnUnreadable", "Encoder"];
         var groups = photos.GroupBy(item =>
         {
             var full = Path.GetFullPath(Path.Combine(projectDirectory, item.ItemSpec));
@@ -104,7 +104,8 @@ internal static class ItemConfig
                 ["sources"] = new JsonArray(files.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
                 ["output"] = Meta("OutputFolder") ?? "img",
             };
-            if (Meta("OnError") is { } onError)
+            // Not "OnError": MSBuild reserves that name (MSB4118), so the documented metadata could never be set.
+            if (Meta("OnUnreadable") is { } onError)
             {
                 job["onError"] = onError;
             }

@@ -72,7 +72,8 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             var observer = new QueuedObserver();
             var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
-            while (!run.Wait(50))
+            // WaitAny, not Wait: Wait throws a faulted task's error wrapped, which hid a located error behind BI0009.
+            while (System.Threading.Tasks.Task.WaitAny([run], 50) < 0)
             {
                 observer.Drain(this);
             }

@@ -45,10 +45,19 @@ internal static class OptimizeCommand
             {
                 throw ToolErrors.Usage($"'{inFolder}' is not a folder");
             }
+            // Never a write target: OUT the same as IN would replace the photos with their thumbnails, and OUT inside IN
+            // would be read back as photos by the next run (out/out/out/a.jpg). Links to either are caught by the planner.
+            var (fullIn, fullOut) = (Path.TrimEndingDirectorySeparator(inFolder), Path.TrimEndingDirectorySeparator(outFolder));
+            if (Inside(fullOut, fullIn) || Inside(fullIn, fullOut))
+            {
+                throw ToolErrors.Usage($"OUT ({outFolder}) must be a folder apart from IN ({inFolder}): not the same folder, not inside it, not containing it");
+            }
             var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
             {
                 ["outputDir"] = outFolder,
                 ["tags"] = false,
+                // The photos' own folder is where they may be read from; a link in it leading elsewhere is refused.
+                ["assets"] = new[] { inFolder },
                 ["jobs"] = new[]
                 {
                     new Dictionary<string, object>
@@ -74,4 +83,7 @@ internal static class OptimizeCommand
         });
         return command;
     }
+
+    private static bool Inside(string path, string folder) =>
+        string.Equals(path, folder, StringComparison.Ordinal) || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

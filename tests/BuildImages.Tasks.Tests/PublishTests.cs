@@ -221,6 +221,52 @@ public sealed class PublishTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void ItemMetadataMistakesAreLocatedErrorsAndOnUnreadableReachesThePhotosJob()
+    {
+        CreateSite();
+        File.Delete(Path.Combine(Site, "buildimages.json"));
+        Write("wwwroot/photos/broken.jpg", "not a jpeg at all");
+        var project = File.ReadAllText(Path.Combine(Site, "site.csproj"));
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
+              <ItemGroup><SocialImage Include="content/*.md" Template="../../../../../../etc" /></ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal));
+
+        var escaping = Publish();
+
+        Assert.NotEqual(0, escaping.Code);
+        Assert.False(escaping.Output.Contains("BI0009", StringComparison.Ordinal), escaping.Output);
+        Assert.Matches(@"site\.csproj.*error BI0106: .*template '\.\./\.\./\.\./\.\./\.\./\.\./etc' not found", escaping.Output);
+
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
+              <ItemGroup><ImageVariants Include="wwwroot/photos/*.jpg" OnUnreadable="skip" /></ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal));
+        var skipped = Publish();
+
+        Assert.True(skipped.Code == 0, skipped.Output);
+        Assert.Contains("warning BI0301", skipped.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4118", skipped.Output, StringComparison.Ordinal);
+
+        // The photos' own folder as the output folder: an error before anything is written, the original untouched.
+        Core.Native.NativeStack.EnsureLoaded();
+        using (var photo = NetVips.Image.Black(1600, 1000, bands: 3).NewFromImage(200, 60, 40).Cast(NetVips.Enums.BandFormat.Uchar).Copy(interpretation: NetVips.Enums.Interpretation.Srgb))
+        {
+            File.WriteAllBytes(Path.Combine(Site, "wwwroot", "photos", "broken.jpg"), photo.JpegsaveBuffer());
+        }
+        var original = File.ReadAllBytes(Path.Combine(Site, "wwwroot", "photos", "broken.jpg"));
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
+              <ItemGroup><ImageVariants Include="wwwroot/photos/*.jpg" Preset="ai-scene" OutputFolder="photos" /></ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal));
+        var overSources = Publish();
+        Assert.NotEqual(0, overSources.Code);
+        Assert.Contains("error BI0026", overSources.Output, StringComparison.Ordinal);
+        Assert.Equal(original, File.ReadAllBytes(Path.Combine(Site, "wwwroot", "photos", "broken.jpg")));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void ATemplateOutsideTheProjectIsAnInputOfTheTarget()
     {
         CreateSite();

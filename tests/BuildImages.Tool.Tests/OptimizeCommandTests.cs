@@ -57,5 +57,36 @@ public sealed class OptimizeCommandTests : IDisposable
         Assert.Equal(2, _tool.Run("optimize", "no-such-folder", "out").Exit);
     }
 
+    [Theory]
+    [InlineData("in", "in")]
+    [InlineData("in", "in/out")]
+    [InlineData("in/photos", "in")]
+    public void An_output_folder_that_is_the_input_inside_it_or_around_it_is_a_usage_error_and_no_photo_changes(string input, string output)
+    {
+        Photo(input + "/a.jpg", 400, 250);
+        var before = File.ReadAllBytes(_tool.PathOf(input + "/a.jpg"));
+
+        var run = _tool.Run("optimize", input, output, "--preset", "ai-thumb");
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("apart from IN", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(_tool.PathOf(input + "/a.jpg")));
+        Assert.Single(Directory.GetFiles(_tool.PathOf("in"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void An_output_folder_reached_through_a_link_to_the_input_is_refused_too()
+    {
+        Photo("in/a.jpg", 400, 250);
+        Directory.CreateSymbolicLink(_tool.PathOf("out"), _tool.PathOf("in"));
+        var before = File.ReadAllBytes(_tool.PathOf("in/a.jpg"));
+
+        var run = _tool.Run("optimize", "in", "out", "--preset", "ai-thumb");
+
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("BI0026", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(_tool.PathOf("in/a.jpg")));
+    }
+
     public void Dispose() => _tool.Dispose();
 }

@@ -85,6 +85,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             SweepInterrupted(journal, state);
         }
+        plan = WithoutSourceTargets(plan);
         if (_options.ItemsOverride is not null)
         {
             plan = WithoutTakenOutputs(plan, state);
@@ -200,6 +201,30 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"the pending-outputs journal could not be read or removed: {ex.Message}", journal.File));
         }
+    }
+
+    /// <summary>
+    /// A source is never a write target: an item whose output would be one of this build's data files, photos or its
+    /// configuration (an output pattern into the content folder, a photo job over its own folder) fails, with nothing written.
+    /// </summary>
+    private BuildPlan WithoutSourceTargets(BuildPlan plan)
+    {
+        var sources = plan.Cards.Select(c => c.Item.SourceFile).Where(f => !f.StartsWith('<')).Append(config.ConfigFile)
+            .Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<Diagnostic>();
+        var kept = plan.Cards.Where(card =>
+        {
+            var target = card.Variants.Select(v => Path.GetFullPath(Path.Combine(config.OutputDirectory, v.Path))).FirstOrDefault(sources.Contains);
+            if (target is null)
+            {
+                return true;
+            }
+            problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputOverSource,
+                $"item '{card.Item.Id}' would write {target}, which is a source of this build; BuildImages never overwrites a source (change the output pattern or outputDir)",
+                card.Item.SourceFile, card.Item.Line, 0, card.Name));
+            return false;
+        }).ToList();
+        return problems.Count == 0 ? plan : plan with { Cards = kept, Problems = [.. plan.Problems, .. problems] };
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var drawn = new Dictionary<int, RenderedCard>();
+            var read = prepared.Inputs.AssetFiles.Concat(prepared.Inputs.FontFiles).Concat(evaluated.TemplateFiles).Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (var (variant, reason) in mine)
             {
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
@@ -85,7 +86,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
                     state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
                 }
-                var record = state.Clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work));
+                var record = state.Clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
                 written[variant.Path] = record;
                 state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
             }
@@ -110,8 +111,12 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
 
     private static VariantRecord? Previous(CardWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
 
-    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work)
+    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work, HashSet<string> read)
     {
+        if (writer.Target(variant.Path) is var target && read.Contains(target))
+        {
+            throw CardException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
+        }
         var (file, sha) = writer.Write(work.Card.RecordKey, variant.Path, bytes, Previous(work, variant));
         return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }

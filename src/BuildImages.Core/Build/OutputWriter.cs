@@ -40,6 +40,9 @@ internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFo
         return (file, sha);
     }
 
+    /// <summary>The full path an output path is written to (before a hash is added to its name).</summary>
+    internal string Target(string path) => System.IO.Path.GetFullPath(System.IO.Path.Combine(config.OutputDirectory, path));
+
     private void CheckInside(string path)
     {
         if (folder.Escape(path) is { } escape)

@@ -13,11 +13,13 @@ public static class DiagnosticCodes
     public const string DataGlobEmpty = "BI0012";
     public const string RelativeTagUrls = "BI0014";
     public const string FieldTooLarge = "BI0013";
+    public const string SourceOutsideRoots = "BI0015";
     public const string UnsafeOutputPath = "BI0020";
     public const string OutputCollision = "BI0021";
     public const string OutputPattern = "BI0022";
     public const string VariantTooWide = "BI0023";
     public const string OutputThroughLink = "BI0024";
+    public const string OutputOverSource = "BI0026";
     public const string OverBudget = "BI0030";
     public const string ManifestUnreadable = "BI0031";
     public const string PruneSkipped = "BI0032";

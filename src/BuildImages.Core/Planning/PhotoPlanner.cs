@@ -10,20 +10,28 @@ namespace BuildImages.Core.Planning;
 /// A photos job → one planned item per source file: its outputs keep the source's path relative to the job's
 /// base folder and its stem (<c>a/b.jpg</c> → <c>OUT/a/b.webp</c>, <c>b-960.webp</c> for a variant with a width).
 /// Reads no image bytes: the pre-key covers the path and the settings, the file's content is the item's input set.
+/// Sources are confined: the base folder, and every source once its links are resolved, must be inside the
+/// configuration's folder or an <c>assets</c> folder (a link leading elsewhere is refused by name, never read or
+/// copied), and must be a regular file; the job's output folder may neither be, nor be inside, nor contain the base
+/// folder (outputs would replace their sources, or be read back as sources by the next build). Output names pass the
+/// rules card names pass (<see cref="OutputPathRules"/>) before anything is written.
 /// </summary>
 internal static class PhotoPlanner
 {
     /// <summary>The extensions a photos glob considers (a file of another kind in the folder is not a source).</summary>
     internal static readonly string[] Extensions = [".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"];
 
+    /// <summary>What the job's glob matches with a photo's extension (a name that is not valid UTF-8 included: it is reported, not skipped).</summary>
     internal static IReadOnlyList<string> Sources(PhotoJobConfig photos) =>
         Directory.Exists(photos.BaseFolder)
-            ? DataLoader.SourceFiles(photos.Sources, photos.BaseFolder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && File.Exists(f)).ToList()
+            ? DataLoader.SourceFiles(photos.Sources, photos.BaseFolder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Directory.Exists(f)).ToList()
             : [];
 
     internal static List<PlannedCard> Plan(BuildConfig config, JobConfig job, KeyPaths paths, List<Diagnostic> problems, List<string> heldJobs)
     {
         var photos = job.Photos!;
+        var roots = Roots(config);
+        var baseReal = CheckFolders(config, job, roots);
         var files = Sources(photos);
         if (files.Count == 0)
         {
@@ -37,13 +45,30 @@ internal static class PhotoPlanner
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(photos.BaseFolder, file).Replace('\\', '/');
+            var name = $"{job.Name}/{Printable.Of(relative)}";
             if (relative.Any(char.IsControl) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
             {
-                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': the photo is outside the job's base folder {photos.BaseFolder}, or its name holds control characters", file, Item: $"{job.Name}/{relative}"));
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': the photo is outside the job's base folder {photos.BaseFolder}, or its name holds control characters", file, Item: name));
+                continue;
+            }
+            if (SourceProblem(file, relative, roots, baseReal) is { } refused)
+            {
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.SourceOutsideRoots, $"job '{job.Name}': {refused}; it is not read", file, Item: name));
                 continue;
             }
             var stem = relative[..^Path.GetExtension(relative).Length];
-            var output = job.Output.Length == 0 ? stem : job.Output.TrimEnd('/', '\\').Replace('\\', '/') + "/" + stem;
+            // Checked as card names are, in their canonical (NFC) form, before anything is written: a name the manifest
+            // would refuse next time (CON, a:b, *, <script>, U+202E) fails this photo now, and NFC/NFD twins collide.
+            var (output, unsafeName) = OutputPathRules.Check(job.Output.Length == 0 ? stem : job.Output.TrimEnd('/', '\\').Replace('\\', '/') + "/" + stem);
+            if (output is not null)
+            {
+                unsafeName ??= shapes.Select(v => OutputPathRules.Check(output + v.Path).Problem).FirstOrDefault(p => p is not null);
+            }
+            if (output is null || unsafeName is not null)
+            {
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': photo '{Printable.Of(relative)}' cannot be named safely: {unsafeName}; rename it", file, Item: name));
+                continue;
+            }
             var sourceKey = paths.ToKey(file);
             var focus = photos.Focus.TryGetValue(relative, out var f) ? f : ((double X, double Y)?)null;
             var preKey = ContentHash.OfParts(sourceKey, settings, focus is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p.X},{p.Y}") : "-");
@@ -54,6 +79,62 @@ internal static class PhotoPlanner
             });
         }
         return cards;
+    }
+
+    /// <summary>The folders photos may be read from, links resolved: the configuration's folder and the assets folders.</summary>
+    private static List<string> Roots(BuildConfig config) =>
+        config.AssetRoots.Prepend(config.BaseDirectory).Select(r => Output.RealPath.Of(r)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The base folder, resolved, after checking it is inside a root and apart from the job's output folder: both are
+    /// configuration errors, found before anything is read or written.
+    /// </summary>
+    private static string CheckFolders(BuildConfig config, JobConfig job, List<string> roots)
+    {
+        var photos = job.Photos!;
+        var baseReal = Output.RealPath.Of(photos.BaseFolder) ?? photos.BaseFolder;
+        if (!roots.Any(r => Output.RealPath.IsInside(baseReal, r)))
+        {
+            throw CardException.Error(DiagnosticCodes.SourceOutsideRoots,
+                $"job '{job.Name}': its photos are in {baseReal}, outside the configuration's folder and the 'assets' folders; add that folder to 'assets' to read photos from it",
+                config.ConfigFile, job.Location.Line, job.Location.Column);
+        }
+        var output = Output.RealPath.Of(Path.Combine(config.OutputDirectory, job.Output)) ?? Path.GetFullPath(Path.Combine(config.OutputDirectory, job.Output));
+        var overlap = output == baseReal ? "is the photos' own folder"
+            : Output.RealPath.IsInside(output, baseReal) ? $"is inside the photos' folder {baseReal}"
+            : Output.RealPath.IsInside(baseReal, output) ? $"contains the photos' folder {baseReal}"
+            : null;
+        if (overlap is not null)
+        {
+            throw CardException.Error(DiagnosticCodes.OutputOverSource,
+                $"job '{job.Name}': the output folder {output} {overlap}: outputs would replace their sources, or be read back as sources by the next build; write them to a folder of their own",
+                config.ConfigFile, job.OutputLocation.Line, job.OutputLocation.Column);
+        }
+        return baseReal;
+    }
+
+    /// <summary>Why a matched source must not be read: a link out of the roots or the base folder, not a regular file, or a name that is not UTF-8.</summary>
+    private static string? SourceProblem(string file, string relative, List<string> roots, string baseReal)
+    {
+        if (!File.Exists(file))
+        {
+            // .NET shows bytes that are not UTF-8 as U+FFFD, and no file has that name: say so, never skip it silently.
+            return relative.Contains('\uFFFD', StringComparison.Ordinal) ? $"the name of '{Printable.Of(relative)}' is not valid UTF-8 (rename the file)" : $"'{Printable.Of(relative)}' is gone";
+        }
+        var real = Output.RealPath.Of(file);
+        if (real is null)
+        {
+            return $"'{Printable.Of(relative)}' is a link that loops";
+        }
+        if (!Output.RealPath.IsInside(real, baseReal) && !roots.Any(r => Output.RealPath.IsInside(real, r)))
+        {
+            return $"'{Printable.Of(relative)}' is a link to {real}, outside the configuration's folder and the 'assets' folders";
+        }
+        if (OperatingSystem.IsLinux() && Native.LibcApi.LinkStat(real, out var stat) && (stat.Mode & Native.StatxBuffer.TypeMask) != Native.StatxBuffer.RegularFile)
+        {
+            return $"'{Printable.Of(relative)}' is not a regular file (a device, a pipe or a socket)";
+        }
+        return null;
     }
 
     /// <summary>Variant shapes with the path suffix: "-WIDTH" for a variant with a width, nothing for one sized by its longest side.</summary>
