@@ -64,11 +64,8 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     {
         try
         {
-            var config = LoadConfig();
-            if (!string.IsNullOrEmpty(ManifestFile))
-            {
-                config = config with { ManifestFile = Path.GetFullPath(ManifestFile) };
-            }
+            var setup = new TaskConfig(ConfigFile, ProjectFile, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory, ManifestFile);
+            var config = setup.Load();
             var observer = new QueuedObserver();
             var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
@@ -81,7 +78,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             var report = run.GetAwaiter().GetResult();
             Log.LogMessage(MessageImportance.Normal, "BuildImages: " + report.Summary().Split('\n')[0]);
             var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
-            WrittenFiles = Written(config, manifest);
+            WrittenFiles = Written(setup, config, manifest);
             InputFiles = Inputs(config, manifest);
             BookkeepingFiles = Core.Build.BookkeepingFiles.Of(config.ManifestFile)
                 .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
@@ -104,27 +101,6 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
             Log.LogError(null, DiagnosticCodes.InternalError, null, ConfigFile, 0, 0, 0, 0, InternalError.Describe(ex, "building the images"));
         }
         return !Log.HasLoggedErrors;
-    }
-
-    /// <summary>The config file as it is, or with the items' jobs added, through the same loader either way.</summary>
-    private BuildConfig LoadConfig()
-    {
-        var hasConfig = !string.IsNullOrEmpty(ConfigFile) && File.Exists(ConfigFile);
-        if (Items.Length == 0 && ImageVariants.Length == 0)
-        {
-            return ConfigLoader.Load(Path.GetFullPath(ConfigFile ?? "buildimages.json"));
-        }
-        var file = hasConfig ? Path.GetFullPath(ConfigFile!) : Path.GetFullPath(ProjectFile ?? "project");
-        var text = ItemConfig.Compose(hasConfig ? File.ReadAllText(file) : null, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
-        try
-        {
-            return ConfigLoader.Parse(text, file);
-        }
-        catch (CardException ex) when (!hasConfig || ex.Diagnostic.Line > 0)
-        {
-            // Positions in the configuration made from items mean nothing to the user: name the project and the item instead.
-            throw new CardException(ex.Diagnostic with { File = ProjectFile ?? file, Line = 0, Column = 0, Message = (ImageVariants.Length == 0 ? "SocialImage items: " : Items.Length == 0 ? "ImageVariants items: " : "SocialImage and ImageVariants items: ") + ex.Diagnostic.Message });
-        }
     }
 
     internal void Report(Diagnostic d)
@@ -159,20 +135,12 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     }
 
     /// <summary>Every output the manifest records (by the file actually written, so hashed names under cacheBust: filename too) and images.json.</summary>
-    private ITaskItem[] Written(BuildConfig config, Core.Manifest.ManifestDocument manifest)
-    {
-        var root = string.IsNullOrEmpty(ProjectDirectory) ? config.OutputDirectory : Path.GetFullPath(ProjectDirectory);
-        var files = manifest.Cards.Values.SelectMany(c => c.Variants.Select(v => Path.Combine(config.OutputDirectory, v.File)))
+    private static ITaskItem[] Written(TaskConfig setup, BuildConfig config, Core.Manifest.ManifestDocument manifest) =>
+        manifest.Cards.Values.SelectMany(c => c.Variants.Select(v => Path.Combine(config.OutputDirectory, v.File)))
             .Append(config.MetadataFile)
             .Where(File.Exists)
             .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
-        return files.Select(f =>
-        {
-            var relative = Path.GetRelativePath(root, f);
-            var item = new TaskItem(f);
-            item.SetMetadata("PublishRelativePath", relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetRelativePath(config.OutputDirectory, f) : relative);
-            return (ITaskItem)item;
-        }).ToArray();
-    }
+            .Order(StringComparer.Ordinal)
+            .Select(f => setup.Written(config, f))
+            .ToArray();
 }

@@ -7,7 +7,7 @@ namespace BuildImages.Core.Tests;
 
 /// <summary>
 /// The numbered corpus in tests/TemplateCases: each folder holds card.sbn and/or card.liquid (run both where both
-/// are there), optional partials/, data.json and options.json, and expected.xml (the markup) or
+/// are there), optional partials/, data.json and options.json (strict, timeZone), and expected.xml (the markup) or
 /// expected-error.txt ("CODE file(line,col)", file and position optional). Adding a case is adding files.
 /// </summary>
 public sealed partial class TemplateCaseTests : IDisposable
@@ -46,10 +46,12 @@ public sealed partial class TemplateCaseTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, relative))!);
             File.Copy(file, Path.Combine(folder, relative));
         }
-        var strict = File.Exists(Path.Combine(source, "options.json")) && JsonDocument.Parse(File.ReadAllText(Path.Combine(source, "options.json"))).RootElement.GetProperty("strict").GetBoolean();
+        using var options = JsonDocument.Parse(File.Exists(Path.Combine(source, "options.json")) ? File.ReadAllText(Path.Combine(source, "options.json")) : "{}");
+        var strict = options.RootElement.TryGetProperty("strict", out var s) && s.GetBoolean();
+        var zone = options.RootElement.TryGetProperty("timeZone", out var z) ? TimeZoneInfo.FindSystemTimeZoneById(z.GetString()!) : TimeZoneInfo.Utc;
         var item = File.Exists(Path.Combine(source, "data.json")) ? ItemData.FromJson(File.ReadAllText(Path.Combine(source, "data.json"))) : [];
         var definition = new TemplateCatalog([Path.Combine(_root, "templates")]).Resolve(name);
-        var engine = new ScribanTemplateEngine(new TemplateOptions { Strict = strict });
+        var engine = new ScribanTemplateEngine(new TemplateOptions { Strict = strict, TimeZone = zone });
 
         var expectedError = Path.Combine(source, "expected-error.txt");
         if (File.Exists(expectedError))

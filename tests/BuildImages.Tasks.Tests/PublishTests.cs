@@ -267,6 +267,38 @@ public sealed class PublishTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void LinesPlantedInTheWrittenListPublishNothingAndCleanDeletesNothingOutsideTheOutputs()
+    {
+        CreateSite();
+        Assert.Equal(0, Publish().Code);
+        var key = Path.Combine(_dir, "id_ed25519");
+        File.WriteAllText(key, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+        var list = Path.Combine(Site, "obj", "Release", "net10.0", "buildimages", "written.txt");
+        var real = File.ReadAllLines(list).Length;
+        File.AppendAllLines(list, [key + "|wwwroot/og/key.webp", Path.Combine(Site, "Program.cs"), Path.Combine(Site, "wwwroot", "og", "..", "..", "site.csproj")]);
+
+        var again = Publish();
+
+        Assert.True(again.Code == 0, again.Output);
+        Assert.Contains("Skipping target \"BuildImagesRender\"", again.Output, StringComparison.Ordinal);
+        foreach (var line in new[] { real + 1, real + 2, real + 3 })
+        {
+            Assert.True(again.Output.Contains($"written.txt({line}): warning BI0031", StringComparison.Ordinal), again.Output);
+        }
+        Assert.False(File.Exists(Path.Combine(Site, "pub", "wwwroot", "og", "key.webp")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Site, "pub"), "id_ed25519", SearchOption.AllDirectories));
+        Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "og", "hello.webp")), "the real outputs are still published");
+
+        var clean = Run(Site, "clean", "-c", "Release", "--nologo");
+        Assert.True(clean.Code == 0, clean.Output);
+        Assert.True(File.Exists(key), "clean deleted a file outside the project");
+        Assert.True(File.Exists(Path.Combine(Site, "Program.cs")));
+        Assert.True(File.Exists(Path.Combine(Site, "site.csproj")));
+        Assert.False(File.Exists(Path.Combine(Site, "wwwroot", "og", "hello.webp")), "clean still removes the real outputs");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void ATemplateOutsideTheProjectIsAnInputOfTheTarget()
     {
         CreateSite();

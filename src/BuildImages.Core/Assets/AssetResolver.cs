@@ -56,6 +56,10 @@ public sealed class AssetResolver
             {
                 throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' links to '{target}', which is outside the asset roots ({string.Join(", ", _roots)})");
             }
+            if (Native.FileKind.IsSpecial(target))
+            {
+                throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{reference}' is not a regular file (a pipe, a socket or a device)", candidate);
+            }
             var length = new FileInfo(target).Length;
             if (length > MaxAssetBytes)
             {

@@ -80,12 +80,16 @@ public sealed record BuildConfig
         Rendering.EngineOptions.BuiltInTemplateFolder() is { } builtIn ? [.. TemplateRoots, builtIn] : TemplateRoots;
 
     /// <summary>The engine options this configuration renders with.</summary>
+    /// <summary>The zone templates see dates in (config <c>timeZone</c>, default UTC), never the machine's.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
     public Rendering.EngineOptions EngineOptions(bool strict = false) => new()
     {
         TemplateRoots = TemplateRootsWithBuiltIn(),
         AssetRoots = AssetRoots,
         FontFolders = FontFolders,
         Strict = Strict || strict,
+        Templates = new TemplateOptions { TimeZone = TimeZone },
     };
 
     private readonly string? _manifestFile;

@@ -60,7 +60,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "timeZone", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -115,6 +115,7 @@ public static class ConfigLoader
             AssetRoots = root.Has("assets") ? root.Strings("assets").Select(Full).ToList() : [baseDir],
             FontFolders = root.Strings("fonts").Select(Full).ToList(),
             Strict = root.Bool("strict") ?? false,
+            TimeZone = ReadTimeZone(root),
             Encoder = ReadEncoder(root) ?? EncoderProfile.Balanced,
             VisionPrices = ReadPrices(root),
             Hooks = HookMappingReader.Read(root, jobs),
@@ -122,6 +123,27 @@ public static class ConfigLoader
         };
         config = manifest is null ? config : config with { ManifestFile = Full(manifest) };
         return metadata is null ? config : config with { MetadataFile = Path.GetFullPath(Path.Combine(outputDir, metadata)) };
+    }
+
+    /// <summary>
+    /// "timeZone": the IANA zone templates see dates in (default UTC), never the machine's: the same data gives the same
+    /// card on every machine, and the zone is part of every card's key.
+    /// </summary>
+    private static TimeZoneInfo ReadTimeZone(ConfigObject root)
+    {
+        var id = root.String("timeZone");
+        if (id is null or "UTC" or "Etc/UTC")
+        {
+            return TimeZoneInfo.Utc;
+        }
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw root.Error("timeZone", $"'timeZone' must be an IANA time zone such as \"Europe/Berlin\" or \"America/New_York\"; '{id}' is not one this machine knows");
+        }
     }
 
     /// <summary>"visionPrices": { "gpt-5": 1.25 }: a model's price per million input tokens, for photo reports.</summary>

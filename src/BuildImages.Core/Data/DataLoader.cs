@@ -53,6 +53,10 @@ public static class DataLoader
 
     private static IEnumerable<DataItem> Read(string file, string? itemsPath)
     {
+        if (Native.FileKind.IsSpecial(file))
+        {
+            throw CardException.Error(DiagnosticCodes.DataNotFound, "the data file is not a regular file (a pipe, a socket or a device)", file);
+        }
         return Path.GetExtension(file).ToLowerInvariant() switch
         {
             ".json" => JsonItemReader.Read(file, File.ReadAllBytes(file), itemsPath),

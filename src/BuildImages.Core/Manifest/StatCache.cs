@@ -39,8 +39,9 @@ public sealed class StatCache
             {
                 return new StatCache();
             }
-            // Only paths a build could have written are trusted: the cache may come from elsewhere (a CI cache).
+            // Only paths a build could have written or read are trusted: the cache may come from elsewhere (a CI cache).
             cache.OutputTimes = new(cache.Outputs.Where(o => RecordPaths.Problem(o.Key) is null), StringComparer.Ordinal);
+            cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);
             return cache;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)

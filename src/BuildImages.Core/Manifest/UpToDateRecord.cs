@@ -62,7 +62,10 @@ public sealed class UpToDateRecord
                 item = named.Length == 0 ? item : named;
                 outputs[i] = new UpToDateOutput(path, written.Length == 0 ? path : written, item, r.ReadInt32(), r.ReadInt32(), Mime(r.ReadString()), r.ReadInt64(), r.ReadString(), r.ReadInt64());
             }
-            return r.ReadString() == Magic
+            // Checked like the manifest: it may come from elsewhere (a CI cache), and a planted key would make the fast
+            // path stat or hash any file (a device, another user's file); then it is no proof of anything.
+            var trusted = files.All(f => Planning.KeyPaths.IsCanonicalKey(f.Item1)) && outputs.All(o => RecordPaths.Problem(o.Path) is null && RecordPaths.Problem(o.File) is null);
+            return r.ReadString() == Magic && trusted
                 ? new UpToDateRecord { Fingerprint = fingerprint, ManifestStamp = manifestStamp, MetadataStamp = metadataStamp, Native = native, Files = files, Outputs = outputs }
                 : null;
         }

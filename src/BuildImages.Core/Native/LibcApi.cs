@@ -39,6 +39,15 @@ internal static unsafe partial class LibcApi
         return ok;
     }
 
+    /// <summary>A stat-like look at a path, links followed: true and the buffer filled, or false.</summary>
+    internal static bool Stat(string path, out StatxBuffer buffer)
+    {
+        StatxBuffer b;
+        var ok = statx(AtFdCwd, path, 0, StatxType | StatxMode | StatxUid | StatxIno, &b) == 0;
+        buffer = b;
+        return ok;
+    }
+
     /// <summary>The same look at an open file descriptor.</summary>
     internal static bool DescriptorStat(int fd, out StatxBuffer buffer)
     {

@@ -67,7 +67,7 @@ public static class BuildPlanner
         }
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);
-        var namer = new OutputNamer(job, config.ConfigFile);
+        var namer = new OutputNamer(job, config.ConfigFile, config.TimeZone);
         IReadOnlyList<DataItem> items;
         if (job.InlineItems is { } inline)
         {
@@ -175,13 +175,15 @@ public static class BuildPlanner
 
     private static string Where(DataItem item) => item.Line > 0 ? $"{Path.GetFileName(item.SourceFile)}:{item.Line}" : Path.GetFileName(item.SourceFile);
 
-    /// <summary>Settings that change every card: strict mode and which font files the project offers.</summary>
+    /// <summary>Settings that change every card: strict mode, the time zone templates see, and which font files the project offers.</summary>
     internal static string SettingsKey(BuildConfig config)
     {
         var fonts = config.FontFolders
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(d, f).Replace('\\', '/')))
             .Order(StringComparer.Ordinal);
-        return ContentHash.OfParts(["strict=" + config.Strict, .. fonts])[..16];
+        // The zone joins the key only when it is not UTC, so keys made before time zones existed stay valid.
+        string[] zone = config.TimeZone == TimeZoneInfo.Utc ? [] : ["tz=" + config.TimeZone.Id];
+        return ContentHash.OfParts(["strict=" + config.Strict, .. zone, .. fonts])[..16];
     }
 }

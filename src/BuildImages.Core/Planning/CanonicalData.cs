@@ -4,8 +4,10 @@ using System.Text.Json;
 namespace BuildImages.Core.Planning;
 
 /// <summary>
-/// A canonical form of item data for keys: keys sorted, numbers in round-trip form, so the same data
-/// from JSON, YAML or CSV in any key order hashes the same.
+/// A canonical form of item data for keys: numbers in round-trip form; the item's own fields sorted (a template sees
+/// them as variables, never in an order), so the same data from JSON, YAML or CSV in any field order hashes the same;
+/// objects inside fields in their given order, because a template can observe it (<c>object.keys</c>, <c>for k in
+/// obj</c>): reordering them changes the card, so it changes the key.
 /// </summary>
 public static class CanonicalData
 {
@@ -15,7 +17,13 @@ public static class CanonicalData
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, fields);
+            writer.WriteStartObject();
+            foreach (var key in fields.Keys.Order(StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(key);
+                Write(writer, fields[key]);
+            }
+            writer.WriteEndObject();
         }
         return ContentHash.Of(buffer.WrittenSpan);
     }
@@ -75,10 +83,10 @@ public static class CanonicalData
                 break;
             case IReadOnlyDictionary<string, object?> map:
                 w.WriteStartObject();
-                foreach (var key in map.Keys.Order(StringComparer.Ordinal))
+                foreach (var (key, entry) in map)
                 {
                     w.WritePropertyName(key);
-                    Write(w, map[key]);
+                    Write(w, entry);
                 }
                 w.WriteEndObject();
                 break;

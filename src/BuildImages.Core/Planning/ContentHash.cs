@@ -12,9 +12,29 @@ public static class ContentHash
     /// <summary>A key over named parts; the separator cannot occur in the parts' hex or names.</summary>
     public static string OfParts(params IEnumerable<string> parts) => OfText(string.Join('\u001f', parts));
 
+    /// <summary>The SHA-256 of a regular file; a pipe, socket or device (which could be read forever, or block) is an IOException naming it.</summary>
     public static string OfFile(string path)
     {
+        // Opening a pipe blocks and reading a device may never end: look at what the path is first (Linux), and read
+        // no more than the size the file has (everywhere: a device reports none).
+        if (Native.FileKind.IsSpecial(path))
+        {
+            throw new IOException($"'{path}' is not a regular file (a pipe, a socket or a device)");
+        }
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        if (!stream.CanSeek)
+        {
+            throw new IOException($"'{path}' is not a regular file (a pipe, a socket or a device)");
+        }
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        var left = stream.Length;
+        int read;
+        while (left > 0 && (read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left))) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

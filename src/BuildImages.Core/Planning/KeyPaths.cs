@@ -19,6 +19,24 @@ public sealed class KeyPaths(string baseDirectory, string? builtInTemplates)
         return fullPath.StartsWith(_base, StringComparison.Ordinal) ? fullPath[_base.Length..].Replace('\\', '/') : fullPath;
     }
 
+    /// <summary>
+    /// Whether a key read from a bookkeeping file is one <see cref="ToKey"/> could have made: absolute and canonical, or
+    /// relative (under "builtin/" or the config folder) without '.', '..', empty segments or backslashes. Anything else
+    /// (a key planted to make a fast path hash /dev/zero, or read beside the project) is not acted on.
+    /// </summary>
+    public static bool IsCanonicalKey(string key)
+    {
+        if (key.Length == 0 || key.Contains('\0', StringComparison.Ordinal))
+        {
+            return false;
+        }
+        if (Path.IsPathRooted(key))
+        {
+            return Path.IsPathFullyQualified(key) && string.Equals(Path.GetFullPath(key), key, StringComparison.Ordinal);
+        }
+        return !key.Contains('\\', StringComparison.Ordinal) && key.Split('/').All(s => s.Length > 0 && s is not ("." or ".."));
+    }
+
     public string ToFull(string key)
     {
         if (key.StartsWith(BuiltInPrefix, StringComparison.Ordinal) && _builtIn is not null)

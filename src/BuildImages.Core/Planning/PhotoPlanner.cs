@@ -130,7 +130,7 @@ internal static class PhotoPlanner
         {
             return $"'{Printable.Of(relative)}' is a link to {real}, outside the configuration's folder and the 'assets' folders";
         }
-        if (OperatingSystem.IsLinux() && Native.LibcApi.LinkStat(real, out var stat) && (stat.Mode & Native.StatxBuffer.TypeMask) != Native.StatxBuffer.RegularFile)
+        if (Native.FileKind.IsSpecial(real))
         {
             return $"'{Printable.Of(relative)}' is not a regular file (a device, a pipe or a socket)";
         }

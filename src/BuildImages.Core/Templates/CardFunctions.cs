@@ -21,7 +21,7 @@ public static class CardFunctions
     /// <summary>Adds the helpers to <paramref name="globals"/> under snake_case names (format_date, shorten, …).</summary>
     internal static void Register(ScriptObject globals) => globals.Import(typeof(CardFunctions));
 
-    public static string FormatDate(TemplateContext context, object? value, string? format = null, string? culture = null) => FormatDate(value, format, Culture(context, culture));
+    public static string FormatDate(TemplateContext context, object? value, string? format = null, string? culture = null) => FormatDate(value, format, Culture(context, culture), SiteDates.ZoneOf(context));
 
     public static string Shorten(object? text, int length = 100, string suffix = "…") => Shorten(Text(text), length, suffix);
 
@@ -95,6 +95,12 @@ public static class CardFunctions
         }
         const string Pure = "a card must be a pure function of its inputs, so that an unchanged output can be skipped by its hash; pass the value in the item's data";
         Deny("date", "now", Pure);
+        if (builtins["date"] is ScriptObject dates)
+        {
+            // Scriban's parse shows an instant in the machine's zone; ours in the configuration's.
+            dates.Remove("parse");
+            dates.Import("parse", new Func<TemplateContext, string?, DateTime?>((context, text) => SiteDates.Parse(text, SiteDates.ZoneOf(context))));
+        }
         Deny("math", "random", Pure);
         Deny("math", "uuid", Pure);
         Deny("object", "eval", "templates do not evaluate text as code");
@@ -108,20 +114,15 @@ public static class CardFunctions
         builtins.IsReadOnly = true;
     }
 
-    private static string FormatDate(object? value, string? format, CultureInfo culture)
+    private static string FormatDate(object? value, string? format, CultureInfo culture, TimeZoneInfo zone)
     {
         if (value is null || (value is string e && e.Length == 0))
         {
             return string.Empty;
         }
-        DateTimeOffset date = value switch
-        {
-            DateTimeOffset dto => dto,
-            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            _ when DateTimeOffset.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) => parsed,
-            _ => throw new ScriptRuntimeException(default, $"format_date: '{value}' is not a date"),
-        };
-        return date.ToString(string.IsNullOrEmpty(format) ? "MMMM d, yyyy" : format, culture);
+        var date = SiteDates.Of(value, zone) ?? throw new ScriptRuntimeException(default, $"format_date: '{value}' is not a date");
+        // With the zone's own offset: a DateTime would print the machine's for "zzz".
+        return new DateTimeOffset(date, zone.GetUtcOffset(date)).ToString(string.IsNullOrEmpty(format) ? "MMMM d, yyyy" : format, culture);
     }
 
     /// <summary>Upper case for the culture, with ß as SS (what German typesetting does; .NET keeps ß).</summary>

@@ -24,15 +24,17 @@ internal sealed partial class PatternTemplate
 
     private readonly Template _template;
     private readonly bool _isPath;
+    private readonly TimeZoneInfo _zone;
 
-    private PatternTemplate(Template template, bool isPath)
+    private PatternTemplate(Template template, bool isPath, TimeZoneInfo zone)
     {
         _template = template;
         _isPath = isPath;
+        _zone = zone;
     }
 
     /// <summary>Compiles a pattern; a syntax error is BI0022 at the pattern's place in the configuration.</summary>
-    internal static PatternTemplate Compile(string pattern, string name, bool isPath, string configFile, int line, int column)
+    internal static PatternTemplate Compile(string pattern, string name, bool isPath, string configFile, int line, int column, TimeZoneInfo zone)
     {
         // Triple braces were the old way to let a value make folders; configurations written with them keep working.
         var source = TripleBraces().Replace(pattern, m => "{{ folders (" + m.Groups[1].Value + ") }}");
@@ -46,13 +48,13 @@ internal sealed partial class PatternTemplate
             var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
             throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: {first.Message} (at character {first.Span.Start.Column + 1} of the pattern)", configFile, line, column);
         }
-        return new PatternTemplate(template, isPath);
+        return new PatternTemplate(template, isPath, zone);
     }
 
     /// <summary>The expanded pattern for one item; throws <see cref="ScriptRuntimeException"/> when the pattern fails.</summary>
     internal string Expand(IReadOnlyDictionary<string, object?> fields)
     {
-        var context = new PatternContext(Builtins, _isPath)
+        var context = new PatternContext(Builtins, _isPath, _zone)
         {
             LoopLimit = 100,
             RecursiveLimit = 16,
@@ -100,8 +102,10 @@ internal sealed partial class PatternTemplate
     }
 
     /// <summary>Writes each value as a path segment (or folders) in a path pattern; as plain text in an alt pattern.</summary>
-    private sealed class PatternContext(ScriptObject builtins, bool isPath) : TemplateContext(builtins)
+    private sealed class PatternContext(ScriptObject builtins, bool isPath, TimeZoneInfo zone) : TemplateContext(builtins), IZonedContext
     {
+        public TimeZoneInfo TimeZone => zone;
+
         public override TemplateContext Write(SourceSpan span, object? textAsObject)
         {
             if (!isPath || textAsObject is null)

@@ -44,7 +44,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
     {
         var options = _engine.Options;
         var state = new CardScriptState(options.MaxMarkupCharacters);
-        TemplateContext context = _liquid ? new LiquidCardContext(state) : new ScribanCardContext(_builtins, state);
+        TemplateContext context = _liquid ? new LiquidCardContext(state, options.TimeZone) : new ScribanCardContext(_builtins, state, options.TimeZone);
         if (_liquid)
         {
             CardFunctions.Refuse((ScriptObject)context.BuiltinObject);

@@ -54,7 +54,7 @@ public sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplateEn
             var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
             throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template syntax error: " + first.Message, file, first.Span.Start.Line + 1, first.Span.Start.Column + 1);
         }
-        new ExpressionLocator().Visit(template.Page);
+        new StatementRewriter().Visit(template.Page);
         return template;
     }
 

@@ -14,6 +14,12 @@ public sealed record TemplateOptions
     /// <summary>Largest markup a template may produce.</summary>
     public int MaxMarkupCharacters { get; init; } = 2_000_000;
 
+    /// <summary>
+    /// The zone dates are shown in: <c>date.parse</c> and <c>format_date</c> turn an instant (a value with an offset or Z)
+    /// into this zone's wall time, and take a value without one as that wall time. Never the machine's zone.
+    /// </summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
     /// <summary>Default culture for formatDate, number, upper/lower/title.</summary>
     public CultureInfo Culture { get; init; } = CultureInfo.GetCultureInfo("en-US");
 }

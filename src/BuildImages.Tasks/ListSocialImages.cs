@@ -1,0 +1,74 @@
+using BuildImages.Core.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace BuildImages.Tasks;
+
+/// <summary>
+/// Reads back the list of files an earlier render wrote (kept in obj/ so a skipped render still publishes them and
+/// <c>dotnet clean</c> finds them) and keeps only the files a build of this configuration could have written (see
+/// <see cref="Core.Output.WrittenFiles"/>), each with its publish path worked out again, never read from the list. The
+/// list may come from a CI cache or a hand edit: a line naming anything else is dropped with a warning.
+/// </summary>
+public sealed class ListSocialImages : Microsoft.Build.Utilities.Task
+{
+    /// <summary>The list: one full path per line.</summary>
+    [Required]
+    public string ListFile { get; set; } = string.Empty;
+
+    public string? ConfigFile { get; set; }
+
+    public string? ProjectFile { get; set; }
+
+    public ITaskItem[] Items { get; set; } = [];
+
+    public ITaskItem[] ImageVariants { get; set; } = [];
+
+    public string? OutputDirectory { get; set; }
+
+    public string? BaseUrl { get; set; }
+
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary>The files, with PublishRelativePath.</summary>
+    [Output]
+    public ITaskItem[] Files { get; private set; } = [];
+
+    public override bool Execute()
+    {
+        if (!File.Exists(ListFile))
+        {
+            return true;
+        }
+        try
+        {
+            var setup = new TaskConfig(ConfigFile, ProjectFile, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory, null);
+            var config = setup.Load();
+            var files = new List<ITaskItem>();
+            var lines = File.ReadAllLines(ListFile);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var file = lines[i].Split('|')[0];
+                if (file.Length == 0)
+                {
+                    continue;
+                }
+                if (Core.Output.WrittenFiles.Problem(config, file) is { } problem)
+                {
+                    Log.LogWarning(null, DiagnosticCodes.ManifestUnreadable, null, ListFile, i + 1, 0, 0, 0, $"BuildImages: {Printable.Of(problem)}; not a file a render of this project writes, so it is neither published nor cleaned");
+                    continue;
+                }
+                if (File.Exists(file))
+                {
+                    files.Add(setup.Written(config, file));
+                }
+            }
+            Files = [.. files];
+        }
+        catch (CardException)
+        {
+            // A configuration that no longer loads trusts nothing from the list; the render target reports the error itself.
+            Files = [];
+        }
+        return !Log.HasLoggedErrors;
+    }
+}

@@ -1,0 +1,66 @@
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Tests.Hostile;
+
+/// <summary>Machine-local bookkeeping files (a CI cache may restore them) are checked like the manifest before anything acts on them.</summary>
+public sealed class BookkeepingTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    [Theory]
+    [InlineData("input-key")]
+    [InlineData("output-path")]
+    public void An_up_to_date_record_naming_a_path_no_build_makes_proves_nothing(string planted)
+    {
+        _site.Build();
+        var file = UpToDateRecord.PathFor(_site.ManifestFile);
+        var record = UpToDateRecord.Load(file)!;
+        var outside = Path.Combine(_site.Root, "..", Path.GetFileName(_site.Root) + "-outside.txt");
+        File.WriteAllText(outside, "beside the project");
+        try
+        {
+            var info = new FileInfo(outside);
+            var tampered = planted == "input-key"
+                ? new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Outputs = record.Outputs,
+                    Files = [.. record.Files, ("../" + Path.GetFileName(outside), new FileRecord(info.Length, info.LastWriteTimeUtc.Ticks, ContentHash.OfFile(outside)))] }
+                : new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = record.Files,
+                    Outputs = [.. record.Outputs.Select((o, i) => i == 0 ? o with { File = "../../" + Path.GetFileName(outside) } : o)] };
+            tampered.Save(file);
+
+            Assert.Null(UpToDateRecord.Load(file));
+            var report = _site.Build();
+            Assert.False(report.UpToDate, "the fast path took a record naming a path outside the project");
+            Assert.Equal(0, report.Rendered);
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    [Fact]
+    public void A_stat_cache_entry_with_a_key_no_build_makes_is_dropped_and_a_device_is_never_hashed()
+    {
+        _site.Build();
+        var file = StatCache.PathFor(_site.ManifestFile);
+        var text = File.ReadAllText(file).Replace("\"files\":{", "\"files\":{\"../../etc/passwd\":{\"size\":1,\"modifiedTicks\":1,\"sha256\":\"x\"},\"a/./b\":{\"size\":1,\"modifiedTicks\":1,\"sha256\":\"x\"},", StringComparison.Ordinal);
+        File.WriteAllText(file, text);
+
+        var cache = StatCache.Load(file);
+
+        Assert.NotEmpty(cache.Files);
+        Assert.DoesNotContain("../../etc/passwd", cache.Files.Keys);
+        Assert.DoesNotContain("a/./b", cache.Files.Keys);
+        Assert.True(KeyPaths.IsCanonicalKey("/usr/share/fonts/x.ttf") && KeyPaths.IsCanonicalKey("builtin/blog-post/card.sbn") && !KeyPaths.IsCanonicalKey("/usr/share/../x") && !KeyPaths.IsCanonicalKey("a\\b"));
+        if (OperatingSystem.IsLinux())
+        {
+            // A key may be absolute (a system font); what it names is hashed only if it is a regular file.
+            var ex = Assert.Throws<IOException>(() => ContentHash.OfFile("/dev/zero"));
+            Assert.Contains("not a regular file", ex.Message, StringComparison.Ordinal);
+            Assert.Null(FileHashCache.Current("/dev/zero", new FileRecord(5, 5, "x")));
+        }
+    }
+}
