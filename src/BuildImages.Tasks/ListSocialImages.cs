@@ -9,25 +9,11 @@ namespace BuildImages.Tasks;
 /// <see cref="Core.Output.WrittenFiles"/>), each with its publish path worked out again, never read from the list. The
 /// list may come from a CI cache or a hand edit: a line naming anything else is dropped with a warning.
 /// </summary>
-public sealed class ListSocialImages : Microsoft.Build.Utilities.Task
+public sealed class ListSocialImages : ConfigTask
 {
     /// <summary>The list: one full path per line.</summary>
     [Required]
     public string ListFile { get; set; } = string.Empty;
-
-    public string? ConfigFile { get; set; }
-
-    public string? ProjectFile { get; set; }
-
-    public ITaskItem[] Items { get; set; } = [];
-
-    public ITaskItem[] ImageVariants { get; set; } = [];
-
-    public string? OutputDirectory { get; set; }
-
-    public string? BaseUrl { get; set; }
-
-    public string? ProjectDirectory { get; set; }
 
     /// <summary>The files, with PublishRelativePath.</summary>
     [Output]
@@ -41,7 +27,7 @@ public sealed class ListSocialImages : Microsoft.Build.Utilities.Task
         }
         try
         {
-            var setup = new TaskConfig(ConfigFile, ProjectFile, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory, null);
+            var setup = Setup(manifestFile: null);
             var config = setup.Load();
             var files = new List<ITaskItem>();
             var lines = File.ReadAllLines(ListFile);

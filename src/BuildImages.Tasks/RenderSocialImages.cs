@@ -10,32 +10,12 @@ namespace BuildImages.Tasks;
 /// The MSBuild front: maps its parameters to one build of the engine and the engine's events to MSBuild errors,
 /// warnings and messages (raised on the task's thread), and lists what the build wrote. No engine logic here.
 /// </summary>
-public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class RenderSocialImages : ConfigTask, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
 
-    /// <summary>The buildimages.json to build (optional when there are SocialImage items).</summary>
-    public string? ConfigFile { get; set; }
-
-    /// <summary>The project file: the base folder of SocialImage items when there is no config file, and where their errors point.</summary>
-    public string? ProjectFile { get; set; }
-
-    /// <summary>SocialImage items: each a data file or glob, a job of its own (see <see cref="ItemConfig"/>).</summary>
-    public ITaskItem[] Items { get; set; } = [];
-
-    /// <summary>ImageVariants items: photos to right-size, grouped into photos jobs (see <see cref="ItemConfig.PhotoJobs"/>).</summary>
-    public ITaskItem[] ImageVariants { get; set; } = [];
-
-    /// <summary>outputDir and baseUrl when there are items but no config file.</summary>
-    public string? OutputDirectory { get; set; }
-
-    public string? BaseUrl { get; set; }
-
     /// <summary>Where the manifest lives (the intermediate folder by default, so `dotnet clean` removes it).</summary>
     public string? ManifestFile { get; set; }
-
-    /// <summary>The project folder: written files get their path relative to it as PublishRelativePath.</summary>
-    public string? ProjectDirectory { get; set; }
 
     /// <summary>How long to wait for another build writing to the same output folder before failing (BI0035).</summary>
     public int LockTimeoutSeconds { get; set; } = 600;
@@ -64,7 +44,7 @@ public sealed class RenderSocialImages : Microsoft.Build.Utilities.Task, ICancel
     {
         try
         {
-            var setup = new TaskConfig(ConfigFile, ProjectFile, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory, ManifestFile);
+            var setup = Setup(ManifestFile);
             var config = setup.Load();
             var observer = new QueuedObserver();
             var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));

@@ -211,20 +211,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     {
         var sources = plan.Cards.Select(c => c.Item.SourceFile).Where(f => !f.StartsWith('<')).Append(config.ConfigFile)
             .Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var problems = new List<Diagnostic>();
-        var kept = plan.Cards.Where(card =>
-        {
-            var target = card.Variants.Select(v => Path.GetFullPath(Path.Combine(config.OutputDirectory, v.Path))).FirstOrDefault(sources.Contains);
-            if (target is null)
-            {
-                return true;
-            }
-            problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputOverSource,
+        return plan.Without(card => card.Variants.Select(v => Path.GetFullPath(Path.Combine(config.OutputDirectory, v.Path))).FirstOrDefault(sources.Contains) is { } target
+            ? new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputOverSource,
                 $"item '{card.Item.Id}' would write {target}, which is a source of this build; BuildImages never overwrites a source (change the output pattern or outputDir)",
-                card.Item.SourceFile, card.Item.Line, 0, card.Name));
-            return false;
-        }).ToList();
-        return problems.Count == 0 ? plan : plan with { Cards = kept, Problems = [.. plan.Problems, .. problems] };
+                card.Item.SourceFile, card.Item.Line, 0, card.Name)
+            : null);
     }
 
     /// <summary>
@@ -232,22 +223,12 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// are one file (slugs <c>col/x</c> and <c>col-x</c>) meet only here: an output recorded for another item of the job is
     /// an error naming both, and the recorded card stays, as two items of one data file would be.
     /// </summary>
-    private static BuildPlan WithoutTakenOutputs(BuildPlan plan, BuildState state)
-    {
-        var problems = new List<Diagnostic>();
-        var kept = plan.Cards.Where(card =>
-        {
-            if (!state.Records.TryGetValue(card.RecordKey, out var owner) || owner.Item == card.Item.Id)
-            {
-                return true;
-            }
-            problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
+    private static BuildPlan WithoutTakenOutputs(BuildPlan plan, BuildState state) =>
+        plan.Without(card => state.Records.TryGetValue(card.RecordKey, out var owner) && owner.Item != card.Item.Id
+            ? new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
                 $"item '{card.Item.Id}' would write '{card.Output}', which is item '{owner.Item}''s of job '{card.Job.Name}'; unpublish '{owner.Item}' first, or give the items slugs that make distinct names",
-                card.Item.SourceFile, card.Item.Line, 0, card.Name));
-            return false;
-        }).ToList();
-        return problems.Count == 0 ? plan : plan with { Cards = kept, Problems = [.. plan.Problems, .. problems] };
-    }
+                card.Item.SourceFile, card.Item.Line, 0, card.Name)
+            : null);
 
     private List<CardWork> Check(BuildPlan plan, BuildState state, ChangeDetector detector)
     {

@@ -16,6 +16,25 @@ public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<D
 
     /// <summary>Jobs refused as a whole this build (their output folder leads outside outputDir): their outputs are kept.</summary>
     public IReadOnlyList<string> HeldJobs { get; init; } = [];
+
+    /// <summary>The plan without the cards <paramref name="refuse"/> has a problem with, each problem added (the card fails, its old outputs are kept).</summary>
+    internal BuildPlan Without(Func<PlannedCard, Diagnostic?> refuse)
+    {
+        var problems = new List<Diagnostic>();
+        var kept = new List<PlannedCard>(Cards.Count);
+        foreach (var card in Cards)
+        {
+            if (refuse(card) is { } problem)
+            {
+                problems.Add(problem);
+            }
+            else
+            {
+                kept.Add(card);
+            }
+        }
+        return problems.Count == 0 ? this : this with { Cards = kept, Problems = [.. Problems, .. problems] };
+    }
 }
 
 /// <summary>One item of one job: the card to draw and the files it becomes.</summary>

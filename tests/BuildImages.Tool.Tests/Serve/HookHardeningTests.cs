@@ -11,54 +11,8 @@ using BuildImages.Tool.Serve;
 namespace BuildImages.Tool.Tests.Serve;
 
 /// <summary>The hook server against a hostile caller: what a signature binds, where it listens, the order of operations, and what an error tells.</summary>
-public sealed class HookHardeningTests : IAsyncLifetime
+public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"u8.ToArray(), "hardening-token"u8.ToArray())
 {
-    private static readonly byte[] Secret = "hardening-secret"u8.ToArray();
-    private static readonly byte[] Token = "hardening-token"u8.ToArray();
-
-    private readonly ToolRun _tool = new();
-    private HookServer? _server;
-    private HttpClient _http = new();
-
-    private string Manifest => _tool.PathOf("wwwroot/.buildimages-manifest.json");
-
-    public async Task InitializeAsync()
-    {
-        Assert.Equal(0, _tool.Run("init", "--template", "blog-post").Exit);
-        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, Token, null), MaxBody = 4096, Log = _ => { } });
-    }
-
-    private async Task Start(ServeOptions options)
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        _server = await HookServer.StartAsync(options);
-        _http.Dispose();
-        _http = new HttpClient { BaseAddress = new Uri(_server.Addresses[0]) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        _tool.Dispose();
-    }
-
-    private static HttpRequestMessage Signed(HttpMethod method, string url, string body, long? timestamp = null, string? route = null) =>
-        HookServerTests.Signed(method, url, body, Secret, timestamp, route);
-
-    private async Task<(HttpStatusCode Status, JsonNode Body)> Send(HttpRequestMessage request)
-    {
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text)!);
-    }
-
     private async Task Publish(string slug, string title = "Title")
     {
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", new JsonObject { ["slug"] = slug, ["title"] = title }.ToJsonString()));
@@ -85,7 +39,7 @@ public sealed class HookHardeningTests : IAsyncLifetime
             Assert.True(status == HttpStatusCode.Unauthorized, $"{method} {url}: {status} {body}");
             Assert.Contains("does not match", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/keep.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/keep.webp")));
 
         // The request itself works once; sent again it is a replay.
         var copy = new HttpRequestMessage(HttpMethod.Delete, "/hooks/blog-post/gone") { Content = new ByteArrayContent([]) };
@@ -113,7 +67,7 @@ public sealed class HookHardeningTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, copy);
         Assert.Contains("unpublished after this request was signed", answer["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, republished);
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/pulled.webp")), "a publish signed after the unpublish is the CMS publishing again");
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/pulled.webp")), "a publish signed after the unpublish is the CMS publishing again");
     }
 
     [Theory]
@@ -151,7 +105,7 @@ public sealed class HookHardeningTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("BI0002", answer["code"]!.GetValue<string>());
         Assert.False(File.Exists(Manifest));
-        Assert.Equal(0, _server!.Metrics.Renders);
+        Assert.Equal(0, Server!.Metrics.Renders);
     }
 
     [Fact]
@@ -186,7 +140,7 @@ public sealed class HookHardeningTests : IAsyncLifetime
     [InlineData("http://10.1.2.3:0")]
     public async Task A_bind_address_that_is_not_a_loopback_IP_is_refused_without_allow_remote(string url)
     {
-        var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true }));
+        var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true }));
 
         Assert.Equal("BI0002", ex.Diagnostic.Code);
         Assert.Contains(url, ex.Diagnostic.Message, StringComparison.Ordinal);
@@ -195,12 +149,12 @@ public sealed class HookHardeningTests : IAsyncLifetime
     [Fact]
     public async Task A_host_name_with_allow_remote_still_needs_a_secret_and_loopback_spellings_listen_on_loopback()
     {
-        var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://loopback:0"], Auth = new HookAuth(null, null, null), NoAuth = true, AllowRemote = true }));
+        var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = ["http://loopback:0"], Auth = new HookAuth(null, null, null), NoAuth = true, AllowRemote = true }));
         Assert.Contains("need a secret", ex.Diagnostic.Message, StringComparison.Ordinal);
 
         foreach (var url in new[] { "http://[::ffff:127.0.0.1]:0", "http://localhost:0", "http://127.0.0.2:0" })
         {
-            await using var server = await HookServer.StartAsync(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true });
+            await using var server = await HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true });
             Assert.All(server.Addresses, a => Assert.True(IPAddress.IsLoopback(IPAddress.Parse(new Uri(a).Host.Trim('[', ']'))), $"{url} listens on {a}"));
         }
     }
@@ -211,7 +165,7 @@ public sealed class HookHardeningTests : IAsyncLifetime
     [InlineData("folder")]
     public void A_secret_file_that_cannot_serve_is_a_usage_error_naming_it(string kind)
     {
-        var file = _tool.PathOf("secret-" + kind);
+        var file = Tool.PathOf("secret-" + kind);
         if (kind == "empty")
         {
             File.WriteAllText(file, "\n");
@@ -232,14 +186,14 @@ public sealed class HookHardeningTests : IAsyncLifetime
     {
         await Publish("x", "First version");
         Task<(HttpStatusCode Status, JsonNode Body)> delete, republish, other;
-        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        using (OutputFolderLock.Acquire(Tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
         {
             other = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "y", "title": "In flight" }"""));
-            await HookServerTests.WaitFor(() => _server!.Metrics.InFlight() == 1);
+            await WaitFor(() => Server!.Metrics.InFlight() == 1);
             delete = Send(Signed(HttpMethod.Delete, "/hooks/blog-post/x", ""));
-            await HookServerTests.WaitFor(() => _server!.Metrics.QueueDepth() == 1);
+            await WaitFor(() => Server!.Metrics.QueueDepth() == 1);
             republish = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "x", "title": "Second version" }"""));
-            await HookServerTests.WaitFor(() => _server!.Metrics.QueueDepth() == 2);
+            await WaitFor(() => Server!.Metrics.QueueDepth() == 2);
         }
 
         Assert.Equal(HttpStatusCode.OK, (await other).Status);
@@ -247,9 +201,9 @@ public sealed class HookHardeningTests : IAsyncLifetime
         var (status, body) = await republish;
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("rendered", body["items"]![0]!["status"]!.GetValue<string>());
-        using var card = await _http.GetAsync(body["items"]![0]!["files"]![0]!["card"]!.GetValue<string>());
+        using var card = await Http.GetAsync(body["items"]![0]!["files"]![0]!["card"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, card.StatusCode);
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/x.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/x.webp")));
         Assert.Contains("blog-post:og/x", await File.ReadAllTextAsync(Manifest), StringComparison.Ordinal);
     }
 
@@ -257,24 +211,24 @@ public sealed class HookHardeningTests : IAsyncLifetime
     public async Task An_id_holding_a_slash_is_deleted_by_either_spelling()
     {
         await Publish("col/x");
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/col-x.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/col-x.webp")));
 
         var (status, body) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/col%2Fx", ""));
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
-        Assert.False(File.Exists(_tool.PathOf("wwwroot/og/col-x.webp")));
+        Assert.False(File.Exists(Tool.PathOf("wwwroot/og/col-x.webp")));
 
         await Publish("col/x");
         // Both spellings sign the same route: the second is signed a second later, or it would be a replay of the first.
         var (plain, _) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/col/x", "", DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
         Assert.Equal(HttpStatusCode.OK, plain);
-        Assert.False(File.Exists(_tool.PathOf("wwwroot/og/col-x.webp")));
+        Assert.False(File.Exists(Tool.PathOf("wwwroot/og/col-x.webp")));
     }
 
     [Fact]
     public async Task Two_slugs_that_name_one_file_are_an_error_naming_both_and_the_first_card_stays()
     {
         await Publish("col-x", "The first owner");
-        var before = await File.ReadAllBytesAsync(_tool.PathOf("wwwroot/og/col-x.webp"));
+        var before = await File.ReadAllBytesAsync(Tool.PathOf("wwwroot/og/col-x.webp"));
 
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "col/x", "title": "Would replace it" }"""));
 
@@ -283,14 +237,14 @@ public sealed class HookHardeningTests : IAsyncLifetime
         Assert.Equal("BI0021", error["code"]!.GetValue<string>());
         Assert.Contains("'col-x'", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("'col/x'", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(before, await File.ReadAllBytesAsync(_tool.PathOf("wwwroot/og/col-x.webp")));
+        Assert.Equal(before, await File.ReadAllBytesAsync(Tool.PathOf("wwwroot/og/col-x.webp")));
         Assert.Equal("col-x", JsonNode.Parse(await File.ReadAllTextAsync(Manifest))!["cards"]!["blog-post:og/col-x"]!["item"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task A_body_with_more_items_than_the_queue_holds_is_413_not_an_endless_429()
     {
-        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, Token, null), Capacity = 2, Log = _ => { } });
+        await Start(Options(capacity: 2));
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """[{ "slug": "a" }, { "slug": "b" }, { "slug": "c" }]"""));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Contains("at most 2", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -299,29 +253,29 @@ public sealed class HookHardeningTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_on_demand_card_tells_an_unknown_reader_its_code_and_no_paths()
     {
-        var config = JsonNode.Parse(await File.ReadAllTextAsync(_tool.PathOf("buildimages.json")))!;
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Tool.PathOf("buildimages.json")))!;
         config["hooks"] = JsonNode.Parse("""{ "blog-post": { "onDemand": true } }""");
-        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), config.ToJsonString());
-        var template = Directory.GetFiles(_tool.PathOf("templates"), "card.*", SearchOption.AllDirectories).Single();
+        await File.WriteAllTextAsync(Tool.PathOf("buildimages.json"), config.ToJsonString());
+        var template = Directory.GetFiles(Tool.PathOf("templates"), "card.*", SearchOption.AllDirectories).Single();
         await File.WriteAllTextAsync(template, "<card>{{ if title }}</card>");
         var logged = new List<string>();
-        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, Token, null), Log = l => { lock (logged) { logged.Add(l); } } });
+        await Start(Options(log: l => { lock (logged) { logged.Add(l); } }));
 
-        using var response = await _http.GetAsync("/cards/blog-post/og/short.webp");
+        using var response = await Http.GetAsync("/cards/blog-post/og/short.webp");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("\"code\":\"BI0100\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("/", JsonNode.Parse(text)!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain(_tool.PathOf(""), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Tool.PathOf(""), text, StringComparison.Ordinal);
         Assert.Contains(logged, l => l.Contains("card.", StringComparison.Ordinal) && l.Contains("BI0100", StringComparison.Ordinal));
     }
 
     /// <summary>Sends raw bytes (what HttpClient will not send) and reads the status line and what follows.</summary>
     private async Task<(int Status, string Text)> Raw(string request)
     {
-        var uri = new Uri(_server!.Addresses[0]);
+        var uri = new Uri(Server!.Addresses[0]);
         using var client = new TcpClient();
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await client.ConnectAsync(uri.Host, uri.Port, bound.Token);

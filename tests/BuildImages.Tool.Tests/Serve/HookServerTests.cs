@@ -10,71 +10,8 @@ using BuildImages.Tool.Serve;
 namespace BuildImages.Tool.Tests.Serve;
 
 /// <summary>The hook server on a real Kestrel at 127.0.0.1, port 0, over an init'd blog-post site.</summary>
-public sealed class HookServerTests : IAsyncLifetime
+public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u8.ToArray(), null)
 {
-    private static readonly byte[] Secret = "test-secret-\u00e9"u8.ToArray();
-
-    private readonly ToolRun _tool = new();
-    private HookServer? _server;
-    private HttpClient _http = new();
-
-    private string Manifest => _tool.PathOf("wwwroot/.buildimages-manifest.json");
-
-    public async Task InitializeAsync()
-    {
-        Assert.Equal(0, _tool.Run("init", "--template", "blog-post").Exit);
-        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), MaxBody = 4096 });
-    }
-
-    private async Task Start(ServeOptions options)
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        _server = await HookServer.StartAsync(options);
-        _http.Dispose();
-        _http = new HttpClient { BaseAddress = new Uri(_server.Addresses[0]) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        _tool.Dispose();
-    }
-
-    /// <summary>A request signed as the README tells a CMS to: over timestamp, method, route (from the URL) and body.</summary>
-    internal static HttpRequestMessage Signed(HttpMethod method, string url, string body, byte[]? secret = null, long? timestamp = null, string? route = null)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var seconds = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var signed = Encoding.UTF8.GetBytes($"{seconds}\n{method.Method}\n{route ?? CanonicalRoute(url)}\n").Concat(bytes).ToArray();
-        request.Headers.Add("X-BuildImages-Timestamp", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("X-BuildImages-Signature", "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret ?? Secret, signed)));
-        return request;
-    }
-
-    /// <summary>/hooks/{job}[/{id}] with each segment percent-encoded once, the id as one segment (what the server signs).</summary>
-    private static string CanonicalRoute(string url)
-    {
-        var segments = url.Split('?')[0].Split('/').Skip(2).Select(Uri.UnescapeDataString).ToList();
-        var id = segments.Count > 1 ? "/" + Uri.EscapeDataString(string.Join('/', segments.Skip(1))) : "";
-        return "/hooks/" + Uri.EscapeDataString(segments[0]) + id;
-    }
-
-    private async Task<(HttpStatusCode Status, JsonNode Body)> Send(HttpRequestMessage request)
-    {
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text)!);
-    }
-
     [Fact]
     public async Task A_signed_hook_renders_answers_the_files_and_serves_them_with_their_key_as_ETag()
     {
@@ -85,21 +22,21 @@ public sealed class HookServerTests : IAsyncLifetime
         var files = item["files"]!.AsArray();
         Assert.Equal(["og/hook-post-600.webp", "og/hook-post.jpg", "og/hook-post.webp"], files.Select(f => f!["path"]!.GetValue<string>()));
         var webp = files.Single(f => f!["path"]!.GetValue<string>() == "og/hook-post.webp")!;
-        var onDisk = await File.ReadAllBytesAsync(_tool.PathOf("wwwroot/og/hook-post.webp"));
+        var onDisk = await File.ReadAllBytesAsync(Tool.PathOf("wwwroot/og/hook-post.webp"));
         var (_, w, h) = VariantEncoder.DecodeRgba(onDisk);
         Assert.Equal((1200, 630), (w, h));
         Assert.Equal("https://example.com/og/hook-post.webp", webp["url"]!.GetValue<string>());
 
-        using var card = await _http.GetAsync(webp["card"]!.GetValue<string>());
+        using var card = await Http.GetAsync(webp["card"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, card.StatusCode);
         Assert.Equal("image/webp", card.Content.Headers.ContentType!.MediaType);
         Assert.Equal(onDisk, await card.Content.ReadAsByteArrayAsync());
         Assert.Equal($"\"{webp["key"]!.GetValue<string>()}\"", card.Headers.ETag!.Tag);
         using var again = new HttpRequestMessage(HttpMethod.Get, webp["card"]!.GetValue<string>());
         again.Headers.IfNoneMatch.Add(card.Headers.ETag);
-        using var notModified = await _http.SendAsync(again);
+        using var notModified = await Http.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
-        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, webp["card"]!.GetValue<string>()));
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, webp["card"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(onDisk.Length, head.Content.Headers.ContentLength);
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
@@ -107,8 +44,8 @@ public sealed class HookServerTests : IAsyncLifetime
         // The same entry again is found current: skipped, not rendered.
         var (_, second) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "hook-post", "title": "Published a moment ago" }"""));
         Assert.Equal("skipped", second["items"]![0]!["status"]!.GetValue<string>());
-        Assert.Equal(3, _server!.Metrics.Renders);
-        Assert.Contains("hook-post", await File.ReadAllTextAsync(_tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
+        Assert.Equal(3, Server!.Metrics.Renders);
+        Assert.Contains("hook-post", await File.ReadAllTextAsync(Tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -123,7 +60,7 @@ public sealed class HookServerTests : IAsyncLifetime
         var good = """{ "slug": "x", "title": "x" }""";
         var (request, expected) = kind switch
         {
-            "bad-signature" => (Signed(HttpMethod.Post, "/hooks/blog-post", good, "wrong"u8.ToArray()), HttpStatusCode.Unauthorized),
+            "bad-signature" => (Signed(HttpMethod.Post, "/hooks/blog-post", good, otherSecret: "wrong"u8.ToArray()), HttpStatusCode.Unauthorized),
             "no-signature" => (new HttpRequestMessage(HttpMethod.Post, "/hooks/blog-post") { Content = new StringContent(good) }, HttpStatusCode.Unauthorized),
             "oversized" => (Signed(HttpMethod.Post, "/hooks/blog-post", $$"""{ "slug": "x", "title": "{{new string('a', 5000)}}" }"""), HttpStatusCode.RequestEntityTooLarge),
             "deep" => (Signed(HttpMethod.Post, "/hooks/blog-post", new string('[', 2000) + new string(']', 2000)), HttpStatusCode.BadRequest),
@@ -136,14 +73,14 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
         Assert.DoesNotContain("test-secret", message, StringComparison.Ordinal);
         Assert.False(File.Exists(Manifest), "nothing was written");
-        Assert.False(Directory.Exists(_tool.PathOf("wwwroot/og")));
-        Assert.Equal(0, _server!.Metrics.Renders);
+        Assert.False(Directory.Exists(Tool.PathOf("wwwroot/og")));
+        Assert.Equal(0, Server!.Metrics.Renders);
     }
 
     [Fact]
     public async Task A_5000_deep_body_under_the_size_limit_is_a_located_400()
     {
-        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), MaxBody = 20_000 });
+        await Start(Options(maxBody: 20_000));
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", new string('[', 5000) + new string(']', 5000)));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("depth", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -161,7 +98,7 @@ public sealed class HookServerTests : IAsyncLifetime
     public async Task A_card_path_outside_the_recorded_outputs_is_refused(string url)
     {
         await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "a", "title": "A" }"""));
-        using var response = await _http.GetAsync(url);
+        using var response = await Http.GetAsync(url);
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{url}: {response.StatusCode}");
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("\"jobs\"", text, StringComparison.Ordinal);
@@ -171,21 +108,21 @@ public sealed class HookServerTests : IAsyncLifetime
     public async Task Delete_prunes_the_items_outputs_and_its_record()
     {
         await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """[{ "slug": "keep", "title": "Keep" }, { "slug": "gone", "title": "Gone" }]"""));
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/gone.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/gone.webp")));
         var (status, body) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/gone", ""));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(3, body["pruned"]!.AsArray().Count);
-        Assert.False(File.Exists(_tool.PathOf("wwwroot/og/gone.webp")));
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/keep.webp")));
+        Assert.False(File.Exists(Tool.PathOf("wwwroot/og/gone.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/keep.webp")));
         var manifest = await File.ReadAllTextAsync(Manifest);
         Assert.DoesNotContain("og/gone", manifest, StringComparison.Ordinal);
-        Assert.DoesNotContain("og/gone", await File.ReadAllTextAsync(_tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
+        Assert.DoesNotContain("og/gone", await File.ReadAllTextAsync(Tool.PathOf("wwwroot/images.json")), StringComparison.Ordinal);
         var (again, _) = await Send(Signed(HttpMethod.Delete, "/hooks/blog-post/gone", "", timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
         Assert.Equal(HttpStatusCode.NotFound, again);
         // An unsigned delete is refused like an unsigned publish.
-        using var unsigned = await _http.DeleteAsync("/hooks/blog-post/keep");
+        using var unsigned = await Http.DeleteAsync("/hooks/blog-post/keep");
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/keep.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/keep.webp")));
     }
 
     [Fact]
@@ -196,37 +133,37 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.All(answers, a => Assert.NotEqual("failed", a.Body["items"]![0]!["status"]!.GetValue<string>()));
         // One card's three outputs, once; every other request shared that render or found it current.
-        Assert.Equal(3, _server!.Metrics.Renders);
+        Assert.Equal(3, Server!.Metrics.Renders);
         Assert.Equal(99, answers.Count(a => a.Body["items"]![0]!["coalesced"]!.GetValue<bool>() || a.Body["items"]![0]!["status"]!.GetValue<string>() == "skipped"));
     }
 
     [Fact]
     public async Task A_full_queue_answers_429_with_Retry_After_and_takes_work_again_once_drained()
     {
-        await Start(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = ["http://127.0.0.1:0"], Auth = new HookAuth(Secret, null, null), Capacity = 1 });
+        await Start(Options(capacity: 1));
         Task<(HttpStatusCode, JsonNode)> first, second;
         // A build holding the output folder (a nightly job) keeps the first batch waiting for the lock.
-        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        using (OutputFolderLock.Acquire(Tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
         {
             first = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q1", "title": "One" }"""));
-            await WaitFor(() => _server!.Metrics.InFlight() == 1);
+            await WaitFor(() => Server!.Metrics.InFlight() == 1);
             second = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q2", "title": "Two" }"""));
-            await WaitFor(() => _server!.Metrics.QueueDepth() == 1);
-            using var third = await _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q3", "title": "Three" }"""));
+            await WaitFor(() => Server!.Metrics.QueueDepth() == 1);
+            using var third = await Http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "q3", "title": "Three" }"""));
             Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
             Assert.Equal("1", third.Headers.GetValues("Retry-After").Single());
         }
         Assert.Equal(HttpStatusCode.OK, (await first).Item1);
         Assert.Equal(HttpStatusCode.OK, (await second).Item1);
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/q2.webp")));
-        Assert.False(File.Exists(_tool.PathOf("wwwroot/og/q3.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/q2.webp")));
+        Assert.False(File.Exists(Tool.PathOf("wwwroot/og/q3.webp")));
     }
 
     [Fact]
-    public async Task The_server_and_a_tool_build_at_once_on_one_config_lose_and_corrupt_nothing()
+    public async Task TheServer_and_aTool_build_at_once_on_one_config_lose_and_corrupt_nothing()
     {
-        var posts = JsonNode.Parse(await File.ReadAllTextAsync(_tool.PathOf("content/posts.json")))!.AsArray();
-        var build = Task.Run(() => _tool.Run("build", "--quiet"));
+        var posts = JsonNode.Parse(await File.ReadAllTextAsync(Tool.PathOf("content/posts.json")))!.AsArray();
+        var build = Task.Run(() => Tool.Run("build", "--quiet"));
         var hooks = posts.Select(p =>
         {
             var edited = p!.DeepClone();
@@ -245,31 +182,31 @@ public sealed class HookServerTests : IAsyncLifetime
         {
             foreach (var variant in record!["variants"]!.AsArray())
             {
-                var bytes = await File.ReadAllBytesAsync(_tool.PathOf("wwwroot/" + variant!["file"]!.GetValue<string>()));
+                var bytes = await File.ReadAllBytesAsync(Tool.PathOf("wwwroot/" + variant!["file"]!.GetValue<string>()));
                 Assert.Equal(variant["sha256"]!.GetValue<string>(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
                 Assert.True(VariantEncoder.DecodeRgba(bytes).Width > 0);
             }
         }
-        Assert.Empty(Directory.EnumerateFiles(_tool.PathOf("wwwroot"), "*.tmp*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(Tool.PathOf("wwwroot"), "*.tmp*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public async Task A_card_of_the_jobs_data_renders_on_its_first_GET_when_the_job_allows_it_and_is_404_when_not()
     {
-        using (var closed = await _http.GetAsync("/cards/blog-post/og/short.webp"))
+        using (var closed = await Http.GetAsync("/cards/blog-post/og/short.webp"))
         {
             Assert.Equal(HttpStatusCode.NotFound, closed.StatusCode);
         }
-        var config = JsonNode.Parse(await File.ReadAllTextAsync(_tool.PathOf("buildimages.json")))!;
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Tool.PathOf("buildimages.json")))!;
         config["hooks"] = JsonNode.Parse("""{ "blog-post": { "onDemand": true } }""");
-        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), config.ToJsonString());
-        var gets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _http.GetAsync("/cards/blog-post/og/short.webp")));
+        await File.WriteAllTextAsync(Tool.PathOf("buildimages.json"), config.ToJsonString());
+        var gets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Http.GetAsync("/cards/blog-post/og/short.webp")));
         Assert.All(gets, g => Assert.Equal(HttpStatusCode.OK, g.StatusCode));
         var (_, w, h) = VariantEncoder.DecodeRgba(await gets[0].Content.ReadAsByteArrayAsync());
         Assert.Equal((1200, 630), (w, h));
         // Twenty GETs at once, one card: its three outputs rendered once.
-        Assert.Equal(3, _server!.Metrics.Renders);
-        using var unknown = await _http.GetAsync("/cards/blog-post/og/not-in-the-data.webp");
+        Assert.Equal(3, Server!.Metrics.Renders);
+        using var unknown = await Http.GetAsync("/cards/blog-post/og/not-in-the-data.webp");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         gets.ToList().ForEach(g => g.Dispose());
     }
@@ -278,13 +215,13 @@ public sealed class HookServerTests : IAsyncLifetime
     public async Task A_client_that_disconnects_does_not_cancel_the_render_another_waits_for()
     {
         Task<(HttpStatusCode Status, JsonNode Body)> patient;
-        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        using (OutputFolderLock.Acquire(Tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
         {
             using var gone = new CancellationTokenSource();
-            var impatient = _http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""), gone.Token);
-            await WaitFor(() => _server!.Metrics.InFlight() == 1);
+            var impatient = Http.SendAsync(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""), gone.Token);
+            await WaitFor(() => Server!.Metrics.InFlight() == 1);
             patient = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "shared", "title": "Shared" }"""));
-            await WaitFor(() => _server!.Metrics.CoalescedWaits == 1);
+            await WaitFor(() => Server!.Metrics.CoalescedWaits == 1);
             await gone.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
         }
@@ -292,20 +229,20 @@ public sealed class HookServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("rendered", body["items"]![0]!["status"]!.GetValue<string>());
         Assert.True(body["items"]![0]!["coalesced"]!.GetValue<bool>());
-        Assert.Equal(3, _server!.Metrics.Renders);
+        Assert.Equal(3, Server!.Metrics.Renders);
     }
 
     [Fact]
-    public async Task Stopping_the_server_finishes_the_batch_in_flight_and_leaves_the_manifest_valid()
+    public async Task Stopping_theServer_finishes_the_batch_in_flight_and_leaves_the_manifest_valid()
     {
         Task<(HttpStatusCode Status, JsonNode Body)> inFlight;
         Task stopping;
-        using (OutputFolderLock.Acquire(_tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
+        using (OutputFolderLock.Acquire(Tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
         {
             inFlight = Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "last", "title": "The last one" }"""));
-            await WaitFor(() => _server!.Metrics.InFlight() == 1);
-            var server = _server!;
-            _server = null;
+            await WaitFor(() => Server!.Metrics.InFlight() == 1);
+            var server = Server!;
+            Server = null;
             stopping = server.DisposeAsync().AsTask();
             await Task.Delay(300);
             Assert.False(stopping.IsCompleted, "the server waits for the batch in flight");
@@ -314,23 +251,23 @@ public sealed class HookServerTests : IAsyncLifetime
         await stopping;
         using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Manifest));
         Assert.True(manifest.RootElement.GetProperty("cards").TryGetProperty("blog-post:og/last", out _));
-        Assert.True(File.Exists(_tool.PathOf("wwwroot/og/last.webp")));
+        Assert.True(File.Exists(Tool.PathOf("wwwroot/og/last.webp")));
     }
 
     [Fact]
     public async Task A_configuration_broken_while_serving_is_a_500_naming_its_line_and_a_mended_one_serves_again()
     {
-        var good = await File.ReadAllTextAsync(_tool.PathOf("buildimages.json"));
-        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), good.Replace("\"jobs\"", "\"jobs\" :: ", StringComparison.Ordinal));
+        var good = await File.ReadAllTextAsync(Tool.PathOf("buildimages.json"));
+        await File.WriteAllTextAsync(Tool.PathOf("buildimages.json"), good.Replace("\"jobs\"", "\"jobs\" :: ", StringComparison.Ordinal));
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "c", "title": "C" }"""));
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         // The hook proved the secret, so it learns where: the file relative to the configuration's folder, line and column.
         Assert.Equal("buildimages.json", body["file"]!.GetValue<string>());
         Assert.True(body["line"]!.GetValue<int>() > 0);
-        Assert.DoesNotContain(_tool.PathOf(""), body.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Tool.PathOf(""), body.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         // A reader who proved nothing learns the code and where to look, not the file.
-        using (var read = await _http.GetAsync("/cards/blog-post/og/c.webp"))
+        using (var read = await Http.GetAsync("/cards/blog-post/og/c.webp"))
         {
             Assert.Equal(HttpStatusCode.InternalServerError, read.StatusCode);
             var problem = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
@@ -338,8 +275,8 @@ public sealed class HookServerTests : IAsyncLifetime
             Assert.Null(problem["file"]);
             Assert.DoesNotContain("buildimages.json", problem.ToJsonString(), StringComparison.Ordinal);
         }
-        await File.WriteAllTextAsync(_tool.PathOf("buildimages.json"), good);
-        File.SetLastWriteTimeUtc(_tool.PathOf("buildimages.json"), DateTime.UtcNow.AddSeconds(5));
+        await File.WriteAllTextAsync(Tool.PathOf("buildimages.json"), good);
+        File.SetLastWriteTimeUtc(Tool.PathOf("buildimages.json"), DateTime.UtcNow.AddSeconds(5));
         var (again, _) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "c", "title": "C" }"""));
         Assert.Equal(HttpStatusCode.OK, again);
     }
@@ -347,20 +284,9 @@ public sealed class HookServerTests : IAsyncLifetime
     [Fact]
     public async Task A_port_already_taken_is_a_usage_error_naming_the_address()
     {
-        var taken = _server!.Addresses[0];
-        var ex = await Assert.ThrowsAsync<Core.Diagnostics.CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = _tool.PathOf("buildimages.json"), Urls = [taken], Auth = new HookAuth(Secret, null, null) }));
+        var taken = Server!.Addresses[0];
+        var ex = await Assert.ThrowsAsync<Core.Diagnostics.CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [taken], Auth = new HookAuth(Secret, null, null) }));
         Assert.Equal("BI0002", ex.Diagnostic.Code);
         Assert.Contains(taken, ex.Diagnostic.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Waits for a state the test caused (a bound for a broken server, not a race: a busy machine only makes it slower).</summary>
-    internal static async Task WaitFor(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            await Task.Delay(25);
-        }
-        Assert.True(condition(), "timed out waiting");
     }
 }
