@@ -33,6 +33,10 @@ if (args.Length > 0 && args[0] == "--serve")
 {
     return ServeLoadBench.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--serve-flood")
+{
+    return ServeFloodBench.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--ocr")
 {
     return OcrBench.Run(args[1..], Console.Out);

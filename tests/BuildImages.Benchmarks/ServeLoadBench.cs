@@ -141,7 +141,7 @@ internal static class ServeLoadBench
         return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
-    private static void WaitHealthy(HttpClient http)
+    internal static void WaitHealthy(HttpClient http)
     {
         for (var i = 0; i < 100; i++)
         {
@@ -160,20 +160,20 @@ internal static class ServeLoadBench
         throw new InvalidOperationException("the server did not start");
     }
 
-    private static long Rss(int pid)
+    internal static long Rss(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void MakeSite(string dir)
+    internal static void MakeSite(string dir)
     {
         if (Directory.Exists(dir))
         {

@@ -7,7 +7,7 @@ namespace BuildImages.Tool.Serve;
 /// Every hook route passes here first, in this order, and is refused at the first problem with nothing read further:
 /// the target (a job, and for DELETE an id), authentication from the headers alone (a bearer token, or a signature's
 /// form and timestamp: an unauthenticated body is never read), the body (at most the limit, within the memory budget
-/// for bodies being read), then the signature against the body. What passed is a <see cref="HookRequest"/> feature.
+/// for bodies being read), then the signature against the body; only then does the body leave the budget. What passed is a <see cref="HookRequest"/> feature.
 /// </summary>
 internal sealed class HookFilter(HookAuth auth, RequestBodyBudget bodies, long maxBody) : IEndpointFilter
 {
@@ -23,8 +23,8 @@ internal sealed class HookFilter(HookAuth auth, RequestBodyBudget bodies, long m
         {
             return HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, refused);
         }
-        var (body, refusal) = await bodies.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        var (rented, refusal) = await bodies.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        if (rented is null)
         {
             if (refusal == StatusCodes.Status503ServiceUnavailable)
             {
@@ -33,9 +33,15 @@ internal sealed class HookFilter(HookAuth auth, RequestBodyBudget bodies, long m
             }
             return HookProblems.Of(StatusCodes.Status413PayloadTooLarge, DiagnosticCodes.Usage, $"the body is larger than {maxBody} bytes");
         }
-        if (auth.Finish(check, body) is { } mismatch)
+        byte[] body;
+        using (rented)
         {
-            return HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, mismatch);
+            if (auth.Finish(check, rented.Span) is { } mismatch)
+            {
+                return HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, mismatch);
+            }
+            // Known to be the caller's now: its own copy, and the slot goes back for the next stranger.
+            body = rented.Span.ToArray();
         }
         http.Features.Set(new HookRequest(target, body, check.SignedAt));
         return await next(context).ConfigureAwait(false);

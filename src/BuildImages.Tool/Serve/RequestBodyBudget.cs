@@ -1,11 +1,13 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace BuildImages.Tool.Serve;
 
 /// <summary>
-/// Bounds the memory that request bodies being read can take: at most <see cref="Slots"/> bodies (of at most the body
-/// limit each) are read at once, whoever sends them; a request that finds no slot within a few seconds is refused
-/// (503), not queued without end. Bodies are read into a buffer of their declared length, never grown past the limit.
+/// Bounds the memory that request bodies being read and checked can take, whoever sends them: at most
+/// <see cref="Slots"/> bodies (of at most the body limit each) at once, in buffers from a pool of that many, so the
+/// memory is reused rather than left for the collector; a request that finds no slot within a few seconds is refused
+/// (503), not queued without end. A body keeps its slot only until its signature is checked (<see cref="RentedBody"/>).
 /// </summary>
 internal sealed class RequestBodyBudget
 {
@@ -14,18 +16,20 @@ internal sealed class RequestBodyBudget
 
     private readonly long _maxBody;
     private readonly SemaphoreSlim _slots;
+    private readonly ArrayPool<byte> _buffers;
 
     internal RequestBodyBudget(long maxBody)
     {
-        _maxBody = maxBody;
-        Slots = (int)Math.Clamp(TotalBytes / Math.Max(1, maxBody), 2, 256);
+        _maxBody = Math.Clamp(maxBody, 1, Array.MaxLength);
+        Slots = (int)Math.Clamp(TotalBytes / _maxBody, 2, 256);
         _slots = new SemaphoreSlim(Slots, Slots);
+        _buffers = ArrayPool<byte>.Create((int)Math.Min(_maxBody, 1 << 30), Slots);
     }
 
     internal int Slots { get; }
 
-    /// <summary>The body; or null with <paramref name="refusal"/> set to 413 (larger than the limit) or 503 (no slot in time).</summary>
-    internal async Task<(byte[]? Body, int Refusal)> ReadAsync(HttpRequest request, CancellationToken cancellation)
+    /// <summary>The body (dispose it to free its slot); or null with <paramref name="refusal"/> set to 413 (larger than the limit) or 503 (no slot in time).</summary>
+    internal async Task<(RentedBody? Body, int Refusal)> ReadAsync(HttpRequest request, CancellationToken cancellation)
     {
         if (request.ContentLength > _maxBody)
         {
@@ -35,40 +39,40 @@ internal sealed class RequestBodyBudget
         {
             return (null, StatusCodes.Status503ServiceUnavailable);
         }
+        var buffer = _buffers.Rent((int)Math.Min(_maxBody, request.ContentLength ?? _maxBody));
+        var body = new RentedBody(buffer, () =>
+        {
+            _buffers.Return(buffer);
+            _slots.Release();
+        });
         try
         {
-            if (request.ContentLength is { } length)
+            // Kestrel holds a declared length to its word; a chunked body is read up to the limit, and one byte more is a 413.
+            var limit = (int)(request.ContentLength ?? _maxBody);
+            var read = 0;
+            int n;
+            while (read < limit && (n = await request.Body.ReadAsync(buffer.AsMemory(read, limit - read), cancellation).ConfigureAwait(false)) > 0)
             {
-                var body = new byte[length];
-                var read = 0;
-                int n;
-                while (read < length && (n = await request.Body.ReadAsync(body.AsMemory(read), cancellation).ConfigureAwait(false)) > 0)
-                {
-                    read += n;
-                }
-                return read == length ? (body, 0) : throw new BadHttpRequestException("the body ended before its Content-Length");
+                read += n;
             }
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16384];
-            int got;
-            while ((got = await request.Body.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
+            if (request.ContentLength is null && read == limit && await request.Body.ReadAsync(new byte[1], cancellation).ConfigureAwait(false) > 0)
             {
-                if (buffer.Length + got > _maxBody)
-                {
-                    return (null, StatusCodes.Status413PayloadTooLarge);
-                }
-                buffer.Write(chunk, 0, got);
+                body.Dispose();
+                return (null, StatusCodes.Status413PayloadTooLarge);
             }
-            return (buffer.ToArray(), 0);
+            body.Length = read;
+            return (body, 0);
         }
         catch (IOException ex) when (ex is not BadHttpRequestException && !cancellation.IsCancellationRequested)
         {
+            body.Dispose();
             // Kestrel reports a malformed body (a chunk size past any limit, bad framing) as an I/O error: the client's, not ours.
             throw new BadHttpRequestException($"the body could not be read: {ex.Message}", StatusCodes.Status400BadRequest, ex);
         }
-        finally
+        catch
         {
-            _slots.Release();
+            body.Dispose();
+            throw;
         }
     }
 }
