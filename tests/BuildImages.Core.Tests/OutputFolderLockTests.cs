@@ -30,8 +30,13 @@ public sealed class OutputFolderLockTests : IDisposable
     {
         var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
         var observer = new MessageObserver();
-        var build = Task.Run(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromSeconds(30) }, observer));
-        await Task.Delay(400);
+        var build = Task.Run(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMinutes(5) }, observer));
+        // Released only once the build has reached the lock and said so: a busy machine only makes this take longer.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!observer.Said("waiting for another build") && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(20);
+        }
         Assert.False(build.IsCompleted);
         held.Dispose();
 
@@ -187,6 +192,14 @@ public sealed class OutputFolderLockTests : IDisposable
             lock (Messages)
             {
                 Messages.Add(text);
+            }
+        }
+
+        public bool Said(string start)
+        {
+            lock (Messages)
+            {
+                return Messages.Any(m => m.StartsWith(start, StringComparison.Ordinal));
             }
         }
     }
