@@ -83,13 +83,16 @@ public sealed record BuildConfig
     /// <summary>The zone templates see dates in (config <c>timeZone</c>, default UTC), never the machine's.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
+    /// <summary>The culture templates format dates, numbers and prices in unless told otherwise (config <c>culture</c>, default en-US).</summary>
+    public System.Globalization.CultureInfo Culture { get; init; } = TemplateOptions.DefaultCulture;
+
     public Rendering.EngineOptions EngineOptions(bool strict = false) => new()
     {
         TemplateRoots = TemplateRootsWithBuiltIn(),
         AssetRoots = AssetRoots,
         FontFolders = FontFolders,
         Strict = Strict || strict,
-        Templates = new TemplateOptions { TimeZone = TimeZone },
+        Templates = new TemplateOptions { TimeZone = TimeZone, Culture = Culture },
     };
 
     private readonly string? _manifestFile;

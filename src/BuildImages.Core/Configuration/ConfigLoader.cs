@@ -60,7 +60,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "timeZone", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "timeZone", "culture", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -116,6 +116,7 @@ public static class ConfigLoader
             FontFolders = root.Strings("fonts").Select(Full).ToList(),
             Strict = root.Bool("strict") ?? false,
             TimeZone = ReadTimeZone(root),
+            Culture = ReadCulture(root),
             Encoder = ReadEncoder(root) ?? EncoderProfile.Balanced,
             VisionPrices = ReadPrices(root),
             Hooks = HookMappingReader.Read(root, jobs),
@@ -143,6 +144,25 @@ public static class ConfigLoader
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
             throw root.Error("timeZone", $"'timeZone' must be an IANA time zone such as \"Europe/Berlin\" or \"America/New_York\"; '{id}' is not one this machine knows");
+        }
+    }
+
+    /// <summary>"culture": the default culture of dates, numbers and prices in templates (default en-US); a template or an item's field can still name another.</summary>
+    private static System.Globalization.CultureInfo ReadCulture(ConfigObject root)
+    {
+        var name = root.String("culture");
+        if (name is null)
+        {
+            return Templates.TemplateOptions.DefaultCulture;
+        }
+        try
+        {
+            var culture = System.Globalization.CultureInfo.GetCultureInfo(name, predefinedOnly: true);
+            return culture.Name.Length > 0 ? culture : throw new System.Globalization.CultureNotFoundException(name);
+        }
+        catch (System.Globalization.CultureNotFoundException)
+        {
+            throw root.Error("culture", $"'culture' must be a culture name such as \"en-US\", \"de-DE\" or \"ar-EG\"; '{name}' is not one this machine knows");
         }
     }
 

@@ -184,6 +184,7 @@ public static class BuildPlanner
             .Order(StringComparer.Ordinal);
         // The zone joins the key only when it is not UTC, so keys made before time zones existed stay valid.
         string[] zone = config.TimeZone == TimeZoneInfo.Utc ? [] : ["tz=" + config.TimeZone.Id];
-        return ContentHash.OfParts(["strict=" + config.Strict, .. zone, .. fonts])[..16];
+        string[] culture = config.Culture.Name == Templates.TemplateOptions.DefaultCulture.Name ? [] : ["culture=" + config.Culture.Name];
+        return ContentHash.OfParts(["strict=" + config.Strict, .. zone, .. culture, .. fonts])[..16];
     }
 }

@@ -14,9 +14,10 @@ namespace BuildImages.Core.Templates;
 /// format_currency, default, initials, raw. Documented in templates/README.md. Functions that read the clock or
 /// randomness are refused: a template must be a pure function of its inputs, or keys would lie.
 /// </summary>
-public static class CardFunctions
+public static partial class CardFunctions
 {
-    private static readonly ConcurrentDictionary<string, string> CurrencySymbols = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly ConcurrentDictionary<(string Given, string Culture), (string Symbol, string? Code)> CurrencySymbols = new();
+    private static readonly ConcurrentDictionary<string, string> LongDates = new(StringComparer.Ordinal);
 
     /// <summary>Adds the helpers to <paramref name="globals"/> under snake_case names (format_date, shorten, …).</summary>
     internal static void Register(ScriptObject globals) => globals.Import(typeof(CardFunctions));
@@ -122,8 +123,18 @@ public static class CardFunctions
         }
         var date = SiteDates.Of(value, zone) ?? throw new ScriptRuntimeException(default, $"format_date: '{value}' is not a date");
         // With the zone's own offset: a DateTime would print the machine's for "zzz".
-        return new DateTimeOffset(date, zone.GetUtcOffset(date)).ToString(string.IsNullOrEmpty(format) ? "MMMM d, yyyy" : format, culture);
+        return new DateTimeOffset(date, zone.GetUtcOffset(date)).ToString(string.IsNullOrEmpty(format) ? LongDateWithoutWeekday(culture) : format, culture);
     }
+
+    /// <summary>
+    /// The culture's own long date without the weekday, the default of <c>format_date</c>: "March 4, 2026" in en-US,
+    /// "4. März 2026" in de-DE, "2026年3月4日" in ja-JP, each language's order and words.
+    /// </summary>
+    private static string LongDateWithoutWeekday(CultureInfo culture) =>
+        LongDates.GetOrAdd(culture.Name, _ => WeekdayPart().Replace(culture.DateTimeFormat.LongDatePattern, string.Empty).Trim(' ', ',', '،'));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[,،]?\s*dddd[^\s,،]*\s*[,،]?\s*")]
+    private static partial System.Text.RegularExpressions.Regex WeekdayPart();
 
     /// <summary>Upper case for the culture, with ß as SS (what German typesetting does; .NET keeps ß).</summary>
     private static string Upper(string text, CultureInfo culture) => text.ToUpper(culture).Replace("ß", "SS", StringComparison.Ordinal);
@@ -145,19 +156,47 @@ public static class CardFunctions
         return cut.TrimEnd(' ', ',', '.', ';', ':', '-') + suffix;
     }
 
+    /// <summary>
+    /// An amount in a currency given by its ISO 4217 code (as the culture writes amounts, with the currency's own minor
+    /// unit: ¥4,980, $34.50, KWD1.250; the culture's own symbol for its own currency, a plain currency sign such as $ or
+    /// € for another, else the code), or by a symbol (written as given; the decimals of the one currency that symbol
+    /// names, else the culture's).
+    /// </summary>
     private static string FormatCurrency(decimal value, string? currency, CultureInfo culture)
     {
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         if (!string.IsNullOrEmpty(currency))
         {
-            format.CurrencySymbol = CurrencySymbols.GetOrAdd(currency, code => CultureInfo.GetCultures(CultureTypes.SpecificCultures)
-                .Select(c => (Culture: c, Region: new RegionInfo(c.Name)))
-                .Where(p => string.Equals(p.Region.ISOCurrencySymbol, code, StringComparison.OrdinalIgnoreCase))
-                .Select(p => p.Region.CurrencySymbol)
-                .FirstOrDefault() ?? code.ToUpperInvariant());
+            var (symbol, code) = Currency(currency, culture);
+            format.CurrencySymbol = symbol;
+            if (code is not null)
+            {
+                format.CurrencyDecimalDigits = CurrencyMinorUnits.Of(code);
+            }
         }
         return value.ToString("C", format);
     }
+
+    /// <summary>A code or symbol → the symbol to write in <paramref name="culture"/> and the ISO code it stands for (null when a symbol names several currencies or none).</summary>
+    private static (string Symbol, string? Code) Currency(string given, CultureInfo culture) => CurrencySymbols.GetOrAdd((given, culture.Name), key =>
+    {
+        var regions = CultureInfo.GetCultures(CultureTypes.SpecificCultures).Select(c => new RegionInfo(c.Name)).ToList();
+        if (given.Length == 3 && given.All(char.IsAsciiLetter))
+        {
+            var code = given.ToUpperInvariant();
+            if (culture.Name.Length > 0 && !culture.IsNeutralCulture && new RegionInfo(culture.Name).ISOCurrencySymbol == code)
+            {
+                return (culture.NumberFormat.CurrencySymbol, code);
+            }
+            // Another culture's symbol only when it is a plain sign ($, €, ¥; a fullwidth ￥ made plain), never words in
+            // another script (د.ك.).
+            var sign = regions.Where(r => r.ISOCurrencySymbol == code).Select(r => r.CurrencySymbol.Normalize(System.Text.NormalizationForm.FormKC))
+                .FirstOrDefault(s => s.All(c => CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.CurrencySymbol));
+            return (sign ?? code, code);
+        }
+        var codes = regions.Where(r => r.CurrencySymbol == given).Select(r => r.ISOCurrencySymbol).Distinct(StringComparer.Ordinal).ToList();
+        return (given, codes.Count == 1 ? codes[0] : null);
+    });
 
     private static string Text(object? value) => value switch
     {

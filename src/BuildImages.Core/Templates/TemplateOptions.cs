@@ -20,6 +20,9 @@ public sealed record TemplateOptions
     /// </summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
+    /// <summary>The culture templates use when none is configured.</summary>
+    public static CultureInfo DefaultCulture { get; } = CultureInfo.GetCultureInfo("en-US");
+
     /// <summary>Default culture for formatDate, number, upper/lower/title.</summary>
-    public CultureInfo Culture { get; init; } = CultureInfo.GetCultureInfo("en-US");
+    public CultureInfo Culture { get; init; } = DefaultCulture;
 }
