@@ -72,8 +72,20 @@ public sealed class AssetResolver
         {
             throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' resolves to '{outside}', which is outside the asset roots ({string.Join(", ", _roots)})");
         }
-        throw CardException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' was not found under the asset roots ({string.Join(", ", _roots)})");
+        throw CardException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' was not found under the asset roots ({string.Join(", ", _roots)}){NearbyFile(reference)}");
     }
+
+    /// <summary>"; did you mean …?" among the files of the folder the reference names, in any asset root.</summary>
+    private string NearbyFile(string reference)
+    {
+        var slash = reference.Replace('\\', '/').LastIndexOf('/');
+        var (folder, name) = slash < 0 ? (string.Empty, reference) : (reference[..slash], reference[(slash + 1)..]);
+        var files = _roots.Select(r => Path.Combine(r, folder)).Where(d => IsUnderAny(Path.GetFullPath(d)) && Directory.Exists(d))
+            .SelectMany(Directory.EnumerateFiles).Select(Path.GetFileName).OfType<string>();
+        return NearestName.Of(name, files) is { } near && near != name ? $"; did you mean '{(slash < 0 ? string.Empty : folder + "/")}{near}'?" : string.Empty;
+    }
+
+    private bool IsUnderAny(string path) => _roots.Any(r => IsUnder(path, r));
 
     internal static bool IsUnder(string path, string root) =>
         path.Equals(root, StringComparison.Ordinal)

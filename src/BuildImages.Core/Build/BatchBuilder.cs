@@ -372,6 +372,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
 
     private BuildReport Report(BuildPlan plan, int outputCount, BuildState state, Stopwatch wall, bool cancelled)
     {
+        foreach (var (error, items) in state.ItemsByError.Where(e => e.Value.Count > 1).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
+        {
+            var more = items.Skip(1).Order(StringComparer.Ordinal).ToList();
+            _observer.Message($"the {error.Code} error above ({Path.GetFileName(error.File) ?? "buildimages"}{(error.Line > 0 ? $"({error.Line},{error.Column})" : "")}) also failed {more.Count} more item{(more.Count == 1 ? "" : "s")}: {string.Join(", ", more.Take(5))}{(more.Count > 5 ? ", …" : "")}");
+        }
         var outcomes = state.Outcomes.ToArray();
         Array.Sort(outcomes, (a, b) => string.CompareOrdinal(a.Path, b.Path));
         var counts = new int[StatusNames.Length];

@@ -6,7 +6,7 @@ using BuildImages.Core.Planning;
 namespace BuildImages.Core.Build;
 
 /// <summary>The shared, thread-safe state of one build: manifest records as they change, outcomes, diagnostics.</summary>
-internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBuildObserver observer, StageClock clock)
+internal sealed partial class BuildState(ManifestDocument manifest, StatCache stats, IBuildObserver observer, StageClock clock)
 {
     private long _bytesWritten;
     private int _dirty;
@@ -88,10 +88,35 @@ internal sealed class BuildState(ManifestDocument manifest, StatCache stats, IBu
         observer.Diagnostic(diagnostic);
     }
 
-    /// <summary>Outputs of a failed card: counted failed, reported once with the card's error.</summary>
+    /// <summary>
+    /// The items each card error failed, in the order they failed, by the error's code, place and words. An error a
+    /// template or its markup makes for every item is shown to the observer once (for the first item), and the build
+    /// says at its end how many more it failed; the report keeps every item's error.
+    /// </summary>
+    internal ConcurrentDictionary<(string Code, string? File, int Line, int Column, string Message), List<string>> ItemsByError { get; } = new();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*\(card markup line \d+, column \d+\)")]
+    private static partial System.Text.RegularExpressions.Regex MarkupPosition();
+
+    /// <summary>Outputs of a failed card: counted failed, reported with the card's error (shown once for all items it fails).</summary>
     internal void Fail(PlannedCard card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason)
     {
-        Report(error);
+        // The markup position differs by item (a longer title moves it); the template's position is the mistake's.
+        var items = ItemsByError.GetOrAdd((error.Code, error.File, error.Line, error.Column, MarkupPosition().Replace(error.Message, string.Empty)), _ => []);
+        bool first;
+        lock (items)
+        {
+            first = items.Count == 0;
+            items.Add(card.Name);
+        }
+        if (first)
+        {
+            Report(error);
+        }
+        else
+        {
+            (error.Severity == DiagnosticSeverity.Error ? Errors : Warnings).Enqueue(error);
+        }
         foreach (var v in variants)
         {
             Report(new OutputOutcome(v.Path, card.Name, OutputStatus.Failed, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));

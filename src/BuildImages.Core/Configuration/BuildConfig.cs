@@ -142,6 +142,11 @@ public sealed record JobConfig
     public JsonLocation OutputLocation { get; init; }
 
     public JsonLocation AltLocation { get; init; }
+
+    /// <summary>Where the template and the data are named, for a template or data file that is not found.</summary>
+    public JsonLocation TemplateLocation { get; init; }
+
+    public JsonLocation DataLocation { get; init; }
 }
 
 /// <summary>One encoded variant of a card.</summary>

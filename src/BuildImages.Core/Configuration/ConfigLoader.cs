@@ -74,7 +74,7 @@ public static class ConfigLoader
             null or "query" => CacheBust.Query,
             "filename" => CacheBust.FileName,
             "none" => CacheBust.None,
-            var other => throw root.Error("cacheBust", $"'cacheBust' must be query, filename or none, not '{other}'"),
+            var other => throw root.Choice("cacheBust", other, "query", "filename", "none"),
         };
         // Parsed only when a photos job asks: a cards-only configuration (and its no-op build) never reads them.
         var presets = new Lazy<IReadOnlyDictionary<string, PhotoPreset>>(() =>
@@ -88,7 +88,7 @@ public static class ConfigLoader
         {
             null or "cards" => ReadJob(j, baseDir),
             "photos" => PhotoJobReader.Read(j, baseDir, presets.Value),
-            var other => throw j.Error("kind", $"'kind' must be cards or photos, not '{other}'"),
+            var other => throw j.Choice("kind", other, "cards", "photos"),
         }).ToList();
         if (jobs.Count == 0)
         {
@@ -245,6 +245,8 @@ public static class ConfigLoader
             Encoder = ReadEncoder(job),
             Location = job.Location,
             OutputLocation = job.LocationOf("output"),
+            TemplateLocation = job.Has("template") ? job.LocationOf("template") : job.Location,
+            DataLocation = job.LocationOf("data"),
             AltLocation = alt is null ? default : job.LocationOf("alt"),
         };
     }
@@ -286,7 +288,7 @@ public static class ConfigLoader
         "balanced" => EncoderProfile.Balanced,
         "fast" => EncoderProfile.Fast,
         "small" => EncoderProfile.Small,
-        var other => throw o.Error("encoder", $"'encoder' must be balanced, fast or small, not '{other}'"),
+        var other => throw o.Choice("encoder", other, "balanced", "fast", "small"),
     };
 
     private static CardSize? ReadSize(ConfigObject job)
@@ -327,7 +329,7 @@ public static class ConfigLoader
             "png" => ImageFormat.Png,
             "avif" => ImageFormat.Avif,
             null => throw v.Error("format", "a variant needs 'format': webp, jpeg, png or avif"),
-            var other => throw v.Error("format", $"'format' must be webp, jpeg, png or avif, not '{other}'"),
+            var other => throw v.Choice("format", other, "webp", "jpeg", "png", "avif"),
         };
         var quality = (int?)v.Integer("quality", 1, 100);
         var minQuality = (int)(v.Integer("minQuality", 1, 100) ?? Math.Min(40, quality ?? 40));

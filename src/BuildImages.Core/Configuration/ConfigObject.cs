@@ -32,6 +32,13 @@ internal sealed class ConfigObject
 
     internal ConfigSource Source => _source;
 
+    /// <summary>The error for a value that is not one of <paramref name="allowed"/>: the choices, and the closest as a suggestion.</summary>
+    internal CardException Choice(string name, string? given, params string[] allowed)
+    {
+        var list = allowed.Length == 1 ? allowed[0] : string.Join(", ", allowed[..^1]) + " or " + allowed[^1];
+        return Error(name, $"'{name}' must be {list}, not '{given}'{NearestName.Hint(given ?? string.Empty, allowed)}");
+    }
+
     /// <summary>Rejects properties outside <paramref name="allowed"/>, suggesting the closest name.</summary>
     internal void AllowOnly(params string[] allowed)
     {
@@ -39,10 +46,7 @@ internal sealed class ConfigObject
         {
             if (!allowed.Contains(property.Name, StringComparer.Ordinal) && property.Name != "$schema")
             {
-                var near = allowed.FirstOrDefault(a => string.Equals(a, property.Name, StringComparison.OrdinalIgnoreCase))
-                    ?? allowed.MinBy(a => EditDistance(a, property.Name));
-                var hint = near is not null && EditDistance(near, property.Name) <= 3 ? $"; did you mean '{near}'?" : string.Empty;
-                throw _source.ErrorAtName($"{_pointer}/{property.Name}", $"unknown property '{property.Name}'{hint} (allowed: {string.Join(", ", allowed)})");
+                throw _source.ErrorAtName($"{_pointer}/{property.Name}", $"unknown property '{property.Name}'{NearestName.Hint(property.Name, allowed)} (allowed: {string.Join(", ", allowed)})");
             }
         }
     }
@@ -163,25 +167,6 @@ internal sealed class ConfigObject
         JsonValueKind.Object => "an object",
         _ => "null",
     };
-
-    private static int EditDistance(string a, string b)
-    {
-        a = a.ToLowerInvariant();
-        b = b.ToLowerInvariant();
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var diagonal = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.Length];
-    }
 }
 
 /// <summary>The configuration file and its positions, for located errors.</summary>

@@ -1,3 +1,4 @@
+using BuildImages.Core.Diagnostics;
 namespace BuildImages.Core.Configuration;
 
 /// <summary>Reads the configuration's <c>hooks</c>: per cards job, where a publish hook's payload holds its items and fields.</summary>
@@ -13,7 +14,7 @@ internal static class HookMappingReader
         foreach (var name in hooks.PropertyNames())
         {
             var job = jobs.FirstOrDefault(j => j.Name == name)
-                ?? throw hooks.Error(name, $"'hooks' names no job '{name}' (jobs: {string.Join(", ", jobs.Select(j => j.Name))})");
+                ?? throw hooks.Error(name, $"'hooks' names no job '{name}'{NearestName.Hint(name, jobs.Select(j => j.Name))} (jobs: {string.Join(", ", jobs.Select(j => j.Name))})");
             if (job.Photos is not null)
             {
                 throw hooks.Error(name, $"job '{name}' is a photos job; publish hooks render cards jobs");

@@ -57,7 +57,7 @@ internal static class PhotoJobReader
             {
                 null or "first-frame" => false,
                 "refuse" => true,
-                var other => throw job.Error("animated", $"'animated' must be first-frame or refuse, not '{other}'"),
+                var other => throw job.Choice("animated", other, "first-frame", "refuse"),
             },
             TimeLimit = TimeSpan.FromSeconds(job.Integer("timeLimit", 1, 3600) ?? 30),
         };
@@ -86,7 +86,7 @@ internal static class PhotoJobReader
                     "stop" => PhotoErrorPolicy.Stop,
                     "skip" => PhotoErrorPolicy.Skip,
                     "copy-original" => PhotoErrorPolicy.CopyOriginal,
-                    var other => throw job.Error("onError", $"'onError' must be fail, stop, skip or copy-original, not '{other}'"),
+                    var other => throw job.Choice("onError", other, "fail", "stop", "skip", "copy-original"),
                 },
                 Picture = job.Bool("picture") ?? true,
                 Sizes = job.String("sizes") ?? "100vw",
@@ -130,13 +130,13 @@ internal static class PhotoJobReader
             "entropy" => PhotoCrop.Entropy,
             "centre" or "center" => PhotoCrop.Centre,
             "focal" => PhotoCrop.Focal,
-            var other => throw v.Error("crop", $"'crop' must be attention, entropy, centre or focal, not '{other}'"),
+            var other => throw v.Choice("crop", other, "attention", "entropy", "centre", "focal"),
         };
         var subsample = v.String("chroma") switch
         {
             null or "420" => true,
             "444" => false,
-            var other => throw v.Error("chroma", $"'chroma' must be 420 or 444, not '{other}'"),
+            var other => throw v.Choice("chroma", other, "420", "444"),
         };
         return new PhotoShape(width, maxSide, aspect, crop, subsample);
     }

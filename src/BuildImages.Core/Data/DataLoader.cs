@@ -35,7 +35,7 @@ public static class DataLoader
             {
                 if (!IsGlob(reference) && !File.Exists(file))
                 {
-                    throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{file}' does not exist", reference);
+                    throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{reference}' does not exist{NearbyFile(reference, file)}", reference);
                 }
                 items.AddRange(Read(file, itemsPath));
             }
@@ -69,6 +69,19 @@ public static class DataLoader
 
     /// <summary>Items from JSON text that did not come from a data file (stdin): an object is one item, an array several.</summary>
     public static IReadOnlyList<DataItem> ReadJson(string name, string text) => JsonItemReader.Read(name, text, itemsPath: null, objectIsItem: true);
+
+    /// <summary>"; did you mean …?" among the files of the folder the reference names (a typo in a file name).</summary>
+    private static string NearbyFile(string reference, string full)
+    {
+        var folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return string.Empty;
+        }
+        var near = NearestName.Of(Path.GetFileName(full), Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>());
+        var slash = reference.Replace('\\', '/').LastIndexOf('/');
+        return near is null ? string.Empty : $"; did you mean '{(slash < 0 ? string.Empty : reference[..(slash + 1)])}{near}'?";
+    }
 
     private static bool IsGlob(string reference) => reference.IndexOfAny(['*', '?', '[', '{']) >= 0;
 

@@ -88,7 +88,7 @@ public static partial class CardMarkupParser
         }
         catch (XmlException ex)
         {
-            throw CardException.AtMarkup(DiagnosticCodes.MarkupSyntax, "card markup is not well-formed XML: " + StripPosition(ex.Message), new MarkupPosition(ex.LineNumber, ex.LinePosition));
+            throw CardException.AtMarkup(DiagnosticCodes.MarkupSyntax, "card markup is not well-formed XML: " + InOurWords(StripPosition(ex.Message)), new MarkupPosition(ex.LineNumber, ex.LinePosition));
         }
         var root = document.Root!;
         if (root.Name.LocalName != "card")
@@ -136,7 +136,7 @@ public static partial class CardMarkupParser
             if (!allowed.Contains(attribute.Name.LocalName) || attribute.Name.NamespaceName.Length > 0)
             {
                 var p = ElementReader.PositionOf(attribute);
-                throw CardException.AtMarkup(DiagnosticCodes.UnknownAttribute, $"<{name}> has no attribute '{attribute.Name.LocalName}'; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}", p);
+                throw CardException.AtMarkup(DiagnosticCodes.UnknownAttribute, $"<{name}> has no attribute '{attribute.Name.LocalName}'{NearestName.Hint(attribute.Name.LocalName, allowed)}; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}", p);
             }
         }
         return new ElementReader(element);
@@ -146,7 +146,8 @@ public static partial class CardMarkupParser
     {
         var p = ElementReader.PositionOf(element);
         var candidates = where == "text content" ? MarkupSchema.InlineElements : MarkupSchema.Elements.Keys.Where(k => !MarkupSchema.InlineElements.Contains(k) && k != "card").ToHashSet();
-        return CardException.AtMarkup(DiagnosticCodes.UnknownElement, $"unknown element <{element.Name.LocalName}> in {where}; allowed: {string.Join(", ", candidates.Order(StringComparer.Ordinal))}", p);
+        var near = NearestName.Of(element.Name.LocalName, candidates) is { } n && n != element.Name.LocalName ? $"; did you mean <{n}>?" : string.Empty;
+        return CardException.AtMarkup(DiagnosticCodes.UnknownElement, $"unknown element <{element.Name.LocalName}> in {where}{near}; allowed: {string.Join(", ", candidates.Order(StringComparer.Ordinal))}", p);
     }
 
     private static CardRootNode ParseCard(XElement element, ElementReader r, int requestedWidth, int requestedHeight)
@@ -383,6 +384,27 @@ public static partial class CardMarkupParser
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     private static string StripPosition(string message) => PositionSuffix().Replace(message, string.Empty);
+
+    /// <summary>The two XML errors templates make most, in words about the card's elements; others as .NET says them.</summary>
+    private static string InOurWords(string message)
+    {
+        if (MismatchedTag().Match(message) is { Success: true } mismatch)
+        {
+            return $"<{mismatch.Groups[1].Value}> is closed by </{mismatch.Groups[2].Value}> (close it with </{mismatch.Groups[1].Value}>)";
+        }
+        if (UnclosedElements().Match(message) is { Success: true } unclosed)
+        {
+            var open = unclosed.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return $"the markup ends with {string.Join(", ", open.Reverse().Select(e => $"<{e}>"))} still open (a closing tag is missing, or written inside an 'if' that was false)";
+        }
+        return message;
+    }
+
+    [GeneratedRegex(@"^The '([^']+)' start tag on line \d+ position \d+ does not match the end tag of '([^']+)'\.?$")]
+    private static partial Regex MismatchedTag();
+
+    [GeneratedRegex(@"^Unexpected end of file has occurred\. The following elements are not closed: ([^.]+)\.?$")]
+    private static partial Regex UnclosedElements();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex CollapseWhitespace();

@@ -63,7 +63,7 @@ public static class BuildPlanner
         }
         catch (CardException ex)
         {
-            throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.Location.Line, Column = job.Location.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+            throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);
@@ -85,7 +85,10 @@ public static class BuildPlanner
             }
             foreach (var failure in loaded.Failures)
             {
-                problems.Add(failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = failure.Error.File ?? failure.File });
+                // A file that is not there is a mistake in the configuration's 'data': point there. Anything else is in the file.
+                problems.Add(failure.Error.Code == DiagnosticCodes.DataNotFound && !File.Exists(failure.File)
+                    ? failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = config.ConfigFile, Line = job.DataLocation.Line, Column = job.DataLocation.Column }
+                    : failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = failure.Error.File ?? failure.File });
                 held.Add(paths.ToKey(failure.File));
             }
         }

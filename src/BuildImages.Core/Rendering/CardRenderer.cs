@@ -158,6 +158,10 @@ public sealed class CardRenderer : IDisposable
 
     private string Suggest(string missing)
     {
+        if (NearestName.Of(missing, _engine.Fonts.Families) is { } near && near != missing)
+        {
+            return $"; did you mean '{near}'?";
+        }
         var close = _engine.Fonts.Families
             .Where(f => f.Contains(missing.Split(' ')[0], StringComparison.OrdinalIgnoreCase))
             .Take(5)

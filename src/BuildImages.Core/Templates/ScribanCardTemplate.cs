@@ -73,7 +73,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         }
         catch (Exception ex) when (ex is ScriptRuntimeException or OperationCanceledException or CardException)
         {
-            throw Located(ex, deadline.IsCancellationRequested);
+            throw Located(ex, deadline.IsCancellationRequested, state.Expression, context, item);
         }
         var files = new List<string> { Definition.MainFile };
         files.AddRange(state.Files.Where(f => f != Definition.MainFile));
@@ -147,7 +147,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         return null;
     }
 
-    private CardException Located(Exception ex, bool timedOut)
+    private CardException Located(Exception ex, bool timedOut, SourceSpan expression, TemplateContext context, IReadOnlyDictionary<string, object?> item)
     {
         if (ex is CardException card)
         {
@@ -162,13 +162,18 @@ internal sealed class ScribanCardTemplate : ICardTemplate
             return CardException.Error(DiagnosticCodes.TemplateTimeLimit, $"template evaluation passed its time limit of {_engine.Options.TimeLimit.TotalMilliseconds:0} ms", Definition.MainFile);
         }
         var runtime = (ScriptRuntimeException)ex;
-        var file = runtime.Span.FileName ?? Definition.MainFile;
-        var (line, column) = (runtime.Span.Start.Line + 1, runtime.Span.Start.Column + 1);
+        // A helper's own error has no place of its own: it is the expression being evaluated.
+        var span = runtime.Span.FileName is null && runtime.Span.Start.Line == 0 && runtime.Span.Start.Column == 0 ? expression : runtime.Span;
+        var file = span.FileName ?? Definition.MainFile;
+        var (line, column) = (span.Start.Line + 1, span.Start.Column + 1);
         var message = runtime.OriginalMessage;
-        if (message.StartsWith("The variable or function `", StringComparison.Ordinal) && message.EndsWith("` was not found", StringComparison.Ordinal))
+        if (Between(message, "The variable or function `", "` was not found") is { } name)
         {
-            var name = message["The variable or function `".Length..^"` was not found".Length];
-            return CardException.Error(DiagnosticCodes.MissingVariable, $"variable '{name}' is not defined for this item (strict mode)", file, line, column);
+            return CardException.Error(DiagnosticCodes.MissingVariable, $"variable '{name}' is not defined for this item (strict mode){NearestName.Hint(name, item.Keys.Concat(Definition.Fields.Select(f => f.Name)))}", file, line, column);
+        }
+        if (Between(message, "The function `", "` was not found") is { } function)
+        {
+            return CardException.Error(DiagnosticCodes.TemplateSyntax, $"unknown function '{function}'{NearestName.Hint(function, FunctionNames(context))}", file, line, column);
         }
         if (message.Contains(CardFunctions.RefusedMarker, StringComparison.Ordinal))
         {
@@ -180,4 +185,12 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         }
         return CardException.Error(DiagnosticCodes.TemplateSyntax, "template evaluation failed: " + message, file, line, column);
     }
+
+    private static string? Between(string text, string before, string after) =>
+        text.StartsWith(before, StringComparison.Ordinal) && text.EndsWith(after, StringComparison.Ordinal) && text.Length > before.Length + after.Length ? text[before.Length..^after.Length] : null;
+
+    /// <summary>Every function a template can call: the helpers, the built-in objects' members (string.upcase), and Liquid's filters.</summary>
+    private IEnumerable<string> FunctionNames(TemplateContext context) =>
+        _helpers.Keys.Concat(((ScriptObject)context.BuiltinObject).Keys)
+            .Concat(((ScriptObject)context.BuiltinObject).Where(p => p.Value is ScriptObject).SelectMany(p => ((ScriptObject)p.Value!).Keys.Select(k => $"{p.Key}.{k}")));
 }

@@ -51,6 +51,11 @@ public sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplateEn
         var template = IsLiquid(file) ? Template.ParseLiquid(source, file) : Template.Parse(source, file);
         if (template.HasErrors)
         {
+            // Scriban's own message for an unclosed tag names the wrong place in the wrong words: say what is wrong, where.
+            if (UnclosedTag.Find(source, IsLiquid(file)) is var (line, column, open, close))
+            {
+                throw CardException.Error(DiagnosticCodes.TemplateSyntax, $"template syntax error: this '{open}' is never closed with '{close}' (it runs on into the next tag)", file, line, column);
+            }
             var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
             throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template syntax error: " + first.Message, file, first.Span.Start.Line + 1, first.Span.Start.Column + 1);
         }

@@ -37,6 +37,24 @@ public sealed class TemplateCatalog
         return seen.Values.ToList();
     }
 
+    /// <summary>"; did you mean …?" for a template name (among the roots' names) or a path (among the template folders beside it).</summary>
+    private static string Near(string given, bool isName, IReadOnlyList<string> names, string full)
+    {
+        if (isName)
+        {
+            return NearestName.Hint(given, names);
+        }
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            return string.Empty;
+        }
+        var siblings = Directory.EnumerateDirectories(parent).Where(d => MainFile(d) is not null).Select(Path.GetFileName).OfType<string>().ToList();
+        var near = NearestName.Of(Path.GetFileName(full), siblings);
+        var slash = given.Replace('\\', '/').LastIndexOf('/');
+        return near is null ? string.Empty : $"; did you mean '{(slash < 0 ? string.Empty : given[..(slash + 1)])}{near}'?";
+    }
+
     /// <summary>Resolves a built-in/root template name, a template folder, or an .sbn/.liquid file path.</summary>
     public TemplateDefinition Resolve(string nameOrPath, string? baseDirectory = null)
     {
@@ -60,8 +78,9 @@ public sealed class TemplateCatalog
         {
             return Load(Path.GetFileNameWithoutExtension(full), full, null);
         }
-        var known = string.Join(", ", List().Select(t => t.Name));
-        throw CardException.Error(DiagnosticCodes.TemplateNotFound, $"template '{nameOrPath}' not found (looked for a built-in name — {(known.Length == 0 ? "none installed" : known)} — and for the path '{full}')");
+        var names = List().Select(t => t.Name).ToList();
+        var known = string.Join(", ", names);
+        throw CardException.Error(DiagnosticCodes.TemplateNotFound, $"template '{nameOrPath}' not found{Near(nameOrPath, isName, names, full)} (looked for a built-in name — {(known.Length == 0 ? "none installed" : known)} — and for the path '{full}')");
     }
 
     private static string? MainFile(string folder) => MainFileNames.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);

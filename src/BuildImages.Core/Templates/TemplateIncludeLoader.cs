@@ -56,6 +56,7 @@ internal sealed class TemplateIncludeLoader(TemplateDefinition template, string 
                 return candidate;
             }
         }
-        throw CardException.Error(DiagnosticCodes.MissingInclude, $"include '{name}' not found (looked for {string.Join(", ", names)} in {string.Join(", ", _roots)})", file, line, column);
+        var near = NearestName.Hint(name, _roots.Where(Directory.Exists).SelectMany(Directory.EnumerateFiles).Select(Path.GetFileNameWithoutExtension).OfType<string>());
+        throw CardException.Error(DiagnosticCodes.MissingInclude, $"include '{name}' not found{near} (looked for {string.Join(", ", names)} in {string.Join(", ", _roots)})", file, line, column);
     }
 }
