@@ -15,10 +15,13 @@ internal static class ItemConfig
 {
     /// <summary>The configuration's JSON text: the config file's with the items' jobs added, or a new one for the project.</summary>
     internal static byte[] Compose(string? configText, IReadOnlyList<ITaskItem> items, string? outputDirectory, string? baseUrl) =>
-        Compose(configText, items, [], outputDirectory, baseUrl, null);
+        Compose(configText, items, [], outputDirectory, baseUrl, null).Json;
 
-    /// <summary>As above, with ImageVariants items (files MSBuild expanded from globs, grouped into photos jobs by <see cref="PhotoJobs"/>) relative to <paramref name="projectDirectory"/>.</summary>
-    internal static byte[] Compose(string? configText, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> photos, string? outputDirectory, string? baseUrl, string? projectDirectory)
+    /// <summary>
+    /// As above, with ImageVariants items (files MSBuild expanded from globs, grouped into photos jobs by <see cref="PhotoJobs"/>)
+    /// relative to <paramref name="projectDirectory"/>; with the item each added job came from, so an error can be put back on it.
+    /// </summary>
+    internal static ComposedConfig Compose(string? configText, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> photos, string? outputDirectory, string? baseUrl, string? projectDirectory)
     {
         var root = configText is null ? new JsonObject() : JsonNode.Parse(configText, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         if (configText is null)
@@ -31,15 +34,20 @@ internal static class ItemConfig
         }
         var jobs = root["jobs"] as JsonArray ?? [];
         root["jobs"] = jobs;
+        var own = jobs.Count;
+        var sources = new List<(ITaskItem Item, string Type)>();
         foreach (var item in items)
         {
             jobs.Add(Job(item));
+            sources.Add((item, "SocialImage"));
         }
-        foreach (var job in PhotoJobs(photos, projectDirectory ?? Directory.GetCurrentDirectory()))
+        foreach (var (job, first) in PhotoJobs(photos, projectDirectory ?? Directory.GetCurrentDirectory()))
         {
             jobs.Add(job);
+            sources.Add((first, "ImageVariants"));
         }
-        return Encoding.UTF8.GetBytes(root.ToJsonString());
+        // Indented: each value on a line of its own, so a position in it names one value.
+        return new ComposedConfig(Encoding.UTF8.GetBytes(root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })), own, sources);
     }
 
     private static JsonObject Job(ITaskItem item)
@@ -73,7 +81,7 @@ internal static class ItemConfig
     /// <c>a/b</c>, as the tool does. Files with the same base and metadata are one job. Metadata: Preset (default web),
     /// Widths and Formats (instead of a preset), Quality, MaxBytes, OutputFolder (default img), OnUnreadable (the photos job's onError), Encoder.
     /// </summary>
-    internal static IEnumerable<JsonObject> PhotoJobs(IReadOnlyList<ITaskItem> photos, string projectDirectory)
+    internal static IEnumerable<(JsonObject Job, ITaskItem First)> PhotoJobs(IReadOnlyList<ITaskItem> photos, string projectDirectory)
     {
         string[] keys = ["Preset", "Widths", "Formats", "Quality", "MaxBytes", "OutputFolder", "OnUnreadable", "Encoder"];
         var groups = photos.GroupBy(item =>
@@ -126,7 +134,7 @@ internal static class ItemConfig
                     Meta("MaxBytes"));
                 job["variants"] = variants;
             }
-            yield return job;
+            yield return (job, first);
         }
     }
 

@@ -40,11 +40,13 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
 
     public void Cancel() => _cancel.Cancel();
 
+    private TaskConfig? _setup;
+
     public override bool Execute()
     {
         try
         {
-            var setup = Setup(ManifestFile);
+            var setup = _setup = Setup(ManifestFile);
             var config = setup.Load();
             var observer = new QueuedObserver();
             var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
@@ -85,6 +87,8 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
 
     internal void Report(Diagnostic d)
     {
+        // A position in the configuration composed from items is put back where the user wrote it.
+        d = _setup?.Locate(d) ?? d;
         var message = d.Item is not null ? $"{d.Message} [item {d.Item}]" : d.Message;
         if (d.Severity == DiagnosticSeverity.Error)
         {

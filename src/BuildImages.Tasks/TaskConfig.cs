@@ -9,13 +9,35 @@ namespace BuildImages.Tasks;
 /// jobs added, through the same loader either way; with the manifest where the project keeps it. Shared by the tasks
 /// that render and that list what a render wrote.
 /// </summary>
-internal sealed record TaskConfig(string? ConfigFile, string? ProjectFile, IReadOnlyList<ITaskItem> Items, IReadOnlyList<ITaskItem> ImageVariants, string? OutputDirectory, string? BaseUrl, string? ProjectDirectory, string? ManifestFile)
+internal sealed class TaskConfig(string? configFile, string? projectFile, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> imageVariants, string? outputDirectory, string? baseUrl, string? projectDirectory, string? manifestFile)
 {
+    private string? ConfigFile => configFile;
+
+    private string? ProjectFile => projectFile;
+
+    private IReadOnlyList<ITaskItem> Items => items;
+
+    private IReadOnlyList<ITaskItem> ImageVariants => imageVariants;
+
+    private string? OutputDirectory => outputDirectory;
+
+    private string? BaseUrl => baseUrl;
+
+    private string? ProjectDirectory => projectDirectory;
+
+    private string? ManifestFile => manifestFile;
+
+    private ComposedConfig? _composed;
+    private (string File, byte[]? OwnText) _source;
+
     internal BuildConfig Load()
     {
         var config = LoadConfig();
         return string.IsNullOrEmpty(ManifestFile) ? config : config with { ManifestFile = Path.GetFullPath(ManifestFile) };
     }
+
+    /// <summary>A diagnostic put back where the user wrote the mistake (see <see cref="ComposedConfig.Relocate"/>); as it is when the configuration was not composed.</summary>
+    internal Diagnostic Locate(Diagnostic d) => _composed is null ? d : _composed.Relocate(d, _source.File, _source.OwnText, ProjectFile);
 
     private BuildConfig LoadConfig()
     {
@@ -25,16 +47,11 @@ internal sealed record TaskConfig(string? ConfigFile, string? ProjectFile, IRead
             return ConfigLoader.Load(Path.GetFullPath(ConfigFile ?? "buildimages.json"));
         }
         var file = hasConfig ? Path.GetFullPath(ConfigFile!) : Path.GetFullPath(ProjectFile ?? "project");
-        var text = ItemConfig.Compose(hasConfig ? File.ReadAllText(file) : null, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
-        try
-        {
-            return ConfigLoader.Parse(text, file);
-        }
-        catch (CardException ex) when (!hasConfig || ex.Diagnostic.Line > 0)
-        {
-            // Positions in the configuration made from items mean nothing to the user: name the project and the item instead.
-            throw new CardException(ex.Diagnostic with { File = ProjectFile ?? file, Line = 0, Column = 0, Message = (ImageVariants.Count == 0 ? "SocialImage items: " : Items.Count == 0 ? "ImageVariants items: " : "SocialImage and ImageVariants items: ") + ex.Diagnostic.Message });
-        }
+        var own = hasConfig ? File.ReadAllBytes(file) : null;
+        _composed = ItemConfig.Compose(own is null ? null : System.Text.Encoding.UTF8.GetString(own), Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
+        _source = (file, own);
+        // An error here is about the composed text; the task puts it back where the user wrote it (Locate), once.
+        return ConfigLoader.Parse(_composed.Json, file);
     }
 
     /// <summary>The item of a written file, with the path it is published at: relative to the project, or to the output folder when it lives outside the project.</summary>

@@ -176,7 +176,8 @@ public sealed class PublishTests : IDisposable
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("200"));
         var bad = Publish();
         Assert.NotEqual(0, bad.Code);
-        Assert.Matches(@"site\.csproj\s*:\s*error BI0004: SocialImage items: .*quality", bad.Output);
+        var (line, column) = Position(File.ReadAllText(Path.Combine(Site, "site.csproj")), "Quality=");
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(bad.Output, $@"site\.csproj\({line},{column}\): error BI0004: SocialImage 'content/[a-z]+\.md' \(Quality\): .*quality"), bad.Output);
     }
 
     [Fact]
@@ -227,16 +228,24 @@ public sealed class PublishTests : IDisposable
         File.Delete(Path.Combine(Site, "buildimages.json"));
         Write("wwwroot/photos/broken.jpg", "not a jpeg at all");
         var project = File.ReadAllText(Path.Combine(Site, "site.csproj"));
-        File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
-              <ItemGroup><SocialImage Include="content/*.md" Template="../../../../../../etc" /></ItemGroup>
-            </Project>
-            """, StringComparison.Ordinal));
+        foreach (var (template, expected) in new[] { ("../../../../../../etc", "template '../../../../../../etc' not found"), ("blog-pots", "template 'blog-pots' not found; did you mean 'blog-post'?") })
+        {
+            File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", $"""
+                  <ItemGroup>
+                    <SocialImage Include="content/*.md"
+                                 Template="{template}" />
+                  </ItemGroup>
+                </Project>
+                """, StringComparison.Ordinal));
 
-        var escaping = Publish();
+            var mistake = Publish();
 
-        Assert.NotEqual(0, escaping.Code);
-        Assert.False(escaping.Output.Contains("BI0009", StringComparison.Ordinal), escaping.Output);
-        Assert.Matches(@"site\.csproj.*error BI0106: .*template '\.\./\.\./\.\./\.\./\.\./\.\./etc' not found", escaping.Output);
+            Assert.NotEqual(0, mistake.Code);
+            Assert.False(mistake.Output.Contains("BI0009", StringComparison.Ordinal), mistake.Output);
+            var (line, column) = Position(File.ReadAllText(Path.Combine(Site, "site.csproj")), "Template=");
+            Assert.Contains($"site.csproj({line},{column}): error BI0106: SocialImage 'content/hello.md' (Template): {expected}", mistake.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("buildimages.json", mistake.Output, StringComparison.Ordinal);
+        }
 
         File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
               <ItemGroup><ImageVariants Include="wwwroot/photos/*.jpg" OnUnreadable="skip" /></ItemGroup>
@@ -332,6 +341,14 @@ public sealed class PublishTests : IDisposable
         var published = Directory.GetFiles(Path.Combine(Site, "pub", "wwwroot", "og")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(4, published.Length);
         Assert.All(published, f => Assert.Matches(@"^(hello|second)(-600)?\.[0-9a-f]{10}\.(webp|jpg)$", f));
+    }
+
+    /// <summary>The 1-based line and column where <paramref name="text"/> first appears in a file's content.</summary>
+    private static (int Line, int Column) Position(string content, string text)
+    {
+        var at = content.IndexOf(text, StringComparison.Ordinal);
+        var before = content[..at];
+        return (before.Count(c => c == '\n') + 1, at - (before.LastIndexOf('\n') + 1) + 1);
     }
 
     private static string Meta(string html, string attribute, string name)

@@ -100,5 +100,9 @@ internal sealed class JsonLocator
     /// <summary>Where a property's name is (for "unknown property" errors).</summary>
     internal JsonLocation Name(string pointer) => _names.TryGetValue(pointer, out var at) ? at : Value(pointer);
 
+    /// <summary>The pointer of the value or property name that starts at a location (what an error there is about), or null.</summary>
+    internal string? PointerAt(JsonLocation at) =>
+        _values.FirstOrDefault(v => v.Value == at).Key ?? _names.FirstOrDefault(n => n.Value == at).Key;
+
     private static string Pointer(IEnumerable<string> parts) => string.Concat(parts.Select(p => "/" + p));
 }

@@ -1,0 +1,78 @@
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace BuildImages.Tasks;
+
+/// <summary>
+/// Where in the project file (or the .props/.targets file that defines it) an item and one of its metadata are written,
+/// so an item's mistake is an error at that line and column. MSBuild hands the task items without their place: the
+/// defining file is read with line information and the item found by its type and an Include that matches it.
+/// </summary>
+internal static class ProjectItemLocator
+{
+    /// <summary>The file, line and column of <paramref name="metadata"/> on the item (its attribute or child element), else of the item itself; null when it cannot be found.</summary>
+    internal static (string File, int Line, int Column)? Find(ITaskItem item, string itemType, string? metadata, string? projectFile)
+    {
+        var file = item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } defining ? defining : projectFile;
+        if (file is null || !File.Exists(file))
+        {
+            return null;
+        }
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(file, LoadOptions.SetLineInfo);
+        }
+        catch (Exception ex) when (ex is XmlException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        var folder = Path.GetDirectoryName(file)!;
+        var element = document.Descendants().Where(e => e.Name.LocalName == itemType).FirstOrDefault(e => Matches(e, item.ItemSpec, folder))
+            ?? document.Descendants().FirstOrDefault(e => e.Name.LocalName == itemType);
+        if (element is null)
+        {
+            return null;
+        }
+        IXmlLineInfo at = element;
+        if (metadata is not null)
+        {
+            if (element.Attributes().FirstOrDefault(a => a.Name.LocalName == metadata) is { } attribute)
+            {
+                at = attribute;
+            }
+            else if (element.Elements().FirstOrDefault(e => e.Name.LocalName == metadata) is { } child)
+            {
+                at = child;
+            }
+        }
+        return at.HasLineInfo() ? (file, at.LineNumber, at.LinePosition) : (file, 0, 0);
+    }
+
+    /// <summary>Whether an item element's Include (paths and globs, ';'-separated) names the item.</summary>
+    private static bool Matches(XElement element, string itemSpec, string folder)
+    {
+        var include = element.Attribute("Include")?.Value;
+        if (include is null)
+        {
+            return false;
+        }
+        var spec = itemSpec.Replace('\\', '/');
+        foreach (var part in include.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.Replace('\\', '/')))
+        {
+            if (string.Equals(part, spec, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+            var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
+            matcher.AddInclude(part);
+            if (matcher.Match(folder, Path.IsPathRooted(spec) ? Path.GetRelativePath(folder, spec) : spec).HasMatches)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
