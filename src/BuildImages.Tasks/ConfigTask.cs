@@ -25,6 +25,12 @@ public abstract class ConfigTask : Microsoft.Build.Utilities.Task
     /// <summary>The project folder: written files get their path relative to it as PublishRelativePath.</summary>
     public string? ProjectDirectory { get; set; }
 
+    /// <summary>
+    /// Web projects: the web root the outputs are rendered into (in the intermediate folder) instead of the configuration's
+    /// outputDir; the part of outputDir below the project's wwwroot is kept, so URLs stay what they were.
+    /// </summary>
+    public string? WebRoot { get; set; }
+
     /// <summary>The configuration these parameters name, with the manifest where the project keeps it.</summary>
-    internal TaskConfig Setup(string? manifestFile) => new(ConfigFile, ProjectFile, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory, manifestFile);
+    internal TaskConfig Setup(string? manifestFile) => new(ConfigFile, ProjectFile, Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory, manifestFile, string.IsNullOrEmpty(WebRoot) ? null : WebRoot);
 }

@@ -15,6 +15,12 @@ public sealed class ListSocialImages : ConfigTask
     [Required]
     public string ListFile { get; set; } = string.Empty;
 
+    /// <summary>
+    /// When the build's evaluation began (UTC ticks): a list written before it means the render was skipped, and this
+    /// task says so in the one line a build shows at default verbosity (the render says its own when it runs).
+    /// </summary>
+    public string? EvaluatedAt { get; set; }
+
     /// <summary>The files, with PublishRelativePath.</summary>
     [Output]
     public ITaskItem[] Files { get; private set; } = [];
@@ -49,6 +55,10 @@ public sealed class ListSocialImages : ConfigTask
                 }
             }
             Files = [.. files];
+            if (long.TryParse(EvaluatedAt, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var evaluated) && File.GetLastWriteTimeUtc(ListFile).Ticks < evaluated)
+            {
+                Log.LogMessage(MessageImportance.High, $"BuildImages: {files.Count(f => f.ItemSpec != config.MetadataFile)} files, all current (no input changed since the last render)");
+            }
         }
         catch (CardException)
         {

@@ -58,6 +58,8 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
             }
             observer.Drain(this);
             var report = run.GetAwaiter().GetResult();
+            // One line at default verbosity; the engine's whole summary at normal, one line per output at detailed.
+            Log.LogMessage(MessageImportance.High, "BuildImages: " + report.OneLine());
             Log.LogMessage(MessageImportance.Normal, "BuildImages: " + report.Summary().Split('\n')[0]);
             var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
             WrittenFiles = Written(setup, config, manifest);
@@ -89,6 +91,12 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
     {
         // A position in the configuration composed from items is put back where the user wrote it.
         d = _setup?.Locate(d) ?? d;
+        if (d.Code == DiagnosticCodes.RelativeTagUrls && !string.IsNullOrEmpty(WebRoot))
+        {
+            // A web project's pages make the URLs absolute from the request (BuildImages.AspNetCore): nothing to warn about.
+            Detail("BuildImages: " + d.Message);
+            return;
+        }
         var message = d.Item is not null ? $"{d.Message} [item {d.Item}]" : d.Message;
         if (d.Severity == DiagnosticSeverity.Error)
         {

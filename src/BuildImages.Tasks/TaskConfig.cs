@@ -9,7 +9,7 @@ namespace BuildImages.Tasks;
 /// jobs added, through the same loader either way; with the manifest where the project keeps it. Shared by the tasks
 /// that render and that list what a render wrote.
 /// </summary>
-internal sealed class TaskConfig(string? configFile, string? projectFile, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> imageVariants, string? outputDirectory, string? baseUrl, string? projectDirectory, string? manifestFile)
+internal sealed class TaskConfig(string? configFile, string? projectFile, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> imageVariants, string? outputDirectory, string? baseUrl, string? projectDirectory, string? manifestFile, string? webRoot)
 {
     private string? ConfigFile => configFile;
 
@@ -32,8 +32,29 @@ internal sealed class TaskConfig(string? configFile, string? projectFile, IReadO
 
     internal BuildConfig Load()
     {
-        var config = LoadConfig();
+        var config = InWebRoot(LoadConfig());
         return string.IsNullOrEmpty(ManifestFile) ? config : config with { ManifestFile = Path.GetFullPath(ManifestFile) };
+    }
+
+    /// <summary>
+    /// A web project's configuration renders into the web root in the intermediate folder, at the path its outputDir has
+    /// below the project's wwwroot ("wwwroot" → the web root, "wwwroot/cards" → cards/; elsewhere → the web root), so a
+    /// card's URL is what it was, and nothing lands in the source tree.
+    /// </summary>
+    private BuildConfig InWebRoot(BuildConfig config)
+    {
+        if (webRoot is null)
+        {
+            return config;
+        }
+        var below = Path.GetRelativePath(Path.Combine(Path.GetFullPath(projectDirectory ?? config.BaseDirectory), "wwwroot"), config.OutputDirectory);
+        var output = Path.GetFullPath(Path.Combine(webRoot, below == "." || below.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(below) ? "." : below));
+        var metadata = Path.GetRelativePath(config.OutputDirectory, config.MetadataFile);
+        return config with
+        {
+            OutputDirectory = Path.TrimEndingDirectorySeparator(output),
+            MetadataFile = metadata.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(metadata) ? config.MetadataFile : Path.Combine(output, metadata),
+        };
     }
 
     /// <summary>A diagnostic put back where the user wrote the mistake (see <see cref="ComposedConfig.Relocate"/>); as it is when the configuration was not composed.</summary>
@@ -61,6 +82,11 @@ internal sealed class TaskConfig(string? configFile, string? projectFile, IReadO
         var relative = Path.GetRelativePath(root, file);
         var item = new Microsoft.Build.Utilities.TaskItem(file);
         item.SetMetadata("PublishRelativePath", relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? Path.GetRelativePath(config.OutputDirectory, file) : relative);
+        if (webRoot is not null)
+        {
+            // The static web asset's path below the web root ('/' separated): its URL path.
+            item.SetMetadata("WebPath", Path.GetRelativePath(webRoot, file).Replace('\\', '/'));
+        }
         return item;
     }
 }

@@ -65,6 +65,27 @@ public sealed record BuildReport
     /// <summary>Streams the JSON report (compact: a 40,000-output report is never held as one string).</summary>
     public void WriteJson(Stream stream) => JsonSerializer.Serialize(stream, this, ReportJsonContext.Default.BuildReport);
 
+    /// <summary>The build in one line, for a front's default verbosity: "16 files, 2 rendered, 14 current, 0.41 s".</summary>
+    public string OneLine()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var parts = new List<string> { string.Create(ci, $"{Outputs.Count(o => o.Status != "pruned")} files"), string.Create(ci, $"{Rendered} rendered"), string.Create(ci, $"{Skipped} current") };
+        if (Deduplicated > 0)
+        {
+            parts.Add(string.Create(ci, $"{Deduplicated} copied"));
+        }
+        if (Pruned > 0)
+        {
+            parts.Add(string.Create(ci, $"{Pruned} pruned"));
+        }
+        if (Failed > 0)
+        {
+            parts.Add(string.Create(ci, $"{Failed} failed"));
+        }
+        parts.Add(string.Create(ci, $"{WallMilliseconds / 1000:0.00} s"));
+        return string.Join(", ", parts) + (Cancelled ? " (cancelled)" : string.Empty);
+    }
+
     /// <summary>The human summary printed at the end; with <paramref name="process"/>, the time is the whole process's (start-up, build, report).</summary>
     public string Summary(ProcessTiming? process = null)
     {

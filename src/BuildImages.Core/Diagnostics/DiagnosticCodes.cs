@@ -26,6 +26,9 @@ public static class DiagnosticCodes
     public const string WriteFailed = "BI0033";
     public const string RenderFailed = "BI0034";
     public const string OutputFolderLocked = "BI0035";
+
+    /// <summary>A web project's wwwroot holds an older copy of a card the build serves as a static web asset (the MSBuild package raises it).</summary>
+    public const string StaleWebRootCopy = "BI0036";
     public const string TemplateSyntax = "BI0100";
     public const string MissingInclude = "BI0101";
     public const string PathOutsideRoots = "BI0102";

@@ -96,6 +96,11 @@ public sealed class SiteMetadataWriter(BuildConfig config)
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (tagged is not null)
+        {
+            // The file og:image names, for readers that write their own tags (BuildImages.AspNetCore).
+            w.WriteString("tagged", tagged.File);
+        }
         if (config.Tags && tagged is not null)
         {
             w.WriteString("tags", Tags(tagged, record.Alt));
