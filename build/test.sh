@@ -3,4 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash build/install-native-deps.sh chromium
+# The web project tests read pages with a real Open Graph parser (open-graph-scraper, on the machine's Node.js).
+if ! command -v node >/dev/null 2>&1; then
+  bash build/install-native-deps.sh nodejs npm
+fi
+if [ ! -d tests/support/og/node_modules ]; then
+  (cd tests/support/og && npm ci --no-audit --no-fund --loglevel=error)
+fi
 dotnet test BuildImages.sln -c Release --nologo "$@"
