@@ -119,6 +119,13 @@ public sealed class BuildFixture : IDisposable
         Write("buildimages.json", Config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    public void Write(string relative, byte[] bytes)
+    {
+        var full = Path.Combine(Root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllBytes(full, bytes);
+    }
+
     public void Write(string relative, string text)
     {
         var full = Path.Combine(Root, relative);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using BuildImages.Tests.Shared;
 
 namespace BuildImages.Tasks.Tests;
 
@@ -118,16 +119,22 @@ public sealed class PublishTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Site, name))!);
             File.WriteAllBytes(Path.Combine(Site, name), photo.JpegsaveBuffer());
         }
+        // A translucent 16-bit PNG through the same variants (it failed every publish: "out of order read").
+        File.WriteAllBytes(Path.Combine(Site, "wwwroot/photos/logo.png"), AlphaPngs.Make(AlphaPngs.Kind.Rgba16Translucent, 1200, 1800));
         var project = File.ReadAllText(Path.Combine(Site, "site.csproj"));
         File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
-              <ItemGroup><ImageVariants Include="wwwroot/photos/**/*.jpg" Widths="480;960" Formats="webp;jpeg" /></ItemGroup>
+              <ItemGroup><ImageVariants Include="wwwroot/photos/**/*.jpg;wwwroot/photos/*.png" Widths="480;960" Formats="webp;jpeg" /></ItemGroup>
             </Project>
             """, StringComparison.Ordinal));
 
         var first = Publish();
 
         Assert.True(first.Code == 0, first.Output);
-        Assert.Contains("BuildImages: rendered 8, skipped 0", first.Output, StringComparison.Ordinal);
+        Assert.Contains("BuildImages: rendered 12, skipped 0", first.Output, StringComparison.Ordinal);
+        using (var logo = NetVips.Image.NewFromFile(Path.Combine(Site, "pub", "wwwroot", "img", "logo-480.webp")))
+        {
+            Assert.Equal((480, 720, true), (logo.Width, logo.Height, logo.HasAlpha()));
+        }
         var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "img", "shop", "red-480.webp")));
         Assert.Equal((480, 360), (width, height));
         Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "img", "top-960.jpg")));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildImages.Tests.Shared;
 using NetVips;
 
 namespace BuildImages.Tool.Tests;
@@ -86,6 +87,29 @@ public sealed class OptimizeCommandTests : IDisposable
         Assert.Equal(2, run.Exit);
         Assert.Contains("BI0026", run.Err, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(_tool.PathOf("in/a.jpg")));
+    }
+
+    [Fact]
+    public void PNGs_with_alpha_in_every_form_are_optimized_with_the_web_preset()
+    {
+        Core.Native.NativeStack.EnsureLoaded();
+        Directory.CreateDirectory(_tool.PathOf("in"));
+        foreach (var kind in Enum.GetValues<AlphaPngs.Kind>())
+        {
+            File.WriteAllBytes(_tool.PathOf($"in/{kind}.png"), AlphaPngs.Make(kind, 900, 1700));
+        }
+
+        var run = _tool.Run("optimize", "in", "out", "--preset", "web");
+
+        Assert.True(run.Exit == 0, run.Err);
+        foreach (var kind in Enum.GetValues<AlphaPngs.Kind>())
+        {
+            var webps = Directory.GetFiles(_tool.PathOf("out"), $"{kind}*.webp");
+            Assert.NotEmpty(webps);
+            Assert.NotEmpty(Directory.GetFiles(_tool.PathOf("out"), $"{kind}*.jpg"));
+            using var webp = Image.NewFromFile(webps[0]);
+            Assert.Equal(AlphaPngs.Translucent(kind), webp.HasAlpha());
+        }
     }
 
     public void Dispose() => _tool.Dispose();

@@ -180,15 +180,17 @@ public static class PhotoProcessor
             // Grey JPEG/WebP/AVIF are valid, but browsers and vision APIs handle sRGB everywhere, and a coloured background needs it.
             Replace(ref current, current.Colourspace(Enums.Interpretation.Srgb));
         }
+        // Decoded once into memory (it is the output's size) before anything reads it: the loader is sequential and
+        // cannot be read twice (asking the alpha's minimum first failed every tall PNG with "out of order read"), and a
+        // byte-budget search encodes the pixels several times.
+        var decoding = current;
+        Replace(ref current, watchdog.Run(decoding, decoding.CopyMemory));
         if (current.HasAlpha() && (format == ImageFormat.Jpeg || current.ExtractBand(current.Bands - 1).Min() >= 255))
         {
             var bg = settings.Background;
-            Replace(ref current, current.Flatten(current.Bands >= 3 ? [bg.R * 255, bg.G * 255, bg.B * 255] : [(bg.R + bg.G + bg.B) * 85]));
+            using var flattened = current.Flatten(current.Bands >= 3 ? [bg.R * 255, bg.G * 255, bg.B * 255] : [(bg.R + bg.G + bg.B) * 85]);
+            Replace(ref current, flattened.CopyMemory());
         }
-        // Decoded once into memory (it is the output's size): a byte-budget search encodes it several times, and a
-        // sequential loader cannot be read twice.
-        var decoding = current;
-        Replace(ref current, watchdog.Run(decoding, decoding.CopyMemory));
         return current;
     }
 
