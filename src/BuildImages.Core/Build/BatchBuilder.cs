@@ -134,9 +134,17 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         state.Clock.Time(BuildStage.Finish, () =>
         {
-            if (finished && !cancellation.IsCancellationRequested && _options.ItemsOverride is null && (_options.Prune ?? config.Prune))
+            if (finished && !cancellation.IsCancellationRequested && (_options.Prune ?? config.Prune))
             {
-                new Pruner(config, state, folder).Prune(plan, _options.Jobs is null);
+                var pruner = new Pruner(config, state, folder);
+                if (_options.ItemsOverride is { } batch)
+                {
+                    pruner.PruneItems(plan, batch.Job, [.. batch.Items.Select(i => i.Id)]);
+                }
+                else
+                {
+                    pruner.Prune(plan, _options.Jobs is null);
+                }
             }
             // Each file is written on its own: one that cannot be written is an error naming it, never a crash that loses the others.
             var saved = !state.Dirty || WriteOrReport(state, store.Path, "the manifest", () => Save(store, state));
@@ -368,6 +376,21 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         return Report(new BuildPlan([], [], []), outputs.Count, state, wall, cancelled: false) with { UpToDate = true };
     }
 
+    /// <summary>The variant records of the outcomes' outputs that are on disk, by planned path.</summary>
+    private static Dictionary<string, VariantRecord> WrittenFiles(BuildState state, IReadOnlyList<OutputOutcome> outcomes)
+    {
+        var paths = outcomes.Where(o => o.Status is OutputStatus.Rendered or OutputStatus.Skipped or OutputStatus.Deduplicated).Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
+        foreach (var (_, record) in state.Records.All())
+        {
+            foreach (var v in record.Variants.Where(v => paths.Contains(v.Path)))
+            {
+                found[v.Path] = v;
+            }
+        }
+        return found;
+    }
+
     private BuildReport Report(BuildPlan plan, BuildState state, Stopwatch wall, bool cancelled) => Report(plan, plan.OutputCount, state, wall, cancelled);
 
     private BuildReport Report(BuildPlan plan, int outputCount, BuildState state, Stopwatch wall, bool cancelled)
@@ -387,10 +410,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         int Count(OutputStatus s) => counts[(int)s];
         var rendered = Count(OutputStatus.Rendered);
         var outputs = new ReportOutput[outcomes.Length];
+        // Only for a batch of a few items (a hook's): a million-item report would pay for an index nobody reads.
+        var written = _options.ItemsOverride is null ? null : WrittenFiles(state, outcomes);
         for (var i = 0; i < outcomes.Length; i++)
         {
             var o = outcomes[i];
-            outputs[i] = new ReportOutput(o.Path, o.Item, StatusNames[(int)o.Status], o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
+            var output = new ReportOutput(o.Path, o.Item, StatusNames[(int)o.Status], o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
+            outputs[i] = written?.GetValueOrDefault(o.Path) is { } v && v.Key == o.Key ? output with { File = v.File, Url = SiteUrl.Of(config, v.File, v.Sha256) } : output;
         }
         return new BuildReport
         {

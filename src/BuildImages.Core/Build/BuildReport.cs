@@ -145,7 +145,17 @@ public sealed record ApiCost(decimal PricePerRender, int Outputs, int RendersAvo
     public decimal AllThroughApi => Outputs * PricePerRender;
 }
 
-public sealed record ReportOutput(string Path, string Item, string Status, int Width, int Height, string Format, long Bytes, string? Key, string? Reason);
+/// <summary>
+/// One output's outcome. <see cref="File"/> is the file written (it differs from <see cref="Path"/> under
+/// <c>cacheBust: fileName</c>) and <see cref="Url"/> its site URL as images.json gives it; both null for an output that
+/// was not written (failed, pruned, a dry run).
+/// </summary>
+public sealed record ReportOutput(string Path, string Item, string Status, int Width, int Height, string Format, long Bytes, string? Key, string? Reason)
+{
+    public string? File { get; init; }
+
+    public string? Url { get; init; }
+}
 
 public sealed record ReportError(string? Item, string? File, int Line, int Column, string Code, string Message)
 {

@@ -15,6 +15,23 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
 {
     internal void Prune(BuildPlan plan, bool allJobs)
     {
+        var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
+        Prune(plan, record => plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job)));
+    }
+
+    /// <summary>
+    /// After a batch of some items of one job (a hook's): outputs those items no longer have go. A CMS entry whose slug
+    /// changed keeps its id, so its card under the old slug is removed, not left for the next full build; every other
+    /// item of the job is untouched.
+    /// </summary>
+    internal void PruneItems(BuildPlan plan, string job, IReadOnlyCollection<string> items)
+    {
+        var ids = items.ToHashSet(StringComparer.Ordinal);
+        Prune(plan, record => record.Job == job && ids.Contains(record.Item));
+    }
+
+    private void Prune(BuildPlan plan, Func<CardRecord, bool> inScope)
+    {
         var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => PlannedPaths(c).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
@@ -22,12 +39,10 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         // its job cannot be read, the item may be in that file, so it is held like the file's own items.
         var heldForSourceless = state.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
-        var configured = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
         foreach (var (key, record) in state.Records.All())
         {
-            var inScope = plan.Jobs.Contains(record.Job) || (allJobs && !configured.Contains(record.Job));
-            if (!inScope || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source)
+            if (!inScope(record) || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source)
                 || (record.Source.StartsWith('<') && heldForSourceless.Contains(record.Job)))
             {
                 continue;

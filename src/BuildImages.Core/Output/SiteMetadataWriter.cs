@@ -113,13 +113,7 @@ public sealed class SiteMetadataWriter(BuildConfig config)
         w.WriteEndObject();
     }
 
-    private string Url(VariantRecord v)
-    {
-        var baseUrl = config.BaseUrl ?? "/";
-        var path = string.Join('/', v.File.Split('/').Select(Uri.EscapeDataString));
-        var url = (baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/") + path;
-        return config.CacheBust == CacheBust.Query ? $"{url}?v={v.Sha256[..10]}" : url;
-    }
+    private string Url(VariantRecord v) => SiteUrl.Of(config, v.File, v.Sha256);
 
     /// <summary>
     /// A &lt;picture&gt; element: a &lt;source&gt; per modern format (AVIF, then WebP) with every width once, and an

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Serving;
 public sealed record ServedOutput(string FullPath, string Mime, string Key, string Sha256, long Bytes);
 
 /// <summary>
-/// Finds the file a <c>GET /cards/{job}/{path}</c> names, only among the outputs the manifest records for that job:
+/// Finds the file a <c>GET /cards/{path}</c> names, only among the outputs the manifest records (for one job, or any):
 /// a path that is not canonical (<c>..</c>, a backslash, an absolute path), not recorded, or whose folder resolves
 /// outside the output folder (a link) is not found. The manifest is read again only when its file changes.
 /// </summary>
@@ -19,14 +19,16 @@ public sealed class OutputLookup(BuildConfig config)
     private Dictionary<string, (string Job, VariantRecord Variant)> _byFile = new(StringComparer.Ordinal);
 
     /// <summary>The output, or null with why not (for a 400 when the path itself is refused, a 404 otherwise).</summary>
-    public (ServedOutput? Output, bool BadPath) Find(string job, string path)
+    /// <param name="job">The job the output must belong to, or null for any job's.</param>
+    /// <param name="path">The file's path in the output folder.</param>
+    public (ServedOutput? Output, bool BadPath) Find(string? job, string path)
     {
         // The manifest's own path check: canonical, relative, no '..', an image BuildImages writes.
         if (RecordPaths.Problem(path) is not null)
         {
             return (null, true);
         }
-        if (!Index().TryGetValue(path, out var found) || found.Job != job)
+        if (!Index().TryGetValue(path, out var found) || (job is not null && found.Job != job))
         {
             return (null, false);
         }

@@ -11,6 +11,19 @@ internal sealed class ConfigSource(string file)
 
     internal string File { get; } = file;
 
+    /// <summary>The current configuration, or null while it does not load.</summary>
+    internal BuildConfig? TryCurrent()
+    {
+        try
+        {
+            return Current();
+        }
+        catch (Core.Diagnostics.CardException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The current configuration; a file that no longer loads throws <see cref="Core.Diagnostics.CardException"/> naming it.</summary>
     internal BuildConfig Current()
     {

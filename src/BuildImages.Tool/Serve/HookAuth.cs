@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using BuildImages.Core.Configuration;
+using Microsoft.AspNetCore.Http;
 
 namespace BuildImages.Tool.Serve;
 
@@ -61,20 +63,73 @@ internal sealed class HookAuth
     /// What can be decided from the headers alone, before the body is read: accepted (no secret, or a good bearer
     /// token), refused with a reason, or a signature whose timestamp is in the window, to be checked against the body.
     /// </summary>
-    internal WriteCheck Begin(string method, string route, Func<string, string?> headers)
+    internal WriteCheck Begin(string method, string route, Func<string, string?> headers) => Begin(method, route, route, headers, null, null);
+
+    /// <param name="method">The request's method.</param>
+    /// <param name="route">The route BuildImages' own signature covers (<see cref="Route"/>).</param>
+    /// <param name="pathAndQuery">The path and query as sent, which Contentful's signature covers.</param>
+    /// <param name="headers">The request's headers.</param>
+    /// <param name="mapping">The job's hook mapping (its signature scheme and own secret), or null for BuildImages' scheme and the server's secrets.</param>
+    /// <param name="baseDirectory">Where a relative secret file is, the configuration's folder.</param>
+    internal WriteCheck Begin(string method, string route, string pathAndQuery, Func<string, string?> headers, HookMapping? mapping, string? baseDirectory)
     {
-        if (!Configured)
+        byte[]? own = null;
+        if (mapping?.Secret is { } source)
+        {
+            (own, var problem) = JobSecret(source, baseDirectory);
+            if (own is null)
+            {
+                return WriteCheck.Refuse(problem!, StatusCodes.Status500InternalServerError);
+            }
+        }
+        if (!Configured && own is null)
         {
             return WriteCheck.Accepted;
         }
+        // The operator's bearer token is good for every job, whatever the job's CMS signs with.
         if (_token is not null && Bearer(headers) is { } offered && SameSecret(offered, _token))
         {
             return WriteCheck.Accepted;
         }
-        if (_secret is null)
+        var scheme = mapping?.Signature ?? HookSignature.BuildImages;
+        var key = own ?? (scheme == HookSignature.Token ? _token : _secret);
+        if (key is null)
         {
-            return WriteCheck.Refuse("the request has no valid bearer token");
+            return WriteCheck.Refuse($"this job's hooks are {Describe(scheme)} and the server has no {(scheme == HookSignature.Token ? "token" : "secret")} for it: set the job's \"secret\" in \"hooks\" or {(scheme == HookSignature.Token ? "BUILDIMAGES_HOOK_TOKEN" : "BUILDIMAGES_HOOK_SECRET")}",
+                scheme == HookSignature.BuildImages ? StatusCodes.Status401Unauthorized : StatusCodes.Status500InternalServerError);
         }
+        var nowMilliseconds = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return scheme switch
+        {
+            HookSignature.Contentful => CmsSignatures.Contentful(method, pathAndQuery, headers, key, nowMilliseconds, Window),
+            HookSignature.Sanity => CmsSignatures.Sanity(headers, key, nowMilliseconds, Window),
+            HookSignature.Token => FixedToken(headers, mapping?.TokenHeader ?? "Authorization", key),
+            _ => Own(method, route, headers, key),
+        };
+    }
+
+    private static string Describe(HookSignature scheme) => scheme switch
+    {
+        HookSignature.Contentful => "signed the Contentful way",
+        HookSignature.Sanity => "signed the Sanity way",
+        HookSignature.Token => "authenticated by a token",
+        _ => "signed",
+    };
+
+    /// <summary>A fixed secret in a header the CMS was told to send: <c>Authorization: Bearer TOKEN</c>, or the bare token in another header.</summary>
+    private static WriteCheck FixedToken(Func<string, string?> headers, string header, byte[] token)
+    {
+        var value = headers(header);
+        if (value is not null && string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase) && value.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            value = value[7..];
+        }
+        return value is not null && SameSecret(value.Trim(), token) ? WriteCheck.Accepted : WriteCheck.Refuse($"the request has no valid token in its {header} header");
+    }
+
+    /// <summary>BuildImages' own signature (or no valid one): what the headers tell before the body is read.</summary>
+    private WriteCheck Own(string method, string route, Func<string, string?> headers, byte[] key)
+    {
         var header = headers(SignatureHeader);
         if (header is null)
         {
@@ -95,7 +150,34 @@ internal sealed class HookAuth
         {
             return WriteCheck.Refuse(string.Create(CultureInfo.InvariantCulture, $"the signature's timestamp is {Math.Abs(now - seconds)} s from the server's clock, more than the {Window.TotalSeconds:0} s allowed (sign each request when it is sent)"));
         }
-        return new WriteCheck(null, signature, string.Create(CultureInfo.InvariantCulture, $"{seconds}\n{method}\n{route}\n"), seconds, string.Equals(method, "DELETE", StringComparison.OrdinalIgnoreCase));
+        return new WriteCheck(null, signature, string.Create(CultureInfo.InvariantCulture, $"{seconds}\n{method}\n{route}\n"), seconds * 1000, string.Equals(method, "DELETE", StringComparison.OrdinalIgnoreCase)) { Key = key };
+    }
+
+    /// <summary>
+    /// True the first time a signed unpublish is seen within the window. A DELETE is checked in <see cref="Finish"/>; an
+    /// unpublish a CMS POSTs is known only once its body is read, so the endpoint asks here.
+    /// </summary>
+    internal bool FirstUnpublish(byte[] signature) => _replays.FirstUse(signature);
+
+    /// <summary>A job's own secret, read when its hook arrives (an edit to the configuration or the file applies at once), or why it cannot be.</summary>
+    private static (byte[]? Secret, string? Problem) JobSecret(HookSecretSource source, string? baseDirectory)
+    {
+        if (source.EnvironmentVariable is { } variable)
+        {
+            return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                ? (Encoding.UTF8.GetBytes(value), null)
+                : (null, $"the job's secret is the environment variable {variable}, which is not set on the server");
+        }
+        var file = Path.GetFullPath(source.File!, baseDirectory ?? Directory.GetCurrentDirectory());
+        try
+        {
+            var text = File.ReadAllText(file).TrimEnd('\r', '\n');
+            return text.Length > 0 ? (Encoding.UTF8.GetBytes(text), null) : (null, $"the job's secret file {source.File} is empty");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"the job's secret file {source.File} cannot be read: {ex.Message}");
+        }
     }
 
     /// <summary>Checks a pending signature against the body: null when it matches and was not seen before, else why not.</summary>
@@ -105,12 +187,12 @@ internal sealed class HookAuth
         {
             return check.Refused;
         }
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _secret!);
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, check.Key ?? _secret!);
         hmac.AppendData(Encoding.UTF8.GetBytes(check.Signed));
         hmac.AppendData(body);
         if (!CryptographicOperations.FixedTimeEquals(hmac.GetHashAndReset(), check.Signature))
         {
-            return "the signature does not match the timestamp, method, route and body";
+            return check.Mismatch;
         }
         // Sending a publish twice renders nothing new; an unpublish twice could undo a publish made in between.
         return !check.Unpublish || _replays.FirstUse(check.Signature) ? null : "this signed unpublish was already accepted once (a replay); sign each request anew";

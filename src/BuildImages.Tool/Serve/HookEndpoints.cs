@@ -30,19 +30,24 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return HookProblems.Of(StatusCodes.Status404NotFound, DiagnosticCodes.ConfigValue, $"there is no cards job '{request.Target.Job}'");
         }
-        IReadOnlyList<DataItem> items;
+        HookMessage message;
         try
         {
-            items = HookPayload.Parse(found.Name, request.Body, config.Hooks.GetValueOrDefault(found.Name) ?? HookMapping.None);
+            message = HookPayload.Read(found.Name, request.Body, config.Hooks.GetValueOrDefault(found.Name) ?? HookMapping.None, Headers(context.Request));
         }
         catch (CardException ex)
         {
             return HookProblems.Located(StatusCodes.Status400BadRequest, ex.Diagnostic, config.BaseDirectory);
         }
-        if (items.Count == 0)
+        switch (message.Action)
         {
-            return HookProblems.Of(StatusCodes.Status400BadRequest, DiagnosticCodes.DataSyntax, "the body holds no items");
+            case HookAction.Ignore:
+                // Answered 200: a CMS retries (and in time disables) a webhook that fails.
+                return TypedResults.Json(new { job = found.Name, @event = message.Event, status = "ignored" }, Json);
+            case HookAction.Unpublish:
+                return await Unpublish(context, request, found.Name, [.. message.Items.Select(i => i.Id).Distinct(StringComparer.Ordinal)], message.Event).ConfigureAwait(false);
         }
+        var items = message.Items;
         if (request.SignedAt is { } signedAt && items.FirstOrDefault(i => options.Auth.Unpublished.After(found.Name, i.Id, signedAt) is not null) is { } stale)
         {
             return HookProblems.Of(StatusCodes.Status409Conflict, DiagnosticCodes.Usage, $"item '{stale.Id}' was unpublished after this request was signed; a publish must be signed after the unpublish it follows");
@@ -58,13 +63,12 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
             return refused!;
         }
         var status = results.Any(r => r.Status == "failed") ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
-        return TypedResults.Json(new { job = found.Name, items = results.Select(r => Describe(config, found.Name, r)) }, Json, statusCode: status);
+        return TypedResults.Json(new { job = found.Name, items = results.Select(Describe) }, Json, statusCode: status);
     }
 
     internal async Task<IResult> Unpublish(HttpContext context)
     {
         var request = context.Features.GetRequiredFeature<HookRequest>();
-        var id = request.Target.Id!;
         if (Config(context) is not { } config)
         {
             return Broken(context);
@@ -73,28 +77,54 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return HookProblems.Of(StatusCodes.Status404NotFound, DiagnosticCodes.ConfigValue, $"there is no cards job '{request.Target.Job}'");
         }
+        return await Unpublish(context, request, found.Name, [request.Target.Id!], null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the items' outputs, records and images.json entries. A DELETE names one item and is 404 when the job has
+    /// nothing of it; a CMS's unpublish event (a POST) is 200 either way, with what was removed: an entry unpublished
+    /// before it was ever rendered is not the CMS's error, and a CMS retries what fails.
+    /// </summary>
+    private async Task<IResult> Unpublish(HttpContext context, HookRequest request, string job, IReadOnlyList<string> ids, string? eventName)
+    {
+        var delete = HttpMethods.IsDelete(context.Request.Method);
+        if (!delete && request.Signature is { } signature && !options.Auth.FirstUnpublish(signature))
+        {
+            return HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, "this signed unpublish was already accepted once (a replay); sign each request anew");
+        }
         if (request.SignedAt is { } signedAt)
         {
             // Before the removal is queued: a copy of an older publish arriving meanwhile must not be ordered after it.
-            options.Auth.Unpublished.Record(found.Name, id, signedAt);
+            foreach (var id in ids)
+            {
+                options.Auth.Unpublished.Record(job, id, signedAt);
+            }
         }
         BuildReport report;
         try
         {
-            report = await queue.RemoveAsync(found.Name, [id], context.RequestAborted).ConfigureAwait(false);
+            report = await queue.RemoveAsync(job, ids, context.RequestAborted).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
             return HookProblems.Of(StatusCodes.Status503ServiceUnavailable, DiagnosticCodes.Usage, "the server is shutting down");
         }
-        if (report.Unpublished is 0 or null)
+        var pruned = report.Outputs.Where(o => o.Status == "pruned").Select(o => o.Path).ToList();
+        if (delete)
         {
-            return HookProblems.Of(StatusCodes.Status404NotFound, DiagnosticCodes.Usage, $"job '{found.Name}' has no outputs for '{id}'");
+            return report.Unpublished is 0 or null
+                ? HookProblems.Of(StatusCodes.Status404NotFound, DiagnosticCodes.Usage, $"job '{job}' has no outputs for '{ids[0]}'")
+                : TypedResults.Json(new { job, id = ids[0], pruned }, Json);
         }
-        return TypedResults.Json(new { job = found.Name, id, pruned = report.Outputs.Where(o => o.Status == "pruned").Select(o => o.Path) }, Json);
+        return TypedResults.Json(new { job, @event = eventName, status = "unpublished", ids, removed = report.Unpublished ?? 0, pruned }, Json);
     }
 
-    internal async Task<IResult> Card(HttpContext context, string job, string path)
+    /// <summary>
+    /// <c>GET /cards/{path}</c>: a recorded output by its path in the output folder (what images.json and a hook's answer
+    /// name). The older <c>/cards/{job}/{path}</c> is still served: a first segment that is a cards job, followed by one
+    /// of that job's outputs. An output of a job with <c>onDemand</c> that is not rendered yet is rendered first.
+    /// </summary>
+    internal async Task<IResult> Card(HttpContext context, string path)
     {
         if (options.Auth.CheckRead(Headers(context.Request)) is { } refused)
         {
@@ -104,31 +134,22 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return Broken(context);
         }
-        if (CardsJob(config, job) is null)
+        // Each reading of the path: (job, output path); the job-qualified one first, as it was the only form before.
+        var readings = new List<(string? Job, string Path)>(2);
+        if (path.Split('/', 2) is [var first, { Length: > 0 } rest] && CardsJob(config, first) is { } named)
         {
-            return HookProblems.Of(StatusCodes.Status404NotFound, DiagnosticCodes.Usage, "no such card");
+            readings.Add((named.Name, rest));
         }
-        var (output, badPath) = Lookup(config).Find(job, path);
-        Diagnostic? planError = null;
-        // A card of the job's own data that nobody rendered yet: rendered now, coalesced with every other GET of it.
-        if (output is null && !badPath && OnDemandItem(config, job, path, out planError) is { } item)
+        readings.Add((null, path));
+        var (output, badPath) = Find(config, readings);
+        if (output is null && !badPath)
         {
-            var (results, notRendered) = await Render(context, job, [item]).ConfigureAwait(false);
-            if (results is null)
+            var (rendered, answer) = await RenderOnDemand(context, config, readings).ConfigureAwait(false);
+            if (answer is not null)
             {
-                return notRendered!;
+                return answer;
             }
-            if (results[0].Status == "failed")
-            {
-                var error = results[0].Errors.FirstOrDefault();
-                var diagnostic = new Diagnostic(DiagnosticSeverity.Error, error?.Code ?? DiagnosticCodes.RenderFailed, error?.Message ?? "the card could not be rendered", error?.File, error?.Line ?? 0, error?.Column ?? 0);
-                return Answer(context, StatusCodes.Status422UnprocessableEntity, diagnostic, config.BaseDirectory);
-            }
-            (output, badPath) = Lookup(config).Find(job, path);
-        }
-        else if (planError is not null)
-        {
-            return Answer(context, StatusCodes.Status500InternalServerError, planError, config.BaseDirectory);
+            output = rendered;
         }
         if (output is null)
         {
@@ -146,6 +167,52 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         return TypedResults.PhysicalFile(output.FullPath, output.Mime, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue(etag));
+    }
+
+    private (ServedOutput? Output, bool BadPath) Find(BuildConfig config, IReadOnlyList<(string? Job, string Path)> readings)
+    {
+        (ServedOutput? Output, bool BadPath) found = (null, false);
+        foreach (var (job, path) in readings)
+        {
+            found = Lookup(config).Find(job, path);
+            if (found.Output is not null)
+            {
+                break;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>A card of an onDemand job's own data that nobody rendered yet, rendered now (coalesced with every other GET of it); or the answer to give instead.</summary>
+    private async Task<(ServedOutput? Output, IResult? Answer)> RenderOnDemand(HttpContext context, BuildConfig config, IReadOnlyList<(string? Job, string Path)> readings)
+    {
+        foreach (var (job, path) in readings)
+        {
+            var jobs = job is null ? config.Jobs.Where(j => j.Photos is null && config.Hooks.GetValueOrDefault(j.Name)?.OnDemand == true).Select(j => j.Name) : [job];
+            foreach (var candidate in jobs)
+            {
+                if (OnDemandItem(config, candidate, path, out var planError) is { } item)
+                {
+                    var (results, notRendered) = await Render(context, candidate, [item]).ConfigureAwait(false);
+                    if (results is null)
+                    {
+                        return (null, notRendered);
+                    }
+                    if (results[0].Status == "failed")
+                    {
+                        var error = results[0].Errors.FirstOrDefault();
+                        var diagnostic = new Diagnostic(DiagnosticSeverity.Error, error?.Code ?? DiagnosticCodes.RenderFailed, error?.Message ?? "the card could not be rendered", error?.File, error?.Line ?? 0, error?.Column ?? 0);
+                        return (null, Answer(context, StatusCodes.Status422UnprocessableEntity, diagnostic, config.BaseDirectory));
+                    }
+                    return (Lookup(config).Find(candidate, path).Output, null);
+                }
+                if (planError is not null)
+                {
+                    return (null, Answer(context, StatusCodes.Status500InternalServerError, planError, config.BaseDirectory));
+                }
+            }
+        }
+        return (null, null);
     }
 
     /// <summary>Whether the caller proved a secret: a hook that passed the filter, or a read with the read token. Only they learn where a problem is.</summary>
@@ -227,24 +294,21 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
 
     private static JobConfig? CardsJob(BuildConfig config, string job) => config.Jobs.FirstOrDefault(j => j.Name == job && j.Photos is null);
 
-    private static object Describe(BuildConfig config, string job, HookItemResult r) => new
+    private static object Describe(HookItemResult r) => new
     {
         id = r.Id,
         status = r.Status,
         coalesced = r.Coalesced,
         files = r.Files.Select(f => new
         {
-            path = f.Path, status = f.Status, url = SiteUrl(config, f.Path), card = $"/cards/{Uri.EscapeDataString(job)}/{string.Join('/', f.Path.Split('/').Select(Uri.EscapeDataString))}",
+            path = f.Path, status = f.Status, url = f.Url, card = f.File is { } file ? CardPath(file) : null,
             width = f.Width, height = f.Height, type = f.Format, bytes = f.Bytes, key = f.Key,
         }),
         errors = r.Errors.Select(e => new { code = e.Code, message = e.Message, line = e.Line, column = e.Column }),
     };
 
-    private static string SiteUrl(BuildConfig config, string path)
-    {
-        var baseUrl = config.BaseUrl ?? "/";
-        return (baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/") + string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-    }
+    /// <summary>The server's URL of a written file: <c>/cards/</c> and its path in the output folder, as images.json names it.</summary>
+    internal static string CardPath(string file) => "/cards/" + string.Join('/', file.Split('/').Select(Uri.EscapeDataString));
 
     /// <summary>One header's value, or null: what <see cref="HookAuth"/> asks of a request.</summary>
     internal static Func<string, string?> Headers(HttpRequest request) =>

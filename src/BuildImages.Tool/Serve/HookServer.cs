@@ -111,13 +111,13 @@ internal sealed class HookServer : IAsyncDisposable
             }
         });
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => Failed(context, endpoints, source, options), SuppressDiagnosticsCallback = _ => true });
-        var filter = new HookFilter(options.Auth, new RequestBodyBudget(options.MaxBody), options.MaxBody);
+        var filter = new HookFilter(options.Auth, source, new RequestBodyBudget(options.MaxBody), options.MaxBody, options.Log);
         var hooks = app.MapGroup("/hooks").AddEndpointFilter(filter);
         hooks.MapPost("/{job}", (Delegate)endpoints.Publish).WithDisplayName("hooks");
         // The id is the rest of the path: a slug may hold '/' (HookTarget decodes it segment by segment).
         hooks.MapDelete("/{job}/{**id}", (Delegate)endpoints.Unpublish).WithDisplayName("unpublish");
         // HEAD too: a CDN or crawler checks a card's ETag and size without its bytes (Kestrel sends no body for HEAD).
-        app.MapMethods("/cards/{job}/{**path}", ["GET", "HEAD"], endpoints.Card).WithDisplayName("cards");
+        app.MapMethods("/cards/{**path}", ["GET", "HEAD"], endpoints.Card).WithDisplayName("cards");
         app.MapGet("/healthz", () => TypedResults.Json(new { status = "ok", queue = queue.Depth })).WithDisplayName("healthz");
         app.MapGet("/metrics", (HttpContext context) =>
             options.Auth.CheckRead(HookEndpoints.Headers(context.Request)) is { } refused

@@ -14,6 +14,13 @@ internal sealed record HookTarget(string Job, string? Id)
     /// <summary>The route the request's signature covers (<see cref="HookAuth.Route"/>).</summary>
     internal string Route => HookAuth.Route(Job, Id);
 
+    /// <summary>The path and query as the client sent them (an absolute-form target's own), which a CMS's signature covers.</summary>
+    internal static string PathAndQuery(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (context.Request.Path.Value + context.Request.QueryString.Value);
+        return Uri.TryCreate(raw, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.PathAndQuery : raw;
+    }
+
     /// <summary>The target of a <c>/hooks/{job}</c> or <c>/hooks/{job}/{id...}</c> request, or null when it is not one.</summary>
     internal static HookTarget? Of(HttpContext context)
     {

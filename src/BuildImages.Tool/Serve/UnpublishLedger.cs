@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace BuildImages.Tool.Serve;
 
 /// <summary>
-/// When each item was last unpublished by a signed DELETE (its signature's timestamp), for as long as a signature can
+/// When each item was last unpublished by a signed request (its signature's timestamp, Unix milliseconds), for as long as a signature can
 /// be within the window. A publish signed before that is a copy of an older request, not the CMS publishing again:
 /// without this, a captured publish sent after the unpublish would bring the card back.
 /// </summary>
@@ -24,16 +24,16 @@ internal sealed class UnpublishLedger(TimeProvider time, TimeSpan window)
 
     private void Sweep()
     {
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (now < Interlocked.Read(ref _nextSweep))
         {
             return;
         }
-        Interlocked.Exchange(ref _nextSweep, now + (long)window.TotalSeconds);
+        Interlocked.Exchange(ref _nextSweep, now + (long)window.TotalMilliseconds);
         foreach (var (key, at) in _unpublishedAt)
         {
             // A publish signed before this is out of the window by now, whatever the ledger says.
-            if (at < now - (2 * (long)window.TotalSeconds))
+            if (at < now - (2 * (long)window.TotalMilliseconds))
             {
                 _unpublishedAt.TryRemove(key, out _);
             }

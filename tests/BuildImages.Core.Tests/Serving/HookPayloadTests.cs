@@ -11,7 +11,7 @@ public sealed class HookPayloadTests : IDisposable
     private readonly BuildFixture _site = new();
 
     private static IReadOnlyList<Data.DataItem> Parse(string body, HookMapping? mapping = null) =>
-        HookPayload.Parse("cards", System.Text.Encoding.UTF8.GetBytes(body), mapping ?? HookMapping.None);
+        HookPayload.Read("cards", System.Text.Encoding.UTF8.GetBytes(body), mapping ?? HookMapping.None, _ => null).Items;
 
     [Fact]
     public void A_Contentful_entry_is_mapped_field_by_field_from_its_locales()
@@ -55,7 +55,7 @@ public sealed class HookPayloadTests : IDisposable
     {
         var bytes = "{ \"slug\": \"a\",\n  \"title\": \"caf"u8.ToArray().Concat(new byte[] { 0xE9 }).Concat("\" }"u8.ToArray()).ToArray();
 
-        var bad = Assert.Throws<CardException>(() => HookPayload.Parse("cards", bytes, HookMapping.None));
+        var bad = Assert.Throws<CardException>(() => HookPayload.Read("cards", bytes, HookMapping.None, _ => null));
         var surrogate = Assert.Throws<CardException>(() => Parse("""{ "slug": "a", "title": "\ud800" }"""));
 
         Assert.Equal("BI0010", bad.Diagnostic.Code);
@@ -81,6 +81,67 @@ public sealed class HookPayloadTests : IDisposable
         var ex = Assert.Throws<CardException>(() => ConfigLoader.Load(_site.ConfigFile));
         Assert.Contains("'hooks' names no job 'nope'", ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.True(ex.Diagnostic.Line > 0);
+    }
+
+    private HookMapping Mapping(string json)
+    {
+        _site.Config["hooks"] = JsonNode.Parse($$"""{ "cards": {{json}} }""");
+        _site.Save();
+        return ConfigLoader.Load(_site.ConfigFile).Hooks["cards"];
+    }
+
+    private static HookMessage Read(string body, HookMapping mapping, params (string Name, string Value)[] headers) =>
+        HookPayload.Read("cards", System.Text.Encoding.UTF8.GetBytes(body), mapping,
+            name => headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault());
+
+    [Fact]
+    public void A_Contentful_tombstone_is_an_unpublish_of_its_sys_id_and_a_save_is_ignored()
+    {
+        var mapping = Mapping("""{ "cms": "contentful", "fields": { "slug": "fields.slug.en-US", "title": "fields.title.en-US" } }""");
+        var entry = """{ "sys": { "type": "Entry", "id": "5Ks" }, "fields": { "slug": { "en-US": "hello" }, "title": { "en-US": "Hello" } } }""";
+
+        var publish = Read(entry, mapping, ("X-Contentful-Topic", "ContentManagement.Entry.publish"));
+        var tombstone = Read("""{ "sys": { "type": "DeletedEntry", "id": "5Ks" } }""", mapping, ("X-Contentful-Topic", "ContentManagement.Entry.unpublish"));
+        var save = Read(entry, mapping, ("X-Contentful-Topic", "ContentManagement.Entry.save"));
+        var missing = Assert.Throws<CardException>(() => Read(entry, mapping));
+
+        Assert.Equal((HookAction.Publish, "5Ks", "hello"), (publish.Action, Assert.Single(publish.Items).Id, publish.Items[0].Fields["slug"]));
+        Assert.Equal((HookAction.Unpublish, "5Ks"), (tombstone.Action, Assert.Single(tombstone.Items).Id));
+        Assert.Equal(HookAction.Ignore, save.Action);
+        Assert.Empty(save.Items);
+        Assert.Contains("no 'X-Contentful-Topic' header", missing.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_event_in_the_body_and_ids_from_alternatives_a_header_or_a_number()
+    {
+        var strapi = Mapping("""{ "cms": "strapi" }""");
+        var v4 = Read("""{ "event": "entry.unpublish", "entry": { "id": 7 } }""", strapi);
+        var v5 = Read("""{ "event": "entry.delete", "entry": { "id": 7, "documentId": "abc" } }""", strapi);
+        var sanity = Mapping("""{ "cms": "sanity" }""");
+        var empty = Read("", sanity, ("sanity-operation", "delete"), ("sanity-document-id", "doc-1"));
+        var custom = Mapping("""{ "event": "body:action", "publish": ["go"], "unpublish": ["stop"], "id": "meta.key" }""");
+        var noId = Assert.Throws<CardException>(() => Read("""{ "action": "stop", "meta": {} }""", custom));
+
+        Assert.Equal((HookAction.Unpublish, "7"), (v4.Action, v4.Items[0].Id));
+        Assert.Equal("abc", v5.Items[0].Id);
+        Assert.Equal((HookAction.Unpublish, "doc-1"), (empty.Action, empty.Items[0].Id));
+        Assert.Equal(HookAction.Ignore, Read("""{ "action": "wait", "slug": "x" }""", custom).Action);
+        Assert.Contains("no id at 'meta.key'", noId.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "cms": "drupal" }""", "'drupal'")]
+    [InlineData("""{ "event": "topic" }""", "\"header:NAME\" or \"body:dotted.path\"")]
+    [InlineData("""{ "secret": "s3cr3t" }""", "never goes in the configuration")]
+    [InlineData("""{ "signature": "contentfull" }""", "contentful")]
+    public void A_hook_mapping_mistake_is_a_located_config_error(string json, string expected)
+    {
+        _site.Config["hooks"] = JsonNode.Parse($$"""{ "cards": {{json}} }""");
+        _site.Save();
+        var ex = Assert.Throws<CardException>(() => ConfigLoader.Load(_site.ConfigFile));
+        Assert.Contains(expected, ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.True(ex.Diagnostic.Line > 0, ex.Diagnostic.ToString());
     }
 
     public void Dispose() => _site.Dispose();

@@ -25,7 +25,18 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
         var onDisk = await File.ReadAllBytesAsync(Tool.PathOf("wwwroot/og/hook-post.webp"));
         var (_, w, h) = VariantEncoder.DecodeRgba(onDisk);
         Assert.Equal((1200, 630), (w, h));
-        Assert.Equal("https://example.com/og/hook-post.webp", webp["url"]!.GetValue<string>());
+        // The URL images.json gives the file (with its ?v= hash), and the server's own path for it.
+        using (var images = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Tool.PathOf("wwwroot/images.json"))))
+        {
+            var listed = images.RootElement.GetProperty("items").EnumerateArray().SelectMany(i => i.GetProperty("variants").EnumerateArray()).Select(v => v.GetProperty("url").GetString()).ToList();
+            Assert.Contains(webp["url"]!.GetValue<string>(), listed);
+        }
+        Assert.StartsWith("https://example.com/og/hook-post.webp?v=", webp["url"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("/cards/og/hook-post.webp", webp["card"]!.GetValue<string>());
+        using (var qualified = await Http.GetAsync("/cards/blog-post/og/hook-post.webp"))
+        {
+            Assert.Equal(HttpStatusCode.OK, qualified.StatusCode);
+        }
 
         using var card = await Http.GetAsync(webp["card"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, card.StatusCode);
