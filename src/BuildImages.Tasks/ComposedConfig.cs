@@ -14,7 +14,7 @@ internal sealed record ComposedConfig(byte[] Json, int OwnJobs, IReadOnlyList<(I
     /// <summary>The configuration's JSON property each item metadata becomes (the rest is the item's Include).</summary>
     private static readonly Dictionary<string, string> MetadataOf = new(StringComparer.Ordinal)
     {
-        ["template"] = "Template", ["output"] = "OutputPattern", ["size"] = "Size", ["format"] = "Formats", ["width"] = "Widths",
+        ["name"] = "Job", ["template"] = "Template", ["output"] = "OutputPattern", ["size"] = "Size", ["format"] = "Formats", ["width"] = "Widths",
         ["quality"] = "Quality", ["maxBytes"] = "MaxBytes", ["encoder"] = "Encoder", ["preset"] = "Preset", ["onError"] = "OnUnreadable",
     };
 

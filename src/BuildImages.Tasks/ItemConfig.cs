@@ -7,7 +7,8 @@ namespace BuildImages.Tasks;
 /// <summary>
 /// SocialImage items as configuration: each item (a data file or glob) becomes one job of a buildimages.json made
 /// in memory, appended to the project's own buildimages.json when there is one, so items and files go through the
-/// same validation (ConfigLoader) and give the same bytes and manifest as the tool. Metadata: Template (default
+/// same validation (ConfigLoader) and give the same bytes and manifest as the tool. Metadata: Job (the job's name in images.json, default
+/// "SocialImage " + the Include), Template (default
 /// blog-post), OutputPattern (default og/{{ slug }}; MSBuild reserves the attribute name Output, so that one only as a
 /// child element), Size, Formats (webp;jpeg), Widths, Quality, MaxBytes, Encoder (balanced, fast, small).
 /// </summary>
@@ -36,10 +37,19 @@ internal static class ItemConfig
         root["jobs"] = jobs;
         var own = jobs.Count;
         var sources = new List<(ITaskItem Item, string Type)>();
-        foreach (var item in items)
+        // MSBuild expands a glob in Include into one item per file: items that name one Job with the same metadata are
+        // that job's data files together. Items naming one Job with other metadata stay apart, and the configuration's
+        // check reports the second job of that name on its item.
+        foreach (var group in items.GroupBy(JobKey, StringComparer.Ordinal))
         {
-            jobs.Add(Job(item));
-            sources.Add((item, "SocialImage"));
+            var first = group.First();
+            var job = Job(first);
+            if (group.Skip(1).Any())
+            {
+                job["data"] = new JsonArray([.. group.Select(i => (JsonNode?)JsonValue.Create(i.ItemSpec.Replace('\\', '/')))]);
+            }
+            jobs.Add(job);
+            sources.Add((first, "SocialImage"));
         }
         foreach (var (job, first) in PhotoJobs(photos, projectDirectory ?? Directory.GetCurrentDirectory()))
         {
@@ -50,12 +60,21 @@ internal static class ItemConfig
         return new ComposedConfig(Encoding.UTF8.GetBytes(root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })), own, sources);
     }
 
+    /// <summary>The SocialImage metadata that shape a job.</summary>
+    private static readonly string[] JobMetadata = ["Template", "OutputPattern", "Output", "Size", "Encoder", "Formats", "Widths", "Quality", "MaxBytes"];
+
+    /// <summary>Items with equal keys make one job: those that name a Job, with equal metadata; any other item is a job of its own.</summary>
+    private static string JobKey(ITaskItem item) => item.GetMetadata("Job") is { Length: > 0 } name
+        ? string.Join('\n', [name, .. JobMetadata.Select(item.GetMetadata)])
+        : "\0" + item.ItemSpec;
+
     private static JsonObject Job(ITaskItem item)
     {
         string? Meta(string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
         var job = new JsonObject
         {
-            ["name"] = "SocialImage " + item.ItemSpec,
+            // Job names the job for images.json readers (<social-image job="posts">); default: the item itself.
+            ["name"] = Meta("Job") ?? "SocialImage " + item.ItemSpec,
             ["template"] = Meta("Template") ?? "blog-post",
             ["data"] = item.ItemSpec.Replace('\\', '/'),
             ["output"] = Meta("OutputPattern") ?? Meta("Output") ?? "og/{{ slug }}",

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace BuildImages.Tasks.Tests;
 
 /// <summary>
-/// The BuildImages and BuildImages.AspNetCore packages, packed once per test run with a version of their own (NuGet's
-/// cache never hands back an older build) into a folder the test projects use as their package source.
+/// The BuildImages, BuildImages.AspNetCore and BuildImages.Tool packages, packed once per test run with a version of
+/// their own (NuGet's cache never hands back an older build) into a folder the test projects use as their package
+/// source. The version is a stable one, as a user's `dotnet add package` without a version takes only stable ones.
 /// </summary>
 internal static class Packages
 {
@@ -13,6 +14,20 @@ internal static class Packages
     internal static string Folder => Packed.Value.Folder;
 
     internal static string Version => Packed.Value.Version;
+
+    /// <summary>
+    /// A nuget.config for a folder whose projects take BuildImages* from <see cref="Folder"/> and everything else
+    /// (e.g. the Blazor template's own packages) from nuget.org, so a version-less <c>dotnet add package</c> finds ours.
+    /// </summary>
+    internal static string NuGetConfig => $"""
+        <configuration>
+          <packageSources><add key="buildimages" value="{Folder}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
+          <packageSourceMapping>
+            <packageSource key="buildimages"><package pattern="BuildImages" /><package pattern="BuildImages.*" /></packageSource>
+            <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+          </packageSourceMapping>
+        </configuration>
+        """;
 
     internal static string RepoRoot
     {
@@ -31,9 +46,10 @@ internal static class Packages
 
     private static (string Folder, string Version) Pack()
     {
-        var version = $"0.4.0-web{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        var now = DateTime.UtcNow;
+        var version = $"0.{now:yyMMdd}.{int.Parse(now.ToString("HHmmssfff", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)}";
         var folder = Directory.CreateTempSubdirectory("bi-packages-").FullName;
-        foreach (var project in new[] { "BuildImages.Tasks", "BuildImages.AspNetCore" })
+        foreach (var project in new[] { "BuildImages.Tasks", "BuildImages.AspNetCore", "BuildImages.Tool" })
         {
             var start = new ProcessStartInfo("dotnet", ["pack", Path.Combine(RepoRoot, "src", project), "-c", "Release", "--no-build", "-o", folder, $"-p:PackageVersion={version}", "--nologo"])
             {

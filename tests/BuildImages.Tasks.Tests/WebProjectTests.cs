@@ -31,6 +31,15 @@ public sealed partial class WebProjectTests : IDisposable
     [Trait("Category", "Slow")]
     public Task ABlazorAppServesItsCardsAfterOnePublishAndUnderDotnetRun() => Check("blazor", ["--interactivity", "None"], app =>
     {
+        // This app names its cards with an item instead of buildimages.json: Job is the name pages look them up by.
+        File.Delete(Path.Combine(app, "buildimages.json"));
+        var project = Directory.GetFiles(app, "*.csproj").Single();
+        File.WriteAllText(project, File.ReadAllText(project).Replace("</Project>", """
+              <ItemGroup>
+                <SocialImage Include="content/*.md" Job="posts" Formats="webp;jpeg" />
+              </ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal));
         AddService(app, "builder.Services.AddRazorComponents();");
         File.WriteAllText(Path.Combine(app, "Components", "Pages", "Post.razor"), """
             @page "/posts/{Slug}"

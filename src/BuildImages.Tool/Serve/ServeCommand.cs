@@ -29,11 +29,11 @@ internal static class ServeCommand
 
               POST   /hooks/{job}            one item or an array (JSON); renders what changed, answers the files
               DELETE /hooks/{job}/{id}       unpublishes an item: its outputs are pruned
+              GET    /cards/{path}           a rendered output (its path in the output folder), with its key as ETag
+              GET    /healthz, GET /metrics  health, and Prometheus metrics
 
             A signed request carries X-BuildImages-Timestamp (Unix seconds) and X-BuildImages-Signature: v1=HEX,
             the HMAC-SHA256 of "TIMESTAMP\nMETHOD\n/hooks/JOB[/ID]\n" followed by the body.
-              GET    /cards/{job}/{path}     a rendered output, with its key as ETag
-              GET    /healthz, GET /metrics  health, and Prometheus metrics
 
             Examples:
               BUILDIMAGES_HOOK_SECRET=... dotnet build-images serve
