@@ -52,9 +52,20 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
             var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
             // WaitAny, not Wait: Wait throws a faulted task's error wrapped, which hid a located error behind BI0009.
-            while (System.Threading.Tasks.Task.WaitAny([run], 50) < 0)
+            // The render is long and needs nothing of the node: yield it, so MSBuild can build other projects meanwhile
+            // (as ToolTask does while its tool runs). The engine uses full paths only, never the working directory.
+            var engine = BuildEngine as IBuildEngine3;
+            engine?.Yield();
+            try
             {
-                observer.Drain(this);
+                while (System.Threading.Tasks.Task.WaitAny([run], 50) < 0)
+                {
+                    observer.Drain(this);
+                }
+            }
+            finally
+            {
+                engine?.Reacquire();
             }
             observer.Drain(this);
             var report = run.GetAwaiter().GetResult();
@@ -77,7 +88,7 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
         }
         catch (Core.Native.NativeDependencyException ex)
         {
-            Log.LogError(null, "BI0003", null, ConfigFile, 0, 0, 0, 0, ex.Message);
+            Log.LogError(null, DiagnosticCodes.NativeLibrariesMissing, null, ConfigFile, 0, 0, 0, 0, ex.Message);
         }
         catch (Exception ex)
         {

@@ -56,7 +56,7 @@ internal static class Cli
         }
         catch (NativeDependencyException ex)
         {
-            console.Error.WriteLine($"buildimages: error BI0003: {ex.Message}");
+            console.Error.WriteLine($"buildimages: error {DiagnosticCodes.NativeLibrariesMissing}: {ex.Message}");
             return ExitCodes.Usage;
         }
         catch (Exception ex)

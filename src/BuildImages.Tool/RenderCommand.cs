@@ -77,7 +77,7 @@ internal static class RenderCommand
             var reporter = new ConsoleReporter(console with { IsTerminal = false }, quiet: true, explain: false);
             var (result, exitCode) = BuildCommand.RunInterruptible(config, new BuildOptions { ItemsOverride = (jobName, items), Force = parsed.GetValue(force), Strict = parsed.GetValue(strict) }, reporter);
             var written = result.Outputs
-                .Where(r => r.Status is "rendered" or "skipped" or "deduplicated")
+                .Where(r => r.Status is OutputStatus.Rendered or OutputStatus.Skipped or OutputStatus.Deduplicated)
                 .Select(r => new { path = Path.Combine(config.OutputDirectory, r.Path), relative = r.Path, r.Width, r.Height, type = r.Format, r.Bytes, r.Status, item = r.Item });
             console.Out.WriteLine(JsonSerializer.Serialize(written, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             return exitCode;

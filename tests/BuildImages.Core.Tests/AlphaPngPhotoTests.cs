@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using NetVips;
 
+using BuildImages.Core.Build;
 using BuildImages.Tests.Shared;
 
 namespace BuildImages.Core.Tests;
@@ -31,7 +32,7 @@ public sealed class AlphaPngPhotoTests : IDisposable
         var report = _site.Build();
 
         Assert.True(report.Failed == 0, string.Join("\n", report.Errors.Select(e => e.ToString())));
-        var outputs = report.Outputs.Where(o => o.Status == "rendered").ToList();
+        var outputs = report.Outputs.Where(o => o.Status == OutputStatus.Rendered).ToList();
         Assert.Contains(outputs, o => o.Path.EndsWith(".avif", StringComparison.Ordinal));
         Assert.Contains(outputs, o => o.Path.EndsWith(".webp", StringComparison.Ordinal));
         Assert.Contains(outputs, o => o.Path.EndsWith(".jpg", StringComparison.Ordinal));

@@ -291,7 +291,7 @@ public sealed class BatchBuildTests : IDisposable
         _site.Write("items.json", "[ { \"slug\": \"alpha\", ");
         var broken = _site.Build();
         Assert.Contains(broken.Errors, e => e.Code == "BI0010");
-        Assert.DoesNotContain(broken.Outputs, o => o.Status == "pruned");
+        Assert.DoesNotContain(broken.Outputs, o => o.Status == OutputStatus.Pruned);
         Assert.True(File.Exists(Path.Combine(_site.Site, "og/epsilon.webp")));
         Assert.True(File.Exists(Path.Combine(_site.Site, "og/alpha.webp")));
         // Once the file reads again and the item is not in it, the nightly build prunes it as before.

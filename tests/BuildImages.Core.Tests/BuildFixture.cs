@@ -137,7 +137,7 @@ public sealed class BuildFixture : IDisposable
         new BatchBuilder(ConfigLoader.Load(ConfigFile), options ?? new BuildOptions { Parallelism = 2 }, observer).Run(cancellation);
 
     public static IEnumerable<string> Rendered(BuildReport report) =>
-        report.Outputs.Where(o => o.Status == "rendered").Select(o => o.Path).Order(StringComparer.Ordinal);
+        report.Outputs.Where(o => o.Status == OutputStatus.Rendered).Select(o => o.Path).Order(StringComparer.Ordinal);
 
     public static string? Reason(BuildReport report, string path) => report.Outputs.Single(o => o.Path == path).Reason;
 

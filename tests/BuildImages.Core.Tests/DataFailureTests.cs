@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildImages.Core.Build;
 using BuildImages.Core.Manifest;
 
 namespace BuildImages.Core.Tests;
@@ -39,7 +40,7 @@ public sealed class DataFailureTests : IDisposable
         Assert.Equal(["posts/a.png"], BuildFixture.Rendered(broken));
         // Its items are unknown this build: the earlier card is neither pruned nor dropped from the manifest or images.json.
         Assert.Equal(bBytes, File.ReadAllBytes(bOutput));
-        Assert.DoesNotContain(broken.Outputs, o => o.Status == "pruned");
+        Assert.DoesNotContain(broken.Outputs, o => o.Status == OutputStatus.Pruned);
         using (var manifest = JsonDocument.Parse(File.ReadAllText(_site.ManifestFile)))
         {
             Assert.True(manifest.RootElement.GetProperty("cards").TryGetProperty("posts:posts/b", out _));
@@ -60,7 +61,7 @@ public sealed class DataFailureTests : IDisposable
         _site.Write("content/b.md", "---\ntitle: [unclosed\n---\n");
         File.Delete(Path.Combine(_site.Root, "content/c.md"));
         var report = _site.Build();
-        Assert.Equal(["posts/c.png"], report.Outputs.Where(o => o.Status == "pruned").Select(o => o.Path));
+        Assert.Equal(["posts/c.png"], report.Outputs.Where(o => o.Status == OutputStatus.Pruned).Select(o => o.Path));
         Assert.False(File.Exists(Path.Combine(_site.Site, "posts/c.png")));
         Assert.True(File.Exists(Path.Combine(_site.Site, "posts/b.png")));
     }

@@ -156,7 +156,7 @@ public sealed class EncoderFloorTests : IDisposable
         var edited = _site.Build();
         Assert.Equal(3, edited.Rendered);
         Assert.Equal(3, edited.Deduplicated);
-        Assert.All(edited.Outputs.Where(o => o.Status is "rendered" or "deduplicated"), o => Assert.Contains("alpha", o.Path, StringComparison.Ordinal));
+        Assert.All(edited.Outputs.Where(o => o.Status is OutputStatus.Rendered or OutputStatus.Deduplicated), o => Assert.Contains("alpha", o.Path, StringComparison.Ordinal));
 
         // Rewriting one of two linked outputs replaces its file: the other keeps its bytes.
         var og = File.ReadAllBytes(Path.Combine(_site.Site, "og", "beta.webp"));

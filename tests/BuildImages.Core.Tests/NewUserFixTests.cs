@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Templates;
@@ -26,7 +27,7 @@ public sealed class NewUserFixTests : IDisposable
 
         var warning = Assert.Single(report.Warnings, w => w.Code == "BI0012");
         Assert.Contains("earlier outputs are kept", warning.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(report.Outputs, o => o.Status == "pruned");
+        Assert.DoesNotContain(report.Outputs, o => o.Status == OutputStatus.Pruned);
         Assert.True(File.Exists(Path.Combine(_site.Site, "posts", "a.png")));
     }
 

@@ -142,7 +142,7 @@ public sealed class PhotoJobTests : IDisposable
         Assert.Equal(0, first.Failed);
         var copy = Path.Combine(_site.Site, "img/b.jpg");
         Assert.Equal(corrupt, File.ReadAllBytes(copy));
-        Assert.Equal("original", first.Outputs.Single(o => o.Path == "img/b.jpg").Status);
+        Assert.Equal(OutputStatus.Original, first.Outputs.Single(o => o.Path == "img/b.jpg").Status);
         Assert.Contains(first.Warnings, w => w.Code == DiagnosticCodes.CorruptImage && w.Message.Contains("copied unchanged to img/b.jpg", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(_site.Site, "img/b-400.webp")));
         // The copy's record survives the manifest's path check, and prune keeps it while the source stays unreadable.

@@ -146,7 +146,7 @@ public sealed class UpToDateTests : IDisposable
         _site.Write("tpl/sized/template.json", """{ "sizes": ["320x160"] }""");
         var report = _site.Build();
         Assert.False(report.UpToDate);
-        var output = Assert.Single(report.Outputs, o => o.Status == "rendered");
+        var output = Assert.Single(report.Outputs, o => o.Status == OutputStatus.Rendered);
         Assert.Equal((320, 160), (output.Width, output.Height));
     }
 
@@ -163,6 +163,22 @@ public sealed class UpToDateTests : IDisposable
         Assert.NotEqual(recordTime, File.GetLastWriteTimeUtc(RecordFile));
         var record = UpToDateRecord.Load(RecordFile)!;
         Assert.Contains(record.Files, f => f.Key == "items.json" && f.File.ModifiedTicks == File.GetLastWriteTimeUtc(items).Ticks);
+    }
+
+    [Fact]
+    public void ADryRunAfterATouchConfirmsWithoutWritingTheRecord()
+    {
+        _site.Build();
+        File.SetLastWriteTimeUtc(Path.Combine(_site.Root, "items.json"), DateTime.UtcNow.AddMinutes(5));
+        var before = File.ReadAllBytes(RecordFile);
+        var recordTime = File.GetLastWriteTimeUtc(RecordFile);
+        var dry = _site.Build(new BuildOptions { DryRun = true });
+        Assert.True(dry.UpToDate);
+        Assert.Equal(before, File.ReadAllBytes(RecordFile));
+        Assert.Equal(recordTime, File.GetLastWriteTimeUtc(RecordFile));
+        // The next real build still sees the touch and records it.
+        Assert.True(_site.Build().UpToDate);
+        Assert.NotEqual(before, File.ReadAllBytes(RecordFile));
     }
 
     [Fact]

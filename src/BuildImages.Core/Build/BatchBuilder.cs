@@ -24,7 +24,6 @@ namespace BuildImages.Core.Build;
 /// </param>
 public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = null, IBuildObserver? observer = null, CardEngine? engine = null)
 {
-    private static readonly string[] StatusNames = Enum.GetValues<OutputStatus>().Select(s => s.ToString().ToLowerInvariant()).ToArray();
 
     private readonly BuildOptions _options = options ?? new BuildOptions();
     private readonly IBuildObserver _observer = observer ?? NullBuildObserver.Instance;
@@ -402,7 +401,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var outcomes = state.Outcomes.ToArray();
         Array.Sort(outcomes, (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        var counts = new int[StatusNames.Length];
+        var counts = new int[Enum.GetValues<OutputStatus>().Length];
         foreach (var o in outcomes)
         {
             counts[(int)o.Status]++;
@@ -415,7 +414,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         for (var i = 0; i < outcomes.Length; i++)
         {
             var o = outcomes[i];
-            var output = new ReportOutput(o.Path, o.Item, StatusNames[(int)o.Status], o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
+            var output = new ReportOutput(o.Path, o.Item, o.Status, o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
             outputs[i] = written?.GetValueOrDefault(o.Path) is { } v && v.Key == o.Key ? output with { File = v.File, Url = SiteUrl.Of(config, v.File, v.Sha256) } : output;
         }
         return new BuildReport

@@ -1,18 +1,30 @@
+using System.Text.Json.Serialization;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 
 namespace BuildImages.Core.Build;
 
-/// <summary>What happened to one output.</summary>
+/// <summary>What happened to one output; in JSON (the report, hook answers) its lower-case name.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OutputStatus>))]
 public enum OutputStatus
 {
+    [JsonStringEnumMemberName("rendered")]
     Rendered,
+
+    [JsonStringEnumMemberName("skipped")]
     Skipped,
+
+    [JsonStringEnumMemberName("deduplicated")]
     Deduplicated,
+
+    [JsonStringEnumMemberName("failed")]
     Failed,
+
+    [JsonStringEnumMemberName("pruned")]
     Pruned,
 
     /// <summary>A photo that could not be read, copied unchanged (onError: copy-original).</summary>
+    [JsonStringEnumMemberName("original")]
     Original,
 }
 

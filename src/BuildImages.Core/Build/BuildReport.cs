@@ -69,7 +69,7 @@ public sealed record BuildReport
     public string OneLine()
     {
         var ci = CultureInfo.InvariantCulture;
-        var parts = new List<string> { string.Create(ci, $"{Outputs.Count(o => o.Status != "pruned")} files"), string.Create(ci, $"{Rendered} rendered"), string.Create(ci, $"{Skipped} current") };
+        var parts = new List<string> { string.Create(ci, $"{Outputs.Count(o => o.Status != OutputStatus.Pruned)} files"), string.Create(ci, $"{Rendered} rendered"), string.Create(ci, $"{Skipped} current") };
         if (Deduplicated > 0)
         {
             parts.Add(string.Create(ci, $"{Deduplicated} copied"));
@@ -150,7 +150,7 @@ public sealed record ApiCost(decimal PricePerRender, int Outputs, int RendersAvo
 /// <c>cacheBust: fileName</c>) and <see cref="Url"/> its site URL as images.json gives it; both null for an output that
 /// was not written (failed, pruned, a dry run).
 /// </summary>
-public sealed record ReportOutput(string Path, string Item, string Status, int Width, int Height, string Format, long Bytes, string? Key, string? Reason)
+public sealed record ReportOutput(string Path, string Item, OutputStatus Status, int Width, int Height, string Format, long Bytes, string? Key, string? Reason)
 {
     public string? File { get; init; }
 

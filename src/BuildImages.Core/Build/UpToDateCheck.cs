@@ -57,9 +57,10 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             return null;
         }
-        if (!files.SequenceEqual(record.Files))
+        if (!options.DryRun && !files.SequenceEqual(record.Files))
         {
-            // A file was touched but not changed: keep its new time so the next build does not hash it again.
+            // A file was touched but not changed: keep its new time so the next build does not hash it again
+            // (not in a dry run, which promises to write nothing).
             Save(new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = files, Outputs = record.Outputs });
         }
         return record.Outputs;

@@ -1,11 +1,14 @@
 namespace BuildImages.Core.Diagnostics;
 
-/// <summary>Stable error codes; documented in README.md ("Error codes").</summary>
+/// <summary>Stable error codes; documented in docs/troubleshooting.md ("Error codes").</summary>
 public static class DiagnosticCodes
 {
     public const string ConfigSyntax = "BI0001";
     public const string InternalError = "BI0009";
     public const string Usage = "BI0002";
+
+    /// <summary>The native libraries the engine draws and encodes with are not installed; the message says how to install them.</summary>
+    public const string NativeLibrariesMissing = "BI0003";
     public const string ConfigValue = "BI0004";
     public const string ConfigNotFound = "BI0005";
     public const string DataSyntax = "BI0010";

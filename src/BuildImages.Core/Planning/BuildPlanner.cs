@@ -61,9 +61,15 @@ public static class BuildPlanner
         {
             template = templates.Resolve(job.Template, config.BaseDirectory);
         }
+        catch (CardException ex) when (ex.Diagnostic.File is null)
+        {
+            // Not found: the mistake is the job's 'template' value.
+            throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+        }
         catch (CardException ex)
         {
-            throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+            // Found, and its own file (template.json) is wrong: that file is where to look.
+            throw new CardException(ex.Diagnostic with { Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);

@@ -62,7 +62,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return refused!;
         }
-        var status = results.Any(r => r.Status == "failed") ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
+        var status = results.Any(r => r.Status == HookItemStatus.Failed) ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
         return TypedResults.Json(new { job = found.Name, items = results.Select(Describe) }, Json, statusCode: status);
     }
 
@@ -109,7 +109,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return HookProblems.Of(StatusCodes.Status503ServiceUnavailable, DiagnosticCodes.Usage, "the server is shutting down");
         }
-        var pruned = report.Outputs.Where(o => o.Status == "pruned").Select(o => o.Path).ToList();
+        var pruned = report.Outputs.Where(o => o.Status == OutputStatus.Pruned).Select(o => o.Path).ToList();
         if (delete)
         {
             return report.Unpublished is 0 or null
@@ -198,7 +198,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
                     {
                         return (null, notRendered);
                     }
-                    if (results[0].Status == "failed")
+                    if (results[0].Status == HookItemStatus.Failed)
                     {
                         var error = results[0].Errors.FirstOrDefault();
                         var diagnostic = new Diagnostic(DiagnosticSeverity.Error, error?.Code ?? DiagnosticCodes.RenderFailed, error?.Message ?? "the card could not be rendered", error?.File, error?.Line ?? 0, error?.Column ?? 0);

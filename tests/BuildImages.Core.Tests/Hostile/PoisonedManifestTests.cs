@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
 using BuildImages.Core.Planning;
 
 namespace BuildImages.Core.Tests.Hostile;
@@ -59,7 +60,7 @@ public sealed class PoisonedManifestTests : IDisposable
         var warning = Assert.Single(report.Warnings, w => w.Code == "BI0031");
         Assert.Contains("notes:notes/gone", warning.Message, StringComparison.Ordinal);
         Assert.Equal(_site.ManifestFile, warning.File);
-        Assert.DoesNotContain(report.Outputs, o => o.Status == "pruned");
+        Assert.DoesNotContain(report.Outputs, o => o.Status == OutputStatus.Pruned);
         Assert.Empty(report.Errors);
         // The good records stay trusted: nothing renders again, and the saved manifest no longer names the poison.
         Assert.Equal(0, report.Rendered);

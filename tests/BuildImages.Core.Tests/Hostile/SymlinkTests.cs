@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
 
 namespace BuildImages.Core.Tests.Hostile;
 
@@ -44,7 +45,7 @@ public sealed class SymlinkTests : IDisposable
         var report = _site.Build();
 
         Assert.Equal(before, Directory.GetFiles(Elsewhere).Order(StringComparer.Ordinal).ToArray());
-        Assert.DoesNotContain(report.Outputs, o => o.Status == "pruned");
+        Assert.DoesNotContain(report.Outputs, o => o.Status == OutputStatus.Pruned);
         Assert.Equal("BI0024", Assert.Single(report.Errors).Code);
     }
 

@@ -120,6 +120,6 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         var report = new BatchBuilder(ConfigLoader.Load(Path.Combine(copy, "buildimages.json"))).Run();
         Assert.Equal(0, report.Failed);
         Assert.Equal(Cards * 2, report.Rendered + report.Skipped);
-        return report.Outputs.Where(o => o.Status == "rendered").Select(o => o.Path).Order(StringComparer.Ordinal).ToArray();
+        return report.Outputs.Where(o => o.Status == OutputStatus.Rendered).Select(o => o.Path).Order(StringComparer.Ordinal).ToArray();
     }
 }
