@@ -1,3 +1,4 @@
+using System.Text;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
 using Microsoft.Build.Framework;
@@ -69,7 +70,7 @@ internal sealed class TaskConfig(string? configFile, string? projectFile, IReadO
         }
         var file = hasConfig ? Path.GetFullPath(ConfigFile!) : Path.GetFullPath(ProjectFile ?? "project");
         var own = hasConfig ? File.ReadAllBytes(file) : null;
-        _composed = ItemConfig.Compose(own is null ? null : System.Text.Encoding.UTF8.GetString(own), Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
+        _composed = ItemConfig.Compose(own is null ? null : Encoding.UTF8.GetString(own), Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
         _source = (file, own);
         // An error here is about the composed text; the task puts it back where the user wrote it (Locate), once.
         return ConfigLoader.Parse(_composed.Json, file);

@@ -1,7 +1,8 @@
 using System.CommandLine;
+using System.Text;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
 using BuildImages.Core.Rendering;
@@ -110,7 +111,7 @@ internal static class PreviewCommand
             }
         }
         var host = config.BaseUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "example.com";
-        AtomicFile.Write(Path.Combine(folder, "index.html"), System.Text.Encoding.UTF8.GetBytes(ContactSheet.Html(entries, host, watching)));
+        AtomicFile.Write(Path.Combine(folder, "index.html"), Encoding.UTF8.GetBytes(ContactSheet.Html(entries, host, watching)));
         return failures;
     }
 }

@@ -5,7 +5,7 @@ using BuildImages.Core.Build;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Tool;

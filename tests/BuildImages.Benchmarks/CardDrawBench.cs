@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
 

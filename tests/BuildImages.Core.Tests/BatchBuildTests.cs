@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BuildImages.Core.Build;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 
 namespace BuildImages.Core.Tests;
 

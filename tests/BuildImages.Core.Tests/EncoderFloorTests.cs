@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BuildImages.Core.Assets;
 using BuildImages.Core.Build;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
 
 namespace BuildImages.Core.Tests;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using BuildImages.Core.Build;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using NetVips;
 
 namespace BuildImages.Core.Tests;

@@ -1,5 +1,5 @@
 using BuildImages.Core.Drawing;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Markup;
 
 namespace BuildImages.Core.Tests;

@@ -99,7 +99,7 @@ public sealed class PublishTests : IDisposable
             var relative = new Uri(url).AbsolutePath.TrimStart('/');
             var image = Path.Combine(Site, "pub", "wwwroot", Uri.UnescapeDataString(relative));
             Assert.True(File.Exists(image), $"{page} names {url}, which was not published");
-            var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(image));
+            var (_, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(image));
             Assert.Equal(int.Parse(Meta(html, "property", "og:image:width"), System.Globalization.CultureInfo.InvariantCulture), width);
             Assert.Equal(int.Parse(Meta(html, "property", "og:image:height"), System.Globalization.CultureInfo.InvariantCulture), height);
             Assert.Equal(url, Meta(html, "name", "twitter:image"));
@@ -135,7 +135,7 @@ public sealed class PublishTests : IDisposable
         {
             Assert.Equal((480, 720, true), (logo.Width, logo.Height, logo.HasAlpha()));
         }
-        var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "img", "shop", "red-480.webp")));
+        var (_, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "img", "shop", "red-480.webp")));
         Assert.Equal((480, 360), (width, height));
         Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "img", "top-960.jpg")));
         Assert.Contains("<picture>", File.ReadAllText(Path.Combine(Site, "wwwroot", "images.json")), StringComparison.Ordinal);
@@ -160,7 +160,7 @@ public sealed class PublishTests : IDisposable
 
         Assert.True(first.Code == 0, first.Output);
         Assert.Contains("BuildImages: rendered 4, skipped 0", first.Output, StringComparison.Ordinal);
-        var (_, width, _) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "cards", "hello-600.jpg")));
+        var (_, width, _) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "cards", "hello-600.jpg")));
         Assert.Equal(600, width);
         var before = File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg"));
 
@@ -378,7 +378,7 @@ public sealed class PublishTests : IDisposable
         Assert.True(first.Code == 0, first.Output);
         Assert.Contains("BuildImages: rendered 4, skipped 0", first.Output, StringComparison.Ordinal);
         var card = Path.Combine(Site, "pub", "wwwroot", "og", "hello.webp");
-        var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(card));
+        var (_, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(card));
         Assert.Equal((1200, 630), (width, height));
         Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "og", "second-600.jpg")));
         using (var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Site, "pub", "wwwroot", "images.json"))))

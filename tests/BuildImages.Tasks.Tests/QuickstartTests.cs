@@ -124,7 +124,7 @@ public sealed partial class QuickstartTests : IDisposable
 
     private static (int Width, int Height) Size(string file)
     {
-        var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(file));
+        var (_, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(file));
         return (width, height);
     }
 

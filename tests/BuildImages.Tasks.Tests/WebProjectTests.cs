@@ -155,7 +155,7 @@ public sealed partial class WebProjectTests : IDisposable
             using var response = await http.GetAsync(url);
             Assert.True(response.IsSuccessStatusCode, $"{url}: {response.StatusCode}\n{app.Output}");
             Assert.Equal(image.GetProperty("type").GetString(), response.Content.Headers.ContentType!.MediaType);
-            var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(await response.Content.ReadAsByteArrayAsync());
+            var (_, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(await response.Content.ReadAsByteArrayAsync());
             Assert.Equal((int.Parse(image.GetProperty("width").GetString()!, System.Globalization.CultureInfo.InvariantCulture), int.Parse(image.GetProperty("height").GetString()!, System.Globalization.CultureInfo.InvariantCulture)), (width, height));
         }
     }

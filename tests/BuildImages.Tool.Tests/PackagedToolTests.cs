@@ -34,7 +34,7 @@ public sealed class PackagedToolTests : IDisposable
         var first = Run(site, "dotnet", "build-images");
         Assert.Contains("rendered 12,", first, StringComparison.Ordinal);
         var card = Path.Combine(site, "wwwroot", "og", "kafka-road.webp");
-        var (_, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(card));
+        var (_, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(card));
         Assert.Equal((1200, 630), (width, height));
 
         var second = Run(site, "dotnet", "build-images");

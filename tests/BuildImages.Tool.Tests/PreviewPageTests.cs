@@ -28,7 +28,7 @@ public sealed partial class PreviewPageTests : IDisposable
 
         var shot = Path.Combine(_tool.Dir, "preview.png");
         Chromium($"--screenshot={shot}", "--window-size=1400,1800", new Uri(page).AbsoluteUri);
-        var (rgba, width, height) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(shot));
+        var (rgba, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(shot));
         Assert.Equal((1400, 1800), (width, height));
         // The page is light grey; the blog-post card is deep navy. Count navy pixels: the card at real size
         // (1200x630 less the part below the fold) must be there.

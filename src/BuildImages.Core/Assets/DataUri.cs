@@ -20,7 +20,7 @@ internal static class DataUri
         byte[] bytes;
         try
         {
-            bytes = isBase64 ? Convert.FromBase64String(payload) : System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
+            bytes = isBase64 ? Convert.FromBase64String(payload) : Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
         }
         catch (FormatException)
         {

@@ -1,4 +1,4 @@
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Planning;
 using BuildImages.Core.Rendering;
 

@@ -47,7 +47,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
             {
                 var owner = (card.RecordKey, variant.Path);
-                var claimed = state.Claimed.GetOrAdd(UInt128.Parse(ContentHash.OfParts(markupBase, variant.Signature).AsSpan(0, 32), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), owner);
+                var claimed = state.Claimed.GetOrAdd(ContentHash.Claim(markupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
                     copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, Previous(work, variant), CardRendered: false));

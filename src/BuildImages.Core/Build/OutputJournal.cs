@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
@@ -35,7 +36,7 @@ internal sealed class OutputJournal(string file)
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
             // Appended and flushed to the system (a killed process's writes survive it); made durable with its batch.
             using var stream = new FileStream(File, FileMode.Append, FileAccess.Write, FileShare.Read);
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(entry.Line() + "\n"));
+            stream.Write(Encoding.UTF8.GetBytes(entry.Line() + "\n"));
         }
     }
 
@@ -54,7 +55,7 @@ internal sealed class OutputJournal(string file)
             }
             else
             {
-                AtomicFile.Write(File, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(string.Concat(_open.Values.Select(e => e.Line() + "\n")))));
+                AtomicFile.Write(File, stream => stream.Write(Encoding.UTF8.GetBytes(string.Concat(_open.Values.Select(e => e.Line() + "\n")))));
             }
         }
     }

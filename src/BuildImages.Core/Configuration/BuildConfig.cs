@@ -1,5 +1,5 @@
 using BuildImages.Core.Data;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Configuration;

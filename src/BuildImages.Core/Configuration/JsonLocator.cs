@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text;
 
 namespace BuildImages.Core.Configuration;
 
@@ -26,7 +27,7 @@ internal sealed class JsonLocator
             var line = lineStarts.BinarySearch((int)offset);
             line = line >= 0 ? line : ~line - 1;
             // Columns count characters, not bytes, so non-ASCII names before the error do not shift it.
-            var column = System.Text.Encoding.UTF8.GetCharCount(utf8, lineStarts[line], (int)offset - lineStarts[line]) + 1;
+            var column = Encoding.UTF8.GetCharCount(utf8, lineStarts[line], (int)offset - lineStarts[line]) + 1;
             return new JsonLocation(line + 1, column);
         }
 

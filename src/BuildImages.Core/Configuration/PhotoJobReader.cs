@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Imaging;
 using BuildImages.Core.Markup;
 

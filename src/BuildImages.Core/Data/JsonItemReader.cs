@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Templates;
 
@@ -11,7 +12,7 @@ internal static class JsonItemReader
     /// <param name="itemsPath">Dotted path to the item array inside an object root.</param>
     /// <param name="objectIsItem">An object root without an items path is one item (a CMS hook posting one entry).</param>
     internal static List<DataItem> Read(string file, string text, string? itemsPath, bool objectIsItem = false) =>
-        Read(file, System.Text.Encoding.UTF8.GetBytes(text), itemsPath, objectIsItem);
+        Read(file, Encoding.UTF8.GetBytes(text), itemsPath, objectIsItem);
 
     /// <summary>Parses UTF-8 as read from the file: no UTF-16 copy of the whole text (a 100 MB data file would hold 200 MB more).</summary>
     internal static List<DataItem> Read(string file, byte[] utf8, string? itemsPath, bool objectIsItem = false)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text;
 
 namespace BuildImages.Core.Data;
 
@@ -66,6 +67,6 @@ internal static class LoneSurrogateLocator
     {
         var before = utf8[..offset];
         var lineStart = before.LastIndexOf((byte)'\n') + 1;
-        return (before.Count((byte)'\n') + 1, System.Text.Encoding.UTF8.GetCharCount(before[lineStart..]) + 1);
+        return (before.Count((byte)'\n') + 1, Encoding.UTF8.GetCharCount(before[lineStart..]) + 1);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using BuildImages.Core.Diagnostics;
 
 namespace BuildImages.Core.Imaging;
@@ -14,7 +15,7 @@ public static class PhotoSandboxServer
     public static int Run(Stream input, Stream output)
     {
         Native.NativeStack.EnsureLoaded();
-        var marker = Environment.GetEnvironmentVariable(CrashMarkerVariable) is { Length: > 0 } m ? System.Text.Encoding.ASCII.GetBytes(m) : null;
+        var marker = Environment.GetEnvironmentVariable(CrashMarkerVariable) is { Length: > 0 } m ? Encoding.ASCII.GetBytes(m) : null;
         using var reader = new BinaryReader(input);
         using var writer = new BinaryWriter(output);
         while (PhotoSandboxProtocol.ReadRequest(reader) is var (source, requests, settings, focus))

@@ -1,3 +1,5 @@
+using System.Text;
+
 
 namespace BuildImages.Core.Manifest;
 
@@ -38,7 +40,7 @@ public sealed class UpToDateRecord
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            using var r = new BinaryReader(stream, System.Text.Encoding.UTF8);
+            using var r = new BinaryReader(stream, Encoding.UTF8);
             if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion)
             {
                 return null;
@@ -77,7 +79,7 @@ public sealed class UpToDateRecord
 
     public void Save(string file) => Output.AtomicFile.Write(file, stream =>
     {
-        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
         w.Write(FormatVersion);
         w.Write(Fingerprint);

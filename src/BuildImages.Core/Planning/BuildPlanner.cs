@@ -2,7 +2,7 @@ using System.Globalization;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Planning;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace BuildImages.Core.Planning;
 
@@ -7,10 +8,18 @@ public static class ContentHash
 {
     public static string Of(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    public static string OfText(string text) => Of(System.Text.Encoding.UTF8.GetBytes(text));
+    public static string OfText(string text) => Of(Encoding.UTF8.GetBytes(text));
 
     /// <summary>A key over named parts; the separator cannot occur in the parts' hex or names.</summary>
     public static string OfParts(params IEnumerable<string> parts) => OfText(string.Join('\u001f', parts));
+
+    /// <summary>The first 128 bits of <see cref="OfParts"/> as a number: an in-memory claim key, never formatted and parsed back.</summary>
+    internal static UInt128 Claim(params IEnumerable<string> parts)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', parts)), hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
+    }
 
     /// <summary>The SHA-256 of a regular file; a pipe, socket or device (which could be read forever, or block) is an IOException naming it.</summary>
     public static string OfFile(string path)

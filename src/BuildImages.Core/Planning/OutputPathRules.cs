@@ -64,7 +64,7 @@ public static class OutputPathRules
             {
                 return (null, string.Create(CultureInfo.InvariantCulture, $"'{Diagnostics.Printable.Of(path)}' has an invisible character (U+{(int)invisible:X4}) that would disguise the file name"));
             }
-            if (System.Text.Encoding.UTF8.GetByteCount(segment) > 200)
+            if (Encoding.UTF8.GetByteCount(segment) > 200)
             {
                 return (null, $"'{segment[..40]}…' is longer than 200 bytes");
             }

@@ -120,7 +120,7 @@ internal sealed class TextShaper : IDisposable
 
     private static void ApplyMarkup(GObjectHandle layout, string markup, TextNode node)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(markup);
+        var bytes = Encoding.UTF8.GetBytes(markup);
         if (PangoApi.pango_parse_markup(bytes, bytes.Length, 0, out var attrs, out var text, IntPtr.Zero, out var error) == 0)
         {
             var message = GObjectApi.TakeError(error);
@@ -128,7 +128,7 @@ internal sealed class TextShaper : IDisposable
         }
         var plain = Cut(Marshal.PtrToStringUTF8(text) ?? string.Empty);
         GObjectApi.g_free(text);
-        var plainBytes = System.Text.Encoding.UTF8.GetBytes(plain);
+        var plainBytes = Encoding.UTF8.GetBytes(plain);
         PangoApi.pango_layout_set_text(layout, plainBytes, plainBytes.Length);
         PangoApi.pango_layout_set_attributes(layout, attrs);
         PangoApi.pango_attr_list_unref(attrs);

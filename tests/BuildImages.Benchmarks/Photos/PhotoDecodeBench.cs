@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Imaging;
 using NetVips;
 

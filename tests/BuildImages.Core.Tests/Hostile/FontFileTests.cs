@@ -25,7 +25,7 @@ public sealed class FontFileTests : IDisposable
         var bytes = kind switch
         {
             "empty" => [],
-            "jpeg" => Core.Encoding.VariantEncoder.Encode(new Core.Rendering.RenderedCard(new byte[4 * 8 * 8], 8, 8, 32), new Core.Encoding.EncodeOptions(Core.Encoding.ImageFormat.Jpeg)),
+            "jpeg" => Core.Encoders.VariantEncoder.Encode(new Core.Rendering.RenderedCard(new byte[4 * 8 * 8], 8, 8, 32), new Core.Encoders.EncodeOptions(Core.Encoders.ImageFormat.Jpeg)),
             "truncated" => ttf[..(ttf.Length / 8)],
             _ => [.. ttf[..12], .. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251))],
         };

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Xunit.Abstractions;
 using BuildImages.Core.Build;
 using BuildImages.Core.Configuration;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Planning;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BuildImages.Core.Encoding;
+using BuildImages.Core.Encoders;
 using BuildImages.Core.Imaging;
 using NetVips;
 

@@ -78,7 +78,7 @@ public sealed class CmsRecipeTests : IAsyncLifetime
                     Assert.Equal(files.Except(now).Order(StringComparer.Ordinal), item["files"]!.AsArray().Where(f => f!["status"]!.GetValue<string>() == "pruned").Select(f => f!["path"]!.GetValue<string>()).Order(StringComparer.Ordinal));
                     foreach (var file in made)
                     {
-                        var (_, w, h) = Core.Encoding.VariantEncoder.DecodeRgba(File.ReadAllBytes(_tool.PathOf("out/" + file!["path"]!.GetValue<string>())));
+                        var (_, w, h) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(_tool.PathOf("out/" + file!["path"]!.GetValue<string>())));
                         Assert.Equal((1200, 630), (w, h));
                         Assert.Contains(file["url"]!.GetValue<string>(), ImagesJsonUrls(id));
                     }

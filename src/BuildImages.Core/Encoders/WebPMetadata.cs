@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>
 /// Removes EXIF, XMP and ICC chunks from a WebP file. libvips 8.14 (Debian 12) writes an EXIF chunk built from

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>
 /// How one variant is encoded. Quality 1–100 (ignored for PNG); metadata is always stripped. <see cref="Effort"/>

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>
 /// How hard the encoders work for smaller files. <see cref="Balanced"/> is the default; the settings each profile

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>Output formats.</summary>
 public enum ImageFormat { WebP, Jpeg, Png, Avif }

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>
 /// Fits one picture into a byte budget: the requested quality if it fits, else a binary search for the highest

@@ -4,7 +4,7 @@ using BuildImages.Core.Native;
 using BuildImages.Core.Rendering;
 using NetVips;
 
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>Encodes drawn cards with libvips: sRGB, no metadata, alpha kept only where the format and the pixels need it.</summary>
 public static class VariantEncoder

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Encoding;
+namespace BuildImages.Core.Encoders;
 
 /// <summary>
 /// The libvips save options for one variant: the quality asked for and what the profile picks. Each choice is a
