@@ -12,16 +12,17 @@ namespace BuildImages.Core.Build;
 /// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
 /// this card only (an exception escaping a worker thread would end the whole process, or the MSBuild node).
 /// </summary>
-internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, OutputWriter writer, CardRenderer renderer)
+internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, PhotoWorker photos, CardRenderer renderer)
 {
-    private readonly PhotoWorker _photos = new(engineStamp, paths, hashes, state, writer);
+    private readonly BuildLog _log = context.Log;
+    private readonly StageClock _clock = context.Clock;
 
     internal void Render(CardWork work)
     {
         var card = work.Card;
         if (card.Template is not { } template)
         {
-            _photos.Render(work);
+            photos.Render(work);
             return;
         }
         try
@@ -29,15 +30,15 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
             // a copy of the first such card, without evaluating anything.
             var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
-            if (state.PreKeyOwners.GetOrAdd(preClaim, card.RecordKey) is var preOwner && preOwner != card.RecordKey)
+            if (duplicates.ClaimPreKey(preClaim, card.RecordKey) is var preOwner && preOwner != card.RecordKey)
             {
                 foreach (var (variant, reason) in work.Needed)
                 {
-                    state.Copies.Enqueue(new PendingCopy(card, variant, preOwner, null, null, reason, Previous(work, variant), CardRendered: false));
+                    duplicates.AddCopy(new PendingCopy(card, variant, preOwner, null, null, reason, Previous(work, variant), CardRendered: false));
                 }
                 return;
             }
-            var evaluated = state.Clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.Item.Fields, card.Size, card.Name));
+            var evaluated = _clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.Item.Fields, card.Size, card.Name));
             var templates = Hashes(evaluated.TemplateFiles);
             // Pixels depend on the markup (with the fonts and images it names, fixed within a build), not on which item
             // produced it: equal markup is recognised before layout, and renders once.
@@ -47,7 +48,7 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
             {
                 var owner = (card.RecordKey, variant.Path);
-                var claimed = state.Claimed.GetOrAdd(ContentHash.Claim(markupBase, variant.Signature), owner);
+                var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
                     copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, Previous(work, variant), CardRendered: false));
@@ -57,17 +58,17 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
             }
             if (mine.Count == 0)
             {
-                copies.ForEach(state.Copies.Enqueue);
+                copies.ForEach(duplicates.AddCopy);
                 return;
             }
-            using var prepared = state.Clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
+            using var prepared = _clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
             foreach (var warning in prepared.Warnings)
             {
-                state.Report(warning with { Item = card.Name });
+                _log.Report(warning with { Item = card.Name });
             }
-            var set = new InputSet { Engine = engineStamp, Templates = templates, Fonts = Hashes(prepared.Inputs.FontFiles), Assets = Hashes(prepared.Inputs.AssetFiles) };
+            var set = new InputSet { Engine = context.EngineStamp, Templates = templates, Fonts = Hashes(prepared.Inputs.FontFiles), Assets = Hashes(prepared.Inputs.AssetFiles) };
             var setHash = set.Hash();
-            state.InputSets.TryAdd(setHash[..16], set);
+            context.Manifest.AddInputSet(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var drawn = new Dictionary<int, RenderedCard>();
@@ -77,35 +78,35 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
                 if (!drawn.TryGetValue(variant.Width, out var pixels))
                 {
-                    pixels = state.Clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
+                    pixels = _clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
                     drawn[variant.Width] = pixels;
                 }
-                var encoded = state.Clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant));
+                var encoded = _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant));
                 if (encoded.OverBudget)
                 {
-                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
+                    _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
                 }
-                var record = state.Clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
+                var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
                 written[variant.Path] = record;
-                state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
+                _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
             }
-            state.SetRecord(NewRecord(card, work.Old, work.Needed, written, setHash[..16], paths));
+            context.Manifest.Set(NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
             // Only now: had this card failed, its copies would have failed with it.
-            copies.ForEach(c => state.Copies.Enqueue(c with { CardRendered = true }));
+            copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
         }
         catch (CardException ex)
         {
-            state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
+            _log.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetVips.VipsException)
         {
-            state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
+            _log.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }
         catch (Exception ex)
         {
             // Whatever else escapes is our bug, not the user's input: fail this card and say so, never end the process.
-            state.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
+            _log.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }
     }
 
@@ -113,11 +114,11 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
 
     private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work, HashSet<string> read)
     {
-        if (writer.Target(variant.Path) is var target && read.Contains(target))
+        if (context.Writer.Target(variant.Path) is var target && read.Contains(target))
         {
             throw CardException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
-        var (file, sha) = writer.Write(work.Card.RecordKey, variant.Path, bytes, Previous(work, variant));
+        var (file, sha) = context.Writer.Write(work.Card.RecordKey, variant.Path, bytes, Previous(work, variant));
         return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
 
@@ -162,8 +163,8 @@ internal sealed class CardWorker(string engineStamp, KeyPaths paths, FileHashCac
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var key = paths.ToKey(file);
-            result[key] = hashes.Hash(key) ?? "missing";
+            var key = context.Paths.ToKey(file);
+            result[key] = context.Hashes.Hash(key) ?? "missing";
         }
         return result;
     }

@@ -9,11 +9,14 @@ namespace BuildImages.Core.Build;
 /// them: a copy's key is its own card's pre-key with the input set its pixels came from (the owner's fonts and
 /// images; its own template files when only the markup was equal).
 /// </summary>
-internal sealed class DuplicateCopier(BuildState state, OutputWriter writer, KeyPaths paths)
+internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable duplicates)
 {
+    private readonly ManifestSession _manifest = context.Manifest;
+    private readonly BuildLog _log = context.Log;
+
     /// <summary>Copies on <paramref name="parallelism"/> threads: each card's copies are one unit (they touch only its record).</summary>
     internal void CopyAll(int parallelism) =>
-        Parallel.ForEach(state.Copies.GroupBy(c => c.Card.RecordKey, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, Copy);
+        Parallel.ForEach(duplicates.CopiesByCard(), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, Copy);
 
     private void Copy(IGrouping<string, PendingCopy> group)
     {
@@ -26,48 +29,48 @@ internal sealed class DuplicateCopier(BuildState state, OutputWriter writer, Key
         {
             if (!owners.TryGetValue(copy.OwnerRecordKey, out var owner))
             {
-                owners[copy.OwnerRecordKey] = owner = state.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
+                owners[copy.OwnerRecordKey] = owner = _manifest.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
             }
             var source = owner?.Variants.FirstOrDefault(v => copy.OwnerPath is { } path ? v.Path == path : v.Options == copy.Variant.Signature);
-            if (owner is null || source is null || !state.InputSets.TryGetValue(owner.Inputs, out var ownerSet))
+            if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
-                state.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
+                _log.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
                     $"{copy.Variant.Path} is identical to {copy.OwnerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
             var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };
             var setHash = set.Hash();
-            state.InputSets.TryAdd(setHash[..16], set);
+            _manifest.AddInputSet(setHash[..16], set);
             inputs = setHash[..16];
             var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), copy.Variant.Signature);
             try
             {
-                var file = writer.Copy(copy.Card.RecordKey, copy.Variant.Path, source.File, source.Sha256, copy.Previous);
+                var file = context.Writer.Copy(copy.Card.RecordKey, copy.Variant.Path, source.File, source.Sha256, copy.Previous);
                 var record = source with { Path = copy.Variant.Path, File = file, Key = key };
                 copied[record.Path] = record;
-                state.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));
+                _log.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));
             }
             catch (IOException ex)
             {
-                state.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                _log.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
             }
         }
         if (copied.Count == 0 || inputs is null)
         {
             return;
         }
-        state.Records.TryGetValue(card.RecordKey, out var current);
+        _manifest.Records.TryGetValue(card.RecordKey, out var current);
         if (group.First().CardRendered && current is not null)
         {
             // The worker recorded what it rendered; the copies join that record.
             var order = card.Variants.Select(v => v.Path).ToList();
-            state.SetRecord(current with { Variants = current.Variants.Where(v => !copied.ContainsKey(v.Path)).Concat(copied.Values).OrderBy(v => order.IndexOf(v.Path)).ToList() });
+            _manifest.Set(current with { Variants = current.Variants.Where(v => !copied.ContainsKey(v.Path)).Concat(copied.Values).OrderBy(v => order.IndexOf(v.Path)).ToList() });
         }
         else
         {
             // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
             var needed = group.ToDictionary(c => c.Variant, c => c.Reason);
-            state.SetRecord(CardWorker.NewRecord(card, current, needed, copied, inputs, paths));
+            _manifest.Set(CardWorker.NewRecord(card, current, needed, copied, inputs, context.Paths));
         }
     }
 }

@@ -11,39 +11,42 @@ namespace BuildImages.Core.Build;
 /// writes atomically, records the result with the source's hash as its input set. A file that cannot be read is
 /// handled by the job's <c>onError</c>: fail it (the default), skip it with a warning, or stop the job's remaining photos.
 /// </summary>
-internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCache hashes, BuildState state, OutputWriter writer)
+internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
 {
+    private readonly BuildLog _log = context.Log;
+    private readonly StageClock _clock = context.Clock;
+
     internal void Render(CardWork work)
     {
         var card = work.Card;
         var photo = card.Photo!;
         var job = card.Job.Photos!;
-        if (state.StoppedBy.TryGetValue(card.Job.Name, out var stopper))
+        if (photos.IsStopped(card.Job.Name, out var stopper))
         {
-            state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
+            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
             return;
         }
         byte[]? source = null;
         try
         {
-            var (bytes, sourceHash) = hashes.Read(photo.SourceKey);
+            var (bytes, sourceHash) = context.Hashes.Read(photo.SourceKey);
             source = bytes;
             var set = new InputSet
             {
-                Engine = engineStamp,
+                Engine = context.EngineStamp,
                 Templates = new(StringComparer.Ordinal),
                 Fonts = new(StringComparer.Ordinal),
                 Assets = new(StringComparer.Ordinal) { [photo.SourceKey] = sourceHash },
             };
             var setHash = set.Hash();
-            state.InputSets.TryAdd(setHash[..16], set);
+            context.Manifest.AddInputSet(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var needed = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
-            var processed = state.Clock.Time(BuildStage.Encode, () => state.Photos.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
+            var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
             foreach (var warning in processed.Warnings)
             {
-                state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': {warning}", photo.SourceFile, Item: card.Name));
+                _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': {warning}", photo.SourceFile, Item: card.Name));
             }
             for (var i = 0; i < needed.Count; i++)
             {
@@ -52,16 +55,16 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
                 if (result.OverBudget)
                 {
-                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
+                    _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {result.Bytes.Length} bytes at the floor quality {result.Quality}, over its budget of {variant.MaxBytes} bytes", photo.SourceFile, Item: card.Name));
                 }
                 var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
+                var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
                 written[variant.Path] = CardWorker.Record(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
-                state.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
-                state.PhotoSavings.Enqueue(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, state.VisionModels));
+                _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
+                _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, photos.VisionModels));
             }
-            state.SetRecord(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], paths));
+            context.Manifest.Set(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
         }
         catch (ImageRejectedException ex)
         {
@@ -69,31 +72,31 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
             switch (job.OnError)
             {
                 case PhotoErrorPolicy.Skip:
-                    state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + " (skipped: onError is skip)", photo.SourceFile, Item: card.Name));
+                    _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + " (skipped: onError is skip)", photo.SourceFile, Item: card.Name));
                     break;
                 case PhotoErrorPolicy.CopyOriginal when photo.OriginalPath is { } copyPath && source is not null:
                     CopyOriginal(work, copyPath, source, message);
                     break;
                 case PhotoErrorPolicy.Stop:
-                    state.StoppedBy.TryAdd(card.Job.Name, card.Item.Id);
-                    state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
+                    photos.Stop(card.Job.Name, card.Item.Id);
+                    _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
                     break;
                 default:
-                    state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
+                    _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
                     break;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
+            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
         }
         catch (CardException ex)
         {
-            state.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
+            _log.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
         }
         catch (Exception ex)
         {
-            state.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
+            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
         }
     }
 
@@ -106,17 +109,17 @@ internal sealed class PhotoWorker(string engineStamp, KeyPaths paths, FileHashCa
     {
         var card = work.Card;
         var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == copyPath);
-        var (file, sha) = state.Clock.Time(BuildStage.Write, () => writer.Write(work.Card.RecordKey, copyPath, bytes, previous));
+        var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(work.Card.RecordKey, copyPath, bytes, previous));
         var mime = OriginalMime(copyPath);
         var copy = new VariantRecord { Path = copyPath, File = file, Key = "original-" + sha, Options = "original", Width = 0, Height = 0, Mime = mime, Bytes = bytes.Length, Sha256 = sha };
         var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];
         var record = work.Old is { } old
             ? old with { Variants = [.. kept, copy] }
-            : CardWorker.NewRecord(card, null, work.Needed, [], "original", paths) with { Variants = [copy] };
-        state.CopiedOriginals[card.RecordKey] = copyPath;
-        state.SetRecord(record);
-        state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Photo!.SourceFile, Item: card.Name));
-        state.Report(new OutputOutcome(copyPath, card.Name, OutputStatus.Original, null, 0, 0, mime, bytes.Length, copy.Key));
+            : CardWorker.NewRecord(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
+        photos.CopiedOriginal(card.RecordKey, copyPath);
+        context.Manifest.Set(record);
+        _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Photo!.SourceFile, Item: card.Name));
+        _log.Report(new OutputOutcome(copyPath, card.Name, OutputStatus.Original, null, 0, 0, mime, bytes.Length, copy.Key));
     }
 
     private static string OriginalMime(string path) => Path.GetExtension(path) switch

@@ -11,7 +11,7 @@ namespace BuildImages.Core.Build;
 /// they are still the files BuildImages wrote. Items that failed to plan, and every item of a data file that could
 /// not be read, keep their last good outputs.
 /// </summary>
-internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder folder)
+internal sealed class Pruner(BuildConfig config, ManifestSession manifest, BuildLog log, PhotoRun photos, OutputFolder folder)
 {
     internal void Prune(BuildPlan plan, bool allJobs)
     {
@@ -37,10 +37,10 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
         // its job cannot be read, the item may be in that file, so it is held like the file's own items.
-        var heldForSourceless = state.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
+        var heldForSourceless = manifest.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
         var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
-        foreach (var (key, record) in state.Records.All())
+        foreach (var (key, record) in manifest.Records.All())
         {
             if (!inScope(record) || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source)
                 || (record.Source.StartsWith('<') && heldForSourceless.Contains(record.Job)))
@@ -66,7 +66,7 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         }
         // A file another record still names (or a planned output) is never deleted.
         var staleVariants = stale.SelectMany(s => s.Variants.Select(v => $"{s.Record.Job}:{s.Record.Output}\n{v.Path}")).ToHashSet(StringComparer.Ordinal);
-        var inUse = state.Records.All().SelectMany(r => r.Record.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
+        var inUse = manifest.Records.All().SelectMany(r => r.Record.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
             .Concat(plan.Cards.SelectMany(PlannedPaths))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (record, variants, whole) in stale)
@@ -77,12 +77,11 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
             }
             if (whole)
             {
-                state.Records.Remove($"{record.Job}:{record.Output}");
-                state.MarkDirty();
+                manifest.Remove($"{record.Job}:{record.Output}");
             }
             else
             {
-                state.SetRecord(record with { Variants = record.Variants.Except(variants).ToList() });
+                manifest.Set(record with { Variants = record.Variants.Except(variants).ToList() });
             }
         }
     }
@@ -95,24 +94,23 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
     internal int RemoveItems(string job, IReadOnlyCollection<string> items)
     {
         var wanted = items.ToHashSet(StringComparer.Ordinal);
-        var gone = state.Records.All().Where(r => r.Record.Job == job && wanted.Contains(r.Record.Item)).ToList();
+        var gone = manifest.Records.All().Where(r => r.Record.Job == job && wanted.Contains(r.Record.Item)).ToList();
         var goneKeys = gone.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var inUse = state.Records.All().Where(r => !goneKeys.Contains(r.Key)).SelectMany(r => r.Record.Variants).Select(v => v.File).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var inUse = manifest.Records.All().Where(r => !goneKeys.Contains(r.Key)).SelectMany(r => r.Record.Variants).Select(v => v.File).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, record) in gone)
         {
             foreach (var v in record.Variants.Where(v => !inUse.Contains(v.File)))
             {
                 Delete(record, v);
             }
-            state.Records.Remove(key);
-            state.MarkDirty();
+            manifest.Remove(key);
         }
         return gone.Count;
     }
 
     /// <summary>A card's planned outputs, and a photo's unchanged copy while its source still cannot be read.</summary>
     private IEnumerable<string> PlannedPaths(PlannedCard card) =>
-        state.CopiedOriginals.TryGetValue(card.RecordKey, out var copy) ? card.Variants.Select(v => v.Path).Append(copy) : card.Variants.Select(v => v.Path);
+        photos.OriginalCopyOf(card.RecordKey) is { } copy ? card.Variants.Select(v => v.Path).Append(copy) : card.Variants.Select(v => v.Path);
 
     private void Delete(CardRecord record, VariantRecord v)
     {
@@ -121,21 +119,21 @@ internal sealed class Pruner(BuildConfig config, BuildState state, OutputFolder 
         var item = $"{record.Job}/{record.Item}";
         if ((folder.Escape(v.File) ?? (file.LinkTarget is not null ? "it is a symbolic link, not a file BuildImages wrote" : null)) is { } refused)
         {
-            state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but not deleted: {refused}", full, Item: item));
+            log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but not deleted: {refused}", full, Item: item));
             return;
         }
         if (file.Exists)
         {
-            var ours = file.Length == v.Bytes && ((state.Stats.OutputTimes.TryGetValue(v.File, out var ticks) && ticks == file.LastWriteTimeUtc.Ticks) || ContentHash.OfFile(full) == v.Sha256);
+            var ours = file.Length == v.Bytes && ((manifest.Stats.OutputTimes.TryGetValue(v.File, out var ticks) && ticks == file.LastWriteTimeUtc.Ticks) || ContentHash.OfFile(full) == v.Sha256);
             if (!ours)
             {
-                state.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but changed since BuildImages wrote it; not deleted", full, Item: item));
+                log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.PruneSkipped, $"{v.File} is no longer produced but changed since BuildImages wrote it; not deleted", full, Item: item));
                 return;
             }
             file.Delete();
             RemoveEmptyFolders(file.Directory);
         }
-        state.Report(new OutputOutcome(v.Path, item, OutputStatus.Pruned, null, v.Width, v.Height, v.Mime, v.Bytes, v.Key));
+        log.Report(new OutputOutcome(v.Path, item, OutputStatus.Pruned, null, v.Width, v.Height, v.Mime, v.Bytes, v.Key));
     }
 
     private void RemoveEmptyFolders(DirectoryInfo? dir)

@@ -88,28 +88,28 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     }
 
     /// <summary>After a build: writes the record when the build was complete and clean, else forgets it if the manifest changed.</summary>
-    internal void Finish(PlanInputs? inputs, BuildPlan plan, BuildState state, FileHashCache hashes, string engineStamp, bool complete)
+    internal void Finish(PlanInputs? inputs, BuildPlan plan, ManifestSession manifest, BuildLog log, FileHashCache hashes, string engineStamp, bool complete)
     {
-        var clean = complete && !options.DryRun && plan.Problems.Count == 0 && state.Errors.IsEmpty && state.Warnings.IsEmpty;
-        var record = clean && inputs is not null ? Make(inputs, plan, state, hashes, engineStamp) : null;
+        var clean = complete && !options.DryRun && plan.Problems.Count == 0 && !log.HasDiagnostics;
+        var record = clean && inputs is not null ? Make(inputs, plan, manifest, hashes, engineStamp) : null;
         if (record is not null)
         {
             Save(record);
         }
-        else if (state.Dirty || !state.Errors.IsEmpty || !complete)
+        else if (manifest.Dirty || log.HasErrors || !complete)
         {
             UpToDateRecord.Delete(_file);
         }
     }
 
-    private UpToDateRecord? Make(PlanInputs inputs, BuildPlan plan, BuildState state, FileHashCache hashes, string engineStamp)
+    private UpToDateRecord? Make(PlanInputs inputs, BuildPlan plan, ManifestSession manifest, FileHashCache hashes, string engineStamp)
     {
         var files = new List<(string Key, FileRecord File)>(inputs.DataFiles);
         var sets = new HashSet<string>(StringComparer.Ordinal);
         var outputs = new List<UpToDateOutput>(plan.OutputCount);
         foreach (var card in plan.Cards)
         {
-            if (!state.Records.TryGetValue(card.RecordKey, out var record) || !state.InputSets.TryGetValue(record.Inputs, out var set))
+            if (!manifest.Records.TryGetValue(card.RecordKey, out var record) || !manifest.TryGetInputSet(record.Inputs, out var set))
             {
                 return null;
             }
@@ -127,7 +127,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                if (written is null || !state.Stats.OutputTimes.TryGetValue(written.File, out var ticks))
+                if (written is null || !manifest.Stats.OutputTimes.TryGetValue(written.File, out var ticks))
                 {
                     return null;
                 }
@@ -139,8 +139,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             Fingerprint = Fingerprint(inputs.Print, engineStamp),
             ManifestStamp = FileStamp.Describe(config.ManifestFile),
-            MetadataStamp = state.Stats.Metadata ?? string.Empty,
-            Native = state.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
+            MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
+            Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
             Files = files.DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
             Outputs = outputs,
         };

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// What one build did, as it happens: each output's outcome, errors and warnings, the bytes written and what each photo
+/// saved. The one place outcomes and diagnostics go; it tells the observer as they come, and the report is made from it.
+/// Thread-safe: workers log from their threads.
+/// </summary>
+internal sealed partial class BuildLog(IBuildObserver observer)
+{
+    private readonly ConcurrentQueue<OutputOutcome> _outcomes = new();
+    private readonly ConcurrentQueue<Diagnostic> _diagnostics = new();
+    private readonly ConcurrentQueue<PhotoSaving> _savings = new();
+
+    /// <summary>
+    /// The items each card error failed, in the order they failed, by the error's code, place and words. An error a
+    /// template or its markup makes for every item is shown to the observer once (for the first item), and the build
+    /// says at its end how many more it failed; the report keeps every item's error.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Code, string? File, int Line, int Column, string Message), List<string>> _itemsByError = new();
+
+    private long _bytesWritten;
+
+    internal IBuildObserver Observer => observer;
+
+    internal long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    internal bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>Any error or warning: a build with one is not recorded as up to date (its next build looks again).</summary>
+    internal bool HasDiagnostics => !_diagnostics.IsEmpty;
+
+    internal IReadOnlyList<Diagnostic> Errors => [.. _diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)];
+
+    internal IReadOnlyList<Diagnostic> Warnings => [.. _diagnostics.Where(d => d.Severity != DiagnosticSeverity.Error)];
+
+    internal IReadOnlyList<PhotoSaving> PhotoSavings => [.. _savings.OrderBy(p => p.Path, StringComparer.Ordinal)];
+
+    /// <summary>Every outcome so far, ordered by output path.</summary>
+    internal OutputOutcome[] Outcomes()
+    {
+        var outcomes = _outcomes.ToArray();
+        Array.Sort(outcomes, (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return outcomes;
+    }
+
+    internal void Report(OutputOutcome outcome)
+    {
+        if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Original)
+        {
+            Interlocked.Add(ref _bytesWritten, outcome.Bytes);
+        }
+        _outcomes.Enqueue(outcome);
+        observer.Output(outcome);
+    }
+
+    internal void Report(Diagnostic diagnostic)
+    {
+        _diagnostics.Enqueue(diagnostic);
+        observer.Diagnostic(diagnostic);
+    }
+
+    internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
+
+    /// <summary>Outputs of a failed card: counted failed, reported with the card's error (shown once for all items it fails).</summary>
+    internal void Fail(PlannedCard card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason)
+    {
+        // The markup position differs by item (a longer title moves it); the template's position is the mistake's.
+        var items = _itemsByError.GetOrAdd((error.Code, error.File, error.Line, error.Column, MarkupPosition().Replace(error.Message, string.Empty)), _ => []);
+        bool first;
+        lock (items)
+        {
+            first = items.Count == 0;
+            items.Add(card.Name);
+        }
+        if (first)
+        {
+            Report(error);
+        }
+        else
+        {
+            _diagnostics.Enqueue(error);
+        }
+        foreach (var v in variants)
+        {
+            Report(new OutputOutcome(v.Path, card.Name, OutputStatus.Failed, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
+        }
+    }
+
+    /// <summary>Tells the observer, once at the end, which more items each error shown once also failed.</summary>
+    internal void TellRepeatedErrors()
+    {
+        foreach (var (error, items) in _itemsByError.Where(e => e.Value.Count > 1).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
+        {
+            var more = items.Skip(1).Order(StringComparer.Ordinal).ToList();
+            observer.Message($"the {error.Code} error above ({Path.GetFileName(error.File) ?? "buildimages"}{(error.Line > 0 ? $"({error.Line},{error.Column})" : "")}) also failed {more.Count} more item{(more.Count == 1 ? "" : "s")}: {string.Join(", ", more.Take(5))}{(more.Count > 5 ? ", …" : "")}");
+        }
+    }
+
+    /// <summary>Runs a write of a bookkeeping file; one that fails is an error naming it, never a crash that loses the others.</summary>
+    internal bool WriteOrReport(string file, string what, Action write)
+    {
+        try
+        {
+            write();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Report(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, $"could not write {what}: {ex.Message}", file));
+            return false;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*\(card markup line \d+, column \d+\)")]
+    private static partial System.Text.RegularExpressions.Regex MarkupPosition();
+}

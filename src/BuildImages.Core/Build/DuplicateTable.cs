@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Which output renders each set of equal pixels in one build, and the outputs that are copies of another: shared by
+/// the card workers (who claim) and the duplicate copier (who copies once the owners are written), nobody else.
+/// </summary>
+internal sealed class DuplicateTable
+{
+    /// <summary>Pre-key and variant signatures → the first card that claimed them (cards equal in everything render once).</summary>
+    private readonly ConcurrentDictionary<string, string> _preKeyOwners = new(StringComparer.Ordinal);
+
+    /// <summary>Markup key (the first 128 bits of its hash) → the first output that claimed it.</summary>
+    private readonly ConcurrentDictionary<UInt128, (string RecordKey, string Path)> _markupOwners = new();
+
+    private readonly ConcurrentQueue<PendingCopy> _copies = new();
+
+    /// <summary>The record key of the card that renders what <paramref name="claim"/> names: <paramref name="recordKey"/> if it is the first.</summary>
+    internal string ClaimPreKey(string claim, string recordKey) => _preKeyOwners.GetOrAdd(claim, recordKey);
+
+    /// <summary>The output that renders the markup <paramref name="claim"/> names: <paramref name="owner"/> if it is the first.</summary>
+    internal (string RecordKey, string Path) ClaimMarkup(UInt128 claim, (string RecordKey, string Path) owner) => _markupOwners.GetOrAdd(claim, owner);
+
+    internal void AddCopy(PendingCopy copy) => _copies.Enqueue(copy);
+
+    /// <summary>The copies to make, by the card they belong to (each card's copies touch only its record).</summary>
+    internal IEnumerable<IGrouping<string, PendingCopy>> CopiesByCard() => _copies.GroupBy(c => c.Card.RecordKey, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// An output whose pixels equal another output's in this build: copied once that one is written. A pre-key copy
+/// (<see cref="OwnerPath"/> null) takes the owner's variant of the same signature and its input set; a markup copy
+/// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
+/// the card's worker set a record of this build (else the copier makes it).
+/// </summary>
+internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered);

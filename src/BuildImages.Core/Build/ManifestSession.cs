@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// The manifest of one build, open: the only owner of its records and input sets, of the machine-local stat cache, of
+/// whether anything changed, of the journal of outputs written but not yet named by a saved manifest, and of the batch
+/// of writes not yet flushed. Records change only through <see cref="Set"/> and <see cref="Remove"/>; <see cref="Save"/>
+/// flushes what the records name before it writes them.
+/// </summary>
+internal sealed class ManifestSession
+{
+    private readonly ManifestStore _store;
+    private readonly ConcurrentDictionary<string, InputSet> _inputSets;
+    private int _dirty;
+
+    internal ManifestSession(ManifestStore store, ManifestDocument manifest, StatCache stats, OutputJournal journal)
+    {
+        _store = store;
+        _inputSets = new(manifest.Inputs, StringComparer.Ordinal);
+        Records = new RecordTable(manifest.Cards);
+        Stats = stats;
+        Journal = journal;
+    }
+
+    /// <summary>The records as they stand (read them here; change them with <see cref="Set"/> and <see cref="Remove"/>).</summary>
+    internal RecordTable Records { get; }
+
+    /// <summary>Machine-local file times and hashes (not part of the manifest).</summary>
+    internal StatCache Stats { get; }
+
+    /// <summary>Outputs written and not yet named by a saved manifest (what a killed build leaves for the next to sweep).</summary>
+    internal OutputJournal Journal { get; }
+
+    /// <summary>Outputs written but not yet flushed; committed before every manifest save that names them.</summary>
+    internal DurableBatch Durable { get; } = new();
+
+    internal string ManifestFile => _store.Path;
+
+    internal bool Dirty => Volatile.Read(ref _dirty) != 0;
+
+    /// <summary>Something the manifest does not show yet changed (a warning about it, a record): it must be saved.</summary>
+    internal void MarkDirty() => Volatile.Write(ref _dirty, 1);
+
+    internal void Set(CardRecord record)
+    {
+        Records.Set($"{record.Job}:{record.Output}", record);
+        MarkDirty();
+    }
+
+    internal void Remove(string key)
+    {
+        Records.Remove(key);
+        MarkDirty();
+    }
+
+    /// <summary>Adds an input set under its id (the first 16 hex digits of its hash); equal sets share one id.</summary>
+    internal void AddInputSet(string id, InputSet set) => _inputSets.TryAdd(id, set);
+
+    internal bool TryGetInputSet(string id, [NotNullWhen(true)] out InputSet? set) => _inputSets.TryGetValue(id, out set);
+
+    /// <summary>Outputs a killed build wrote and never recorded are removed before this build plans anything against the folder.</summary>
+    internal void SweepInterrupted(string outputDirectory, BuildLog log)
+    {
+        try
+        {
+            var (removed, warnings) = Journal.Sweep(outputDirectory, key => Records.TryGetValue(key, out var r) ? r : null);
+            warnings.ForEach(log.Report);
+            foreach (var file in removed)
+            {
+                log.Observer.Message($"removed {file}, which an interrupted build wrote and never recorded");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"the pending-outputs journal could not be read or removed: {ex.Message}", Journal.File));
+        }
+    }
+
+    /// <summary>Saves the manifest as it stands: every record and the input sets they name, in key order.</summary>
+    internal void Save()
+    {
+        // Records first, then flush: every output a record of the snapshot names was written before the record was
+        // set, so the commit covers it, and the manifest names only files that are on disk for good.
+        var records = Records.Snapshot();
+        Durable.Commit();
+        var keys = records.SortedKeys();
+        var used = records.InputIds();
+        var inputs = _inputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        _store.Save(inputs, keys, records.WriteProperty);
+        Journal.Saved(key => records.TryGetValue(key, out var r) ? r : null);
+    }
+
+    /// <summary>Keeps the stat cache to the files the manifest still names (with what <paramref name="hashes"/> learnt); writes it only if it changed.</summary>
+    internal void SaveStats(FileHashCache hashes, string file)
+    {
+        var inputs = Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
+        var outputs = Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)).ToHashSet(StringComparer.Ordinal);
+        Stats.Files = Stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
+            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        Stats.Outputs = Stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        AtomicFile.WriteIfChanged(file, stream => System.Text.Json.JsonSerializer.Serialize(stream, Stats, ManifestJsonContext.Default.StatCache));
+    }
+}

@@ -1,0 +1,37 @@
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>The check step: which planned outputs must render, and why; in parallel over cards.</summary>
+internal static class OutputCheck
+{
+    /// <summary>Each card's outputs checked against its record: the current ones are reported skipped, the rest are work, with why.</summary>
+    internal static List<CardWork> Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector)
+    {
+        var work = new CardWork?[plan.Cards.Count];
+        Parallel.For(0, plan.Cards.Count, i =>
+        {
+            var card = plan.Cards[i];
+            manifest.Records.TryGetValue(card.RecordKey, out var old);
+            var cardReason = detector.CardReason(card, old);
+            var needed = new Dictionary<PlannedVariant, RenderReason>();
+            foreach (var variant in card.Variants)
+            {
+                var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+                var reason = cardReason ?? detector.VariantReason(variant, previous);
+                if (reason is not null)
+                {
+                    needed[variant] = reason;
+                    continue;
+                }
+                log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
+            }
+            if (needed.Count > 0)
+            {
+                work[i] = new CardWork(card, old, needed);
+            }
+        });
+        return work.OfType<CardWork>().ToList();
+    }
+}

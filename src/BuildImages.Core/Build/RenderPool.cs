@@ -1,0 +1,39 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Rendering;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Renders a build's work on worker threads, each with its own renderer over one engine (a long-lived host's, else
+/// one made for this build), and saves manifest checkpoints as it goes.
+/// </summary>
+internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardEngine? engine)
+{
+    /// <summary>Renders every card of <paramref name="work"/>; false if cancelled before the end. Also what the engine's image cache did.</summary>
+    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<CardWork> work, WorkerContext context, DuplicateTable duplicates, PhotoRun photos, CancellationToken cancellation)
+    {
+        using var owned = engine is null ? new CardEngine(config.EngineOptions(options.Strict)) : null;
+        var cards = (engine ?? owned)!;
+        var next = -1;
+        var done = 0;
+        var checkpoint = new ManifestCheckpoint(context.Manifest.Save, context.Manifest.ManifestFile, options.CheckpointInterval, context.Log.Report);
+        var threads = Enumerable.Range(0, Workers(options, work.Count)).Select(_ => new Thread(() =>
+        {
+            using var renderer = cards.CreateRenderer();
+            var worker = new CardWorker(context, duplicates, new PhotoWorker(context, photos), renderer);
+            int i;
+            while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
+            {
+                worker.Render(work[i]);
+                Interlocked.Increment(ref done);
+                checkpoint.MaybeSave();
+            }
+        }, 16 * 1024 * 1024) { IsBackground = true, Name = "buildimages-worker" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return (done == work.Count, cards.ImageCache);
+    }
+
+    /// <summary>One worker per core (or as asked), never more than there is work.</summary>
+    internal static int Workers(BuildOptions options, int work) => Math.Clamp(options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount, 1, Math.Max(1, work));
+}

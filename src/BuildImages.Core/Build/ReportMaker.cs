@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>Makes a build's <see cref="BuildReport"/> from its log (and, for a hook's few items, the records of the files it names).</summary>
+internal sealed class ReportMaker(BuildConfig config, BuildOptions options, StageClock clock, Stopwatch wall)
+{
+    internal BuildReport Make(BuildPlan plan, int outputCount, BuildLog log, ManifestSession? manifest, PhotoRun photos, Assets.ImageCacheStats? imageCache, bool cancelled)
+    {
+        log.TellRepeatedErrors();
+        var outcomes = log.Outcomes();
+        var counts = new int[Enum.GetValues<OutputStatus>().Length];
+        foreach (var o in outcomes)
+        {
+            counts[(int)o.Status]++;
+        }
+        int Count(OutputStatus s) => counts[(int)s];
+        var outputs = new ReportOutput[outcomes.Length];
+        // Only for a batch of a few items (a hook's): a million-item report would pay for an index nobody reads.
+        var written = options.ItemsOverride is null || manifest is null ? null : WrittenFiles(manifest, outcomes);
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var o = outcomes[i];
+            var output = new ReportOutput(o.Path, o.Item, o.Status, o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
+            outputs[i] = written?.GetValueOrDefault(o.Path) is { } v && v.Key == o.Key ? output with { File = v.File, Url = SiteUrl.Of(config, v.File, v.Sha256) } : output;
+        }
+        var savings = log.PhotoSavings;
+        return new BuildReport
+        {
+            Rendered = Count(OutputStatus.Rendered),
+            Skipped = Count(OutputStatus.Skipped),
+            Deduplicated = Count(OutputStatus.Deduplicated),
+            Pruned = Count(OutputStatus.Pruned),
+            Failed = outcomes.Where(o => o.Status == OutputStatus.Failed).Select(o => o.Item).Distinct(StringComparer.Ordinal).Count() + plan.Problems.Count(p => p.Severity == DiagnosticSeverity.Error),
+            BytesWritten = log.BytesWritten,
+            Cancelled = cancelled,
+            DryRun = options.DryRun,
+            WallMilliseconds = Math.Round(wall.Elapsed.TotalMilliseconds, 1),
+            Stages = clock.Milliseconds(),
+            ImageCache = imageCache,
+            Flushes = manifest?.Durable.Counts.Commits ?? 0,
+            FlushedFiles = manifest?.Durable.Counts.Files ?? 0,
+            // Only what was skipped or copied was avoided: a cancelled build's unrendered outputs were not.
+            Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated)),
+            Outputs = outputs,
+            Photos = savings,
+            Vision = PhotoSavingCalculator.Totals(savings, photos.VisionModels),
+            Errors = log.Errors.Select(ReportError.From).ToList(),
+            Warnings = log.Warnings.Select(ReportError.From).ToList(),
+        };
+    }
+
+    /// <summary>The variant records of the outcomes' outputs that are on disk, by planned path.</summary>
+    private static Dictionary<string, VariantRecord> WrittenFiles(ManifestSession manifest, IReadOnlyList<OutputOutcome> outcomes)
+    {
+        var paths = outcomes.Where(o => o.Status is OutputStatus.Rendered or OutputStatus.Skipped or OutputStatus.Deduplicated).Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
+        foreach (var (_, record) in manifest.Records.All())
+        {
+            foreach (var v in record.Variants.Where(v => paths.Contains(v.Path)))
+            {
+                found[v.Path] = v;
+            }
+        }
+        return found;
+    }
+}

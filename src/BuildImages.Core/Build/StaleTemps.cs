@@ -1,0 +1,35 @@
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>Temp files a killed build left (a crash between writing and renaming): never trusted, only in the way, so removed first.</summary>
+internal static class StaleTemps
+{
+    /// <summary>From the folders of the manifest, the caches, the up-to-date record and images.json.</summary>
+    internal static void RemoveFromBookkeeping(BuildConfig config) =>
+        Remove(BookkeepingFiles.Of(config.ManifestFile).Append(config.MetadataFile).Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!));
+
+    /// <summary>From every folder an output of this build or of the manifest lives in (never one reached through a link).</summary>
+    internal static void RemoveFromOutputs(BuildConfig config, BuildPlan plan, ManifestSession manifest, OutputFolder folder) =>
+        Remove(plan.Cards.SelectMany(c => c.Variants.Select(v => v.Path))
+            .Concat(manifest.Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)))
+            .Where(p => folder.Escape(p) is null)
+            .Select(p => Path.GetDirectoryName(Path.Combine(config.OutputDirectory, p))!));
+
+    private static void Remove(IEnumerable<string> folders)
+    {
+        foreach (var dir in folders.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                AtomicFile.RemoveStale(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A folder that cannot be listed is reported when something is written to it.
+            }
+        }
+    }
+}
