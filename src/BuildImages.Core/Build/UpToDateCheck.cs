@@ -37,7 +37,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             return null;
         }
         var (engine, _) = EngineStamp.Current(record.Native);
-        if (PlanFingerprint() is not { } plan
+        if (Plan() is not { } plan
             || Fingerprint(plan.Print, engine) != record.Fingerprint
             || FileStamp.Describe(config.ManifestFile) != record.ManifestStamp
             || new SiteMetadataWriter(config).Stamp() != record.MetadataStamp)
@@ -69,7 +69,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     /// <summary>What the record will say of the plan's inputs, taken before planning reads them (a file edited during the build is then seen as changed by the next one).</summary>
     internal PlanInputs? Capture()
     {
-        if (!CanRecord || PlanFingerprint() is not { } plan)
+        if (!CanRecord || Plan() is not { } plan)
         {
             return null;
         }
@@ -163,65 +163,14 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     /// Everything but the engine that decides the plan, and the data files it reads; null when a job cannot be
     /// resolved (planning will say why). Made once: confirming and capturing both need it, and it globs the data.
     /// </summary>
-    private (string Print, List<string> DataFiles)? PlanFingerprint()
+    private (string Print, List<string> DataFiles)? Plan()
     {
         if (!_planned)
         {
-            _plan = MakePlanFingerprint();
+            _plan = PlanFingerprint.Make(config, options, paths, templates);
             _planned = true;
         }
         return _plan;
-    }
-
-    private (string Print, List<string> DataFiles)? MakePlanFingerprint()
-    {
-        var parts = new List<string>
-        {
-            "uptodate 1",
-            config.ContentHash!,
-            config.ConfigFile,
-            config.OutputDirectory,
-            config.ManifestFile,
-            config.MetadataFile,
-            "jobs " + (options.Jobs is null ? "*" : string.Join(",", options.Jobs.Order(StringComparer.Ordinal))),
-            $"strict {options.Strict} prune {options.Prune ?? config.Prune}",
-            "settings " + BuildPlanner.SettingsKey(config),
-        };
-        if (options.Jobs?.Any(n => config.Jobs.All(j => j.Name != n)) == true)
-        {
-            return null;
-        }
-        var data = new List<string>();
-        foreach (var job in config.Jobs.Where(j => options.Jobs is null || options.Jobs.Contains(j.Name)))
-        {
-            if (job.Photos is { } photos)
-            {
-                // The file list decides the plan; each file's content is in its record's input set, checked below.
-                parts.Add($"photos {job.Name} {photos.BaseFolder} {photos.Sources}");
-                parts.AddRange(PhotoPlanner.Sources(photos).Select(f => "photo " + paths.ToKey(f)));
-                continue;
-            }
-            TemplateDefinition template;
-            try
-            {
-                template = templates.Resolve(job.Template, config.BaseDirectory);
-            }
-            catch (CardException)
-            {
-                return null;
-            }
-            parts.Add($"job {job.Name} template {paths.ToKey(template.MainFile)} size {BuildPlanner.SizeOf(job, template)}");
-            if (job.Data is not null)
-            {
-                foreach (var file in DataLoader.SourceFiles(job.Data, config.BaseDirectory))
-                {
-                    var key = paths.ToKey(file);
-                    parts.Add("data " + key);
-                    data.Add(key);
-                }
-            }
-        }
-        return (ContentHash.OfParts(parts), data);
     }
 
     private static string Fingerprint(string planPrint, string engineStamp) => ContentHash.OfParts(planPrint, engineStamp);
@@ -244,6 +193,3 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         return changed == 0;
     }
 }
-
-/// <summary>The plan's fingerprint (without the engine) and the data files' records, taken before planning.</summary>
-internal sealed record PlanInputs(string Print, IReadOnlyList<(string Key, FileRecord File)> DataFiles);
