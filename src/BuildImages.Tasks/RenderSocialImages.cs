@@ -49,7 +49,7 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
             var setup = _setup = Setup(ManifestFile);
             var config = setup.Load();
             var observer = new QueuedObserver();
-            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
+            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, ListFiles = true, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
             // WaitAny, not Wait: Wait throws a faulted task's error wrapped, which hid a located error behind BI0009.
             // The render is long and needs nothing of the node: yield it, so MSBuild can build other projects meanwhile
@@ -72,9 +72,9 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
             // One line at default verbosity; the engine's whole summary at normal, one line per output at detailed.
             Log.LogMessage(MessageImportance.High, "BuildImages: " + report.OneLine());
             Log.LogMessage(MessageImportance.Normal, "BuildImages: " + report.Summary().Split('\n')[0]);
-            var (manifest, _) = new Core.Manifest.ManifestStore(config.ManifestFile).Load();
-            WrittenFiles = Written(setup, config, manifest);
-            InputFiles = Inputs(config, manifest);
+            // What the manifest names now, from the build itself (never read back from disk).
+            WrittenFiles = Written(setup, config, report);
+            InputFiles = [.. report.InputFiles.Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f))];
             BookkeepingFiles = Core.Build.BookkeepingFiles.Of(config.ManifestFile)
                 .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
             if (report.Cancelled)
@@ -124,22 +124,9 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
     /// <summary>Shown at normal verbosity: waiting for another build is something the user should know.</summary>
     internal void Notice(string text) => Log.LogMessage(MessageImportance.High, "BuildImages: " + Printable.Of(text));
 
-    private static ITaskItem[] Inputs(BuildConfig config, Core.Manifest.ManifestDocument manifest)
-    {
-        var paths = new Core.Planning.KeyPaths(config.BaseDirectory, Core.Rendering.EngineOptions.BuiltInTemplateFolder());
-        return manifest.Inputs.Values.SelectMany(set => set.Files)
-            .Concat(manifest.Cards.Values.Select(c => c.Source))
-            .Distinct(StringComparer.Ordinal)
-            .Select(paths.ToFull)
-            .Where(File.Exists)
-            .Order(StringComparer.Ordinal)
-            .Select(f => (ITaskItem)new TaskItem(f))
-            .ToArray();
-    }
-
     /// <summary>Every output the manifest records (by the file actually written, so hashed names under cacheBust: filename too) and images.json.</summary>
-    private static ITaskItem[] Written(TaskConfig setup, BuildConfig config, Core.Manifest.ManifestDocument manifest) =>
-        manifest.Cards.Values.SelectMany(c => c.Variants.Select(v => Path.Combine(config.OutputDirectory, v.File)))
+    private static ITaskItem[] Written(TaskConfig setup, BuildConfig config, BuildReport report) =>
+        report.RecordedFiles.Select(f => Path.Combine(config.OutputDirectory, f))
             .Append(config.MetadataFile)
             .Where(File.Exists)
             .Distinct(StringComparer.Ordinal)

@@ -52,7 +52,7 @@ public sealed class CatalogAndMarkupTests : IDisposable
     }
 
     [Fact]
-    public void The_catalog_reads_every_item_with_its_tagged_file()
+    public void TheCatalogReadsEveryItemWithItsTaggedFile()
     {
         var catalog = ImageCatalog.Parse(new MemoryStream(Encoding.UTF8.GetBytes(ImagesJson)));
 
@@ -65,7 +65,7 @@ public sealed class CatalogAndMarkupTests : IDisposable
     }
 
     [Fact]
-    public void Tags_have_absolute_urls_from_the_base_and_encode_the_alt_text()
+    public void TagsHaveAbsoluteUrlsFromTheBaseAndEncodeTheAltText()
     {
         var entry = ImageCatalog.Parse(new MemoryStream(Encoding.UTF8.GetBytes(ImagesJson))).Find("posts", "hello")!;
 
@@ -80,7 +80,7 @@ public sealed class CatalogAndMarkupTests : IDisposable
     }
 
     [Fact]
-    public void A_picture_has_a_source_per_modern_type_and_an_img_with_the_largest_fallback()
+    public void APictureHasASourcePerModernTypeAndAnImgWithTheLargestFallback()
     {
         var entry = ImageCatalog.Parse(new MemoryStream(Encoding.UTF8.GetBytes(ImagesJson))).Find("photos", "shop/red.jpg")!;
 
@@ -95,7 +95,7 @@ public sealed class CatalogAndMarkupTests : IDisposable
     }
 
     [Fact]
-    public async Task The_tag_helpers_write_the_tags_and_the_picture_and_say_when_an_item_has_none()
+    public async Task TheTagHelpersWriteTheTagsAndThePictureAndSayWhenAnItemHasNone()
     {
         using var services = Services(baseUrl: "https://example.com/");
         var source = services.GetRequiredService<ImageCatalogSource>();
@@ -111,7 +111,7 @@ public sealed class CatalogAndMarkupTests : IDisposable
     }
 
     [Fact]
-    public async Task The_blazor_components_render_the_same_tags_with_the_apps_base_uri()
+    public async Task TheBlazorComponentsRenderTheSameTagsWithTheAppsBaseUri()
     {
         await using var services = Services();
         await using var renderer = new HtmlRenderer(services, NullLoggerFactory.Instance);
@@ -127,7 +127,7 @@ public sealed class CatalogAndMarkupTests : IDisposable
     }
 
     [Fact]
-    public void The_catalog_source_reads_the_file_again_when_it_changes_and_is_empty_without_one()
+    public void TheCatalogSourceReadsTheFileAgainWhenItChangesAndIsEmptyWithoutOne()
     {
         using var services = Services();
         var source = services.GetRequiredService<ImageCatalogSource>();

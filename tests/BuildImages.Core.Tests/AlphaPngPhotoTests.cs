@@ -23,7 +23,7 @@ public sealed class AlphaPngPhotoTests : IDisposable
     [InlineData(AlphaPngs.Kind.Rgba16Opaque)]
     [InlineData(AlphaPngs.Kind.Rgba16Translucent)]
     [InlineData(AlphaPngs.Kind.PaletteTrns)]
-    public void A_PNG_with_alpha_becomes_every_web_variant_keeping_its_transparency_where_the_format_can(AlphaPngs.Kind kind)
+    public void APNGWithAlphaBecomesEveryWebVariantKeepingItsTransparencyWhereTheFormatCan(AlphaPngs.Kind kind)
     {
         _site.Write("photos/shot.png", AlphaPngs.Make(kind));
         _site.Config["jobs"] = JsonNode.Parse("""[{ "name": "photos", "kind": "photos", "sources": "photos/*.png", "output": "img", "preset": "web" }]""");

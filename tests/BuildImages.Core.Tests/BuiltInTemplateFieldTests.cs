@@ -17,7 +17,7 @@ public sealed class BuiltInTemplateFieldTests : IDisposable
     }
 
     [Fact]
-    public void A_post_without_a_description_shows_its_Markdown_excerpt_and_a_description_wins_over_it()
+    public void APostWithoutADescriptionShowsItsMarkdownExcerptAndADescriptionWinsOverIt()
     {
         var excerpt = Markup("blog-post", new() { ["title"] = "T", ["excerpt"] = "The first words of the body" });
         var both = Markup("blog-post", new() { ["title"] = "T", ["description"] = "Written for the card", ["excerpt"] = "The first words of the body" });
@@ -28,7 +28,7 @@ public sealed class BuiltInTemplateFieldTests : IDisposable
     }
 
     [Fact]
-    public void Prices_have_their_currencys_decimals_and_dates_the_items_language()
+    public void PricesHaveTheirCurrencysDecimalsAndDatesTheItemsLanguage()
     {
         var yen = Markup("product-card", new() { ["name"] = "Bottle", ["price"] = 4980, ["currency"] = "JPY" });
         var euro = Markup("product-card", new() { ["name"] = "Bottle", ["price"] = 129, ["currency"] = "EUR", ["lang"] = "de-DE" });

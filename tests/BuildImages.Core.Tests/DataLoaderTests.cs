@@ -16,7 +16,7 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Json_array_and_object_with_items_path()
+    public void JsonArrayAndObjectWithItemsPath()
     {
         var a = DataLoader.Load(Write("a.json", """[{"slug":"one","title":"One","n":2},{"title":"Two"}]"""), _dir);
         Assert.Equal(["one", "2"], a.Select(i => i.Id));
@@ -26,7 +26,7 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Yaml_keeps_numbers_booleans_and_lists()
+    public void YamlKeepsNumbersBooleansAndLists()
     {
         var items = DataLoader.Load(Write("p.yaml", "- slug: first\n  title: \"Hello: world\"\n  draft: false\n  views: 12\n  tags: [a, b]\n- title: Second\n"), _dir);
         Assert.Equal(2, items.Count);
@@ -37,7 +37,7 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Csv_with_quotes_commas_and_newlines()
+    public void CsvWithQuotesCommasAndNewlines()
     {
         var items = DataLoader.Load(Write("p.csv", "slug,title,price\nmug,\"Mug, large\",12.5\nposter,\"Poster \"\"A\"\"\nline two\",8\n"), _dir);
         Assert.Equal(["mug", "poster"], items.Select(i => i.Id));
@@ -47,7 +47,7 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Markdown_glob_gives_front_matter_slug_and_excerpt()
+    public void MarkdownGlobGivesFrontMatterSlugAndExcerpt()
     {
         Write("content/posts/hello-world.md", "---\ntitle: Hello World\ndate: 2026-03-04\ntags: [intro]\n---\n# Heading\n\nFirst *paragraph* with [a link](https://example.com).\n");
         Write("content/posts/sub/deep.md", "---\ntitle: Deep\nslug: custom\n---\n" + string.Concat(Enumerable.Repeat("word ", 100)));
@@ -68,7 +68,7 @@ public sealed class DataLoaderTests : IDisposable
     [InlineData("bad.yaml", "- title: ok\n- title: [unclosed\n", 3)]
     [InlineData("bad.csv", "slug,title\na,b\nc,d,e\n", 3)]
     [InlineData("bad.md", "---\ntitle: ok\nbroken: [\n---\nbody", 4)]
-    public void Malformed_data_names_file_and_line(string name, string text, int line)
+    public void MalformedDataNamesFileAndLine(string name, string text, int line)
     {
         Write(name, text);
         var ex = Assert.Throws<CardException>(() => DataLoader.Load(name, _dir));
@@ -78,7 +78,7 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Missing_file_and_unknown_extension_are_clear_errors()
+    public void MissingFileAndUnknownExtensionAreClearErrors()
     {
         Assert.Equal(DiagnosticCodes.DataNotFound, Assert.Throws<CardException>(() => DataLoader.Load("nope.json", _dir)).Diagnostic.Code);
         Write("x.toml", "a = 1");
@@ -87,7 +87,7 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Yaml_aliases_that_expand_past_the_limit_are_refused_quickly()
+    public void YamlAliasesThatExpandPastTheLimitAreRefusedQuickly()
     {
         var lines = new List<string> { "- slug: bomb", "  l0: &l0 [x, x, x, x, x, x, x, x, x]" };
         for (var level = 1; level < 8; level++)

@@ -21,7 +21,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Template_syntax_error_names_file_line_and_column()
+    public void TemplateSyntaxErrorNamesFileLineAndColumn()
     {
         var name = _cards.Template("syntax", Open + "\n  <text>{{title</text>\n</card>");
         var d = Fail(name);
@@ -32,7 +32,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Unmatched_block_is_located_at_the_closing_tag()
+    public void UnmatchedBlockIsLocatedAtTheClosingTag()
     {
         var name = _cards.Template("block", Open + "\n  {{ if title }}\n  <text>x</text>\n  {{ end }}{{ end }}\n</card>");
         var d = Fail(name);
@@ -41,7 +41,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_element_lists_the_allowed_ones_and_maps_to_the_template_line()
+    public void UnknownElementListsTheAllowedOnesAndMapsToTheTemplateLine()
     {
         var name = _cards.Template("elem", Open + "\n  <text>{{ title }}</text>\n  <blink>no</blink>\n</card>");
         var d = Fail(name);
@@ -54,7 +54,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_attribute_in_a_partial_is_located_in_the_partial()
+    public void UnknownAttributeInAPartialIsLocatedInThePartial()
     {
         var name = _cards.Template("attr", Open + "\n  {{ include 'title-line' }}\n</card>", ("partials/title-line.sbn", "<text\n    colour=\"#f00\">{{ title }}</text>"));
         var d = Fail(name);
@@ -70,7 +70,7 @@ public sealed class ErrorTests : IDisposable
     [InlineData("<rect width=\"10\" height=\"10\" fill=\"#12345\"/>", "#12345")]
     [InlineData("<rect width=\"10\" height=\"10\" fill=\"rgb(1,2)\"/>", "rgb(1,2)")]
     [InlineData("<text color=\"linear-gradient(red)\">x</text>", "linear-gradient(red)")]
-    public void Bad_colour_is_a_located_error(string element, string value)
+    public void BadColourIsALocatedError(string element, string value)
     {
         var name = _cards.Template("colour" + Math.Abs(value.GetHashCode(StringComparison.Ordinal)), Open + "\n  " + element + "\n</card>");
         var d = Fail(name);
@@ -81,7 +81,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Missing_include_names_the_partial_and_where_it_looked()
+    public void MissingIncludeNamesThePartialAndWhereItLooked()
     {
         var name = _cards.Template("noinc", Open + "\n\n  {{ include 'footer' }}\n</card>");
         var d = Fail(name);
@@ -91,7 +91,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Include_outside_the_roots_is_refused()
+    public void IncludeOutsideTheRootsIsRefused()
     {
         File.WriteAllText(Path.Combine(_cards.Root, "secret.sbn"), "<text>secret</text>");
         var name = _cards.Template("escape", Open + "\n  {{ include '../../../secret' }}\n</card>");
@@ -101,7 +101,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Include_cycle_is_an_error_not_a_stack_overflow()
+    public void IncludeCycleIsAnErrorNotAStackOverflow()
     {
         var name = _cards.Template("cycle", Open + "{{ include 'a' }}</card>", ("partials/a.sbn", "{{ include 'b' }}"), ("partials/b.sbn", "{{ include 'a' }}"));
         var d = Fail(name);
@@ -111,7 +111,7 @@ public sealed class ErrorTests : IDisposable
     [Theory]
     [InlineData("../outside.png")]
     [InlineData("/etc/passwd")]
-    public void Image_outside_the_asset_roots_is_refused(string src)
+    public void ImageOutsideTheAssetRootsIsRefused(string src)
     {
         File.WriteAllBytes(Path.Combine(_cards.Root, "outside.png"), [1, 2, 3]);
         var name = _cards.Template("imgout" + Math.Abs(src.GetHashCode(StringComparison.Ordinal)), Open + "\n  <image src=\"{{ src }}\" width=\"10\" height=\"10\"/>\n</card>");
@@ -121,7 +121,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Symlink_out_of_the_asset_roots_is_refused()
+    public void SymlinkOutOfTheAssetRootsIsRefused()
     {
         File.WriteAllText(Path.Combine(_cards.Root, "target.svg"), "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>");
         File.CreateSymbolicLink(Path.Combine(_cards.Assets, "link.svg"), Path.Combine(_cards.Root, "target.svg"));
@@ -130,7 +130,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Missing_image_names_the_reference()
+    public void MissingImageNamesTheReference()
     {
         var name = _cards.Template("imgmiss", Open + "\n  <image src=\"logo-nope.png\" width=\"10\" height=\"10\"/>\n</card>");
         var d = Fail(name);
@@ -140,7 +140,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Remote_image_is_not_fetched()
+    public void RemoteImageIsNotFetched()
     {
         var name = _cards.Template("remote", Open + "<image src=\"https://example.com/a.png\" width=\"10\" height=\"10\"/></card>");
         var d = Fail(name);
@@ -152,7 +152,7 @@ public sealed class ErrorTests : IDisposable
     [InlineData("garbage.png", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 })]
     [InlineData("truncated.png", new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0 })]
     [InlineData("bad.svg", new byte[] { (byte)'<', (byte)'s', (byte)'v', (byte)'g', (byte)' ', (byte)'<', (byte)'<' })]
-    public void Corrupt_image_is_a_clear_error(string file, byte[] bytes)
+    public void CorruptImageIsAClearError(string file, byte[] bytes)
     {
         File.WriteAllBytes(Path.Combine(_cards.Assets, file), bytes);
         var name = _cards.Template("corrupt" + Path.GetFileNameWithoutExtension(file), Open + "\n  <image src=\"" + file + "\" width=\"10\" height=\"10\"/>\n</card>");
@@ -162,7 +162,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Missing_font_family_is_an_error_naming_it()
+    public void MissingFontFamilyIsAnErrorNamingIt()
     {
         var name = _cards.Template("font", Open + "\n  <text font-family=\"Helvetica Neue Ultra\">{{ title }}</text>\n</card>");
         var d = Fail(name);
@@ -172,7 +172,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Missing_font_folder_is_an_error_naming_it()
+    public void MissingFontFolderIsAnErrorNamingIt()
     {
         var ex = Assert.Throws<CardException>(() => _cards.Engine(fonts: [Path.Combine(_cards.Root, "no-fonts")]));
         Assert.Equal(DiagnosticCodes.MissingFontFolder, ex.Diagnostic.Code);
@@ -180,7 +180,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Uncovered_code_point_is_a_warning_by_default_and_an_error_in_strict_mode()
+    public void UncoveredCodePointIsAWarningByDefaultAndAnErrorInStrictMode()
     {
         const string markup = Open + "<text>{{ title }}</text></card>";
         var item = new Dictionary<string, object?> { ["title"] = "Hello \u0378" };
@@ -201,7 +201,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Missing_variable_is_an_error_in_strict_mode_only()
+    public void MissingVariableIsAnErrorInStrictModeOnly()
     {
         const string markup = Open + "\n  <text>{{ subtitle }}</text>\n</card>";
         using (var engine = _cards.Engine())
@@ -218,7 +218,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Runaway_template_stops_at_its_time_limit()
+    public void RunawayTemplateStopsAtItsTimeLimit()
     {
         var items = Enumerable.Range(0, 400).Cast<object?>().ToList();
         var name = _cards.Template("runaway", Open + "{{ for a in items }}{{ for b in items }}{{ for c in items }}{{ x = a + b + c }}{{ end }}{{ end }}{{ end }}</card>");
@@ -227,7 +227,7 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Item_data_cannot_inject_markup()
+    public void ItemDataCannotInjectMarkup()
     {
         var name = _cards.Template("inject", Open + "<text>{{ title }}</text></card>");
         using var engine = _cards.Engine();
@@ -238,14 +238,14 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void Markup_with_a_doctype_is_refused()
+    public void MarkupWithADoctypeIsRefused()
     {
         var name = _cards.Template("dtd", "<!DOCTYPE card [<!ENTITY x \"boom\">]>\n" + Open + "<text>&x;</text></card>");
         Assert.Equal(DiagnosticCodes.MarkupSyntax, Fail(name).Code);
     }
 
     [Fact]
-    public void Diagnostic_formats_in_msbuild_canonical_form()
+    public void DiagnosticFormatsInMsbuildCanonicalForm()
     {
         var d = new Diagnostic(DiagnosticSeverity.Error, "BI0201", "unknown element <blink>", "/t/card.sbn", 3, 4, "post-7");
         Assert.Equal("/t/card.sbn(3,4): error BI0201: unknown element <blink> [item post-7]", d.ToString());

@@ -29,7 +29,7 @@ public sealed class GoldenImageTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Built_in_template_matches_reference(string template, string slug, string size)
+    public void BuiltInTemplateMatchesReference(string template, string slug, string size)
     {
         var sampleDir = Path.Combine(TestCards.RepoRoot, "samples", template);
         using var engine = new CardEngine(new EngineOptions
@@ -50,7 +50,7 @@ public sealed class GoldenImageTests
     }
 
     [Fact]
-    public void A_missing_logo_fails_the_golden_comparison()
+    public void AMissingLogoFailsTheGoldenComparison()
     {
         // The old global tolerance allowed 0.4% of the card (3,024 pixels at 1200×630) and a mean error of 1.5; a
         // round or outlined 64×64 logo differs in fewer pixels than that. The golden tolerance is a count: 150.
@@ -77,7 +77,7 @@ public sealed class GoldenImageTests
     }
 
     [Fact]
-    public void Every_built_in_template_has_samples_and_both_sizes()
+    public void EveryBuiltInTemplateHasSamplesAndBothSizes()
     {
         var catalog = new TemplateCatalog([Path.Combine(TestCards.RepoRoot, "templates")]);
         var templates = catalog.List();

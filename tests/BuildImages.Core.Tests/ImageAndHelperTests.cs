@@ -34,7 +34,7 @@ public sealed class ImageAndHelperTests : IDisposable
     [InlineData(ImageFormat.Png, "split.png")]
     [InlineData(ImageFormat.Jpeg, "split.jpg")]
     [InlineData(ImageFormat.WebP, "split.webp")]
-    public void Contain_letterboxes_and_cover_crops_at_the_focal_point(ImageFormat format, string file)
+    public void ContainLetterboxesAndCoverCropsAtTheFocalPoint(ImageFormat format, string file)
     {
         File.WriteAllBytes(Path.Combine(_cards.Assets, file), SplitImage(format));
         var contain = RenderImage($"src=\"{file}\" fit=\"contain\"");
@@ -49,7 +49,7 @@ public sealed class ImageAndHelperTests : IDisposable
     }
 
     [Fact]
-    public void Data_uri_image_draws_and_reads_no_file()
+    public void DataUriImageDrawsAndReadsNoFile()
     {
         var uri = "data:image/png;base64," + Convert.ToBase64String(SplitImage(ImageFormat.Png));
         var name = _cards.Template("datauri", """<card width="{{ card.width }}" height="{{ card.height }}" background="#fff"><image x="0" y="0" width="300" height="300" src="{{ src }}" fit="fill" circle="true"/></card>""");
@@ -64,7 +64,7 @@ public sealed class ImageAndHelperTests : IDisposable
     }
 
     [Fact]
-    public void Raster_sources_are_decoded_once_per_render_and_reported()
+    public void RasterSourcesAreDecodedOncePerRenderAndReported()
     {
         File.WriteAllBytes(Path.Combine(_cards.Assets, "a.png"), SplitImage(ImageFormat.Png));
         var name = _cards.Template("twice", """<card width="{{ card.width }}" height="{{ card.height }}"><image x="0" y="0" width="100" height="50" src="a.png"/><image x="100" y="0" width="100" height="50" src="a.png"/></card>""");
@@ -93,7 +93,7 @@ public sealed class ImageAndHelperTests : IDisposable
     [InlineData("{{ lower \"TITLE\" \"tr-TR\" }}", "tıtle")]
     [InlineData("{{ initials \"ada\" }}", "A")]
     [InlineData("{{ \"ab\" | string.upcase }}", "AB")]
-    public void Helpers_format_as_documented(string expression, string expected)
+    public void HelpersFormatAsDocumented(string expression, string expected)
     {
         var name = _cards.Template("h" + Math.Abs(expression.GetHashCode(StringComparison.Ordinal)), """<card width="{{ card.width }}" height="{{ card.height }}"><text>""" + expression + "</text></card>");
         using var engine = _cards.Engine();

@@ -17,7 +17,7 @@ public sealed class InterruptedBuildTests : IDisposable
     }
 
     [Fact]
-    public void Outputs_a_killed_build_never_recorded_are_removed_by_the_next_build_once_their_item_is_gone()
+    public void OutputsAKilledBuildNeverRecordedAreRemovedByTheNextBuildOnceTheirItemIsGone()
     {
         // The disk as a kill -9 would leave it: copied from inside the first output event (the file has its name, the
         // manifest is not saved: no checkpoint within the hour).
@@ -52,7 +52,7 @@ public sealed class InterruptedBuildTests : IDisposable
     }
 
     [Fact]
-    public void A_journal_line_that_names_a_file_outside_the_outputs_or_another_files_bytes_removes_nothing()
+    public void AJournalLineThatNamesAFileOutsideTheOutputsOrAnotherFilesBytesRemovesNothing()
     {
         _site.Build();
         var journal = Path.Combine(_site.Site, ".buildimages-manifest.pending");

@@ -5,7 +5,7 @@ namespace BuildImages.Core.Tests;
 public sealed class NativeStackTests
 {
     [Fact]
-    public void Missing_library_message_names_it_and_the_install_commands()
+    public void MissingLibraryMessageNamesItAndTheInstallCommands()
     {
         var ex = new NativeDependencyException(["vips (libvips.so.42 / libvips.42.dylib / libvips-42.dll)"]);
         Assert.Contains("libvips.so.42", ex.Message);
@@ -17,7 +17,7 @@ public sealed class NativeStackTests
     }
 
     [Fact]
-    public void Resolver_knows_every_platform_file_name_and_loads_the_stack_here()
+    public void ResolverKnowsEveryPlatformFileNameAndLoadsTheStackHere()
     {
         foreach (var logical in NativeLibraryNames.All)
         {

@@ -33,7 +33,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void Photos_keep_their_relative_path_and_stem_and_an_unchanged_build_skips_them()
+    public void PhotosKeepTheirRelativePathAndStemAndAnUnchangedBuildSkipsThem()
     {
         Photo("photos/a/b.jpg", 800, 600);
         Photo("photos/c.png", 300, 300);
@@ -52,7 +52,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void A_changed_photo_renders_again_with_the_reason_and_a_removed_one_is_pruned()
+    public void AChangedPhotoRendersAgainWithTheReasonAndARemovedOneIsPruned()
     {
         Photo("photos/a.jpg", 500, 400);
         Photo("photos/b.jpg", 500, 400);
@@ -68,7 +68,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_photo_fails_by_name_and_the_rest_are_written()
+    public void ACorruptPhotoFailsByNameAndTheRestAreWritten()
     {
         Photo("photos/good.jpg", 500, 400);
         File.WriteAllBytes(Path.Combine(_site.Root, "photos/bad.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
@@ -83,7 +83,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void OnError_skip_warns_and_stop_fails_the_rest_of_the_job()
+    public void OnErrorSkipWarnsAndStopFailsTheRestOfTheJob()
     {
         Photo("photos/a.jpg", 300, 200);
         File.WriteAllBytes(Path.Combine(_site.Root, "photos/b.jpg"), [1, 2, 3, 4]);
@@ -102,7 +102,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void Images_json_has_a_picture_snippet_with_each_width_once_and_the_box_size()
+    public void ImagesJsonHasAPictureSnippetWithEachWidthOnceAndTheBoxSize()
     {
         Photo("photos/p.jpg", 800, 400);
         PhotosJob();
@@ -116,7 +116,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void A_preset_gives_the_variants_and_an_unknown_one_is_a_config_error_naming_the_presets()
+    public void APresetGivesTheVariantsAndAnUnknownOneIsAConfigErrorNamingThePresets()
     {
         Photo("photos/doc.png", 3000, 2000);
         _site.Config["jobs"] = JsonNode.Parse("""[{ "name": "ai", "kind": "photos", "sources": "photos/*.png", "preset": "ai-scene" }]""");
@@ -132,7 +132,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void OnError_copy_original_copies_the_source_marks_it_and_drops_the_copy_once_the_source_reads()
+    public void OnErrorCopyOriginalCopiesTheSourceMarksItAndDropsTheCopyOnceTheSourceReads()
     {
         Photo("photos/a.jpg", 300, 200);
         byte[] corrupt = [0xFF, 0xD8, 0xFF, 0xE0, 9, 9, 9, 9];
@@ -161,7 +161,7 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
-    public void A_variant_dropped_while_its_photo_changes_is_pruned_not_left_behind()
+    public void AVariantDroppedWhileItsPhotoChangesIsPrunedNotLeftBehind()
     {
         Photo("photos/a.jpg", 500, 400);
         PhotosJob();

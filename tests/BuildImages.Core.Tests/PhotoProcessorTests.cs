@@ -35,7 +35,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_large_photo_is_shrunk_on_load_to_the_width_asked()
+    public void ALargePhotoIsShrunkOnLoadToTheWidthAsked()
     {
         using var big = Upright(6000, 4000);
         var source = big.JpegsaveBuffer(q: 85);
@@ -54,7 +54,7 @@ public sealed class PhotoProcessorTests
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
-    public void Every_EXIF_orientation_comes_out_upright_without_the_tag(int orientation)
+    public void EveryEXIFOrientationComesOutUprightWithoutTheTag(int orientation)
     {
         var source = Tagged(Upright(120, 80), orientation);
         var result = Run(source, new PhotoShape(120, null, null, PhotoCrop.Attention));
@@ -106,7 +106,7 @@ public sealed class PhotoProcessorTests
     [Theory]
     [InlineData("p3")]
     [InlineData("cmyk")]
-    public void An_embedded_profile_is_converted_to_sRGB(string profile)
+    public void AnEmbeddedProfileIsConvertedToSRGB(string profile)
     {
         // A saturated orange and a mid grey, tagged sRGB, moved into the profile's space with the profile embedded.
         using var srgb = Image.Black(64, 64, bands: 3).NewFromImage(235, 120, 30).Copy(interpretation: Enums.Interpretation.Srgb).Cast(Enums.BandFormat.Uchar);
@@ -134,7 +134,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void An_Adobe_RGB_photo_is_converted_to_sRGB()
+    public void AnAdobeRGBPhotoIsConvertedToSRGB()
     {
         var profilePath = Path.Combine(Path.GetTempPath(), $"adobe-rgb-{Guid.NewGuid():N}.icc");
         File.WriteAllBytes(profilePath, TestImages.AdobeRgbProfile());
@@ -176,7 +176,7 @@ public sealed class PhotoProcessorTests
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
-    public void Through_the_JPEG_loaders_own_shrink_every_orientation_is_upright_and_the_size_exact(int orientation)
+    public void ThroughTheJPEGLoadersOwnShrinkEveryOrientationIsUprightAndTheSizeExact(int orientation)
     {
         // 480x320 upright to 60 px: the loader decodes at 1/8 (fast shrink), thumbnail rotates from the kept metadata.
         var source = Tagged(Upright(480, 320), orientation);
@@ -192,7 +192,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_truncated_large_JPEG_is_refused_through_the_loaders_own_shrink_too()
+    public void ATruncatedLargeJPEGIsRefusedThroughTheLoadersOwnShrinkToo()
     {
         using var big = Upright(3000, 2000);
         var whole = big.JpegsaveBuffer(q: 90);
@@ -202,7 +202,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_sandbox_that_cannot_start_decodes_in_process_and_says_so_once()
+    public void ASandboxThatCannotStartDecodesInProcessAndSaysSoOnce()
     {
         using var sandbox = new PhotoSandbox(() => new System.Diagnostics.ProcessStartInfo("/nonexistent/buildimages-sandbox") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true });
         using var photo = Upright(400, 300);
@@ -217,7 +217,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_16_bit_PNG_becomes_8_bit_with_its_values()
+    public void A16BitPNGBecomes8BitWithItsValues()
     {
         using var eight = Image.Black(40, 20, bands: 3).NewFromImage(200, 100, 50).Cast(Enums.BandFormat.Uchar);
         using var sixteen = (eight.Cast(Enums.BandFormat.Ushort) * 257).Cast(Enums.BandFormat.Ushort).Copy(interpretation: Enums.Interpretation.Rgb16);
@@ -228,7 +228,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void Grey_with_alpha_is_flattened_onto_the_background_for_JPEG()
+    public void GreyWithAlphaIsFlattenedOntoTheBackgroundForJPEG()
     {
         // Left half opaque dark grey, right half fully transparent.
         using var grey = Image.Black(40, 20).NewFromImage(60).Cast(Enums.BandFormat.Uchar);
@@ -244,7 +244,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_small_photo_is_never_upscaled()
+    public void ASmallPhotoIsNeverUpscaled()
     {
         using var small = Upright(300, 200);
         var result = Run(small.JpegsaveBuffer(), new PhotoShape(960, null, null, PhotoCrop.Attention));
@@ -252,7 +252,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void An_aspect_variant_crops_to_the_ratio_and_the_focal_point_decides_what_stays()
+    public void AnAspectVariantCropsToTheRatioAndTheFocalPointDecidesWhatStays()
     {
         using var wide = Upright(400, 200);
         var source = wide.PngsaveBuffer();
@@ -266,7 +266,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void An_animated_GIF_keeps_its_first_frame_or_is_refused()
+    public void AnAnimatedGIFKeepsItsFirstFrameOrIsRefused()
     {
         using var frame1 = Image.Black(30, 20, bands: 3).NewFromImage(250, 0, 0).Cast(Enums.BandFormat.Uchar);
         using var frame2 = Image.Black(30, 20, bands: 3).NewFromImage(0, 0, 250).Cast(Enums.BandFormat.Uchar);
@@ -285,7 +285,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_file_over_its_time_limit_is_killed_and_refused_naming_the_limit()
+    public void AFileOverItsTimeLimitIsKilledAndRefusedNamingTheLimit()
     {
         using var big = Upright(6000, 4000);
         var source = big.PngsaveBuffer(compression: 1);
@@ -294,7 +294,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_truncated_file_is_refused_with_a_reason()
+    public void ATruncatedFileIsRefusedWithAReason()
     {
         using var photo = Upright(800, 600);
         var bytes = photo.JpegsaveBuffer();
@@ -303,14 +303,14 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_header_claiming_100000_by_100000_pixels_is_refused_before_decoding()
+    public void AHeaderClaiming100000By100000PixelsIsRefusedBeforeDecoding()
     {
         var ex = Assert.Throws<ImageRejectedException>(() => Run(TestImages.PngHeaderOnly(100_000, 100_000), new PhotoShape(400, null, null, PhotoCrop.Attention)));
         Assert.Contains("pixel limit", ex.Message);
     }
 
     [Fact]
-    public void The_format_comes_from_the_content_not_the_extension()
+    public void TheFormatComesFromTheContentNotTheExtension()
     {
         using var photo = Upright(64, 32);
         var png = photo.PngsaveBuffer();
@@ -320,7 +320,7 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
-    public void A_byte_budget_lowers_the_quality_until_the_file_fits()
+    public void AByteBudgetLowersTheQualityUntilTheFileFits()
     {
         using var noise = Image.Gaussnoise(800, 600, sigma: 60).Cast(Enums.BandFormat.Uchar).Bandjoin(Image.Gaussnoise(800, 600, sigma: 60).Cast(Enums.BandFormat.Uchar), Image.Gaussnoise(800, 600, sigma: 60).Cast(Enums.BandFormat.Uchar)).Copy(interpretation: Enums.Interpretation.Srgb);
         var source = noise.PngsaveBuffer(compression: 1);

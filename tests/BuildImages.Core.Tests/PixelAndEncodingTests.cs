@@ -9,7 +9,7 @@ public sealed class PixelAndEncodingTests : IDisposable
     private readonly TestCards _cards = new();
 
     [Fact]
-    public void Semi_transparent_pixels_survive_premultiplied_round_trip()
+    public void SemiTransparentPixelsSurvivePremultipliedRoundTrip()
     {
         byte[] rgba = [200, 100, 50, 128, 255, 255, 255, 0, 10, 20, 30, 255, 255, 0, 0, 1];
         var stride = 16;
@@ -33,7 +33,7 @@ public sealed class PixelAndEncodingTests : IDisposable
     [InlineData(ImageFormat.Png)]
     [InlineData(ImageFormat.WebP)]
     [InlineData(ImageFormat.Jpeg)]
-    public void Encoded_card_decodes_to_the_drawn_colours(ImageFormat format)
+    public void EncodedCardDecodesToTheDrawnColours(ImageFormat format)
     {
         var card = _cards.Render("""<card width="{{ card.width }}" height="{{ card.height }}" background="#ff0000"><rect x="300" y="0" width="300" height="300" fill="rgb(0,0,255)"/></card>""");
         var bytes = VariantEncoder.Encode(card, new EncodeOptions(format, 90));
@@ -45,7 +45,7 @@ public sealed class PixelAndEncodingTests : IDisposable
     }
 
     [Fact]
-    public void Semi_transparent_card_keeps_alpha_in_png()
+    public void SemiTransparentCardKeepsAlphaInPng()
     {
         var card = _cards.Render("""<card width="{{ card.width }}" height="{{ card.height }}" background="rgba(0,128,0,0.5)"/>""");
         var (rgba, _, _) = VariantEncoder.DecodeRgba(VariantEncoder.Encode(card, new EncodeOptions(ImageFormat.Png)));
@@ -54,14 +54,14 @@ public sealed class PixelAndEncodingTests : IDisposable
     }
 
     [Fact]
-    public void Out_of_range_quality_is_refused()
+    public void OutOfRangeQualityIsRefused()
     {
         var card = _cards.Render("""<card width="{{ card.width }}" height="{{ card.height }}"/>""");
         Assert.Throws<ArgumentOutOfRangeException>(() => VariantEncoder.Encode(card, new EncodeOptions(ImageFormat.WebP, 1000)));
     }
 
     [Fact]
-    public void Drawing_at_half_width_is_vector_not_a_downscale()
+    public void DrawingAtHalfWidthIsVectorNotADownscale()
     {
         var name = _cards.Template("half", """<card width="{{ card.width }}" height="{{ card.height }}" background="#fff"><rect x="100" y="50" width="200" height="100" fill="#000"/></card>""");
         using var engine = _cards.Engine();
@@ -80,7 +80,7 @@ public sealed class PixelAndEncodingTests : IDisposable
     [InlineData("rgba(10,20,30,0.25)", 10, 20, 30, 0.25)]
     [InlineData("hsl(0, 100%, 50%)", 255, 0, 0, 1.0)]
     [InlineData("rebeccapurple", 0x66, 0x33, 0x99, 1.0)]
-    public void Colours_parse(string text, int r, int g, int b, double a)
+    public void ColoursParse(string text, int r, int g, int b, double a)
     {
         Assert.True(ColorParser.TryParse(text, out var c));
         Assert.Equal((r, g, b), ((int)Math.Round(c.R * 255), (int)Math.Round(c.G * 255), (int)Math.Round(c.B * 255)));

@@ -24,7 +24,7 @@ public sealed class ProjectFontTests : IDisposable
     [Theory]
     [InlineData("woff", "pacifico-latin-400-normal.woff")]
     [InlineData("woff2", "pacifico-latin-400-normal.woff2")]
-    public void Web_font_files_in_a_project_folder_are_used(string folder, string file)
+    public void WebFontFilesInAProjectFolderAreUsed(string folder, string file)
     {
         var (card, inputs) = Render(folder, "Pacifico");
         Assert.Contains(inputs.FontFiles, f => f.EndsWith(file, StringComparison.Ordinal));
@@ -34,7 +34,7 @@ public sealed class ProjectFontTests : IDisposable
     }
 
     [Fact]
-    public void A_project_family_is_unknown_without_its_folder()
+    public void AProjectFamilyIsUnknownWithoutItsFolder()
     {
         using var engine = _cards.Engine();
         Assert.False(engine.Fonts.HasFamily("Pacifico"));
@@ -43,7 +43,7 @@ public sealed class ProjectFontTests : IDisposable
     }
 
     [Fact]
-    public void Variable_font_weights_draw_different_strokes()
+    public void VariableFontWeightsDrawDifferentStrokes()
     {
         const string family = "Recursive Sans Linear Light";
         var (light, lightInputs) = Render("variable", family, 300);
@@ -55,7 +55,7 @@ public sealed class ProjectFontTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_woff2_is_a_clear_error()
+    public void ACorruptWoff2IsAClearError()
     {
         var dir = Path.Combine(_cards.Root, "badfonts2");
         Directory.CreateDirectory(dir);
@@ -66,7 +66,7 @@ public sealed class ProjectFontTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_woff_is_a_clear_error()
+    public void ACorruptWoffIsAClearError()
     {
         var dir = Path.Combine(_cards.Root, "badfonts");
         Directory.CreateDirectory(dir);

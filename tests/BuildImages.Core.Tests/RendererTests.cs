@@ -16,7 +16,7 @@ public sealed class RendererTests
     }
 
     [Fact]
-    public void A_render_reports_the_template_font_and_asset_files_it_used()
+    public void ARenderReportsTheTemplateFontAndAssetFilesItUsed()
     {
         using var engine = SampleEngine();
         using var renderer = engine.CreateRenderer();
@@ -34,7 +34,7 @@ public sealed class RendererTests
     }
 
     [Fact]
-    public async Task Parallel_renderers_give_identical_pixels()
+    public async Task ParallelRenderersGiveIdenticalPixels()
     {
         using var engine = SampleEngine();
         var items = GoldenImageTests.SampleItems("blog-post");
@@ -51,7 +51,7 @@ public sealed class RendererTests
     }
 
     [Fact]
-    public void Same_layout_draws_at_every_width_with_the_same_proportions()
+    public void SameLayoutDrawsAtEveryWidthWithTheSameProportions()
     {
         using var engine = SampleEngine();
         using var renderer = engine.CreateRenderer();

@@ -17,7 +17,7 @@ public sealed class TextPropertyTests : IDisposable
     [InlineData("Supercalifragilisticexpialidocious")]
     [InlineData("كيف نبني بطاقات المشاركة ")]
     [InlineData("日本語のテキストを折り返す")]
-    public void A_400_character_title_never_draws_outside_its_box(string unit)
+    public void A400CharacterTitleNeverDrawsOutsideItsBox(string unit)
     {
         var title = string.Concat(Enumerable.Repeat(unit, (400 / unit.Length) + 1))[..400];
         var card = _cards.Render(
@@ -34,7 +34,7 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
-    public void A_megabyte_title_with_a_shadow_is_cut_and_still_drawn_inside_its_box()
+    public void AMegabyteTitleWithAShadowIsCutAndStillDrawnInsideItsBox()
     {
         // Past ~2 million px in one line pango's coordinates wrap around: text is cut to what a card can show.
         var title = string.Concat(Enumerable.Repeat("word ", 200_000));
@@ -55,7 +55,7 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
-    public void Max_lines_truncates_with_an_ellipsis()
+    public void MaxLinesTruncatesWithAnEllipsis()
     {
         using var engine = _cards.Engine();
         using var shaper = new TextShaper(engine.Fonts);
@@ -69,7 +69,7 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
-    public void Max_lines_clamp_shows_the_ellipsis_glyph_and_keeps_lines_below_empty()
+    public void MaxLinesClampShowsTheEllipsisGlyphAndKeepsLinesBelowEmpty()
     {
         var card = _cards.Render(
             """
@@ -87,7 +87,7 @@ public sealed class TextPropertyTests : IDisposable
     [InlineData("Short", 30, 90)]
     [InlineData("A considerably longer title that has to shrink quite a lot before it fits into three lines", 30, 90)]
     [InlineData("Mid-length title for shrinking", 40, 60)]
-    public void Shrink_to_fit_lands_between_its_bounds_and_fits(string text, double min, double max)
+    public void ShrinkToFitLandsBetweenItsBoundsAndFits(string text, double min, double max)
     {
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
@@ -121,7 +121,7 @@ public sealed class TextPropertyTests : IDisposable
     [InlineData("thai", "สวัสดีชาวโลก ภาษาไทย")]
     [InlineData("devanagari", "नमस्ते दुनिया")]
     [InlineData("emoji", "🚀 👩‍👩‍👧‍👦 🇯🇵 👍🏽")]
-    public void Scripts_draw_real_glyphs_not_boxes(string script, string text)
+    public void ScriptsDrawRealGlyphsNotBoxes(string script, string text)
     {
         var usage = ShapeAndUsage(text);
         Assert.True(usage.Uncovered.Count == 0, $"{script}: uncovered {string.Join(",", usage.Uncovered.Select(u => $"U+{u.CodePoint:X4}"))}");
@@ -136,7 +136,7 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
-    public void Colour_emoji_draw_in_colour()
+    public void ColourEmojiDrawInColour()
     {
         var card = RenderLine("🚀👍🏽");
         var coloured = 0;
@@ -155,7 +155,7 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
-    public void Arabic_runs_right_to_left_and_starts_at_the_right_edge()
+    public void ArabicRunsRightToLeftAndStartsAtTheRightEdge()
     {
         Assert.True(ShapeAndUsage("مرحبا بالعالم").HasRightToLeftRun);
         Assert.False(ShapeAndUsage("Hello world").HasRightToLeftRun);
@@ -172,7 +172,7 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
-    public void Subtitle_sits_under_the_title_whatever_its_line_count()
+    public void SubtitleSitsUnderTheTitleWhateverItsLineCount()
     {
         int SubtitleTop(string title)
         {

@@ -166,6 +166,26 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [Fact]
+    public void ListedFilesAreWhatTheManifestNamesOnTheFullPathAndTheFastPath()
+    {
+        var full = _site.Build(new BuildOptions { ListFiles = true });
+        var fast = _site.Build(new BuildOptions { ListFiles = true });
+        Assert.False(full.UpToDate);
+        Assert.True(fast.UpToDate);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_site.ManifestFile));
+        var recorded = manifest.RootElement.GetProperty("cards").EnumerateObject()
+            .SelectMany(c => c.Value.GetProperty("variants").EnumerateArray().Select(v => v.GetProperty("file").GetString()!))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(13, recorded.Count);
+        Assert.Equal(recorded, full.RecordedFiles);
+        Assert.Equal(recorded, fast.RecordedFiles);
+        Assert.Contains(Path.Combine(_site.Root, "items.json"), full.InputFiles);
+        Assert.Contains(full.InputFiles, f => f.EndsWith("card.sbn", StringComparison.Ordinal));
+        Assert.Equal(full.InputFiles, fast.InputFiles);
+        Assert.Empty(_site.Build().RecordedFiles);
+    }
+
+    [Fact]
     public void ADryRunAfterATouchConfirmsWithoutWritingTheRecord()
     {
         _site.Build();

@@ -13,14 +13,14 @@ public sealed class VisionTokenTests
     // OpenAI, images-vision guide, "Calculating costs": 1024x1024 detail high costs 765; 2048x4096 costs 1105.
     [InlineData(1024, 1024, 765)]
     [InlineData(2048, 4096, 1105)]
-    public void OpenAI_tile_models_match_the_guide(int w, int h, long tokens) =>
+    public void OpenAITileModelsMatchTheGuide(int w, int h, long tokens) =>
         Assert.Equal(tokens, Model("gpt-4o / gpt-4.1 / gpt-4.5").Estimate(w, h).Tokens);
 
     [Theory]
     // OpenAI, same guide, patch models: 1024x1024 is 1024 patches; 1800x2400 is scaled to 1452 patches (before the multiplier).
     [InlineData(1024, 1024, 1024)]
     [InlineData(1800, 2400, 1452)]
-    public void OpenAI_patch_models_match_the_guide(int w, int h, long patches)
+    public void OpenAIPatchModelsMatchTheGuide(int w, int h, long patches)
     {
         var model = Model("gpt-4.1-mini / gpt-5-mini");
         Assert.Equal((long)Math.Round(patches * 1.62), model.Estimate(w, h).Tokens);
@@ -31,11 +31,11 @@ public sealed class VisionTokenTests
     [InlineData(200, 200, 54, false)]
     [InlineData(1000, 1000, 1334, false)]
     [InlineData(1092, 1092, 1590, false)]
-    public void Anthropic_matches_the_guide(int w, int h, long tokens, bool resized) =>
+    public void AnthropicMatchesTheGuide(int w, int h, long tokens, bool resized) =>
         Assert.Equal((tokens, resized), Model("claude (sonnet 4.x)").Estimate(w, h));
 
     [Fact]
-    public void Anthropic_resizes_a_4K_photo_itself_and_bills_the_resized_area()
+    public void AnthropicResizesA4KPhotoItselfAndBillsTheResizedArea()
     {
         var (tokens, resized) = Model("claude (sonnet 4.x)").Estimate(3840, 2160);
         Assert.True(resized);
@@ -44,7 +44,7 @@ public sealed class VisionTokenTests
     }
 
     [Fact]
-    public void Gemini_bills_a_small_image_as_one_unit_and_a_large_one_by_tiles()
+    public void GeminiBillsASmallImageAsOneUnitAndALargeOneByTiles()
     {
         var gemini = Model("gemini-2.5-flash");
         // Gemini docs: both sides at most 384 px → 258 tokens.
@@ -54,7 +54,7 @@ public sealed class VisionTokenTests
     }
 
     [Fact]
-    public void Every_model_names_its_source_and_the_date_it_was_read()
+    public void EveryModelNamesItsSourceAndTheDateItWasRead()
     {
         Assert.All(Models, m =>
         {

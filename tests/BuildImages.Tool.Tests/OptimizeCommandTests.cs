@@ -19,7 +19,7 @@ public sealed class OptimizeCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_becomes_right_sized_photos_and_a_second_run_skips_them()
+    public void AFolderBecomesRightSizedPhotosAndASecondRunSkipsThem()
     {
         Photo("in/a/big.jpg", 3840, 2160);
         Photo("in/small.jpg", 400, 300);
@@ -44,7 +44,7 @@ public sealed class OptimizeCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_corrupt_photo_exits_1_naming_it_and_skip_exits_0()
+    public void ACorruptPhotoExits1NamingItAndSkipExits0()
     {
         Photo("in/good.jpg", 800, 600);
         Directory.CreateDirectory(_tool.PathOf("in"));
@@ -62,7 +62,7 @@ public sealed class OptimizeCommandTests : IDisposable
     [InlineData("in", "in")]
     [InlineData("in", "in/out")]
     [InlineData("in/photos", "in")]
-    public void An_output_folder_that_is_the_input_inside_it_or_around_it_is_a_usage_error_and_no_photo_changes(string input, string output)
+    public void AnOutputFolderThatIsTheInputInsideItOrAroundItIsAUsageErrorAndNoPhotoChanges(string input, string output)
     {
         Photo(input + "/a.jpg", 400, 250);
         var before = File.ReadAllBytes(_tool.PathOf(input + "/a.jpg"));
@@ -76,7 +76,7 @@ public sealed class OptimizeCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_output_folder_reached_through_a_link_to_the_input_is_refused_too()
+    public void AnOutputFolderReachedThroughALinkToTheInputIsRefusedToo()
     {
         Photo("in/a.jpg", 400, 250);
         Directory.CreateSymbolicLink(_tool.PathOf("out"), _tool.PathOf("in"));
@@ -90,7 +90,7 @@ public sealed class OptimizeCommandTests : IDisposable
     }
 
     [Fact]
-    public void PNGs_with_alpha_in_every_form_are_optimized_with_the_web_preset()
+    public void PNGsWithAlphaInEveryFormAreOptimizedWithTheWebPreset()
     {
         Core.Native.NativeStack.EnsureLoaded();
         Directory.CreateDirectory(_tool.PathOf("in"));

@@ -42,7 +42,7 @@ public sealed class TimeZoneTests : IDisposable
     }
 
     [Fact]
-    public void A_card_drawing_dates_is_the_same_under_any_machine_time_zone_and_the_configured_zone_renders_it_again()
+    public void ACardDrawingDatesIsTheSameUnderAnyMachineTimeZoneAndTheConfiguredZoneRendersItAgain()
     {
         Site(timeZone: null);
         var utc = RunUnder("UTC", "build");
@@ -66,7 +66,7 @@ public sealed class TimeZoneTests : IDisposable
     }
 
     [Fact]
-    public void An_unknown_time_zone_is_a_located_configuration_error()
+    public void AnUnknownTimeZoneIsALocatedConfigurationError()
     {
         Site(timeZone: "Mars/Olympus_Mons");
         var run = RunUnder("UTC", "build");

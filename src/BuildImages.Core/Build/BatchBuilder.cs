@@ -42,7 +42,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var templates = new TemplateCatalog(config.TemplateRootsWithBuiltIn());
         var clock = new StageClock();
         var log = new BuildLog(_observer);
-        var reports = new ReportMaker(config, _options, clock, wall);
+        var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
         StaleTemps.RemoveFromBookkeeping(config);
         if (_options.RemoveItems is { } removal)
@@ -53,7 +53,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         // A journal left behind means a build was killed before its manifest named what it wrote: take the full path.
         if (!File.Exists(journal.File) && clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
         {
-            return ReportUpToDate(current, log, reports);
+            return ReportUpToDate(current, upToDate.ConfirmedInputKeys, log, reports);
         }
         if (File.Exists(config.OutputDirectory))
         {
@@ -171,13 +171,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         Imaging.VisionModels.BuiltIn().Select(m => config.VisionPrices.TryGetValue(m.Model, out var price) ? m with { PricePerMillion = price } : m).ToList();
 
     /// <summary>The report of a build the up-to-date record confirmed: every output skipped, nothing written.</summary>
-    private BuildReport ReportUpToDate(IReadOnlyList<UpToDateOutput> outputs, BuildLog log, ReportMaker reports)
+    private BuildReport ReportUpToDate(IReadOnlyList<UpToDateOutput> outputs, IReadOnlyList<string> inputKeys, BuildLog log, ReportMaker reports)
     {
         _observer.Planned(outputs.Count, 0);
         foreach (var o in outputs)
         {
             log.Report(new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key));
         }
-        return reports.Make(new BuildPlan([], [], []), outputs.Count, log, null, PhotoRun.None, null, cancelled: false) with { UpToDate = true };
+        return reports.UpToDate(outputs, inputKeys, log);
     }
 }

@@ -41,4 +41,10 @@ public sealed record BuildOptions
 
     /// <summary>How long a build waits for another build writing to the same output folder before it fails (BI0035).</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Fill <see cref="BuildReport.RecordedFiles"/> and <see cref="BuildReport.InputFiles"/> (a front that lists files,
+    /// the MSBuild task, asks; listing them costs a pass over every record, so others do not).
+    /// </summary>
+    public bool ListFiles { get; init; }
 }

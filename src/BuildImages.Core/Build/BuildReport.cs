@@ -60,6 +60,17 @@ public sealed record BuildReport
 
     public required IReadOnlyList<ReportError> Warnings { get; init; }
 
+    /// <summary>
+    /// With <see cref="BuildOptions.ListFiles"/>: every output file the manifest names after this build (written now or
+    /// kept from before; relative to the output folder, by the name actually written), in order. Not in the JSON report.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> RecordedFiles { get; init; } = [];
+
+    /// <summary>With <see cref="BuildOptions.ListFiles"/>: every file those outputs were made from (data, templates, fonts, images), full paths, in order. Not in the JSON report.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> InputFiles { get; init; } = [];
+
     public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.BuildReport);
 
     /// <summary>Streams the JSON report (compact: a 40,000-output report is never held as one string).</summary>

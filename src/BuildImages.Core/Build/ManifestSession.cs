@@ -63,6 +63,16 @@ internal sealed class ManifestSession
 
     internal bool TryGetInputSet(string id, [NotNullWhen(true)] out InputSet? set) => _inputSets.TryGetValue(id, out set);
 
+    /// <summary>Every output file the records name, in order.</summary>
+    internal IReadOnlyList<string> RecordedFiles() =>
+        [.. Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>The keys of every file the recorded outputs were made from: their input sets' files and their data sources.</summary>
+    internal IEnumerable<string> InputKeys() =>
+        Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : [])
+            .Concat(Records.All().Select(r => r.Record.Source))
+            .Distinct(StringComparer.Ordinal);
+
     /// <summary>Outputs a killed build wrote and never recorded are removed before this build plans anything against the folder.</summary>
     internal void SweepInterrupted(string outputDirectory, BuildLog log)
     {

@@ -8,7 +8,7 @@ using BuildImages.Core.Planning;
 namespace BuildImages.Core.Build;
 
 /// <summary>Makes a build's <see cref="BuildReport"/> from its log (and, for a hook's few items, the records of the files it names).</summary>
-internal sealed class ReportMaker(BuildConfig config, BuildOptions options, StageClock clock, Stopwatch wall)
+internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyPaths paths, StageClock clock, Stopwatch wall)
 {
     internal BuildReport Make(BuildPlan plan, int outputCount, BuildLog log, ManifestSession? manifest, PhotoRun photos, Assets.ImageCacheStats? imageCache, bool cancelled)
     {
@@ -52,8 +52,23 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, Stag
             Vision = PhotoSavingCalculator.Totals(savings, photos.VisionModels),
             Errors = log.Errors.Select(ReportError.From).ToList(),
             Warnings = log.Warnings.Select(ReportError.From).ToList(),
+            RecordedFiles = options.ListFiles && manifest is not null ? manifest.RecordedFiles() : [],
+            InputFiles = options.ListFiles && manifest is not null ? InputFiles(manifest.InputKeys()) : [],
         };
     }
+
+    /// <summary>A report of a build the up-to-date record confirmed: every output skipped, nothing written.</summary>
+    internal BuildReport UpToDate(IReadOnlyList<UpToDateOutput> outputs, IReadOnlyList<string> inputKeys, BuildLog log) =>
+        Make(new BuildPlan([], [], []), outputs.Count, log, null, PhotoRun.None, null, cancelled: false) with
+        {
+            UpToDate = true,
+            RecordedFiles = options.ListFiles ? [.. outputs.Select(o => o.File).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [],
+            InputFiles = options.ListFiles ? InputFiles(inputKeys) : [],
+        };
+
+    /// <summary>Full paths, with the configuration (inline items come from it; its bytes decide every plan), in order.</summary>
+    private string[] InputFiles(IEnumerable<string> keys) =>
+        [.. keys.Select(paths.ToFull).Append(config.ConfigFile).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     /// <summary>The variant records of the outcomes' outputs that are on disk, by planned path.</summary>
     private static Dictionary<string, VariantRecord> WrittenFiles(ManifestSession manifest, IReadOnlyList<OutputOutcome> outcomes)

@@ -29,6 +29,9 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     /// <summary>A build of what the configuration asks for, from a configuration file (whose bytes the fingerprint holds).</summary>
     private bool CanRecord => options.ItemsOverride is null && config.ContentHash is not null;
 
+    /// <summary>After <see cref="TryConfirm"/> confirmed: the keys of every file the record holds (data, templates, fonts, images).</summary>
+    internal IReadOnlyList<string> ConfirmedInputKeys => _previous?.Files.Select(f => f.Key).ToList() ?? [];
+
     /// <summary>Every output, all current, ordered by path; or null when the full check must run.</summary>
     internal IReadOnlyList<UpToDateOutput>? TryConfirm()
     {

@@ -13,7 +13,7 @@ public sealed class BookkeepingTests : IDisposable
     [Theory]
     [InlineData("input-key")]
     [InlineData("output-path")]
-    public void An_up_to_date_record_naming_a_path_no_build_makes_proves_nothing(string planted)
+    public void AnUpToDateRecordNamingAPathNoBuildMakesProvesNothing(string planted)
     {
         _site.Build();
         var file = UpToDateRecord.PathFor(_site.ManifestFile);
@@ -42,7 +42,7 @@ public sealed class BookkeepingTests : IDisposable
     }
 
     [Fact]
-    public void A_stat_cache_entry_with_a_key_no_build_makes_is_dropped_and_a_device_is_never_hashed()
+    public void AStatCacheEntryWithAKeyNoBuildMakesIsDroppedAndADeviceIsNeverHashed()
     {
         _site.Build();
         var file = StatCache.PathFor(_site.ManifestFile);

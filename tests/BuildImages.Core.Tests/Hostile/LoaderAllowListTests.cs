@@ -24,7 +24,7 @@ public sealed class LoaderAllowListTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Refused))]
-    public void An_image_in_a_format_we_do_not_list_is_refused_naming_the_file_and_the_formats(string file, byte[] bytes)
+    public void AnImageInAFormatWeDoNotListIsRefusedNamingTheFileAndTheFormats(string file, byte[] bytes)
     {
         File.WriteAllBytes(Path.Combine(_cards.Assets, file), bytes);
         var name = _cards.Template("refused" + Path.GetFileNameWithoutExtension(file), Open + "\n  <image src=\"" + file + "\" width=\"10\" height=\"10\"/>\n</card>");
@@ -37,7 +37,7 @@ public sealed class LoaderAllowListTests : IDisposable
     }
 
     [Fact]
-    public void An_image_over_the_pixel_limit_is_refused_from_its_header()
+    public void AnImageOverThePixelLimitIsRefusedFromItsHeader()
     {
         // A valid PNG header claiming 100000×100000 pixels and no data: refused before any decode.
         var png = TestImages.PngHeaderOnly(100_000, 100_000);

@@ -51,7 +51,7 @@ public sealed class PhotoSourceTests : IDisposable
     [Theory]
     [InlineData("fail")]
     [InlineData("copy-original")]
-    public void A_link_to_a_file_outside_the_project_is_refused_by_name_and_never_read_or_copied(string onError)
+    public void ALinkToAFileOutsideTheProjectIsRefusedByNameAndNeverReadOrCopied(string onError)
     {
         Photo("photos/good.jpg");
         var secret = Path.Combine(_outside, "id_ed25519");
@@ -71,7 +71,7 @@ public sealed class PhotoSourceTests : IDisposable
     }
 
     [Fact]
-    public void A_link_inside_the_project_and_a_folder_listed_in_assets_are_read()
+    public void ALinkInsideTheProjectAndAFolderListedInAssetsAreRead()
     {
         Photo("photos/good.jpg");
         var picture = Path.Combine(_outside, "shared.jpg");
@@ -91,7 +91,7 @@ public sealed class PhotoSourceTests : IDisposable
     [Theory]
     [InlineData("absolute")]
     [InlineData("dotdot")]
-    public void Sources_outside_the_project_are_a_configuration_error_before_anything_is_read(string kind)
+    public void SourcesOutsideTheProjectAreAConfigurationErrorBeforeAnythingIsRead(string kind)
     {
         File.WriteAllBytes(Path.Combine(_outside, "a.jpg"), Jpeg(300, 200));
         var sources = kind == "absolute" ? _outside.Replace('\\', '/') + "/*.jpg" : Path.GetRelativePath(_site.Root, _outside).Replace('\\', '/') + "/*.jpg";
@@ -109,7 +109,7 @@ public sealed class PhotoSourceTests : IDisposable
     [InlineData("photos", "photos/*.jpg", "the photos' own folder")]
     [InlineData("photos/out", "photos/**/*.jpg", "is inside the photos' folder")]
     [InlineData(".", "site/photos/*.jpg", "contains the photos' folder")]
-    public void An_output_folder_that_is_inside_or_contains_its_sources_is_an_error_and_no_original_is_touched(string output, string sources, string expected)
+    public void AnOutputFolderThatIsInsideOrContainsItsSourcesIsAnErrorAndNoOriginalIsTouched(string output, string sources, string expected)
     {
         var original = sources.StartsWith("site/", StringComparison.Ordinal) ? Photo("site/photos/a.jpg", 1600, 1000) : Photo("photos/a.jpg", 1600, 1000);
         var before = File.ReadAllBytes(original);
@@ -129,7 +129,7 @@ public sealed class PhotoSourceTests : IDisposable
     [InlineData("*.jpg")]
     [InlineData("<script>.jpg")]
     [InlineData("gnp\u202Eevil.jpg")]
-    public void A_photo_name_the_manifest_would_refuse_fails_that_photo_before_anything_is_written(string name)
+    public void APhotoNameTheManifestWouldRefuseFailsThatPhotoBeforeAnythingIsWritten(string name)
     {
         Photo("photos/good.jpg");
         Photo("photos/" + name);
@@ -146,7 +146,7 @@ public sealed class PhotoSourceTests : IDisposable
     }
 
     [Fact]
-    public void A_photo_named_in_NFD_is_written_in_NFC_recorded_and_skipped_next_time_and_its_NFC_twin_collides()
+    public void APhotoNamedInNFDIsWrittenInNFCRecordedAndSkippedNextTimeAndItsNFCTwinCollides()
     {
         Photo("photos/cafe\u0301.jpg");
         PhotosJob(sources: "photos/*.jpg");
@@ -164,7 +164,7 @@ public sealed class PhotoSourceTests : IDisposable
     }
 
     [Fact]
-    public void A_photo_whose_name_is_not_UTF8_is_an_error_naming_it_not_a_silent_skip()
+    public void APhotoWhoseNameIsNotUTF8IsAnErrorNamingItNotASilentSkip()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -196,7 +196,7 @@ public sealed class PhotoSourceTests : IDisposable
     }
 
     [Fact]
-    public void A_card_whose_output_would_be_an_image_it_reads_or_another_jobs_photo_fails_and_both_stay()
+    public void ACardWhoseOutputWouldBeAnImageItReadsOrAnotherJobsPhotoFailsAndBothStay()
     {
         var logo = Path.Combine(_site.Root, "assets", "logo.png");
         using (var image = Image.Black(24, 24, bands: 3).NewFromImage(10, 200, 10).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb))

@@ -13,7 +13,7 @@ public sealed class SpecialFileTests : IDisposable
     private static extern int MakeFifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int mode);
 
     [Fact]
-    public async Task A_pipe_as_a_data_file_an_image_and_a_photo_fails_each_and_the_rest_renders()
+    public async Task APipeAsADataFileAnImageAndAPhotoFailsEachAndTheRestRenders()
     {
         if (!OperatingSystem.IsLinux())
         {

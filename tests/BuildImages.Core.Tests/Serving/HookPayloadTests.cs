@@ -14,7 +14,7 @@ public sealed class HookPayloadTests : IDisposable
         HookPayload.Read("cards", System.Text.Encoding.UTF8.GetBytes(body), mapping ?? HookMapping.None, _ => null).Items;
 
     [Fact]
-    public void A_Contentful_entry_is_mapped_field_by_field_from_its_locales()
+    public void AContentfulEntryIsMappedFieldByFieldFromItsLocales()
     {
         _site.Config["hooks"] = JsonNode.Parse("""{ "cards": { "fields": { "slug": "fields.slug.en-US", "title": "fields.title.en-US" } } }""");
         _site.Save();
@@ -30,7 +30,7 @@ public sealed class HookPayloadTests : IDisposable
     }
 
     [Fact]
-    public void A_Strapi_style_body_finds_its_item_under_the_items_path_and_an_array_gives_each()
+    public void AStrapiStyleBodyFindsItsItemUnderTheItemsPathAndAnArrayGivesEach()
     {
         var strapi = Parse("""{ "event": "entry.publish", "model": "post", "entry": { "id": 7, "slug": "seven", "title": "Seven" } }""", new HookMapping("entry", new Dictionary<string, string>()));
         Assert.Equal("seven", Assert.Single(strapi).Id);
@@ -43,7 +43,7 @@ public sealed class HookPayloadTests : IDisposable
     [InlineData("""[1, 2]""", "item 1 is not an object")]
     [InlineData("""{ "slug": "x", }""", "invalid JSON")]
     [InlineData("\"just a string\"", "must be an item")]
-    public void A_body_that_is_not_items_is_a_located_error(string body, string expected)
+    public void ABodyThatIsNotItemsIsALocatedError(string body, string expected)
     {
         var ex = Assert.Throws<CardException>(() => Parse(body));
         Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
@@ -51,7 +51,7 @@ public sealed class HookPayloadTests : IDisposable
     }
 
     [Fact]
-    public void A_body_that_is_not_UTF8_is_located_at_its_bad_byte_and_a_lone_surrogate_escape_is_named_as_such()
+    public void ABodyThatIsNotUTF8IsLocatedAtItsBadByteAndALoneSurrogateEscapeIsNamedAsSuch()
     {
         var bytes = "{ \"slug\": \"a\",\n  \"title\": \"caf"u8.ToArray().Concat(new byte[] { 0xE9 }).Concat("\" }"u8.ToArray()).ToArray();
 
@@ -65,7 +65,7 @@ public sealed class HookPayloadTests : IDisposable
     }
 
     [Fact]
-    public void A_deeply_nested_body_is_refused_with_its_position_not_a_stack_overflow()
+    public void ADeeplyNestedBodyIsRefusedWithItsPositionNotAStackOverflow()
     {
         var ex = Assert.Throws<CardException>(() => Parse(new string('[', 5000) + new string(']', 5000)));
         Assert.Contains("depth", ex.Diagnostic.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class HookPayloadTests : IDisposable
     }
 
     [Fact]
-    public void A_hooks_mapping_for_a_job_that_does_not_exist_is_a_config_error_at_its_name()
+    public void AHooksMappingForAJobThatDoesNotExistIsAConfigErrorAtItsName()
     {
         _site.Config["hooks"] = JsonNode.Parse("""{ "nope": { "fields": { "slug": "x" } } }""");
         _site.Save();
@@ -95,7 +95,7 @@ public sealed class HookPayloadTests : IDisposable
             name => headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault());
 
     [Fact]
-    public void A_Contentful_tombstone_is_an_unpublish_of_its_sys_id_and_a_save_is_ignored()
+    public void AContentfulTombstoneIsAnUnpublishOfItsSysIdAndASaveIsIgnored()
     {
         var mapping = Mapping("""{ "cms": "contentful", "fields": { "slug": "fields.slug.en-US", "title": "fields.title.en-US" } }""");
         var entry = """{ "sys": { "type": "Entry", "id": "5Ks" }, "fields": { "slug": { "en-US": "hello" }, "title": { "en-US": "Hello" } } }""";
@@ -113,7 +113,7 @@ public sealed class HookPayloadTests : IDisposable
     }
 
     [Fact]
-    public void An_event_in_the_body_and_ids_from_alternatives_a_header_or_a_number()
+    public void AnEventInTheBodyAndIdsFromAlternativesAHeaderOrANumber()
     {
         var strapi = Mapping("""{ "cms": "strapi" }""");
         var v4 = Read("""{ "event": "entry.unpublish", "entry": { "id": 7 } }""", strapi);
@@ -135,7 +135,7 @@ public sealed class HookPayloadTests : IDisposable
     [InlineData("""{ "event": "topic" }""", "\"header:NAME\" or \"body:dotted.path\"")]
     [InlineData("""{ "secret": "s3cr3t" }""", "never goes in the configuration")]
     [InlineData("""{ "signature": "contentfull" }""", "contentful")]
-    public void A_hook_mapping_mistake_is_a_located_config_error(string json, string expected)
+    public void AHookMappingMistakeIsALocatedConfigError(string json, string expected)
     {
         _site.Config["hooks"] = JsonNode.Parse($$"""{ "cards": {{json}} }""");
         _site.Save();

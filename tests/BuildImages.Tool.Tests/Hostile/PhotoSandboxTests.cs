@@ -29,7 +29,7 @@ public sealed class PhotoSandboxTests : IDisposable
     }
 
     [Fact]
-    public void A_photo_that_crashes_its_decoder_fails_by_name_and_the_rest_are_written()
+    public void APhotoThatCrashesItsDecoderFailsByNameAndTheRestAreWritten()
     {
         Write("in/a.jpg", Jpeg(1600, 900, 200));
         // A valid JPEG with bytes after its end marker, as files from the wild have: here, the crash marker.
@@ -55,7 +55,7 @@ public sealed class PhotoSandboxTests : IDisposable
     }
 
     [Fact]
-    public void The_sandbox_gives_the_bytes_the_build_makes_in_process_and_restarts_after_a_crash()
+    public void TheSandboxGivesTheBytesTheBuildMakesInProcessAndRestartsAfterACrash()
     {
         var tool = typeof(Cli).Assembly.Location;
         using var sandbox = PhotoSandbox.Of(tool, BuildCommand.PhotoSandboxCommand);

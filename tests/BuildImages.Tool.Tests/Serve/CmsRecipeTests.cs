@@ -29,7 +29,7 @@ public sealed class CmsRecipeTests : IAsyncLifetime
     [InlineData("sanity")]
     [InlineData("strapi")]
     [InlineData("umbraco")]
-    public async Task A_recipe_publishes_updates_ignores_and_unpublishes_as_its_CMS_sends_them(string cms)
+    public async Task ARecipePublishesUpdatesIgnoresAndUnpublishesAsItsCMSSendsThem(string cms)
     {
         var recipe = Path.Combine(ToolRun.RepoRoot, "samples", "hook", cms);
         File.Copy(Path.Combine(recipe, "buildimages.json"), _tool.PathOf("buildimages.json"));

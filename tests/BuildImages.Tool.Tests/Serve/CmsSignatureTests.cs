@@ -43,7 +43,7 @@ public sealed class CmsSignatureTests
     private static readonly HookMapping ContentfulJob = HookMapping.None with { Signature = HookSignature.Contentful };
 
     [Fact]
-    public void A_Contentful_request_passes_with_the_webhook_secret_and_fails_every_other_way()
+    public void AContentfulRequestPassesWithTheWebhookSecretAndFailsEveryOtherWay()
     {
         Environment.SetEnvironmentVariable("BI_TEST_CONTENTFUL", "cms-signing-secret");
         var job = ContentfulJob with { Secret = new HookSecretSource("BI_TEST_CONTENTFUL", null) };
@@ -65,7 +65,7 @@ public sealed class CmsSignatureTests
     }
 
     [Fact]
-    public void A_Contentful_path_with_a_query_is_signed_as_encodeURI_writes_it()
+    public void AContentfulPathWithAQueryIsSignedAsEncodeURIWritesIt()
     {
         // encodeURI keeps reserved characters and escapes the rest as UTF-8; the query is escaped as a whole first.
         Assert.Equal("/hooks/posts", CmsSignatures.EncodeUri("/hooks/posts"));
@@ -78,7 +78,7 @@ public sealed class CmsSignatureTests
     }
 
     [Fact]
-    public void A_Sanity_request_passes_with_its_secret_and_a_changed_body_stale_time_or_bad_header_fails()
+    public void ASanityRequestPassesWithItsSecretAndAChangedBodyStaleTimeOrBadHeaderFails()
     {
         var job = HookMapping.None with { Signature = HookSignature.Sanity };
         const string Body = """{"_id":"a"}""";
@@ -95,7 +95,7 @@ public sealed class CmsSignatureTests
     }
 
     [Fact]
-    public void A_token_job_takes_its_token_from_its_header_and_a_missing_job_secret_is_the_servers_problem()
+    public void ATokenJobTakesItsTokenFromItsHeaderAndAMissingJobSecretIsTheServersProblem()
     {
         Environment.SetEnvironmentVariable("BI_TEST_TOKEN", "tok-123");
         var bearer = HookMapping.None with { Signature = HookSignature.Token, Secret = new HookSecretSource("BI_TEST_TOKEN", null) };

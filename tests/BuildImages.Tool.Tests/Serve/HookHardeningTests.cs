@@ -20,7 +20,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_signature_binds_method_job_id_and_body_and_is_accepted_once()
+    public async Task ASignatureBindsMethodJobIdAndBodyAndIsAcceptedOnce()
     {
         await Publish("keep");
         await Publish("gone");
@@ -54,7 +54,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_copy_of_a_publish_signed_before_the_items_unpublish_cannot_bring_the_card_back()
+    public async Task ACopyOfAPublishSignedBeforeTheItemsUnpublishCannotBringTheCardBack()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         const string body = """{ "slug": "pulled", "title": "Pulled by the editor" }""";
@@ -76,7 +76,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     [InlineData("no-timestamp")]
     [InlineData("body-only")]
     [InlineData("other-body")]
-    public async Task A_signature_out_of_its_window_or_of_the_old_body_only_form_is_refused_and_writes_nothing(string kind)
+    public async Task ASignatureOutOfItsWindowOrOfTheOldBodyOnlyFormIsRefusedAndWritesNothing(string kind)
     {
         const string body = """{ "slug": "x", "title": "x" }""";
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -109,7 +109,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task An_unauthenticated_body_is_never_read()
+    public async Task AnUnauthenticatedBodyIsNeverRead()
     {
         // Headers that promise a large body, then nothing: a server that read before authenticating would wait for it.
         var (status, _) = await Raw("POST /hooks/blog-post HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n");
@@ -119,7 +119,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_malformed_chunk_is_a_400_for_a_known_caller_and_a_401_for_anyone_else()
+    public async Task AMalformedChunkIsA400ForAKnownCallerAndA401ForAnyoneElse()
     {
         var chunked = "POST /hooks/blog-post HTTP/1.1\r\nHost: x\r\n{0}Transfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\nabc\r\n";
         var (stranger, _) = await Raw(string.Format(CultureInfo.InvariantCulture, chunked, ""));
@@ -138,7 +138,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     [InlineData("http://*:0")]
     [InlineData("http://[::]:0")]
     [InlineData("http://10.1.2.3:0")]
-    public async Task A_bind_address_that_is_not_a_loopback_IP_is_refused_without_allow_remote(string url)
+    public async Task ABindAddressThatIsNotALoopbackIPIsRefusedWithoutAllowRemote(string url)
     {
         var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true }));
 
@@ -147,7 +147,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_host_name_with_allow_remote_still_needs_a_secret_and_loopback_spellings_listen_on_loopback()
+    public async Task AHostNameWithAllowRemoteStillNeedsASecretAndLoopbackSpellingsListenOnLoopback()
     {
         var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = ["http://loopback:0"], Auth = new HookAuth(null, null, null), NoAuth = true, AllowRemote = true }));
         Assert.Contains("need a secret", ex.Diagnostic.Message, StringComparison.Ordinal);
@@ -163,7 +163,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     [InlineData("missing")]
     [InlineData("empty")]
     [InlineData("folder")]
-    public void A_secret_file_that_cannot_serve_is_a_usage_error_naming_it(string kind)
+    public void ASecretFileThatCannotServeIsAUsageErrorNamingIt(string kind)
     {
         var file = Tool.PathOf("secret-" + kind);
         if (kind == "empty")
@@ -182,7 +182,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_publish_after_a_delete_of_the_same_item_wins_although_both_waited_behind_a_batch()
+    public async Task APublishAfterADeleteOfTheSameItemWinsAlthoughBothWaitedBehindABatch()
     {
         await Publish("x", "First version");
         Task<(HttpStatusCode Status, JsonNode Body)> delete, republish, other;
@@ -208,7 +208,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task An_id_holding_a_slash_is_deleted_by_either_spelling()
+    public async Task AnIdHoldingASlashIsDeletedByEitherSpelling()
     {
         await Publish("col/x");
         Assert.True(File.Exists(Tool.PathOf("wwwroot/og/col-x.webp")));
@@ -225,7 +225,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task Two_slugs_that_name_one_file_are_an_error_naming_both_and_the_first_card_stays()
+    public async Task TwoSlugsThatNameOneFileAreAnErrorNamingBothAndTheFirstCardStays()
     {
         await Publish("col-x", "The first owner");
         var before = await File.ReadAllBytesAsync(Tool.PathOf("wwwroot/og/col-x.webp"));
@@ -242,7 +242,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_body_with_more_items_than_the_queue_holds_is_413_not_an_endless_429()
+    public async Task ABodyWithMoreItemsThanTheQueueHoldsIs413NotAnEndless429()
     {
         await Start(Options(capacity: 2));
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """[{ "slug": "a" }, { "slug": "b" }, { "slug": "c" }]"""));
@@ -251,7 +251,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
-    public async Task A_failing_on_demand_card_tells_an_unknown_reader_its_code_and_no_paths()
+    public async Task AFailingOnDemandCardTellsAnUnknownReaderItsCodeAndNoPaths()
     {
         var config = JsonNode.Parse(await File.ReadAllTextAsync(Tool.PathOf("buildimages.json")))!;
         config["hooks"] = JsonNode.Parse("""{ "blog-post": { "onDemand": true } }""");

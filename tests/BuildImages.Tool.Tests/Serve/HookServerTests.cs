@@ -13,7 +13,7 @@ namespace BuildImages.Tool.Tests.Serve;
 public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u8.ToArray(), null)
 {
     [Fact]
-    public async Task A_signed_hook_renders_answers_the_files_and_serves_them_with_their_key_as_ETag()
+    public async Task ASignedHookRendersAnswersTheFilesAndServesThemWithTheirKeyAsETag()
     {
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "hook-post", "title": "Published a moment ago" }"""));
         Assert.Equal(HttpStatusCode.OK, status);
@@ -66,7 +66,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     [InlineData("deep")]
     [InlineData("no-slug")]
     [InlineData("unknown-job")]
-    public async Task A_refused_hook_gets_its_4xx_and_writes_nothing(string kind)
+    public async Task ARefusedHookGetsIts4xxAndWritesNothing(string kind)
     {
         var good = """{ "slug": "x", "title": "x" }""";
         var (request, expected) = kind switch
@@ -89,7 +89,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task A_5000_deep_body_under_the_size_limit_is_a_located_400()
+    public async Task A5000DeepBodyUnderTheSizeLimitIsALocated400()
     {
         await Start(Options(maxBody: 20_000));
         var (status, body) = await Send(Signed(HttpMethod.Post, "/hooks/blog-post", new string('[', 5000) + new string(']', 5000)));
@@ -106,7 +106,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     [InlineData("/cards/blog-post/og%5C..%5Cbuildimages.json")]
     [InlineData("/cards/blog-post/buildimages.json")]
     [InlineData("/cards/blog-post/.buildimages-manifest.json")]
-    public async Task A_card_path_outside_the_recorded_outputs_is_refused(string url)
+    public async Task ACardPathOutsideTheRecordedOutputsIsRefused(string url)
     {
         await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "a", "title": "A" }"""));
         using var response = await Http.GetAsync(url);
@@ -116,7 +116,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task Delete_prunes_the_items_outputs_and_its_record()
+    public async Task DeletePrunesTheItemsOutputsAndItsRecord()
     {
         await Send(Signed(HttpMethod.Post, "/hooks/blog-post", """[{ "slug": "keep", "title": "Keep" }, { "slug": "gone", "title": "Gone" }]"""));
         Assert.True(File.Exists(Tool.PathOf("wwwroot/og/gone.webp")));
@@ -137,7 +137,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task Identical_hooks_in_flight_render_once()
+    public async Task IdenticalHooksInFlightRenderOnce()
     {
         var requests = Enumerable.Range(0, 100).Select(_ => Send(Signed(HttpMethod.Post, "/hooks/blog-post", """{ "slug": "burst", "title": "Everyone asks at once" }"""))).ToList();
         var answers = await Task.WhenAll(requests);
@@ -149,7 +149,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task A_full_queue_answers_429_with_Retry_After_and_takes_work_again_once_drained()
+    public async Task AFullQueueAnswers429WithRetryAfterAndTakesWorkAgainOnceDrained()
     {
         await Start(Options(capacity: 1));
         Task<(HttpStatusCode, JsonNode)> first, second;
@@ -171,7 +171,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task TheServer_and_aTool_build_at_once_on_one_config_lose_and_corrupt_nothing()
+    public async Task TheServerAndAToolBuildAtOnceOnOneConfigLoseAndCorruptNothing()
     {
         var posts = JsonNode.Parse(await File.ReadAllTextAsync(Tool.PathOf("content/posts.json")))!.AsArray();
         var build = Task.Run(() => Tool.Run("build", "--quiet"));
@@ -202,7 +202,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task A_card_of_the_jobs_data_renders_on_its_first_GET_when_the_job_allows_it_and_is_404_when_not()
+    public async Task ACardOfTheJobsDataRendersOnItsFirstGETWhenTheJobAllowsItAndIs404WhenNot()
     {
         using (var closed = await Http.GetAsync("/cards/blog-post/og/short.webp"))
         {
@@ -223,7 +223,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task A_client_that_disconnects_does_not_cancel_the_render_another_waits_for()
+    public async Task AClientThatDisconnectsDoesNotCancelTheRenderAnotherWaitsFor()
     {
         Task<(HttpStatusCode Status, JsonNode Body)> patient;
         using (OutputFolderLock.Acquire(Tool.PathOf("wwwroot"), TimeSpan.FromSeconds(5)))
@@ -244,7 +244,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task Stopping_theServer_finishes_the_batch_in_flight_and_leaves_the_manifest_valid()
+    public async Task StoppingTheServerFinishesTheBatchInFlightAndLeavesTheManifestValid()
     {
         Task<(HttpStatusCode Status, JsonNode Body)> inFlight;
         Task stopping;
@@ -266,7 +266,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task A_configuration_broken_while_serving_is_a_500_naming_its_line_and_a_mended_one_serves_again()
+    public async Task AConfigurationBrokenWhileServingIsA500NamingItsLineAndAMendedOneServesAgain()
     {
         var good = await File.ReadAllTextAsync(Tool.PathOf("buildimages.json"));
         await File.WriteAllTextAsync(Tool.PathOf("buildimages.json"), good.Replace("\"jobs\"", "\"jobs\" :: ", StringComparison.Ordinal));
@@ -293,7 +293,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     }
 
     [Fact]
-    public async Task A_port_already_taken_is_a_usage_error_naming_the_address()
+    public async Task APortAlreadyTakenIsAUsageErrorNamingTheAddress()
     {
         var taken = Server!.Addresses[0];
         var ex = await Assert.ThrowsAsync<Core.Diagnostics.CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [taken], Auth = new HookAuth(Secret, null, null) }));
