@@ -48,7 +48,7 @@ public interface IBuildObserver
 }
 
 /// <summary>An observer that ignores everything.</summary>
-public sealed class NullBuildObserver : IBuildObserver
+internal sealed class NullBuildObserver : IBuildObserver
 {
     public static NullBuildObserver Instance { get; } = new();
 

@@ -168,6 +168,7 @@ public sealed record ReportOutput(string Path, string Item, OutputStatus Status,
     public string? Url { get; init; }
 }
 
+/// <summary>An error or warning as the report and hook answers give it: the item, where (file, line, column), the BI code and the words.</summary>
 public sealed record ReportError(string? Item, string? File, int Line, int Column, string Code, string Message)
 {
     public static ReportError From(Diagnostic d) => new(d.Item, d.File, d.Line, d.Column, d.Code, d.Message);

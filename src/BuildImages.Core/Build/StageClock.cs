@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BuildImages.Core.Build;
 
 /// <summary>Build stages whose time the report gives.</summary>
-public enum BuildStage
+internal enum BuildStage
 {
     Plan,
     Check,
@@ -17,7 +17,7 @@ public enum BuildStage
 }
 
 /// <summary>Time spent per stage, summed over worker threads (so render stages can exceed wall time).</summary>
-public sealed class StageClock
+internal sealed class StageClock
 {
     private readonly long[] _ticks = new long[Enum.GetValues<BuildStage>().Length];
 

@@ -3,10 +3,10 @@ using System.Text.Json;
 namespace BuildImages.Core.Configuration;
 
 /// <summary>A named list of photo variants, with the reasoning behind its numbers.</summary>
-public sealed record PhotoPreset(string Name, string Description, IReadOnlyList<VariantConfig> Variants);
+internal sealed record PhotoPreset(string Name, string Description, IReadOnlyList<VariantConfig> Variants);
 
 /// <summary>The built-in presets (<c>Imaging/photo-presets.json</c>, embedded) and a configuration's own, which add to them or replace them by name.</summary>
-public static class PhotoPresets
+internal static class PhotoPresets
 {
     private const string ResourceName = "BuildImages.photo-presets.json";
 

@@ -5,7 +5,7 @@ namespace BuildImages.Core.Diagnostics;
 /// two neighbours counts once, case is ignored), offered only when it is close for its length (one edit for names of
 /// up to four characters, two up to eight, three beyond), so a guess is a real near-miss, not noise.
 /// </summary>
-public static class NearestName
+internal static class NearestName
 {
     /// <summary>The closest candidate, or null when none is close enough.</summary>
     public static string? Of(string given, IEnumerable<string> candidates)

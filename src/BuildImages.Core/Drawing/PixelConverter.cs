@@ -4,7 +4,7 @@ namespace BuildImages.Core.Drawing;
 /// The one place that converts between cairo's ARGB32 (premultiplied, B,G,R,A in memory on
 /// little-endian) and the straight-alpha RGB(A) that libvips reads and writes.
 /// </summary>
-public static class PixelConverter
+internal static class PixelConverter
 {
     /// <summary>Straight RGB/RGBA/grey(+alpha) 8-bit pixels to premultiplied BGRA rows with the given stride.</summary>
     public static void ToCairo(ReadOnlySpan<byte> src, int bands, int width, int height, Span<byte> dst, int stride)

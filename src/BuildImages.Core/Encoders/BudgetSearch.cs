@@ -4,7 +4,7 @@ namespace BuildImages.Core.Encoders;
 /// Fits one picture into a byte budget: the requested quality if it fits, else a binary search for the highest
 /// quality between the floor and the request that fits (at most ~7 encodes), else the floor, marked over budget.
 /// </summary>
-public static class BudgetSearch
+internal static class BudgetSearch
 {
     public readonly record struct Result(byte[] Bytes, int Quality, bool OverBudget);
 

@@ -8,7 +8,7 @@ public interface IPhotoProcessing
 }
 
 /// <summary>Photos right-sized on the build's own threads (the MSBuild task and the Core API default).</summary>
-public sealed class InProcessPhotos : IPhotoProcessing
+internal sealed class InProcessPhotos : IPhotoProcessing
 {
     public static InProcessPhotos Instance { get; } = new();
 

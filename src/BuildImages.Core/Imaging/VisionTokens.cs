@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BuildImages.Core.Imaging;
 
 /// <summary>One model family's billing rule for images, as read from its provider's documentation.</summary>
-public sealed record VisionModel(string Provider, string Model, string Rule, IReadOnlyDictionary<string, double> Numbers, decimal PricePerMillion, string Source, string Read, string? Notes)
+internal sealed record VisionModel(string Provider, string Model, string Rule, IReadOnlyDictionary<string, double> Numbers, decimal PricePerMillion, string Source, string Read, string? Notes)
 {
     private double N(string name) => Numbers.TryGetValue(name, out var v) ? v : throw new InvalidOperationException($"vision rule {Rule} of {Model} needs '{name}'");
 
@@ -80,7 +80,7 @@ public sealed record VisionModel(string Provider, string Model, string Rule, IRe
 }
 
 /// <summary>The vision models the report estimates for (<c>Imaging/vision-providers.json</c>, embedded).</summary>
-public static class VisionModels
+internal static class VisionModels
 {
     public static IReadOnlyList<VisionModel> BuiltIn()
     {

@@ -7,7 +7,7 @@ namespace BuildImages.Core.Layout;
 /// level and HTML's dir="auto" decide): Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms are
 /// right to left; other letters left to right; digits, punctuation and spaces do not decide.
 /// </summary>
-public static class TextDirection
+internal static class TextDirection
 {
     /// <summary>The direction of the first text in a box (document order), left to right when it has none.</summary>
     internal static WritingDirection Of(CardNode node) => node switch

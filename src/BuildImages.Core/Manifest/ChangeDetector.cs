@@ -7,7 +7,7 @@ namespace BuildImages.Core.Manifest;
 /// Cheap in the common case: equal pre-keys skip the field diff, input hashes come from <see cref="FileHashCache"/>,
 /// and an output is hashed only when its size or time changed.
 /// </summary>
-public sealed class ChangeDetector(string engineStamp, FileHashCache inputs, StatCache stats, Func<string, InputSet?> inputSet, string outputDirectory, bool force)
+internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, StatCache stats, Func<string, InputSet?> inputSet, string outputDirectory, bool force)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RenderReason?> _setReasons = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Manifest;
 /// The engine and native library versions that go into every key. The native versions are read from the
 /// manifest while the library files are unchanged (size and time), so a no-op build never loads them.
 /// </summary>
-public static class EngineStamp
+internal static class EngineStamp
 {
     /// <summary>Bump when drawing or encoding changes pixels without a version change.</summary>
     private const int RenderRevision = 2;

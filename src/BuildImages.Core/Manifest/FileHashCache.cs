@@ -7,7 +7,7 @@ namespace BuildImages.Core.Manifest;
 /// Content hashes of input files, trusted while size and write time are unchanged (so a no-op build reads
 /// no font or image bytes), re-hashed otherwise (so touching a file changes nothing). One stat per file per build.
 /// </summary>
-public sealed class FileHashCache(IReadOnlyDictionary<string, FileRecord> known, KeyPaths paths)
+internal sealed class FileHashCache(IReadOnlyDictionary<string, FileRecord> known, KeyPaths paths)
 {
     private readonly ConcurrentDictionary<string, FileRecord?> _current = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Manifest;
 /// while a file's size and time are unchanged, and the native library versions with the stamp of their files.
 /// Losing it costs only re-hashing; a corrupt one is ignored.
 /// </summary>
-public sealed class StatCache
+internal sealed class StatCache
 {
     public int Version { get; set; } = 1;
 
@@ -51,6 +51,6 @@ public sealed class StatCache
     }
 }
 
-public sealed record NativeRecord(string Stamp, string Versions);
+internal sealed record NativeRecord(string Stamp, string Versions);
 
-public sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);
+internal sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);

@@ -11,7 +11,7 @@ namespace BuildImages.Core.Manifest;
 /// data, templates or the manifest. Binary, because it is read on the path that must take well under a second
 /// at 10,000 items; losing or corrupting it costs one ordinary build.
 /// </summary>
-public sealed class UpToDateRecord
+internal sealed class UpToDateRecord
 {
     private const string Magic = "buildimages-uptodate";
     private const int FormatVersion = 2;
@@ -139,4 +139,4 @@ public sealed class UpToDateRecord
 }
 
 /// <summary>One output as the last build left it: what the report says of it, and the size and time that prove it unchanged.</summary>
-public sealed record UpToDateOutput(string Path, string File, string Item, int Width, int Height, string Mime, long Bytes, string Key, long ModifiedTicks);
+internal sealed record UpToDateOutput(string Path, string File, string Item, int Width, int Height, string Mime, long Bytes, string Key, long ModifiedTicks);

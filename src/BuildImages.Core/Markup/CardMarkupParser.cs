@@ -10,7 +10,7 @@ namespace BuildImages.Core.Markup;
 /// Parses card markup (the XML a template renders to) into nodes. Errors carry the line and column in
 /// the markup; the template stage maps them back to the template.
 /// </summary>
-public static partial class CardMarkupParser
+internal static partial class CardMarkupParser
 {
     private const int MaxMarkupCharacters = 4_000_000;
     private const int MaxDepth = 64;

@@ -1,10 +1,10 @@
 namespace BuildImages.Core.Markup;
 
 /// <summary>Where an element starts in the rendered markup (1-based).</summary>
-public readonly record struct MarkupPosition(int Line, int Column);
+internal readonly record struct MarkupPosition(int Line, int Column);
 
 /// <summary>Any element of the card markup; box properties are common to all.</summary>
-public abstract class CardNode
+internal abstract class CardNode
 {
     public required string ElementName { get; init; }
     public MarkupPosition Position { get; init; }
@@ -24,7 +24,7 @@ public abstract class CardNode
 }
 
 /// <summary>A flow container (<c>stack</c>, <c>row</c>, <c>column</c>) and the <c>card</c> root.</summary>
-public class ContainerNode : CardNode
+internal class ContainerNode : CardNode
 {
     public StackDirection Direction { get; init; }
     public double Gap { get; init; }
@@ -42,14 +42,14 @@ public class ContainerNode : CardNode
 }
 
 /// <summary>The root element: the card's size in card pixels.</summary>
-public sealed class CardRootNode : ContainerNode
+internal sealed class CardRootNode : ContainerNode
 {
     public int CardWidth { get; init; }
     public int CardHeight { get; init; }
 }
 
 /// <summary>A paragraph of styled inline content.</summary>
-public sealed class TextNode : CardNode
+internal sealed class TextNode : CardNode
 {
     public TextStyle Text { get; init; } = TextStyle.Empty;
     public IReadOnlyList<InlineNode> Inlines { get; init; } = [];
@@ -64,17 +64,17 @@ public sealed class TextNode : CardNode
 }
 
 /// <summary>Inline content of a text element.</summary>
-public abstract record InlineNode;
+internal abstract record InlineNode;
 
-public sealed record InlineText(string Text) : InlineNode;
+internal sealed record InlineText(string Text) : InlineNode;
 
-public sealed record InlineBreak : InlineNode;
+internal sealed record InlineBreak : InlineNode;
 
 /// <summary>A span with its own style (a highlighted word, another weight).</summary>
-public sealed record InlineSpan(TextStyle Style, Rgba? Background, bool Underline, bool Strikethrough, IReadOnlyList<InlineNode> Children) : InlineNode;
+internal sealed record InlineSpan(TextStyle Style, Rgba? Background, bool Underline, bool Strikethrough, IReadOnlyList<InlineNode> Children) : InlineNode;
 
 /// <summary>A rectangle with optional rounded corners.</summary>
-public sealed class RectNode : CardNode
+internal sealed class RectNode : CardNode
 {
     public Paint? Fill { get; init; }
     public Corners Radius { get; init; }
@@ -84,7 +84,7 @@ public sealed class RectNode : CardNode
 }
 
 /// <summary>An ellipse filling its box (a circle when the box is square).</summary>
-public sealed class EllipseNode : CardNode
+internal sealed class EllipseNode : CardNode
 {
     public Paint? Fill { get; init; }
     public Paint? Stroke { get; init; }
@@ -93,7 +93,7 @@ public sealed class EllipseNode : CardNode
 }
 
 /// <summary>A straight line in the parent's content box coordinates.</summary>
-public sealed class LineNode : CardNode
+internal sealed class LineNode : CardNode
 {
     public double X1 { get; init; }
     public double Y1 { get; init; }
@@ -105,7 +105,7 @@ public sealed class LineNode : CardNode
 }
 
 /// <summary>A raster or SVG image.</summary>
-public sealed class ImageNode : CardNode
+internal sealed class ImageNode : CardNode
 {
     public required string Source { get; init; }
     public ImageFit Fit { get; init; }

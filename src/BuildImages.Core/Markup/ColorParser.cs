@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BuildImages.Core.Markup;
 
 /// <summary>Parses CSS colours: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb()/rgba(), hsl()/hsla(), named colours and <c>transparent</c>.</summary>
-public static class ColorParser
+internal static class ColorParser
 {
     public static bool TryParse(string text, out Rgba color)
     {

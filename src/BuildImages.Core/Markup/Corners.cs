@@ -1,7 +1,7 @@
 namespace BuildImages.Core.Markup;
 
 /// <summary>Corner radii, CSS order (top-left top-right bottom-right bottom-left).</summary>
-public readonly record struct Corners(double TopLeft, double TopRight, double BottomRight, double BottomLeft)
+internal readonly record struct Corners(double TopLeft, double TopRight, double BottomRight, double BottomLeft)
 {
     public bool IsZero => TopLeft <= 0 && TopRight <= 0 && BottomRight <= 0 && BottomLeft <= 0;
 }

@@ -1,21 +1,21 @@
 namespace BuildImages.Core.Markup;
 
-public enum StackDirection { Column, Row }
+internal enum StackDirection { Column, Row }
 
 /// <summary>Cross-axis placement of a stack's children.</summary>
-public enum CrossAlign { Start, Center, End, Stretch }
+internal enum CrossAlign { Start, Center, End, Stretch }
 
 /// <summary>Main-axis distribution of a stack's children.</summary>
-public enum MainJustify { Start, Center, End, SpaceBetween, SpaceAround, SpaceEvenly }
+internal enum MainJustify { Start, Center, End, SpaceBetween, SpaceAround, SpaceEvenly }
 
 /// <summary>Horizontal text alignment; start and end follow the paragraph's direction.</summary>
-public enum TextAlign { Start, Center, End, Justify }
+internal enum TextAlign { Start, Center, End, Justify }
 
 /// <summary>Writing direction of a box: rows lay their children out right to left when it is RTL. Auto: from the first strong character of the box's text.</summary>
-public enum WritingDirection { Ltr, Rtl, Auto }
+internal enum WritingDirection { Ltr, Rtl, Auto }
 
 /// <summary>Vertical placement of text inside a taller box.</summary>
-public enum VerticalAlign { Top, Middle, Bottom }
+internal enum VerticalAlign { Top, Middle, Bottom }
 
 /// <summary>How an image fills its box.</summary>
-public enum ImageFit { Cover, Contain, Fill }
+internal enum ImageFit { Cover, Contain, Fill }

@@ -1,7 +1,7 @@
 namespace BuildImages.Core.Markup;
 
 /// <summary>The card markup vocabulary: which elements exist and which attributes each accepts.</summary>
-public static class MarkupSchema
+internal static class MarkupSchema
 {
     private static readonly string[] Box = ["x", "y", "width", "height", "grow", "opacity", "id"];
     private static readonly string[] TextStyleAttributes = ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "letter-spacing", "text-align", "font-variations", "dir"];

@@ -1,15 +1,15 @@
 namespace BuildImages.Core.Markup;
 
 /// <summary>How an area is filled: a colour or a gradient.</summary>
-public abstract record Paint;
+internal abstract record Paint;
 
-public sealed record SolidPaint(Rgba Color) : Paint;
+internal sealed record SolidPaint(Rgba Color) : Paint;
 
 /// <summary>One colour stop; <see cref="Offset"/> in 0..1.</summary>
-public readonly record struct GradientStop(double Offset, Rgba Color);
+internal readonly record struct GradientStop(double Offset, Rgba Color);
 
 /// <summary>CSS-style linear gradient; 0deg points up, 90deg to the right.</summary>
-public sealed record LinearGradientPaint(double AngleDegrees, IReadOnlyList<GradientStop> Stops) : Paint;
+internal sealed record LinearGradientPaint(double AngleDegrees, IReadOnlyList<GradientStop> Stops) : Paint;
 
 /// <summary>CSS-style radial gradient centred at a fraction of the box, reaching the farthest corner.</summary>
-public sealed record RadialGradientPaint(double CenterX, double CenterY, IReadOnlyList<GradientStop> Stops) : Paint;
+internal sealed record RadialGradientPaint(double CenterX, double CenterY, IReadOnlyList<GradientStop> Stops) : Paint;

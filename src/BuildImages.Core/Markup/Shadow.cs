@@ -1,4 +1,4 @@
 namespace BuildImages.Core.Markup;
 
 /// <summary>A drop shadow: offset, blur radius (CSS blur: about twice the Gaussian sigma) and colour.</summary>
-public sealed record Shadow(double OffsetX, double OffsetY, double Blur, Rgba Color);
+internal sealed record Shadow(double OffsetX, double OffsetY, double Blur, Rgba Color);

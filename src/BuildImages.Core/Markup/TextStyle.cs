@@ -1,7 +1,7 @@
 namespace BuildImages.Core.Markup;
 
 /// <summary>Inheritable text properties; null means "inherit from the parent".</summary>
-public sealed record TextStyle
+internal sealed record TextStyle
 {
     public string? FontFamily { get; init; }
     public double? Size { get; init; }

@@ -12,7 +12,7 @@ namespace BuildImages.Core.Output;
 /// and optionally the og:/twitter: tags a page puts in its head. Rewritten only when its content changes,
 /// so a no-op build touches nothing a site generator would watch.
 /// </summary>
-public sealed class SiteMetadataWriter(BuildConfig config)
+internal sealed class SiteMetadataWriter(BuildConfig config)
 {
     public const int FormatVersion = 1;
 

@@ -9,7 +9,7 @@ namespace BuildImages.Core.Planning;
 /// objects inside fields in their given order, because a template can observe it (<c>object.keys</c>, <c>for k in
 /// obj</c>): reordering them changes the card, so it changes the key.
 /// </summary>
-public static class CanonicalData
+internal static class CanonicalData
 {
     /// <summary>The hash of the whole item in canonical form: one serialisation and one hash per item, for the pre-key.</summary>
     public static string Hash(IReadOnlyDictionary<string, object?> fields)

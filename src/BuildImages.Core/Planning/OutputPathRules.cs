@@ -7,7 +7,7 @@ namespace BuildImages.Core.Planning;
 /// What an output path may be: relative, inside the output folder, every segment a portable file name
 /// (no '.', '..', reserved Windows device names, trailing dots or spaces, or unsafe characters).
 /// </summary>
-public static class OutputPathRules
+internal static class OutputPathRules
 {
     private static readonly HashSet<string> Reserved = new(
         ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", .. new[] { "COM", "LPT" }.SelectMany(p => "0123456789¹²³".Select(d => p + d))],

@@ -16,7 +16,7 @@ public interface IHookQueueObserver
 }
 
 /// <summary>An observer that ignores everything.</summary>
-public sealed class NullHookQueueObserver : IHookQueueObserver
+internal sealed class NullHookQueueObserver : IHookQueueObserver
 {
     public static NullHookQueueObserver Instance { get; } = new();
 

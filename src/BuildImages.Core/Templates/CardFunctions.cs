@@ -14,7 +14,7 @@ namespace BuildImages.Core.Templates;
 /// format_currency, default, initials, raw. Documented in templates/README.md. Functions that read the clock or
 /// randomness are refused: a template must be a pure function of its inputs, or keys would lie.
 /// </summary>
-public static partial class CardFunctions
+internal static partial class CardFunctions
 {
     private static readonly ConcurrentDictionary<(string Given, string Culture), (string Symbol, string? Code)> CurrencySymbols = new();
     private static readonly ConcurrentDictionary<string, string> LongDates = new(StringComparer.Ordinal);

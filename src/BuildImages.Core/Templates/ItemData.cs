@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BuildImages.Core.Templates;
 
 /// <summary>Converts JSON to the plain dictionaries and lists items are made of (templates see them as script objects).</summary>
-public static class ItemData
+internal static class ItemData
 {
     public static Dictionary<string, object?> FromJson(JsonElement element) =>
         element.ValueKind == JsonValueKind.Object

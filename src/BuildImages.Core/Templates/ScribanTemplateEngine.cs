@@ -9,7 +9,7 @@ namespace BuildImages.Core.Templates;
 /// Templates on Scriban: <c>card.sbn</c> in Scriban syntax, <c>card.liquid</c> in Scriban's Liquid mode, chosen by
 /// extension. Parsed templates are cached per main file while its stamp holds; includes per file likewise.
 /// </summary>
-public sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplateEngine
+internal sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplateEngine
 {
     private readonly ConcurrentDictionary<string, (FileStamp Stamp, ScribanCardTemplate Template)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (FileStamp Stamp, Template Template)> _includes = new(StringComparer.Ordinal);
