@@ -130,14 +130,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     {
         var store = new ManifestStore(config.ManifestFile);
         var loading = Task.Run(() => (store.Load(), StatCache.Load(StatCache.PathFor(config.ManifestFile))));
-        var planned = _options.ItemsOverride is { } only
-            ? config with { Jobs = [.. config.Jobs.Where(j => j.Name == only.Job).Select(j => j with { Data = null, InlineItems = only.Items })] }
-            : config;
-        var jobs = _options.ItemsOverride is { } single ? [single.Job] : _options.Jobs;
         BuildPlan plan;
         try
         {
-            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(planned, templates, paths, jobs));
+            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride));
         }
         finally
         {

@@ -15,8 +15,17 @@ namespace BuildImages.Core.Planning;
 /// </summary>
 public static class BuildPlanner
 {
-    public static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs = null)
+    /// <summary>Plans the configuration's jobs (or <paramref name="onlyJobs"/>).</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="templates">Where templates are found.</param>
+    /// <param name="paths">How files are named in keys.</param>
+    /// <param name="onlyJobs">The jobs to plan; null for all.</param>
+    /// <param name="given">
+    /// Items given alone (a hook's, <c>render --data</c>): only their job is planned, from these items instead of its data.
+    /// </param>
+    public static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs = null, (string Job, IReadOnlyList<DataItem> Items)? given = null)
     {
+        onlyJobs = given is { } only ? [only.Job] : onlyJobs;
         var unknown = onlyJobs?.FirstOrDefault(n => config.Jobs.All(j => j.Name != n));
         if (unknown is not null)
         {
@@ -37,7 +46,7 @@ public static class BuildPlanner
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
-            var jobCards = PlanJob(config, job, templates, paths, settings, problems, held, heldJobs);
+            var jobCards = PlanJob(config, job, given?.Items, templates, paths, settings, problems, held, heldJobs);
             // One error for the job, not one per card: a planted link refuses the whole job and holds its outputs.
             if (jobCards.SelectMany(c => c.Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
             {
@@ -50,7 +59,7 @@ public static class BuildPlanner
         return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
     }
 
-    private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
+    private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
     {
         if (job.Photos is not null)
         {
@@ -75,7 +84,7 @@ public static class BuildPlanner
         var variants = VariantShapes(config, job, size);
         var namer = new OutputNamer(job, config.ConfigFile, config.TimeZone);
         IReadOnlyList<DataItem> items;
-        if (job.InlineItems is { } inline)
+        if ((given ?? job.InlineItems) is { } inline)
         {
             items = inline;
         }
