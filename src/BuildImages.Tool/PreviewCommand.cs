@@ -93,12 +93,12 @@ internal static class PreviewCommand
             console.Error.WriteLine(problem);
         }
         // Photos jobs have nothing to preview: their outputs are the photos themselves.
-        foreach (var card in plan.Cards.Where(c => c.Template is not null).GroupBy(c => c.Job.Name).SelectMany(g => g.Take(take)))
+        foreach (var card in plan.Items.OfType<PlannedCard>().GroupBy(c => c.Job.Name).SelectMany(g => g.Take(take)))
         {
             var file = $"{card.Job.Name}/{Slug.Make(card.Item.Id)}-{card.Size}.png";
             try
             {
-                using var prepared = renderer.Prepare(card.Template!, card.Item.Fields, card.Size, card.Name);
+                using var prepared = renderer.Prepare(card.Template, card.Item.Fields, card.Size, card.Name);
                 var png = VariantEncoder.Encode(prepared.Draw(1), new EncodeOptions(ImageFormat.Png));
                 AtomicFile.Write(Path.Combine(folder, file), png);
                 entries.Add(new ContactSheet.Entry(card.Job.Name, card.Item.Id, file, card.Size.Width, card.Size.Height, card.Alt, null));

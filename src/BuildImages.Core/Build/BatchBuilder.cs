@@ -73,7 +73,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             foreach (var (w, v, reason) in work.SelectMany(w => w.Needed.Select(n => (w, n.Key, n.Value))))
             {
-                log.Report(new OutputOutcome(v.Path, w.Card.Name, OutputStatus.Rendered, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
+                log.Report(new OutputOutcome(v.Path, w.Planned.Name, OutputStatus.Rendered, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
             }
             return reports.Make(plan, plan.OutputCount, log, manifest, photos, null, cancelled: false);
         }

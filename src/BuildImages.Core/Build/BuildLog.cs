@@ -67,7 +67,7 @@ internal sealed partial class BuildLog(IBuildObserver observer)
     internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
 
     /// <summary>Outputs of a failed card: counted failed, reported with the card's error (shown once for all items it fails).</summary>
-    internal void Fail(PlannedCard card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason)
+    internal void Fail(PlannedItem card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason)
     {
         // The markup position differs by item (a longer title moves it); the template's position is the mistake's.
         var items = _itemsByError.GetOrAdd((error.Code, error.File, error.Line, error.Column, MarkupPosition().Replace(error.Message, string.Empty)), _ => []);

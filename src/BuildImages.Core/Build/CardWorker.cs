@@ -12,19 +12,14 @@ namespace BuildImages.Core.Build;
 /// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
 /// this card only (an exception escaping a worker thread would end the whole process, or the MSBuild node).
 /// </summary>
-internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, PhotoWorker photos, CardRenderer renderer)
+internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, CardRenderer renderer)
 {
     private readonly BuildLog _log = context.Log;
     private readonly StageClock _clock = context.Clock;
 
-    internal void Render(CardWork work)
+    internal void Render(PlannedCard card, OutputWork work)
     {
-        var card = work.Card;
-        if (card.Template is not { } template)
-        {
-            photos.Render(work);
-            return;
-        }
+        var template = card.Template;
         try
         {
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
@@ -110,15 +105,15 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
         }
     }
 
-    private static VariantRecord? Previous(CardWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+    private static VariantRecord? Previous(OutputWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
 
-    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, CardWork work, HashSet<string> read)
+    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, OutputWork work, HashSet<string> read)
     {
         if (context.Writer.Target(variant.Path) is var target && read.Contains(target))
         {
             throw CardException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
-        var (file, sha) = context.Writer.Write(work.Card.RecordKey, variant.Path, bytes, Previous(work, variant));
+        var (file, sha) = context.Writer.Write(work.Planned.RecordKey, variant.Path, bytes, Previous(work, variant));
         return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
 
@@ -138,7 +133,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     };
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    internal static CardRecord NewRecord(PlannedCard card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
+    internal static CardRecord NewRecord(PlannedItem card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
     {
         Job = card.Job.Name,
         Item = card.Item.Id,

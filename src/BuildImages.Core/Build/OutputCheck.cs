@@ -7,12 +7,12 @@ namespace BuildImages.Core.Build;
 internal static class OutputCheck
 {
     /// <summary>Each card's outputs checked against its record: the current ones are reported skipped, the rest are work, with why.</summary>
-    internal static List<CardWork> Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector)
+    internal static List<OutputWork> Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector)
     {
-        var work = new CardWork?[plan.Cards.Count];
-        Parallel.For(0, plan.Cards.Count, i =>
+        var work = new OutputWork?[plan.Items.Count];
+        Parallel.For(0, plan.Items.Count, i =>
         {
-            var card = plan.Cards[i];
+            var card = plan.Items[i];
             manifest.Records.TryGetValue(card.RecordKey, out var old);
             var cardReason = detector.CardReason(card, old);
             var needed = new Dictionary<PlannedVariant, RenderReason>();
@@ -29,9 +29,9 @@ internal static class OutputCheck
             }
             if (needed.Count > 0)
             {
-                work[i] = new CardWork(card, old, needed);
+                work[i] = new OutputWork(card, old, needed);
             }
         });
-        return work.OfType<CardWork>().ToList();
+        return work.OfType<OutputWork>().ToList();
     }
 }

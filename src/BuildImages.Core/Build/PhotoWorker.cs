@@ -16,10 +16,9 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
     private readonly BuildLog _log = context.Log;
     private readonly StageClock _clock = context.Clock;
 
-    internal void Render(CardWork work)
+    internal void Render(PlannedPhoto card, OutputWork work)
     {
-        var card = work.Card;
-        var photo = card.Photo!;
+        var photo = card.Source;
         var job = card.Job.Photos!;
         if (photos.IsStopped(card.Job.Name, out var stopper))
         {
@@ -75,7 +74,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + " (skipped: onError is skip)", photo.SourceFile, Item: card.Name));
                     break;
                 case PhotoErrorPolicy.CopyOriginal when photo.OriginalPath is { } copyPath && source is not null:
-                    CopyOriginal(work, copyPath, source, message);
+                    CopyOriginal(card, work, copyPath, source, message);
                     break;
                 case PhotoErrorPolicy.Stop:
                     photos.Stop(card.Job.Name, card.Item.Id);
@@ -105,11 +104,10 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
     /// with options "original" (a key no render can match, so the next build tries the file again) and kept from prune
     /// while the source stays unreadable; the planned variants keep what they had.
     /// </summary>
-    private void CopyOriginal(CardWork work, string copyPath, byte[] bytes, string message)
+    private void CopyOriginal(PlannedPhoto card, OutputWork work, string copyPath, byte[] bytes, string message)
     {
-        var card = work.Card;
         var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == copyPath);
-        var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(work.Card.RecordKey, copyPath, bytes, previous));
+        var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, copyPath, bytes, previous));
         var mime = OriginalMime(copyPath);
         var copy = new VariantRecord { Path = copyPath, File = file, Key = "original-" + sha, Options = "original", Width = 0, Height = 0, Mime = mime, Bytes = bytes.Length, Sha256 = sha };
         var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];
@@ -118,7 +116,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             : CardWorker.NewRecord(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
         photos.CopiedOriginal(card.RecordKey, copyPath);
         context.Manifest.Set(record);
-        _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Photo!.SourceFile, Item: card.Name));
+        _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Source.SourceFile, Item: card.Name));
         _log.Report(new OutputOutcome(copyPath, card.Name, OutputStatus.Original, null, 0, 0, mime, bytes.Length, copy.Key));
     }
 
@@ -133,6 +131,6 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         _ => "image/heif",
     };
 
-    private static Diagnostic Error(string code, string message, PlannedCard card) =>
-        new(DiagnosticSeverity.Error, code, message, card.Photo!.SourceFile, Item: card.Name);
+    private static Diagnostic Error(string code, string message, PlannedPhoto card) =>
+        new(DiagnosticSeverity.Error, code, message, card.Source.SourceFile, Item: card.Name);
 }

@@ -13,7 +13,7 @@ internal static class PlanGuards
     /// </summary>
     internal static BuildPlan WithoutSourceTargets(BuildConfig config, BuildPlan plan)
     {
-        var sources = plan.Cards.Select(c => c.Item.SourceFile).Where(f => !f.StartsWith('<')).Append(config.ConfigFile)
+        var sources = plan.Items.Select(c => c.Item.SourceFile).Where(f => !f.StartsWith('<')).Append(config.ConfigFile)
             .Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return plan.Without(card => card.Variants.Select(v => Path.GetFullPath(Path.Combine(config.OutputDirectory, v.Path))).FirstOrDefault(sources.Contains) is { } target
             ? new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputOverSource,

@@ -32,7 +32,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
 
     private void Prune(BuildPlan plan, Func<CardRecord, bool> inScope)
     {
-        var planned = plan.Cards.ToDictionary(c => c.RecordKey, c => PlannedPaths(c).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var planned = plan.Items.ToDictionary(c => c.RecordKey, c => PlannedPaths(c).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
@@ -67,7 +67,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // A file another record still names (or a planned output) is never deleted.
         var staleVariants = stale.SelectMany(s => s.Variants.Select(v => $"{s.Record.Job}:{s.Record.Output}\n{v.Path}")).ToHashSet(StringComparer.Ordinal);
         var inUse = manifest.Records.All().SelectMany(r => r.Record.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
-            .Concat(plan.Cards.SelectMany(PlannedPaths))
+            .Concat(plan.Items.SelectMany(PlannedPaths))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (record, variants, whole) in stale)
         {
@@ -109,7 +109,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
     }
 
     /// <summary>A card's planned outputs, and a photo's unchanged copy while its source still cannot be read.</summary>
-    private IEnumerable<string> PlannedPaths(PlannedCard card) =>
+    private IEnumerable<string> PlannedPaths(PlannedItem card) =>
         photos.OriginalCopyOf(card.RecordKey) is { } copy ? card.Variants.Select(v => v.Path).Append(copy) : card.Variants.Select(v => v.Path);
 
     private void Delete(CardRecord record, VariantRecord v)

@@ -1,4 +1,5 @@
 using BuildImages.Core.Configuration;
+using BuildImages.Core.Planning;
 using BuildImages.Core.Rendering;
 
 namespace BuildImages.Core.Build;
@@ -10,7 +11,7 @@ namespace BuildImages.Core.Build;
 internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardEngine? engine)
 {
     /// <summary>Renders every card of <paramref name="work"/>; false if cancelled before the end. Also what the engine's image cache did.</summary>
-    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<CardWork> work, WorkerContext context, DuplicateTable duplicates, PhotoRun photos, CancellationToken cancellation)
+    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<OutputWork> work, WorkerContext context, DuplicateTable duplicates, PhotoRun photos, CancellationToken cancellation)
     {
         using var owned = engine is null ? new CardEngine(config.EngineOptions(options.Strict)) : null;
         var cards = (engine ?? owned)!;
@@ -20,11 +21,21 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
         var threads = Enumerable.Range(0, Workers(options, work.Count)).Select(_ => new Thread(() =>
         {
             using var renderer = cards.CreateRenderer();
-            var worker = new CardWorker(context, duplicates, new PhotoWorker(context, photos), renderer);
+            var cardWorker = new CardWorker(context, duplicates, renderer);
+            var photoWorker = new PhotoWorker(context, photos);
             int i;
             while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
             {
-                worker.Render(work[i]);
+                // The worker by the item's kind.
+                switch (work[i].Planned)
+                {
+                    case PlannedCard card:
+                        cardWorker.Render(card, work[i]);
+                        break;
+                    case PlannedPhoto photo:
+                        photoWorker.Render(photo, work[i]);
+                        break;
+                }
                 Interlocked.Increment(ref done);
                 checkpoint.MaybeSave();
             }

@@ -110,7 +110,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var files = new List<(string Key, FileRecord File)>(inputs.DataFiles);
         var sets = new HashSet<string>(StringComparer.Ordinal);
         var outputs = new List<UpToDateOutput>(plan.OutputCount);
-        foreach (var card in plan.Cards)
+        foreach (var card in plan.Items)
         {
             if (!manifest.Records.TryGetValue(card.RecordKey, out var record) || !manifest.TryGetInputSet(record.Inputs, out var set))
             {

@@ -6,10 +6,10 @@ using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Planning;
 
-/// <summary>Every card the configuration asks for, with its outputs and pre-key; and the items that cannot be planned.</summary>
-public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Jobs)
+/// <summary>Every item (card or photo) the configuration asks for, with its outputs and pre-key; and the items that cannot be planned.</summary>
+public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Jobs)
 {
-    public int OutputCount => Cards.Sum(c => c.Variants.Count);
+    public int OutputCount => Items.Sum(c => c.Variants.Count);
 
     /// <summary>Data files (manifest keys) that could not be read this build: their items are unknown, so their outputs are kept.</summary>
     public IReadOnlyList<string> HeldSources { get; init; } = [];
@@ -18,11 +18,11 @@ public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<D
     public IReadOnlyList<string> HeldJobs { get; init; } = [];
 
     /// <summary>The plan without the cards <paramref name="refuse"/> has a problem with, each problem added (the card fails, its old outputs are kept).</summary>
-    internal BuildPlan Without(Func<PlannedCard, Diagnostic?> refuse)
+    internal BuildPlan Without(Func<PlannedItem, Diagnostic?> refuse)
     {
         var problems = new List<Diagnostic>();
-        var kept = new List<PlannedCard>(Cards.Count);
-        foreach (var card in Cards)
+        var kept = new List<PlannedItem>(Items.Count);
+        foreach (var card in Items)
         {
             if (refuse(card) is { } problem)
             {
@@ -33,21 +33,23 @@ public sealed record BuildPlan(IReadOnlyList<PlannedCard> Cards, IReadOnlyList<D
                 kept.Add(card);
             }
         }
-        return problems.Count == 0 ? this : this with { Cards = kept, Problems = [.. Problems, .. problems] };
+        return problems.Count == 0 ? this : this with { Items = kept, Problems = [.. Problems, .. problems] };
     }
 }
 
-/// <summary>One item of one job: the card to draw and the files it becomes.</summary>
-public sealed record PlannedCard(
-    JobConfig Job,
-    TemplateDefinition? Template,
-    string TemplateKey,
-    DataItem Item,
-    CardSize Size,
-    string Output,
-    string? Alt,
-    string PreKey,
-    IReadOnlyList<PlannedVariant> Variants)
+/// <summary>
+/// One planned item of one job and the files it becomes: a <see cref="PlannedCard"/> (a template drawn) or a
+/// <see cref="PlannedPhoto"/> (a source file right-sized). The build chooses the worker by the kind.
+/// </summary>
+/// <param name="Job">The job.</param>
+/// <param name="TemplateKey">What the manifest records as the item's template: the template's main file key, or "photo".</param>
+/// <param name="Item">The data item.</param>
+/// <param name="Size">The card size (default for a photo, whose size is known once it is made).</param>
+/// <param name="Output">The output stem.</param>
+/// <param name="Alt">The alt text, if any.</param>
+/// <param name="PreKey">What the item's pixels depend on before its template is evaluated or its file read.</param>
+/// <param name="Variants">The files it becomes.</param>
+public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem Item, CardSize Size, string Output, string? Alt, string PreKey, IReadOnlyList<PlannedVariant> Variants)
 {
     /// <summary>A short hash per data field, for explaining a change; made each time it is asked for (a batch keeps the plan to its end, and this is only needed when a card is rendered or explained).</summary>
     public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(Item.Fields);
@@ -55,19 +57,24 @@ public sealed record PlannedCard(
     /// <summary>How the item is named in messages: job/item.</summary>
     public string Name => $"{Job.Name}/{Item.Id}";
 
-    /// <summary>The manifest identity of the card.</summary>
+    /// <summary>The manifest identity of the item.</summary>
     public string RecordKey => $"{Job.Name}:{Output}";
-
-    /// <summary>For a photos job: the source file (its manifest key and full path) and focal point; null for a card.</summary>
-    public PlannedPhoto? Photo { get; init; }
 }
+
+/// <summary>A card: its template drawn at the card size, then encoded per variant.</summary>
+public sealed record PlannedCard(JobConfig Job, TemplateDefinition Template, string TemplateKey, DataItem Item, CardSize Size, string Output, string? Alt, string PreKey, IReadOnlyList<PlannedVariant> Variants)
+    : PlannedItem(Job, TemplateKey, Item, Size, Output, Alt, PreKey, Variants);
+
+/// <summary>A photo of a photos job: its source file right-sized per variant.</summary>
+public sealed record PlannedPhoto(JobConfig Job, DataItem Item, string Output, string PreKey, IReadOnlyList<PlannedVariant> Variants, PhotoSource Source)
+    : PlannedItem(Job, "photo", Item, default, Output, null, PreKey, Variants);
 
 /// <summary>The file a photo job's item right-sizes.</summary>
 /// <param name="SourceKey">The source's manifest key.</param>
 /// <param name="SourceFile">The source's full path.</param>
 /// <param name="Focus">A focal point from the job's focus map, for <c>crop: focal</c>.</param>
 /// <param name="OriginalPath">Where the source is copied unchanged if it cannot be read (onError: copy-original), else null.</param>
-public sealed record PlannedPhoto(string SourceKey, string SourceFile, (double X, double Y)? Focus, string? OriginalPath = null);
+public sealed record PhotoSource(string SourceKey, string SourceFile, (double X, double Y)? Focus, string? OriginalPath = null);
 
 /// <summary>One encoded file of a card: its path (relative to the output folder, '/' separated), pixel size and encoding.</summary>
 public sealed record PlannedVariant(string Path, int Width, int Height, EncodeOptions Encode, long? MaxBytes, int MinQuality)

@@ -32,7 +32,7 @@ public static class BuildPlanner
             throw CardException.Error(DiagnosticCodes.ConfigValue, $"no job is named '{unknown}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})", config.ConfigFile);
         }
         var settings = SettingsKey(config);
-        var cards = new List<PlannedCard>();
+        var cards = new List<PlannedItem>();
         var problems = new List<Diagnostic>();
         if (config.Tags && (config.BaseUrl is null || config.BaseUrl.StartsWith('/')))
         {
@@ -59,7 +59,7 @@ public static class BuildPlanner
         return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
     }
 
-    private static List<PlannedCard> PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
+    private static List<PlannedItem> PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
     {
         if (job.Photos is not null)
         {
@@ -130,7 +130,7 @@ public static class BuildPlanner
             results[i] = (new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, planned), null);
         });
         problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());
-        return results.Select(r => r.Card).OfType<PlannedCard>().ToList();
+        return results.Select(r => r.Card).OfType<PlannedItem>().ToList();
     }
 
     /// <summary>The card size of a job: its own, else the template's first declared size, else 1200x630.</summary>
@@ -164,11 +164,11 @@ public static class BuildPlanner
     }
 
     /// <summary>Two cards writing one file is an error naming both; neither is rendered.</summary>
-    private static List<PlannedCard> RemoveCollisions(List<PlannedCard> cards, List<Diagnostic> problems)
+    private static List<PlannedItem> RemoveCollisions(List<PlannedItem> cards, List<Diagnostic> problems)
     {
         // Case-insensitive: on macOS and Windows the two names would be one file.
-        var owners = new Dictionary<string, PlannedCard>(StringComparer.OrdinalIgnoreCase);
-        var colliding = new HashSet<PlannedCard>(ReferenceEqualityComparer.Instance);
+        var owners = new Dictionary<string, PlannedItem>(StringComparer.OrdinalIgnoreCase);
+        var colliding = new HashSet<PlannedItem>(ReferenceEqualityComparer.Instance);
         foreach (var card in cards)
         {
             foreach (var variant in card.Variants)

@@ -27,7 +27,7 @@ internal static class PhotoPlanner
             ? DataLoader.SourceFiles(photos.Sources, photos.BaseFolder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Directory.Exists(f)).ToList()
             : [];
 
-    internal static List<PlannedCard> Plan(BuildConfig config, JobConfig job, KeyPaths paths, List<Diagnostic> problems, List<string> heldJobs)
+    internal static List<PlannedItem> Plan(BuildConfig config, JobConfig job, KeyPaths paths, List<Diagnostic> problems, List<string> heldJobs)
     {
         var photos = job.Photos!;
         var roots = Roots(config);
@@ -41,7 +41,7 @@ internal static class PhotoPlanner
         }
         var shapes = Shapes(config, job);
         var settings = ContentHash.OfParts("photo 1", photos.Settings.Describe())[..16];
-        var cards = new List<PlannedCard>(files.Count);
+        var cards = new List<PlannedItem>(files.Count);
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(photos.BaseFolder, file).Replace('\\', '/');
@@ -73,10 +73,8 @@ internal static class PhotoPlanner
             var focus = photos.Focus.TryGetValue(relative, out var f) ? f : ((double X, double Y)?)null;
             var preKey = ContentHash.OfParts(sourceKey, settings, focus is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p.X},{p.Y}") : "-");
             var item = new DataItem(file, 0, relative, new Dictionary<string, object?>(StringComparer.Ordinal) { ["src"] = relative });
-            cards.Add(new PlannedCard(job, null, "photo", item, default, output, null, preKey, shapes.Select(v => v with { Path = output + v.Path }).ToList())
-            {
-                Photo = new PlannedPhoto(sourceKey, file, focus, photos.OnError == PhotoErrorPolicy.CopyOriginal ? output + Path.GetExtension(relative).ToLowerInvariant() : null),
-            });
+            cards.Add(new PlannedPhoto(job, item, output, preKey, shapes.Select(v => v with { Path = output + v.Path }).ToList(),
+                new PhotoSource(sourceKey, file, focus, photos.OnError == PhotoErrorPolicy.CopyOriginal ? output + Path.GetExtension(relative).ToLowerInvariant() : null)));
         }
         return cards;
     }

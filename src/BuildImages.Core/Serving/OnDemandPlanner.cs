@@ -31,7 +31,7 @@ public sealed class OnDemandPlanner(BuildConfig config)
                 var paths = new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder());
                 var planned = BuildPlanner.Plan(config, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), paths, [job]);
                 var byPath = new Dictionary<string, DataItem>(StringComparer.Ordinal);
-                foreach (var card in planned.Cards)
+                foreach (var card in planned.Items)
                 {
                     foreach (var v in card.Variants)
                     {

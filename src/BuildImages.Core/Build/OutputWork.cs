@@ -1,0 +1,7 @@
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>A planned item (card or photo) with at least one output to render, its last record, and why each output renders.</summary>
+internal sealed record OutputWork(PlannedItem Planned, CardRecord? Old, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed);
