@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using BuildImages.Core.Build;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Encoders;
@@ -83,7 +84,8 @@ internal static class PreviewCommand
 
     private static int Render(ToolConsole console, BuildConfig config, string folder, int take, bool watching)
     {
-        var plan = BuildPlanner.Plan(config, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder()));
+        var workspace = new Workspace(config);
+        var plan = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths);
         using var engine = new CardEngine(config.EngineOptions());
         using var renderer = engine.CreateRenderer();
         var entries = new List<ContactSheet.Entry>();

@@ -96,7 +96,7 @@ internal static class RenderCommand
             return config.Jobs.Count == 1 ? config.Jobs[0].Name : throw ToolErrors.Usage($"say which job to render under with --job ({string.Join(", ", config.Jobs.Select(j => j.Name))})");
         }
         // '--template blog-post' and a job's 'templates/blog-post' (a copy made by init) are compared by what they resolve to.
-        var catalog = new TemplateCatalog(config.TemplateRootsWithBuiltIn());
+        var catalog = new Workspace(config).Templates;
         string? Resolved(string t)
         {
             try

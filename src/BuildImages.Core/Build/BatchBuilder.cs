@@ -22,8 +22,12 @@ namespace BuildImages.Core.Build;
 /// A long-lived host's engine (the hook server's), made from this config's <see cref="BuildConfig.EngineOptions"/>:
 /// its fonts, templates and decoded images are loaded once, not per build. Null: the build makes its own.
 /// </param>
-public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = null, IBuildObserver? observer = null, CardEngine? engine = null)
+/// <param name="workspace">The configuration's shared template catalog and key paths (a host's); null: the build makes its own.</param>
+public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = null, IBuildObserver? observer = null, CardEngine? engine = null, Workspace? workspace = null)
 {
+    private readonly Workspace _workspace = workspace is null || ReferenceEquals(workspace.Config, config)
+        ? workspace ?? new Workspace(config)
+        : throw new ArgumentException("the workspace belongs to another configuration", nameof(workspace));
 
     private readonly BuildOptions _options = options ?? new BuildOptions();
     private readonly IBuildObserver _observer = observer ?? NullBuildObserver.Instance;
@@ -38,8 +42,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
 
     private BuildReport RunLocked(Stopwatch wall, CancellationToken cancellation)
     {
-        var paths = new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder());
-        var templates = new TemplateCatalog(config.TemplateRootsWithBuiltIn());
+        var paths = _workspace.Paths;
+        var templates = _workspace.Templates;
         var clock = new StageClock();
         var log = new BuildLog(_observer);
         var reports = new ReportMaker(config, _options, paths, clock, wall);
@@ -47,7 +51,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         StaleTemps.RemoveFromBookkeeping(config);
         if (_options.RemoveItems is { } removal)
         {
-            return new Unpublisher(config, log, reports).Run(removal.Job, removal.Items);
+            return new Unpublisher(config, paths, log, reports).Run(removal.Job, removal.Items);
         }
         var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
         // A journal left behind means a build was killed before its manifest named what it wrote: take the full path.

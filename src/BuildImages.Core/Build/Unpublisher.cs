@@ -3,7 +3,6 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
-using BuildImages.Core.Rendering;
 
 namespace BuildImages.Core.Build;
 
@@ -12,7 +11,7 @@ namespace BuildImages.Core.Build;
 /// left its data, their records and images.json entries go, and the up-to-date record is dropped. Nothing is planned
 /// or rendered. Runs under the output folder's lock, which <see cref="BatchBuilder"/> takes.
 /// </summary>
-internal sealed class Unpublisher(BuildConfig config, BuildLog log, ReportMaker reports)
+internal sealed class Unpublisher(BuildConfig config, KeyPaths paths, BuildLog log, ReportMaker reports)
 {
     internal BuildReport Run(string job, IReadOnlyList<string> items)
     {
@@ -38,7 +37,7 @@ internal sealed class Unpublisher(BuildConfig config, BuildLog log, ReportMaker 
             {
                 log.WriteOrReport(config.MetadataFile, "the site metadata", () => manifest.Stats.Metadata = new SiteMetadataWriter(config).Write(manifest.Records.OfJob));
             }
-            var hashes = new FileHashCache(manifest.Stats.Files, new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder()));
+            var hashes = new FileHashCache(manifest.Stats.Files, paths);
             log.WriteOrReport(statsFile, "the file-stamp cache", () => manifest.SaveStats(hashes, statsFile));
         }
         return reports.Make(new BuildPlan([], [], [job]), 0, log, manifest, PhotoRun.None, null, cancelled: false) with { Unpublished = found };

@@ -21,6 +21,9 @@ public sealed class HookQueue : IAsyncDisposable
 {
     private readonly Func<BuildConfig> _config;
     private readonly CardEngine _engine;
+
+    /// <summary>The current configuration's template catalog and key paths, made again when the configuration is reloaded.</summary>
+    private Workspace? _workspace;
     private readonly HookQueueOptions _options;
     private readonly IHookQueueObserver _observer;
     private readonly object _lock = new();
@@ -252,7 +255,8 @@ public sealed class HookQueue : IAsyncDisposable
             }
             var options = new BuildOptions { ItemsOverride = (job, batch.Select(w => w.Item).ToList()), Parallelism = _options.Workers, LockTimeout = _options.LockTimeout };
             // The loop's own token is not passed: a render others wait for runs to its end, and the build saves what it finished.
-            var report = new BatchBuilder(config, options, NullBuildObserver.Instance, _engine).Run(CancellationToken.None);
+            var workspace = _workspace is { } current && ReferenceEquals(current.Config, config) ? current : (_workspace = new Workspace(config));
+            var report = new BatchBuilder(config, options, NullBuildObserver.Instance, _engine, workspace).Run(CancellationToken.None);
             _observer.Batch(job, batch.Count, report, clock.Elapsed);
             foreach (var w in batch)
             {

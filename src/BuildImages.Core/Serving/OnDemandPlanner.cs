@@ -14,6 +14,7 @@ namespace BuildImages.Core.Serving;
 public sealed class OnDemandPlanner(BuildConfig config)
 {
     private readonly object _lock = new();
+    private readonly Build.Workspace _workspace = new(config);
     private readonly Dictionary<string, (string Stamp, Dictionary<string, DataItem> ByPath)> _plans = new(StringComparer.Ordinal);
 
     /// <summary>The item whose card has this output path, or null (not on demand, not planned, or the data cannot be read).</summary>
@@ -28,8 +29,7 @@ public sealed class OnDemandPlanner(BuildConfig config)
         {
             if (!_plans.TryGetValue(job, out var plan) || plan.Stamp != stamp)
             {
-                var paths = new KeyPaths(config.BaseDirectory, EngineOptions.BuiltInTemplateFolder());
-                var planned = BuildPlanner.Plan(config, new TemplateCatalog(config.TemplateRootsWithBuiltIn()), paths, [job]);
+                var planned = BuildPlanner.Plan(config, _workspace.Templates, _workspace.Paths, [job]);
                 var byPath = new Dictionary<string, DataItem>(StringComparer.Ordinal);
                 foreach (var card in planned.Items)
                 {
