@@ -30,7 +30,7 @@ public sealed class CleanSocialImages : ConfigTask
         {
             config = Setup(manifestFile: null).Load();
         }
-        catch (CardException)
+        catch (BuildInputException)
         {
             // A configuration that does not load trusts no list: only the intermediate folders go.
         }

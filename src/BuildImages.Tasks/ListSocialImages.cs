@@ -60,7 +60,7 @@ public sealed class ListSocialImages : ConfigTask
                 Log.LogMessage(MessageImportance.High, $"BuildImages: {files.Count(f => f.ItemSpec != config.MetadataFile)} files, all current (no input changed since the last render)");
             }
         }
-        catch (CardException)
+        catch (BuildInputException)
         {
             // A configuration that no longer loads trusts nothing from the list; the render target reports the error itself.
             Files = [];

@@ -82,7 +82,7 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
                 Log.LogWarning("BuildImages: cancelled; what finished is written and recorded");
             }
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             Report(ex.Diagnostic);
         }

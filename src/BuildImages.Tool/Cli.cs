@@ -49,7 +49,7 @@ internal static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             console.Error.WriteLine(ex.Diagnostic);
             return ExitCodes.Usage;

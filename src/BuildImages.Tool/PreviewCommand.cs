@@ -67,7 +67,7 @@ internal static class PreviewCommand
                     Render(console, config, folder, take, watching: true);
                     console.Error.WriteLine($"preview updated {DateTime.Now:HH:mm:ss}");
                 }
-                catch (CardException ex)
+                catch (BuildInputException ex)
                 {
                     console.Error.WriteLine(ex.Diagnostic);
                 }
@@ -105,7 +105,7 @@ internal static class PreviewCommand
                 AtomicFile.Write(Path.Combine(folder, file), png);
                 entries.Add(new ContactSheet.Entry(card.Job.Name, card.Item.Id, file, card.Size.Width, card.Size.Height, card.Alt, null));
             }
-            catch (CardException ex)
+            catch (BuildInputException ex)
             {
                 failures++;
                 console.Error.WriteLine(ex.Diagnostic);

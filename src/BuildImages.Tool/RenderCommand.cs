@@ -103,7 +103,7 @@ internal static class RenderCommand
             {
                 return catalog.Resolve(t, config.BaseDirectory).MainFile;
             }
-            catch (CardException)
+            catch (BuildInputException)
             {
                 return null;
             }

@@ -29,7 +29,7 @@ public sealed class ConfigEffectTests : IDisposable
     {
         _site.Config["jobs"]![0]!["variants"]!.AsArray().Add(new JsonObject { ["format"] = "webp", ["width"] = 480 });
         _site.Save();
-        var ex = Assert.Throws<CardException>(() => _site.Build());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build());
         Assert.Equal("BI0023", ex.Diagnostic.Code);
         Assert.Equal(_site.ConfigFile, ex.Diagnostic.File);
         Assert.True(ex.Diagnostic.Line > 1, $"line {ex.Diagnostic.Line}");

@@ -29,11 +29,11 @@ public sealed class ConfigErrorTests : IDisposable
         }
         """;
 
-    private CardException Fails(string json, bool build = false)
+    private BuildInputException Fails(string json, bool build = false)
     {
         var file = Path.Combine(_dir, "buildimages.json");
         File.WriteAllText(file, json);
-        var ex = Assert.Throws<CardException>(() =>
+        var ex = Assert.ThrowsAny<BuildInputException>(() =>
         {
             var config = ConfigLoader.Load(file);
             if (build)

@@ -71,7 +71,7 @@ public sealed class DataLoaderTests : IDisposable
     public void MalformedDataNamesFileAndLine(string name, string text, int line)
     {
         Write(name, text);
-        var ex = Assert.Throws<CardException>(() => DataLoader.Load(name, _dir));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load(name, _dir));
         Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
         Assert.EndsWith(name, ex.Diagnostic.File);
         Assert.InRange(ex.Diagnostic.Line, line - 1, line);
@@ -80,9 +80,9 @@ public sealed class DataLoaderTests : IDisposable
     [Fact]
     public void MissingFileAndUnknownExtensionAreClearErrors()
     {
-        Assert.Equal(DiagnosticCodes.DataNotFound, Assert.Throws<CardException>(() => DataLoader.Load("nope.json", _dir)).Diagnostic.Code);
+        Assert.Equal(DiagnosticCodes.DataNotFound, Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("nope.json", _dir)).Diagnostic.Code);
         Write("x.toml", "a = 1");
-        var ex = Assert.Throws<CardException>(() => DataLoader.Load("x.toml", _dir));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("x.toml", _dir));
         Assert.Contains(".toml", ex.Diagnostic.Message);
     }
 
@@ -95,7 +95,7 @@ public sealed class DataLoaderTests : IDisposable
             lines.Add($"  l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 9))}]");
         }
         Write("bomb.yaml", string.Join('\n', lines) + "\n");
-        var ex = Assert.Throws<CardException>(() => DataLoader.Load("bomb.yaml", _dir));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("bomb.yaml", _dir));
         Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
         Assert.Contains("expands to more than", ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.EndsWith("bomb.yaml", ex.Diagnostic.File, StringComparison.Ordinal);

@@ -224,7 +224,7 @@ public sealed class EncoderFloorTests : IDisposable
     {
         _site.Config[property] = value;
         _site.Save();
-        var error = Assert.Throws<Diagnostics.CardException>(() => Configuration.ConfigLoader.Load(_site.ConfigFile));
+        var error = Assert.Throws<Diagnostics.ConfigurationException>(() => Configuration.ConfigLoader.Load(_site.ConfigFile));
         Assert.Contains(message, error.Diagnostic.Message, StringComparison.Ordinal);
         var line = File.ReadAllLines(_site.ConfigFile).ToList().FindIndex(l => l.Contains($"\"{property}\"", StringComparison.Ordinal)) + 1;
         Assert.Equal(line, error.Diagnostic.Line);
@@ -236,7 +236,7 @@ public sealed class EncoderFloorTests : IDisposable
         var job = _site.Config["jobs"]![0]!.AsObject();
         job["variants"]![0]!["effort"] = 7;
         _site.Save();
-        var error = Assert.Throws<Diagnostics.CardException>(() => Configuration.ConfigLoader.Load(_site.ConfigFile));
+        var error = Assert.Throws<Diagnostics.ConfigurationException>(() => Configuration.ConfigLoader.Load(_site.ConfigFile));
         Assert.Contains("effort", error.Diagnostic.Message, StringComparison.Ordinal);
         Assert.True(error.Diagnostic.Line > 1);
 

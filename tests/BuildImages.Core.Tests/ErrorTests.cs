@@ -14,7 +14,7 @@ public sealed class ErrorTests : IDisposable
         var c = cards ?? _cards;
         using var engine = c.Engine(limit);
         using var renderer = engine.CreateRenderer();
-        var ex = Assert.Throws<CardException>(() => renderer.Prepare(template, item ?? new() { ["title"] = "Hi" }, new CardSize(600, 300), "post-7"));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => renderer.Prepare(template, item ?? new() { ["title"] = "Hi" }, new CardSize(600, 300), "post-7"));
         Assert.Equal("post-7", ex.Diagnostic.Item);
         Assert.Equal(DiagnosticSeverity.Error, ex.Diagnostic.Severity);
         return ex.Diagnostic;
@@ -174,7 +174,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public void MissingFontFolderIsAnErrorNamingIt()
     {
-        var ex = Assert.Throws<CardException>(() => _cards.Engine(fonts: [Path.Combine(_cards.Root, "no-fonts")]));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _cards.Engine(fonts: [Path.Combine(_cards.Root, "no-fonts")]));
         Assert.Equal(DiagnosticCodes.MissingFontFolder, ex.Diagnostic.Code);
         Assert.Contains("no-fonts", ex.Diagnostic.Message);
     }

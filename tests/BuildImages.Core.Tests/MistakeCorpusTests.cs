@@ -69,7 +69,7 @@ public sealed partial class MistakeCorpusTests : IDisposable
         {
             new BatchBuilder(ConfigLoader.Load(Path.Combine(_root, "buildimages.json")), new BuildOptions { Parallelism = 2 }, observer).Run();
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             return [ex.Diagnostic];
         }

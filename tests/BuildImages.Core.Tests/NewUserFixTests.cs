@@ -54,7 +54,7 @@ public sealed class NewUserFixTests : IDisposable
     public void ACsvFieldWhoseQuoteNeverClosesIsALocatedError(string csv, int line, int column)
     {
         _site.Write("items.csv", csv);
-        var ex = Assert.Throws<CardException>(() => DataLoader.Load("items.csv", _site.Root));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("items.csv", _site.Root));
         Assert.Equal(("BI0010", line, column), (ex.Diagnostic.Code, ex.Diagnostic.Line, ex.Diagnostic.Column));
         Assert.Contains("never closed", ex.Diagnostic.Message, StringComparison.Ordinal);
     }

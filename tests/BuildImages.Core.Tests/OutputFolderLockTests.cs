@@ -16,7 +16,7 @@ public sealed class OutputFolderLockTests : IDisposable
     {
         using var held = OutputFolderLock.Acquire(_site.Site, TimeSpan.FromSeconds(1));
 
-        var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(300) }));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(300) }));
 
         Assert.Equal("BI0035", ex.Diagnostic.Code);
         Assert.Equal(_site.Site, ex.Diagnostic.File);
@@ -53,7 +53,7 @@ public sealed class OutputFolderLockTests : IDisposable
         _site.Config["manifest"] = "cache/manifest.json";
         _site.Save();
 
-        var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(200) }));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMilliseconds(200) }));
 
         Assert.Equal("BI0035", ex.Diagnostic.Code);
     }
@@ -65,7 +65,7 @@ public sealed class OutputFolderLockTests : IDisposable
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var ex = Assert.Throws<CardException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMinutes(5) }, cancellation: cancel.Token));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build(new BuildOptions { Parallelism = 2, LockTimeout = TimeSpan.FromMinutes(5) }, cancellation: cancel.Token));
 
         Assert.Equal("BI0035", ex.Diagnostic.Code);
         Assert.StartsWith("cancelled while waiting", ex.Diagnostic.Message, StringComparison.Ordinal);
@@ -114,8 +114,8 @@ public sealed class OutputFolderLockTests : IDisposable
         var target = Directory.CreateDirectory(Path.Combine(_site.Root, "elsewhere"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateSymbolicLink(linked, target.FullName);
 
-        var tooOpen = Assert.Throws<CardException>(() => UserLockFolder.Prepare(open));
-        var link = Assert.Throws<CardException>(() => UserLockFolder.Prepare(linked));
+        var tooOpen = Assert.ThrowsAny<BuildInputException>(() => UserLockFolder.Prepare(open));
+        var link = Assert.ThrowsAny<BuildInputException>(() => UserLockFolder.Prepare(linked));
 
         Assert.Equal("BI0033", tooOpen.Diagnostic.Code);
         Assert.Equal(open, tooOpen.Diagnostic.File);

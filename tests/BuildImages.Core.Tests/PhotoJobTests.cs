@@ -126,7 +126,7 @@ public sealed class PhotoJobTests : IDisposable
         Assert.Equal(("doc.jpg", 768, 512), (output.Path, output.Width, output.Height));
         _site.Config["jobs"] = JsonNode.Parse("""[{ "name": "ai", "kind": "photos", "sources": "photos/*.png", "preset": "ai-nope" }]""");
         _site.Save();
-        var ex = Assert.Throws<CardException>(() => _site.Build());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build());
         Assert.Contains("ai-scene", ex.Diagnostic.Message);
         Assert.True(ex.Diagnostic.Line > 0);
     }

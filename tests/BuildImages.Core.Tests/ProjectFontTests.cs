@@ -60,7 +60,7 @@ public sealed class ProjectFontTests : IDisposable
         var dir = Path.Combine(_cards.Root, "badfonts2");
         Directory.CreateDirectory(dir);
         File.WriteAllBytes(Path.Combine(dir, "broken.woff2"), [0x77, 0x4F, 0x46, 0x32, 0, 1, 0, 0, 9, 9]);
-        var ex = Assert.Throws<Diagnostics.CardException>(() => _cards.Engine(fonts: [dir]));
+        var ex = Assert.Throws<Diagnostics.FontException>(() => _cards.Engine(fonts: [dir]));
         Assert.Contains("broken.woff2", ex.Diagnostic.Message);
         Assert.Contains("WOFF2", ex.Diagnostic.Message);
     }
@@ -71,7 +71,7 @@ public sealed class ProjectFontTests : IDisposable
         var dir = Path.Combine(_cards.Root, "badfonts");
         Directory.CreateDirectory(dir);
         File.WriteAllBytes(Path.Combine(dir, "broken.woff"), [0x77, 0x4F, 0x46, 0x46, 1, 2, 3]);
-        var ex = Assert.Throws<Diagnostics.CardException>(() => _cards.Engine(fonts: [dir]));
+        var ex = Assert.Throws<Diagnostics.FontException>(() => _cards.Engine(fonts: [dir]));
         Assert.Contains("broken.woff", ex.Diagnostic.Message);
     }
 

@@ -56,7 +56,7 @@ public sealed partial class TemplateCaseTests : IDisposable
         var expectedError = Path.Combine(source, "expected-error.txt");
         if (File.Exists(expectedError))
         {
-            var ex = Assert.Throws<CardException>(() => engine.Compile(definition).Evaluate(item, new CardSize(1200, 630)));
+            var ex = Assert.ThrowsAny<BuildInputException>(() => engine.Compile(definition).Evaluate(item, new CardSize(1200, 630)));
             var m = ExpectedError().Match(File.ReadAllText(expectedError).Trim());
             Assert.True(m.Success, "expected-error.txt reads 'CODE file(line,col)'");
             Assert.Equal(m.Groups["code"].Value, ex.Diagnostic.Code);
@@ -96,7 +96,7 @@ public sealed partial class TemplateCaseTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(dir, "partials", "footer.sbn"), Path.Combine(_root, "secret.sbn"));
         File.WriteAllText(Path.Combine(dir, "card.sbn"), "<card>{{ include 'footer' }}</card>");
         var definition = new TemplateCatalog([Path.Combine(_root, "templates")]).Resolve("linked");
-        var ex = Assert.Throws<CardException>(() => new ScribanTemplateEngine(new TemplateOptions()).Compile(definition).Evaluate(new Dictionary<string, object?>(), new CardSize(100, 100)));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => new ScribanTemplateEngine(new TemplateOptions()).Compile(definition).Evaluate(new Dictionary<string, object?>(), new CardSize(100, 100)));
         Assert.Equal(("BI0102", 1, 10), (ex.Diagnostic.Code, ex.Diagnostic.Line, ex.Diagnostic.Column));
         Assert.Contains("links outside", ex.Diagnostic.Message, StringComparison.Ordinal);
     }
@@ -125,7 +125,7 @@ public sealed partial class TemplateCaseTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "card.sbn"), "<card>\n" + source + "</card>");
         var template = new ScribanTemplateEngine(new TemplateOptions()).Compile(new TemplateCatalog([Path.Combine(_root, "templates")]).Resolve("write"));
 
-        var ex = Assert.Throws<CardException>(() => template.Evaluate(new Dictionary<string, object?>(), new CardSize(100, 100)));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => template.Evaluate(new Dictionary<string, object?>(), new CardSize(100, 100)));
 
         Assert.Equal(("BI0100", 2), (ex.Diagnostic.Code, ex.Diagnostic.Line));
     }

@@ -40,7 +40,7 @@ public sealed class WriteFailureTests : IDisposable
     public void AnOutputFolderThatIsAFileIsAConfigurationErrorBeforeAnythingIsWritten()
     {
         File.WriteAllText(_site.Site, "not a folder");
-        var ex = Assert.Throws<CardException>(() => _site.Build());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build());
         Assert.Equal("BI0004", ex.Diagnostic.Code);
         Assert.Contains("is a file, not a folder", ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.Equal(_site.ConfigFile, ex.Diagnostic.File);

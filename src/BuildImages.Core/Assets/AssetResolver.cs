@@ -17,7 +17,7 @@ public sealed class AssetResolver
 
     public IReadOnlyList<string> Roots => _roots;
 
-    /// <summary>Reads the reference; throws <see cref="CardException"/> (missing, outside roots, remote).</summary>
+    /// <summary>Reads the reference; throws <see cref="BuildInputException"/> (missing, outside roots, remote).</summary>
     public AssetSource Resolve(string reference)
     {
         if (reference.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
@@ -26,15 +26,15 @@ public sealed class AssetResolver
         }
         if (Uri.TryCreate(reference, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ftp")
         {
-            throw CardException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' is remote; BuildImages does not fetch from the network at build time (download it into an asset folder)");
+            throw BuildInputException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' is remote; BuildImages does not fetch from the network at build time (download it into an asset folder)");
         }
         if (reference.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}': file: URIs are not accepted; use a path relative to an asset root");
+            throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}': file: URIs are not accepted; use a path relative to an asset root");
         }
         if (_roots.Count == 0)
         {
-            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' is a file path but no asset roots are configured");
+            throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' is a file path but no asset roots are configured");
         }
         string? outside = null;
         var underSomeRoot = false;
@@ -54,25 +54,25 @@ public sealed class AssetResolver
             var target = FinalTarget(candidate);
             if (!_roots.Any(r => IsUnder(target, r)))
             {
-                throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' links to '{target}', which is outside the asset roots ({string.Join(", ", _roots)})");
+                throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' links to '{target}', which is outside the asset roots ({string.Join(", ", _roots)})");
             }
             if (Native.FileKind.IsSpecial(target))
             {
-                throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{reference}' is not a regular file (a pipe, a socket or a device)", candidate);
+                throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{reference}' is not a regular file (a pipe, a socket or a device)", candidate);
             }
             var length = new FileInfo(target).Length;
             if (length > MaxAssetBytes)
             {
-                throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{reference}' is {length:N0} bytes; the limit is {MaxAssetBytes:N0}", candidate);
+                throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{reference}' is {length:N0} bytes; the limit is {MaxAssetBytes:N0}", candidate);
             }
             var bytes = File.ReadAllBytes(target);
             return new AssetSource(reference, bytes, target, IsSvgName(target) || SvgSniffer.LooksLikeSvg(bytes));
         }
         if (!underSomeRoot && outside is not null)
         {
-            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' resolves to '{outside}', which is outside the asset roots ({string.Join(", ", _roots)})");
+            throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"image '{reference}' resolves to '{outside}', which is outside the asset roots ({string.Join(", ", _roots)})");
         }
-        throw CardException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' was not found under the asset roots ({string.Join(", ", _roots)}){NearbyFile(reference)}");
+        throw BuildInputException.Error(DiagnosticCodes.MissingImage, $"image '{reference}' was not found under the asset roots ({string.Join(", ", _roots)}){NearbyFile(reference)}");
     }
 
     /// <summary>"; did you mean …?" among the files of the folder the reference names, in any asset root.</summary>

@@ -29,8 +29,8 @@ internal static class DataUri
         return new AssetSource(Shorten(reference), bytes, null, mime == "image/svg+xml" || SvgSniffer.LooksLikeSvg(bytes));
     }
 
-    private static CardException Bad(string reference, string why) =>
-        CardException.Error(DiagnosticCodes.CorruptImage, $"image '{Shorten(reference)}' is not a valid data: URI: {why}");
+    private static BuildInputException Bad(string reference, string why) =>
+        BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{Shorten(reference)}' is not a valid data: URI: {why}");
 
     internal static string Shorten(string s) => s.Length <= 48 ? s : s[..48] + "…";
 }

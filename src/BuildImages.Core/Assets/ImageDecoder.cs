@@ -84,6 +84,6 @@ internal static class ImageDecoder
         return (final.WriteToMemory<byte>(), final.Width, final.Height, final.Bands);
     }
 
-    private static CardException Corrupt(AssetSource source, string why) =>
-        CardException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {why}", source.FilePath);
+    private static BuildInputException Corrupt(AssetSource source, string why) =>
+        BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {why}", source.FilePath);
 }

@@ -27,7 +27,7 @@ internal sealed class RasterImage(DecodedImageCache cache, RasterHeader header, 
         }
         catch (Imaging.ImageRejectedException ex)
         {
-            throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message}", source.FilePath);
+            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message}", source.FilePath);
         }
         unsafe
         {

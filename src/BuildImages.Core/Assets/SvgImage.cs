@@ -29,7 +29,7 @@ internal sealed class SvgImage : LoadedImage
         var ptr = RsvgApi.rsvg_handle_new_from_data(source.Bytes, (nuint)source.Bytes.Length, out var error);
         if (ptr == IntPtr.Zero)
         {
-            throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' is not a valid SVG: {GObjectApi.TakeError(error)}", source.FilePath);
+            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' is not a valid SVG: {GObjectApi.TakeError(error)}", source.FilePath);
         }
         var handle = new GObjectHandle(ptr);
         if (RsvgApi.rsvg_handle_get_intrinsic_size_in_pixels(handle, out var w, out var h) == 0 || w <= 0 || h <= 0)
@@ -50,14 +50,14 @@ internal sealed class SvgImage : LoadedImage
             var cost = _filters.Cost(deviceWidth, deviceHeight);
             if (!(cost <= SvgFilterWork.Budget))
             {
-                throw CardException.Error(DiagnosticCodes.DrawingBudget, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                throw BuildInputException.Error(DiagnosticCodes.DrawingBudget, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"image '{_reference}' has SVG filters estimated at {cost:0.#e0} pixel operations at {deviceWidth:0}×{deviceHeight:0} px, over the budget of {SvgFilterWork.Budget:0.#e0} (large feMorphology radii, many feTurbulence octaves or filters repeated by <use>); simplify the filters or use a raster image"));
             }
         }
         var viewport = new RsvgRectangle { X = x, Y = y, Width = w, Height = h };
         if (RsvgApi.rsvg_handle_render_document(_handle, cr, ref viewport, out var error) == 0)
         {
-            throw CardException.Error(DiagnosticCodes.CorruptImage, $"image '{_reference}' could not be drawn: {GObjectApi.TakeError(error)}");
+            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{_reference}' could not be drawn: {GObjectApi.TakeError(error)}");
         }
     }
 

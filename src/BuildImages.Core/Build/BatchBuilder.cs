@@ -12,7 +12,7 @@ namespace BuildImages.Core.Build;
 /// <summary>
 /// The batch build every front runs: plan → check against the manifest → render what changed, in parallel,
 /// de-duplicated → copy duplicates → prune → manifest → images.json → report. A configuration or data
-/// syntax problem throws <see cref="CardException"/> before anything is written; an item's problem fails
+/// syntax problem throws <see cref="BuildInputException"/> before anything is written; an item's problem fails
 /// that item only. The no-op path makes no native call.
 /// </summary>
 /// <param name="config">The loaded configuration.</param>
@@ -61,7 +61,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         if (File.Exists(config.OutputDirectory))
         {
-            throw CardException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
+            throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
         }
         var inputs = upToDate.Capture();
         var (plan, manifest) = PlanAndOpen(templates, paths, journal, clock, log, cancellation);

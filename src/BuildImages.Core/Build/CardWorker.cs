@@ -90,7 +90,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             // Only now: had this card failed, its copies would have failed with it.
             copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             _log.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
         }
@@ -111,7 +111,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     {
         if (context.Writer.Target(variant.Path) is var target && read.Contains(target))
         {
-            throw CardException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
+            throw BuildInputException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
         var (file, sha) = context.Writer.Write(work.Planned.RecordKey, variant.Path, bytes, Previous(work, variant));
         return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);

@@ -48,7 +48,7 @@ internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFo
         if (folder.Escape(path) is { } escape)
         {
             // The planner refuses such jobs; a link made while the build runs still must not be written through.
-            throw CardException.Error(DiagnosticCodes.OutputThroughLink, escape);
+            throw BuildInputException.Error(DiagnosticCodes.OutputThroughLink, escape);
         }
     }
 

@@ -89,7 +89,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         {
             _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             _log.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
         }

@@ -47,7 +47,7 @@ internal static class PlanFingerprint
             {
                 template = templates.Resolve(job.Template, config.BaseDirectory);
             }
-            catch (CardException)
+            catch (BuildInputException)
             {
                 return null;
             }

@@ -17,7 +17,7 @@ internal sealed class Unpublisher(BuildConfig config, KeyPaths paths, BuildLog l
     {
         if (!config.Jobs.Any(j => j.Name == job))
         {
-            throw CardException.Error(DiagnosticCodes.ConfigValue, $"there is no job '{job}' in the configuration", config.ConfigFile);
+            throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"there is no job '{job}' in the configuration", config.ConfigFile);
         }
         var store = new ManifestStore(config.ManifestFile);
         var statsFile = StatCache.PathFor(config.ManifestFile);

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Configuration;
 
 /// <summary>
 /// Reads and validates <c>buildimages.json</c> (schema: <c>schemas/buildimages.schema.json</c>). Paths resolve
-/// against the config file's folder. Every problem is a <see cref="CardException"/> with file, line and column.
+/// against the config file's folder. Every problem is a <see cref="BuildInputException"/> with file, line and column.
 /// </summary>
 public static class ConfigLoader
 {
@@ -28,7 +28,7 @@ public static class ConfigLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw CardException.Error(DiagnosticCodes.ConfigNotFound, ex is FileNotFoundException or DirectoryNotFoundException
+            throw BuildInputException.Error(DiagnosticCodes.ConfigNotFound, ex is FileNotFoundException or DirectoryNotFoundException
                 ? $"configuration file not found; create one with 'dotnet build-images init' or pass --config"
                 : "configuration file could not be read: " + ex.Message, file);
         }
@@ -44,14 +44,14 @@ public static class ConfigLoader
         }
         catch (JsonException ex)
         {
-            throw CardException.FromJson(DiagnosticCodes.ConfigSyntax, ex, file);
+            throw BuildInputException.FromJson(DiagnosticCodes.ConfigSyntax, ex, file);
         }
         using (document)
         {
             var readerOptions = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
             if (Data.LoneSurrogateLocator.Find(utf8, readerOptions) is var (line, column))
             {
-                throw CardException.Error(DiagnosticCodes.ConfigSyntax, Data.LoneSurrogateLocator.Message, file, line, column);
+                throw BuildInputException.Error(DiagnosticCodes.ConfigSyntax, Data.LoneSurrogateLocator.Message, file, line, column);
             }
             var source = new ConfigSource(file, new JsonLocator(utf8, readerOptions));
             return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory) with { ContentHash = Planning.ContentHash.Of(utf8)[..16] };
@@ -98,7 +98,7 @@ public static class ConfigLoader
         if (duplicateName is not null)
         {
             var second = duplicateName.ElementAt(1).Location;
-            throw CardException.Error(DiagnosticCodes.ConfigValue, $"two jobs are named '{duplicateName.Key}'; job names must be unique", file, second.Line, second.Column);
+            throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"two jobs are named '{duplicateName.Key}'; job names must be unique", file, second.Line, second.Column);
         }
         var manifest = root.String("manifest");
         var metadata = root.String("metadata");

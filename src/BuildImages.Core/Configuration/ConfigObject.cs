@@ -33,7 +33,7 @@ internal sealed class ConfigObject
     internal ConfigSource Source => _source;
 
     /// <summary>The error for a value that is not one of <paramref name="allowed"/>: the choices, and the closest as a suggestion.</summary>
-    internal CardException Choice(string name, string? given, params string[] allowed)
+    internal BuildInputException Choice(string name, string? given, params string[] allowed)
     {
         var list = allowed.Length == 1 ? allowed[0] : string.Join(", ", allowed[..^1]) + " or " + allowed[^1];
         return Error(name, $"'{name}' must be {list}, not '{given}'{NearestName.Hint(given ?? string.Empty, allowed)}");
@@ -156,7 +156,7 @@ internal sealed class ConfigObject
 
     internal ConfigObject? Object(string name) => Raw(name) is { } v ? new ConfigObject(v, Pointer(name), _source) : null;
 
-    internal CardException Error(string name, string message) => _source.Error(Pointer(name), message);
+    internal BuildInputException Error(string name, string message) => _source.Error(Pointer(name), message);
 
     internal static string Describe(JsonElement e) => e.ValueKind switch
     {
@@ -172,15 +172,15 @@ internal sealed class ConfigObject
 /// <summary>The configuration file and its positions, for located errors.</summary>
 internal sealed record ConfigSource(string File, JsonLocator Locator)
 {
-    internal CardException Error(string pointer, string message)
+    internal BuildInputException Error(string pointer, string message)
     {
         var at = Locator.Value(pointer);
-        return CardException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
+        return BuildInputException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
     }
 
-    internal CardException ErrorAtName(string pointer, string message)
+    internal BuildInputException ErrorAtName(string pointer, string message)
     {
         var at = Locator.Name(pointer);
-        return CardException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
+        return BuildInputException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
     }
 }

@@ -13,7 +13,7 @@ internal static class CsvItemReader
         if (UnterminatedQuote(text) is var (quoteLine, quoteColumn))
         {
             // CsvHelper would read on to the end of the file and make the rest one multi-line value.
-            throw CardException.Error(DiagnosticCodes.DataSyntax, "a quoted field is never closed (a '\"' without its closing '\"')", file, quoteLine, quoteColumn);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "a quoted field is never closed (a '\"' without its closing '\"')", file, quoteLine, quoteColumn);
         }
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, BadDataFound = null };
         using var csv = new CsvReader(new StringReader(text), config);
@@ -22,19 +22,19 @@ internal static class CsvItemReader
         {
             if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
             {
-                throw CardException.Error(DiagnosticCodes.DataSyntax, "CSV data needs a header row", file, 1, 1);
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "CSV data needs a header row", file, 1, 1);
             }
             var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
-                throw CardException.Error(DiagnosticCodes.DataSyntax, $"CSV header names column '{duplicate.Key}' twice", file, 1, 1);
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"CSV header names column '{duplicate.Key}' twice", file, 1, 1);
             }
             while (csv.Read())
             {
                 var line = csv.Parser.RawRow;
                 if (csv.Parser.Count != header.Length)
                 {
-                    throw CardException.Error(DiagnosticCodes.DataSyntax, $"row has {csv.Parser.Count} fields but the header has {header.Length}", file, line, 1);
+                    throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"row has {csv.Parser.Count} fields but the header has {header.Length}", file, line, 1);
                 }
                 var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
                 for (var i = 0; i < header.Length; i++)
@@ -47,7 +47,7 @@ internal static class CsvItemReader
         }
         catch (CsvHelperException ex)
         {
-            throw CardException.Error(DiagnosticCodes.DataSyntax, "invalid CSV: " + ex.Message.Split('\n')[0], file, ex.Context?.Parser?.RawRow ?? 0, 1);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "invalid CSV: " + ex.Message.Split('\n')[0], file, ex.Context?.Parser?.RawRow ?? 0, 1);
         }
         return items;
     }

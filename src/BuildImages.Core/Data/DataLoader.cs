@@ -17,7 +17,7 @@ public static class DataLoader
     public static IReadOnlyList<DataItem> Load(string reference, string baseDirectory, string? itemsPath = null)
     {
         var loaded = LoadEach(reference, baseDirectory, itemsPath);
-        return loaded.Failures.Count > 0 ? throw new CardException(loaded.Failures[0].Error) : loaded.Items;
+        return loaded.Failures.Count > 0 ? throw BuildInputException.For(loaded.Failures[0].Error) : loaded.Items;
     }
 
     /// <summary>
@@ -35,11 +35,11 @@ public static class DataLoader
             {
                 if (!IsGlob(reference) && !File.Exists(file))
                 {
-                    throw CardException.Error(DiagnosticCodes.DataNotFound, $"data file '{reference}' does not exist{NearbyFile(reference, file)}", reference);
+                    throw BuildInputException.Error(DiagnosticCodes.DataNotFound, $"data file '{reference}' does not exist{NearbyFile(reference, file)}", reference);
                 }
                 items.AddRange(Read(file, itemsPath));
             }
-            catch (CardException ex)
+            catch (BuildInputException ex)
             {
                 failures.Add(new DataFileFailure(file, ex.Diagnostic));
             }
@@ -55,7 +55,7 @@ public static class DataLoader
     {
         if (Native.FileKind.IsSpecial(file))
         {
-            throw CardException.Error(DiagnosticCodes.DataNotFound, "the data file is not a regular file (a pipe, a socket or a device)", file);
+            throw BuildInputException.Error(DiagnosticCodes.DataNotFound, "the data file is not a regular file (a pipe, a socket or a device)", file);
         }
         return Path.GetExtension(file).ToLowerInvariant() switch
         {
@@ -63,7 +63,7 @@ public static class DataLoader
             ".yaml" or ".yml" => YamlItemReader.Read(file, File.ReadAllText(file), itemsPath),
             ".csv" => CsvItemReader.Read(file, File.ReadAllText(file)),
             ".md" or ".markdown" => [MarkdownItemReader.Read(file, File.ReadAllText(file))],
-            var ext => throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
+            var ext => throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
         };
     }
 
@@ -147,14 +147,14 @@ public static class DataLoader
         if (list is null)
         {
             var what = itemsPath is null ? "an array of items (or set the items path)" : $"an array at '{itemsPath}'";
-            throw CardException.Error(DiagnosticCodes.DataSyntax, $"data file must hold {what}", file);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"data file must hold {what}", file);
         }
         var items = new List<DataItem>(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
             if (list[i] is not Dictionary<string, object?> fields)
             {
-                throw CardException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", file, lineOf(i));
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", file, lineOf(i));
             }
             var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             items.Add(new DataItem(file, lineOf(i), id, fields));

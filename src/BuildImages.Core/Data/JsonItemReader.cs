@@ -36,12 +36,12 @@ internal static class JsonItemReader
         }
         catch (JsonException ex)
         {
-            throw CardException.FromJson(DiagnosticCodes.DataSyntax, ex, file);
+            throw BuildInputException.FromJson(DiagnosticCodes.DataSyntax, ex, file);
         }
         catch (InvalidOperationException) when (LoneSurrogateLocator.Find(json.Span, ReaderOptions) is var (line, column))
         {
             // Found only when a string is read, so looked for only then: the common path reads the text once.
-            throw CardException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file, line, column);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file, line, column);
         }
     }
 

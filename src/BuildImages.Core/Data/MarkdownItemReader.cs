@@ -30,13 +30,13 @@ internal static partial class MarkdownItemReader
             }
             else if (parsed is not null)
             {
-                throw CardException.Error(DiagnosticCodes.DataSyntax, "front matter must be a YAML mapping (key: value lines)", file, 2, 1);
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "front matter must be a YAML mapping (key: value lines)", file, 2, 1);
             }
             body = text[m.Length..];
         }
         else if (text.StartsWith("---", StringComparison.Ordinal))
         {
-            throw CardException.Error(DiagnosticCodes.DataSyntax, "front matter starts with '---' but has no closing '---' line", file, 1, 1);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "front matter starts with '---' but has no closing '---' line", file, 1, 1);
         }
         if (!fields.TryGetValue("slug", out var slug) || slug is not string s || s.Length == 0)
         {

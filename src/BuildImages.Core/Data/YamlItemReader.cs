@@ -21,7 +21,7 @@ internal static class YamlItemReader
         }
         catch (YamlException ex)
         {
-            throw CardException.Error(DiagnosticCodes.DataSyntax, "invalid YAML: " + (ex.InnerException?.Message ?? ex.Message).Split(" (Line")[0], file, (int)ex.Start.Line + lineOffset, (int)ex.Start.Column);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "invalid YAML: " + (ex.InnerException?.Message ?? ex.Message).Split(" (Line")[0], file, (int)ex.Start.Line + lineOffset, (int)ex.Start.Column);
         }
     }
 
@@ -35,7 +35,7 @@ internal static class YamlItemReader
     {
         if (--budget < 0)
         {
-            throw CardException.Error(DiagnosticCodes.DataSyntax, $"YAML expands to more than {MaxValues:N0} values (nested aliases?)", file);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"YAML expands to more than {MaxValues:N0} values (nested aliases?)", file);
         }
         switch (value)
         {
@@ -57,7 +57,7 @@ internal static class YamlItemReader
             case byte or sbyte or short or ushort or int or uint or long:
                 return Convert.ToInt64(value, CultureInfo.InvariantCulture);
             case string text when LoneSurrogateLocator.In(text):
-                throw CardException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file);
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, LoneSurrogateLocator.Message, file);
             case ulong u when u <= long.MaxValue:
                 return (long)u;
             case float or decimal:

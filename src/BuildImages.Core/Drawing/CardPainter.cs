@@ -24,7 +24,7 @@ internal static class CardPainter
     {
         if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > TimeLimit)
         {
-            throw Diagnostics.CardException.Error(Diagnostics.DiagnosticCodes.DrawingBudget, $"drawing the card passed its time limit of {TimeLimit.TotalSeconds:0} s (at the element from markup line {box.Node.Position.Line})");
+            throw Diagnostics.BuildInputException.Error(Diagnostics.DiagnosticCodes.DrawingBudget, $"drawing the card passed its time limit of {TimeLimit.TotalSeconds:0} s (at the element from markup line {box.Node.Position.Line})");
         }
         var node = box.Node;
         if (node.Opacity <= 0)

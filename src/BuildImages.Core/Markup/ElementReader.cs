@@ -71,10 +71,10 @@ internal sealed class ElementReader
 
     internal bool? Bool(string name) => Get(name, AttributeValueParser.Bool, "true or false");
 
-    internal CardException Bad(XAttribute attribute, string expected)
+    internal BuildInputException Bad(XAttribute attribute, string expected)
     {
         var p = PositionOf(attribute);
-        return new CardException(new Diagnostic(
+        return BuildInputException.For(new Diagnostic(
             DiagnosticSeverity.Error,
             DiagnosticCodes.BadAttributeValue,
             $"attribute '{attribute.Name.LocalName}' of <{Name}> has the value '{attribute.Value}', which is not {expected}",

@@ -39,7 +39,7 @@ internal sealed class OutputFolder(string outputDirectory)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw Diagnostics.CardException.Error(Diagnostics.DiagnosticCodes.WriteFailed, $"outputDir '{outputDirectory}' is not writable ({ex.Message}); nothing was rendered", configFile);
+            throw Diagnostics.BuildInputException.Error(Diagnostics.DiagnosticCodes.WriteFailed, $"outputDir '{outputDirectory}' is not writable ({ex.Message}); nothing was rendered", configFile);
         }
     }
 

@@ -56,19 +56,19 @@ public sealed class OutputFolderLock : IDisposable
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && !HeldElsewhere.Contains(ex.HResult)))
             {
-                throw CardException.Error(DiagnosticCodes.WriteFailed, $"the output folder's lock cannot be written ({ex.Message}); nothing was rendered", path);
+                throw BuildInputException.Error(DiagnosticCodes.WriteFailed, $"the output folder's lock cannot be written ({ex.Message}); nothing was rendered", path);
             }
             catch (IOException) when (cancellation.IsCancellationRequested)
             {
                 // Ctrl-C or SIGTERM while waiting: nothing has started, so nothing needs recording.
-                throw CardException.Error(DiagnosticCodes.OutputFolderLocked, $"cancelled while waiting for another build{Holder(path)} writing to this output folder; nothing was rendered", outputDirectory);
+                throw BuildInputException.Error(DiagnosticCodes.OutputFolderLocked, $"cancelled while waiting for another build{Holder(path)} writing to this output folder; nothing was rendered", outputDirectory);
             }
             catch (IOException)
             {
                 var holder = Holder(path);
                 if (clock.Elapsed >= timeout)
                 {
-                    throw CardException.Error(DiagnosticCodes.OutputFolderLocked, string.Create(CultureInfo.InvariantCulture,
+                    throw BuildInputException.Error(DiagnosticCodes.OutputFolderLocked, string.Create(CultureInfo.InvariantCulture,
                         $"another build{holder} holds the lock on this output folder ({path}) and did not finish within {timeout.TotalSeconds:0} s; nothing was rendered (run again when it is done)"), outputDirectory);
                 }
                 if (!told)

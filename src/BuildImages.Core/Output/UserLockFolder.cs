@@ -14,7 +14,7 @@ namespace BuildImages.Core.Output;
 /// </summary>
 internal static class UserLockFolder
 {
-    /// <summary>The folder (created if needed, and checked); throws <see cref="CardException"/> (BI0033) naming it when it cannot be trusted.</summary>
+    /// <summary>The folder (created if needed, and checked); throws <see cref="BuildInputException"/> (BI0033) naming it when it cannot be trusted.</summary>
     internal static string Get() => Prepare(Choose());
 
     /// <summary>Creates the folder 0700 if it is missing, then checks it; returns it, or throws naming it.</summary>
@@ -31,11 +31,11 @@ internal static class UserLockFolder
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw CardException.Error(DiagnosticCodes.WriteFailed, $"the lock folder cannot be created ({ex.Message}); nothing was rendered", folder);
+            throw BuildInputException.Error(DiagnosticCodes.WriteFailed, $"the lock folder cannot be created ({ex.Message}); nothing was rendered", folder);
         }
         if (Untrusted(folder) is { } why)
         {
-            throw CardException.Error(DiagnosticCodes.WriteFailed,
+            throw BuildInputException.Error(DiagnosticCodes.WriteFailed,
                 $"the lock folder {why}, so another user could plant files in it; nothing was rendered (remove it, or set TMPDIR or XDG_RUNTIME_DIR to a folder of your own)", folder);
         }
         return folder;

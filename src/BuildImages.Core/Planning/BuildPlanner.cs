@@ -29,7 +29,7 @@ public static class BuildPlanner
         var unknown = onlyJobs?.FirstOrDefault(n => config.Jobs.All(j => j.Name != n));
         if (unknown is not null)
         {
-            throw CardException.Error(DiagnosticCodes.ConfigValue, $"no job is named '{unknown}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})", config.ConfigFile);
+            throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"no job is named '{unknown}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})", config.ConfigFile);
         }
         var settings = SettingsKey(config);
         var cards = new List<PlannedItem>();
@@ -70,15 +70,15 @@ public static class BuildPlanner
         {
             template = templates.Resolve(job.Template, config.BaseDirectory);
         }
-        catch (CardException ex) when (ex.Diagnostic.File is null)
+        catch (BuildInputException ex) when (ex.Diagnostic.File is null)
         {
             // Not found: the mistake is the job's 'template' value.
-            throw new CardException(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+            throw BuildInputException.For(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             // Found, and its own file (template.json) is wrong: that file is where to look.
-            throw new CardException(ex.Diagnostic with { Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+            throw BuildInputException.For(ex.Diagnostic with { Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);
@@ -146,7 +146,7 @@ public static class BuildPlanner
             var width = v.Width ?? size.Width;
             if (width > size.Width)
             {
-                throw CardException.Error(DiagnosticCodes.VariantTooWide, string.Create(CultureInfo.InvariantCulture,
+                throw BuildInputException.Error(DiagnosticCodes.VariantTooWide, string.Create(CultureInfo.InvariantCulture,
                     $"job '{job.Name}': variant width {width} is wider than the card ({size}); raster images would be upscaled. Make the card size the largest width and draw smaller variants from it"),
                     config.ConfigFile, v.Location.Line, v.Location.Column);
             }
@@ -156,7 +156,7 @@ public static class BuildPlanner
             var shape = new PlannedVariant(suffix + encode.Extension, width, height, encode, v.MaxBytes, v.MinQuality);
             if (shapes.Any(s => string.Equals(s.Path, shape.Path, StringComparison.OrdinalIgnoreCase)))
             {
-                throw CardException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{shape.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
+                throw BuildInputException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{shape.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
             }
             shapes.Add(shape);
         }

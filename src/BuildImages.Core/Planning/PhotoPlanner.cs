@@ -93,7 +93,7 @@ internal static class PhotoPlanner
         var baseReal = Output.RealPath.Of(photos.BaseFolder) ?? photos.BaseFolder;
         if (!roots.Any(r => Output.RealPath.IsInside(baseReal, r)))
         {
-            throw CardException.Error(DiagnosticCodes.SourceOutsideRoots,
+            throw BuildInputException.Error(DiagnosticCodes.SourceOutsideRoots,
                 $"job '{job.Name}': its photos are in {baseReal}, outside the configuration's folder and the 'assets' folders; add that folder to 'assets' to read photos from it",
                 config.ConfigFile, job.Location.Line, job.Location.Column);
         }
@@ -104,7 +104,7 @@ internal static class PhotoPlanner
             : null;
         if (overlap is not null)
         {
-            throw CardException.Error(DiagnosticCodes.OutputOverSource,
+            throw BuildInputException.Error(DiagnosticCodes.OutputOverSource,
                 $"job '{job.Name}': the output folder {output} {overlap}: outputs would replace their sources, or be read back as sources by the next build; write them to a folder of their own",
                 config.ConfigFile, job.OutputLocation.Line, job.OutputLocation.Column);
         }
@@ -147,7 +147,7 @@ internal static class PhotoPlanner
             var planned = new PlannedVariant(suffix + encode.Extension, shape.Width ?? shape.MaxSide ?? 0, 0, encode, v.MaxBytes, v.MinQuality) { Shape = shape };
             if (shapes.Any(s => string.Equals(s.Path, planned.Path, StringComparison.OrdinalIgnoreCase)))
             {
-                throw CardException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{planned.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
+                throw BuildInputException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{planned.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
             }
             shapes.Add(planned);
         }

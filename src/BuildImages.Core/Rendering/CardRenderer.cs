@@ -22,7 +22,7 @@ public sealed class CardRenderer : IDisposable
         _shaper = new TextShaper(engine.Fonts);
     }
 
-    /// <summary>Evaluates and lays out a card. Throws <see cref="CardException"/> with a located diagnostic.</summary>
+    /// <summary>Evaluates and lays out a card. Throws <see cref="BuildInputException"/> with a located diagnostic.</summary>
     /// <param name="template">A template name, folder, or .sbn/.liquid path.</param>
     /// <param name="item">The item's data.</param>
     /// <param name="size">The card size in card pixels.</param>
@@ -46,9 +46,9 @@ public sealed class CardRenderer : IDisposable
             var output = compiled.Evaluate(ItemValueLimits.Apply(item, inline), size);
             return new EvaluatedCard(output, size, compiled.Definition.MainFile, itemName, inline);
         }
-        catch (CardException ex) when (ex.Diagnostic.Item is null && itemName is not null)
+        catch (BuildInputException ex) when (ex.Diagnostic.Item is null && itemName is not null)
         {
-            throw new CardException(ex.Diagnostic with { Item = itemName }, ex);
+            throw BuildInputException.For(ex.Diagnostic with { Item = itemName }, ex);
         }
     }
 
@@ -59,9 +59,9 @@ public sealed class CardRenderer : IDisposable
         {
             return PrepareMarkup(card.Output, card.Size, card.MainFile, card.ItemName, card.Inline);
         }
-        catch (CardException ex) when (ex.Diagnostic.Item is null && card.ItemName is not null)
+        catch (BuildInputException ex) when (ex.Diagnostic.Item is null && card.ItemName is not null)
         {
-            throw new CardException(ex.Diagnostic with { Item = card.ItemName }, ex);
+            throw BuildInputException.For(ex.Diagnostic with { Item = card.ItemName }, ex);
         }
     }
 
@@ -90,10 +90,10 @@ public sealed class CardRenderer : IDisposable
             var owned = root.Descendants().Select(b => (IDisposable?)b.Text).OfType<IDisposable>().Concat(services.Images).ToArray();
             return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned);
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             DisposeAll(root, services);
-            throw new CardException(output.Locate(ex.Diagnostic), ex);
+            throw BuildInputException.For(output.Locate(ex.Diagnostic), ex);
         }
         catch
         {
@@ -120,7 +120,7 @@ public sealed class CardRenderer : IDisposable
         {
             if (chain is not null && _engine.Fonts.FirstMissingFamily(chain) is { } missing)
             {
-                throw new CardException(new Diagnostic(
+                throw BuildInputException.For(new Diagnostic(
                     DiagnosticSeverity.Error,
                     DiagnosticCodes.MissingFont,
                     $"font family '{missing}' is not installed and not in the project's font folders" + Suggest(missing),
@@ -183,7 +183,7 @@ public sealed class CardRenderer : IDisposable
                 Item: itemName);
             if (diagnostic.Severity == DiagnosticSeverity.Error)
             {
-                throw new CardException(diagnostic);
+                throw BuildInputException.For(diagnostic);
             }
             diagnostics.Add(diagnostic);
         }

@@ -42,10 +42,10 @@ internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, De
             _images[node.Source] = image;
             return image;
         }
-        catch (CardException ex) when (ex.Diagnostic.Line == 0)
+        catch (BuildInputException ex) when (ex.Diagnostic.Line == 0)
         {
             // Locate the problem at the <image> element; the asset path stays in the message.
-            throw new CardException(ex.Diagnostic with { File = null, Line = node.Position.Line, Column = node.Position.Column }, ex);
+            throw BuildInputException.For(ex.Diagnostic with { File = null, Line = node.Position.Line, Column = node.Position.Column }, ex);
         }
     }
 }

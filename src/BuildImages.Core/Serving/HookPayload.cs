@@ -45,7 +45,7 @@ public static class HookPayload
     /// What a hook request asks: its event (from the header or body path the mapping names) decides publish, unpublish
     /// or ignore; the items are found at the mapping's items path, each with its id (the mapping's id paths, first found
     /// wins, else its slug) and, for a publish, its fields. A tombstone (an unpublish's body, often only an id) needs no
-    /// fields. Throws <see cref="CardException"/> (BI0010) naming the body's line and column, the missing event, or the
+    /// fields. Throws <see cref="BuildInputException"/> (BI0010) naming the body's line and column, the missing event, or the
     /// item without an id.
     /// </summary>
     /// <param name="job">The job the hook is for (names the body in messages).</param>
@@ -66,14 +66,14 @@ public static class HookPayload
         {
             List<object?> many => many,
             Dictionary<string, object?> one => [one],
-            _ => throw CardException.Error(DiagnosticCodes.DataSyntax, mapping.ItemsPath is null ? "the body must be an item (a JSON object) or an array of items" : $"the body has no item or array of items at '{mapping.ItemsPath}'", name),
+            _ => throw BuildInputException.Error(DiagnosticCodes.DataSyntax, mapping.ItemsPath is null ? "the body must be an item (a JSON object) or an array of items" : $"the body has no item or array of items at '{mapping.ItemsPath}'", name),
         };
         var items = new List<DataItem>(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
             if (list[i] is not Dictionary<string, object?> payload)
             {
-                throw CardException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", name);
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", name);
             }
             var fields = action == HookAction.Unpublish || mapping.Fields.Count == 0
                 ? payload
@@ -83,7 +83,7 @@ public static class HookPayload
             {
                 var where = mapping.IdPath is null ? "" : $" at '{mapping.IdPath}' and";
                 var hint = mapping.Fields.Count == 0 || mapping.IdPath is not null ? "" : " (map one in hooks." + job + ".fields.slug, or name the id with hooks." + job + ".id)";
-                throw CardException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} has no id{where} no 'slug'{hint}", name);
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} has no id{where} no 'slug'{hint}", name);
             }
             items.Add(new DataItem(name, 0, id, fields));
         }
@@ -97,7 +97,7 @@ public static class HookPayload
             var before = utf8.Span[..at];
             var line = before.Count((byte)'\n') + 1;
             var column = at - (before.LastIndexOf((byte)'\n') + 1) + 1;
-            throw CardException.Error(DiagnosticCodes.DataSyntax, $"the body is not valid UTF-8 (byte 0x{utf8.Span[at]:X2} at offset {at})", name, line, column);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"the body is not valid UTF-8 (byte 0x{utf8.Span[at]:X2} at offset {at})", name, line, column);
         }
         if (utf8.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -116,12 +116,12 @@ public static class HookPayload
         }
         catch (JsonException ex)
         {
-            throw CardException.FromJson(DiagnosticCodes.DataSyntax, ex, name);
+            throw BuildInputException.FromJson(DiagnosticCodes.DataSyntax, ex, name);
         }
         catch (InvalidOperationException)
         {
             // A string System.Text.Json cannot transcode (a lone surrogate escape).
-            throw CardException.Error(DiagnosticCodes.DataSyntax, "the body holds a string that is not valid Unicode (a lone surrogate)", name);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "the body holds a string that is not valid Unicode (a lone surrogate)", name);
         }
     }
 
@@ -136,7 +136,7 @@ public static class HookPayload
         if (string.IsNullOrEmpty(eventName))
         {
             var where = source.Header is { } missing ? $"no '{missing}' header" : $"no event at '{source.BodyPath}' in the body";
-            throw CardException.Error(DiagnosticCodes.DataSyntax, $"the request has {where}, which names what happened (hooks.{job}.event)", name);
+            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"the request has {where}, which names what happened (hooks.{job}.event)", name);
         }
         if (mapping.UnpublishEvents.Contains(eventName, StringComparer.Ordinal))
         {

@@ -251,7 +251,7 @@ public sealed class HookQueue : IAsyncDisposable
             var config = _config();
             if (config.Jobs.FirstOrDefault(j => j.Name == job) is not { } found || found.Photos is not null)
             {
-                throw CardException.Error(DiagnosticCodes.ConfigValue, $"there is no cards job '{job}' in the configuration", config.ConfigFile);
+                throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"there is no cards job '{job}' in the configuration", config.ConfigFile);
             }
             var options = new BuildOptions { ItemsOverride = (job, batch.Select(w => w.Item).ToList()), Parallelism = _options.Workers, LockTimeout = _options.LockTimeout };
             // The loop's own token is not passed: a render others wait for runs to its end, and the build saves what it finished.
@@ -266,7 +266,7 @@ public sealed class HookQueue : IAsyncDisposable
         catch (Exception ex)
         {
             // A configuration that no longer loads, or the lock not taken in time: every item of the batch says so.
-            var error = ex is CardException card ? card.Diagnostic : new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering a hook batch"));
+            var error = ex is BuildInputException card ? card.Diagnostic : new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering a hook batch"));
             _observer.Failed(job, batch.Count, error.Code, clock.Elapsed);
             foreach (var w in batch)
             {

@@ -103,7 +103,7 @@ internal sealed class CardScriptState(int maxCharacters)
         }
         if (Markup.Length + count > maxCharacters)
         {
-            throw CardException.Error(DiagnosticCodes.TemplateTimeLimit, $"template output passed {maxCharacters:N0} characters; is a loop running away?", context.CurrentSourceFile);
+            throw BuildInputException.Error(DiagnosticCodes.TemplateTimeLimit, $"template output passed {maxCharacters:N0} characters; is a loop running away?", context.CurrentSourceFile);
         }
         if (context.CurrentNode is ScriptRawStatement raw)
         {

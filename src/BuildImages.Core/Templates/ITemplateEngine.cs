@@ -12,7 +12,7 @@ public interface ITemplateEngine
 {
     TemplateOptions Options { get; }
 
-    /// <summary>Compiles (or returns the cached compilation of) a template; throws <see cref="CardException"/> located in its source.</summary>
+    /// <summary>Compiles (or returns the cached compilation of) a template; throws <see cref="BuildInputException"/> located in its source.</summary>
     ICardTemplate Compile(TemplateDefinition definition);
 }
 
@@ -21,7 +21,7 @@ public interface ICardTemplate
 {
     TemplateDefinition Definition { get; }
 
-    /// <summary>Evaluates for one item at one size; throws <see cref="CardException"/> located in the template or an include.</summary>
+    /// <summary>Evaluates for one item at one size; throws <see cref="BuildInputException"/> located in the template or an include.</summary>
     TemplateOutput Evaluate(IReadOnlyDictionary<string, object?> item, CardSize size);
 }
 

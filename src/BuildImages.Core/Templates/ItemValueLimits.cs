@@ -53,7 +53,7 @@ internal static class ItemValueLimits
             }
             if (text.Length > MaxDataUriCharacters)
             {
-                throw CardException.Error(DiagnosticCodes.FieldTooLarge, TooLarge(text, path));
+                throw BuildInputException.Error(DiagnosticCodes.FieldTooLarge, TooLarge(text, path));
             }
             // Named by content, so equal images give equal markup (de-duplication) and different ones never do.
             var reference = InlinePrefix + Planning.ContentHash.OfText(text)[..32];

@@ -41,12 +41,12 @@ internal sealed partial class PatternTemplate
         var template = Template.Parse(source, configFile);
         if (Unclosed(source) is { } open)
         {
-            throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: the '{{{{' at character {open + 1} is never closed with '}}}}'", configFile, line, column);
+            throw BuildInputException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: the '{{{{' at character {open + 1} is never closed with '}}}}'", configFile, line, column);
         }
         if (template.HasErrors)
         {
             var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
-            throw CardException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: {first.Message} (at character {first.Span.Start.Column + 1} of the pattern)", configFile, line, column);
+            throw BuildInputException.Error(DiagnosticCodes.OutputPattern, $"'{name}' is not a valid pattern: {first.Message} (at character {first.Span.Start.Column + 1} of the pattern)", configFile, line, column);
         }
         return new PatternTemplate(template, isPath, zone);
     }

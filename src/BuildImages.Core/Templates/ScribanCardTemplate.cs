@@ -71,7 +71,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         {
             _template.Render(context);
         }
-        catch (Exception ex) when (ex is ScriptRuntimeException or OperationCanceledException or CardException)
+        catch (Exception ex) when (ex is ScriptRuntimeException or OperationCanceledException or BuildInputException)
         {
             throw Located(ex, deadline.IsCancellationRequested, state.Expression, context, item);
         }
@@ -98,7 +98,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
             {
                 if (field.Required && _engine.Options.Strict)
                 {
-                    throw CardException.Error(DiagnosticCodes.MissingVariable, $"required field '{field.Name}' is missing", Definition.MainFile);
+                    throw BuildInputException.Error(DiagnosticCodes.MissingVariable, $"required field '{field.Name}' is missing", Definition.MainFile);
                 }
                 data.SetValue(field.Name, null, false);
             }
@@ -129,7 +129,7 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         var path = _loader.Resolve(name, at.Item1, at.Item2, at.Item3);
         if (state.Includes.Contains(path, StringComparer.Ordinal))
         {
-            throw CardException.Error(DiagnosticCodes.IncludeCycle, $"include '{name}' includes itself ({string.Join(" → ", state.Includes.Prepend(Definition.MainFile).Select(Path.GetFileName))} → {Path.GetFileName(path)})", at.Item1, at.Item2, at.Item3);
+            throw BuildInputException.Error(DiagnosticCodes.IncludeCycle, $"include '{name}' includes itself ({string.Join(" → ", state.Includes.Prepend(Definition.MainFile).Select(Path.GetFileName))} → {Path.GetFileName(path)})", at.Item1, at.Item2, at.Item3);
         }
         var template = _engine.Include(path, at);
         state.Files.Add(path);
@@ -147,19 +147,19 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         return null;
     }
 
-    private CardException Located(Exception ex, bool timedOut, SourceSpan expression, TemplateContext context, IReadOnlyDictionary<string, object?> item)
+    private BuildInputException Located(Exception ex, bool timedOut, SourceSpan expression, TemplateContext context, IReadOnlyDictionary<string, object?> item)
     {
-        if (ex is CardException card)
+        if (ex is BuildInputException card)
         {
             return card;
         }
-        if (ex.InnerException is CardException inner)
+        if (ex.InnerException is BuildInputException inner)
         {
             return inner;
         }
         if (timedOut || ex is OperationCanceledException)
         {
-            return CardException.Error(DiagnosticCodes.TemplateTimeLimit, $"template evaluation passed its time limit of {_engine.Options.TimeLimit.TotalMilliseconds:0} ms", Definition.MainFile);
+            return BuildInputException.Error(DiagnosticCodes.TemplateTimeLimit, $"template evaluation passed its time limit of {_engine.Options.TimeLimit.TotalMilliseconds:0} ms", Definition.MainFile);
         }
         var runtime = (ScriptRuntimeException)ex;
         // A helper's own error has no place of its own: it is the expression being evaluated.
@@ -169,21 +169,21 @@ internal sealed class ScribanCardTemplate : ICardTemplate
         var message = runtime.OriginalMessage;
         if (Between(message, "The variable or function `", "` was not found") is { } name)
         {
-            return CardException.Error(DiagnosticCodes.MissingVariable, $"variable '{name}' is not defined for this item (strict mode){NearestName.Hint(name, item.Keys.Concat(Definition.Fields.Select(f => f.Name)))}", file, line, column);
+            return BuildInputException.Error(DiagnosticCodes.MissingVariable, $"variable '{name}' is not defined for this item (strict mode){NearestName.Hint(name, item.Keys.Concat(Definition.Fields.Select(f => f.Name)))}", file, line, column);
         }
         if (Between(message, "The function `", "` was not found") is { } function)
         {
-            return CardException.Error(DiagnosticCodes.TemplateSyntax, $"unknown function '{function}'{NearestName.Hint(function, FunctionNames(context))}", file, line, column);
+            return BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"unknown function '{function}'{NearestName.Hint(function, FunctionNames(context))}", file, line, column);
         }
         if (message.Contains(CardFunctions.RefusedMarker, StringComparison.Ordinal))
         {
-            return CardException.Error(DiagnosticCodes.ImpureFunction, message, file, line, column);
+            return BuildInputException.Error(DiagnosticCodes.ImpureFunction, message, file, line, column);
         }
         if (message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
-            return CardException.Error(DiagnosticCodes.TemplateTimeLimit, $"template passed a limit: {message} (loops may run {LoopLimit:N0} times, includes and functions nest {RecursionLimit} deep)", file, line, column);
+            return BuildInputException.Error(DiagnosticCodes.TemplateTimeLimit, $"template passed a limit: {message} (loops may run {LoopLimit:N0} times, includes and functions nest {RecursionLimit} deep)", file, line, column);
         }
-        return CardException.Error(DiagnosticCodes.TemplateSyntax, "template evaluation failed: " + message, file, line, column);
+        return BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template evaluation failed: " + message, file, line, column);
     }
 
     private static string? Between(string text, string before, string after) =>

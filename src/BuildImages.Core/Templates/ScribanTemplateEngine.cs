@@ -54,10 +54,10 @@ internal sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplate
             // Scriban's own message for an unclosed tag names the wrong place in the wrong words: say what is wrong, where.
             if (UnclosedTag.Find(source, IsLiquid(file)) is var (line, column, open, close))
             {
-                throw CardException.Error(DiagnosticCodes.TemplateSyntax, $"template syntax error: this '{open}' is never closed with '{close}' (it runs on into the next tag)", file, line, column);
+                throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template syntax error: this '{open}' is never closed with '{close}' (it runs on into the next tag)", file, line, column);
             }
             var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
-            throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template syntax error: " + first.Message, file, first.Span.Start.Line + 1, first.Span.Start.Column + 1);
+            throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template syntax error: " + first.Message, file, first.Span.Start.Line + 1, first.Span.Start.Column + 1);
         }
         new StatementRewriter().Visit(template.Page);
         return template;
@@ -72,8 +72,8 @@ internal sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplate
         catch (IOException ex)
         {
             throw at is var (file, line, column)
-                ? CardException.Error(DiagnosticCodes.MissingInclude, "include could not be read: " + ex.Message, file, line, column)
-                : CardException.Error(DiagnosticCodes.TemplateNotFound, "template could not be read: " + ex.Message, path);
+                ? BuildInputException.Error(DiagnosticCodes.MissingInclude, "include could not be read: " + ex.Message, file, line, column)
+                : BuildInputException.Error(DiagnosticCodes.TemplateNotFound, "template could not be read: " + ex.Message, path);
         }
     }
 

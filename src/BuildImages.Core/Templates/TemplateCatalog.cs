@@ -80,7 +80,7 @@ public sealed class TemplateCatalog
         }
         var names = List().Select(t => t.Name).ToList();
         var known = string.Join(", ", names);
-        throw CardException.Error(DiagnosticCodes.TemplateNotFound, $"template '{nameOrPath}' not found{Near(nameOrPath, isName, names, full)} (looked for a built-in name — {(known.Length == 0 ? "none installed" : known)} — and for the path '{full}')");
+        throw BuildInputException.Error(DiagnosticCodes.TemplateNotFound, $"template '{nameOrPath}' not found{Near(nameOrPath, isName, names, full)} (looked for a built-in name — {(known.Length == 0 ? "none installed" : known)} — and for the path '{full}')");
     }
 
     private static string? MainFile(string folder) => MainFileNames.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
@@ -113,7 +113,7 @@ public sealed class TemplateCatalog
                         {
                             // A size the template promises and cannot give is a mistake in its metadata, never dropped quietly.
                             var (line, column) = Locate(text, e.GetRawText(), text.IndexOf("\"sizes\"", StringComparison.Ordinal));
-                            throw CardException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: 'sizes' holds {e.GetRawText()}, which is not a size like \"1200x630\"", meta, line, column);
+                            throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: 'sizes' holds {e.GetRawText()}, which is not a size like \"1200x630\"", meta, line, column);
                         }
                         sizes.Add(size);
                     }
@@ -130,7 +130,7 @@ public sealed class TemplateCatalog
             }
             catch (JsonException ex)
             {
-                throw CardException.Error(DiagnosticCodes.TemplateSyntax, "template.json is not valid JSON: " + ex.Message, meta, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+                throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template.json is not valid JSON: " + ex.Message, meta, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
             }
         }
         return new TemplateDefinition(name, mainFile, partialRoots, sizes, fields, description);

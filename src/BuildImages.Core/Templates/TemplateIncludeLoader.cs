@@ -31,7 +31,7 @@ internal sealed class TemplateIncludeLoader(TemplateDefinition template, string 
     {
         if (string.IsNullOrWhiteSpace(name) || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal))
         {
-            throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' must be a name relative to the template's partial folders ({string.Join(", ", _roots)})", file, line, column);
+            throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' must be a name relative to the template's partial folders ({string.Join(", ", _roots)})", file, line, column);
         }
         var names = Path.HasExtension(name) ? [name] : new[] { name + extension, name + (extension == ".sbn" ? ".liquid" : ".sbn"), name };
         foreach (var root in _roots)
@@ -41,7 +41,7 @@ internal sealed class TemplateIncludeLoader(TemplateDefinition template, string 
                 var candidate = Path.GetFullPath(Path.Combine(root, candidateName));
                 if (!AssetResolver.IsUnder(candidate, root))
                 {
-                    throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' points outside the template's partial folders ({string.Join(", ", _roots)})", file, line, column);
+                    throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' points outside the template's partial folders ({string.Join(", ", _roots)})", file, line, column);
                 }
                 if (!File.Exists(candidate))
                 {
@@ -51,12 +51,12 @@ internal sealed class TemplateIncludeLoader(TemplateDefinition template, string 
                 var realRoot = Output.RealPath.Of(root);
                 if (real is null || realRoot is null || !AssetResolver.IsUnder(real, realRoot))
                 {
-                    throw CardException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' links outside the template's partial folders (to {real})", file, line, column);
+                    throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' links outside the template's partial folders (to {real})", file, line, column);
                 }
                 return candidate;
             }
         }
         var near = NearestName.Hint(name, _roots.Where(Directory.Exists).SelectMany(Directory.EnumerateFiles).Select(Path.GetFileNameWithoutExtension).OfType<string>());
-        throw CardException.Error(DiagnosticCodes.MissingInclude, $"include '{name}' not found{near} (looked for {string.Join(", ", names)} in {string.Join(", ", _roots)})", file, line, column);
+        throw BuildInputException.Error(DiagnosticCodes.MissingInclude, $"include '{name}' not found{near} (looked for {string.Join(", ", names)} in {string.Join(", ", _roots)})", file, line, column);
     }
 }

@@ -36,7 +36,7 @@ public sealed class FontCatalog : IDisposable
             if (!Directory.Exists(full))
             {
                 Config.Dispose();
-                throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font folder '{full}' does not exist", folder);
+                throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font folder '{full}' does not exist", folder);
             }
             foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
@@ -54,7 +54,7 @@ public sealed class FontCatalog : IDisposable
             if (FontconfigApi.FcConfigAppFontAddDir(Config, full) == 0)
             {
                 Config.Dispose();
-                throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"fontconfig could not read font folder '{full}'", folder);
+                throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"fontconfig could not read font folder '{full}'", folder);
             }
             folders.Add(full);
         }
@@ -79,7 +79,7 @@ public sealed class FontCatalog : IDisposable
         catch (Exception ex) when (ex is InvalidDataException or IOException or IndexOutOfRangeException or ArgumentException or OverflowException)
         {
             Config.Dispose();
-            throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid {(woff.EndsWith("2", StringComparison.Ordinal) ? "WOFF2" : "WOFF")} file: {ex.Message}", woff);
+            throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid {(woff.EndsWith("2", StringComparison.Ordinal) ? "WOFF2" : "WOFF")} file: {ex.Message}", woff);
         }
         _unpackFolder ??= Directory.CreateTempSubdirectory("buildimages-fonts-").FullName;
         var target = Path.Combine(_unpackFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");
@@ -96,7 +96,7 @@ public sealed class FontCatalog : IDisposable
         if (pattern == IntPtr.Zero)
         {
             Config.Dispose();
-            throw CardException.Error(DiagnosticCodes.MissingFontFolder, $"font '{named}' cannot be read as a font (empty, truncated, corrupt, or another kind of file); remove it from the font folder or replace it", named);
+            throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font '{named}' cannot be read as a font (empty, truncated, corrupt, or another kind of file); remove it from the font folder or replace it", named);
         }
         FontconfigApi.FcPatternDestroy(pattern);
     }

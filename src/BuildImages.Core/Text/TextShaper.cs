@@ -124,7 +124,7 @@ internal sealed class TextShaper : IDisposable
         if (PangoApi.pango_parse_markup(bytes, bytes.Length, 0, out var attrs, out var text, IntPtr.Zero, out var error) == 0)
         {
             var message = GObjectApi.TakeError(error);
-            throw new CardException(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.MarkupSyntax, "text could not be shaped: " + message, Line: node.Position.Line, Column: node.Position.Column));
+            throw BuildInputException.For(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.MarkupSyntax, "text could not be shaped: " + message, Line: node.Position.Line, Column: node.Position.Column));
         }
         var plain = Cut(Marshal.PtrToStringUTF8(text) ?? string.Empty);
         GObjectApi.g_free(text);

@@ -18,13 +18,13 @@ internal sealed class ConfigSource(string file)
         {
             return Current();
         }
-        catch (Core.Diagnostics.CardException)
+        catch (Core.Diagnostics.BuildInputException)
         {
             return null;
         }
     }
 
-    /// <summary>The current configuration; a file that no longer loads throws <see cref="Core.Diagnostics.CardException"/> naming it.</summary>
+    /// <summary>The current configuration; a file that no longer loads throws <see cref="Core.Diagnostics.BuildInputException"/> naming it.</summary>
     internal BuildConfig Current()
     {
         var info = new FileInfo(File);

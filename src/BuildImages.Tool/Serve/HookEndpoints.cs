@@ -35,7 +35,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             message = HookPayload.Read(found.Name, request.Body, config.Hooks.GetValueOrDefault(found.Name) ?? HookMapping.None, Headers(context.Request));
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             return HookProblems.Located(StatusCodes.Status400BadRequest, ex.Diagnostic, config.BaseDirectory);
         }
@@ -259,7 +259,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return source.Current();
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             context.Features.Set(ex.Diagnostic);
             return null;
@@ -276,7 +276,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
         {
             return OnDemand(config).ItemFor(job, path);
         }
-        catch (CardException ex)
+        catch (BuildInputException ex)
         {
             // The job's data file does not plan (a syntax error while it is being edited).
             error = ex.Diagnostic;

@@ -149,7 +149,7 @@ internal sealed class HookServer : IAsyncDisposable
         var result = ex switch
         {
             Microsoft.AspNetCore.Http.BadHttpRequestException bad => HookProblems.Of(bad.StatusCode, DiagnosticCodes.Usage, "the request could not be read"),
-            CardException card => endpoints.Answer(context, StatusCodes.Status500InternalServerError, card.Diagnostic, Path.GetDirectoryName(source.File)!),
+            BuildInputException card => endpoints.Answer(context, StatusCodes.Status500InternalServerError, card.Diagnostic, Path.GetDirectoryName(source.File)!),
             _ => Internal(ex, options),
         };
         return result.ExecuteAsync(context);

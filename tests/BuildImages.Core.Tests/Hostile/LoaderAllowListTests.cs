@@ -30,7 +30,7 @@ public sealed class LoaderAllowListTests : IDisposable
         var name = _cards.Template("refused" + Path.GetFileNameWithoutExtension(file), Open + "\n  <image src=\"" + file + "\" width=\"10\" height=\"10\"/>\n</card>");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
-        var ex = Assert.Throws<CardException>(() => renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "Hi" }, new CardSize(60, 30), "post-1"));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "Hi" }, new CardSize(60, 30), "post-1"));
         Assert.Equal(DiagnosticCodes.CorruptImage, ex.Diagnostic.Code);
         Assert.Contains(file, ex.Diagnostic.Message);
         Assert.Contains("JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF, SVG", ex.Diagnostic.Message);
@@ -45,7 +45,7 @@ public sealed class LoaderAllowListTests : IDisposable
         var name = _cards.Template("bomb", Open + "\n  <image src=\"bomb.png\" width=\"10\" height=\"10\"/>\n</card>");
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
-        var ex = Assert.Throws<CardException>(() => renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "Hi" }, new CardSize(60, 30), "post-1"));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => renderer.Prepare(name, new Dictionary<string, object?> { ["title"] = "Hi" }, new CardSize(60, 30), "post-1"));
         Assert.Contains("100000×100000", ex.Diagnostic.Message);
         Assert.Contains("pixel limit", ex.Diagnostic.Message);
     }

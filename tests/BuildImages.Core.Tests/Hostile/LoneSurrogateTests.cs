@@ -32,7 +32,7 @@ public sealed class LoneSurrogateTests : IDisposable
     [InlineData("[{\"title\":\"a \\ud83d\\ude00 b\"}, {\"title\":\"\\ud83d x\"}]", 1, 41)]
     public void StdinJsonWithALoneSurrogateIsALocatedError(string json, int line, int column)
     {
-        var ex = Assert.Throws<CardException>(() => DataLoader.ReadJson("<stdin>", json));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.ReadJson("<stdin>", json));
         Assert.Equal(("BI0010", "<stdin>", line, column), (ex.Diagnostic.Code, ex.Diagnostic.File, ex.Diagnostic.Line, ex.Diagnostic.Column));
     }
 
@@ -47,7 +47,7 @@ public sealed class LoneSurrogateTests : IDisposable
     public void ALoneSurrogateInTheConfigurationIsALocatedSyntaxError()
     {
         var file = Path.Combine(_site.Root, "buildimages.json");
-        var ex = Assert.Throws<CardException>(() => ConfigLoader.Parse("{ \"baseUrl\": \"/\\ud800\" }"u8.ToArray(), file));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => ConfigLoader.Parse("{ \"baseUrl\": \"/\\ud800\" }"u8.ToArray(), file));
         Assert.Equal(("BI0001", 1, 14), (ex.Diagnostic.Code, ex.Diagnostic.Line, ex.Diagnostic.Column));
     }
 

@@ -97,7 +97,7 @@ public sealed class PhotoSourceTests : IDisposable
         var sources = kind == "absolute" ? _outside.Replace('\\', '/') + "/*.jpg" : Path.GetRelativePath(_site.Root, _outside).Replace('\\', '/') + "/*.jpg";
         PhotosJob(sources: sources);
 
-        var ex = Assert.Throws<CardException>(() => _site.Build());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build());
 
         Assert.Equal("BI0015", ex.Diagnostic.Code);
         Assert.Equal(_site.ConfigFile, ex.Diagnostic.File);
@@ -115,7 +115,7 @@ public sealed class PhotoSourceTests : IDisposable
         var before = File.ReadAllBytes(original);
         PhotosJob(sources: sources, output: output, outputDir: output == "." ? "site" : ".");
 
-        var ex = Assert.Throws<CardException>(() => _site.Build());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build());
 
         Assert.Equal("BI0026", ex.Diagnostic.Code);
         Assert.Contains(expected, ex.Diagnostic.Message, StringComparison.Ordinal);

@@ -26,14 +26,14 @@ public sealed class SvgBudgetTests : IDisposable
         </svg>
         """;
 
-    private CardException Fails(string svg)
+    private BuildInputException Fails(string svg)
     {
         File.WriteAllText(Path.Combine(_cards.Assets, "x.svg"), svg);
         var template = _cards.Template("full", Card);
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(template, new Dictionary<string, object?> { ["img"] = "x.svg" }, new Templates.CardSize(1200, 630), "photos/bomb");
-        return Assert.Throws<CardException>(() => prepared.DrawAtWidth(1200));
+        return Assert.ThrowsAny<BuildInputException>(() => prepared.DrawAtWidth(1200));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SvgBudgetTests : IDisposable
         using var engine = _cards.Engine();
         using var renderer = engine.CreateRenderer();
         using var prepared = renderer.Prepare(template, new Dictionary<string, object?> { ["img"] = uri }, new Templates.CardSize(1200, 630));
-        Assert.Equal("BI0302", Assert.Throws<CardException>(() => prepared.DrawAtWidth(1200)).Diagnostic.Code);
+        Assert.Equal("BI0302", Assert.ThrowsAny<BuildInputException>(() => prepared.DrawAtWidth(1200)).Diagnostic.Code);
     }
 
     [Fact]

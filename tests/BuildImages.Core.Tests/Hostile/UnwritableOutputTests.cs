@@ -19,7 +19,7 @@ public sealed class UnwritableOutputTests : IDisposable
         _site.Save();
         var observer = new RecordingObserver();
 
-        var ex = Assert.Throws<CardException>(() => _site.Build(observer: observer));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _site.Build(observer: observer));
 
         Assert.Equal("BI0033", ex.Diagnostic.Code);
         Assert.Contains(unwritable, ex.Diagnostic.Message, StringComparison.Ordinal);

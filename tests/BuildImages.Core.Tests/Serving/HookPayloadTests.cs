@@ -45,7 +45,7 @@ public sealed class HookPayloadTests : IDisposable
     [InlineData("\"just a string\"", "must be an item")]
     public void ABodyThatIsNotItemsIsALocatedError(string body, string expected)
     {
-        var ex = Assert.Throws<CardException>(() => Parse(body));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => Parse(body));
         Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
         Assert.Contains(expected, ex.Diagnostic.Message, StringComparison.Ordinal);
     }
@@ -55,8 +55,8 @@ public sealed class HookPayloadTests : IDisposable
     {
         var bytes = "{ \"slug\": \"a\",\n  \"title\": \"caf"u8.ToArray().Concat(new byte[] { 0xE9 }).Concat("\" }"u8.ToArray()).ToArray();
 
-        var bad = Assert.Throws<CardException>(() => HookPayload.Read("cards", bytes, HookMapping.None, _ => null));
-        var surrogate = Assert.Throws<CardException>(() => Parse("""{ "slug": "a", "title": "\ud800" }"""));
+        var bad = Assert.ThrowsAny<BuildInputException>(() => HookPayload.Read("cards", bytes, HookMapping.None, _ => null));
+        var surrogate = Assert.ThrowsAny<BuildInputException>(() => Parse("""{ "slug": "a", "title": "\ud800" }"""));
 
         Assert.Equal("BI0010", bad.Diagnostic.Code);
         Assert.Contains("not valid UTF-8 (byte 0xE9", bad.Diagnostic.Message, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class HookPayloadTests : IDisposable
     [Fact]
     public void ADeeplyNestedBodyIsRefusedWithItsPositionNotAStackOverflow()
     {
-        var ex = Assert.Throws<CardException>(() => Parse(new string('[', 5000) + new string(']', 5000)));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => Parse(new string('[', 5000) + new string(']', 5000)));
         Assert.Contains("depth", ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.Equal(1, ex.Diagnostic.Line);
         Assert.True(ex.Diagnostic.Column > HookPayload.MaxDepth);
@@ -78,7 +78,7 @@ public sealed class HookPayloadTests : IDisposable
     {
         _site.Config["hooks"] = JsonNode.Parse("""{ "nope": { "fields": { "slug": "x" } } }""");
         _site.Save();
-        var ex = Assert.Throws<CardException>(() => ConfigLoader.Load(_site.ConfigFile));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => ConfigLoader.Load(_site.ConfigFile));
         Assert.Contains("'hooks' names no job 'nope'", ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.True(ex.Diagnostic.Line > 0);
     }
@@ -103,7 +103,7 @@ public sealed class HookPayloadTests : IDisposable
         var publish = Read(entry, mapping, ("X-Contentful-Topic", "ContentManagement.Entry.publish"));
         var tombstone = Read("""{ "sys": { "type": "DeletedEntry", "id": "5Ks" } }""", mapping, ("X-Contentful-Topic", "ContentManagement.Entry.unpublish"));
         var save = Read(entry, mapping, ("X-Contentful-Topic", "ContentManagement.Entry.save"));
-        var missing = Assert.Throws<CardException>(() => Read(entry, mapping));
+        var missing = Assert.ThrowsAny<BuildInputException>(() => Read(entry, mapping));
 
         Assert.Equal((HookAction.Publish, "5Ks", "hello"), (publish.Action, Assert.Single(publish.Items).Id, publish.Items[0].Fields["slug"]));
         Assert.Equal((HookAction.Unpublish, "5Ks"), (tombstone.Action, Assert.Single(tombstone.Items).Id));
@@ -121,7 +121,7 @@ public sealed class HookPayloadTests : IDisposable
         var sanity = Mapping("""{ "cms": "sanity" }""");
         var empty = Read("", sanity, ("sanity-operation", "delete"), ("sanity-document-id", "doc-1"));
         var custom = Mapping("""{ "event": "body:action", "publish": ["go"], "unpublish": ["stop"], "id": "meta.key" }""");
-        var noId = Assert.Throws<CardException>(() => Read("""{ "action": "stop", "meta": {} }""", custom));
+        var noId = Assert.ThrowsAny<BuildInputException>(() => Read("""{ "action": "stop", "meta": {} }""", custom));
 
         Assert.Equal((HookAction.Unpublish, "7"), (v4.Action, v4.Items[0].Id));
         Assert.Equal("abc", v5.Items[0].Id);
@@ -139,7 +139,7 @@ public sealed class HookPayloadTests : IDisposable
     {
         _site.Config["hooks"] = JsonNode.Parse($$"""{ "cards": {{json}} }""");
         _site.Save();
-        var ex = Assert.Throws<CardException>(() => ConfigLoader.Load(_site.ConfigFile));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => ConfigLoader.Load(_site.ConfigFile));
         Assert.Contains(expected, ex.Diagnostic.Message, StringComparison.Ordinal);
         Assert.True(ex.Diagnostic.Line > 0, ex.Diagnostic.ToString());
     }

@@ -140,7 +140,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     [InlineData("http://10.1.2.3:0")]
     public async Task ABindAddressThatIsNotALoopbackIPIsRefusedWithoutAllowRemote(string url)
     {
-        var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true }));
+        var ex = await Assert.ThrowsAnyAsync<BuildInputException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [url], Auth = new HookAuth(null, null, null), NoAuth = true }));
 
         Assert.Equal("BI0002", ex.Diagnostic.Code);
         Assert.Contains(url, ex.Diagnostic.Message, StringComparison.Ordinal);
@@ -149,7 +149,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     [Fact]
     public async Task AHostNameWithAllowRemoteStillNeedsASecretAndLoopbackSpellingsListenOnLoopback()
     {
-        var ex = await Assert.ThrowsAsync<CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = ["http://loopback:0"], Auth = new HookAuth(null, null, null), NoAuth = true, AllowRemote = true }));
+        var ex = await Assert.ThrowsAnyAsync<BuildInputException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = ["http://loopback:0"], Auth = new HookAuth(null, null, null), NoAuth = true, AllowRemote = true }));
         Assert.Contains("need a secret", ex.Diagnostic.Message, StringComparison.Ordinal);
 
         foreach (var url in new[] { "http://[::ffff:127.0.0.1]:0", "http://localhost:0", "http://127.0.0.2:0" })
@@ -175,7 +175,7 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
             Directory.CreateDirectory(file);
         }
 
-        var ex = Assert.Throws<CardException>(() => HookAuth.Load(null, file));
+        var ex = Assert.ThrowsAny<BuildInputException>(() => HookAuth.Load(null, file));
 
         Assert.Equal("BI0002", ex.Diagnostic.Code);
         Assert.Equal(file, ex.Diagnostic.File);

@@ -296,7 +296,7 @@ public sealed class HookServerTests() : HookServerTestBase("test-secret-\u00e9"u
     public async Task APortAlreadyTakenIsAUsageErrorNamingTheAddress()
     {
         var taken = Server!.Addresses[0];
-        var ex = await Assert.ThrowsAsync<Core.Diagnostics.CardException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [taken], Auth = new HookAuth(Secret, null, null) }));
+        var ex = await Assert.ThrowsAsync<Core.Diagnostics.BuildInputException>(() => HookServer.StartAsync(new ServeOptions { ConfigFile = Tool.PathOf("buildimages.json"), Urls = [taken], Auth = new HookAuth(Secret, null, null) }));
         Assert.Equal("BI0002", ex.Diagnostic.Code);
         Assert.Contains(taken, ex.Diagnostic.Message, StringComparison.Ordinal);
     }
