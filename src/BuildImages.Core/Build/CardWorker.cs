@@ -133,7 +133,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     };
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    internal static CardRecord NewRecord(PlannedItem card, CardRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
+    internal static ItemRecord NewRecord(PlannedItem card, ItemRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
     {
         Job = card.Job.Name,
         Item = card.Item.Id,

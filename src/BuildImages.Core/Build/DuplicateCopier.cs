@@ -24,7 +24,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
         string? inputs = null;
         // Records are held serialised: read each owner once per card, not once per variant.
-        var owners = new Dictionary<string, CardRecord?>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, ItemRecord?>(StringComparer.Ordinal);
         foreach (var copy in group)
         {
             if (!owners.TryGetValue(copy.OwnerRecordKey, out var owner))

@@ -46,7 +46,7 @@ internal sealed class ManifestSession
     /// <summary>Something the manifest does not show yet changed (a warning about it, a record): it must be saved.</summary>
     internal void MarkDirty() => Volatile.Write(ref _dirty, 1);
 
-    internal void Set(CardRecord record)
+    internal void Set(ItemRecord record)
     {
         Records.Set($"{record.Job}:{record.Output}", record);
         MarkDirty();

@@ -41,7 +41,7 @@ internal sealed class OutputJournal(string file)
     }
 
     /// <summary>After the manifest was saved: lines whose output that manifest records (same file and hash) are done with.</summary>
-    internal void Saved(Func<string, CardRecord?> recorded)
+    internal void Saved(Func<string, ItemRecord?> recorded)
     {
         lock (_lock)
         {
@@ -64,7 +64,7 @@ internal sealed class OutputJournal(string file)
     /// Before a build acts: outputs a killed build wrote and never recorded are removed (only when they still hold the
     /// bytes it wrote), then the journal. Returns what was removed, and a warning for each line that could not be trusted.
     /// </summary>
-    internal (List<string> Removed, List<Diagnostic> Warnings) Sweep(string outputDirectory, Func<string, CardRecord?> recorded)
+    internal (List<string> Removed, List<Diagnostic> Warnings) Sweep(string outputDirectory, Func<string, ItemRecord?> recorded)
     {
         var removed = new List<string>();
         var warnings = new List<Diagnostic>();
@@ -101,7 +101,7 @@ internal sealed class OutputJournal(string file)
         return (removed, warnings);
     }
 
-    private static bool Records(CardRecord? record, Entry entry) =>
+    private static bool Records(ItemRecord? record, Entry entry) =>
         record?.Variants.Any(v => v.File == entry.File && v.Sha256 == entry.Sha256) == true;
 
     private sealed record Entry(string RecordKey, string File, long Bytes, string Sha256)

@@ -30,7 +30,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         Prune(plan, record => record.Job == job && ids.Contains(record.Item));
     }
 
-    private void Prune(BuildPlan plan, Func<CardRecord, bool> inScope)
+    private void Prune(BuildPlan plan, Func<ItemRecord, bool> inScope)
     {
         var planned = plan.Items.ToDictionary(c => c.RecordKey, c => PlannedPaths(c).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -39,7 +39,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // its job cannot be read, the item may be in that file, so it is held like the file's own items.
         var heldForSourceless = manifest.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
-        var stale = new List<(CardRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
+        var stale = new List<(ItemRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
         foreach (var (key, record) in manifest.Records.All())
         {
             if (!inScope(record) || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source)
@@ -112,7 +112,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
     private IEnumerable<string> PlannedPaths(PlannedItem card) =>
         photos.OriginalCopyOf(card.RecordKey) is { } copy ? card.Variants.Select(v => v.Path).Append(copy) : card.Variants.Select(v => v.Path);
 
-    private void Delete(CardRecord record, VariantRecord v)
+    private void Delete(ItemRecord record, VariantRecord v)
     {
         var full = Path.Combine(config.OutputDirectory, v.File);
         var file = new FileInfo(full);

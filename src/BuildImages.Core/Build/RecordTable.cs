@@ -15,7 +15,7 @@ internal sealed class RecordTable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    internal RecordTable(IEnumerable<KeyValuePair<string, CardRecord>> loaded)
+    internal RecordTable(IEnumerable<KeyValuePair<string, ItemRecord>> loaded)
     {
         foreach (var (key, record) in loaded)
         {
@@ -28,14 +28,14 @@ internal sealed class RecordTable
     /// <summary>The records as they stand now, unaffected by later changes (the entries are immutable, so this copies references only).</summary>
     internal RecordTable Snapshot() => new(new ConcurrentDictionary<string, Entry>(_entries, StringComparer.Ordinal));
 
-    internal bool TryGetValue(string key, [NotNullWhen(true)] out CardRecord? record)
+    internal bool TryGetValue(string key, [NotNullWhen(true)] out ItemRecord? record)
     {
         record = _entries.TryGetValue(key, out var entry) ? entry.Read() : null;
         return record is not null;
     }
 
-    internal void Set(string key, CardRecord record) =>
-        _entries[key] = new Entry(null, JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.CardRecord), record.Inputs);
+    internal void Set(string key, ItemRecord record) =>
+        _entries[key] = new Entry(null, JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.ItemRecord), record.Inputs);
 
     internal bool Remove(string key) => _entries.TryRemove(key, out _);
 
@@ -51,7 +51,7 @@ internal sealed class RecordTable
     internal HashSet<string> InputIds() => _entries.Values.Select(e => e.Inputs).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Every record, read one at a time (what is not kept is garbage at once), with its key.</summary>
-    internal IEnumerable<(string Key, CardRecord Record)> All()
+    internal IEnumerable<(string Key, ItemRecord Record)> All()
     {
         foreach (var (key, entry) in _entries.ToArray())
         {
@@ -60,7 +60,7 @@ internal sealed class RecordTable
     }
 
     /// <summary>One job's records ordered by output path (its keys are <c>job:output</c>), read one at a time; other jobs' records are not read.</summary>
-    internal IEnumerable<CardRecord> OfJob(string job)
+    internal IEnumerable<ItemRecord> OfJob(string job)
     {
         var prefix = job + ":";
         foreach (var key in SortedKeys())
@@ -87,12 +87,12 @@ internal sealed class RecordTable
         }
         else
         {
-            JsonSerializer.Serialize(writer, entry.Record!, ManifestJsonContext.Default.CardRecord);
+            JsonSerializer.Serialize(writer, entry.Record!, ManifestJsonContext.Default.ItemRecord);
         }
     }
 
-    private sealed record Entry(CardRecord? Record, byte[]? Json, string Inputs)
+    private sealed record Entry(ItemRecord? Record, byte[]? Json, string Inputs)
     {
-        internal CardRecord Read() => Record ?? JsonSerializer.Deserialize(Json, ManifestJsonContext.Default.CardRecord)!;
+        internal ItemRecord Read() => Record ?? JsonSerializer.Deserialize(Json, ManifestJsonContext.Default.ItemRecord)!;
     }
 }

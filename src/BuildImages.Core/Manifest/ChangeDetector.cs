@@ -12,7 +12,7 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RenderReason?> _setReasons = new(StringComparer.Ordinal);
 
     /// <summary>A reason that applies to every variant of the card, or null if the card's inputs are unchanged.</summary>
-    public RenderReason? CardReason(PlannedItem card, CardRecord? record)
+    public RenderReason? CardReason(PlannedItem card, ItemRecord? record)
     {
         if (record is null)
         {
@@ -78,7 +78,7 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         return new(RenderReasonKind.OutputAltered, "output altered since it was written");
     }
 
-    private static RenderReason DataReason(PlannedItem card, CardRecord record)
+    private static RenderReason DataReason(PlannedItem card, ItemRecord record)
     {
         var fields = card.FieldHashes();
         var changed = fields.Where(f => record.Fields.TryGetValue(f.Key, out var old) && old != f.Value).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();

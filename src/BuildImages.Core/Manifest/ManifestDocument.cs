@@ -19,12 +19,12 @@ public sealed class ManifestDocument
     /// <summary>Input sets by id: the engine and the files a render read. Cards share them, which keeps the manifest small.</summary>
     public Dictionary<string, InputSet> Inputs { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Cards by <c>job:output</c>.</summary>
-    public Dictionary<string, CardRecord> Cards { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Item records (cards and photos) by <c>job:output</c>; "cards" in the JSON, as manifests have always said.</summary>
+    public Dictionary<string, ItemRecord> Cards { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>What a card was rendered from, and the files it became.</summary>
-public sealed record CardRecord
+/// <summary>What an item (a card or a photo) was made from, and the files it became: its record in the manifest.</summary>
+public sealed record ItemRecord
 {
     public required string Job { get; init; }
 
@@ -99,6 +99,6 @@ public sealed record VariantRecord
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ManifestDocument))]
 [JsonSerializable(typeof(Dictionary<string, InputSet>))]
-[JsonSerializable(typeof(CardRecord))]
+[JsonSerializable(typeof(ItemRecord))]
 [JsonSerializable(typeof(StatCache))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

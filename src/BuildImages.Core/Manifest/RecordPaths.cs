@@ -15,7 +15,7 @@ internal static class RecordPaths
         Enum.GetValues<ImageFormat>().Select(f => new EncodeOptions(f).Extension).Concat(PhotoPlanner.Extensions), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Why the record cannot be trusted with the output folder, or null when every path it names is one the planner could have made.</summary>
-    internal static string? Problem(CardRecord record)
+    internal static string? Problem(ItemRecord record)
     {
         if (record.Variants is null)
         {

@@ -19,7 +19,7 @@ internal sealed class SiteMetadataWriter(BuildConfig config)
     private const int FlushThreshold = 1 << 16;
 
     /// <summary>Writes the file if its content changed; returns its <see cref="Stamp"/> afterwards.</summary>
-    public string Write(Func<string, IEnumerable<CardRecord>> recordsOfJob)
+    public string Write(Func<string, IEnumerable<ItemRecord>> recordsOfJob)
     {
         // Streamed into the temp file: at 10,000 items the file is ~18 MB, which must not exist as arrays in memory.
         AtomicFile.WriteIfChanged(config.MetadataFile, stream => Render(recordsOfJob, stream));
@@ -33,7 +33,7 @@ internal sealed class SiteMetadataWriter(BuildConfig config)
     /// Items in job order, then by output path, so every front and every partial build writes the same file.
     /// <paramref name="recordsOfJob"/> gives one job's records ordered by output path.
     /// </summary>
-    public void Render(Func<string, IEnumerable<CardRecord>> recordsOfJob, Stream destination)
+    public void Render(Func<string, IEnumerable<ItemRecord>> recordsOfJob, Stream destination)
     {
         using var w = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -56,7 +56,7 @@ internal sealed class SiteMetadataWriter(BuildConfig config)
     }
 
     /// <summary>The variant og:image points to: the job's choice, else the first full-width JPEG or PNG (every crawler reads them), else the first.</summary>
-    private static VariantRecord? TagVariant(JobConfig job, CardRecord record)
+    private static VariantRecord? TagVariant(JobConfig job, ItemRecord record)
     {
         if (job.TagVariant is { } index && index < record.Variants.Count)
         {
@@ -67,7 +67,7 @@ internal sealed class SiteMetadataWriter(BuildConfig config)
             ?? record.Variants.FirstOrDefault();
     }
 
-    private void WriteItem(Utf8JsonWriter w, CardRecord record, IReadOnlyList<VariantRecord> variants, VariantRecord? tagged, PhotoJobConfig? photos)
+    private void WriteItem(Utf8JsonWriter w, ItemRecord record, IReadOnlyList<VariantRecord> variants, VariantRecord? tagged, PhotoJobConfig? photos)
     {
         if (variants.Count == 0)
         {
