@@ -3,6 +3,7 @@ using BuildImages.Core.Build;
 using BuildImages.Core.Imaging;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Output;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Tool;
 

@@ -6,6 +6,7 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BuildImages.Core.Build;
 using BuildImages.Core.Configuration;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Tests;
 
@@ -59,11 +60,11 @@ public sealed class InterruptedBuildTests : IDisposable
         var bystander = Path.Combine(_site.Site, "index.html");
         File.WriteAllText(bystander, "<html>the site's own page</html>");
         var outside = Path.Combine(_site.Root, "items.json");
-        var sha = Planning.ContentHash.OfFile(bystander);
+        var sha = BuildImages.Core.Primitives.ContentHash.OfFile(bystander);
         File.WriteAllLines(journal,
         [
             $"{sha}\t{new FileInfo(bystander).Length}\tindex.html\tcards:og/x",
-            $"{Planning.ContentHash.OfFile(outside)}\t{new FileInfo(outside).Length}\t../items.json\tcards:og/x",
+            $"{BuildImages.Core.Primitives.ContentHash.OfFile(outside)}\t{new FileInfo(outside).Length}\t../items.json\tcards:og/x",
             $"{new string('0', 64)}\t5\tog/alpha.webp\tcards:og/nothing",
             "not a line at all",
         ]);

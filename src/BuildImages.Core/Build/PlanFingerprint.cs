@@ -3,6 +3,7 @@ using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Build;

@@ -1,6 +1,7 @@
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Build;
 

@@ -1,5 +1,6 @@
 using BuildImages.Core.Data;
 using BuildImages.Core.Encoders;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Configuration;

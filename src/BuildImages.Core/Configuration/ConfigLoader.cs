@@ -2,6 +2,7 @@ using System.Text.Json;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Encoders;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Configuration;
@@ -54,7 +55,7 @@ public static class ConfigLoader
                 throw BuildInputException.Error(DiagnosticCodes.ConfigSyntax, Data.LoneSurrogateLocator.Message, file, line, column);
             }
             var source = new ConfigSource(file, new JsonLocator(utf8, readerOptions));
-            return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory) with { ContentHash = Planning.ContentHash.Of(utf8)[..16] };
+            return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory) with { ContentHash = BuildImages.Core.Primitives.ContentHash.Of(utf8)[..16] };
         }
     }
 

@@ -34,10 +34,6 @@ public class BuildInputException : Exception
     /// <summary>A JSON syntax error at its line and column, without System.Text.Json's path and position suffixes.</summary>
     internal static BuildInputException FromJson(string code, System.Text.Json.JsonException ex, string file) =>
         Error(code, "invalid JSON: " + ex.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.'), file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
-
-    /// <summary>An error located in the rendered card markup (mapped to the template later).</summary>
-    internal static BuildInputException AtMarkup(string code, string message, Markup.MarkupPosition at) =>
-        Error(code, message, null, at.Line, at.Column);
 }
 
 /// <summary>The configuration is wrong (BI0001 syntax, BI0004 a value, BI0005 not found).</summary>

@@ -1,4 +1,5 @@
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Manifest;
 

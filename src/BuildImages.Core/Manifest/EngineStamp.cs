@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using BuildImages.Core.Native;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Manifest;
 
@@ -62,7 +63,7 @@ internal static class EngineStamp
             }
         }
         parts.Sort(StringComparer.Ordinal);
-        return Planning.ContentHash.OfParts(parts)[..16];
+        return BuildImages.Core.Primitives.ContentHash.OfParts(parts)[..16];
     }
 
     /// <summary>Size and time of each native library file as the loader would find it; null when one is not found here.</summary>
@@ -96,6 +97,6 @@ internal static class EngineStamp
             var info = new FileInfo(target);
             parts.Add($"{target}:{info.Length}:{info.LastWriteTimeUtc.Ticks}");
         }
-        return Planning.ContentHash.OfParts(parts)[..16];
+        return BuildImages.Core.Primitives.ContentHash.OfParts(parts)[..16];
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Manifest;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Manifest;
 
@@ -63,7 +64,7 @@ public sealed record InputSet
     public required SortedDictionary<string, string> Assets { get; init; }
 
     /// <summary>A hash over the whole content: keys are built on it, and its first 16 digits are the set's id in the manifest.</summary>
-    public string Hash() => Planning.ContentHash.OfParts([Engine, .. Templates.Concat(Fonts).Concat(Assets).Select(p => $"{p.Key}={p.Value}")]);
+    public string Hash() => BuildImages.Core.Primitives.ContentHash.OfParts([Engine, .. Templates.Concat(Fonts).Concat(Assets).Select(p => $"{p.Key}={p.Value}")]);
 
     [JsonIgnore]
     public IEnumerable<string> Files => Templates.Keys.Concat(Fonts.Keys).Concat(Assets.Keys);

@@ -1,5 +1,6 @@
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Manifest;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using BuildImages.Core.Primitives;
 
 
 namespace BuildImages.Core.Manifest;
@@ -77,7 +78,7 @@ internal sealed class UpToDateRecord
         }
     }
 
-    public void Save(string file) => Output.AtomicFile.Write(file, stream =>
+    public void Save(string file) => BuildImages.Core.Primitives.AtomicFile.Write(file, stream =>
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);

@@ -88,12 +88,12 @@ internal static partial class CardMarkupParser
         }
         catch (XmlException ex)
         {
-            throw BuildInputException.AtMarkup(DiagnosticCodes.MarkupSyntax, "card markup is not well-formed XML: " + InOurWords(StripPosition(ex.Message)), new MarkupPosition(ex.LineNumber, ex.LinePosition));
+            throw AtMarkup(DiagnosticCodes.MarkupSyntax, "card markup is not well-formed XML: " + InOurWords(StripPosition(ex.Message)), new MarkupPosition(ex.LineNumber, ex.LinePosition));
         }
         var root = document.Root!;
         if (root.Name.LocalName != "card")
         {
-            throw BuildInputException.AtMarkup(DiagnosticCodes.UnknownElement, $"the root element must be <card>, not <{root.Name.LocalName}>", ElementReader.PositionOf(root));
+            throw AtMarkup(DiagnosticCodes.UnknownElement, $"the root element must be <card>, not <{root.Name.LocalName}>", ElementReader.PositionOf(root));
         }
         return ParseCard(root, Validate(root, 0, inline: false), requestedWidth, requestedHeight);
     }
@@ -120,7 +120,7 @@ internal static partial class CardMarkupParser
         if (depth > MaxDepth)
         {
             var p = ElementReader.PositionOf(element);
-            throw BuildInputException.AtMarkup(DiagnosticCodes.MarkupSyntax, $"elements are nested deeper than {MaxDepth} levels", p);
+            throw AtMarkup(DiagnosticCodes.MarkupSyntax, $"elements are nested deeper than {MaxDepth} levels", p);
         }
         if (!element.Name.NamespaceName.Equals(string.Empty, StringComparison.Ordinal) || !MarkupSchema.Elements.TryGetValue(name, out var allowed)
             || (inline != MarkupSchema.InlineElements.Contains(name)))
@@ -136,7 +136,7 @@ internal static partial class CardMarkupParser
             if (!allowed.Contains(attribute.Name.LocalName) || attribute.Name.NamespaceName.Length > 0)
             {
                 var p = ElementReader.PositionOf(attribute);
-                throw BuildInputException.AtMarkup(DiagnosticCodes.UnknownAttribute, $"<{name}> has no attribute '{attribute.Name.LocalName}'{NearestName.Hint(attribute.Name.LocalName, allowed)}; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}", p);
+                throw AtMarkup(DiagnosticCodes.UnknownAttribute, $"<{name}> has no attribute '{attribute.Name.LocalName}'{NearestName.Hint(attribute.Name.LocalName, allowed)}; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}", p);
             }
         }
         return new ElementReader(element);
@@ -147,7 +147,7 @@ internal static partial class CardMarkupParser
         var p = ElementReader.PositionOf(element);
         var candidates = where == "text content" ? MarkupSchema.InlineElements : MarkupSchema.Elements.Keys.Where(k => !MarkupSchema.InlineElements.Contains(k) && k != "card").ToHashSet();
         var near = NearestName.Of(element.Name.LocalName, candidates) is { } n && n != element.Name.LocalName ? $"; did you mean <{n}>?" : string.Empty;
-        return BuildInputException.AtMarkup(DiagnosticCodes.UnknownElement, $"unknown element <{element.Name.LocalName}> in {where}{near}; allowed: {string.Join(", ", candidates.Order(StringComparer.Ordinal))}", p);
+        return AtMarkup(DiagnosticCodes.UnknownElement, $"unknown element <{element.Name.LocalName}> in {where}{near}; allowed: {string.Join(", ", candidates.Order(StringComparer.Ordinal))}", p);
     }
 
     private static CardRootNode ParseCard(XElement element, ElementReader r, int requestedWidth, int requestedHeight)
@@ -157,7 +157,7 @@ internal static partial class CardMarkupParser
         var height = r.Number("height") ?? requestedHeight;
         if ((int)Math.Round(width) != requestedWidth || (int)Math.Round(height) != requestedHeight)
         {
-            throw BuildInputException.AtMarkup(DiagnosticCodes.BadAttributeValue, $"the template made a {width}x{height} card but {requestedWidth}x{requestedHeight} was requested (use {{{{@width}}}} and {{{{@height}}}})", r.Position);
+            throw AtMarkup(DiagnosticCodes.BadAttributeValue, $"the template made a {width}x{height} card but {requestedWidth}x{requestedHeight} was requested (use {{{{@width}}}} and {{{{@height}}}})", r.Position);
         }
         return new CardRootNode
         {
@@ -226,7 +226,7 @@ internal static partial class CardMarkupParser
                     break;
                 case XText text when !string.IsNullOrWhiteSpace(text.Value):
                     var p = ElementReader.PositionOf(text);
-                    throw BuildInputException.AtMarkup(DiagnosticCodes.MarkupSyntax, $"text \"{Shorten(text.Value.Trim())}\" directly inside <{element.Name.LocalName}>; put text in a <text> element", p);
+                    throw AtMarkup(DiagnosticCodes.MarkupSyntax, $"text \"{Shorten(text.Value.Trim())}\" directly inside <{element.Name.LocalName}>; put text in a <text> element", p);
             }
         }
         return children;
@@ -325,7 +325,7 @@ internal static partial class CardMarkupParser
         if (string.IsNullOrWhiteSpace(src))
         {
             var p = r.Position;
-            throw BuildInputException.AtMarkup(DiagnosticCodes.BadAttributeValue, "<image> needs a non-empty 'src' (a path under the asset roots or a data: URI)", p);
+            throw AtMarkup(DiagnosticCodes.BadAttributeValue, "<image> needs a non-empty 'src' (a path under the asset roots or a data: URI)", p);
         }
         var focus = r.Get("focus", s => AttributeValueParser.Numbers(s.Replace("%", string.Empty, StringComparison.Ordinal), 2, 2) is [var fx, var fy] ? (fx, fy) : ((double, double)?)null, "two percentages, e.g. \"50% 30%\"");
         return new ImageNode
@@ -411,4 +411,8 @@ internal static partial class CardMarkupParser
 
     [GeneratedRegex(@"\s*Line \d+, position \d+\.?$")]
     private static partial Regex PositionSuffix();
+
+    /// <summary>An error located in the rendered card markup (mapped to the template later).</summary>
+    private static BuildInputException AtMarkup(string code, string message, MarkupPosition at) =>
+        BuildInputException.Error(code, message, null, at.Line, at.Column);
 }

@@ -1,4 +1,5 @@
 using BuildImages.Core.Native;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Output;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Output;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Native;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Output;
 
@@ -31,7 +32,7 @@ public sealed class OutputFolderLock : IDisposable
 
     /// <summary>The lock file of an output folder (its folder is created and checked).</summary>
     public static string PathFor(string outputDirectory) =>
-        Path.Combine(UserLockFolder.Get(), Planning.ContentHash.OfText(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)))[..24] + ".lock");
+        Path.Combine(UserLockFolder.Get(), BuildImages.Core.Primitives.ContentHash.OfText(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)))[..24] + ".lock");
 
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; <paramref name="waiting"/> is told once who holds it.</summary>
     public static OutputFolderLock Acquire(string outputDirectory, TimeSpan timeout, Action<string>? waiting = null, CancellationToken cancellation = default)

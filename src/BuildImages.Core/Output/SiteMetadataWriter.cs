@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Manifest;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Output;
 

@@ -3,6 +3,7 @@ using BuildImages.Core.Configuration;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Encoders;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Planning;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Planning;
 

@@ -1,4 +1,5 @@
 using BuildImages.Core.Configuration;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Planning;

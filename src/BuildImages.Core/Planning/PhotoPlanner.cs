@@ -3,6 +3,7 @@ using BuildImages.Core.Configuration;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Encoders;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Planning;
 

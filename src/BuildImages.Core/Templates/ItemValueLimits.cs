@@ -1,5 +1,6 @@
 using System.Globalization;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Templates;
 
@@ -56,7 +57,7 @@ internal static class ItemValueLimits
                 throw BuildInputException.Error(DiagnosticCodes.FieldTooLarge, TooLarge(text, path));
             }
             // Named by content, so equal images give equal markup (de-duplication) and different ones never do.
-            var reference = InlinePrefix + Planning.ContentHash.OfText(text)[..32];
+            var reference = InlinePrefix + BuildImages.Core.Primitives.ContentHash.OfText(text)[..32];
             inline[reference] = text;
             return reference;
         })!;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -117,11 +118,11 @@ internal sealed partial class PatternTemplate
             var sb = new StringBuilder(text.Length);
             foreach (var ch in text)
             {
-                if (Planning.OutputPathRules.IsInvisible(ch))
+                if (BuildImages.Core.Primitives.OutputPathRules.IsInvisible(ch))
                 {
                     continue;
                 }
-                sb.Append(ch is '/' && folders ? '/' : Planning.PathSegmentEncoder.Safe(ch));
+                sb.Append(ch is '/' && folders ? '/' : BuildImages.Core.Primitives.PathSegmentEncoder.Safe(ch));
             }
             return base.Write(span, sb.ToString());
         }

@@ -1,5 +1,6 @@
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Tests.Hostile;
 

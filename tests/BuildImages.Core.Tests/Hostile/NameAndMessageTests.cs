@@ -1,5 +1,6 @@
 using BuildImages.Core.Build;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Tests.Hostile;
 
@@ -49,9 +50,9 @@ public sealed class NameAndMessageTests : IDisposable
         var report = _site.Build();
         Assert.Empty(report.Errors);
         Assert.True(File.Exists(Path.Combine(_site.Site, "og", "evilgnp.exe.webp")));
-        Assert.DoesNotContain(Directory.GetFiles(_site.Site, "*", SearchOption.AllDirectories), f => f.Any(Planning.OutputPathRules.IsInvisible));
+        Assert.DoesNotContain(Directory.GetFiles(_site.Site, "*", SearchOption.AllDirectories), f => f.Any(BuildImages.Core.Primitives.OutputPathRules.IsInvisible));
 
-        var problem = Planning.OutputPathRules.Check("og/a\u202Eb").Problem;
+        var problem = BuildImages.Core.Primitives.OutputPathRules.Check("og/a\u202Eb").Problem;
         Assert.NotNull(problem);
         Assert.Contains("U+202E", problem, StringComparison.Ordinal);
         Assert.DoesNotContain('\u202E', problem);

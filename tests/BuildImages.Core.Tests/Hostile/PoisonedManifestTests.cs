@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BuildImages.Core.Build;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Tests.Hostile;
 

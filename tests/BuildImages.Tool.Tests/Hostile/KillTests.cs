@@ -6,6 +6,7 @@ using BuildImages.Core.Configuration;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Tool.Tests.Hostile;
 

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Output;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// Writes to a temp file beside the target and renames it over the target, so a crash never leaves a
@@ -13,7 +13,7 @@ public static class AtomicFile
 
     /// <summary>
     /// Writes and renames without flushing to disk: atomic against a crash of the process, and made durable later,
-    /// for a whole batch at once, by <see cref="DurableBatch.Commit"/> before anything names the file.
+    /// for a whole batch at once, by <see cref="Output.DurableBatch.Commit"/> before anything names the file.
     /// </summary>
     public static void WriteUnflushed(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes), onlyIfChanged: false, flush: false);
 

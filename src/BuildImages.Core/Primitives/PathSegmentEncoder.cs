@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Planning;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// What a value substituted into an output pattern may contribute to a file name: separators, control characters

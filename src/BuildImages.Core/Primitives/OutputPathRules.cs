@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace BuildImages.Core.Planning;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// What an output path may be: relative, inside the output folder, every segment a portable file name

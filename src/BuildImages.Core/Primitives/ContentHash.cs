@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace BuildImages.Core.Planning;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>SHA-256 in lower-case hex: file contents, and keys built from parts.</summary>
 public static class ContentHash
