@@ -126,10 +126,7 @@ internal sealed class HookEndpoints(ConfigSource source, HookQueue queue, ServeO
     /// </summary>
     internal async Task<IResult> Card(HttpContext context, string path)
     {
-        if (options.Auth.CheckRead(Headers(context.Request)) is { } refused)
-        {
-            return HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, refused);
-        }
+        // The read token, if any, was checked by ReadFilter.
         if (Config(context) is not { } config)
         {
             return Broken(context);

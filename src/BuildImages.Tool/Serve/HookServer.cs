@@ -117,12 +117,10 @@ internal sealed class HookServer : IAsyncDisposable
         // The id is the rest of the path: a slug may hold '/' (HookTarget decodes it segment by segment).
         hooks.MapDelete("/{job}/{**id}", (Delegate)endpoints.Unpublish).WithDisplayName("unpublish");
         // HEAD too: a CDN or crawler checks a card's ETag and size without its bytes (Kestrel sends no body for HEAD).
-        app.MapMethods("/cards/{**path}", ["GET", "HEAD"], endpoints.Card).WithDisplayName("cards");
+        var reads = new ReadFilter(options.Auth);
+        app.MapMethods("/cards/{**path}", ["GET", "HEAD"], endpoints.Card).AddEndpointFilter(reads).WithDisplayName("cards");
         app.MapGet("/healthz", () => TypedResults.Json(new { status = "ok", queue = queue.Depth })).WithDisplayName("healthz");
-        app.MapGet("/metrics", (HttpContext context) =>
-            options.Auth.CheckRead(HookEndpoints.Headers(context.Request)) is { } refused
-                ? HookProblems.Of(StatusCodes.Status401Unauthorized, DiagnosticCodes.Usage, refused)
-                : TypedResults.Text(metrics.Text(), "text/plain; version=0.0.4; charset=utf-8")).WithDisplayName("metrics");
+        app.MapGet("/metrics", () => TypedResults.Text(metrics.Text(), "text/plain; version=0.0.4; charset=utf-8")).AddEndpointFilter(reads).WithDisplayName("metrics");
         try
         {
             await app.StartAsync().ConfigureAwait(false);

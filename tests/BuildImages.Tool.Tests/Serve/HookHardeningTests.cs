@@ -20,6 +20,30 @@ public sealed class HookHardeningTests() : HookServerTestBase("hardening-secret"
     }
 
     [Fact]
+    public async Task WithAReadTokenCardsAndMetricsNeedItAndHealthDoesNot()
+    {
+        var read = "read-token-for-cards"u8.ToArray();
+        await Start(Options() with { Auth = new HookAuth(Secret, null, read) });
+        await Publish("private-card");
+        using (var anonymous = await Http.GetAsync("/cards/og/private-card.webp"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("BI0002", JsonNode.Parse(await anonymous.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.GetAsync("/metrics")).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/cards/og/private-card.webp") { Headers = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-the-token") } };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Http.SendAsync(wrong)).StatusCode);
+        foreach (var path in new[] { "/cards/og/private-card.webp", "/metrics" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "read-token-for-cards") } };
+            using var answer = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
     public async Task ASignatureBindsMethodJobIdAndBodyAndIsAcceptedOnce()
     {
         await Publish("keep");
