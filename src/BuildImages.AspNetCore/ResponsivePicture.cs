@@ -39,9 +39,6 @@ public sealed class ResponsivePicture : ComponentBase
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var entry = Catalog.Current.Find(Job, Item);
-        builder.AddMarkupContent(0, entry is null
-            ? $"<!-- BuildImages: no photo for {System.Net.WebUtility.HtmlEncode(Job)}/{System.Net.WebUtility.HtmlEncode(Item)} -->"
-            : SocialMarkup.PictureHtml(entry, Alt, Sizes, Class, Lazy));
+        builder.AddMarkupContent(0, SocialMarkup.PictureOrMissing(Catalog.Current, Job, Item, Alt, Sizes, Class, Lazy));
     }
 }

@@ -33,9 +33,6 @@ public sealed class ResponsivePictureTagHelper(ImageCatalogSource catalog) : Tag
     {
         ArgumentNullException.ThrowIfNull(output);
         output.TagName = null;
-        var entry = catalog.Current.Find(Job, Item);
-        output.Content.SetHtmlContent(entry is null
-            ? $"<!-- BuildImages: no photo for {System.Net.WebUtility.HtmlEncode(Job)}/{System.Net.WebUtility.HtmlEncode(Item)} -->"
-            : SocialMarkup.PictureHtml(entry, Alt, Sizes, Class, Lazy));
+        output.Content.SetHtmlContent(SocialMarkup.PictureOrMissing(catalog.Current, Job, Item, Alt, Sizes, Class, Lazy));
     }
 }

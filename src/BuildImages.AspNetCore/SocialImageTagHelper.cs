@@ -34,7 +34,7 @@ public sealed class SocialImageTagHelper(ImageCatalogSource catalog, IOptions<Bu
         output.TagName = null;
         var entry = catalog.Current.Find(Job, Item);
         output.Content.SetHtmlContent(entry is null
-            ? $"<!-- BuildImages: no card for {System.Net.WebUtility.HtmlEncode(Job)}/{System.Net.WebUtility.HtmlEncode(Item)} -->"
+            ? SocialMarkup.Missing("card", Job, Item)
             : SocialMarkup.TagsHtml(SocialMarkup.Tags(entry, BaseUrls.Of(options.Value, ViewContext?.HttpContext.Request), Alt)));
     }
 }

@@ -45,7 +45,7 @@ public sealed class SocialImageTags : ComponentBase
         ArgumentNullException.ThrowIfNull(builder);
         if (Catalog.Current.Find(Job, Item) is not { } entry)
         {
-            builder.AddMarkupContent(0, $"<!-- BuildImages: no card for {System.Net.WebUtility.HtmlEncode(Job)}/{System.Net.WebUtility.HtmlEncode(Item)} -->");
+            builder.AddMarkupContent(0, SocialMarkup.Missing("card", Job, Item));
             return;
         }
         var baseUrl = Options.Value.BaseUrl ?? (HttpContext is { } http ? BaseUrls.Of(Options.Value, http.Request) : Navigation.BaseUri);

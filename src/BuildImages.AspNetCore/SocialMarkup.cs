@@ -67,6 +67,14 @@ public static class SocialMarkup
         return new Uri(root, url.TrimStart('/')).ToString();
     }
 
+    /// <summary>What a helper writes when images.json has no such item: an HTML comment naming it, so the page still renders.</summary>
+    internal static string Missing(string what, string job, string item) =>
+        $"<!-- BuildImages: no {what} for {System.Net.WebUtility.HtmlEncode(job)}/{System.Net.WebUtility.HtmlEncode(item)} -->";
+
+    /// <summary>The photo's &lt;picture&gt;, or the <see cref="Missing"/> comment: what the Tag Helper and the component write.</summary>
+    internal static string PictureOrMissing(ImageCatalog catalog, string job, string item, string? alt, string sizes, string? cssClass, bool lazy) =>
+        catalog.Find(job, item) is { } entry ? PictureHtml(entry, alt, sizes, cssClass, lazy) : Missing("photo", job, item);
+
     /// <summary>
     /// A &lt;picture&gt; of an item's files: a &lt;source&gt; per modern type (AVIF, then WebP) with every width in a srcset,
     /// and an &lt;img&gt; of the JPEG or PNG files (the largest as src), with <paramref name="sizes"/>, the alternative text,

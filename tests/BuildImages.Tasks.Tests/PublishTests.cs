@@ -32,10 +32,10 @@ public sealed class PublishTests : IDisposable
         File.WriteAllText(full, text);
     }
 
-    /// <summary>Packs the package with a version of its own (NuGet's cache never hands back an older build) and writes a console site using it.</summary>
+    /// <summary>Writes a console site using the package packed for this test run (<see cref="Packages"/>).</summary>
     private void CreateSite()
     {
-        var (packages, version) = Pack();
+        var (packages, version) = (Packages.Folder, Packages.Version);
         Write("site.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
@@ -44,7 +44,7 @@ public sealed class PublishTests : IDisposable
             """);
         Write("Program.cs", "System.Console.WriteLine(\"site\");");
         Write("nuget.config", $"""<configuration><packageSources><add key="local" value="{packages}" /></packageSources></configuration>""");
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot, "templates", "blog-post")))
+        foreach (var file in Directory.GetFiles(Path.Combine(Packages.RepoRoot, "templates", "blog-post")))
         {
             Write(Path.Combine("tpl", "post", Path.GetFileName(file)), File.ReadAllText(file));
         }
@@ -57,22 +57,12 @@ public sealed class PublishTests : IDisposable
             """);
     }
 
-    /// <summary>Packs the package and returns its folder and version.</summary>
-    private (string Folder, string Version) Pack()
-    {
-        var version = $"0.3.0-it{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-        var packages = Path.Combine(_dir, "packages");
-        var (code, output) = Run(_dir, "pack", Path.Combine(RepoRoot, "src", "BuildImages.Tasks"), "-c", "Release", "--no-build", "-o", packages, $"-p:PackageVersion={version}", "--nologo");
-        Assert.True(code == 0, output);
-        return (packages, version);
-    }
-
     [Fact]
     [Trait("Category", "Slow")]
     public void TheSampleSitePublishesPagesWhoseOgImagesExistWithTheirDeclaredSizes()
     {
-        var (packages, version) = Pack();
-        var source = Path.Combine(RepoRoot, "samples", "site");
+        var (packages, version) = (Packages.Folder, Packages.Version);
+        var source = Path.Combine(Packages.RepoRoot, "samples", "site");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
@@ -197,7 +187,7 @@ public sealed class PublishTests : IDisposable
         {
             Write($"content/post-{i:D3}.md", $"---\ntitle: Post number {i} of a shared folder\n---\n");
         }
-        var tool = Path.Combine(RepoRoot, "src", "BuildImages.Tool", "bin", "Release", "net10.0", "dotnet-build-images.dll");
+        var tool = Path.Combine(Packages.RepoRoot, "src", "BuildImages.Tool", "bin", "Release", "net10.0", "dotnet-build-images.dll");
         Assert.True(File.Exists(tool), "the tool is built with the solution");
         var limit = TimeSpan.FromMinutes(10);
         StreamedProcess build;
@@ -305,7 +295,7 @@ public sealed class PublishTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(Site, "pub"), "id_ed25519", SearchOption.AllDirectories));
         Assert.True(File.Exists(Path.Combine(Site, "pub", "wwwroot", "og", "hello.webp")), "the real outputs are still published");
 
-        var clean = Run(Site, "clean", "-c", "Release", "--nologo");
+        var clean = Dotnet.Run(Site, "clean", "-c", "Release", "--nologo");
         Assert.True(clean.Code == 0, clean.Output);
         Assert.True(File.Exists(key), "clean deleted a file outside the project");
         Assert.True(File.Exists(Path.Combine(Site, "Program.cs")));
@@ -320,7 +310,7 @@ public sealed class PublishTests : IDisposable
         CreateSite();
         var shared = Path.Combine(_dir, "shared-templates", "post");
         Directory.CreateDirectory(shared);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot, "templates", "blog-post")))
+        foreach (var file in Directory.GetFiles(Path.Combine(Packages.RepoRoot, "templates", "blog-post")))
         {
             File.Copy(file, Path.Combine(shared, Path.GetFileName(file)));
         }
@@ -365,7 +355,7 @@ public sealed class PublishTests : IDisposable
         return System.Net.WebUtility.HtmlDecode(m.Groups[1].Value);
     }
 
-    private (int Code, string Output) Publish(params string[] extra) => Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", .. extra]);
+    private (int Code, string Output) Publish(params string[] extra) => Dotnet.Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", .. extra]);
 
     [Fact]
     [Trait("Category", "Slow")]
@@ -403,7 +393,7 @@ public sealed class PublishTests : IDisposable
         Assert.True(fourth.Code == 0, fourth.Output);
         Assert.Contains("BuildImages: rendered 4, skipped 0", fourth.Output, StringComparison.Ordinal);
 
-        var clean = Run(Site, "clean", "-c", "Release", "--nologo");
+        var clean = Dotnet.Run(Site, "clean", "-c", "Release", "--nologo");
         Assert.True(clean.Code == 0, clean.Output);
         Assert.False(File.Exists(Path.Combine(Site, "wwwroot", "og", "hello.webp")), "clean removes the outputs");
         Assert.False(File.Exists(Path.Combine(Site, "wwwroot", "images.json")));
@@ -418,16 +408,16 @@ public sealed class PublishTests : IDisposable
         CreateSite();
         try
         {
-            var first = Run(Site, "publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", "-nodeReuse:true", "-p:UseSharedCompilation=false");
+            var first = Dotnet.Run(Site, "publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", "-nodeReuse:true", "-p:UseSharedCompilation=false");
             Assert.True(first.Code == 0, first.Output);
             Write("content/second.md", "---\ntitle: The second post, edited in between\n---\nBody.\n");
-            var second = Run(Site, "publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", "-nodeReuse:true", "-p:UseSharedCompilation=false");
+            var second = Dotnet.Run(Site, "publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n", "-nodeReuse:true", "-p:UseSharedCompilation=false");
             Assert.True(second.Code == 0, second.Output);
             Assert.Contains("BuildImages: rendered 2, skipped 2", second.Output, StringComparison.Ordinal);
         }
         finally
         {
-            Run(Site, "build-server", "shutdown");
+            Dotnet.Run(Site, "build-server", "shutdown");
         }
     }
 
@@ -442,7 +432,7 @@ public sealed class PublishTests : IDisposable
         using (Core.Output.OutputFolderLock.Acquire(Path.Combine(Site, "wwwroot"), TimeSpan.FromSeconds(1)))
         {
             // The task waits for the holder; with nothing releasing it, the publish is cancelled by its own timeout here.
-            var blocked = Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-p:BuildImagesLockTimeoutSeconds=2"]);
+            var blocked = Dotnet.Run(Site, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-p:BuildImagesLockTimeoutSeconds=2"]);
             Assert.NotEqual(0, blocked.Code);
             Assert.Contains("error BI0035", blocked.Output, StringComparison.Ordinal);
         }
@@ -468,40 +458,5 @@ public sealed class PublishTests : IDisposable
         var disabled = Publish("-p:BuildImagesEnabled=false");
         Assert.True(disabled.Code == 0, disabled.Output);
         Assert.False(Directory.Exists(Path.Combine(Site, "wwwroot", "og")));
-    }
-
-    private static (int Code, string Output) Run(string dir, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        // A build server from an earlier test must not hold an older copy of the task (unless reuse is what is tested).
-        if (!args.Contains("-nodeReuse:true"))
-        {
-            start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
-    }
-
-    private static string RepoRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            {
-                if (File.Exists(Path.Combine(d.FullName, "BuildImages.sln")))
-                {
-                    return d.FullName;
-                }
-            }
-            throw new InvalidOperationException("repository root not found");
-        }
     }
 }

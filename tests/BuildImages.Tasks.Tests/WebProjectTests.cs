@@ -96,7 +96,7 @@ public sealed partial class WebProjectTests : IDisposable
     private async Task Check(string template, string[] options, Action<string> adapt)
     {
         var app = Path.Combine(_dir, "app");
-        var (newCode, newOutput) = Run(_dir, ["new", template, "-o", app, "--no-restore", .. options]);
+        var (newCode, newOutput) = Dotnet.Run(_dir, ["new", template, "-o", app, "--no-restore", .. options]);
         Assert.True(newCode == 0, newOutput);
         var version = Packages.Version;
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""<configuration><packageSources><add key="local" value="{Packages.Folder}" /></packageSources></configuration>""");
@@ -119,7 +119,7 @@ public sealed partial class WebProjectTests : IDisposable
             """);
         adapt(app);
 
-        var publish = Run(app, ["publish", "-c", "Release", "-o", "pub", "--nologo"]);
+        var publish = Dotnet.Run(app, ["publish", "-c", "Release", "-o", "pub", "--nologo"]);
         Assert.True(publish.Code == 0, publish.Output);
         Assert.Contains("BuildImages: 4 files, 4 rendered, 0 current", publish.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(app, "wwwroot", "og")), "nothing is rendered into the source tree");
@@ -128,7 +128,7 @@ public sealed partial class WebProjectTests : IDisposable
             await CardsServed(published);
         }
 
-        var again = Run(app, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n"]);
+        var again = Dotnet.Run(app, ["publish", "-c", "Release", "-o", "pub", "--nologo", "-v:n"]);
         Assert.True(again.Code == 0, again.Output);
         Assert.Contains("Skipping target \"BuildImagesRender\"", again.Output, StringComparison.Ordinal);
         Assert.Contains("BuildImages: 4 files, all current", again.Output, StringComparison.Ordinal);
@@ -177,22 +177,6 @@ public sealed partial class WebProjectTests : IDisposable
     {
         var program = Path.Combine(app, "Program.cs");
         File.WriteAllText(program, File.ReadAllText(program).Replace(after, after + "\nbuilder.Services.AddBuildImages();", StringComparison.Ordinal));
-    }
-
-    private static (int Code, string Output) Run(string dir, string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]

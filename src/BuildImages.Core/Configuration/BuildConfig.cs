@@ -220,6 +220,3 @@ public enum PhotoErrorPolicy
     /// </summary>
     CopyOriginal,
 }
-
-/// <summary>A line and column in the configuration file.</summary>
-public readonly record struct JsonLocation(int Line, int Column);

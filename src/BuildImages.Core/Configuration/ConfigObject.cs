@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Configuration;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Configuration;
 

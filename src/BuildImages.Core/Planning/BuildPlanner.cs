@@ -71,7 +71,7 @@ public static class BuildPlanner
         {
             template = templates.Resolve(job.Template, config.BaseDirectory);
         }
-        catch (BuildInputException ex) when (ex.Diagnostic.File is null)
+        catch (BuildInputException ex) when (ex.Diagnostic.Code == DiagnosticCodes.TemplateNotFound)
         {
             // Not found: the mistake is the job's 'template' value.
             throw BuildInputException.For(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);

@@ -11,13 +11,13 @@ public static class ContentHash
     public static string OfText(string text) => Of(Encoding.UTF8.GetBytes(text));
 
     /// <summary>A key over named parts; the separator cannot occur in the parts' hex or names.</summary>
-    public static string OfParts(params IEnumerable<string> parts) => OfText(string.Join('\u001f', parts));
+    public static string OfParts(params IEnumerable<string> parts) => OfText(Joined(parts));
 
     /// <summary>The first 128 bits of <see cref="OfParts"/> as a number: an in-memory claim key, never formatted and parsed back.</summary>
     internal static UInt128 Claim(params IEnumerable<string> parts)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', parts)), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(Joined(parts)), hash);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
 
@@ -46,4 +46,7 @@ public static class ContentHash
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>The parts as one text; the separator cannot occur in the parts' hex or names.</summary>
+    private static string Joined(IEnumerable<string> parts) => string.Join('\u001f', parts);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Templates;
 
@@ -98,8 +99,8 @@ public sealed class TemplateCatalog
         {
             try
             {
-                var text = File.ReadAllText(meta);
-                using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                var bytes = File.ReadAllBytes(meta);
+                using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 var rootEl = doc.RootElement;
                 if (rootEl.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String)
                 {
@@ -107,15 +108,17 @@ public sealed class TemplateCatalog
                 }
                 if (rootEl.TryGetProperty("sizes", out var s) && s.ValueKind == JsonValueKind.Array)
                 {
+                    var index = 0;
                     foreach (var e in s.EnumerateArray())
                     {
                         if (e.ValueKind != JsonValueKind.String || !CardSize.TryParse(e.GetString()!, out var size))
                         {
                             // A size the template promises and cannot give is a mistake in its metadata, never dropped quietly.
-                            var (line, column) = Locate(text, e.GetRawText(), text.IndexOf("\"sizes\"", StringComparison.Ordinal));
-                            throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: 'sizes' holds {e.GetRawText()}, which is not a size like \"1200x630\"", meta, line, column);
+                            var at = new JsonLocator(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).Value($"/sizes/{index}");
+                            throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: 'sizes' holds {e.GetRawText()}, which is not a size like \"1200x630\"", meta, at.Line, at.Column);
                         }
                         sizes.Add(size);
+                        index++;
                     }
                 }
                 if (rootEl.TryGetProperty("fields", out var f) && f.ValueKind == JsonValueKind.Object)
@@ -134,17 +137,5 @@ public sealed class TemplateCatalog
             }
         }
         return new TemplateDefinition(name, mainFile, partialRoots, sizes, fields, description);
-    }
-
-    /// <summary>The 1-based line and column of <paramref name="raw"/> in <paramref name="text"/>, searched from <paramref name="from"/> (0 when not found).</summary>
-    private static (int Line, int Column) Locate(string text, string raw, int from)
-    {
-        var at = text.IndexOf(raw, Math.Max(from, 0), StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return (0, 0);
-        }
-        var lineStart = text.LastIndexOf('\n', Math.Max(at - 1, 0)) + 1;
-        return (text.AsSpan(0, at).Count('\n') + 1, at - lineStart + 1);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text;
 
-namespace BuildImages.Core.Configuration;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// Line and column of every value in a JSON text, by JSON pointer ("/jobs/0/variants/1/width"), because
