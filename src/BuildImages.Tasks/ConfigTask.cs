@@ -14,7 +14,7 @@ public abstract class ConfigTask : Microsoft.Build.Utilities.Task
     /// <summary>SocialImage items: each a data file or glob, a job of its own (see <see cref="ItemConfig"/>).</summary>
     public ITaskItem[] Items { get; set; } = [];
 
-    /// <summary>ImageVariants items: photos to right-size, grouped into photos jobs (see <see cref="ItemConfig.PhotoJobs"/>).</summary>
+    /// <summary>ImageVariants items: photos to right-size, grouped into photos jobs (see <see cref="ItemConfig"/>).</summary>
     public ITaskItem[] ImageVariants { get; set; } = [];
 
     /// <summary>outputDir and baseUrl when there are items but no config file.</summary>

@@ -1,97 +1,73 @@
-using System.Text;
-using System.Text.Json.Nodes;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Diagnostics;
 using Microsoft.Build.Framework;
 
 namespace BuildImages.Tasks;
 
 /// <summary>
-/// SocialImage items as configuration: each item (a data file or glob) becomes one job of a buildimages.json made
-/// in memory, appended to the project's own buildimages.json when there is one, so items and files go through the
-/// same validation (ConfigLoader) and give the same bytes and manifest as the tool. Metadata: Job (the job's name in images.json, default
-/// "SocialImage " + the Include), Template (default
-/// blog-post), OutputPattern (default og/{{ slug }}; MSBuild reserves the attribute name Output, so that one only as a
-/// child element), Size, Formats (webp;jpeg), Widths, Quality, MaxBytes, Encoder (balanced, fast, small).
+/// SocialImage and ImageVariants items as configuration jobs: each made of <see cref="ConfigValue"/>s at the places
+/// their metadata are written, added after the project's buildimages.json's own jobs (or making the configuration when
+/// there is none), so items and files go through the same checks (ConfigLoader) and give the same bytes and manifest
+/// as the tool. SocialImage metadata: Job (the job's name in images.json, default "SocialImage " + the Include),
+/// Template (default blog-post), OutputPattern (default og/{{ slug }}; MSBuild reserves the attribute name Output, so
+/// that one only as a child element), Size, Formats (webp;jpeg), Widths, Quality, MaxBytes, Encoder (balanced, fast, small).
 /// </summary>
 internal static class ItemConfig
 {
-    /// <summary>The configuration's JSON text: the config file's with the items' jobs added, or a new one for the project.</summary>
-    internal static byte[] Compose(string? configText, IReadOnlyList<ITaskItem> items, string? outputDirectory, string? baseUrl) =>
-        Compose(configText, items, [], outputDirectory, baseUrl, null).Json;
+    /// <summary>The SocialImage metadata that shape a job.</summary>
+    private static readonly string[] JobMetadata = ["Template", "OutputPattern", "Output", "Size", "Encoder", "Formats", "Widths", "Quality", "MaxBytes"];
 
     /// <summary>
-    /// As above, with ImageVariants items (files MSBuild expanded from globs, grouped into photos jobs by <see cref="PhotoJobs"/>)
-    /// relative to <paramref name="projectDirectory"/>; with the item each added job came from, so an error can be put back on it.
+    /// The items' jobs. ImageVariants items are files MSBuild expanded from globs, grouped into photos jobs by
+    /// <see cref="AddPhotoJobs"/>, relative to <paramref name="projectDirectory"/>.
     /// </summary>
-    internal static ComposedConfig Compose(string? configText, IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> photos, string? outputDirectory, string? baseUrl, string? projectDirectory)
+    internal static ItemJobs Jobs(IReadOnlyList<ITaskItem> items, IReadOnlyList<ITaskItem> photos, string? projectFile, string projectDirectory)
     {
-        var root = configText is null ? new JsonObject() : JsonNode.Parse(configText, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
-        if (configText is null)
-        {
-            root["outputDir"] = string.IsNullOrEmpty(outputDirectory) ? "wwwroot" : outputDirectory;
-            if (!string.IsNullOrEmpty(baseUrl))
-            {
-                root["baseUrl"] = baseUrl;
-            }
-        }
-        var jobs = root["jobs"] as JsonArray ?? [];
-        root["jobs"] = jobs;
-        var own = jobs.Count;
-        var sources = new List<(ITaskItem Item, string Type)>();
+        var jobs = new ItemJobs(new ProjectItemLocator(projectFile), projectFile);
         // MSBuild expands a glob in Include into one item per file: items that name one Job with the same metadata are
         // that job's data files together. Items naming one Job with other metadata stay apart, and the configuration's
         // check reports the second job of that name on its item.
         foreach (var group in items.GroupBy(JobKey, StringComparer.Ordinal))
         {
-            var first = group.First();
-            var job = Job(first);
-            if (group.Skip(1).Any())
-            {
-                job["data"] = new JsonArray([.. group.Select(i => (JsonNode?)JsonValue.Create(i.ItemSpec.Replace('\\', '/')))]);
-            }
-            jobs.Add(job);
-            sources.Add((first, "SocialImage"));
+            jobs.Add(CardJob(jobs, group.ToList()));
         }
-        foreach (var (job, first) in PhotoJobs(photos, projectDirectory ?? Directory.GetCurrentDirectory()))
-        {
-            jobs.Add(job);
-            sources.Add((first, "ImageVariants"));
-        }
-        // Indented: each value on a line of its own, so a position in it names one value.
-        return new ComposedConfig(Encoding.UTF8.GetBytes(root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })), own, sources);
+        AddPhotoJobs(jobs, photos, projectDirectory);
+        return jobs;
     }
-
-    /// <summary>The SocialImage metadata that shape a job.</summary>
-    private static readonly string[] JobMetadata = ["Template", "OutputPattern", "Output", "Size", "Encoder", "Formats", "Widths", "Quality", "MaxBytes"];
 
     /// <summary>Items with equal keys make one job: those that name a Job, with equal metadata; any other item is a job of its own.</summary>
     private static string JobKey(ITaskItem item) => item.GetMetadata("Job") is { Length: > 0 } name
         ? string.Join('\n', [name, .. JobMetadata.Select(item.GetMetadata)])
         : "\0" + item.ItemSpec;
 
-    private static JsonObject Job(ITaskItem item)
+    private static ConfigValue CardJob(ItemJobs jobs, IReadOnlyList<ITaskItem> group)
     {
+        var item = group[0];
         string? Meta(string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
-        var job = new JsonObject
+        // Job names the job for images.json readers (<social-image job="posts">); default: the item itself.
+        var name = Meta("Job") ?? "SocialImage " + item.ItemSpec;
+        SourceLocation At(string? metadata) => jobs.Place(item, "SocialImage", metadata, name);
+        var job = new List<KeyValuePair<string, ConfigValue>>
         {
-            // Job names the job for images.json readers (<social-image job="posts">); default: the item itself.
-            ["name"] = Meta("Job") ?? "SocialImage " + item.ItemSpec,
-            ["template"] = Meta("Template") ?? "blog-post",
-            ["data"] = item.ItemSpec.Replace('\\', '/'),
-            ["output"] = Meta("OutputPattern") ?? Meta("Output") ?? "og/{{ slug }}",
+            new("name", ConfigValue.Text(name, At("Job"))),
+            new("template", ConfigValue.Text(Meta("Template") ?? "blog-post", At("Template"))),
+            new("data", group.Count == 1
+                ? ConfigValue.Text(item.ItemSpec.Replace('\\', '/'), At(null))
+                : ConfigValue.List(group.Select(i => ConfigValue.Text(i.ItemSpec.Replace('\\', '/'), At(null))), At(null))),
+            Meta("OutputPattern") is null && Meta("Output") is { } output
+                ? new("output", ConfigValue.Text(output, At("Output")))
+                : new("output", ConfigValue.Text(Meta("OutputPattern") ?? "og/{{ slug }}", At("OutputPattern"))),
         };
         if (Meta("Size") is { } size)
         {
-            job["size"] = size;
+            job.Add(new("size", ConfigValue.Text(size, At("Size"))));
         }
         if (Meta("Encoder") is { } encoder)
         {
-            job["encoder"] = encoder;
+            job.Add(new("encoder", ConfigValue.Text(encoder, At("Encoder"))));
         }
-        var formats = (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var widths = Meta("Widths")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [string.Empty];
-        var variants = Variants(formats, widths, Meta("Quality"), Meta("MaxBytes"));
-        job["variants"] = variants;
-        return job;
+        job.Add(new("variants", Variants(Meta, At, "webp;jpeg", null)));
+        return ConfigValue.Object(job, At(null));
     }
 
     /// <summary>
@@ -100,7 +76,7 @@ internal static class ItemConfig
     /// <c>a/b</c>, as the tool does. Files with the same base and metadata are one job. Metadata: Preset (default web),
     /// Widths and Formats (instead of a preset), Quality, MaxBytes, OutputFolder (default img), OnUnreadable (the photos job's onError), Encoder.
     /// </summary>
-    internal static IEnumerable<(JsonObject Job, ITaskItem First)> PhotoJobs(IReadOnlyList<ITaskItem> photos, string projectDirectory)
+    private static void AddPhotoJobs(ItemJobs jobs, IReadOnlyList<ITaskItem> photos, string projectDirectory)
     {
         string[] keys = ["Preset", "Widths", "Formats", "Quality", "MaxBytes", "OutputFolder", "OnUnreadable", "Encoder"];
         var groups = photos.GroupBy(item =>
@@ -122,69 +98,58 @@ internal static class ItemConfig
             {
                 name = $"ImageVariants {baseRelative} #{n}";
             }
-            var files = group.Select(i => Path.GetRelativePath(group.Key.Base, Path.GetFullPath(Path.Combine(projectDirectory, i.ItemSpec))).Replace('\\', '/')).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            var job = new JsonObject
+            SourceLocation At(string? metadata) => jobs.Place(first, "ImageVariants", metadata, name);
+            var files = group.Select(i => Path.GetRelativePath(group.Key.Base, Path.GetFullPath(Path.Combine(projectDirectory, i.ItemSpec))).Replace('\\', '/')).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var job = new List<KeyValuePair<string, ConfigValue>>
             {
-                ["name"] = name,
-                ["kind"] = "photos",
-                ["base"] = group.Key.Base,
-                ["sources"] = new JsonArray(files.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
-                ["output"] = Meta("OutputFolder") ?? "img",
+                new("name", ConfigValue.Text(name, At(null))),
+                new("kind", ConfigValue.Text("photos", At(null))),
+                new("base", ConfigValue.Text(group.Key.Base, At(null))),
+                new("sources", ConfigValue.List(files.Select(f => ConfigValue.Text(f, At(null))), At(null))),
+                new("output", ConfigValue.Text(Meta("OutputFolder") ?? "img", At("OutputFolder"))),
             };
             // Not "OnError": MSBuild reserves that name (MSB4118), so the documented metadata could never be set.
             if (Meta("OnUnreadable") is { } onError)
             {
-                job["onError"] = onError;
+                job.Add(new("onError", ConfigValue.Text(onError, At("OnUnreadable"))));
             }
             if (Meta("Encoder") is { } encoder)
             {
-                job["encoder"] = encoder;
+                job.Add(new("encoder", ConfigValue.Text(encoder, At("Encoder"))));
             }
-            if (Meta("Widths") is null && Meta("Formats") is null)
-            {
-                job["preset"] = Meta("Preset") ?? "web";
-            }
-            else
-            {
-                var variants = Variants(
-                    (Meta("Formats") ?? "webp;jpeg").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    (Meta("Widths") ?? "960").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Meta("Quality"),
-                    Meta("MaxBytes"));
-                job["variants"] = variants;
-            }
-            yield return (job, first);
+            job.Add(Meta("Widths") is null && Meta("Formats") is null
+                ? new("preset", ConfigValue.Text(Meta("Preset") ?? "web", At("Preset")))
+                : new("variants", Variants(Meta, At, "webp;jpeg", "960")));
+            jobs.Add(ConfigValue.Object(job, At(null)));
         }
     }
 
-    /// <summary>Each format at each width (an empty width: the card's own).</summary>
-    private static JsonArray Variants(IEnumerable<string> formats, IReadOnlyList<string> widths, string? quality, string? maxBytes)
+    /// <summary>Each format at each width (no width: the card's own); numbers stay text, so the configuration's own check names a wrong one.</summary>
+    private static ConfigValue Variants(Func<string, string?> meta, Func<string?, SourceLocation> at, string formats, string? widths)
     {
-        var variants = new JsonArray();
-        foreach (var format in formats)
+        static string[] List(string text) => text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var variants = new List<ConfigValue>();
+        var widthList = meta("Widths") is { } given ? List(given) : widths is null ? [string.Empty] : List(widths);
+        foreach (var format in List(meta("Formats") ?? formats))
         {
-            foreach (var width in widths)
+            foreach (var width in widthList)
             {
-                var variant = new JsonObject { ["format"] = format };
-                // Numbers that are not numbers stay strings, so the configuration's own check names them.
+                var one = new List<KeyValuePair<string, ConfigValue>> { new("format", ConfigValue.Text(format, at("Formats"))) };
                 if (width.Length > 0)
                 {
-                    variant["width"] = Number(width);
+                    one.Add(new("width", ConfigValue.Text(width, at("Widths"))));
                 }
-                if (quality is not null)
+                if (meta("Quality") is { } quality)
                 {
-                    variant["quality"] = Number(quality);
+                    one.Add(new("quality", ConfigValue.Text(quality, at("Quality"))));
                 }
-                if (maxBytes is not null)
+                if (meta("MaxBytes") is { } maxBytes)
                 {
-                    variant["maxBytes"] = Number(maxBytes);
+                    one.Add(new("maxBytes", ConfigValue.Text(maxBytes, at("MaxBytes"))));
                 }
-                variants.Add(variant);
+                variants.Add(ConfigValue.Object(one, at("Formats")));
             }
         }
-        return variants;
+        return ConfigValue.List(variants, at("Formats"));
     }
-
-    private static JsonNode Number(string text) =>
-        long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : JsonValue.Create(text);
 }

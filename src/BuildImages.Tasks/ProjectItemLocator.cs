@@ -8,24 +8,17 @@ namespace BuildImages.Tasks;
 /// <summary>
 /// Where in the project file (or the .props/.targets file that defines it) an item and one of its metadata are written,
 /// so an item's mistake is an error at that line and column. MSBuild hands the task items without their place: the
-/// defining file is read with line information and the item found by its type and an Include that matches it.
+/// defining file is read with line information (once per file) and the item found by its type and an Include that matches it.
 /// </summary>
-internal static class ProjectItemLocator
+internal sealed class ProjectItemLocator(string? projectFile)
 {
+    private readonly Dictionary<string, XDocument?> _documents = new(StringComparer.Ordinal);
+
     /// <summary>The file, line and column of <paramref name="metadata"/> on the item (its attribute or child element), else of the item itself; null when it cannot be found.</summary>
-    internal static (string File, int Line, int Column)? Find(ITaskItem item, string itemType, string? metadata, string? projectFile)
+    internal (string File, int Line, int Column)? Find(ITaskItem item, string itemType, string? metadata)
     {
         var file = item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } defining ? defining : projectFile;
-        if (file is null || !File.Exists(file))
-        {
-            return null;
-        }
-        XDocument document;
-        try
-        {
-            document = XDocument.Load(file, LoadOptions.SetLineInfo);
-        }
-        catch (Exception ex) when (ex is XmlException or IOException or UnauthorizedAccessException)
+        if (file is null || Document(file) is not { } document)
         {
             return null;
         }
@@ -49,6 +42,23 @@ internal static class ProjectItemLocator
             }
         }
         return at.HasLineInfo() ? (file, at.LineNumber, at.LinePosition) : (file, 0, 0);
+    }
+
+    private XDocument? Document(string file)
+    {
+        if (!_documents.TryGetValue(file, out var document))
+        {
+            try
+            {
+                document = File.Exists(file) ? XDocument.Load(file, LoadOptions.SetLineInfo) : null;
+            }
+            catch (Exception ex) when (ex is XmlException or IOException or UnauthorizedAccessException)
+            {
+                document = null;
+            }
+            _documents[file] = document;
+        }
+        return document;
     }
 
     /// <summary>Whether an item element's Include (paths and globs, ';'-separated) names the item.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
 using Microsoft.Build.Framework;
@@ -28,8 +27,7 @@ internal sealed class TaskConfig(string? configFile, string? projectFile, IReadO
 
     private string? ManifestFile => manifestFile;
 
-    private ComposedConfig? _composed;
-    private (string File, byte[]? OwnText) _source;
+    private ItemJobs? _itemJobs;
 
     internal BuildConfig Load()
     {
@@ -58,8 +56,8 @@ internal sealed class TaskConfig(string? configFile, string? projectFile, IReadO
         };
     }
 
-    /// <summary>A diagnostic put back where the user wrote the mistake (see <see cref="ComposedConfig.Relocate"/>); as it is when the configuration was not composed.</summary>
-    internal Diagnostic Locate(Diagnostic d) => _composed is null ? d : _composed.Relocate(d, _source.File, _source.OwnText, ProjectFile);
+    /// <summary>A diagnostic at an item's metadata worded for the item (see <see cref="ItemJobs.Describe"/>); as it is otherwise.</summary>
+    internal Diagnostic Locate(Diagnostic d) => _itemJobs is null ? d : _itemJobs.Describe(d);
 
     private BuildConfig LoadConfig()
     {
@@ -68,12 +66,24 @@ internal sealed class TaskConfig(string? configFile, string? projectFile, IReadO
         {
             return ConfigLoader.Load(Path.GetFullPath(ConfigFile ?? "buildimages.json"));
         }
-        var file = hasConfig ? Path.GetFullPath(ConfigFile!) : Path.GetFullPath(ProjectFile ?? "project");
-        var own = hasConfig ? File.ReadAllBytes(file) : null;
-        _composed = ItemConfig.Compose(own is null ? null : Encoding.UTF8.GetString(own), Items, ImageVariants, OutputDirectory, BaseUrl, ProjectDirectory);
-        _source = (file, own);
-        // An error here is about the composed text; the task puts it back where the user wrote it (Locate), once.
-        return ConfigLoader.Parse(_composed.Json, file);
+        var projectFile = ProjectFile is null ? null : Path.GetFullPath(ProjectFile);
+        _itemJobs = ItemConfig.Jobs(Items, ImageVariants, projectFile, ProjectDirectory ?? Directory.GetCurrentDirectory());
+        if (hasConfig)
+        {
+            return ConfigLoader.Load(Path.GetFullPath(ConfigFile!), addedJobs: _itemJobs.Jobs);
+        }
+        // No buildimages.json: the project stands for it (relative paths resolve against its folder), with outputDir and baseUrl from properties.
+        var project = new SourceLocation(projectFile ?? Path.GetFullPath("project"), 0, 0);
+        var root = new List<KeyValuePair<string, ConfigValue>>
+        {
+            new("outputDir", ConfigValue.Text(string.IsNullOrEmpty(OutputDirectory) ? "wwwroot" : OutputDirectory, project)),
+            new("jobs", ConfigValue.List(_itemJobs.Jobs, project)),
+        };
+        if (!string.IsNullOrEmpty(BaseUrl))
+        {
+            root.Add(new("baseUrl", ConfigValue.Text(BaseUrl, project)));
+        }
+        return ConfigLoader.Read(ConfigValue.Object(root, project), project.File);
     }
 
     /// <summary>The item of a written file, with the path it is published at: relative to the project, or to the output folder when it lives outside the project.</summary>

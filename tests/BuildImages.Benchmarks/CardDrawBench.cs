@@ -4,6 +4,7 @@ using System.Text.Json;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Benchmarks;
 

@@ -5,6 +5,8 @@ using BuildImages.Core.Drawing;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Pixels;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Benchmarks;
 

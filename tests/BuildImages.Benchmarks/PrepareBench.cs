@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Benchmarks;
 

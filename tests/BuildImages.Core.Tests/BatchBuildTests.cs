@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BuildImages.Core.Build;
 using BuildImages.Core.Encoders;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests;
 
@@ -224,7 +225,7 @@ public sealed class BatchBuildTests : IDisposable
         {
             bgra[i] = 255;
         }
-        var noise = new BuildImages.Core.Rendering.RenderedCard(bgra, 320, 168, 320 * 4);
+        var noise = new RenderedCard(bgra, 320, 168, 320 * 4);
         File.WriteAllBytes(Path.Combine(_site.Root, "assets/noise.png"), VariantEncoder.Encode(noise, new EncodeOptions(ImageFormat.Png)));
         Assert.True(VariantEncoder.Encode(noise, new EncodeOptions(ImageFormat.Jpeg, 95)).Length > 30000, "the budget must bind at the requested quality");
         _site.Config["jobs"] = JsonNodeArray(

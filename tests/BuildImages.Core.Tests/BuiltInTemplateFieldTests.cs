@@ -1,4 +1,5 @@
 using BuildImages.Core.Rendering;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Core.Tests;
 

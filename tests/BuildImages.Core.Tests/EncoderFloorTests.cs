@@ -4,6 +4,7 @@ using BuildImages.Core.Assets;
 using BuildImages.Core.Build;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Core.Tests;
 

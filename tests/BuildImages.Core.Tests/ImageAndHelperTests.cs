@@ -1,6 +1,7 @@
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests;
 

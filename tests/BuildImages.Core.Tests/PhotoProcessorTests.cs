@@ -3,6 +3,7 @@ using BuildImages.Core.Imaging;
 using NativeStack = BuildImages.Core.Native.NativeStack;
 using NetVips;
 using GValue = NetVips.GValue;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Tests;
 

@@ -1,6 +1,7 @@
 using BuildImages.Core.Drawing;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Markup;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests;
 

@@ -1,4 +1,5 @@
 using BuildImages.Core.Rendering;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests;
 

@@ -1,5 +1,6 @@
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Core.Tests;
 

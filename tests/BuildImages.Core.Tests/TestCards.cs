@@ -1,5 +1,7 @@
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
+using BuildImages.Core.Pixels;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Core.Tests;
 

@@ -2,6 +2,7 @@ using BuildImages.Core.Markup;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
 using BuildImages.Core.Text;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests;
 

@@ -244,6 +244,47 @@ public sealed class PublishTests : IDisposable
             Assert.DoesNotContain("buildimages.json", mistake.Output, StringComparison.Ordinal);
         }
 
+        // Items written in an imported file, two files in one job, a width that is not a number: the error is at that
+        // attribute in that file, naming one of the job's items and the metadata.
+        var props = Path.Combine(Site, "Directory.Build.props");
+        File.WriteAllText(props, """
+            <Project>
+              <ItemGroup>
+                <SocialImage Include="content/*.md" Job="posts"
+                             Widths="600;wide" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Site, "site.csproj"), project);
+        var imported = Publish();
+        Assert.NotEqual(0, imported.Code);
+        var (propsLine, propsColumn) = Position(File.ReadAllText(props), "Widths=");
+        Assert.Matches($@"Directory\.Build\.props\({propsLine},{propsColumn}\): error BI0004: SocialImage 'content/[a-z]+\.md' \(Widths\): 'width' must be a whole number, not 'wide'", imported.Output);
+
+        // A mistake in buildimages.json beside items stays in buildimages.json, at its own value, worded as the file's.
+        File.WriteAllText(props, """
+            <Project>
+              <ItemGroup><SocialImage Include="content/*.md" Job="posts" /></ItemGroup>
+            </Project>
+            """);
+        var json = """
+            {
+              "outputDir": "wwwroot",
+              "jobs": [
+                { "name": "own", "template": "blog-post", "data": "content/*.md", "output": "own/{{ slug }}",
+                  "size": "big" }
+              ]
+            }
+            """;
+        File.WriteAllText(Path.Combine(Site, "buildimages.json"), json);
+        var own = Publish();
+        Assert.NotEqual(0, own.Code);
+        var (jsonLine, jsonColumn) = Position(json, "\"big\"");
+        Assert.Contains($"buildimages.json({jsonLine},{jsonColumn}): error BI0004: 'size' must look like", own.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("SocialImage '", own.Output, StringComparison.Ordinal);
+        File.Delete(props);
+        File.Delete(Path.Combine(Site, "buildimages.json"));
+
         File.WriteAllText(Path.Combine(Site, "site.csproj"), project.Replace("</Project>", """
               <ItemGroup><ImageVariants Include="wwwroot/photos/*.jpg" OnUnreadable="skip" /></ItemGroup>
             </Project>

@@ -3,6 +3,7 @@ using BuildImages.Core.Drawing;
 using BuildImages.Core.Imaging;
 using BuildImages.Core.Native;
 using NetVips;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Assets;
 

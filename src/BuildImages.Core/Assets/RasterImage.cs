@@ -25,7 +25,7 @@ internal sealed class RasterImage(DecodedImageCache cache, RasterHeader header, 
         {
             pixels = cache.Get(header, source.Bytes, width, height, ImageDecoder.DecodeForCairo);
         }
-        catch (Imaging.ImageRejectedException ex)
+        catch (ImageRejectedException ex)
         {
             throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message}", source.FilePath);
         }

@@ -4,6 +4,7 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
 

@@ -1,6 +1,7 @@
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Planning;
 using BuildImages.Core.Rendering;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Build;
 

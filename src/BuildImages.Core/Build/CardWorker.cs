@@ -5,6 +5,7 @@ using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
 using BuildImages.Core.Primitives;
 using BuildImages.Core.Rendering;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Build;
 

@@ -4,6 +4,7 @@ using BuildImages.Core.Imaging;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Planning;
 using BuildImages.Core.Primitives;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Build;
 

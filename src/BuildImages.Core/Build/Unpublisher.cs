@@ -3,6 +3,7 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Build;
 

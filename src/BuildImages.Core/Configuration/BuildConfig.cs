@@ -1,3 +1,4 @@
+using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Data;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Primitives;
@@ -78,16 +79,16 @@ public sealed record BuildConfig
 
     /// <summary>The template roots with the built-in templates last, as the planner and the engine both resolve them.</summary>
     public IReadOnlyList<string> TemplateRootsWithBuiltIn() =>
-        Rendering.EngineOptions.BuiltInTemplateFolder() is { } builtIn ? [.. TemplateRoots, builtIn] : TemplateRoots;
+        Core.Configuration.EngineOptions.BuiltInTemplateFolder() is { } builtIn ? [.. TemplateRoots, builtIn] : TemplateRoots;
 
-    /// <summary>The engine options this configuration renders with.</summary>
     /// <summary>The zone templates see dates in (config <c>timeZone</c>, default UTC), never the machine's.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
     /// <summary>The culture templates format dates, numbers and prices in unless told otherwise (config <c>culture</c>, default en-US).</summary>
     public System.Globalization.CultureInfo Culture { get; init; } = TemplateOptions.DefaultCulture;
 
-    public Rendering.EngineOptions EngineOptions(bool strict = false) => new()
+    /// <summary>The engine options this configuration renders with.</summary>
+    public EngineOptions EngineOptions(bool strict = false) => new()
     {
         TemplateRoots = TemplateRootsWithBuiltIn(),
         AssetRoots = AssetRoots,
@@ -136,18 +137,18 @@ public sealed record JobConfig
     /// <summary>A photos job: right-sizes existing files instead of rendering a template (null for a cards job).</summary>
     public PhotoJobConfig? Photos { get; init; }
 
-    /// <summary>Where in the config file the job is, for messages.</summary>
-    public JsonLocation Location { get; init; }
+    /// <summary>Where the job is written (the config file, or a project file for an MSBuild item's job), for messages.</summary>
+    public SourceLocation Location { get; init; }
 
     /// <summary>Where the output and alt patterns are: they are compiled (and their syntax checked) when a build plans the job.</summary>
-    public JsonLocation OutputLocation { get; init; }
+    public SourceLocation OutputLocation { get; init; }
 
-    public JsonLocation AltLocation { get; init; }
+    public SourceLocation AltLocation { get; init; }
 
     /// <summary>Where the template and the data are named, for a template or data file that is not found.</summary>
-    public JsonLocation TemplateLocation { get; init; }
+    public SourceLocation TemplateLocation { get; init; }
 
-    public JsonLocation DataLocation { get; init; }
+    public SourceLocation DataLocation { get; init; }
 }
 
 /// <summary>One encoded variant of a card.</summary>
@@ -174,7 +175,7 @@ public sealed record VariantConfig
     /// <summary>Photos only: how the variant is sized and cropped (width, longest side, aspect ratio, chroma).</summary>
     public Imaging.PhotoShape? Shape { get; init; }
 
-    public JsonLocation Location { get; init; }
+    public SourceLocation Location { get; init; }
 
     public int QualityOrDefault => Quality ?? (Format == ImageFormat.Jpeg ? 82 : 80);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
@@ -19,7 +20,8 @@ public static class ConfigLoader
 
     /// <param name="path">The configuration file.</param>
     /// <param name="outputDirectory">Overrides <c>outputDir</c> (the manifest and images.json follow it unless placed explicitly).</param>
-    public static BuildConfig Load(string path, string? outputDirectory = null)
+    /// <param name="addedJobs">Jobs written elsewhere (the MSBuild package's items), after the file's own (see <see cref="Parse(byte[], string, string?, IReadOnlyList{ConfigValue}?)"/>).</param>
+    public static BuildConfig Load(string path, string? outputDirectory = null, IReadOnlyList<ConfigValue>? addedJobs = null)
     {
         var file = Path.GetFullPath(path);
         byte[] bytes;
@@ -33,10 +35,27 @@ public static class ConfigLoader
                 ? $"configuration file not found; create one with 'dotnet build-images init' or pass --config"
                 : "configuration file could not be read: " + ex.Message, file);
         }
-        return Parse(bytes, file, outputDirectory);
+        return Parse(bytes, file, outputDirectory, addedJobs);
     }
 
-    public static BuildConfig Parse(byte[] utf8, string file, string? outputDirectory = null)
+    /// <summary>
+    /// A configuration a front made without a buildimages.json (the MSBuild package from its items): <paramref name="root"/>
+    /// holds what the file would (outputDir, baseUrl, jobs), each value at the place the user wrote it.
+    /// </summary>
+    /// <param name="root">The configuration object.</param>
+    /// <param name="file">Stands for the configuration file: relative paths resolve against its folder (a project file).</param>
+    public static BuildConfig Read(ConfigValue root, string file)
+    {
+        var canonical = new StringBuilder();
+        root.WriteCanonical(canonical);
+        return Read(new ConfigObject(root), [], Path.GetFullPath(file), null) with { ContentHash = Primitives.ContentHash.Of(Encoding.UTF8.GetBytes(canonical.ToString()))[..16] };
+    }
+
+    /// <param name="utf8">The configuration's JSON text.</param>
+    /// <param name="file">The file it is named as in errors; relative paths in it resolve against its folder.</param>
+    /// <param name="outputDirectory">Overrides <c>outputDir</c>.</param>
+    /// <param name="addedJobs">Jobs written elsewhere (the MSBuild package's items), after the file's own: checked as the file's are, each mistake at its own place.</param>
+    public static BuildConfig Parse(byte[] utf8, string file, string? outputDirectory = null, IReadOnlyList<ConfigValue>? addedJobs = null)
     {
         JsonDocument document;
         try
@@ -54,12 +73,19 @@ public static class ConfigLoader
             {
                 throw BuildInputException.Error(DiagnosticCodes.ConfigSyntax, Data.LoneSurrogateLocator.Message, file, line, column);
             }
-            var source = new ConfigSource(file, new JsonLocator(utf8, readerOptions));
-            return Read(new ConfigObject(document.RootElement, string.Empty, source), file, outputDirectory) with { ContentHash = BuildImages.Core.Primitives.ContentHash.Of(utf8)[..16] };
+            var source = new JsonConfigText(file, new JsonLocator(utf8, readerOptions));
+            var root = new ConfigObject(ConfigValue.FromJson(document.RootElement, string.Empty, source));
+            if (addedJobs is not { Count: > 0 })
+            {
+                return Read(root, [], file, outputDirectory) with { ContentHash = Primitives.ContentHash.Of(utf8)[..16] };
+            }
+            var canonical = new StringBuilder(Encoding.UTF8.GetString(utf8));
+            addedJobs.ToList().ForEach(j => j.WriteCanonical(canonical.Append('\n')));
+            return Read(root, addedJobs, file, outputDirectory) with { ContentHash = Primitives.ContentHash.Of(Encoding.UTF8.GetBytes(canonical.ToString()))[..16] };
         }
     }
 
-    private static BuildConfig Read(ConfigObject root, string file, string? outputOverride)
+    private static BuildConfig Read(ConfigObject root, IReadOnlyList<ConfigValue> addedJobs, string file, string? outputOverride)
     {
         root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "timeZone", "culture", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
@@ -85,7 +111,7 @@ public static class ConfigLoader
             // Its own mistakes are errors whether or not a job uses it.
             _ = presets.Value;
         }
-        var jobs = root.Objects("jobs").Select(j => j.String("kind") switch
+        var jobs = root.Objects("jobs").Concat(addedJobs.Select(j => new ConfigObject(j))).Select(j => j.String("kind") switch
         {
             null or "cards" => ReadJob(j, baseDir),
             "photos" => PhotoJobReader.Read(j, baseDir, presets.Value),
@@ -98,8 +124,7 @@ public static class ConfigLoader
         var duplicateName = jobs.GroupBy(j => j.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicateName is not null)
         {
-            var second = duplicateName.ElementAt(1).Location;
-            throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"two jobs are named '{duplicateName.Key}'; job names must be unique", file, second.Line, second.Column);
+            throw ConfigValue.Error(duplicateName.ElementAt(1).Location, $"two jobs are named '{duplicateName.Key}'; job names must be unique");
         }
         var manifest = root.String("manifest");
         var metadata = root.String("metadata");
@@ -203,23 +228,23 @@ public static class ConfigLoader
         {
             case null:
                 throw job.Error("data", $"job '{name}' needs 'data': a data file, a glob of Markdown files, or an array of items");
-            case { ValueKind: JsonValueKind.String }:
-                data = job.String("data");
+            case { IsString: true } one:
+                data = one.StringValue;
                 break;
-            case { ValueKind: JsonValueKind.Array } globs when globs.GetArrayLength() > 0 && globs.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
+            case { Kind: ConfigKind.Array, Items: { Count: > 0 } globs } when globs.All(e => e.IsString):
                 // A list of paths or globs reads as one brace group: every file any of them matches, in path order.
-                var list = globs.EnumerateArray().Select(e => e.GetString()!).ToList();
+                var list = globs.Select(e => e.StringValue!).ToList();
                 if (list.FirstOrDefault(TopLevelComma) is { } comma)
                 {
                     throw job.Error("data", $"a 'data' list entry cannot hold a comma outside braces ('{comma}')");
                 }
                 data = list.Count == 1 ? list[0] : "{" + string.Join(',', list) + "}";
                 break;
-            case { ValueKind: JsonValueKind.Array } array:
-                inline = InlineItems(job, array);
+            case { Kind: ConfigKind.Array } array:
+                inline = InlineItems(array);
                 break;
             case { } other:
-                throw job.Error("data", $"'data' must be a path, a glob or an array of items, not {ConfigObject.Describe(other)}");
+                throw other.Error($"'data' must be a path, a glob or an array of items, not {other.Describe()}");
         }
         var variants = job.Objects("variants").Select(ReadVariant).ToList();
         if (!job.Has("variants"))
@@ -266,17 +291,17 @@ public static class ConfigLoader
         return false;
     }
 
-    private static List<DataItem> InlineItems(ConfigObject job, JsonElement array)
+    /// <summary>Items written in the configuration itself: JSON only (a front's typeless text has no item shape).</summary>
+    private static List<DataItem> InlineItems(ConfigValue array)
     {
         var items = new List<DataItem>();
         var i = 0;
-        foreach (var e in array.EnumerateArray())
+        foreach (var e in array.Items)
         {
-            var pointer = $"{job.Pointer("data")}/{i}";
-            var item = new ConfigObject(e, pointer, job.Source);
-            var fields = ItemData.FromJson(e);
+            var item = new ConfigObject(e);
+            var fields = ItemData.FromJson(e.Json ?? throw e.Error("'data' items must be written in the configuration's JSON"));
             var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            items.Add(new DataItem(job.Source.File, item.Location.Line, id, fields));
+            items.Add(new DataItem(item.Location.File, item.Location.Line, id, fields));
             i++;
         }
         return items;
@@ -298,10 +323,10 @@ public static class ConfigLoader
         {
             case null:
                 return null;
-            case { ValueKind: JsonValueKind.String } s:
-                return CardSize.TryParse(s.GetString()!, out var parsed)
+            case { IsString: true } s:
+                return CardSize.TryParse(s.StringValue!, out var parsed)
                     ? parsed
-                    : throw job.Error("size", $"'size' must look like \"1200x630\" (1–8192 each way), not \"{s.GetString()}\"");
+                    : throw s.Error($"'size' must look like \"1200x630\" (1–8192 each way), not \"{s.StringValue}\"");
             default:
                 var size = job.Object("size")!;
                 size.AllowOnly("width", "height");

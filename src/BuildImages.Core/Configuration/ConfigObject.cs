@@ -1,37 +1,29 @@
 using System.Globalization;
-using System.Text.Json;
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Configuration;
 
 /// <summary>
-/// A JSON object of the configuration with typed, located reads: every wrong type, range or unknown
-/// property becomes an error naming the file, line and column, and the allowed names.
+/// An object of the configuration with typed, located reads: every wrong type, range or unknown property becomes an
+/// error naming the file, line and column where it was written, and the allowed names.
 /// </summary>
 internal sealed class ConfigObject
 {
-    private readonly JsonElement _element;
-    private readonly string _pointer;
-    private readonly ConfigSource _source;
+    private readonly ConfigValue _value;
 
-    internal ConfigObject(JsonElement element, string pointer, ConfigSource source)
+    internal ConfigObject(ConfigValue value)
     {
-        _element = element;
-        _pointer = pointer;
-        _source = source;
-        if (element.ValueKind != JsonValueKind.Object)
+        _value = value;
+        if (value.Kind != ConfigKind.Object)
         {
-            throw source.Error(pointer, $"expected an object, found {Describe(element)}");
+            throw value.Error($"expected an object, found {value.Describe()}");
         }
     }
 
-    internal JsonLocation Location => _source.Locator.Value(_pointer);
+    internal SourceLocation Location => _value.At;
 
-    /// <summary>Where a property's value is, for errors found after loading.</summary>
-    internal JsonLocation LocationOf(string name) => _source.Locator.Value(Pointer(name));
-
-    internal ConfigSource Source => _source;
+    /// <summary>Where a property's value is (the object's place when it is absent), for errors found after loading.</summary>
+    internal SourceLocation LocationOf(string name) => Raw(name)?.At ?? Location;
 
     /// <summary>The error for a value that is not one of <paramref name="allowed"/>: the choices, and the closest as a suggestion.</summary>
     internal BuildInputException Choice(string name, string? given, params string[] allowed)
@@ -43,22 +35,21 @@ internal sealed class ConfigObject
     /// <summary>Rejects properties outside <paramref name="allowed"/>, suggesting the closest name.</summary>
     internal void AllowOnly(params string[] allowed)
     {
-        foreach (var property in _element.EnumerateObject())
+        foreach (var (name, value) in _value.Properties)
         {
-            if (!allowed.Contains(property.Name, StringComparer.Ordinal) && property.Name != "$schema")
+            if (!allowed.Contains(name, StringComparer.Ordinal) && name != "$schema")
             {
-                throw _source.ErrorAtName($"{_pointer}/{property.Name}", $"unknown property '{property.Name}'{NearestName.Hint(property.Name, allowed)} (allowed: {string.Join(", ", allowed)})");
+                throw ConfigValue.Error(value.NameAt, $"unknown property '{name}'{NearestName.Hint(name, allowed)} (allowed: {string.Join(", ", allowed)})");
             }
         }
     }
 
-    internal IEnumerable<string> PropertyNames() => _element.ValueKind == JsonValueKind.Object ? _element.EnumerateObject().Select(p => p.Name).ToList() : [];
+    internal IEnumerable<string> PropertyNames() => _value.Properties.Select(p => p.Key).ToList();
 
-    internal bool Has(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+    internal bool Has(string name) => Raw(name) is not null;
 
-    internal JsonElement? Raw(string name) => _element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
-
-    internal string Pointer(string name) => $"{_pointer}/{name}";
+    /// <summary>The property's value, or null when it is absent or null.</summary>
+    internal ConfigValue? Raw(string name) => _value.Property(name);
 
     internal string? String(string name)
     {
@@ -66,27 +57,22 @@ internal sealed class ConfigObject
         {
             return null;
         }
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            throw _source.Error(Pointer(name), $"'{name}' must be a string, not {Describe(v)}");
-        }
-        return v.GetString();
+        return v.IsString ? v.StringValue : throw v.Error($"'{name}' must be a string, not {v.Describe()}");
     }
 
     internal string RequiredString(string name)
     {
         var value = String(name);
         return string.IsNullOrWhiteSpace(value)
-            ? throw _source.Error(value is null ? _pointer : Pointer(name), $"'{name}' is required")
+            ? throw (value is null ? _value.Error($"'{name}' is required") : Error(name, $"'{name}' is required"))
             : value;
     }
 
     internal bool? Bool(string name) => Raw(name) switch
     {
         null => null,
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.False } => false,
-        { } v => throw _source.Error(Pointer(name), $"'{name}' must be true or false, not {Describe(v)}"),
+        { BooleanValue: { } b } => b,
+        { } v => throw v.Error($"'{name}' must be true or false, not {v.Describe()}"),
     };
 
     internal long? Integer(string name, long min, long max)
@@ -95,12 +81,12 @@ internal sealed class ConfigObject
         {
             return null;
         }
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n))
+        if (!v.TryNumber<long>(NumberStyles.AllowLeadingSign, out var n))
         {
-            throw _source.Error(Pointer(name), $"'{name}' must be a whole number, not {Describe(v)}");
+            throw v.Error($"'{name}' must be a whole number, not {v.Describe()}");
         }
         return n < min || n > max
-            ? throw _source.Error(Pointer(name), string.Create(CultureInfo.InvariantCulture, $"'{name}' must be between {min} and {max}, not {n}"))
+            ? throw v.Error(string.Create(CultureInfo.InvariantCulture, $"'{name}' must be between {min} and {max}, not {n}"))
             : n;
     }
 
@@ -110,9 +96,9 @@ internal sealed class ConfigObject
         {
             return null;
         }
-        return v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d >= 0
+        return v.TryNumber<decimal>(NumberStyles.Float, out var d) && d >= 0
             ? d
-            : throw _source.Error(Pointer(name), $"'{name}' must be a number of zero or more, not {Describe(v)}");
+            : throw v.Error($"'{name}' must be a number of zero or more, not {v.Describe()}");
     }
 
     /// <summary>A string or an array of strings.</summary>
@@ -122,19 +108,12 @@ internal sealed class ConfigObject
         {
             case null:
                 return [];
-            case { ValueKind: JsonValueKind.String } s:
-                return [s.GetString()!];
-            case { ValueKind: JsonValueKind.Array } a:
-                var list = new List<string>();
-                var i = 0;
-                foreach (var e in a.EnumerateArray())
-                {
-                    list.Add(e.ValueKind == JsonValueKind.String ? e.GetString()! : throw _source.Error($"{Pointer(name)}/{i}", $"'{name}' entries must be strings, not {Describe(e)}"));
-                    i++;
-                }
-                return list;
+            case { IsString: true } s:
+                return [s.StringValue!];
+            case { Kind: ConfigKind.Array } a:
+                return a.Items.Select(e => e.IsString ? e.StringValue! : throw e.Error($"'{name}' entries must be strings, not {e.Describe()}")).ToList();
             case { } v:
-                throw _source.Error(Pointer(name), $"'{name}' must be a string or an array of strings, not {Describe(v)}");
+                throw v.Error($"'{name}' must be a string or an array of strings, not {v.Describe()}");
         }
     }
 
@@ -142,46 +121,15 @@ internal sealed class ConfigObject
     {
         if (Raw(name) is not { } v)
         {
-            yield break;
+            return [];
         }
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            throw _source.Error(Pointer(name), $"'{name}' must be an array, not {Describe(v)}");
-        }
-        var i = 0;
-        foreach (var e in v.EnumerateArray())
-        {
-            yield return new ConfigObject(e, $"{Pointer(name)}/{i++}", _source);
-        }
+        return v.Kind != ConfigKind.Array
+            ? throw v.Error($"'{name}' must be an array, not {v.Describe()}")
+            : v.Items.Select(e => new ConfigObject(e));
     }
 
-    internal ConfigObject? Object(string name) => Raw(name) is { } v ? new ConfigObject(v, Pointer(name), _source) : null;
+    internal ConfigObject? Object(string name) => Raw(name) is { } v ? new ConfigObject(v) : null;
 
-    internal BuildInputException Error(string name, string message) => _source.Error(Pointer(name), message);
-
-    internal static string Describe(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{e.GetString()}\"",
-        JsonValueKind.Number => "the number " + e.GetRawText(),
-        JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "null",
-    };
-}
-
-/// <summary>The configuration file and its positions, for located errors.</summary>
-internal sealed record ConfigSource(string File, JsonLocator Locator)
-{
-    internal BuildInputException Error(string pointer, string message)
-    {
-        var at = Locator.Value(pointer);
-        return BuildInputException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
-    }
-
-    internal BuildInputException ErrorAtName(string pointer, string message)
-    {
-        var at = Locator.Name(pointer);
-        return BuildInputException.Error(DiagnosticCodes.ConfigValue, message, File, at.Line, at.Column);
-    }
+    /// <summary>An error at the property's value (at the object when the property is absent).</summary>
+    internal BuildInputException Error(string name, string message) => ConfigValue.Error(LocationOf(name), message);
 }

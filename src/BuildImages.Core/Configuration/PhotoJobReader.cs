@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Imaging;
 using BuildImages.Core.Markup;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Configuration;
 
@@ -15,11 +15,10 @@ internal static class PhotoJobReader
         var name = job.RequiredString("name");
         var sources = job.Raw("sources") switch
         {
-            { ValueKind: JsonValueKind.String } one => one.GetString()!,
-            { ValueKind: JsonValueKind.Array } many when many.GetArrayLength() > 0 && many.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
-                "{" + string.Join(',', many.EnumerateArray().Select(e => e.GetString())) + "}",
+            { IsString: true } one => one.StringValue!,
+            { Kind: ConfigKind.Array, Items: { Count: > 0 } many } when many.All(e => e.IsString) => "{" + string.Join(',', many.Select(e => e.StringValue)) + "}",
             null => throw job.Error("sources", $"photos job '{name}' needs 'sources': a glob such as \"photos/**/*.jpg\""),
-            var other => throw job.Error("sources", $"'sources' must be a glob or a list of globs, not {ConfigObject.Describe(other.Value)}"),
+            var other => throw other.Error($"'sources' must be a glob or a list of globs, not {other.Describe()}"),
         };
         var output = job.String("output") ?? string.Empty;
         if (Path.IsPathRooted(output) || output.StartsWith('/') || output.StartsWith('\\') || output.Replace('\\', '/').Split('/').Any(s => s == ".."))
@@ -120,8 +119,8 @@ internal static class PhotoJobReader
         double? aspect = v.Raw("aspect") switch
         {
             null => null,
-            { ValueKind: JsonValueKind.Number } n when n.GetDouble() is > 0.01 and < 100 => n.GetDouble(),
-            { ValueKind: JsonValueKind.String } s when ParseRatio(s.GetString()!) is { } r => r,
+            { Kind: ConfigKind.Number } n when n.TryNumber<double>(NumberStyles.Float, out var d) && d is > 0.01 and < 100 => d,
+            { IsString: true } s when ParseRatio(s.StringValue!) is { } r => r,
             _ => throw v.Error("aspect", "'aspect' must be a ratio such as \"1:1\", \"4:3\" or 1.5"),
         };
         var crop = v.String("crop") switch
@@ -156,17 +155,18 @@ internal static class PhotoJobReader
     private static Dictionary<string, (double X, double Y)> ReadFocus(ConfigObject job)
     {
         var result = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
-        if (job.Raw("focus") is not { ValueKind: JsonValueKind.Object } focus)
+        if (job.Raw("focus") is not { Kind: ConfigKind.Object } focus)
         {
             return job.Has("focus") ? throw job.Error("focus", "'focus' must map photo paths to [x, y] fractions") : result;
         }
-        foreach (var entry in focus.EnumerateObject())
+        foreach (var (path, value) in focus.Properties)
         {
-            if (entry.Value is not { ValueKind: JsonValueKind.Array } xy || xy.GetArrayLength() != 2 || xy.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number || e.GetDouble() is < 0 or > 1))
+            var xy = value.Items.Select(e => e.Kind == ConfigKind.Number && e.TryNumber<double>(NumberStyles.Float, out var f) && f is >= 0 and <= 1 ? f : double.NaN).ToList();
+            if (value.Kind != ConfigKind.Array || xy.Count != 2 || xy.Any(double.IsNaN))
             {
-                throw job.Error("focus", $"'focus' of '{entry.Name}' must be [x, y] with each between 0 and 1");
+                throw job.Error("focus", $"'focus' of '{path}' must be [x, y] with each between 0 and 1");
             }
-            result[entry.Name.Replace('\\', '/')] = (xy[0].GetDouble(), xy[1].GetDouble());
+            result[path.Replace('\\', '/')] = (xy[0], xy[1]);
         }
         return result;
     }

@@ -19,8 +19,8 @@ internal static class PhotoPresets
         var bytes = memory.ToArray();
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip };
         using var document = JsonDocument.Parse(bytes, options);
-        var source = new ConfigSource("photo-presets.json (built in)", new JsonLocator(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
-        return With(new Dictionary<string, PhotoPreset>(StringComparer.Ordinal), new ConfigObject(document.RootElement, string.Empty, source));
+        var source = new JsonConfigText("photo-presets.json (built in)", new JsonLocator(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        return With(new Dictionary<string, PhotoPreset>(StringComparer.Ordinal), new ConfigObject(ConfigValue.FromJson(document.RootElement, string.Empty, source)));
     }
 
     internal static IReadOnlyDictionary<string, PhotoPreset> With(IReadOnlyDictionary<string, PhotoPreset> presets, ConfigObject own)

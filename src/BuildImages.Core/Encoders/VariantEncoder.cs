@@ -3,6 +3,7 @@ using BuildImages.Core.Drawing;
 using BuildImages.Core.Native;
 using BuildImages.Core.Rendering;
 using NetVips;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Encoders;
 
@@ -83,6 +84,6 @@ public static class VariantEncoder
     {
         NativeStack.EnsureLoaded();
         var (pixels, width, height, bands) = Assets.ImageDecoder.DecodeSrgb8(encoded);
-        return (Drawing.PixelConverter.ToRgba(pixels, bands, width, height), width, height);
+        return (PixelConverter.ToRgba(pixels, bands, width, height), width, height);
     }
 }

@@ -1,3 +1,4 @@
+using BuildImages.Core.Assets;
 namespace BuildImages.Core.Imaging;
 
 /// <summary>Where a build right-sizes a photo: in this process, or in a sandbox process a crashing decoder cannot take the build down with.</summary>

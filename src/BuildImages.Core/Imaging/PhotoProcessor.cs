@@ -1,6 +1,7 @@
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Markup;
 using NetVips;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Imaging;
 

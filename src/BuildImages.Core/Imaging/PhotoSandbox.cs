@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Imaging;
 

@@ -1,5 +1,6 @@
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Markup;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Imaging;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Core.Imaging;
 

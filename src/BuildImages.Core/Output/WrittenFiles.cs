@@ -1,5 +1,6 @@
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Manifest;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Output;
 

@@ -43,7 +43,7 @@ public static class BuildPlanner
         }
         var held = new List<string>();
         var heldJobs = new List<string>();
-        var folder = new Output.OutputFolder(config.OutputDirectory);
+        var folder = new OutputFolder(config.OutputDirectory);
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
@@ -51,7 +51,7 @@ public static class BuildPlanner
             // One error for the job, not one per card: a planted link refuses the whole job and holds its outputs.
             if (jobCards.SelectMany(c => c.Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
             {
-                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputThroughLink, $"job '{job.Name}': {escape}", config.ConfigFile, job.Location.Line, job.Location.Column));
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputThroughLink, $"job '{job.Name}': {escape}", job.Location.File, job.Location.Line, job.Location.Column));
                 heldJobs.Add(job.Name);
                 continue;
             }
@@ -74,7 +74,7 @@ public static class BuildPlanner
         catch (BuildInputException ex) when (ex.Diagnostic.Code == DiagnosticCodes.TemplateNotFound)
         {
             // Not found: the mistake is the job's 'template' value.
-            throw BuildInputException.For(ex.Diagnostic with { File = config.ConfigFile, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
+            throw BuildInputException.For(ex.Diagnostic with { File = job.TemplateLocation.File, Line = job.TemplateLocation.Line, Column = job.TemplateLocation.Column, Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
         catch (BuildInputException ex)
         {
@@ -83,7 +83,7 @@ public static class BuildPlanner
         }
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size);
-        var namer = new OutputNamer(job, config.ConfigFile, config.TimeZone);
+        var namer = new OutputNamer(job, config.TimeZone);
         IReadOnlyList<DataItem> items;
         if ((given ?? job.InlineItems) is { } inline)
         {
@@ -96,14 +96,14 @@ public static class BuildPlanner
             if (loaded.Files.Count == 0)
             {
                 // Usually a moved folder or a typo: the job's earlier cards are kept (not pruned) until the data is found again.
-                problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': data '{job.Data}' matched no files; the job's earlier outputs are kept", config.ConfigFile, job.Location.Line, job.Location.Column));
+                problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': data '{job.Data}' matched no files; the job's earlier outputs are kept", job.Location.File, job.Location.Line, job.Location.Column));
                 heldJobs.Add(job.Name);
             }
             foreach (var failure in loaded.Failures)
             {
                 // A file that is not there is a mistake in the configuration's 'data': point there. Anything else is in the file.
                 problems.Add(failure.Error.Code == DiagnosticCodes.DataNotFound && !File.Exists(failure.File)
-                    ? failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = config.ConfigFile, Line = job.DataLocation.Line, Column = job.DataLocation.Column }
+                    ? failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = job.DataLocation.File, Line = job.DataLocation.Line, Column = job.DataLocation.Column }
                     : failure.Error with { Message = $"job '{job.Name}': {failure.Error.Message}", File = failure.Error.File ?? failure.File });
                 held.Add(paths.ToKey(failure.File));
             }
@@ -149,7 +149,7 @@ public static class BuildPlanner
             {
                 throw BuildInputException.Error(DiagnosticCodes.VariantTooWide, string.Create(CultureInfo.InvariantCulture,
                     $"job '{job.Name}': variant width {width} is wider than the card ({size}); raster images would be upscaled. Make the card size the largest width and draw smaller variants from it"),
-                    config.ConfigFile, v.Location.Line, v.Location.Column);
+                    v.Location.File, v.Location.Line, v.Location.Column);
             }
             var height = Math.Max(1, (int)Math.Round((double)width * size.Height / size.Width));
             var encode = new EncodeOptions(v.Format, v.QualityOrDefault, v.Effort, job.Encoder ?? config.Encoder);
@@ -157,7 +157,7 @@ public static class BuildPlanner
             var shape = new PlannedVariant(suffix + encode.Extension, width, height, encode, v.MaxBytes, v.MinQuality);
             if (shapes.Any(s => string.Equals(s.Path, shape.Path, StringComparison.OrdinalIgnoreCase)))
             {
-                throw BuildInputException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{shape.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
+                throw BuildInputException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{shape.Path}'; give one a 'suffix'", v.Location.File, v.Location.Line, v.Location.Column);
             }
             shapes.Add(shape);
         }

@@ -11,15 +11,14 @@ internal sealed class OutputNamer
     private readonly PatternTemplate? _alt;
 
     /// <param name="job">The job whose patterns to compile.</param>
-    /// <param name="configFile">Names the file in a pattern's syntax error.</param>
     /// <param name="zone">The zone dates in the patterns are shown in (the configuration's).</param>
-    internal OutputNamer(JobConfig job, string configFile, TimeZoneInfo zone)
+    internal OutputNamer(JobConfig job, TimeZoneInfo zone)
     {
         // Compiled here rather than when the configuration loads, so a build that turns out to be up to date never pays for it.
-        _output = PatternTemplate.Compile(job.Output, "output", isPath: true, configFile, job.OutputLocation.Line, job.OutputLocation.Column, zone);
+        _output = PatternTemplate.Compile(job.Output, "output", isPath: true, job.OutputLocation.File, job.OutputLocation.Line, job.OutputLocation.Column, zone);
         if (job.Alt is not null)
         {
-            _alt = PatternTemplate.Compile(job.Alt, "alt", isPath: false, configFile, job.AltLocation.Line, job.AltLocation.Column, zone);
+            _alt = PatternTemplate.Compile(job.Alt, "alt", isPath: false, job.AltLocation.File, job.AltLocation.Line, job.AltLocation.Column, zone);
         }
     }
 

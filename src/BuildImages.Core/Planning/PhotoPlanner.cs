@@ -36,7 +36,7 @@ internal static class PhotoPlanner
         var files = Sources(photos);
         if (files.Count == 0)
         {
-            problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': sources '{photos.Sources}' in {photos.BaseFolder} matched no photos; the job's earlier outputs are kept", config.ConfigFile, job.Location.Line, job.Location.Column));
+            problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': sources '{photos.Sources}' in {photos.BaseFolder} matched no photos; the job's earlier outputs are kept", job.Location.File, job.Location.Line, job.Location.Column));
             heldJobs.Add(job.Name);
             return [];
         }
@@ -82,7 +82,7 @@ internal static class PhotoPlanner
 
     /// <summary>The folders photos may be read from, links resolved: the configuration's folder and the assets folders.</summary>
     private static List<string> Roots(BuildConfig config) =>
-        config.AssetRoots.Prepend(config.BaseDirectory).Select(r => Output.RealPath.Of(r)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        config.AssetRoots.Prepend(config.BaseDirectory).Select(r => RealPath.Of(r)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The base folder, resolved, after checking it is inside a root and apart from the job's output folder: both are
@@ -91,23 +91,23 @@ internal static class PhotoPlanner
     private static string CheckFolders(BuildConfig config, JobConfig job, List<string> roots)
     {
         var photos = job.Photos!;
-        var baseReal = Output.RealPath.Of(photos.BaseFolder) ?? photos.BaseFolder;
-        if (!roots.Any(r => Output.RealPath.IsInside(baseReal, r)))
+        var baseReal = RealPath.Of(photos.BaseFolder) ?? photos.BaseFolder;
+        if (!roots.Any(r => RealPath.IsInside(baseReal, r)))
         {
             throw BuildInputException.Error(DiagnosticCodes.SourceOutsideRoots,
                 $"job '{job.Name}': its photos are in {baseReal}, outside the configuration's folder and the 'assets' folders; add that folder to 'assets' to read photos from it",
-                config.ConfigFile, job.Location.Line, job.Location.Column);
+                job.Location.File, job.Location.Line, job.Location.Column);
         }
-        var output = Output.RealPath.Of(Path.Combine(config.OutputDirectory, job.Output)) ?? Path.GetFullPath(Path.Combine(config.OutputDirectory, job.Output));
+        var output = RealPath.Of(Path.Combine(config.OutputDirectory, job.Output)) ?? Path.GetFullPath(Path.Combine(config.OutputDirectory, job.Output));
         var overlap = output == baseReal ? "is the photos' own folder"
-            : Output.RealPath.IsInside(output, baseReal) ? $"is inside the photos' folder {baseReal}"
-            : Output.RealPath.IsInside(baseReal, output) ? $"contains the photos' folder {baseReal}"
+            : RealPath.IsInside(output, baseReal) ? $"is inside the photos' folder {baseReal}"
+            : RealPath.IsInside(baseReal, output) ? $"contains the photos' folder {baseReal}"
             : null;
         if (overlap is not null)
         {
             throw BuildInputException.Error(DiagnosticCodes.OutputOverSource,
                 $"job '{job.Name}': the output folder {output} {overlap}: outputs would replace their sources, or be read back as sources by the next build; write them to a folder of their own",
-                config.ConfigFile, job.OutputLocation.Line, job.OutputLocation.Column);
+                job.OutputLocation.File, job.OutputLocation.Line, job.OutputLocation.Column);
         }
         return baseReal;
     }
@@ -120,12 +120,12 @@ internal static class PhotoPlanner
             // .NET shows bytes that are not UTF-8 as U+FFFD, and no file has that name: say so, never skip it silently.
             return relative.Contains('\uFFFD', StringComparison.Ordinal) ? $"the name of '{Printable.Of(relative)}' is not valid UTF-8 (rename the file)" : $"'{Printable.Of(relative)}' is gone";
         }
-        var real = Output.RealPath.Of(file);
+        var real = RealPath.Of(file);
         if (real is null)
         {
             return $"'{Printable.Of(relative)}' is a link that loops";
         }
-        if (!Output.RealPath.IsInside(real, baseReal) && !roots.Any(r => Output.RealPath.IsInside(real, r)))
+        if (!RealPath.IsInside(real, baseReal) && !roots.Any(r => RealPath.IsInside(real, r)))
         {
             return $"'{Printable.Of(relative)}' is a link to {real}, outside the configuration's folder and the 'assets' folders";
         }
@@ -148,7 +148,7 @@ internal static class PhotoPlanner
             var planned = new PlannedVariant(suffix + encode.Extension, shape.Width ?? shape.MaxSide ?? 0, 0, encode, v.MaxBytes, v.MinQuality) { Shape = shape };
             if (shapes.Any(s => string.Equals(s.Path, planned.Path, StringComparison.OrdinalIgnoreCase)))
             {
-                throw BuildInputException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{planned.Path}'; give one a 'suffix'", config.ConfigFile, v.Location.Line, v.Location.Column);
+                throw BuildInputException.Error(DiagnosticCodes.OutputCollision, $"job '{job.Name}': two variants would both be named '*{planned.Path}'; give one a 'suffix'", v.Location.File, v.Location.Line, v.Location.Column);
             }
             shapes.Add(planned);
         }

@@ -2,6 +2,7 @@ using BuildImages.Core.Assets;
 using BuildImages.Core.Native;
 using BuildImages.Core.Templates;
 using BuildImages.Core.Text;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Core.Rendering;
 

@@ -4,6 +4,7 @@ using BuildImages.Core.Layout;
 using BuildImages.Core.Markup;
 using BuildImages.Core.Templates;
 using BuildImages.Core.Text;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Rendering;
 

@@ -2,6 +2,7 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Drawing;
 using BuildImages.Core.Layout;
 using BuildImages.Core.Native;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Rendering;
 

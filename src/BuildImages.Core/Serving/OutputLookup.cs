@@ -1,6 +1,7 @@
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Serving;
 

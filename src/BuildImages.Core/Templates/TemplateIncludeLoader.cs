@@ -1,5 +1,6 @@
 using BuildImages.Core.Assets;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Templates;
 
@@ -47,8 +48,8 @@ internal sealed class TemplateIncludeLoader(TemplateDefinition template, string 
                 {
                     continue;
                 }
-                var real = Output.RealPath.Of(candidate);
-                var realRoot = Output.RealPath.Of(root);
+                var real = RealPath.Of(candidate);
+                var realRoot = RealPath.Of(root);
                 if (real is null || realRoot is null || !AssetResolver.IsUnder(real, realRoot))
                 {
                     throw BuildInputException.Error(DiagnosticCodes.PathOutsideRoots, $"include '{name}' links outside the template's partial folders (to {real})", file, line, column);

@@ -7,6 +7,7 @@ using BuildImages.Core.Imaging;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Templates;
 using NetVips;
+using BuildImages.Core.Configuration;
 
 namespace BuildImages.Benchmarks;
 

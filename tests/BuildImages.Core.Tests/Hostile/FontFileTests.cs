@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Text;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests.Hostile;
 
@@ -25,7 +26,7 @@ public sealed class FontFileTests : IDisposable
         var bytes = kind switch
         {
             "empty" => [],
-            "jpeg" => Core.Encoders.VariantEncoder.Encode(new Core.Rendering.RenderedCard(new byte[4 * 8 * 8], 8, 8, 32), new Core.Encoders.EncodeOptions(Core.Encoders.ImageFormat.Jpeg)),
+            "jpeg" => Core.Encoders.VariantEncoder.Encode(new Core.Pixels.RenderedCard(new byte[4 * 8 * 8], 8, 8, 32), new Core.Encoders.EncodeOptions(Core.Encoders.ImageFormat.Jpeg)),
             "truncated" => ttf[..(ttf.Length / 8)],
             _ => [.. ttf[..12], .. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251))],
         };

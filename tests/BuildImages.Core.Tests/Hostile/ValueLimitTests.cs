@@ -1,5 +1,6 @@
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Rendering;
+using BuildImages.Core.Pixels;
 
 namespace BuildImages.Core.Tests.Hostile;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using BuildImages.Core.Encoders;
 using BuildImages.Core.Imaging;
 using NetVips;
+using BuildImages.Core.Assets;
 
 namespace BuildImages.Tool.Tests.Hostile;
 

@@ -1,6 +1,6 @@
 using BuildImages.Core.Templates;
 
-namespace BuildImages.Core.Rendering;
+namespace BuildImages.Core.Configuration;
 
 /// <summary>Everything that configures the card engine; every front builds one of these.</summary>
 public sealed record EngineOptions

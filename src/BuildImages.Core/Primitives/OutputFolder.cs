@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using BuildImages.Core.Primitives;
 
-namespace BuildImages.Core.Output;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// The output folder as the file system resolves it. outputDir itself may be a link (a cache mount, say), but a

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Output;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// Resolves symbolic links in a path as the operating system would (realpath(3)): a link's target replaces it,

@@ -1,4 +1,4 @@
-namespace BuildImages.Core.Drawing;
+namespace BuildImages.Core.Pixels;
 
 /// <summary>
 /// The one place that converts between cairo's ARGB32 (premultiplied, B,G,R,A in memory on

@@ -1,6 +1,5 @@
-using BuildImages.Core.Drawing;
 
-namespace BuildImages.Core.Rendering;
+namespace BuildImages.Core.Pixels;
 
 /// <summary>Pixels of a drawn card: cairo's premultiplied BGRA rows.</summary>
 public sealed class RenderedCard

@@ -1,7 +1,7 @@
 using BuildImages.Core.Native;
 using NetVips;
 
-namespace BuildImages.Core.Imaging;
+namespace BuildImages.Core.Assets;
 
 /// <summary>
 /// What a raster file is, from its header alone (libvips opens the file lazily; no pixel is decoded): the loader,
