@@ -2,7 +2,8 @@
 # Runs every test: installs native dependencies when missing, then builds and tests the solution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash build/install-native-deps.sh chromium
+# nginx: the remote cache tests run a real WebDAV cache on loopback.
+bash build/install-native-deps.sh chromium nginx
 # The web project tests read pages with a real Open Graph parser (open-graph-scraper, on the machine's Node.js).
 if ! command -v node >/dev/null 2>&1; then
   bash build/install-native-deps.sh nodejs npm

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using BuildImages.Core.Build;
+using BuildImages.Core.Caching;
 using BuildImages.Core.Imaging;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Output;
+using BuildImages.Core.Planning;
 using BuildImages.Core.Primitives;
 
 namespace BuildImages.Tool;
@@ -32,6 +34,10 @@ internal static class BuildCommand
         var output = new Option<string?>("--out") { Description = "write outputs here instead of the configuration's outputDir" };
         var noPrune = new Option<bool>("--no-prune") { Description = "keep outputs of items that are gone" };
         var checkpoint = new Option<double?>("--checkpoint") { Description = "save the manifest every N seconds while rendering (default 3; a killed build keeps what it recorded)" };
+        var cache = new Option<string?>("--cache") { Description = $"a remote cache's URL (Bazel HTTP cache protocol; default: ${RemoteCacheOptions.UrlVariable}); credentials only from the environment (docs/remote-cache.md)" };
+        var cacheReadOnly = new Option<bool>("--cache-read-only") { Description = "fetch from the remote cache, never upload (pull-request builds)" };
+        var requireCached = new Option<bool>("--require-cached") { Description = "take every output from the remote cache and render nothing; a missing one fails its item (assembling a site its shards built)" };
+        var shard = new Option<string?>("--shard") { Description = "build part k of n of the items (k/n, or auto: from the CI or batch engine's variables); needs a remote cache to assemble" };
         checkpoint.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double?>() is <= 0 or > 86_400)
@@ -50,7 +56,7 @@ internal static class BuildCommand
               dotnet build-images build --jobs blog products --parallel 4
             """)
         {
-            Config, force, explain, report, dryRun, jobs, parallel, strict, quiet, output, noPrune, checkpoint,
+            Config, force, explain, report, dryRun, jobs, parallel, strict, quiet, output, noPrune, checkpoint, cache, cacheReadOnly, requireCached, shard,
         };
         command.SetAction(parsed =>
         {
@@ -68,6 +74,7 @@ internal static class BuildCommand
             {
                 options = options with { CheckpointInterval = TimeSpan.FromSeconds(seconds) };
             }
+            options = WithCacheAndShard(options, parsed.GetValue(cache), parsed.GetValue(cacheReadOnly), parsed.GetValue(requireCached), parsed.GetValue(shard));
             var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain), options.DryRun);
             var (result, exitCode) = RunInterruptible(config, options, reporter);
             var reportTime = System.Diagnostics.Stopwatch.StartNew();
@@ -80,6 +87,31 @@ internal static class BuildCommand
             return exitCode;
         });
         return command;
+    }
+
+    /// <summary>The remote cache (flag, else environment) and the shard (k/n, or auto from the engine's variables); a value that cannot be used is a usage error.</summary>
+    internal static BuildOptions WithCacheAndShard(BuildOptions options, string? cacheUrl, bool readOnly, bool requireCached, string? shardText)
+    {
+        try
+        {
+            var remote = RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, cacheUrl, readOnly);
+            if (remote is null && (requireCached || readOnly))
+            {
+                throw new ArgumentException($"{(requireCached ? "--require-cached" : "--cache-read-only")} needs a remote cache: --cache URL or {RemoteCacheOptions.UrlVariable}");
+            }
+            Shard? shard = shardText switch
+            {
+                null => null,
+                "auto" => Shard.FromEnvironment(Environment.GetEnvironmentVariable)?.Shard
+                    ?? throw new ArgumentException("--shard auto: no CI or batch engine variables name a shard here (CI_NODE_INDEX, CIRCLE_NODE_INDEX, JOB_COMPLETION_INDEX with BUILDIMAGES_SHARD_COUNT, …); pass k/n"),
+                var text => Shard.Parse(text),
+            };
+            return options with { RemoteCache = remote, RequireCached = requireCached, Shard = shard };
+        }
+        catch (ArgumentException ex)
+        {
+            throw ToolErrors.Usage(ex.Message);
+        }
     }
 
     /// <summary>The hidden command a photo sandbox process runs.</summary>

@@ -43,7 +43,7 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
             {
                 _skipped++;
             }
-            else if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated)
+            else if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Fetched)
             {
                 _rendered++;
             }
@@ -102,6 +102,7 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
             OutputStatus.Rendered when dryRun => string.Create(CultureInfo.InvariantCulture, $"would render {o.Path} {o.Width}x{o.Height}{why}"),
             OutputStatus.Rendered when explain || !_progress => string.Create(CultureInfo.InvariantCulture, $"rendered {o.Path} {o.Width}x{o.Height} {o.Bytes / 1024.0:0.0} KiB{why}"),
             OutputStatus.Deduplicated when explain || !_progress => $"copied {o.Path} (identical to another item's card){why}",
+            OutputStatus.Fetched when explain || !_progress => string.Create(CultureInfo.InvariantCulture, $"fetched {o.Path} {o.Width}x{o.Height} {o.Bytes / 1024.0:0.0} KiB from the remote cache{why}"),
             OutputStatus.Pruned => $"pruned {o.Path} (its item is gone)",
             OutputStatus.Original => $"copied {o.Path} unchanged (its source could not be read)",
             _ => null,

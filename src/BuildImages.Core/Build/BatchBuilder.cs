@@ -66,6 +66,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var inputs = upToDate.Capture();
         var (plan, manifest) = PlanAndOpen(templates, paths, journal, clock, log, cancellation);
+        if (_options.Shard is { } shard)
+        {
+            plan = plan with { Items = [.. plan.Items.Where(i => shard.Contains(i.RecordKey))] };
+        }
         var stats = manifest.Stats;
         var (engineStamp, native) = EngineStamp.Current(stats.Native);
         stats.Native = native;
@@ -86,10 +90,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         Assets.ImageCacheStats? imageCache = null;
         var folder = new OutputFolder(config.OutputDirectory);
         StaleTemps.RemoveFromOutputs(config, plan, manifest, folder);
+        using var remote = _options.RemoteCache is { } cacheOptions && work.Count > 0
+            ? new Caching.OutputCache(cacheOptions, message => log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.RemoteCache, message, config.ConfigFile)))
+            : null;
         if (work.Count > 0)
         {
             folder.EnsureWritable(config.ConfigFile);
-            var context = new WorkerContext(engineStamp, paths, hashes, manifest, log, clock, new OutputWriter(config, stats, folder, manifest.Durable, journal));
+            var context = new WorkerContext(engineStamp, paths, hashes, manifest, log, clock, new OutputWriter(config, stats, folder, manifest.Durable, journal), remote, _options.RequireCached);
             var duplicates = new DuplicateTable();
             (finished, imageCache) = new RenderPool(config, _options, engine).RenderAll(work, context, duplicates, photos, cancellation);
             if (finished)
@@ -100,7 +107,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var complete = finished && !cancellation.IsCancellationRequested;
         clock.Time(BuildStage.Finish, () =>
         {
-            if (complete && (_options.Prune ?? config.Prune))
+            // A shard holds part of the items: the others are not gone.
+            if (complete && (_options.Prune ?? config.Prune) && _options.Shard is null)
             {
                 var pruner = new Pruner(config, manifest, log, photos, folder);
                 if (_options.ItemsOverride is { } batch)
@@ -124,7 +132,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             log.WriteOrReport(UpToDateRecord.PathFor(config.ManifestFile), "the up-to-date record",
                 () => upToDate.Finish(inputs, plan, manifest, log, hashes, engineStamp, complete: saved && complete));
         });
-        return reports.Make(plan, plan.OutputCount, log, manifest, photos, imageCache, cancelled: !complete);
+        return reports.Make(plan, plan.OutputCount, log, manifest, photos, imageCache, cancelled: !complete) with { RemoteCache = remote?.Stats() };
     }
 
     /// <summary>

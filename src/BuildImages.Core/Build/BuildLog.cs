@@ -50,7 +50,7 @@ internal sealed partial class BuildLog(IBuildObserver observer)
 
     internal void Report(OutputOutcome outcome)
     {
-        if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Original)
+        if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Original or OutputStatus.Fetched)
         {
             Interlocked.Add(ref _bytesWritten, outcome.Bytes);
         }

@@ -26,6 +26,10 @@ public enum OutputStatus
     /// <summary>A photo that could not be read, copied unchanged (onError: copy-original).</summary>
     [JsonStringEnumMemberName("original")]
     Original,
+
+    /// <summary>Taken from the remote cache, verified, instead of rendered.</summary>
+    [JsonStringEnumMemberName("fetched")]
+    Fetched,
 }
 
 /// <summary>One output's outcome, reported as it happens.</summary>

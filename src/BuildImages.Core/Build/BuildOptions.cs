@@ -47,4 +47,19 @@ public sealed record BuildOptions
     /// the MSBuild task, asks; listing them costs a pass over every record, so others do not).
     /// </summary>
     public bool ListFiles { get; init; }
+
+    /// <summary>A remote cache shared by machines: outputs are fetched from it before they are rendered, and stored in it after (see <see cref="Caching.RemoteCacheOptions"/>); null: none.</summary>
+    public Caching.RemoteCacheOptions? RemoteCache { get; init; }
+
+    /// <summary>
+    /// Take every output that must be written from the remote cache and render nothing: an output it does not have fails
+    /// its item (BI0038). The step that assembles a site after its shards built it.
+    /// </summary>
+    public bool RequireCached { get; init; }
+
+    /// <summary>
+    /// Build one part of the items (<see cref="Planning.Shard"/>): the others are neither rendered nor pruned, and no
+    /// up-to-date record is written. Shards share their outputs through <see cref="RemoteCache"/>.
+    /// </summary>
+    public Planning.Shard? Shard { get; init; }
 }

@@ -13,6 +13,9 @@ public sealed record BuildReport
 
     public int Skipped { get; init; }
 
+    /// <summary>Outputs taken from the remote cache (verified) instead of rendered.</summary>
+    public int Fetched { get; init; }
+
     public int Deduplicated { get; init; }
 
     public int Pruned { get; init; }
@@ -37,6 +40,10 @@ public sealed record BuildReport
 
     /// <summary>The shared decoded-image cache: hits, misses (decodes) and bytes held at the end; null when nothing was rendered.</summary>
     public Assets.ImageCacheStats? ImageCache { get; init; }
+
+    /// <summary>The remote cache's hits, misses, bytes and time; null when the build used none (or had nothing to render).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Caching.RemoteCacheStats? RemoteCache { get; init; }
 
     /// <summary>How many times written outputs were flushed to disk (once per manifest save that followed writes), and how many files that covered.</summary>
     public int Flushes { get; init; }
@@ -81,6 +88,10 @@ public sealed record BuildReport
     {
         var ci = CultureInfo.InvariantCulture;
         var parts = new List<string> { string.Create(ci, $"{Outputs.Count(o => o.Status != OutputStatus.Pruned)} files"), string.Create(ci, $"{Rendered} rendered"), string.Create(ci, $"{Skipped} current") };
+        if (Fetched > 0)
+        {
+            parts.Add(string.Create(ci, $"{Fetched} fetched"));
+        }
         if (Deduplicated > 0)
         {
             parts.Add(string.Create(ci, $"{Deduplicated} copied"));
@@ -102,7 +113,7 @@ public sealed record BuildReport
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
-        sb.Append(ci, $"{(DryRun ? "would render" : "rendered")} {Rendered}, skipped {Skipped}, de-duplicated {Deduplicated}, pruned {Pruned}, failed {Failed}");
+        sb.Append(ci, $"{(DryRun ? "would render" : "rendered")} {Rendered}, {(Fetched > 0 ? string.Create(ci, $"fetched {Fetched}, ") : string.Empty)}skipped {Skipped}, de-duplicated {Deduplicated}, pruned {Pruned}, failed {Failed}");
         sb.Append(process is { } p
             ? string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {p.TotalMilliseconds / 1000:0.00} s (build {WallMilliseconds / 1000:0.00} s, report {p.ReportMilliseconds / 1000:0.00} s, start-up {Math.Max(0, p.TotalMilliseconds - WallMilliseconds - p.ReportMilliseconds) / 1000:0.00} s)")
             : string.Create(ci, $"; {FormatBytes(BytesWritten)} written in {WallMilliseconds / 1000:0.00} s"));
@@ -115,6 +126,11 @@ public sealed record BuildReport
             sb.Append(" (up to date: nothing changed since the last build)");
         }
         sb.AppendLine();
+        if (RemoteCache is { } remote)
+        {
+            sb.Append(ci, $"remote cache: {remote.Hits} fetched, {remote.Misses} not found, {remote.Uploads} stored; {FormatBytes(remote.BytesDown)} down, {FormatBytes(remote.BytesUp)} up in {remote.Milliseconds / 1000:0.00} s (summed over workers)");
+            sb.AppendLine(remote.Off ? "; turned off after failed requests" : remote.Corrupt + remote.Unsigned > 0 ? string.Create(ci, $"; {remote.Corrupt} corrupt and {remote.Unsigned} unsigned entries ignored") : string.Empty);
+        }
         sb.Append("time per stage (summed over workers): ");
         sb.AppendLine(string.Join(", ", Stages.Where(s => s.Value > 0).Select(s => string.Create(ci, $"{s.Key} {s.Value:0} ms"))));
         if (ImageCache is { Hits: > 0 } or { Misses: > 0 })

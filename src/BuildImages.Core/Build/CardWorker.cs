@@ -73,6 +73,18 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             foreach (var (variant, reason) in mine)
             {
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
+                // The key is known only now (it covers the fonts and images the layout used): ask the remote cache before drawing.
+                if (context.Cache?.TryFetch(key) is { } cached)
+                {
+                    var fetched = _clock.Time(BuildStage.Write, () => Write(variant, key, cached.Bytes, cached.Quality, work, read));
+                    written[variant.Path] = fetched;
+                    _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, variant.Width, variant.Height, variant.Encode.MimeType, fetched.Bytes, key));
+                    continue;
+                }
+                if (context.RequireCached)
+                {
+                    throw BuildInputException.Error(DiagnosticCodes.NotInRemoteCache, $"{variant.Path} is not in the remote cache (output key {key[..12]}…), and this build takes outputs from it only (--require-cached): build the shard that holds this item first");
+                }
                 if (!drawn.TryGetValue(variant.Width, out var pixels))
                 {
                     pixels = _clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
@@ -87,6 +99,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
                 written[variant.Path] = record;
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
+                context.Cache?.Store(key, encoded.Bytes, encoded.Quality);
             }
             context.Manifest.Set(NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
             // Only now: had this card failed, its copies would have failed with it.

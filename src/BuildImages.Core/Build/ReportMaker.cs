@@ -33,6 +33,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
         return new BuildReport
         {
             Rendered = Count(OutputStatus.Rendered),
+            Fetched = Count(OutputStatus.Fetched),
             Skipped = Count(OutputStatus.Skipped),
             Deduplicated = Count(OutputStatus.Deduplicated),
             Pruned = Count(OutputStatus.Pruned),
@@ -46,7 +47,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Flushes = manifest?.Durable.Counts.Commits ?? 0,
             FlushedFiles = manifest?.Durable.Counts.Files ?? 0,
             // Only what was skipped or copied was avoided: a cancelled build's unrendered outputs were not.
-            Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated)),
+            Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated) + Count(OutputStatus.Fetched)),
             Outputs = outputs,
             Photos = savings,
             Vision = PhotoSavingCalculator.Totals(savings, photos.VisionModels),
@@ -73,7 +74,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
     /// <summary>The variant records of the outcomes' outputs that are on disk, by planned path.</summary>
     private static Dictionary<string, VariantRecord> WrittenFiles(ManifestSession manifest, IReadOnlyList<OutputOutcome> outcomes)
     {
-        var paths = outcomes.Where(o => o.Status is OutputStatus.Rendered or OutputStatus.Skipped or OutputStatus.Deduplicated).Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
+        var paths = outcomes.Where(o => o.Status is OutputStatus.Rendered or OutputStatus.Skipped or OutputStatus.Deduplicated or OutputStatus.Fetched).Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
         var found = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
         foreach (var (_, record) in manifest.Records.All())
         {

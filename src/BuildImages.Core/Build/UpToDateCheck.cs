@@ -28,7 +28,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     private bool _planned;
 
     /// <summary>A build of what the configuration asks for, from a configuration file (whose bytes the fingerprint holds).</summary>
-    private bool CanRecord => options.ItemsOverride is null && config.ContentHash is not null;
+    // A shard's build covers part of the plan: its record would confirm a whole build that never happened.
+    private bool CanRecord => options.ItemsOverride is null && options.Shard is null && config.ContentHash is not null;
 
     /// <summary>After <see cref="TryConfirm"/> confirmed: the keys of every file the record holds (data, templates, fonts, images).</summary>
     internal IReadOnlyList<string> ConfirmedInputKeys => _previous?.Files.Select(f => f.Key).ToList() ?? [];

@@ -32,6 +32,12 @@ public static class DiagnosticCodes
 
     /// <summary>A web project's wwwroot holds an older copy of a card the build serves as a static web asset (the MSBuild package raises it).</summary>
     public const string StaleWebRootCopy = "BI0036";
+
+    /// <summary>The remote cache failed, answered with bytes that do not match their hash, or with a mapping whose signature does not check: a warning; the output is rendered locally.</summary>
+    public const string RemoteCache = "BI0037";
+
+    /// <summary>An output the build was told to take from the remote cache only (<c>--require-cached</c>) is not there.</summary>
+    public const string NotInRemoteCache = "BI0038";
     public const string TemplateSyntax = "BI0100";
     public const string MissingInclude = "BI0101";
     public const string PathOutsideRoots = "BI0102";

@@ -4,7 +4,7 @@ using System.Text;
 namespace BuildImages.Core.Primitives;
 
 /// <summary>SHA-256 in lower-case hex: file contents, and keys built from parts.</summary>
-public static class ContentHash
+internal static class ContentHash
 {
     public static string Of(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

@@ -253,7 +253,7 @@ public sealed class HookQueue : IAsyncDisposable
             {
                 throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"there is no cards job '{job}' in the configuration", config.ConfigFile);
             }
-            var options = new BuildOptions { ItemsOverride = (job, batch.Select(w => w.Item).ToList()), Parallelism = _options.Workers, LockTimeout = _options.LockTimeout };
+            var options = new BuildOptions { ItemsOverride = (job, batch.Select(w => w.Item).ToList()), Parallelism = _options.Workers, LockTimeout = _options.LockTimeout, RemoteCache = _options.RemoteCache };
             // The loop's own token is not passed: a render others wait for runs to its end, and the build saves what it finished.
             var workspace = _workspace is { } current && ReferenceEquals(current.Config, config) ? current : (_workspace = new Workspace(config));
             var report = new BatchBuilder(config, options, NullBuildObserver.Instance, _engine, workspace).Run(CancellationToken.None);

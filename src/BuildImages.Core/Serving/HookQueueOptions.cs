@@ -11,4 +11,7 @@ public sealed record HookQueueOptions
 
     /// <summary>How long a batch waits for another build holding the output folder (a nightly build) before its items fail.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The remote cache replicas share: a card one replica rendered is fetched by the others instead of rendered again; null: none.</summary>
+    public Caching.RemoteCacheOptions? RemoteCache { get; init; }
 }

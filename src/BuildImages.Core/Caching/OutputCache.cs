@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BuildImages.Core.Primitives;
+
+namespace BuildImages.Core.Caching;
+
+/// <summary>
+/// Outputs in the remote cache: the bytes under their SHA-256 (<c>cas/</c>), and for each output key a small signed
+/// mapping to them (<c>ac/&lt;key&gt;</c>: the hash, the length and the quality the encoder chose). Content is
+/// verified on every read: bytes that do not hash to the mapping's digest are a miss and a warning, never written. The
+/// mapping is what could be poisoned (whoever can write the cache can point a key at other bytes), so with a signing
+/// key a mapping must carry its HMAC over the key and the digest, or it is ignored.
+/// </summary>
+internal sealed class OutputCache(RemoteCacheOptions options, Action<string> warn) : IDisposable
+{
+    /// <summary>No output this engine writes is larger (a 8192×8192 PNG is far below): anything larger is not ours.</summary>
+    private const long MaxOutputBytes = 256L << 20;
+    private const long MaxMappingBytes = 4096;
+
+    private readonly HttpCacheClient _client = new(options, warn);
+    private int _hits;
+    private int _misses;
+    private int _uploads;
+    private int _corrupt;
+    private int _unsigned;
+
+    internal bool ReadOnly => options.ReadOnly;
+
+    /// <summary>The output stored under <paramref name="key"/>, verified; null when it is not there or cannot be trusted.</summary>
+    internal CachedOutput? TryFetch(string key)
+    {
+        if (_client.Get("ac", key, MaxMappingBytes) is not { } body || Mapping.Read(body) is not { } mapping)
+        {
+            Interlocked.Increment(ref _misses);
+            return null;
+        }
+        if (options.SigningKey is { } signingKey && (mapping.Signature is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(mapping.Signature), Sign(signingKey, key, mapping))))
+        {
+            Interlocked.Increment(ref _misses);
+            WarnFirst(ref _unsigned, $"the remote cache's entry for output key {key[..12]}… is {(mapping.Signature is null ? "unsigned" : "signed with another key")}; it is ignored and the output rendered here");
+            return null;
+        }
+        if (_client.Get("cas", mapping.Sha256, MaxOutputBytes) is not { } bytes)
+        {
+            Interlocked.Increment(ref _misses);
+            return null;
+        }
+        if (bytes.Length != mapping.Bytes || ContentHash.Of(bytes) != mapping.Sha256)
+        {
+            Interlocked.Increment(ref _misses);
+            WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(options.ReadOnly ? string.Empty : " and stored again")}");
+            return null;
+        }
+        Interlocked.Increment(ref _hits);
+        return new CachedOutput(bytes, mapping.Quality);
+    }
+
+    /// <summary>Stores a rendered output under its key (read-write only): the bytes first, then the mapping to them, so a reader never finds a mapping to nothing.</summary>
+    internal void Store(string key, byte[] bytes, int quality)
+    {
+        if (options.ReadOnly)
+        {
+            return;
+        }
+        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, null);
+        if (_client.Put("cas", mapping.Sha256, bytes)
+            && _client.Put("ac", key, (mapping with { Signature = options.SigningKey is { } k ? Convert.ToHexStringLower(Sign(k, key, mapping)) : null }).ToBytes()))
+        {
+            Interlocked.Increment(ref _uploads);
+        }
+    }
+
+    /// <summary>Counts one more; says so for the first few only (the report has the count): a poisoned cache must not bury the build's other messages.</summary>
+    private void WarnFirst(ref int count, string message)
+    {
+        if (Interlocked.Increment(ref count) <= 3)
+        {
+            warn(message);
+        }
+    }
+
+    internal RemoteCacheStats Stats() => new(_hits, _misses, _uploads, _client.BytesDown, _client.BytesUp, Math.Round(_client.Milliseconds, 1), _corrupt, _unsigned, _client.IsOff);
+
+    /// <summary>HMAC-SHA256 over what the mapping claims, bound to the key it is stored under (a signed mapping moved to another key does not check).</summary>
+    private static byte[] Sign(byte[] signingKey, string key, Mapping mapping) =>
+        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-output-v1\n{key}\n{mapping.Sha256}\n{mapping.Bytes}\n{mapping.Quality}"));
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>The <c>ac/</c> entry: JSON, small, read defensively (anyone who can write the cache wrote it).</summary>
+    private sealed record Mapping(string Sha256, long Bytes, int Quality, string? Signature)
+    {
+        internal byte[] ToBytes()
+        {
+            using var memory = new MemoryStream();
+            using (var json = new Utf8JsonWriter(memory))
+            {
+                json.WriteStartObject();
+                json.WriteString("sha256", Sha256);
+                json.WriteNumber("bytes", Bytes);
+                json.WriteNumber("quality", Quality);
+                if (Signature is not null)
+                {
+                    json.WriteString("signature", Signature);
+                }
+                json.WriteEndObject();
+            }
+            return memory.ToArray();
+        }
+
+        internal static Mapping? Read(byte[] body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var root = document.RootElement;
+                var sha = root.GetProperty("sha256").GetString();
+                var signature = root.TryGetProperty("signature", out var s) ? s.GetString() : null;
+                return sha is { Length: 64 } && sha.All(char.IsAsciiHexDigitLower)
+                    && root.GetProperty("bytes").TryGetInt64(out var bytes) && bytes is > 0 and <= MaxOutputBytes
+                    && root.GetProperty("quality").TryGetInt32(out var quality)
+                    && (signature is null || (signature.Length == 64 && signature.All(char.IsAsciiHexDigitLower)))
+                    ? new Mapping(sha, bytes, quality, signature)
+                    : null;
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+}
+
+/// <summary>An output fetched from the remote cache and verified: its bytes and the quality its encoder chose.</summary>
+internal sealed record CachedOutput(byte[] Bytes, int Quality);

@@ -1,0 +1,87 @@
+namespace BuildImages.Core.Caching;
+
+/// <summary>
+/// A remote cache shared by machines (CI runners, shards, developers): outputs stored by content hash under the Bazel
+/// HTTP cache protocol (<c>PUT/GET {url}/cas/&lt;sha256&gt;</c> and <c>{url}/ac/&lt;output key&gt;</c>), which nginx
+/// WebDAV, bazel-remote (with <c>--disable_http_ac_validation</c>) and any HTTP server that takes PUT speak. Nothing
+/// reaches the network unless a front sets this. Credentials come from the environment only (<see cref="FromEnvironment"/>).
+/// </summary>
+public sealed record RemoteCacheOptions
+{
+    /// <summary>The cache's base URL (http or https), e.g. <c>http://cache.internal:8080/buildimages</c>.</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>Read only: fetch hits, never upload (pull-request builds, whose credentials must not be able to write).</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>The Authorization header's value (<c>Bearer …</c> or <c>Basic …</c>); null sends none.</summary>
+    public string? Authorization { get; init; }
+
+    /// <summary>
+    /// Signs the key → content mappings this build writes (HMAC-SHA256) and, when set, ignores every mapping that is
+    /// unsigned or signed with another key: whoever can write to the cache without the key cannot make a build use
+    /// their bytes for a key.
+    /// </summary>
+    public byte[]? SigningKey { get; init; }
+
+    /// <summary>How long one request may take before it counts as a failure.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Failed requests in a row (each after its retries) after which the cache is off for the rest of the build, which renders locally.</summary>
+    public int FailuresBeforeOff { get; init; } = 3;
+
+    /// <summary>The environment variable holding the cache's URL.</summary>
+    public const string UrlVariable = "BUILDIMAGES_CACHE_URL";
+
+    /// <summary>
+    /// The cache the environment configures, or null when <see cref="UrlVariable"/> (or <paramref name="url"/>) is not
+    /// set: <c>BUILDIMAGES_CACHE_MODE</c> (<c>read-write</c>, default, or <c>read-only</c>), <c>BUILDIMAGES_CACHE_TOKEN</c>
+    /// (a bearer token) or <c>BUILDIMAGES_CACHE_USER</c> and <c>BUILDIMAGES_CACHE_PASSWORD</c> (HTTP Basic),
+    /// <c>BUILDIMAGES_CACHE_SIGNING_KEY</c>, <c>BUILDIMAGES_CACHE_TIMEOUT</c> (seconds). A value that cannot be used is an
+    /// <see cref="ArgumentException"/> naming the variable.
+    /// </summary>
+    /// <param name="environment">Reads a variable (<see cref="Environment.GetEnvironmentVariable(string)"/> in the fronts).</param>
+    /// <param name="url">A URL given on the command line, over the variable.</param>
+    /// <param name="readOnly">True: read only whatever the variable says.</param>
+    public static RemoteCacheOptions? FromEnvironment(Func<string, string?> environment, string? url = null, bool readOnly = false)
+    {
+        var text = url ?? environment(UrlVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(parsed.UserInfo))
+        {
+            throw new ArgumentException($"{(url is null ? UrlVariable : "--cache")} must be an http(s) URL without credentials in it, not '{text}'");
+        }
+        var mode = environment("BUILDIMAGES_CACHE_MODE");
+        if (mode is not (null or "" or "read-write" or "read-only"))
+        {
+            throw new ArgumentException($"BUILDIMAGES_CACHE_MODE must be read-write or read-only, not '{mode}'");
+        }
+        string? authorization = null;
+        if (environment("BUILDIMAGES_CACHE_TOKEN") is { Length: > 0 } token)
+        {
+            authorization = "Bearer " + token;
+        }
+        else if (environment("BUILDIMAGES_CACHE_USER") is { Length: > 0 } user)
+        {
+            authorization = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + environment("BUILDIMAGES_CACHE_PASSWORD")));
+        }
+        var timeout = TimeSpan.FromSeconds(10);
+        if (environment("BUILDIMAGES_CACHE_TIMEOUT") is { Length: > 0 } seconds)
+        {
+            timeout = double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 600
+                ? TimeSpan.FromSeconds(s)
+                : throw new ArgumentException($"BUILDIMAGES_CACHE_TIMEOUT must be seconds between 0 and 600, not '{seconds}'");
+        }
+        return new RemoteCacheOptions
+        {
+            Url = parsed,
+            ReadOnly = readOnly || mode == "read-only",
+            Authorization = authorization,
+            SigningKey = environment("BUILDIMAGES_CACHE_SIGNING_KEY") is { Length: > 0 } key ? System.Text.Encoding.UTF8.GetBytes(key) : null,
+            Timeout = timeout,
+        };
+    }
+}

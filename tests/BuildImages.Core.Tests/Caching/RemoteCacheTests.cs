@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using BuildImages.Core.Build;
+using BuildImages.Core.Caching;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Tests.Caching;
+
+/// <summary>
+/// The remote cache against a real server (nginx WebDAV on loopback): a clean checkout with a filled cache renders
+/// nothing and writes the same bytes; damaged objects, unsigned or foreign mappings and a dead server cost a local
+/// render and a warning, never a wrong file; read-only never writes; shards and the assembling build equal one build.
+/// </summary>
+public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
+{
+    private readonly NginxCache _server;
+    private readonly List<BuildFixture> _sites = [];
+
+    public RemoteCacheTests(NginxCache server)
+    {
+        _server = server;
+        _server.Clear();
+    }
+
+    public void Dispose() => _sites.ForEach(s => s.Dispose());
+
+    /// <summary>A site with the same inputs in a folder of its own, as a fresh clone on another machine would be.</summary>
+    private BuildFixture Site()
+    {
+        var site = new BuildFixture();
+        _sites.Add(site);
+        return site;
+    }
+
+    private RemoteCacheOptions Cache(bool readOnly = false, string? key = null) => new()
+    {
+        Url = _server.Url,
+        ReadOnly = readOnly,
+        SigningKey = key is null ? null : System.Text.Encoding.UTF8.GetBytes(key),
+    };
+
+    /// <summary>Every file the build wrote (outputs, images.json, the manifest), by path below the output folder.</summary>
+    private static SortedDictionary<string, string> Written(BuildFixture site) =>
+        new(Directory.GetFiles(site.Site, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith(".buildimages-manifest.", StringComparison.Ordinal) || f.EndsWith(".buildimages-manifest.json", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(site.Site, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))), StringComparer.Ordinal);
+
+    [Fact]
+    public void AFilledCacheMakesACleanCheckoutRenderNothingAndWriteTheSameBytes()
+    {
+        var first = Site().Build(new BuildOptions { RemoteCache = Cache() });
+        Assert.True(first.Rendered > 0 && first.Errors.Count == 0, string.Join("; ", first.Errors.Select(e => e.Message)));
+        Assert.Equal(first.Rendered, first.RemoteCache!.Uploads);
+
+        var clone = Site();
+        var second = clone.Build(new BuildOptions { RemoteCache = Cache() });
+
+        Assert.Equal(0, second.Rendered);
+        Assert.Equal(first.Rendered, second.Fetched);
+        Assert.Equal(first.Rendered, second.RemoteCache!.Hits);
+        Assert.Empty(second.Warnings);
+        Assert.Equal(Written(_sites[0]), Written(clone));
+    }
+
+    [Fact]
+    public void ADamagedObjectIsNeverWrittenButRenderedAndStoredAgain()
+    {
+        var filler = Site();
+        filler.Build(new BuildOptions { RemoteCache = Cache() });
+        var objects = Directory.GetFiles(Path.Combine(_server.Store, "cas"));
+        var damaged = objects.Order(StringComparer.Ordinal).First();
+        var bytes = File.ReadAllBytes(damaged);
+        bytes[bytes.Length / 2] ^= 0x5a;
+        File.WriteAllBytes(damaged, bytes);
+
+        var clone = Site();
+        var report = clone.Build(new BuildOptions { RemoteCache = Cache() });
+
+        Assert.Equal(1, report.RemoteCache!.Corrupt);
+        Assert.True(report.Rendered >= 1, "the damaged output is rendered here");
+        var warning = Assert.Single(report.Warnings, w => w.Code == "BI0037");
+        Assert.Contains("does not match its hash", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(Written(filler), Written(clone));
+        // Read-write: the good bytes are stored again under their name.
+        Assert.Equal(Path.GetFileName(damaged), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(damaged))));
+    }
+
+    [Fact]
+    public void WithASigningKeyUnsignedAndForeignMappingsAreIgnored()
+    {
+        var unsigned = Site().Build(new BuildOptions { RemoteCache = Cache() });
+
+        // Unsigned entries: ignored, rendered here, and stored again signed with this build's key.
+        var signer = Site().Build(new BuildOptions { RemoteCache = Cache(key: "key one") });
+        Assert.Equal((0, unsigned.Rendered), (signer.Fetched, signer.Rendered));
+        Assert.Equal(unsigned.Rendered, signer.RemoteCache!.Unsigned);
+        Assert.InRange(signer.Warnings.Count(w => w.Code == "BI0037"), 1, 3);
+
+        // Signed with another key: ignored too (read-only, so the entries stay as they are).
+        var foreign = Site().Build(new BuildOptions { RemoteCache = Cache(readOnly: true, key: "key two") });
+        Assert.Equal((0, unsigned.Rendered), (foreign.Fetched, foreign.Rendered));
+        Assert.Contains(foreign.Warnings, w => w.Message.Contains("signed with another key", StringComparison.Ordinal));
+
+        // The right key: every output fetched.
+        var trusted = Site().Build(new BuildOptions { RemoteCache = Cache(key: "key one") });
+        Assert.Equal((unsigned.Rendered, 0), (trusted.Fetched, trusted.Rendered));
+        Assert.Equal(Written(_sites[0]), Written(_sites[3]));
+    }
+
+    [Fact]
+    public void ReadOnlyNeverWrites()
+    {
+        var before = _server.Puts();
+
+        var report = Site().Build(new BuildOptions { RemoteCache = Cache(readOnly: true) });
+
+        Assert.True(report.Rendered > 0);
+        Assert.Equal(0, report.RemoteCache!.Uploads);
+        Assert.Equal(before, _server.Puts());
+        Assert.Empty(Directory.Exists(Path.Combine(_server.Store, "cas")) ? Directory.GetFiles(Path.Combine(_server.Store, "cas")) : []);
+    }
+
+    [Fact]
+    public void ACacheThatNeverAnswersCostsOneWarningAndTheBuildRendersLocally()
+    {
+        // A server that accepts connections and never answers: the worst a dying cache does.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(512);
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/cache");
+        var site = Site();
+
+        var report = site.Build(new BuildOptions { RemoteCache = new RemoteCacheOptions { Url = url, Timeout = TimeSpan.FromMilliseconds(300) } });
+
+        Assert.Empty(report.Errors);
+        Assert.True(report.RemoteCache!.Off, "the cache is turned off after failures in a row");
+        Assert.Equal(0, report.Fetched);
+        Assert.Equal(Directory.GetFiles(site.Site, "*.webp", SearchOption.AllDirectories).Length + Directory.GetFiles(site.Site, "*.jpg", SearchOption.AllDirectories).Length + Directory.GetFiles(site.Site, "*.png", SearchOption.AllDirectories).Length, report.Rendered);
+        Assert.Single(report.Warnings, w => w.Code == "BI0037");
+        // Bounded: three failed requests of three attempts each before it is off, not one timeout per output.
+        Assert.InRange(report.RemoteCache.Milliseconds, 0, 3 * 3 * 300 * 4);
+    }
+
+    [Fact]
+    public void FourShardsAndTheAssemblingBuildEqualOneBuild()
+    {
+        var whole = Site();
+        AddItems(whole);
+        var single = whole.Build();
+        _server.Clear();
+
+        var shards = Enumerable.Range(1, 4).Select(k =>
+        {
+            var site = Site();
+            AddItems(site);
+            return (Site: site, Report: site.Build(new BuildOptions { RemoteCache = Cache(), Shard = new Shard(k, 4) }));
+        }).ToList();
+        var assembled = Site();
+        AddItems(assembled);
+        var assemble = assembled.Build(new BuildOptions { RemoteCache = Cache(), RequireCached = true });
+
+        // Every output rendered by exactly one shard.
+        Assert.Equal(single.Rendered, shards.Sum(s => s.Report.Rendered + s.Report.Deduplicated));
+        Assert.All(shards, s => Assert.True(s.Report.Rendered > 0, "each of the 4 shards has items"));
+        Assert.Empty(assemble.Errors);
+        Assert.Equal(0, assemble.Rendered);
+        Assert.Equal(Written(whole), Written(assembled));
+        // A shard run again renders nothing.
+        Assert.Equal(0, shards[2].Site.Build(new BuildOptions { RemoteCache = Cache(), Shard = new Shard(3, 4) }).Rendered);
+    }
+
+    [Fact]
+    public void RequireCachedFailsEveryItemTheCacheDoesNotHaveAndRendersNothing()
+    {
+        var site = Site();
+
+        var report = site.Build(new BuildOptions { RemoteCache = Cache(), RequireCached = true });
+
+        Assert.Equal(0, report.Rendered);
+        Assert.NotEmpty(report.Errors);
+        Assert.All(report.Errors, e => Assert.Equal("BI0038", e.Code));
+        Assert.Empty(Directory.Exists(site.Site) ? Directory.GetFiles(site.Site, "*.webp", SearchOption.AllDirectories) : []);
+    }
+
+    [Theory]
+    [InlineData("CI_NODE_INDEX", "3", "CI_NODE_TOTAL", "4", 3)]
+    [InlineData("CIRCLE_NODE_INDEX", "2", "CIRCLE_NODE_TOTAL", "4", 3)]
+    [InlineData("JOB_COMPLETION_INDEX", "0", "BUILDIMAGES_SHARD_COUNT", "4", 1)]
+    [InlineData("AWS_BATCH_JOB_ARRAY_INDEX", "3", "AWS_BATCH_JOB_ARRAY_SIZE", "4", 4)]
+    [InlineData("CLOUD_RUN_TASK_INDEX", "1", "CLOUD_RUN_TASK_COUNT", "4", 2)]
+    [InlineData("SYSTEM_JOBPOSITIONINPHASE", "4", "SYSTEM_TOTALJOBSINPHASE", "4", 4)]
+    public void TheShardComesFromTheEnginesOwnVariablesWithTheirOwnBase(string indexName, string index, string countName, string count, int expected)
+    {
+        var variables = new Dictionary<string, string> { [indexName] = index, [countName] = count };
+
+        var found = Shard.FromEnvironment(variables.GetValueOrDefault);
+
+        Assert.Equal(new Shard(expected, 4), found?.Shard);
+        Assert.Null(Shard.FromEnvironment(_ => null));
+    }
+
+    [Theory]
+    [InlineData("0/4")]
+    [InlineData("5/4")]
+    [InlineData("2")]
+    [InlineData("a/b")]
+    [InlineData("1/0")]
+    public void AShardThatIsNotKOfNIsRefused(string text) =>
+        Assert.Contains("k/n", Assert.Throws<ArgumentException>(() => Shard.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void EveryItemIsInExactlyOneShard()
+    {
+        var keys = Enumerable.Range(0, 2000).Select(i => $"posts:og/post-{i}").ToList();
+        var counts = keys.Select(k => Enumerable.Range(1, 7).Count(i => new Shard(i, 7).Contains(k))).ToList();
+        Assert.All(counts, c => Assert.Equal(1, c));
+        // Spread: no shard holds less than half or more than twice its share.
+        Assert.All(Enumerable.Range(1, 7), i => Assert.InRange(keys.Count(k => new Shard(i, 7).Contains(k)), 2000 / 14, 2000 * 2 / 7));
+    }
+
+    /// <summary>Enough items that every one of four shards gets some.</summary>
+    private static void AddItems(BuildFixture site)
+    {
+        for (var i = 0; i < 16; i++)
+        {
+            site.Items.Add(BuildFixture.Item($"extra-{i}", $"Extra post {i}"));
+        }
+        site.Save();
+    }
+}
