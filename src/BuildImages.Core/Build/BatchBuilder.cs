@@ -104,6 +104,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
                 clock.Time(BuildStage.Copy, () => new DuplicateCopier(context, duplicates).CopyAll(RenderPool.Workers(_options, work.Count)));
             }
         }
+        remote?.Finish();
         var complete = finished && !cancellation.IsCancellationRequested;
         clock.Time(BuildStage.Finish, () =>
         {

@@ -12,20 +12,35 @@ namespace BuildImages.Core.Caching;
 /// mapping is what could be poisoned (whoever can write the cache can point a key at other bytes), so with a signing
 /// key a mapping must carry its HMAC over the key and the digest, or it is ignored.
 /// </summary>
-internal sealed class OutputCache(RemoteCacheOptions options, Action<string> warn) : IDisposable
+internal sealed class OutputCache : IDisposable
 {
     /// <summary>No output this engine writes is larger (a 8192×8192 PNG is far below): anything larger is not ours.</summary>
     private const long MaxOutputBytes = 256L << 20;
     private const long MaxMappingBytes = 4096;
 
-    private readonly HttpCacheClient _client = new(options, warn);
+    private readonly RemoteCacheOptions _options;
+    private readonly Action<string> _warn;
+
+    private readonly HttpCacheClient _client;
+
+    /// <summary>Rendered outputs waiting to be stored: a worker hands its output over and goes on drawing (bounded, so a slow cache slows the workers rather than filling memory).</summary>
+    private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality)> _pending = new(boundedCapacity: 64);
+    private readonly Task _uploader;
     private int _hits;
     private int _misses;
     private int _uploads;
     private int _corrupt;
     private int _unsigned;
 
-    internal bool ReadOnly => options.ReadOnly;
+    internal OutputCache(RemoteCacheOptions options, Action<string> warn)
+    {
+        _options = options;
+        _warn = warn;
+        _client = new HttpCacheClient(options, warn);
+        _uploader = options.ReadOnly ? Task.CompletedTask : Task.Factory.StartNew(Upload, TaskCreationOptions.LongRunning);
+    }
+
+    internal bool ReadOnly => _options.ReadOnly;
 
     /// <summary>The output stored under <paramref name="key"/>, verified; null when it is not there or cannot be trusted.</summary>
     internal CachedOutput? TryFetch(string key)
@@ -35,7 +50,7 @@ internal sealed class OutputCache(RemoteCacheOptions options, Action<string> war
             Interlocked.Increment(ref _misses);
             return null;
         }
-        if (options.SigningKey is { } signingKey && (mapping.Signature is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(mapping.Signature), Sign(signingKey, key, mapping))))
+        if (_options.SigningKey is { } signingKey && (mapping.Signature is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(mapping.Signature), Sign(signingKey, key, mapping))))
         {
             Interlocked.Increment(ref _misses);
             WarnFirst(ref _unsigned, $"the remote cache's entry for output key {key[..12]}… is {(mapping.Signature is null ? "unsigned" : "signed with another key")}; it is ignored and the output rendered here");
@@ -49,23 +64,43 @@ internal sealed class OutputCache(RemoteCacheOptions options, Action<string> war
         if (bytes.Length != mapping.Bytes || ContentHash.Of(bytes) != mapping.Sha256)
         {
             Interlocked.Increment(ref _misses);
-            WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(options.ReadOnly ? string.Empty : " and stored again")}");
+            WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(_options.ReadOnly ? string.Empty : " and stored again")}");
             return null;
         }
         Interlocked.Increment(ref _hits);
         return new CachedOutput(bytes, mapping.Quality);
     }
 
-    /// <summary>Stores a rendered output under its key (read-write only): the bytes first, then the mapping to them, so a reader never finds a mapping to nothing.</summary>
+    /// <summary>Queues a rendered output to be stored under its key (read-write only); <see cref="Finish"/> waits for the queue.</summary>
     internal void Store(string key, byte[] bytes, int quality)
     {
-        if (options.ReadOnly)
+        if (!_options.ReadOnly && !_client.IsOff)
         {
-            return;
+            _pending.Add((key, bytes, quality));
         }
+    }
+
+    /// <summary>Stores what is queued and stops taking more; the stats are final after it.</summary>
+    internal void Finish()
+    {
+        _pending.CompleteAdding();
+        _uploader.Wait();
+    }
+
+    private void Upload()
+    {
+        foreach (var (key, bytes, quality) in _pending.GetConsumingEnumerable())
+        {
+            StoreNow(key, bytes, quality);
+        }
+    }
+
+    /// <summary>The bytes first, then the mapping to them, so a reader never finds a mapping to nothing.</summary>
+    private void StoreNow(string key, byte[] bytes, int quality)
+    {
         var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, null);
         if (_client.Put("cas", mapping.Sha256, bytes)
-            && _client.Put("ac", key, (mapping with { Signature = options.SigningKey is { } k ? Convert.ToHexStringLower(Sign(k, key, mapping)) : null }).ToBytes()))
+            && _client.Put("ac", key, (mapping with { Signature = _options.SigningKey is { } k ? Convert.ToHexStringLower(Sign(k, key, mapping)) : null }).ToBytes()))
         {
             Interlocked.Increment(ref _uploads);
         }
@@ -76,7 +111,7 @@ internal sealed class OutputCache(RemoteCacheOptions options, Action<string> war
     {
         if (Interlocked.Increment(ref count) <= 3)
         {
-            warn(message);
+            _warn(message);
         }
     }
 
@@ -86,7 +121,15 @@ internal sealed class OutputCache(RemoteCacheOptions options, Action<string> war
     private static byte[] Sign(byte[] signingKey, string key, Mapping mapping) =>
         HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-output-v1\n{key}\n{mapping.Sha256}\n{mapping.Bytes}\n{mapping.Quality}"));
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        if (!_pending.IsAddingCompleted)
+        {
+            Finish();
+        }
+        _pending.Dispose();
+        _client.Dispose();
+    }
 
     /// <summary>The <c>ac/</c> entry: JSON, small, read defensively (anyone who can write the cache wrote it).</summary>
     private sealed record Mapping(string Sha256, long Bytes, int Quality, string? Signature)
