@@ -17,7 +17,7 @@ public sealed record HookItemResult(string Id, HookItemStatus Status, IReadOnlyL
         var files = report.Outputs.Where(o => o.Item == name).ToList();
         var errors = report.Errors.Where(e => e.Item == name || e.Item is null).ToList();
         var status = errors.Count > 0 || files.Any(f => f.Status == OutputStatus.Failed) ? HookItemStatus.Failed
-            : files.Any(f => f.Status is OutputStatus.Rendered or OutputStatus.Deduplicated) ? HookItemStatus.Rendered
+            : files.Any(f => f.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Fetched) ? HookItemStatus.Rendered
             : HookItemStatus.Skipped;
         return new HookItemResult(id, status, files, errors);
     }

@@ -6,7 +6,7 @@ namespace BuildImages.Core.Serving;
 [JsonConverter(typeof(JsonStringEnumConverter<HookItemStatus>))]
 public enum HookItemStatus
 {
-    /// <summary>At least one output was written.</summary>
+    /// <summary>At least one output was written (drawn here, copied, or fetched from the remote cache: each file's status says which).</summary>
     [JsonStringEnumMemberName("rendered")]
     Rendered,
 

@@ -3,6 +3,10 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using BuildImages.Core.Build;
 using BuildImages.Core.Caching;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Data;
+using BuildImages.Core.Rendering;
+using BuildImages.Core.Serving;
 using BuildImages.Core.Planning;
 
 namespace BuildImages.Core.Tests.Caching;
@@ -180,6 +184,43 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
         Assert.NotEmpty(report.Errors);
         Assert.All(report.Errors, e => Assert.Equal("BI0038", e.Code));
         Assert.Empty(Directory.Exists(site.Site) ? Directory.GetFiles(site.Site, "*.webp", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact]
+    public async Task HookServerReplicasShareTheCacheSoACardOneRenderedTheOtherFetches()
+    {
+        // Two replicas: each its own output folder and queue, one cache.
+        var replicas = new[] { Site(), Site() }.Select(site =>
+        {
+            var config = ConfigLoader.Load(site.ConfigFile);
+            var engine = new CardEngine(config.EngineOptions());
+            return (Site: site, Engine: engine, Queue: new HookQueue(() => config, engine, new HookQueueOptions { RemoteCache = Cache() }));
+        }).ToList();
+        try
+        {
+            var item = new DataItem("<hook>", 0, "breaking", new Dictionary<string, object?> { ["slug"] = "breaking", ["title"] = "Rendered by one replica" });
+
+            var first = Assert.Single(await replicas[0].Queue.SubmitAsync("cards", [item]));
+            var second = Assert.Single(await replicas[1].Queue.SubmitAsync("cards", [item]));
+
+            Assert.Equal(HookItemStatus.Rendered, first.Status);
+            Assert.All(first.Files, f => Assert.Equal(OutputStatus.Rendered, f.Status));
+            Assert.Equal(HookItemStatus.Rendered, second.Status);
+            Assert.All(second.Files, f => Assert.Equal(OutputStatus.Fetched, f.Status));
+            Assert.Equal(first.Files.Count, second.Files.Count);
+            foreach (var path in BuildFixture.PathsOf("breaking"))
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(replicas[0].Site.Site, path)), File.ReadAllBytes(Path.Combine(replicas[1].Site.Site, path)));
+            }
+        }
+        finally
+        {
+            foreach (var (_, engine, queue) in replicas)
+            {
+                await queue.DisposeAsync();
+                engine.Dispose();
+            }
+        }
     }
 
     [Theory]
