@@ -107,6 +107,10 @@ public sealed class NginxCache : IDisposable
 
     public void Dispose()
     {
+        if (!Directory.Exists(_dir))
+        {
+            return;
+        }
         var pidFile = Path.Combine(_dir, "nginx.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
         {

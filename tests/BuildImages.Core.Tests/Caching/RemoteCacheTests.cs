@@ -146,6 +146,36 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
     }
 
     [Fact]
+    public void ACacheKilledMidBuildCostsOneWarningAndTheRestRendersLocally()
+    {
+        var site = Site();
+        var doomed = new NginxCache();
+        try
+        {
+            var seen = 0;
+            var options = new BuildOptions { RemoteCache = new RemoteCacheOptions { Url = doomed.Url }, Parallelism = 1 };
+            // The server dies after the build's second output: later lookups and uploads find nothing listening.
+            var report = site.Build(options, new RecordingObserver(_ =>
+            {
+                if (Interlocked.Increment(ref seen) == 2)
+                {
+                    doomed.Dispose();
+                }
+            }));
+
+            Assert.Empty(report.Errors);
+            Assert.Single(report.Warnings, w => w.Code == "BI0037");
+            Assert.True(report.RemoteCache!.Off);
+            Assert.Equal(report.Outputs.Count(o => o.Status != OutputStatus.Pruned), report.Rendered);
+            Assert.All(report.Outputs, o => Assert.True(File.Exists(Path.Combine(site.Site, o.Path)), o.Path));
+        }
+        finally
+        {
+            doomed.Dispose();
+        }
+    }
+
+    [Fact]
     public void FourShardsAndTheAssemblingBuildEqualOneBuild()
     {
         var whole = Site();
