@@ -99,7 +99,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
                 written[variant.Path] = record;
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
-                context.Cache?.Store(key, encoded.Bytes, encoded.Quality);
+                context.Cache?.Store(key, encoded.Bytes, encoded.Quality, variant.Width, variant.Height);
             }
             context.Manifest.Set(NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
             // Only now: had this card failed, its copies would have failed with it.

@@ -43,7 +43,15 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             context.Manifest.AddInputSet(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
-            var needed = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
+            var wanted = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
+            // Variants the remote cache has are written from it; the photo is decoded only for the rest (if any).
+            var fetched = FetchAll(card, work, wanted, keyBase, written);
+            var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
+            if (needed.Count == 0)
+            {
+                context.Manifest.Set(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                return;
+            }
             var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
             foreach (var warning in processed.Warnings)
             {
@@ -64,6 +72,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                 written[variant.Path] = CardWorker.Record(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
                 _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, photos.VisionModels));
+                context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height);
             }
             context.Manifest.Set(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
         }
@@ -99,6 +108,33 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         {
             _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
         }
+    }
+
+    /// <summary>
+    /// Writes the variants the remote cache has (verified) and returns them; with <c>--require-cached</c> a variant it
+    /// lacks fails the photo. No saving is reported for a fetched variant: the photo was not decoded here.
+    /// </summary>
+    private HashSet<PlannedVariant> FetchAll(PlannedPhoto card, OutputWork work, List<KeyValuePair<PlannedVariant, RenderReason>> wanted, string keyBase, Dictionary<string, VariantRecord> written)
+    {
+        var fetched = new HashSet<PlannedVariant>();
+        foreach (var (variant, reason) in wanted)
+        {
+            var key = ContentHash.OfParts(keyBase, variant.Signature);
+            if (context.Cache?.TryFetch(key) is not { } cached)
+            {
+                if (context.RequireCached)
+                {
+                    throw BuildInputException.Error(DiagnosticCodes.NotInRemoteCache, $"{variant.Path} is not in the remote cache (output key {key[..12]}…), and this build takes outputs from it only (--require-cached): build the shard that holds this photo first");
+                }
+                continue;
+            }
+            var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+            var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, cached.Bytes, previous));
+            written[variant.Path] = CardWorker.Record(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
+            _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, cached.Width, cached.Height, variant.Encode.MimeType, cached.Bytes.Length, key));
+            fetched.Add(variant);
+        }
+        return fetched;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ internal sealed class OutputCache : IDisposable
     private readonly HttpCacheClient _client;
 
     /// <summary>Rendered outputs waiting to be stored: a worker hands its output over and goes on drawing (bounded, so a slow cache slows the workers rather than filling memory).</summary>
-    private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality)> _pending = new(boundedCapacity: 64);
+    private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality, int Width, int Height)> _pending = new(boundedCapacity: 64);
     private readonly Task _uploader;
     private int _hits;
     private int _misses;
@@ -68,15 +68,15 @@ internal sealed class OutputCache : IDisposable
             return null;
         }
         Interlocked.Increment(ref _hits);
-        return new CachedOutput(bytes, mapping.Quality);
+        return new CachedOutput(bytes, mapping.Quality, mapping.Width, mapping.Height);
     }
 
     /// <summary>Queues a rendered output to be stored under its key (read-write only); <see cref="Finish"/> waits for the queue.</summary>
-    internal void Store(string key, byte[] bytes, int quality)
+    internal void Store(string key, byte[] bytes, int quality, int width, int height)
     {
         if (!_options.ReadOnly && !_client.IsOff)
         {
-            _pending.Add((key, bytes, quality));
+            _pending.Add((key, bytes, quality, width, height));
         }
     }
 
@@ -89,16 +89,16 @@ internal sealed class OutputCache : IDisposable
 
     private void Upload()
     {
-        foreach (var (key, bytes, quality) in _pending.GetConsumingEnumerable())
+        foreach (var (key, bytes, quality, width, height) in _pending.GetConsumingEnumerable())
         {
-            StoreNow(key, bytes, quality);
+            StoreNow(key, bytes, quality, width, height);
         }
     }
 
     /// <summary>The bytes first, then the mapping to them, so a reader never finds a mapping to nothing.</summary>
-    private void StoreNow(string key, byte[] bytes, int quality)
+    private void StoreNow(string key, byte[] bytes, int quality, int width, int height)
     {
-        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, null);
+        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, width, height, null);
         if (_client.Put("cas", mapping.Sha256, bytes)
             && _client.Put("ac", key, (mapping with { Signature = _options.SigningKey is { } k ? Convert.ToHexStringLower(Sign(k, key, mapping)) : null }).ToBytes()))
         {
@@ -119,7 +119,7 @@ internal sealed class OutputCache : IDisposable
 
     /// <summary>HMAC-SHA256 over what the mapping claims, bound to the key it is stored under (a signed mapping moved to another key does not check).</summary>
     private static byte[] Sign(byte[] signingKey, string key, Mapping mapping) =>
-        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-output-v1\n{key}\n{mapping.Sha256}\n{mapping.Bytes}\n{mapping.Quality}"));
+        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-output-v1\n{key}\n{mapping.Sha256}\n{mapping.Bytes}\n{mapping.Quality}\n{mapping.Width}\n{mapping.Height}"));
 
     public void Dispose()
     {
@@ -132,7 +132,7 @@ internal sealed class OutputCache : IDisposable
     }
 
     /// <summary>The <c>ac/</c> entry: JSON, small, read defensively (anyone who can write the cache wrote it).</summary>
-    private sealed record Mapping(string Sha256, long Bytes, int Quality, string? Signature)
+    private sealed record Mapping(string Sha256, long Bytes, int Quality, int Width, int Height, string? Signature)
     {
         internal byte[] ToBytes()
         {
@@ -143,6 +143,8 @@ internal sealed class OutputCache : IDisposable
                 json.WriteString("sha256", Sha256);
                 json.WriteNumber("bytes", Bytes);
                 json.WriteNumber("quality", Quality);
+                json.WriteNumber("width", Width);
+                json.WriteNumber("height", Height);
                 if (Signature is not null)
                 {
                     json.WriteString("signature", Signature);
@@ -163,8 +165,10 @@ internal sealed class OutputCache : IDisposable
                 return sha is { Length: 64 } && sha.All(char.IsAsciiHexDigitLower)
                     && root.GetProperty("bytes").TryGetInt64(out var bytes) && bytes is > 0 and <= MaxOutputBytes
                     && root.GetProperty("quality").TryGetInt32(out var quality)
+                    && root.GetProperty("width").TryGetInt32(out var width) && width is > 0 and <= 65535
+                    && root.GetProperty("height").TryGetInt32(out var height) && height is > 0 and <= 65535
                     && (signature is null || (signature.Length == 64 && signature.All(char.IsAsciiHexDigitLower)))
-                    ? new Mapping(sha, bytes, quality, signature)
+                    ? new Mapping(sha, bytes, quality, width, height, signature)
                     : null;
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -175,5 +179,5 @@ internal sealed class OutputCache : IDisposable
     }
 }
 
-/// <summary>An output fetched from the remote cache and verified: its bytes and the quality its encoder chose.</summary>
-internal sealed record CachedOutput(byte[] Bytes, int Quality);
+/// <summary>An output fetched from the remote cache and verified: its bytes, the quality its encoder chose and its size (a photo's is known only once it is made).</summary>
+internal sealed record CachedOutput(byte[] Bytes, int Quality, int Width, int Height);

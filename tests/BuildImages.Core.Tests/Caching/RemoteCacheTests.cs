@@ -146,6 +146,40 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
     }
 
     [Fact]
+    public void PhotosComeFromTheCacheWithTheirOwnSizesAndAreNotDecodedAgain()
+    {
+        BuildFixture PhotoSite()
+        {
+            var site = Site();
+            Native.NativeStack.EnsureLoaded();
+            foreach (var (name, width, height) in new[] { ("photos/wide.jpg", 900, 500), ("photos/tall.jpg", 300, 700) })
+            {
+                using var image = NetVips.Image.Black(width, height, bands: 3).NewFromImage(180, 90, 40).Cast(NetVips.Enums.BandFormat.Uchar).Copy(interpretation: NetVips.Enums.Interpretation.Srgb);
+                site.Write(name, image.JpegsaveBuffer());
+            }
+            site.Config["jobs"] = System.Text.Json.Nodes.JsonNode.Parse("""
+                [{ "name": "photos", "kind": "photos", "sources": "photos/*.jpg", "output": "img",
+                   "variants": [ { "format": "webp", "width": 400 }, { "format": "jpeg", "maxSide": 120, "suffix": "-thumb" } ] }]
+                """);
+            site.Save();
+            return site;
+        }
+
+        var filler = PhotoSite();
+        var first = filler.Build(new BuildOptions { RemoteCache = Cache() });
+        var clone = PhotoSite();
+        var second = clone.Build(new BuildOptions { RemoteCache = Cache(), RequireCached = true });
+
+        Assert.Equal(4, first.Rendered);
+        Assert.Empty(second.Errors);
+        Assert.Equal((0, 4), (second.Rendered, second.Fetched));
+        // A photo's size is known only once it is made: the cache carries it (the tall one's thumbnail is taller than wide).
+        Assert.Equal(first.Outputs.Select(o => (o.Path, o.Width, o.Height)), second.Outputs.Select(o => (o.Path, o.Width, o.Height)));
+        Assert.Contains(second.Outputs, o => o.Path == "img/tall-thumb.jpg" && o.Width < o.Height && o.Height <= 120);
+        Assert.Equal(Written(filler), Written(clone));
+    }
+
+    [Fact]
     public void ACacheKilledMidBuildCostsOneWarningAndTheRestRendersLocally()
     {
         var site = Site();
