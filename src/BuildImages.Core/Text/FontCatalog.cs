@@ -64,9 +64,29 @@ public sealed class FontCatalog : IDisposable
 
     internal FontconfigHandle Config { get; }
 
-    private string? _unpackFolder;
+    /// <summary>
+    /// Where unpacked WOFF fonts live, one folder for the process, removed when it exits, never while it runs: cairo
+    /// keeps FreeType faces by file path in a process-wide cache that outlives the engine that added the font, and may
+    /// open the file again after that engine is gone. Files are named by their content, so engines share them.
+    /// </summary>
+    private static readonly Lazy<string> UnpackFolder = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("buildimages-fonts-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A temp folder left behind is harmless; failing the process's exit over it is not.
+            }
+        };
+        return folder;
+    });
 
-    /// <summary>pango refuses .woff/.woff2 files: unpack each to an SFNT in a private temp folder and add that file.</summary>
+    /// <summary>pango refuses .woff/.woff2 files: unpack each to an SFNT in the process's unpack folder and add that file.</summary>
     private void AddUnpackedWoff(string woff)
     {
         byte[] sfnt;
@@ -81,9 +101,12 @@ public sealed class FontCatalog : IDisposable
             Config.Dispose();
             throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid {(woff.EndsWith("2", StringComparison.Ordinal) ? "WOFF2" : "WOFF")} file: {ex.Message}", woff);
         }
-        _unpackFolder ??= Directory.CreateTempSubdirectory("buildimages-fonts-").FullName;
-        var target = Path.Combine(_unpackFolder, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");
-        File.WriteAllBytes(target, sfnt);
+        var target = Path.Combine(UnpackFolder.Value, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");
+        if (!File.Exists(target))
+        {
+            // Renamed into place: another engine may have the same font open (mapped) under this name.
+            Primitives.AtomicFile.Write(target, sfnt);
+        }
         CheckReadable(target, woff);
         FontconfigApi.FcConfigAppFontAddFile(Config, target);
         _unpackedFrom[target] = woff;
@@ -157,18 +180,5 @@ public sealed class FontCatalog : IDisposable
         return names;
     }
 
-    public void Dispose()
-    {
-        Config.Dispose();
-        if (_unpackFolder is not null)
-        {
-            try
-            {
-                Directory.Delete(_unpackFolder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    public void Dispose() => Config.Dispose();
 }
