@@ -58,7 +58,7 @@ internal sealed class HookServer : IAsyncDisposable
         var config = source.Current();
         var engine = new CardEngine(config.EngineOptions(config.Strict));
         var metrics = new ServerMetrics();
-        var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers, RemoteCache = RemoteCache() }, metrics);
+        var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers, RemoteCache = options.RemoteCache }, metrics);
         metrics.QueueDepth = () => queue.Depth;
         metrics.InFlight = () => queue.InFlight;
         var builder = WebApplication.CreateSlimBuilder();
@@ -142,19 +142,6 @@ internal sealed class HookServer : IAsyncDisposable
     /// limit) is the client's; a configuration that stopped loading is answered like the routes answer it; anything
     /// else is a bug in BuildImages: logged whole, answered BI0009 without detail.
     /// </summary>
-    /// <summary>The remote cache the environment names (replicas behind one load balancer share it); a value that cannot be used is a usage error.</summary>
-    private static Core.Caching.RemoteCacheOptions? RemoteCache()
-    {
-        try
-        {
-            return Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable);
-        }
-        catch (ArgumentException ex)
-        {
-            throw ToolErrors.Usage(ex.Message);
-        }
-    }
-
     private static Task Failed(HttpContext context, HookEndpoints endpoints, ConfigSource source, ServeOptions options)
     {
         var ex = context.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -62,6 +62,7 @@ internal static class ServeCommand
                 Workers = Math.Max(0, parsed.GetValue(workers)),
                 MaxConnections = Math.Max(1, parsed.GetValue(maxConnections)),
                 Log = line => console.Error.WriteLine(line),
+                RemoteCache = RemoteCacheFromEnvironment(),
             };
             await using var server = await HookServer.StartAsync(options).ConfigureAwait(false);
             console.Error.WriteLine($"buildimages: serving {options.ConfigFile} on {string.Join(", ", server.Addresses)}");
@@ -70,6 +71,19 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The remote cache the environment names; a value that cannot be used is a usage error.</summary>
+    private static Core.Caching.RemoteCacheOptions? RemoteCacheFromEnvironment()
+    {
+        try
+        {
+            return Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+        }
+        catch (ArgumentException ex)
+        {
+            throw ToolErrors.Usage(ex.Message);
+        }
     }
 
     private static string? Full(ToolConsole console, string? file) => file is null ? null : console.Full(file);

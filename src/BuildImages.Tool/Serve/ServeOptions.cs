@@ -31,4 +31,7 @@ internal sealed record ServeOptions
 
     /// <summary>Where the server says what failed on its side (the whole located error, which an answer to an unknown caller leaves out).</summary>
     internal Action<string> Log { get; init; } = line => Console.Error.WriteLine(line);
+
+    /// <summary>The remote cache replicas share (from BUILDIMAGES_CACHE_URL and its companions); null: none.</summary>
+    internal Core.Caching.RemoteCacheOptions? RemoteCache { get; init; }
 }

@@ -14,6 +14,7 @@ internal sealed class ServerMetrics : IHookQueueObserver
     private readonly LatencyHistogram _render = new("buildimages_batch_seconds", "Time to build one batch of hook items, from lock to manifest.");
     private readonly LatencyHistogram _request = new("buildimages_request_seconds", "Time to answer a request, by any route.");
     private long _renders;
+    private long _fetches;
     private long _skips;
     private long _coalesced;
     private long _batches;
@@ -27,6 +28,9 @@ internal sealed class ServerMetrics : IHookQueueObserver
     /// <summary>Outputs rendered so far (what the load test counts).</summary>
     internal long Renders => Interlocked.Read(ref _renders);
 
+    /// <summary>Outputs taken from the remote cache (another replica or build rendered them).</summary>
+    internal long Fetches => Interlocked.Read(ref _fetches);
+
     internal long Skips => Interlocked.Read(ref _skips);
 
     internal long CoalescedWaits => Interlocked.Read(ref _coalesced);
@@ -37,6 +41,7 @@ internal sealed class ServerMetrics : IHookQueueObserver
     {
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _renders, report.Rendered + report.Deduplicated);
+        Interlocked.Add(ref _fetches, report.Fetched);
         Interlocked.Add(ref _skips, report.Skipped);
         if (report.ImageCache is { } cache)
         {
@@ -73,6 +78,7 @@ internal sealed class ServerMetrics : IHookQueueObserver
             sb.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
         }
         Counter("buildimages_renders_total", "Outputs rendered (or copied from an identical one) for hook requests.", Renders);
+        Counter("buildimages_fetched_total", "Outputs taken from the remote cache for hook requests.", Fetches);
         Counter("buildimages_skips_total", "Outputs found current in the manifest, not rendered.", Skips);
         Counter("buildimages_coalesced_total", "Requests that waited for a render already asked for instead of adding one.", CoalescedWaits);
         Counter("buildimages_batches_total", "Batches built.", Interlocked.Read(ref _batches));

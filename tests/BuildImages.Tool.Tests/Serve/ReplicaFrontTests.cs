@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using BuildImages.Core.Caching;
+using BuildImages.TestSupport;
+using BuildImages.Tool.Serve;
+
+namespace BuildImages.Tool.Tests.Serve;
+
+/// <summary>
+/// Two hook server replicas behind nginx configured as samples/hook/nginx-front.conf ships (only the ports and the
+/// cache folder replaced), sharing a remote cache (nginx WebDAV): identical hooks render once, a card one replica
+/// rendered the other fetches, and with one replica gone the other answers every request.
+/// </summary>
+public sealed class ReplicaFrontTests : IAsyncLifetime
+{
+    private static readonly byte[] Secret = Encoding.UTF8.GetBytes("replica-front-secret");
+    private readonly ToolRun[] _sites = [new(), new()];
+    private readonly List<HookServer> _replicas = [];
+    private Nginx? _cache;
+    private Nginx? _front;
+    private HttpClient _http = new();
+
+    public async Task InitializeAsync()
+    {
+        _cache = new Nginx((dir, port) =>
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "cache"));
+            return $$"""
+                server { listen 127.0.0.1:{{port}};
+                  location /cache/ { root {{dir}}; dav_methods PUT; create_full_put_path on; dav_access user:rw group:rw all:rw; client_max_body_size 64m; } }
+                """;
+        });
+        foreach (var site in _sites)
+        {
+            Assert.Equal(0, site.Run("init", "--template", "blog-post").Exit);
+            // Cards not on disk are rendered when asked for (GET /cards), as a replica that never saw the hook must.
+            var config = JsonNode.Parse(await File.ReadAllTextAsync(site.PathOf("buildimages.json")))!.AsObject();
+            config["hooks"] = JsonNode.Parse("""{ "blog-post": { "onDemand": true } }""");
+            await File.WriteAllTextAsync(site.PathOf("buildimages.json"), config.ToJsonString());
+            _replicas.Add(await HookServer.StartAsync(new ServeOptions
+            {
+                ConfigFile = site.PathOf("buildimages.json"),
+                Urls = ["http://127.0.0.1:0"],
+                Auth = new HookAuth(Secret, null, null),
+                RemoteCache = new RemoteCacheOptions { Url = new Uri($"http://127.0.0.1:{_cache.Port}/cache") },
+                Log = _ => { },
+            }));
+        }
+        var sample = await File.ReadAllTextAsync(Path.Combine(ToolRun.RepoRoot, "samples", "hook", "nginx-front.conf"));
+        _front = new Nginx((dir, port) => sample
+            .Replace("server 127.0.0.1:5081", "server " + new Uri(_replicas[0].Addresses[0]).Authority, StringComparison.Ordinal)
+            .Replace("server 127.0.0.1:5082", "server " + new Uri(_replicas[1].Addresses[0]).Authority, StringComparison.Ordinal)
+            .Replace("listen 127.0.0.1:8080", $"listen 127.0.0.1:{port}", StringComparison.Ordinal)
+            .Replace("proxy_cache_path cards-cache", $"proxy_cache_path {dir}/cards-cache", StringComparison.Ordinal));
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_front.Port}") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        _front?.Dispose();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+        _cache?.Dispose();
+        foreach (var site in _sites)
+        {
+            site.Dispose();
+        }
+    }
+
+    private static HttpRequestMessage Publish(string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/blog-post") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        request.Headers.Add("X-BuildImages-Timestamp", seconds);
+        request.Headers.Add("X-BuildImages-Signature", "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Secret, Encoding.UTF8.GetBytes($"{seconds}\nPOST\n/hooks/blog-post\n").Concat(bytes).ToArray())));
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> Send(HttpRequestMessage request)
+    {
+        using (request)
+        using (var response = await _http.SendAsync(request))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, response.IsSuccessStatusCode ? JsonNode.Parse(text) : null);
+        }
+    }
+
+    [Fact]
+    public async Task FiveHundredIdenticalHooksThroughTheFrontRenderTheCardOnce()
+    {
+        const string body = """{ "slug": "burst", "title": "Everyone saves at once" }""";
+        using var gate = new SemaphoreSlim(50);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 500).Select(async _ =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await Send(Publish(body));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.All(answers, a => Assert.NotEqual("failed", a.Body!["items"]![0]!["status"]!.GetValue<string>()));
+        // One card's three outputs, rendered once over both replicas.
+        Assert.Equal(3, _replicas.Sum(r => r.Metrics.Renders));
+    }
+
+    [Fact]
+    public async Task ACardOneReplicaRenderedTheOtherFetchesFromTheCache()
+    {
+        // Straight to each replica (not through the front, which would pick one): the first renders on demand,
+        // the second finds the card's outputs in the remote cache.
+        using var first = new HttpClient { BaseAddress = new Uri(_replicas[0].Addresses[0]) };
+        using var second = new HttpClient { BaseAddress = new Uri(_replicas[1].Addresses[0]) };
+
+        var drawn = await first.GetByteArrayAsync("/cards/og/kafka-road.webp");
+        var fetched = await second.GetByteArrayAsync("/cards/og/kafka-road.webp");
+
+        Assert.Equal(drawn, fetched);
+        Assert.True(_replicas[0].Metrics.Renders > 0, "the first replica rendered");
+        Assert.Equal(0, _replicas[1].Metrics.Renders);
+        Assert.True(_replicas[1].Metrics.Fetches > 0, "the second replica fetched");
+    }
+
+    [Fact]
+    public async Task WithOneReplicaGoneTheOtherAnswersEveryRequest()
+    {
+        await _replicas[0].DisposeAsync();
+        _replicas.RemoveAt(0);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Send(Publish($$"""{ "slug": "item-{{i}}", "title": "Item {{i}}" }"""))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(20 * 3, _replicas[0].Metrics.Renders);
+    }
+}

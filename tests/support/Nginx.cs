@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace BuildImages.TestSupport;
+
+/// <summary>
+/// A real nginx on loopback (Debian's; build/test.sh installs it) with the servers a test gives, in a folder of its own
+/// (logs, temp files, whatever the servers store), on a port the system just gave out. Shared by the test projects.
+/// </summary>
+public sealed class Nginx : IDisposable
+{
+    /// <param name="servers">The http block's servers, given the folder and the port to listen on.</param>
+    public Nginx(Func<string, int, string> servers)
+    {
+        var nginx = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("nginx is not installed: run build/test.sh (it installs it) or apt-get install nginx");
+        Dir = Directory.CreateTempSubdirectory("bi-nginx-").FullName;
+        foreach (var folder in new[] { "logs", "tmp" })
+        {
+            Directory.CreateDirectory(Path.Combine(Dir, folder));
+        }
+        // A port the system just gave out is free unless another process takes it first: try a few.
+        for (var attempt = 0; ; attempt++)
+        {
+            Port = FreePort();
+            var body = servers(Dir, Port);
+            // The worker runs as nobody when nginx starts as root: everything it writes must be open to it.
+            if (!OperatingSystem.IsWindows())
+            {
+                foreach (var path in Directory.GetDirectories(Dir, "*", SearchOption.AllDirectories).Append(Dir))
+                {
+                    File.SetUnixFileMode(path, (UnixFileMode)0x1FF);
+                }
+            }
+            File.WriteAllText(Path.Combine(Dir, "nginx.conf"), $$"""
+                worker_processes 1; pid {{Dir}}/nginx.pid; error_log {{Dir}}/logs/error.log warn; daemon on;
+                {{(Environment.UserName == "root" ? "user nobody nogroup;" : string.Empty)}}
+                events { worker_connections 1024; }
+                http {
+                  access_log {{Dir}}/logs/access.log;
+                  client_body_temp_path {{Dir}}/tmp;
+                  {{body}}
+                }
+                """);
+            using var start = Process.Start(new ProcessStartInfo(nginx, ["-c", Path.Combine(Dir, "nginx.conf"), "-p", Dir]) { RedirectStandardError = true })!;
+            var error = start.StandardError.ReadToEnd();
+            start.WaitForExit();
+            if (start.ExitCode == 0 && Ready())
+            {
+                return;
+            }
+            if (attempt == 4)
+            {
+                throw new InvalidOperationException("nginx did not start: " + error);
+            }
+        }
+    }
+
+    /// <summary>The folder nginx runs in (its logs, temp files and what its servers store).</summary>
+    public string Dir { get; }
+
+    public int Port { get; private set; }
+
+    /// <summary>The access log's lines that contain <paramref name="text"/>.</summary>
+    public int Logged(string text)
+    {
+        var log = Path.Combine(Dir, "logs", "access.log");
+        return File.Exists(log) ? File.ReadLines(log).Count(l => l.Contains(text, StringComparison.Ordinal)) : 0;
+    }
+
+    /// <summary>A port nothing listens on now (for a dead upstream, or the next server).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private bool Ready()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (!Directory.Exists(Dir))
+        {
+            return;
+        }
+        var pidFile = Path.Combine(Dir, "nginx.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+        Directory.Delete(Dir, recursive: true);
+    }
+}
