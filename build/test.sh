@@ -2,8 +2,8 @@
 # Runs every test: installs native dependencies when missing, then builds and tests the solution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# nginx: the remote cache tests run a real WebDAV cache on loopback.
-bash build/install-native-deps.sh chromium nginx
+# nginx and redis-server: the remote cache and hook replica tests run a real WebDAV cache and Redis on loopback.
+bash build/install-native-deps.sh chromium nginx redis-server
 # The web project tests read pages with a real Open Graph parser (open-graph-scraper, on the machine's Node.js).
 if ! command -v node >/dev/null 2>&1; then
   bash build/install-native-deps.sh nodejs npm

@@ -22,6 +22,8 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     internal void Render(PlannedCard card, OutputWork work)
     {
         var template = card.Template;
+        // Render locks taken for this card's outputs; each is released once stored, or here if the card fails first.
+        List<IDisposable?> leases = [];
         try
         {
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
@@ -76,15 +78,21 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 // The key is known only now (it covers the fonts and images the layout used): ask the remote cache before drawing.
                 if (context.Cache?.TryFetch(key) is { } cached)
                 {
-                    var fetched = _clock.Time(BuildStage.Write, () => Write(variant, key, cached.Bytes, cached.Quality, work, read));
-                    written[variant.Path] = fetched;
-                    _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, variant.Width, variant.Height, variant.Encode.MimeType, fetched.Bytes, key));
+                    written[variant.Path] = Fetched(card, variant, reason, key, cached, work, read);
                     continue;
                 }
                 if (context.RequireCached)
                 {
                     throw BuildInputException.Error(DiagnosticCodes.NotInRemoteCache, $"{variant.Path} is not in the remote cache (output key {key[..12]}…), and this build takes outputs from it only (--require-cached): build the shard that holds this item first");
                 }
+                // Another process may be drawing this very output (a hook server replica): wait for it, then take its.
+                var (lease, later) = context.Cache?.Claim(key) ?? (null, null);
+                if (later is not null)
+                {
+                    written[variant.Path] = Fetched(card, variant, reason, key, later, work, read);
+                    continue;
+                }
+                leases.Add(lease);
                 if (!drawn.TryGetValue(variant.Width, out var pixels))
                 {
                     pixels = _clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
@@ -99,9 +107,11 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
                 written[variant.Path] = record;
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
-                context.Cache?.Store(key, encoded.Bytes, encoded.Quality, variant.Width, variant.Height);
+                context.Cache?.Store(key, encoded.Bytes, encoded.Quality, variant.Width, variant.Height, lease);
+                // The uploader releases it once the output is stored: not before, or a waiting process would find nothing.
+                leases.Remove(lease);
             }
-            context.Manifest.Set(NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+            context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
             // Only now: had this card failed, its copies would have failed with it.
             copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
         }
@@ -118,6 +128,17 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             // Whatever else escapes is our bug, not the user's input: fail this card and say so, never end the process.
             _log.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
         }
+        finally
+        {
+            leases.ForEach(l => l?.Dispose());
+        }
+    }
+
+    private VariantRecord Fetched(PlannedCard card, PlannedVariant variant, RenderReason reason, string key, Caching.CachedOutput cached, OutputWork work, HashSet<string> read)
+    {
+        var record = _clock.Time(BuildStage.Write, () => Write(variant, key, cached.Bytes, cached.Quality, work, read));
+        _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
+        return record;
     }
 
     private static VariantRecord? Previous(OutputWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
@@ -129,44 +150,8 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             throw BuildInputException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
         var (file, sha) = context.Writer.Write(work.Planned.RecordKey, variant.Path, bytes, Previous(work, variant));
-        return Record(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
+        return RecordMaker.Variant(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
-
-    /// <summary>The manifest record of one written output (a photo's size is known only once it is made).</summary>
-    internal static VariantRecord Record(PlannedVariant variant, string file, string sha, string key, long bytes, int quality, int width, int height) => new()
-    {
-        Path = variant.Path,
-        File = file,
-        Key = key,
-        Options = variant.Signature,
-        Width = width,
-        Height = height,
-        Mime = variant.Encode.MimeType,
-        Bytes = bytes,
-        Sha256 = sha,
-        Quality = quality,
-    };
-
-    /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    internal static ItemRecord NewRecord(PlannedItem card, ItemRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
-    {
-        Job = card.Job.Name,
-        Item = card.Item.Id,
-        Source = paths.ToKey(card.Item.SourceFile),
-        Output = card.Output,
-        Alt = card.Alt,
-        Template = card.TemplateKey,
-        Size = card.Size.ToString(),
-        PreKey = card.PreKey,
-        Fields = CanonicalData.FieldHashes(card.Item.Fields),
-        Inputs = inputs,
-        Variants = card.Variants
-            .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))
-            .OfType<VariantRecord>()
-            // An old output no variant plans any more stays on the record, so prune deletes it (else it would be left on disk, owned by nothing).
-            .Concat(old?.Variants.Where(o => !card.Variants.Any(v => v.Path == o.Path)) ?? [])
-            .ToList(),
-    };
 
     private SortedDictionary<string, string> Hashes(IEnumerable<string> files)
     {

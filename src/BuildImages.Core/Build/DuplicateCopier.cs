@@ -71,7 +71,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         {
             // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
             var needed = group.ToDictionary(c => c.Variant, c => c.Reason);
-            _manifest.Set(CardWorker.NewRecord(card, current, needed, copied, inputs, context.Paths));
+            _manifest.Set(RecordMaker.Item(card, current, needed, copied, inputs, context.Paths));
         }
     }
 }

@@ -49,7 +49,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
             if (needed.Count == 0)
             {
-                context.Manifest.Set(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
                 return;
             }
             var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
@@ -69,12 +69,12 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                 }
                 var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
                 var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
-                written[variant.Path] = CardWorker.Record(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
+                written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
                 _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, photos.VisionModels));
                 context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height);
             }
-            context.Manifest.Set(CardWorker.NewRecord(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+            context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
         }
         catch (ImageRejectedException ex)
         {
@@ -130,7 +130,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             }
             var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
             var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, cached.Bytes, previous));
-            written[variant.Path] = CardWorker.Record(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
+            written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
             _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, cached.Width, cached.Height, variant.Encode.MimeType, cached.Bytes.Length, key));
             fetched.Add(variant);
         }
@@ -151,7 +151,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];
         var record = work.Old is { } old
             ? old with { Variants = [.. kept, copy] }
-            : CardWorker.NewRecord(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
+            : RecordMaker.Item(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
         photos.CopiedOriginal(card.RecordKey, copyPath);
         context.Manifest.Set(record);
         _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Source.SourceFile, Item: card.Name));

@@ -24,13 +24,15 @@ internal sealed class OutputCache : IDisposable
     private readonly HttpCacheClient _client;
 
     /// <summary>Rendered outputs waiting to be stored: a worker hands its output over and goes on drawing (bounded, so a slow cache slows the workers rather than filling memory).</summary>
-    private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality, int Width, int Height)> _pending = new(boundedCapacity: 64);
+    private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality, int Width, int Height, IDisposable? Lease)> _pending = new(boundedCapacity: 64);
     private readonly Task _uploader;
     private int _hits;
     private int _misses;
     private int _uploads;
     private int _corrupt;
     private int _unsigned;
+    private int _uploadFailures;
+    private int _lockFailures;
 
     internal OutputCache(RemoteCacheOptions options, Action<string> warn)
     {
@@ -43,11 +45,40 @@ internal sealed class OutputCache : IDisposable
     internal bool ReadOnly => _options.ReadOnly;
 
     /// <summary>The output stored under <paramref name="key"/>, verified; null when it is not there or cannot be trusted.</summary>
-    internal CachedOutput? TryFetch(string key)
+    internal CachedOutput? TryFetch(string key) => TryFetch(key, countMiss: true);
+
+    /// <summary>
+    /// After a miss: the lease to render <paramref name="key"/> under (null without a render lock, or when it failed),
+    /// or the output another process stored while this one waited for its lock.
+    /// </summary>
+    internal (IDisposable? Lease, CachedOutput? Later) Claim(string key)
+    {
+        if (_options.RenderLock is not { } renderLock)
+        {
+            return (null, null);
+        }
+        IDisposable? lease;
+        try
+        {
+            lease = renderLock.Acquire(key);
+        }
+        catch (Exception ex)
+        {
+            // Only duplicate work is at stake: render without the lock.
+            WarnFirst(ref _lockFailures, $"the render lock failed ({ex.Message}); outputs are rendered without it");
+            return (null, null);
+        }
+        return lease is null ? (null, TryFetch(key, countMiss: false)) : (new Lease(lease), null);
+    }
+
+    private CachedOutput? TryFetch(string key, bool countMiss)
     {
         if (_client.Get("ac", key, MaxMappingBytes) is not { } body || Mapping.Read(body) is not { } mapping)
         {
-            Interlocked.Increment(ref _misses);
+            if (countMiss)
+            {
+                Interlocked.Increment(ref _misses);
+            }
             return null;
         }
         if (_options.SigningKey is { } signingKey && (mapping.Signature is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(mapping.Signature), Sign(signingKey, key, mapping))))
@@ -56,7 +87,8 @@ internal sealed class OutputCache : IDisposable
             WarnFirst(ref _unsigned, $"the remote cache's entry for output key {key[..12]}… is {(mapping.Signature is null ? "unsigned" : "signed with another key")}; it is ignored and the output rendered here");
             return null;
         }
-        if (_client.Get("cas", mapping.Sha256, MaxOutputBytes) is not { } bytes)
+        // No more than the mapping says: a cache that answers with more is not read past it.
+        if (_client.Get("cas", mapping.Sha256, mapping.Bytes) is not { } bytes)
         {
             Interlocked.Increment(ref _misses);
             return null;
@@ -72,11 +104,21 @@ internal sealed class OutputCache : IDisposable
     }
 
     /// <summary>Queues a rendered output to be stored under its key (read-write only); <see cref="Finish"/> waits for the queue.</summary>
-    internal void Store(string key, byte[] bytes, int quality, int width, int height)
+    /// <param name="key">The output key.</param>
+    /// <param name="bytes">The output's bytes.</param>
+    /// <param name="quality">The quality its encoder chose.</param>
+    /// <param name="width">Its width in pixels.</param>
+    /// <param name="height">Its height in pixels.</param>
+    /// <param name="lease">The render lock's lease for the key, released once the output is stored (or at once when it is not).</param>
+    internal void Store(string key, byte[] bytes, int quality, int width, int height, IDisposable? lease = null)
     {
-        if (!_options.ReadOnly && !_client.IsOff)
+        if (!_options.ReadOnly && !_client.IsOff && !_pending.IsAddingCompleted)
         {
-            _pending.Add((key, bytes, quality, width, height));
+            _pending.Add((key, bytes, quality, width, height, lease));
+        }
+        else
+        {
+            lease?.Dispose();
         }
     }
 
@@ -89,9 +131,22 @@ internal sealed class OutputCache : IDisposable
 
     private void Upload()
     {
-        foreach (var (key, bytes, quality, width, height) in _pending.GetConsumingEnumerable())
+        foreach (var (key, bytes, quality, width, height, lease) in _pending.GetConsumingEnumerable())
         {
-            StoreNow(key, bytes, quality, width, height);
+            try
+            {
+                StoreNow(key, bytes, quality, width, height);
+            }
+            catch (Exception ex)
+            {
+                // The uploader must keep draining: a worker waiting on a full queue would otherwise wait forever.
+                WarnFirst(ref _uploadFailures, $"the remote cache could not store output key {key[..12]}…: {ex.Message}");
+            }
+            finally
+            {
+                // Only now may a process waiting for this key look in the cache.
+                lease?.Dispose();
+            }
         }
     }
 
@@ -174,6 +229,27 @@ internal sealed class OutputCache : IDisposable
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
             {
                 return null;
+            }
+        }
+    }
+}
+
+/// <summary>A render lock's lease that is released once, by whichever of the uploader or the failing worker gets to it.</summary>
+internal sealed class Lease(IDisposable inner) : IDisposable
+{
+    private int _released;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            try
+            {
+                inner.Dispose();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The lock expires by itself; a failed release costs another process a wait, not a wrong card.
             }
         }
     }

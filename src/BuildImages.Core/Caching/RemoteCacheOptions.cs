@@ -30,6 +30,9 @@ public sealed record RemoteCacheOptions
     /// <summary>Failed requests in a row (each after its retries) after which the cache is off for the rest of the build, which renders locally.</summary>
     public int FailuresBeforeOff { get; init; } = 3;
 
+    /// <summary>Serializes renders of one output key across processes (the hook server's Redis lock); null: none.</summary>
+    public IRenderLock? RenderLock { get; init; }
+
     /// <summary>The environment variable holding the cache's URL.</summary>
     public const string UrlVariable = "BUILDIMAGES_CACHE_URL";
 

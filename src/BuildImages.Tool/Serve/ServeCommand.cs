@@ -78,7 +78,15 @@ internal static class ServeCommand
     {
         try
         {
-            return Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+            var cache = Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+            var redis = Environment.GetEnvironmentVariable("BUILDIMAGES_CACHE_LOCK_REDIS");
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                return cache;
+            }
+            return cache is null
+                ? throw new ArgumentException($"BUILDIMAGES_CACHE_LOCK_REDIS needs a remote cache ({Core.Caching.RemoteCacheOptions.UrlVariable}): the replica that waits takes the output from it")
+                : cache with { RenderLock = RedisRenderLock.Connect(redis) };
         }
         catch (ArgumentException ex)
         {

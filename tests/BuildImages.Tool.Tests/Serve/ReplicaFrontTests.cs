@@ -40,15 +40,8 @@ public sealed class ReplicaFrontTests : IAsyncLifetime
             var config = JsonNode.Parse(await File.ReadAllTextAsync(site.PathOf("buildimages.json")))!.AsObject();
             config["hooks"] = JsonNode.Parse("""{ "blog-post": { "onDemand": true } }""");
             await File.WriteAllTextAsync(site.PathOf("buildimages.json"), config.ToJsonString());
-            _replicas.Add(await HookServer.StartAsync(new ServeOptions
-            {
-                ConfigFile = site.PathOf("buildimages.json"),
-                Urls = ["http://127.0.0.1:0"],
-                Auth = new HookAuth(Secret, null, null),
-                RemoteCache = new RemoteCacheOptions { Url = new Uri($"http://127.0.0.1:{_cache.Port}/cache") },
-                Log = _ => { },
-            }));
         }
+        await StartReplicas(null);
         var sample = await File.ReadAllTextAsync(Path.Combine(ToolRun.RepoRoot, "samples", "hook", "nginx-front.conf"));
         _front = new Nginx((dir, port) => sample
             .Replace("server 127.0.0.1:5081", "server " + new Uri(_replicas[0].Addresses[0]).Authority, StringComparison.Ordinal)
@@ -56,6 +49,27 @@ public sealed class ReplicaFrontTests : IAsyncLifetime
             .Replace("listen 127.0.0.1:8080", $"listen 127.0.0.1:{port}", StringComparison.Ordinal)
             .Replace("proxy_cache_path cards-cache", $"proxy_cache_path {dir}/cards-cache", StringComparison.Ordinal));
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_front.Port}") };
+    }
+
+    /// <summary>(Re)starts both replicas on the sites, sharing the cache and, when given, a render lock.</summary>
+    private async Task StartReplicas(IRenderLock? renderLock)
+    {
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+        _replicas.Clear();
+        foreach (var site in _sites)
+        {
+            _replicas.Add(await HookServer.StartAsync(new ServeOptions
+            {
+                ConfigFile = site.PathOf("buildimages.json"),
+                Urls = ["http://127.0.0.1:0"],
+                Auth = new HookAuth(Secret, null, null),
+                RemoteCache = new RemoteCacheOptions { Url = new Uri($"http://127.0.0.1:{_cache!.Port}/cache"), RenderLock = renderLock },
+                Log = _ => { },
+            }));
+        }
     }
 
     public async Task DisposeAsync()
@@ -133,6 +147,33 @@ public sealed class ReplicaFrontTests : IAsyncLifetime
         Assert.True(_replicas[0].Metrics.Renders > 0, "the first replica rendered");
         Assert.Equal(0, _replicas[1].Metrics.Renders);
         Assert.True(_replicas[1].Metrics.Fetches > 0, "the second replica fetched");
+    }
+
+    [Fact]
+    public async Task WithTheRedisLockTwoReplicasAskedForOneNewCardAtOnceRenderItOnce()
+    {
+        using var redis = new RedisServer();
+        using var renderLock = RedisRenderLock.Connect($"127.0.0.1:{redis.Port}");
+        await StartReplicas(renderLock);
+        using var first = new HttpClient { BaseAddress = new Uri(_replicas[0].Addresses[0]) };
+        using var second = new HttpClient { BaseAddress = new Uri(_replicas[1].Addresses[0]) };
+
+        // Straight to each replica, at once (no front to send both to one): the lock lets one draw, the other waits and fetches.
+        var answers = await Task.WhenAll(
+            first.SendAsync(Publish("""{ "slug": "at-once", "title": "Both replicas asked at once" }""")),
+            second.SendAsync(Publish("""{ "slug": "at-once", "title": "Both replicas asked at once" }""")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(3, _replicas.Sum(r => r.Metrics.Renders));
+        Assert.Equal(3, _replicas.Sum(r => r.Metrics.Fetches));
+        foreach (var path in new[] { "og/at-once.webp", "og/at-once.jpg", "og/at-once-600.webp" })
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(_sites[0].PathOf("wwwroot/" + path)), await File.ReadAllBytesAsync(_sites[1].PathOf("wwwroot/" + path)));
+        }
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
     }
 
     [Fact]
