@@ -44,7 +44,7 @@ internal sealed class HttpCacheClient : IDisposable
 
     /// <summary>The object's bytes, or null when it is not there, the request failed, or the cache is off.</summary>
     internal byte[]? Get(string area, string name, long maxBytes) =>
-        Send(() => Request(HttpMethod.Get, area, name), response =>
+        Send(() => Request(HttpMethod.Get, area, name), (response, cancellation) =>
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -58,11 +58,12 @@ internal sealed class HttpCacheClient : IDisposable
             {
                 return (true, null);
             }
-            using var stream = response.Content.ReadAsStream();
+            // The body is read under the same deadline as the headers: a server that stalls mid-body is a timeout, not a hang.
+            using var stream = response.Content.ReadAsStream(cancellation);
             using var memory = new MemoryStream();
             var buffer = new byte[81920];
             int read;
-            while ((read = stream.Read(buffer)) > 0)
+            while ((read = stream.ReadAsync(buffer, cancellation).AsTask().GetAwaiter().GetResult()) > 0)
             {
                 if (memory.Length + read > maxBytes)
                 {
@@ -82,7 +83,7 @@ internal sealed class HttpCacheClient : IDisposable
             var request = Request(HttpMethod.Put, area, name);
             request.Content = new ByteArrayContent(body);
             return request;
-        }, response =>
+        }, (response, _) =>
         {
             if (!response.IsSuccessStatusCode)
             {
@@ -103,7 +104,7 @@ internal sealed class HttpCacheClient : IDisposable
     }
 
     /// <summary>Sends with retries; <paramref name="read"/> says whether the answer was a success (a miss is one) and what it holds.</summary>
-    private T? Send<T>(Func<HttpRequestMessage> make, Func<HttpResponseMessage, (bool Ok, T? Value)> read)
+    private T? Send<T>(Func<HttpRequestMessage> make, Func<HttpResponseMessage, CancellationToken, (bool Ok, T? Value)> read)
     {
         if (IsOff)
         {
@@ -118,8 +119,9 @@ internal sealed class HttpCacheClient : IDisposable
                 try
                 {
                     using var request = make();
-                    using var response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead);
-                    var (ok, value) = read(response);
+                    using var deadline = new CancellationTokenSource(_options.Timeout);
+                    using var response = _http.Send(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+                    var (ok, value) = read(response, deadline.Token);
                     if (ok)
                     {
                         Interlocked.Exchange(ref _failuresInRow, 0);

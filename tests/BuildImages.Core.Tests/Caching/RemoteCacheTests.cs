@@ -180,6 +180,50 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
     }
 
     [Fact]
+    public void ACacheThatStallsInTheMiddleOfABodyIsATimeoutNotAHang()
+    {
+        // Every answer: headers promising 1,000 bytes, ten of them, then silence with the connection open.
+        using var stalling = new TcpListener(IPAddress.Loopback, 0);
+        stalling.Start(64);
+        var held = new System.Collections.Concurrent.ConcurrentBag<TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var client = await stalling.AcceptTcpClientAsync();
+                    held.Add(client);
+                    var stream = client.GetStream();
+                    var request = new byte[8192];
+                    _ = await stream.ReadAsync(request);
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789"u8.ToArray());
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+            {
+                // The listener was stopped at the end of the test.
+            }
+        });
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)stalling.LocalEndpoint).Port}/cache");
+        var site = Site();
+
+        var report = site.Build(new BuildOptions { RemoteCache = new RemoteCacheOptions { Url = url, Timeout = TimeSpan.FromMilliseconds(300) } });
+
+        stalling.Stop();
+        foreach (var client in held)
+        {
+            client.Dispose();
+        }
+        // Finished (the test would hang otherwise), everything drawn here, one warning saying why.
+        Assert.Empty(report.Errors);
+        Assert.Equal(0, report.Fetched);
+        Assert.Equal(0, report.RemoteCache!.Hits);
+        Assert.True(report.Rendered > 0);
+        Assert.Single(report.Warnings, w => w.Code == "BI0037" && w.Message.Contains("no answer within", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ACacheKilledMidBuildCostsOneWarningAndTheRestRendersLocally()
     {
         var site = Site();
