@@ -43,11 +43,11 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
     private TaskConfig? _setup;
 
     /// <summary>The remote cache the environment names (BUILDIMAGES_CACHE_URL and its companions, as for the tool); a value that cannot be used is a configuration error.</summary>
-    private static Core.Caching.RemoteCacheOptions? RemoteCache()
+    private static Core.Caching.RemoteCacheOptions? RemoteCache(BuildConfig config)
     {
         try
         {
-            return Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+            return Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, readOnly: config.CacheReadOnly, configured: config.CacheUrl);
         }
         catch (ArgumentException ex)
         {
@@ -62,7 +62,7 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
             var setup = _setup = Setup(ManifestFile);
             var config = setup.Load();
             var observer = new QueuedObserver();
-            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, ListFiles = true, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)), RemoteCache = RemoteCache() }, observer).Run(_cancel.Token));
+            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, ListFiles = true, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)), RemoteCache = RemoteCache(config) }, observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
             // WaitAny, not Wait: Wait throws a faulted task's error wrapped, which hid a located error behind BI0009.
             // The render is long and needs nothing of the node: yield it, so MSBuild can build other projects meanwhile

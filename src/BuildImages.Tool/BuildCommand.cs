@@ -74,7 +74,7 @@ internal static class BuildCommand
             {
                 options = options with { CheckpointInterval = TimeSpan.FromSeconds(seconds) };
             }
-            options = WithCacheAndShard(options, parsed.GetValue(cache), parsed.GetValue(cacheReadOnly), parsed.GetValue(requireCached), parsed.GetValue(shard));
+            options = WithCacheAndShard(options, config, parsed.GetValue(cache), parsed.GetValue(cacheReadOnly), parsed.GetValue(requireCached), parsed.GetValue(shard));
             var reporter = new ConsoleReporter(console, parsed.GetValue(quiet), parsed.GetValue(explain), options.DryRun);
             var (result, exitCode) = RunInterruptible(config, options, reporter);
             var reportTime = System.Diagnostics.Stopwatch.StartNew();
@@ -90,14 +90,14 @@ internal static class BuildCommand
     }
 
     /// <summary>The remote cache (flag, else environment) and the shard (k/n, or auto from the engine's variables); a value that cannot be used is a usage error.</summary>
-    internal static BuildOptions WithCacheAndShard(BuildOptions options, string? cacheUrl, bool readOnly, bool requireCached, string? shardText)
+    internal static BuildOptions WithCacheAndShard(BuildOptions options, BuildConfig config, string? cacheUrl, bool readOnly, bool requireCached, string? shardText)
     {
         try
         {
-            var remote = RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, cacheUrl, readOnly);
+            var remote = RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, cacheUrl, readOnly || config.CacheReadOnly, config.CacheUrl);
             if (remote is null && (requireCached || readOnly))
             {
-                throw new ArgumentException($"{(requireCached ? "--require-cached" : "--cache-read-only")} needs a remote cache: --cache URL or {RemoteCacheOptions.UrlVariable}");
+                throw new ArgumentException($"{(requireCached ? "--require-cached" : "--cache-read-only")} needs a remote cache: --cache URL, {RemoteCacheOptions.UrlVariable} or \"cache\" in the configuration");
             }
             Shard? shard = shardText switch
             {

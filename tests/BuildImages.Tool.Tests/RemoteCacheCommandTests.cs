@@ -29,6 +29,28 @@ public sealed class RemoteCacheCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheConfigurationsCacheIsUsedWhenNoFlagOrVariableNamesOne()
+    {
+        var file = _tool.PathOf("buildimages.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        config["cache"] = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "url": "http://127.0.0.1:{{ClosedPort()}}/cache", "readOnly": true }""");
+        File.WriteAllText(file, config.ToJsonString());
+
+        var run = _tool.Run("build");
+
+        Assert.True(run.Exit == 0, run.Err);
+        Assert.Contains("remote cache: 0 fetched", run.Out, StringComparison.Ordinal);
+        Assert.Single(run.Err.Split('\n'), l => l.Contains("warning BI0037", StringComparison.Ordinal));
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public void ACacheNobodyAnswersAtCostsOneWarningAndTheBuildSucceeds()
     {
         int port;

@@ -46,9 +46,19 @@ public sealed record RemoteCacheOptions
     /// <param name="environment">Reads a variable (<see cref="Environment.GetEnvironmentVariable(string)"/> in the fronts).</param>
     /// <param name="url">A URL given on the command line, over the variable.</param>
     /// <param name="readOnly">True: read only whatever the variable says.</param>
-    public static RemoteCacheOptions? FromEnvironment(Func<string, string?> environment, string? url = null, bool readOnly = false)
+    /// <param name="configured">The configuration's <c>"cache"</c> URL, used when neither <paramref name="url"/> nor the variable names one.</param>
+    public static RemoteCacheOptions? FromEnvironment(Func<string, string?> environment, string? url = null, bool readOnly = false, Uri? configured = null)
     {
-        var text = url ?? environment(UrlVariable);
+        // The command line over the environment over the configuration: CI points pull requests elsewhere without editing the file.
+        var text = url;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            text = environment(UrlVariable);
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            text = configured?.AbsoluteUri;
+        }
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;

@@ -77,6 +77,12 @@ public sealed record BuildConfig
 
     public required IReadOnlyList<JobConfig> Jobs { get; init; }
 
+    /// <summary>The remote cache's URL from <c>"cache"</c> (the fronts use it when neither a flag nor BUILDIMAGES_CACHE_URL names one); null: none.</summary>
+    public Uri? CacheUrl { get; init; }
+
+    /// <summary><c>"cache": { "readOnly": true }</c>: fetch only, never upload.</summary>
+    public bool CacheReadOnly { get; init; }
+
     /// <summary>The template roots with the built-in templates last, as the planner and the engine both resolve them.</summary>
     public IReadOnlyList<string> TemplateRootsWithBuiltIn() =>
         Core.Configuration.EngineOptions.BuiltInTemplateFolder() is { } builtIn ? [.. TemplateRoots, builtIn] : TemplateRoots;

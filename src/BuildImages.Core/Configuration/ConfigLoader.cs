@@ -87,7 +87,7 @@ public static class ConfigLoader
 
     private static BuildConfig Read(ConfigObject root, IReadOnlyList<ConfigValue> addedJobs, string file, string? outputOverride)
     {
-        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "timeZone", "culture", "encoder", "photoPresets", "visionPrices", "hooks", "jobs");
+        root.AllowOnly("outputDir", "baseUrl", "manifest", "metadata", "cacheBust", "tags", "prune", "pricePerRender", "templates", "assets", "fonts", "strict", "timeZone", "culture", "encoder", "photoPresets", "visionPrices", "cache", "hooks", "jobs");
         var baseDir = Path.GetDirectoryName(file)!;
         string Full(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
         var outputDir = outputOverride is not null ? Path.GetFullPath(outputOverride) : Full(root.String("outputDir") ?? "wwwroot");
@@ -128,6 +128,8 @@ public static class ConfigLoader
         }
         var manifest = root.String("manifest");
         var metadata = root.String("metadata");
+        var cache = root.Object("cache");
+        cache?.AllowOnly("url", "readOnly");
         var config = new BuildConfig
         {
             ConfigFile = file,
@@ -146,10 +148,21 @@ public static class ConfigLoader
             Encoder = ReadEncoder(root) ?? EncoderProfile.Balanced,
             VisionPrices = ReadPrices(root),
             Hooks = HookMappingReader.Read(root, jobs),
+            CacheUrl = cache is null ? null : ReadCacheUrl(cache),
+            CacheReadOnly = cache?.Bool("readOnly") ?? false,
             Jobs = jobs,
         };
         config = manifest is null ? config : config with { ManifestFile = Full(manifest) };
         return metadata is null ? config : config with { MetadataFile = Path.GetFullPath(Path.Combine(outputDir, metadata)) };
+    }
+
+    /// <summary>"cache": { "url" }: http(s), and never with credentials in it (they would be committed with the file).</summary>
+    private static Uri ReadCacheUrl(ConfigObject cache)
+    {
+        var text = cache.RequiredString("url");
+        return Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && string.IsNullOrEmpty(url.UserInfo)
+            ? url
+            : throw cache.Error("url", $"'url' must be an http(s) URL without credentials in it (they come from BUILDIMAGES_CACHE_TOKEN, or BUILDIMAGES_CACHE_USER and BUILDIMAGES_CACHE_PASSWORD), not '{text}'");
     }
 
     /// <summary>

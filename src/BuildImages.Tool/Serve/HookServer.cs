@@ -58,7 +58,7 @@ internal sealed class HookServer : IAsyncDisposable
         var config = source.Current();
         var engine = new CardEngine(config.EngineOptions(config.Strict));
         var metrics = new ServerMetrics();
-        var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers, RemoteCache = options.RemoteCache }, metrics);
+        var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers, RemoteCache = options.RemoteCache ?? RemoteCacheFor(config) }, metrics);
         metrics.QueueDepth = () => queue.Depth;
         metrics.InFlight = () => queue.InFlight;
         var builder = WebApplication.CreateSlimBuilder();
@@ -142,6 +142,30 @@ internal sealed class HookServer : IAsyncDisposable
     /// limit) is the client's; a configuration that stopped loading is answered like the routes answer it; anything
     /// else is a bug in BuildImages: logged whole, answered BI0009 without detail.
     /// </summary>
+    /// <summary>
+    /// The remote cache replicas share: BUILDIMAGES_CACHE_URL (else the configuration's "cache") with the credentials
+    /// from the environment, and the Redis render lock when BUILDIMAGES_CACHE_LOCK_REDIS names one. Read at start.
+    /// </summary>
+    private static Core.Caching.RemoteCacheOptions? RemoteCacheFor(BuildConfig config)
+    {
+        try
+        {
+            var cache = Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, readOnly: config.CacheReadOnly, configured: config.CacheUrl);
+            var redis = Environment.GetEnvironmentVariable("BUILDIMAGES_CACHE_LOCK_REDIS");
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                return cache;
+            }
+            return cache is null
+                ? throw new ArgumentException($"BUILDIMAGES_CACHE_LOCK_REDIS needs a remote cache ({Core.Caching.RemoteCacheOptions.UrlVariable} or \"cache\" in the configuration): the replica that waits takes the output from it")
+                : cache with { RenderLock = RedisRenderLock.Connect(redis) };
+        }
+        catch (ArgumentException ex)
+        {
+            throw ToolErrors.Usage(ex.Message);
+        }
+    }
+
     private static Task Failed(HttpContext context, HookEndpoints endpoints, ConfigSource source, ServeOptions options)
     {
         var ex = context.Features.Get<IExceptionHandlerFeature>()?.Error;

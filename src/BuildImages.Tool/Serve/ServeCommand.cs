@@ -62,7 +62,6 @@ internal static class ServeCommand
                 Workers = Math.Max(0, parsed.GetValue(workers)),
                 MaxConnections = Math.Max(1, parsed.GetValue(maxConnections)),
                 Log = line => console.Error.WriteLine(line),
-                RemoteCache = RemoteCacheFromEnvironment(),
             };
             await using var server = await HookServer.StartAsync(options).ConfigureAwait(false);
             console.Error.WriteLine($"buildimages: serving {options.ConfigFile} on {string.Join(", ", server.Addresses)}");
@@ -71,27 +70,6 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The remote cache the environment names; a value that cannot be used is a usage error.</summary>
-    private static Core.Caching.RemoteCacheOptions? RemoteCacheFromEnvironment()
-    {
-        try
-        {
-            var cache = Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable);
-            var redis = Environment.GetEnvironmentVariable("BUILDIMAGES_CACHE_LOCK_REDIS");
-            if (string.IsNullOrWhiteSpace(redis))
-            {
-                return cache;
-            }
-            return cache is null
-                ? throw new ArgumentException($"BUILDIMAGES_CACHE_LOCK_REDIS needs a remote cache ({Core.Caching.RemoteCacheOptions.UrlVariable}): the replica that waits takes the output from it")
-                : cache with { RenderLock = RedisRenderLock.Connect(redis) };
-        }
-        catch (ArgumentException ex)
-        {
-            throw ToolErrors.Usage(ex.Message);
-        }
     }
 
     private static string? Full(ToolConsole console, string? file) => file is null ? null : console.Full(file);

@@ -32,6 +32,6 @@ internal sealed record ServeOptions
     /// <summary>Where the server says what failed on its side (the whole located error, which an answer to an unknown caller leaves out).</summary>
     internal Action<string> Log { get; init; } = line => Console.Error.WriteLine(line);
 
-    /// <summary>The remote cache replicas share (from BUILDIMAGES_CACHE_URL and its companions); null: none.</summary>
+    /// <summary>The remote cache replicas share, over what the environment and the configuration say (tests set it); null: theirs.</summary>
     internal Core.Caching.RemoteCacheOptions? RemoteCache { get; init; }
 }

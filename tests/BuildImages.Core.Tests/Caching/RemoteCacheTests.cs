@@ -5,6 +5,7 @@ using BuildImages.Core.Build;
 using BuildImages.Core.Caching;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Data;
+using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Rendering;
 using BuildImages.Core.Serving;
 using BuildImages.Core.Planning;
@@ -329,6 +330,37 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
                 engine.Dispose();
             }
         }
+    }
+
+    [Fact]
+    public void TheCacheUrlComesFromTheFlagThenTheEnvironmentThenTheConfiguration()
+    {
+        var configured = new Uri("https://configured.example/cache");
+        var environment = new Dictionary<string, string> { [RemoteCacheOptions.UrlVariable] = "https://environment.example/cache", ["BUILDIMAGES_CACHE_TOKEN"] = "t0ken" };
+
+        Assert.Equal("flag.example", RemoteCacheOptions.FromEnvironment(environment.GetValueOrDefault, "https://flag.example/c", configured: configured)!.Url.Host);
+        Assert.Equal("environment.example", RemoteCacheOptions.FromEnvironment(environment.GetValueOrDefault, configured: configured)!.Url.Host);
+        var fromFile = RemoteCacheOptions.FromEnvironment(n => n == "BUILDIMAGES_CACHE_TOKEN" ? "t0ken" : null, readOnly: true, configured: configured)!;
+        Assert.Equal(("configured.example", true, "Bearer t0ken"), (fromFile.Url.Host, fromFile.ReadOnly, fromFile.Authorization));
+        Assert.Null(RemoteCacheOptions.FromEnvironment(_ => null));
+    }
+
+    [Theory]
+    [InlineData("""{ "url": "https://user:secret@cache.example/" }""", "without credentials")]
+    [InlineData("""{ "url": "ftp://cache.example/" }""", "must be an http(s) URL")]
+    [InlineData("""{ "readOnly": true }""", "'url' is required")]
+    [InlineData("""{ "url": "https://cache.example/", "token": "x" }""", "unknown property 'token'")]
+    public void ACacheSectionThatCannotBeUsedIsALocatedError(string section, string expected)
+    {
+        var site = Site();
+        site.Config["cache"] = System.Text.Json.Nodes.JsonNode.Parse(section);
+        site.Save();
+
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigLoader.Load(site.ConfigFile));
+
+        Assert.Contains(expected, ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(site.ConfigFile, ex.Diagnostic.File);
+        Assert.True(ex.Diagnostic.Line > 1, "at the value, not the file");
     }
 
     [Theory]
