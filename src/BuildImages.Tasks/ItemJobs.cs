@@ -14,6 +14,9 @@ internal sealed class ItemJobs(ProjectItemLocator locator, string? projectFile)
     private readonly List<ConfigValue> _jobs = [];
     private readonly Dictionary<SourceLocation, List<(ITaskItem Item, string Type, string? Metadata, string Job)>> _places = [];
 
+    /// <summary>The places already looked up: one per item and metadata, however many values are written there.</summary>
+    private readonly Dictionary<(ITaskItem Item, string Type, string? Metadata), SourceLocation> _found = [];
+
     internal IReadOnlyList<ConfigValue> Jobs => _jobs;
 
     internal void Add(ConfigValue job) => _jobs.Add(job);
@@ -24,6 +27,10 @@ internal sealed class ItemJobs(ProjectItemLocator locator, string? projectFile)
     /// </summary>
     internal SourceLocation Place(ITaskItem item, string type, string? metadata, string jobName)
     {
+        if (_found.TryGetValue((item, type, metadata), out var known))
+        {
+            return known;
+        }
         var found = locator.Find(item, type, metadata);
         var at = found is { } f ? new SourceLocation(f.File, f.Line, f.Column) : new SourceLocation(projectFile ?? string.Empty, 0, 0);
         var element = metadata is null ? at : locator.Find(item, type, null) is { } e ? new SourceLocation(e.File, e.Line, e.Column) : at;
@@ -32,6 +39,7 @@ internal sealed class ItemJobs(ProjectItemLocator locator, string? projectFile)
             _places[at] = here = [];
         }
         here.Add((item, type, metadata is not null && at != element ? metadata : null, jobName));
+        _found[(item, type, metadata)] = at;
         return at;
     }
 

@@ -14,6 +14,9 @@ internal sealed class ProjectItemLocator(string? projectFile)
 {
     private readonly Dictionary<string, XDocument?> _documents = new(StringComparer.Ordinal);
 
+    /// <summary>Each item's element, found once: a job asks for the places of a dozen metadata of one item.</summary>
+    private readonly Dictionary<(string File, string Type, string Spec), XElement?> _elements = [];
+
     /// <summary>The file, line and column of <paramref name="metadata"/> on the item (its attribute or child element), else of the item itself; null when it cannot be found.</summary>
     internal (string File, int Line, int Column)? Find(ITaskItem item, string itemType, string? metadata)
     {
@@ -22,9 +25,13 @@ internal sealed class ProjectItemLocator(string? projectFile)
         {
             return null;
         }
-        var folder = Path.GetDirectoryName(file)!;
-        var element = document.Descendants().Where(e => e.Name.LocalName == itemType).FirstOrDefault(e => Matches(e, item.ItemSpec, folder))
-            ?? document.Descendants().FirstOrDefault(e => e.Name.LocalName == itemType);
+        if (!_elements.TryGetValue((file, itemType, item.ItemSpec), out var element))
+        {
+            var folder = Path.GetDirectoryName(file)!;
+            element = document.Descendants().Where(e => e.Name.LocalName == itemType).FirstOrDefault(e => Matches(e, item.ItemSpec, folder))
+                ?? document.Descendants().FirstOrDefault(e => e.Name.LocalName == itemType);
+            _elements[(file, itemType, item.ItemSpec)] = element;
+        }
         if (element is null)
         {
             return null;

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using BuildImages.TestSupport;
 
 namespace BuildImages.Tool.Tests;
 
@@ -33,7 +32,7 @@ public sealed class RemoteCacheCommandTests : IDisposable
     {
         var file = _tool.PathOf("buildimages.json");
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-        config["cache"] = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "url": "http://127.0.0.1:{{ClosedPort()}}/cache", "readOnly": true }""");
+        config["cache"] = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "url": "http://127.0.0.1:{{LocalServer.FreePort()}}/cache", "readOnly": true }""");
         File.WriteAllText(file, config.ToJsonString());
 
         var run = _tool.Run("build");
@@ -43,24 +42,10 @@ public sealed class RemoteCacheCommandTests : IDisposable
         Assert.Single(run.Err.Split('\n'), l => l.Contains("warning BI0037", StringComparison.Ordinal));
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public void ACacheNobodyAnswersAtCostsOneWarningAndTheBuildSucceeds()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        var run = _tool.Run("build", "--cache", $"http://127.0.0.1:{port}/cache");
+        var run = _tool.Run("build", "--cache", $"http://127.0.0.1:{LocalServer.FreePort()}/cache");
 
         Assert.True(run.Exit == 0, run.Err);
         Assert.Single(run.Err.Split('\n'), l => l.Contains("warning BI0037", StringComparison.Ordinal));

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace BuildImages.TestSupport;
 
@@ -23,7 +21,7 @@ public sealed class Nginx : IDisposable
         // A port the system just gave out is free unless another process takes it first: try a few.
         for (var attempt = 0; ; attempt++)
         {
-            Port = FreePort();
+            Port = LocalServer.FreePort();
             var body = servers(Dir, Port);
             // The worker runs as nobody when nginx starts as root: everything it writes must be open to it.
             if (!OperatingSystem.IsWindows())
@@ -46,7 +44,7 @@ public sealed class Nginx : IDisposable
             using var start = Process.Start(new ProcessStartInfo(nginx, ["-c", Path.Combine(Dir, "nginx.conf"), "-p", Dir]) { RedirectStandardError = true })!;
             var error = start.StandardError.ReadToEnd();
             start.WaitForExit();
-            if (start.ExitCode == 0 && Ready())
+            if (start.ExitCode == 0 && LocalServer.Listening(Port))
             {
                 return;
             }
@@ -69,52 +67,13 @@ public sealed class Nginx : IDisposable
         return File.Exists(log) ? File.ReadLines(log).Count(l => l.Contains(text, StringComparison.Ordinal)) : 0;
     }
 
-    /// <summary>A port nothing listens on now (for a dead upstream, or the next server).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private bool Ready()
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-        return false;
-    }
-
     public void Dispose()
     {
         if (!Directory.Exists(Dir))
         {
             return;
         }
-        var pidFile = Path.Combine(Dir, "nginx.pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
-        }
+        LocalServer.Stop(Path.Combine(Dir, "nginx.pid"));
         Directory.Delete(Dir, recursive: true);
     }
 }

@@ -76,14 +76,10 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             {
                 var key = ContentHash.OfParts(keyBase, variant.Signature);
                 // The key is known only now (it covers the fonts and images the layout used): ask the remote cache before drawing.
-                if (context.Cache?.TryFetch(key) is { } cached)
+                if (context.Fetch(key, variant) is { } cached)
                 {
                     written[variant.Path] = Fetched(card, variant, reason, key, cached, work, read);
                     continue;
-                }
-                if (context.RequireCached)
-                {
-                    throw BuildInputException.Error(DiagnosticCodes.NotInRemoteCache, $"{variant.Path} is not in the remote cache (output key {key[..12]}…), and this build takes outputs from it only (--require-cached): build the shard that holds this item first");
                 }
                 // Another process may be drawing this very output (a hook server replica): wait for it, then take its.
                 var (lease, later) = context.Cache?.Claim(key) ?? (null, null);

@@ -120,12 +120,8 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         foreach (var (variant, reason) in wanted)
         {
             var key = ContentHash.OfParts(keyBase, variant.Signature);
-            if (context.Cache?.TryFetch(key) is not { } cached)
+            if (context.Fetch(key, variant) is not { } cached)
             {
-                if (context.RequireCached)
-                {
-                    throw BuildInputException.Error(DiagnosticCodes.NotInRemoteCache, $"{variant.Path} is not in the remote cache (output key {key[..12]}…), and this build takes outputs from it only (--require-cached): build the shard that holds this photo first");
-                }
                 continue;
             }
             var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);

@@ -8,12 +8,20 @@ namespace BuildImages.Core.Caching;
 /// A 404 is a miss; a timeout, a refused connection or a 5xx is retried twice with backoff, then counts as a failure;
 /// after <see cref="RemoteCacheOptions.FailuresBeforeOff"/> failures in a row the cache is off for the rest of the
 /// build (a cache that is down must cost a build seconds, not a timeout per card). The first failure is reported once.
+/// The failure count and the byte counts are one build's; the connections are the process's (<see cref="Shared"/>).
 /// </summary>
-internal sealed class HttpCacheClient : IDisposable
+internal sealed class HttpCacheClient
 {
+    /// <summary>
+    /// One HttpClient per cache (URL, timeout, credentials) for the life of the process: the hook server builds a batch
+    /// per request burst, and a client per build would open (and, over TLS, negotiate) new connections every time.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Uri Url, TimeSpan Timeout, string? Authorization), HttpClient> Shared = new();
+
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)];
     private readonly RemoteCacheOptions _options;
     private readonly HttpClient _http;
+    private readonly string _base;
     private readonly Action<string> _failed;
     private int _failuresInRow;
     private int _off;
@@ -28,10 +36,19 @@ internal sealed class HttpCacheClient : IDisposable
     {
         _options = options;
         _failed = failed;
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false })
+        _http = Shared.GetOrAdd((options.Url, options.Timeout, options.Authorization), key =>
         {
-            Timeout = options.Timeout,
-        };
+            var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = key.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false })
+            {
+                Timeout = key.Timeout,
+            };
+            if (key.Authorization is { } authorization)
+            {
+                http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+            }
+            return http;
+        });
+        _base = options.Url.AbsoluteUri.TrimEnd('/') + "/";
     }
 
     internal bool IsOff => Volatile.Read(ref _off) != 0;
@@ -93,15 +110,7 @@ internal sealed class HttpCacheClient : IDisposable
             return (true, true);
         });
 
-    private HttpRequestMessage Request(HttpMethod method, string area, string name)
-    {
-        var request = new HttpRequestMessage(method, new Uri(_options.Url.AbsoluteUri.TrimEnd('/') + "/" + area + "/" + name));
-        if (_options.Authorization is { } authorization)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        }
-        return request;
-    }
+    private HttpRequestMessage Request(HttpMethod method, string area, string name) => new(method, new Uri(_base + area + "/" + name));
 
     /// <summary>Sends with retries; <paramref name="read"/> says whether the answer was a success (a miss is one) and what it holds.</summary>
     private T? Send<T>(Func<HttpRequestMessage> make, Func<HttpResponseMessage, CancellationToken, (bool Ok, T? Value)> read)
@@ -133,9 +142,9 @@ internal sealed class HttpCacheClient : IDisposable
                         break;
                     }
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException or IOException)
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
                 {
-                    why = ex is TaskCanceledException or OperationCanceledException ? $"no answer within {_options.Timeout.TotalSeconds:0.#} s" : ex.Message;
+                    why = ex is OperationCanceledException ? $"no answer within {_options.Timeout.TotalSeconds:0.#} s" : ex.Message;
                 }
                 if (attempt >= Backoff.Length || IsOff)
                 {
@@ -164,5 +173,4 @@ internal sealed class HttpCacheClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
 }

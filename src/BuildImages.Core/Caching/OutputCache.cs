@@ -42,8 +42,6 @@ internal sealed class OutputCache : IDisposable
         _uploader = options.ReadOnly ? Task.CompletedTask : Task.Factory.StartNew(Upload, TaskCreationOptions.LongRunning);
     }
 
-    internal bool ReadOnly => _options.ReadOnly;
-
     /// <summary>The output stored under <paramref name="key"/>, verified; null when it is not there or cannot be trusted.</summary>
     internal CachedOutput? TryFetch(string key) => TryFetch(key, countMiss: true);
 
@@ -183,7 +181,6 @@ internal sealed class OutputCache : IDisposable
             Finish();
         }
         _pending.Dispose();
-        _client.Dispose();
     }
 
     /// <summary>The <c>ac/</c> entry: JSON, small, read defensively (anyone who can write the cache wrote it).</summary>

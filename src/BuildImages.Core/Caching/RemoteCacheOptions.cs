@@ -33,6 +33,10 @@ public sealed record RemoteCacheOptions
     /// <summary>Serializes renders of one output key across processes (the hook server's Redis lock); null: none.</summary>
     public IRenderLock? RenderLock { get; init; }
 
+    /// <summary>A cache URL as every front takes it: absolute http(s), never with credentials in it (they would end up in logs, or committed); null otherwise.</summary>
+    internal static Uri? ParseUrl(string text) =>
+        Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && string.IsNullOrEmpty(url.UserInfo) ? url : null;
+
     /// <summary>The environment variable holding the cache's URL.</summary>
     public const string UrlVariable = "BUILDIMAGES_CACHE_URL";
 
@@ -63,10 +67,7 @@ public sealed record RemoteCacheOptions
         {
             return null;
         }
-        if (!Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(parsed.UserInfo))
-        {
-            throw new ArgumentException($"{(url is null ? UrlVariable : "--cache")} must be an http(s) URL without credentials in it, not '{text}'");
-        }
+        var parsed = ParseUrl(text) ?? throw new ArgumentException($"{(url is null ? UrlVariable : "--cache")} must be an http(s) URL without credentials in it, not '{text}'");
         var mode = environment("BUILDIMAGES_CACHE_MODE");
         if (mode is not (null or "" or "read-write" or "read-only"))
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using BuildImages.Core.Data;
 using BuildImages.Core.Diagnostics;
@@ -46,9 +45,7 @@ public static class ConfigLoader
     /// <param name="file">Stands for the configuration file: relative paths resolve against its folder (a project file).</param>
     public static BuildConfig Read(ConfigValue root, string file)
     {
-        var canonical = new StringBuilder();
-        root.WriteCanonical(canonical);
-        return Read(new ConfigObject(root), [], Path.GetFullPath(file), null) with { ContentHash = Primitives.ContentHash.Of(Encoding.UTF8.GetBytes(canonical.ToString()))[..16] };
+        return Read(new ConfigObject(root), [], Path.GetFullPath(file), null) with { ContentHash = Primitives.ContentHash.OfText(root.Canonical())[..16] };
     }
 
     /// <param name="utf8">The configuration's JSON text.</param>
@@ -79,9 +76,9 @@ public static class ConfigLoader
             {
                 return Read(root, [], file, outputDirectory) with { ContentHash = Primitives.ContentHash.Of(utf8)[..16] };
             }
-            var canonical = new StringBuilder(Encoding.UTF8.GetString(utf8));
-            addedJobs.ToList().ForEach(j => j.WriteCanonical(canonical.Append('\n')));
-            return Read(root, addedJobs, file, outputDirectory) with { ContentHash = Primitives.ContentHash.Of(Encoding.UTF8.GetBytes(canonical.ToString()))[..16] };
+            // The file's bytes and the added jobs' values: what decides the plan, without the places they were written at.
+            var hash = Primitives.ContentHash.OfParts([Primitives.ContentHash.Of(utf8), .. addedJobs.Select(j => j.Canonical())]);
+            return Read(root, addedJobs, file, outputDirectory) with { ContentHash = hash[..16] };
         }
     }
 
@@ -160,9 +157,8 @@ public static class ConfigLoader
     private static Uri ReadCacheUrl(ConfigObject cache)
     {
         var text = cache.RequiredString("url");
-        return Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && string.IsNullOrEmpty(url.UserInfo)
-            ? url
-            : throw cache.Error("url", $"'url' must be an http(s) URL without credentials in it (they come from BUILDIMAGES_CACHE_TOKEN, or BUILDIMAGES_CACHE_USER and BUILDIMAGES_CACHE_PASSWORD), not '{text}'");
+        return Caching.RemoteCacheOptions.ParseUrl(text)
+            ?? throw cache.Error("url", $"'url' must be an http(s) URL without credentials in it (they come from BUILDIMAGES_CACHE_TOKEN, or BUILDIMAGES_CACHE_USER and BUILDIMAGES_CACHE_PASSWORD), not '{text}'");
     }
 
     /// <summary>

@@ -74,10 +74,10 @@ public sealed class ConfigValue
     /// <summary>The JSON this value was read from (inline data items keep JSON's types); null for a value a front made.</summary>
     internal JsonElement? Json => _json is null ? null : _element;
 
-    /// <summary>A string's value, or typeless text.</summary>
+    /// <summary>A string's value (only JSON has strings), or typeless text.</summary>
     internal string? StringValue => _kind switch
     {
-        ConfigKind.String => _json is null ? _text : _element.GetString(),
+        ConfigKind.String => _element.GetString(),
         ConfigKind.Text => _text,
         _ => null,
     };
@@ -115,7 +115,7 @@ public sealed class ConfigValue
     {
         var text = _kind switch
         {
-            ConfigKind.Number => _json is null ? _text : _element.GetRawText(),
+            ConfigKind.Number => _element.GetRawText(),
             ConfigKind.Text => _text,
             _ => null,
         };
@@ -140,7 +140,7 @@ public sealed class ConfigValue
     {
         ConfigKind.String => $"the string \"{StringValue}\"",
         ConfigKind.Text => $"'{_text}'",
-        ConfigKind.Number => "the number " + (_json is null ? _text : _element.GetRawText()),
+        ConfigKind.Number => "the number " + _element.GetRawText(),
         ConfigKind.Boolean => _element.GetRawText(),
         ConfigKind.Array => "an array",
         ConfigKind.Object => "an object",
@@ -148,7 +148,14 @@ public sealed class ConfigValue
     };
 
     /// <summary>The value as canonical text (kinds, names and values; no places): what a configuration made by a front is hashed by.</summary>
-    internal void WriteCanonical(StringBuilder to)
+    internal string Canonical()
+    {
+        var text = new StringBuilder();
+        WriteCanonical(text);
+        return text.ToString();
+    }
+
+    private void WriteCanonical(StringBuilder to)
     {
         switch (_kind)
         {

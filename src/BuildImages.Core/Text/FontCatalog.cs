@@ -101,7 +101,7 @@ public sealed class FontCatalog : IDisposable
             Config.Dispose();
             throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font '{woff}' is not a valid {(woff.EndsWith("2", StringComparison.Ordinal) ? "WOFF2" : "WOFF")} file: {ex.Message}", woff);
         }
-        var target = Path.Combine(UnpackFolder.Value, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(sfnt))[..16] + ".otf");
+        var target = Path.Combine(UnpackFolder.Value, Primitives.ContentHash.Of(sfnt)[..16] + ".otf");
         if (!File.Exists(target))
         {
             // Renamed into place: another engine may have the same font open (mapped) under this name.

@@ -52,7 +52,11 @@ public abstract class HookServerTestBase(byte[] secret, byte[]? token) : IAsyncL
     }
 
     /// <summary>A request signed as the README tells a CMS to: over timestamp, method, route (from the URL) and body.</summary>
-    protected HttpRequestMessage Signed(HttpMethod method, string url, string body, long? timestamp = null, byte[]? otherSecret = null)
+    protected HttpRequestMessage Signed(HttpMethod method, string url, string body, long? timestamp = null, byte[]? otherSecret = null) =>
+        Signed(otherSecret ?? secret, method, url, body, timestamp);
+
+    /// <summary>As above, with <paramref name="key"/>: for tests that run servers of their own.</summary>
+    internal static HttpRequestMessage Signed(byte[] key, HttpMethod method, string url, string body, long? timestamp = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(method, url) { Content = new ByteArrayContent(bytes) };
@@ -60,7 +64,7 @@ public abstract class HookServerTestBase(byte[] secret, byte[]? token) : IAsyncL
         var seconds = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var signed = Encoding.UTF8.GetBytes($"{seconds}\n{method.Method}\n{CanonicalRoute(url)}\n").Concat(bytes).ToArray();
         request.Headers.Add("X-BuildImages-Timestamp", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("X-BuildImages-Signature", "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(otherSecret ?? secret, signed)));
+        request.Headers.Add("X-BuildImages-Signature", "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, signed)));
         return request;
     }
 

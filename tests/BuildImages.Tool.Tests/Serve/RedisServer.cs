@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using BuildImages.TestSupport;
 
 namespace BuildImages.Tool.Tests.Serve;
@@ -15,11 +14,11 @@ public sealed class RedisServer : IDisposable
             ?? throw new InvalidOperationException("redis-server is not installed: run build/test.sh (it installs it) or apt-get install redis-server");
         for (var attempt = 0; ; attempt++)
         {
-            Port = Nginx.FreePort();
+            Port = LocalServer.FreePort();
             using var start = Process.Start(new ProcessStartInfo(server, ["--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no", "--daemonize", "yes", "--dir", _dir, "--pidfile", Path.Combine(_dir, "redis.pid")]) { RedirectStandardOutput = true })!;
             start.StandardOutput.ReadToEnd();
             start.WaitForExit();
-            if (start.ExitCode == 0 && Ready())
+            if (start.ExitCode == 0 && LocalServer.Listening(Port))
             {
                 return;
             }
@@ -32,24 +31,6 @@ public sealed class RedisServer : IDisposable
 
     public int Port { get; private set; }
 
-    private bool Ready()
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect("127.0.0.1", Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-        return false;
-    }
-
     public void Dispose()
     {
         var pidFile = Path.Combine(_dir, "redis.pid");
@@ -57,19 +38,7 @@ public sealed class RedisServer : IDisposable
         {
             Thread.Sleep(25);
         }
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                process.WaitForExit(5000);
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
-        }
+        LocalServer.Stop(pidFile);
         Directory.Delete(_dir, recursive: true);
     }
 }

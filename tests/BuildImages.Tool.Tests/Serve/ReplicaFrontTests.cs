@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using BuildImages.Core.Caching;
@@ -87,16 +85,7 @@ public sealed class ReplicaFrontTests : IAsyncLifetime
         }
     }
 
-    private static HttpRequestMessage Publish(string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/blog-post") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        request.Headers.Add("X-BuildImages-Timestamp", seconds);
-        request.Headers.Add("X-BuildImages-Signature", "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Secret, Encoding.UTF8.GetBytes($"{seconds}\nPOST\n/hooks/blog-post\n").Concat(bytes).ToArray())));
-        return request;
-    }
+    private static HttpRequestMessage Publish(string body) => HookServerTestBase.Signed(Secret, HttpMethod.Post, "/hooks/blog-post", body);
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> Send(HttpRequestMessage request)
     {
