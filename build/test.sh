@@ -11,4 +11,8 @@ fi
 if [ ! -d tests/support/og/node_modules ]; then
   (cd tests/support/og && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The remote cache tests run real object stores on loopback: Azurite (Azure Blob Storage) and s3rver (S3).
+if [ ! -x tests/support/blob-servers/node_modules/.bin/azurite-blob ] || [ ! -x tests/support/blob-servers/node_modules/.bin/s3rver ]; then
+  (cd tests/support/blob-servers && npm ci --no-audit --no-fund --loglevel=error)
+fi
 dotnet test BuildImages.sln -c Release --nologo "$@"

@@ -16,8 +16,10 @@ public sealed class RemoteCacheCommandTests : IDisposable
     [InlineData("a shard is k/n with 1 ≤ k ≤ n ≤ 10000", "--shard", "two")]
     [InlineData("--require-cached needs a remote cache", "--require-cached")]
     [InlineData("--cache-read-only needs a remote cache", "--cache-read-only")]
-    [InlineData("--cache must be an http(s) URL without credentials", "--cache", "ftp://cache.example/")]
-    [InlineData("--cache must be an http(s) URL without credentials", "--cache", "https://user:secret@cache.example/")]
+    [InlineData("--cache must be an http(s) URL, s3://bucket/prefix or azblob://container/prefix, without credentials", "--cache", "ftp://cache.example/")]
+    [InlineData("--cache must be an http(s) URL, s3://bucket/prefix or azblob://container/prefix, without credentials", "--cache", "https://user:secret@cache.example/")]
+    [InlineData("--cache must be an http(s) URL, s3://bucket/prefix or azblob://container/prefix, without credentials", "--cache", "s3://Bad_Bucket/")]
+    [InlineData("an azblob:// cache needs AZURE_STORAGE_CONNECTION_STRING", "--cache", "azblob://cards/site")]
     public void AFlagThatCannotBeUsedIsAUsageErrorAndNothingIsWritten(string expected, params string[] flags)
     {
         var run = _tool.Run(["build", .. flags]);

@@ -21,7 +21,7 @@ internal sealed class OutputCache : IDisposable
     private readonly RemoteCacheOptions _options;
     private readonly Action<string> _warn;
 
-    private readonly HttpCacheClient _client;
+    private readonly CacheClient _client;
 
     /// <summary>Rendered outputs waiting to be stored: a worker hands its output over and goes on drawing (bounded, so a slow cache slows the workers rather than filling memory).</summary>
     private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality, int Width, int Height, IDisposable? Lease)> _pending = new(boundedCapacity: 64);
@@ -38,7 +38,7 @@ internal sealed class OutputCache : IDisposable
     {
         _options = options;
         _warn = warn;
-        _client = new HttpCacheClient(options, warn);
+        _client = new CacheClient(options, warn);
         _uploader = options.ReadOnly ? Task.CompletedTask : Task.Factory.StartNew(Upload, TaskCreationOptions.LongRunning);
     }
 

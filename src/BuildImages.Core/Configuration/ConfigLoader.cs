@@ -158,7 +158,7 @@ public static class ConfigLoader
     {
         var text = cache.RequiredString("url");
         return Caching.RemoteCacheOptions.ParseUrl(text)
-            ?? throw cache.Error("url", $"'url' must be an http(s) URL without credentials in it (they come from BUILDIMAGES_CACHE_TOKEN, or BUILDIMAGES_CACHE_USER and BUILDIMAGES_CACHE_PASSWORD), not '{text}'");
+            ?? throw cache.Error("url", $"'url' must be an http(s) URL, s3://bucket/prefix or azblob://container/prefix, without credentials in it (they come from the environment: docs/remote-cache.md), not '{text}'");
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
     };
 
     /// <summary>Every file the build wrote (outputs, images.json, the manifest), by path below the output folder.</summary>
-    private static SortedDictionary<string, string> Written(BuildFixture site) =>
+    internal static SortedDictionary<string, string> Written(BuildFixture site) =>
         new(Directory.GetFiles(site.Site, "*", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith(".buildimages-manifest.", StringComparison.Ordinal) || f.EndsWith(".buildimages-manifest.json", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetRelativePath(site.Site, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))), StringComparer.Ordinal);
