@@ -23,6 +23,12 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
     /// <summary>Render every output whatever the manifest says.</summary>
     public bool Force { get; set; }
 
+    /// <summary>Build one part of the items (<c>k/n</c>, or <c>auto</c> from the CI or batch engine's variables), as the tool's <c>--shard</c>: <c>BuildImagesShard</c>.</summary>
+    public string? Shard { get; set; }
+
+    /// <summary>Take every output from the remote cache and render nothing (the assembling build after shards): <c>BuildImagesRequireCached</c>.</summary>
+    public bool RequireCached { get; set; }
+
     /// <summary>Every output and images.json, with PublishRelativePath.</summary>
     [Output]
     public ITaskItem[] WrittenFiles { get; private set; } = [];
@@ -42,12 +48,21 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
 
     private TaskConfig? _setup;
 
-    /// <summary>The remote cache the environment names (BUILDIMAGES_CACHE_URL and its companions, as for the tool); a value that cannot be used is a configuration error.</summary>
-    private static Core.Caching.RemoteCacheOptions? RemoteCache(BuildConfig config)
+    /// <summary>
+    /// The remote cache the environment or the configuration names (BUILDIMAGES_CACHE_URL and its companions, as for the
+    /// tool) and the shard; a value that cannot be used is a configuration error naming the property or variable.
+    /// </summary>
+    private BuildOptions WithCacheAndShard(BuildOptions options, BuildConfig config)
     {
         try
         {
-            return Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, readOnly: config.CacheReadOnly, configured: config.CacheUrl);
+            var remote = Core.Caching.RemoteCacheOptions.FromEnvironment(Environment.GetEnvironmentVariable, readOnly: config.CacheReadOnly, configured: config.CacheUrl);
+            if (remote is null && RequireCached)
+            {
+                throw new ArgumentException($"BuildImagesRequireCached needs a remote cache: {Core.Caching.RemoteCacheOptions.UrlVariable} or \"cache\" in the configuration");
+            }
+            var shard = string.IsNullOrWhiteSpace(Shard) ? (Core.Planning.Shard?)null : Core.Planning.Shard.Resolve(Shard, Environment.GetEnvironmentVariable, "BuildImagesShard");
+            return options with { RemoteCache = remote, RequireCached = RequireCached, Shard = shard };
         }
         catch (ArgumentException ex)
         {
@@ -62,7 +77,7 @@ public sealed class RenderSocialImages : ConfigTask, ICancelableTask
             var setup = _setup = Setup(ManifestFile);
             var config = setup.Load();
             var observer = new QueuedObserver();
-            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, new BuildOptions { Force = Force, ListFiles = true, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)), RemoteCache = RemoteCache(config) }, observer).Run(_cancel.Token));
+            var run = System.Threading.Tasks.Task.Run(() => new BatchBuilder(config, WithCacheAndShard(new BuildOptions { Force = Force, ListFiles = true, LockTimeout = TimeSpan.FromSeconds(Math.Max(0, LockTimeoutSeconds)) }, config), observer).Run(_cancel.Token));
             // Workers report from their threads; MSBuild wants its log written from the task's thread.
             // WaitAny, not Wait: Wait throws a faulted task's error wrapped, which hid a located error behind BI0009.
             // The render is long and needs nothing of the node: yield it, so MSBuild can build other projects meanwhile

@@ -99,13 +99,7 @@ internal static class BuildCommand
             {
                 throw new ArgumentException($"{(requireCached ? "--require-cached" : "--cache-read-only")} needs a remote cache: --cache URL, {RemoteCacheOptions.UrlVariable} or \"cache\" in the configuration");
             }
-            Shard? shard = shardText switch
-            {
-                null => null,
-                "auto" => Shard.FromEnvironment(Environment.GetEnvironmentVariable)?.Shard
-                    ?? throw new ArgumentException("--shard auto: no CI or batch engine variables name a shard here (CI_NODE_INDEX, CIRCLE_NODE_INDEX, JOB_COMPLETION_INDEX with BUILDIMAGES_SHARD_COUNT, …); pass k/n"),
-                var text => Shard.Parse(text),
-            };
+            Shard? shard = shardText is null ? null : Shard.Resolve(shardText, Environment.GetEnvironmentVariable, "--shard");
             return options with { RemoteCache = remote, RequireCached = requireCached, Shard = shard };
         }
         catch (ArgumentException ex)

@@ -400,6 +400,55 @@ public sealed class PublishTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void ShardPublishesFillTheCacheAndAnAssemblingPublishOnACleanCheckoutFetchesEveryCard()
+    {
+        using var cache = new BuildImages.TestSupport.Nginx((dir, port) =>
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "cache"));
+            return $$"""
+                server { listen 127.0.0.1:{{port}};
+                  location /cache/ { root {{dir}}; dav_methods PUT; create_full_put_path on; dav_access user:rw group:rw all:rw; client_max_body_size 64m; } }
+                """;
+        });
+        CreateSite();
+        foreach (var name in new[] { "third", "fourth", "fifth", "sixth" })
+        {
+            Write($"content/{name}.md", $"---\ntitle: The {name} post\n---\nBody.\n");
+        }
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Site, "buildimages.json")))!.AsObject();
+        config["cache"] = new System.Text.Json.Nodes.JsonObject { ["url"] = $"http://127.0.0.1:{cache.Port}/cache" };
+        File.WriteAllText(Path.Combine(Site, "buildimages.json"), config.ToJsonString());
+        static int Count(string output, string what) =>
+            System.Text.RegularExpressions.Regex.Match(output, $@"BuildImages: \d+ files, (?:.*?(\d+) {what})?") is { Success: true } m && m.Groups[1].Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+        var wrong = Publish("-p:BuildImagesShard=3/2");
+        Assert.NotEqual(0, wrong.Code);
+        Assert.Contains("a shard is k/n", wrong.Output, StringComparison.Ordinal);
+
+        // Two shards on one machine, one after the other: the second is another part, so its render is not skipped.
+        var one = Publish("-p:BuildImagesShard=1/2");
+        var two = Publish("-p:BuildImagesShard=2/2");
+        Assert.True(one.Code == 0, one.Output);
+        Assert.True(two.Code == 0, two.Output);
+        Assert.True(Count(one.Output, "rendered") > 0 && Count(two.Output, "rendered") > 0, one.Output + two.Output);
+        Assert.Equal(12, Count(one.Output, "rendered") + Count(two.Output, "rendered"));
+
+        // A clean checkout assembles the site from the cache alone.
+        foreach (var folder in new[] { "obj", "bin", "pub", Path.Combine("wwwroot", "og") })
+        {
+            Directory.Delete(Path.Combine(Site, folder), recursive: true);
+        }
+        File.Delete(Path.Combine(Site, "wwwroot", "images.json"));
+        var assemble = Publish("-p:BuildImagesRequireCached=true");
+        Assert.True(assemble.Code == 0, assemble.Output);
+        Assert.Equal((0, 12), (Count(assemble.Output, "rendered"), Count(assemble.Output, "fetched")));
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(Site, "pub", "wwwroot", "og")).Length);
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Site, "pub", "wwwroot", "images.json")));
+        Assert.Equal(6, metadata.RootElement.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void PublishRendersTheCardsSkipsWhenNothingChangedAndRerendersOnlyAnEditedPost()
     {
         CreateSite();

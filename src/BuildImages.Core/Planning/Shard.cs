@@ -34,6 +34,16 @@ public readonly record struct Shard(int Index, int Count)
     }
 
     /// <summary>
+    /// A shard as every front takes it: <c>k/n</c>, or <c>auto</c> for the part the engine's own variables name
+    /// (<see cref="FromEnvironment"/>); an <see cref="ArgumentException"/> naming <paramref name="setting"/> otherwise.
+    /// </summary>
+    public static Shard Resolve(string text, Func<string, string?> environment, string setting) =>
+        text.Trim() == "auto"
+            ? FromEnvironment(environment)?.Shard
+                ?? throw new ArgumentException($"{setting} auto: no CI or batch engine variables name a shard here (CI_NODE_INDEX, CIRCLE_NODE_INDEX, JOB_COMPLETION_INDEX with BUILDIMAGES_SHARD_COUNT, …); give k/n")
+            : Parse(text.Trim());
+
+    /// <summary>
     /// The part the CI or batch engine running this process says it is, from its own variables: GitLab
     /// (<c>CI_NODE_INDEX</c>/<c>CI_NODE_TOTAL</c>, from 1), Azure Pipelines (<c>SYSTEM_JOBPOSITIONINPHASE</c>/<c>SYSTEM_TOTALJOBSINPHASE</c>,
     /// from 1), CircleCI (<c>CIRCLE_NODE_INDEX</c>/<c>CIRCLE_NODE_TOTAL</c>), AWS Batch (<c>AWS_BATCH_JOB_ARRAY_INDEX</c>/<c>AWS_BATCH_JOB_ARRAY_SIZE</c>),
