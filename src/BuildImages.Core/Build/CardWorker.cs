@@ -18,6 +18,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
 {
     private readonly BuildLog _log = context.Log;
     private readonly StageClock _clock = context.Clock;
+    private readonly WholeCardFetch _whole = new(context);
 
     internal void Render(PlannedCard card, OutputWork work)
     {
@@ -35,6 +36,11 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 {
                     duplicates.AddCopy(new PendingCopy(card, variant, preOwner, null, null, reason, Previous(work, variant), CardRendered: false));
                 }
+                return;
+            }
+            // Laid out by another build that stored what it read: when those files are the same here, take the outputs.
+            if (_whole.TryFetch(card, work, preClaim, (variant, reason, key, output, read) => Fetched(card, variant, reason, key, output, work, read)))
+            {
                 return;
             }
             var evaluated = _clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.Item.Fields, card.Size, card.Name));
@@ -108,6 +114,11 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 leases.Remove(lease);
             }
             context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+            if (copies.Count == 0)
+            {
+                // After its outputs (one queue, in order): whoever finds the set finds what it leads to.
+                _whole.Store(preClaim, set);
+            }
             // Only now: had this card failed, its copies would have failed with it.
             copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
         }

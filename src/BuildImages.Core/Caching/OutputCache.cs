@@ -23,8 +23,11 @@ internal sealed class OutputCache : IDisposable
 
     private readonly CacheClient _client;
 
-    /// <summary>Rendered outputs waiting to be stored: a worker hands its output over and goes on drawing (bounded, so a slow cache slows the workers rather than filling memory).</summary>
-    private readonly System.Collections.Concurrent.BlockingCollection<(string Key, byte[] Bytes, int Quality, int Width, int Height, IDisposable? Lease)> _pending = new(boundedCapacity: 64);
+    /// <summary>
+    /// What waits to be stored, in order (an output's bytes, then its mapping; an item's inputs after its outputs): a
+    /// worker hands it over and goes on drawing. Bounded, so a slow cache slows the workers rather than filling memory.
+    /// </summary>
+    private readonly System.Collections.Concurrent.BlockingCollection<Upload> _pending = new(boundedCapacity: 64);
     private readonly Task _uploader;
     private int _hits;
     private int _misses;
@@ -69,11 +72,14 @@ internal sealed class OutputCache : IDisposable
         return lease is null ? (null, TryFetch(key, countMiss: false)) : (new Lease(lease), null);
     }
 
-    private CachedOutput? TryFetch(string key, bool countMiss)
+    /// <param name="key">The output key.</param>
+    /// <param name="countMiss">Whether a missing entry counts as a miss (not when looking again after another process's render).</param>
+    /// <param name="quiet">Count and say nothing (a whole card looked at first: the ordinary path counts and warns, once).</param>
+    private CachedOutput? TryFetch(string key, bool countMiss, bool quiet = false)
     {
         if (_client.Get("ac", key, MaxMappingBytes) is not { } body || Mapping.Read(body) is not { } mapping)
         {
-            if (countMiss)
+            if (countMiss && !quiet)
             {
                 Interlocked.Increment(ref _misses);
             }
@@ -81,23 +87,35 @@ internal sealed class OutputCache : IDisposable
         }
         if (_options.SigningKey is { } signingKey && (mapping.Signature is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(mapping.Signature), Sign(signingKey, key, mapping))))
         {
-            Interlocked.Increment(ref _misses);
-            WarnFirst(ref _unsigned, $"the remote cache's entry for output key {key[..12]}… is {(mapping.Signature is null ? "unsigned" : "signed with another key")}; it is ignored and the output rendered here");
+            if (!quiet)
+            {
+                Interlocked.Increment(ref _misses);
+                WarnFirst(ref _unsigned, $"the remote cache's entry for output key {key[..12]}… is {(mapping.Signature is null ? "unsigned" : "signed with another key")}; it is ignored and the output rendered here");
+            }
             return null;
         }
         // No more than the mapping says: a cache that answers with more is not read past it.
         if (_client.Get("cas", mapping.Sha256, mapping.Bytes) is not { } bytes)
         {
-            Interlocked.Increment(ref _misses);
+            if (!quiet)
+            {
+                Interlocked.Increment(ref _misses);
+            }
             return null;
         }
         if (bytes.Length != mapping.Bytes || ContentHash.Of(bytes) != mapping.Sha256)
         {
-            Interlocked.Increment(ref _misses);
-            WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(_options.ReadOnly ? string.Empty : " and stored again")}");
+            if (!quiet)
+            {
+                Interlocked.Increment(ref _misses);
+                WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(_options.ReadOnly ? string.Empty : " and stored again")}");
+            }
             return null;
         }
-        Interlocked.Increment(ref _hits);
+        if (!quiet)
+        {
+            Interlocked.Increment(ref _hits);
+        }
         return new CachedOutput(bytes, mapping.Quality, mapping.Width, mapping.Height);
     }
 
@@ -110,13 +128,61 @@ internal sealed class OutputCache : IDisposable
     /// <param name="lease">The render lock's lease for the key, released once the output is stored (or at once when it is not).</param>
     internal void Store(string key, byte[] bytes, int quality, int width, int height, IDisposable? lease = null)
     {
+        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, width, height, null);
+        Enqueue(new Upload([("cas", mapping.Sha256, bytes), ("ac", key, Signed(key, mapping))], lease, Output: true));
+    }
+
+    /// <summary>
+    /// Queues the mapping of an output this build made as a copy of another's bytes (equal pixels): only the mapping,
+    /// as the bytes are stored under their hash already. Without it a build that lays the copy's card out itself
+    /// (its owner fetched whole, or in another shard) would find nothing under the copy's key.
+    /// </summary>
+    internal void StoreCopy(string key, string sha256, long length, int quality, int width, int height) =>
+        Enqueue(new Upload([("ac", key, Signed(key, new Mapping(sha256, length, quality, width, height, null)))], null, Output: false));
+
+    /// <summary>
+    /// Queues what a card was made from (its input set, as the build writes it) under <paramref name="itemKey"/>, after
+    /// its outputs: a build with the same pre-key whose files hash the same can then compute the card's output keys and
+    /// fetch them without evaluating its template or laying it out (<see cref="TryFetchItem"/>).
+    /// </summary>
+    internal void StoreItem(string itemKey, byte[] inputs) =>
+        Enqueue(new Upload([("ac", itemKey, ItemEntry.Wrap(inputs, _options.SigningKey is { } k ? Convert.ToHexStringLower(SignItem(k, itemKey, inputs)) : null))], null, Output: false));
+
+    /// <summary>
+    /// What <see cref="StoreItem"/> stored under <paramref name="itemKey"/>, when it is there and (with a signing key)
+    /// signed with it; null otherwise. The caller checks what it says. Not counted as a hit or a miss: the card's
+    /// outputs are what counts.
+    /// </summary>
+    internal byte[]? TryFetchItem(string itemKey)
+    {
+        if (_client.Get("ac", itemKey, ItemEntry.MaxBytes) is not { } body || ItemEntry.Unwrap(body) is not { } entry)
+        {
+            return null;
+        }
+        return _options.SigningKey is not { } signingKey
+            || (entry.Signature is not null && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(entry.Signature), SignItem(signingKey, itemKey, entry.Inputs)))
+            ? entry.Inputs
+            : null;
+    }
+
+    /// <summary>The name a card's item entry is stored under: its pre-claim (pre-key and variants), a 64-digit hash as the Bazel protocol's <c>ac/</c> names are.</summary>
+    internal static string ItemKey(string preClaim) => ContentHash.OfParts("buildimages-item-v1", preClaim);
+
+    /// <summary>Outputs fetched by a build that took a whole card at once (<see cref="TryFetchItem"/>, then <see cref="Peek"/> per output): counted once all were there.</summary>
+    internal void CountHits(int outputs) => Interlocked.Add(ref _hits, outputs);
+
+    /// <summary>The output under <paramref name="key"/>, verified, without counting a hit or a miss (a whole card is fetched or not).</summary>
+    internal CachedOutput? Peek(string key) => TryFetch(key, countMiss: false, quiet: true);
+
+    private void Enqueue(Upload upload)
+    {
         if (!_options.ReadOnly && !_client.IsOff && !_pending.IsAddingCompleted)
         {
-            _pending.Add((key, bytes, quality, width, height, lease));
+            _pending.Add(upload);
         }
         else
         {
-            lease?.Dispose();
+            upload.Lease?.Dispose();
         }
     }
 
@@ -129,35 +195,31 @@ internal sealed class OutputCache : IDisposable
 
     private void Upload()
     {
-        foreach (var (key, bytes, quality, width, height, lease) in _pending.GetConsumingEnumerable())
+        foreach (var upload in _pending.GetConsumingEnumerable())
         {
             try
             {
-                StoreNow(key, bytes, quality, width, height);
+                // In order, stopping at the first failure: the bytes before the mapping, so a reader never finds a mapping to nothing.
+                if (upload.Puts.All(put => _client.Put(put.Area, put.Name, put.Body)) && upload.Output)
+                {
+                    Interlocked.Increment(ref _uploads);
+                }
             }
             catch (Exception ex)
             {
                 // The uploader must keep draining: a worker waiting on a full queue would otherwise wait forever.
-                WarnFirst(ref _uploadFailures, $"the remote cache could not store output key {key[..12]}…: {ex.Message}");
+                WarnFirst(ref _uploadFailures, $"the remote cache could not store {upload.Puts[^1].Area}/{upload.Puts[^1].Name[..12]}…: {ex.Message}");
             }
             finally
             {
                 // Only now may a process waiting for this key look in the cache.
-                lease?.Dispose();
+                upload.Lease?.Dispose();
             }
         }
     }
 
-    /// <summary>The bytes first, then the mapping to them, so a reader never finds a mapping to nothing.</summary>
-    private void StoreNow(string key, byte[] bytes, int quality, int width, int height)
-    {
-        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, width, height, null);
-        if (_client.Put("cas", mapping.Sha256, bytes)
-            && _client.Put("ac", key, (mapping with { Signature = _options.SigningKey is { } k ? Convert.ToHexStringLower(Sign(k, key, mapping)) : null }).ToBytes()))
-        {
-            Interlocked.Increment(ref _uploads);
-        }
-    }
+    private byte[] Signed(string key, Mapping mapping) =>
+        (mapping with { Signature = _options.SigningKey is { } k ? Convert.ToHexStringLower(Sign(k, key, mapping)) : null }).ToBytes();
 
     /// <summary>Counts one more; says so for the first few only (the report has the count): a poisoned cache must not bury the build's other messages.</summary>
     private void WarnFirst(ref int count, string message)
@@ -169,6 +231,10 @@ internal sealed class OutputCache : IDisposable
     }
 
     internal RemoteCacheStats Stats() => new(_hits, _misses, _uploads, _client.BytesDown, _client.BytesUp, Math.Round(_client.Milliseconds, 1), _corrupt, _unsigned, _client.IsOff);
+
+    /// <summary>HMAC-SHA256 over an item entry's bytes, bound to the item key it is stored under.</summary>
+    private static byte[] SignItem(byte[] signingKey, string itemKey, byte[] inputs) =>
+        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-item-v1\n{itemKey}\n{ContentHash.Of(inputs)}"));
 
     /// <summary>HMAC-SHA256 over what the mapping claims, bound to the key it is stored under (a signed mapping moved to another key does not check).</summary>
     private static byte[] Sign(byte[] signingKey, string key, Mapping mapping) =>
@@ -230,6 +296,9 @@ internal sealed class OutputCache : IDisposable
         }
     }
 }
+
+/// <summary>One thing to store: its requests in order, the render lock's lease to release after them, and whether it is an output (counted in the stats).</summary>
+internal sealed record Upload(IReadOnlyList<(string Area, string Name, byte[] Body)> Puts, IDisposable? Lease, bool Output);
 
 /// <summary>A render lock's lease that is released once, by whichever of the uploader or the failing worker gets to it.</summary>
 internal sealed class Lease(IDisposable inner) : IDisposable

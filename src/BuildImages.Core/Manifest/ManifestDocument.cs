@@ -101,5 +101,6 @@ public sealed record VariantRecord
 [JsonSerializable(typeof(ManifestDocument))]
 [JsonSerializable(typeof(Dictionary<string, InputSet>))]
 [JsonSerializable(typeof(ItemRecord))]
+[JsonSerializable(typeof(InputSet))]
 [JsonSerializable(typeof(StatCache))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

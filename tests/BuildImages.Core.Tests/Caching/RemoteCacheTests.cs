@@ -290,6 +290,98 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
         Assert.Equal(0, shards[2].Site.Build(new BuildOptions { RemoteCache = Cache(), Shard = new Shard(3, 4) }).Rendered);
     }
 
+    /// <summary>The cache's card entries (the input set a card was laid out with), as opposed to output mappings.</summary>
+    private List<string> CardEntries() =>
+        [.. Directory.GetFiles(Path.Combine(_server.Store, "ac")).Where(f => File.ReadAllText(f).Contains("\"inputs\"", StringComparison.Ordinal))];
+
+    [Fact]
+    public void ACardWhoseTemplateChangedHereIsLaidOutAgainNotTakenWholeFromTheCache()
+    {
+        var filler = Site();
+        var first = filler.Build(new BuildOptions { RemoteCache = Cache() });
+        Assert.NotEmpty(CardEntries());
+
+        // The same data and pre-keys, another partial: every card of that job must be made from this checkout's files.
+        var clone = Site();
+        clone.Write("tpl/mini/partials/footer.sbn", """<text font-size="12" color="#f43f5e">{{ default site "elsewhere.example" }}</text>""");
+        var report = clone.Build(new BuildOptions { RemoteCache = Cache() });
+
+        Assert.Empty(report.Errors);
+        var cards = report.Outputs.Where(o => o.Path.StartsWith("og/", StringComparison.Ordinal)).ToList();
+        Assert.All(cards, o => Assert.Equal(OutputStatus.Rendered, o.Status));
+        Assert.All(report.Outputs.Where(o => o.Path.StartsWith("notes/", StringComparison.Ordinal)), o => Assert.Equal(OutputStatus.Fetched, o.Status));
+        Assert.True(report.Stages["layout"] > 0);
+        Assert.All(cards, o => Assert.NotEqual(File.ReadAllBytes(Path.Combine(filler.Site, o.Path)), File.ReadAllBytes(Path.Combine(clone.Site, o.Path))));
+        Assert.True(first.Rendered > report.Rendered);
+    }
+
+    [Theory]
+    [InlineData("""{"inputs":{"engine":"x","templates":{"../../etc/passwd":"missing"},"fonts":{},"assets":{}}}""")]
+    [InlineData("""{"inputs":{"engine":"x","templates":null,"fonts":{},"assets":{}}}""")]
+    [InlineData("""{"inputs":{"engine":"x","templates":{"tpl/mini/card.sbn":"not a hash"},"fonts":{},"assets":{}}}""")]
+    [InlineData("""{"inputs":[],"signature":"zz"}""")]
+    [InlineData("""not json""")]
+    public void AHostileCardEntryIsIgnoredAndTheOutputsStillComeFromTheCache(string entry)
+    {
+        var first = Site().Build(new BuildOptions { RemoteCache = Cache() });
+        foreach (var file in CardEntries())
+        {
+            File.WriteAllText(file, entry);
+        }
+
+        var clone = Site();
+        var report = clone.Build(new BuildOptions { RemoteCache = Cache(readOnly: true) });
+
+        Assert.Empty(report.Errors);
+        Assert.Equal((0, first.Rendered), (report.Rendered, report.Fetched));
+        Assert.True(report.Stages["layout"] > 0, "taken the ordinary way, laid out here");
+        Assert.Equal(Written(_sites[0]), Written(clone));
+    }
+
+    [Fact]
+    public void ACardEntryNotSignedWithTheKeyIsIgnored()
+    {
+        Site().Build(new BuildOptions { RemoteCache = Cache(key: "trusted") });
+        var entries = CardEntries();
+        Assert.All(entries, e => Assert.Contains("\"signature\"", File.ReadAllText(e), StringComparison.Ordinal));
+        // Someone who can write the cache but lacks the key strips the signatures.
+        foreach (var file in entries)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            json.Remove("signature");
+            File.WriteAllText(file, json.ToJsonString());
+        }
+
+        var report = Site().Build(new BuildOptions { RemoteCache = Cache(readOnly: true, key: "trusted") });
+
+        Assert.Equal(0, report.Rendered);
+        Assert.True(report.Stages["layout"] > 0, "unsigned entries are not used: every card is laid out, its signed outputs fetched");
+    }
+
+    [Fact]
+    public void ACopysMappingIsStoredSoAnAssemblingBuildFindsItWhenItsOwnerIsTakenWhole()
+    {
+        BuildFixture WithTwin()
+        {
+            var site = Site();
+            // Another item whose card is the same markup (a field the template does not use differs): a copy.
+            var twin = BuildFixture.Item("alpha-twin", "Alpha post");
+            twin["unused"] = "only in the data";
+            site.Items.Add(twin);
+            site.Save();
+            return site;
+        }
+
+        var first = WithTwin().Build(new BuildOptions { RemoteCache = Cache() });
+        Assert.True(first.Deduplicated >= 3, "the twin's outputs are copies of alpha's");
+
+        var assemble = WithTwin().Build(new BuildOptions { RemoteCache = Cache(), RequireCached = true });
+
+        Assert.Empty(assemble.Errors);
+        Assert.Equal(0, assemble.Rendered);
+        Assert.Equal(Written(_sites[0]), Written(_sites[1]));
+    }
+
     [Fact]
     public void RequireCachedFailsEveryItemTheCacheDoesNotHaveAndRendersNothing()
     {
