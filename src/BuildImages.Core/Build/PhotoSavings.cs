@@ -24,10 +24,14 @@ public sealed record VisionTotal(string Provider, string Model, decimal PricePer
 internal static class PhotoSavingCalculator
 {
     internal static PhotoSaving Make(string path, string source, long sourceBytes, ProcessedFile file, ProcessedPhoto photo, IReadOnlyList<VisionModel> models) =>
-        new(path, source, sourceBytes, file.SourceWidth, file.SourceHeight, photo.Bytes.Length, photo.Width, photo.Height, models.Select(m =>
+        Make(path, source, sourceBytes, (file.SourceWidth, file.SourceHeight), photo.Bytes.Length, (photo.Width, photo.Height), models);
+
+    /// <summary>From sizes alone: a photo made here, or one fetched from the remote cache with its source size.</summary>
+    internal static PhotoSaving Make(string path, string source, long sourceBytes, (int Width, int Height) sourceSize, long bytes, (int Width, int Height) size, IReadOnlyList<VisionModel> models) =>
+        new(path, source, sourceBytes, sourceSize.Width, sourceSize.Height, bytes, size.Width, size.Height, models.Select(m =>
         {
-            var (before, resizedBefore) = m.Estimate(file.SourceWidth, file.SourceHeight);
-            var (after, resizedAfter) = m.Estimate(photo.Width, photo.Height);
+            var (before, resizedBefore) = m.Estimate(sourceSize.Width, sourceSize.Height);
+            var (after, resizedAfter) = m.Estimate(size.Width, size.Height);
             return new VisionEstimate(m.Provider, m.Model, before, after, m.Cost(before), m.Cost(after), resizedBefore, resizedAfter);
         }).ToList());
 

@@ -45,7 +45,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var wanted = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
             // Variants the remote cache has are written from it; the photo is decoded only for the rest (if any).
-            var fetched = FetchAll(card, work, wanted, keyBase, written);
+            var fetched = FetchAll(card, work, wanted, keyBase, written, bytes.Length);
             var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
             if (needed.Count == 0)
             {
@@ -72,7 +72,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                 written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
                 _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, photos.VisionModels));
-                context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height);
+                context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height, source: (processed.SourceWidth, processed.SourceHeight));
             }
             context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
         }
@@ -112,9 +112,10 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
 
     /// <summary>
     /// Writes the variants the remote cache has (verified) and returns them; with <c>--require-cached</c> a variant it
-    /// lacks fails the photo. No saving is reported for a fetched variant: the photo was not decoded here.
+    /// lacks fails the photo. Its saving comes from the source size the build that made it stored with it (the photo is
+    /// not decoded here); a mapping without one (stored by an older build) reports none.
     /// </summary>
-    private HashSet<PlannedVariant> FetchAll(PlannedPhoto card, OutputWork work, List<KeyValuePair<PlannedVariant, RenderReason>> wanted, string keyBase, Dictionary<string, VariantRecord> written)
+    private HashSet<PlannedVariant> FetchAll(PlannedPhoto card, OutputWork work, List<KeyValuePair<PlannedVariant, RenderReason>> wanted, string keyBase, Dictionary<string, VariantRecord> written, long sourceBytes)
     {
         var fetched = new HashSet<PlannedVariant>();
         foreach (var (variant, reason) in wanted)
@@ -128,6 +129,10 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, cached.Bytes, previous));
             written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
             _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, cached.Width, cached.Height, variant.Encode.MimeType, cached.Bytes.Length, key));
+            if (cached.Source is { } size)
+            {
+                _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, sourceBytes, size, cached.Bytes.Length, (cached.Width, cached.Height), photos.VisionModels));
+            }
             fetched.Add(variant);
         }
         return fetched;

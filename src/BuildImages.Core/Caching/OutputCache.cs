@@ -116,7 +116,7 @@ internal sealed class OutputCache : IDisposable
         {
             Interlocked.Increment(ref _hits);
         }
-        return new CachedOutput(bytes, mapping.Quality, mapping.Width, mapping.Height);
+        return new CachedOutput(bytes, mapping.Quality, mapping.Width, mapping.Height, mapping.Source);
     }
 
     /// <summary>Queues a rendered output to be stored under its key (read-write only); <see cref="Finish"/> waits for the queue.</summary>
@@ -126,9 +126,10 @@ internal sealed class OutputCache : IDisposable
     /// <param name="width">Its width in pixels.</param>
     /// <param name="height">Its height in pixels.</param>
     /// <param name="lease">The render lock's lease for the key, released once the output is stored (or at once when it is not).</param>
-    internal void Store(string key, byte[] bytes, int quality, int width, int height, IDisposable? lease = null)
+    /// <param name="source">A photo's source size (the report's savings need it, and a fetched photo is not decoded); null for a card.</param>
+    internal void Store(string key, byte[] bytes, int quality, int width, int height, IDisposable? lease = null, (int Width, int Height)? source = null)
     {
-        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, width, height, null);
+        var mapping = new Mapping(ContentHash.Of(bytes), bytes.Length, quality, width, height, null) { Source = source };
         Enqueue(new Upload([("cas", mapping.Sha256, bytes), ("ac", key, Signed(key, mapping))], lease, Output: true));
     }
 
@@ -238,7 +239,8 @@ internal sealed class OutputCache : IDisposable
 
     /// <summary>HMAC-SHA256 over what the mapping claims, bound to the key it is stored under (a signed mapping moved to another key does not check).</summary>
     private static byte[] Sign(byte[] signingKey, string key, Mapping mapping) =>
-        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-output-v1\n{key}\n{mapping.Sha256}\n{mapping.Bytes}\n{mapping.Quality}\n{mapping.Width}\n{mapping.Height}"));
+        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-output-v1\n{key}\n{mapping.Sha256}\n{mapping.Bytes}\n{mapping.Quality}\n{mapping.Width}\n{mapping.Height}"
+            + (mapping.Source is { } source ? $"\nsource {source.Width}x{source.Height}" : string.Empty)));
 
     public void Dispose()
     {
@@ -252,6 +254,9 @@ internal sealed class OutputCache : IDisposable
     /// <summary>The <c>ac/</c> entry: JSON, small, read defensively (anyone who can write the cache wrote it).</summary>
     private sealed record Mapping(string Sha256, long Bytes, int Quality, int Width, int Height, string? Signature)
     {
+        /// <summary>A photo's source size (signed with the rest when present).</summary>
+        internal (int Width, int Height)? Source { get; init; }
+
         internal byte[] ToBytes()
         {
             using var memory = new MemoryStream();
@@ -263,6 +268,11 @@ internal sealed class OutputCache : IDisposable
                 json.WriteNumber("quality", Quality);
                 json.WriteNumber("width", Width);
                 json.WriteNumber("height", Height);
+                if (Source is { } source)
+                {
+                    json.WriteNumber("sourceWidth", source.Width);
+                    json.WriteNumber("sourceHeight", source.Height);
+                }
                 if (Signature is not null)
                 {
                     json.WriteString("signature", Signature);
@@ -286,7 +296,7 @@ internal sealed class OutputCache : IDisposable
                     && root.GetProperty("width").TryGetInt32(out var width) && width is > 0 and <= 65535
                     && root.GetProperty("height").TryGetInt32(out var height) && height is > 0 and <= 65535
                     && (signature is null || (signature.Length == 64 && signature.All(char.IsAsciiHexDigitLower)))
-                    ? new Mapping(sha, bytes, quality, width, height, signature)
+                    ? new Mapping(sha, bytes, quality, width, height, signature) { Source = SourceSize(root) }
                     : null;
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -294,6 +304,13 @@ internal sealed class OutputCache : IDisposable
                 return null;
             }
         }
+
+        /// <summary>Both or neither, each a size a photo can have.</summary>
+        private static (int, int)? SourceSize(JsonElement root) =>
+            root.TryGetProperty("sourceWidth", out var w) && w.TryGetInt32(out var width) && width is > 0 and <= 1_000_000
+            && root.TryGetProperty("sourceHeight", out var h) && h.TryGetInt32(out var height) && height is > 0 and <= 1_000_000
+                ? (width, height)
+                : null;
     }
 }
 
@@ -322,4 +339,4 @@ internal sealed class Lease(IDisposable inner) : IDisposable
 }
 
 /// <summary>An output fetched from the remote cache and verified: its bytes, the quality its encoder chose and its size (a photo's is known only once it is made).</summary>
-internal sealed record CachedOutput(byte[] Bytes, int Quality, int Width, int Height);
+internal sealed record CachedOutput(byte[] Bytes, int Quality, int Width, int Height, (int Width, int Height)? Source = null);

@@ -186,6 +186,11 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
         Assert.Equal(first.Outputs.Select(o => (o.Path, o.Width, o.Height)), second.Outputs.Select(o => (o.Path, o.Width, o.Height)));
         Assert.Contains(second.Outputs, o => o.Path == "img/tall-thumb.jpg" && o.Width < o.Height && o.Height <= 120);
         Assert.Equal(Written(filler), Written(clone));
+        // The savings come with them (the source's size is stored with each photo output): the same report as the render's.
+        Assert.Equal(4, second.Photos.Count);
+        Assert.Equal(first.Photos.Select(p => (p.Path, p.SourceBytes, p.SourceWidth, p.SourceHeight, p.Bytes, p.Width, p.Height)), second.Photos.Select(p => (p.Path, p.SourceBytes, p.SourceWidth, p.SourceHeight, p.Bytes, p.Width, p.Height)));
+        Assert.Equal(first.Vision.Select(v => (v.Model, v.TokensBefore, v.TokensAfter)), second.Vision.Select(v => (v.Model, v.TokensBefore, v.TokensAfter)));
+        Assert.Contains(second.Photos, p => p.SourceWidth == 300 && p.SourceHeight == 700);
     }
 
     [Fact]
