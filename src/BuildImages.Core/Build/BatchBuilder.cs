@@ -186,7 +186,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         _observer.Planned(outputs.Count, 0);
         foreach (var o in outputs)
         {
-            log.Report(new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key));
+            log.Tell(new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key));
         }
         return reports.UpToDate(outputs, inputKeys, log);
     }

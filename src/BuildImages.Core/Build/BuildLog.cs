@@ -48,6 +48,12 @@ internal sealed partial class BuildLog(IBuildObserver observer)
         return outcomes;
     }
 
+    /// <summary>
+    /// Tells the observer of an output the up-to-date record confirmed, without keeping it: the report reads those from
+    /// the record (<see cref="ReportMaker.UpToDate"/>), so a no-op holds none of them, at any count.
+    /// </summary>
+    internal void Tell(OutputOutcome outcome) => observer.Output(outcome);
+
     internal void Report(OutputOutcome outcome)
     {
         if (outcome.Status is OutputStatus.Rendered or OutputStatus.Deduplicated or OutputStatus.Original or OutputStatus.Fetched)

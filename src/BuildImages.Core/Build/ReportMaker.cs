@@ -63,6 +63,10 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
         Make(new BuildPlan([], [], []), outputs.Count, log, null, PhotoRun.None, null, cancelled: false) with
         {
             UpToDate = true,
+            Skipped = outputs.Count,
+            Cost = new ApiCost(config.PricePerRender, outputs.Count, outputs.Count),
+            // Read from the record when the report is read: nothing is held for them here.
+            Outputs = new SkippedOutputs(outputs),
             RecordedFiles = options.ListFiles ? [.. outputs.Select(o => o.File).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [],
             InputFiles = options.ListFiles ? InputFiles(inputKeys) : [],
         };

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using BuildImages.Core.Primitives;
 
 
@@ -35,15 +36,23 @@ internal sealed class UpToDateRecord
 
     public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".uptodate");
 
-    /// <summary>The record, or null when there is none or it cannot be read (then the build checks everything).</summary>
+    /// <summary>
+    /// The record, or null when there is none or it cannot be read (then the build checks everything). Its outputs
+    /// are read from the file as they are enumerated (<see cref="RecordedOutputs"/>): their paths are checked then.
+    /// </summary>
     public static UpToDateRecord? Load(string file)
     {
+        SafeFileHandle? handle = null;
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            using var r = new BinaryReader(stream, Encoding.UTF8);
+            // Deletable while open: a later build may replace the record while a report still reads this one.
+            handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            // Not a FileStream: disposing one would close the handle the outputs are read through.
+            using var stream = new BufferedStream(new HandleStream(handle, 0), 1 << 16);
+            var r = new BinaryReader(stream, Encoding.UTF8);
             if (r.ReadString() != Magic || r.ReadInt32() != FormatVersion)
             {
+                handle.Dispose();
                 return null;
             }
             var fingerprint = r.ReadString();
@@ -55,29 +64,25 @@ internal sealed class UpToDateRecord
             {
                 files[i] = (r.ReadString(), new FileRecord(r.ReadInt64(), r.ReadInt64(), r.ReadString()));
             }
-            var outputs = new UpToDateOutput[r.ReadInt32()];
-            var item = string.Empty;
-            for (var i = 0; i < outputs.Length; i++)
-            {
-                var path = r.ReadString();
-                var written = r.ReadString();
-                var named = r.ReadString();
-                item = named.Length == 0 ? item : named;
-                outputs[i] = new UpToDateOutput(path, written.Length == 0 ? path : written, item, r.ReadInt32(), r.ReadInt32(), Mime(r.ReadString()), r.ReadInt64(), r.ReadString(), r.ReadInt64());
-            }
+            var count = r.ReadInt32();
             // Checked like the manifest: it may come from elsewhere (a CI cache), and a planted key would make the fast
             // path stat or hash any file (a device, another user's file); then it is no proof of anything.
-            var trusted = files.All(f => Planning.KeyPaths.IsCanonicalKey(f.Item1)) && outputs.All(o => RecordPaths.Problem(o.Path) is null && RecordPaths.Problem(o.File) is null);
-            return r.ReadString() == Magic && trusted
-                ? new UpToDateRecord { Fingerprint = fingerprint, ManifestStamp = manifestStamp, MetadataStamp = metadataStamp, Native = native, Files = files, Outputs = outputs }
-                : null;
+            if (count < 0 || !files.All(f => Planning.KeyPaths.IsCanonicalKey(f.Item1)))
+            {
+                handle.Dispose();
+                return null;
+            }
+            var outputs = new RecordedOutputs(handle, stream.Position, count, Magic);
+            return new UpToDateRecord { Fingerprint = fingerprint, ManifestStamp = manifestStamp, MetadataStamp = metadataStamp, Native = native, Files = files, Outputs = outputs };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException or OverflowException or ArgumentException)
         {
+            handle?.Dispose();
             return null;
         }
     }
 
+    /// <summary>Writes the record (outputs streamed from <see cref="Outputs"/>, which may be another record's file).</summary>
     public void Save(string file) => BuildImages.Core.Primitives.AtomicFile.Write(file, stream =>
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -97,21 +102,7 @@ internal sealed class UpToDateRecord
             w.Write(record.Sha256);
         }
         w.Write(Outputs.Count);
-        string? previous = null;
-        foreach (var o in Outputs)
-        {
-            // Empty strings stand for "the path" and "the same item as the output before": a card's outputs sort together.
-            w.Write(o.Path);
-            w.Write(o.File == o.Path ? string.Empty : o.File);
-            w.Write(o.Item == previous ? string.Empty : o.Item);
-            previous = o.Item;
-            w.Write(o.Width);
-            w.Write(o.Height);
-            w.Write(o.Mime);
-            w.Write(o.Bytes);
-            w.Write(o.Key);
-            w.Write(o.ModifiedTicks);
-        }
+        RecordedOutputs.Write(w, Outputs);
         w.Write(Magic);
     });
 
@@ -127,16 +118,6 @@ internal sealed class UpToDateRecord
             // A record that cannot be deleted cannot mislead either: the manifest stamp it holds no longer matches.
         }
     }
-
-    /// <summary>One string per MIME type instead of one per output.</summary>
-    private static string Mime(string mime) => mime switch
-    {
-        "image/webp" => "image/webp",
-        "image/jpeg" => "image/jpeg",
-        "image/png" => "image/png",
-        "image/avif" => "image/avif",
-        _ => mime,
-    };
 }
 
 /// <summary>One output as the last build left it: what the report says of it, and the size and time that prove it unchanged.</summary>

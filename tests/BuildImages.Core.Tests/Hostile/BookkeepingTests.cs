@@ -31,7 +31,15 @@ public sealed class BookkeepingTests : IDisposable
                     Outputs = [.. record.Outputs.Select((o, i) => i == 0 ? o with { File = "../../" + Path.GetFileName(outside) } : o)] };
             tampered.Save(file);
 
-            Assert.Null(UpToDateRecord.Load(file));
+            // A planted input key is refused as the record is loaded; the outputs are read (and checked) as the fast path walks them.
+            if (planted == "input-key")
+            {
+                Assert.Null(UpToDateRecord.Load(file));
+            }
+            else
+            {
+                Assert.Contains(UpToDateRecord.Load(file)!.Outputs, o => o.File.StartsWith("../../", StringComparison.Ordinal));
+            }
             var report = _site.Build();
             Assert.False(report.UpToDate, "the fast path took a record naming a path outside the project");
             Assert.Equal(0, report.Rendered);
