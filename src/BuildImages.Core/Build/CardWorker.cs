@@ -117,7 +117,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             if (copies.Count == 0)
             {
                 // After its outputs (one queue, in order): whoever finds the set finds what it leads to.
-                _whole.Store(preClaim, set);
+                _whole.Store(preClaim, set, mine.Select(m => (m.Variant.Signature, written[m.Variant.Path])));
             }
             // Only now: had this card failed, its copies would have failed with it.
             copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BuildImages.Core.Caching;
 
 /// <summary>
-/// The <c>ac/</c> entry of a whole card: <c>{"inputs": …, "signature": …}</c>, the inputs kept as the exact bytes the
+/// The <c>ac/</c> entry of a whole card: <c>{"card": …, "signature": …}</c>, the card kept as the exact bytes the
 /// build wrote (the signature covers them), read defensively (anyone who can write the cache wrote it).
 /// </summary>
 internal static class ItemEntry
@@ -11,14 +11,14 @@ internal static class ItemEntry
     /// <summary>A card's input set is a few kilobytes; anything much larger is not ours.</summary>
     internal const long MaxBytes = 1 << 20;
 
-    internal static byte[] Wrap(byte[] inputs, string? signature)
+    internal static byte[] Wrap(byte[] card, string? signature)
     {
         using var memory = new MemoryStream();
         using (var json = new Utf8JsonWriter(memory))
         {
             json.WriteStartObject();
-            json.WritePropertyName("inputs");
-            json.WriteRawValue(inputs);
+            json.WritePropertyName("card");
+            json.WriteRawValue(card);
             if (signature is not null)
             {
                 json.WriteString("signature", signature);
@@ -28,16 +28,16 @@ internal static class ItemEntry
         return memory.ToArray();
     }
 
-    internal static (byte[] Inputs, string? Signature)? Unwrap(byte[] body)
+    internal static (byte[] Card, string? Signature)? Unwrap(byte[] body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             var signature = root.TryGetProperty("signature", out var s) ? s.GetString() : null;
-            return root.GetProperty("inputs") is { ValueKind: JsonValueKind.Object } inputs
+            return root.GetProperty("card") is { ValueKind: JsonValueKind.Object } card
                 && (signature is null || (signature.Length == 64 && signature.All(char.IsAsciiHexDigitLower)))
-                ? (System.Text.Encoding.UTF8.GetBytes(inputs.GetRawText()), signature)
+                ? (System.Text.Encoding.UTF8.GetBytes(card.GetRawText()), signature)
                 : null;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)

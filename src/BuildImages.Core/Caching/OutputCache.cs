@@ -24,7 +24,7 @@ internal sealed class OutputCache : IDisposable
     private readonly CacheClient _client;
 
     /// <summary>
-    /// What waits to be stored, in order (an output's bytes, then its mapping; an item's inputs after its outputs): a
+    /// What waits to be stored, in order (an output's bytes, then its mapping; a card's entry after its outputs): a
     /// worker hands it over and goes on drawing. Bounded, so a slow cache slows the workers rather than filling memory.
     /// </summary>
     private readonly System.Collections.Concurrent.BlockingCollection<Upload> _pending = new(boundedCapacity: 64);
@@ -142,12 +142,12 @@ internal sealed class OutputCache : IDisposable
         Enqueue(new Upload([("ac", key, Signed(key, new Mapping(sha256, length, quality, width, height, null)))], null, Output: false));
 
     /// <summary>
-    /// Queues what a card was made from (its input set, as the build writes it) under <paramref name="itemKey"/>, after
+    /// Queues a card entry (what the card was made from and what its outputs came to, as the build writes it) under <paramref name="itemKey"/>, after
     /// its outputs: a build with the same pre-key whose files hash the same can then compute the card's output keys and
     /// fetch them without evaluating its template or laying it out (<see cref="TryFetchItem"/>).
     /// </summary>
-    internal void StoreItem(string itemKey, byte[] inputs) =>
-        Enqueue(new Upload([("ac", itemKey, ItemEntry.Wrap(inputs, _options.SigningKey is { } k ? Convert.ToHexStringLower(SignItem(k, itemKey, inputs)) : null))], null, Output: false));
+    internal void StoreItem(string itemKey, byte[] card) =>
+        Enqueue(new Upload([("ac", itemKey, ItemEntry.Wrap(card, _options.SigningKey is { } k ? Convert.ToHexStringLower(SignItem(k, itemKey, card)) : null))], null, Output: false));
 
     /// <summary>
     /// What <see cref="StoreItem"/> stored under <paramref name="itemKey"/>, when it is there and (with a signing key)
@@ -161,8 +161,8 @@ internal sealed class OutputCache : IDisposable
             return null;
         }
         return _options.SigningKey is not { } signingKey
-            || (entry.Signature is not null && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(entry.Signature), SignItem(signingKey, itemKey, entry.Inputs)))
-            ? entry.Inputs
+            || (entry.Signature is not null && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(entry.Signature), SignItem(signingKey, itemKey, entry.Card)))
+            ? entry.Card
             : null;
     }
 
@@ -174,6 +174,19 @@ internal sealed class OutputCache : IDisposable
 
     /// <summary>The output under <paramref name="key"/>, verified, without counting a hit or a miss (a whole card is fetched or not).</summary>
     internal CachedOutput? Peek(string key) => TryFetch(key, countMiss: false, quiet: true);
+
+    /// <summary>
+    /// The bytes a card entry names for one of its outputs (its own signed list, so no mapping is asked for), verified
+    /// against the digest and length; null when they are not there or do not match. Quiet like <see cref="Peek"/>.
+    /// </summary>
+    internal CachedOutput? PeekContent(string sha256, long length, int quality, int width, int height)
+    {
+        if (length is <= 0 or > MaxOutputBytes || _client.Get("cas", sha256, length) is not { } bytes || bytes.Length != length || ContentHash.Of(bytes) != sha256)
+        {
+            return null;
+        }
+        return new CachedOutput(bytes, quality, width, height);
+    }
 
     private void Enqueue(Upload upload)
     {
@@ -234,8 +247,8 @@ internal sealed class OutputCache : IDisposable
     internal RemoteCacheStats Stats() => new(_hits, _misses, _uploads, _client.BytesDown, _client.BytesUp, Math.Round(_client.Milliseconds, 1), _corrupt, _unsigned, _client.IsOff);
 
     /// <summary>HMAC-SHA256 over an item entry's bytes, bound to the item key it is stored under.</summary>
-    private static byte[] SignItem(byte[] signingKey, string itemKey, byte[] inputs) =>
-        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-item-v1\n{itemKey}\n{ContentHash.Of(inputs)}"));
+    private static byte[] SignItem(byte[] signingKey, string itemKey, byte[] card) =>
+        HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"buildimages-item-v1\n{itemKey}\n{ContentHash.Of(card)}"));
 
     /// <summary>HMAC-SHA256 over what the mapping claims, bound to the key it is stored under (a signed mapping moved to another key does not check).</summary>
     private static byte[] Sign(byte[] signingKey, string key, Mapping mapping) =>

@@ -26,6 +26,9 @@ public sealed class NginxCache : IDisposable
     /// <summary>How many PUT requests the server has logged so far.</summary>
     public int Puts() => _nginx.Logged("\"PUT ");
 
+    /// <summary>How many GET requests for an area (<c>ac</c> or <c>cas</c>) the server has logged so far.</summary>
+    public int Gets(string area) => _nginx.Logged($"\"GET /cache/{area}/");
+
     public void Clear()
     {
         foreach (var area in new[] { "ac", "cas" }.Select(a => Path.Combine(Store, a)).Where(Directory.Exists))

@@ -59,10 +59,13 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
         Assert.Equal(first.Rendered, first.RemoteCache!.Uploads);
 
         var clone = Site();
+        var (acBefore, casBefore) = (_server.Gets("ac"), _server.Gets("cas"));
         var second = clone.Build(new BuildOptions { RemoteCache = Cache() });
 
         Assert.Equal(0, second.Rendered);
         Assert.Equal(first.Rendered, second.Fetched);
+        // Card entries list their outputs: one request per card and one per output, no mapping asked for.
+        Assert.Equal((CardEntries().Count, first.Rendered), (_server.Gets("ac") - acBefore, _server.Gets("cas") - casBefore));
         Assert.Equal(first.Rendered, second.RemoteCache!.Hits);
         Assert.Empty(second.Warnings);
         Assert.Equal(Written(_sites[0]), Written(clone));
@@ -297,7 +300,7 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
 
     /// <summary>The cache's card entries (the input set a card was laid out with), as opposed to output mappings.</summary>
     private List<string> CardEntries() =>
-        [.. Directory.GetFiles(Path.Combine(_server.Store, "ac")).Where(f => File.ReadAllText(f).Contains("\"inputs\"", StringComparison.Ordinal))];
+        [.. Directory.GetFiles(Path.Combine(_server.Store, "ac")).Where(f => File.ReadAllText(f).Contains("\"card\"", StringComparison.Ordinal))];
 
     [Fact]
     public void ACardWhoseTemplateChangedHereIsLaidOutAgainNotTakenWholeFromTheCache()
@@ -321,10 +324,10 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
     }
 
     [Theory]
-    [InlineData("""{"inputs":{"engine":"x","templates":{"../../etc/passwd":"missing"},"fonts":{},"assets":{}}}""")]
-    [InlineData("""{"inputs":{"engine":"x","templates":null,"fonts":{},"assets":{}}}""")]
-    [InlineData("""{"inputs":{"engine":"x","templates":{"tpl/mini/card.sbn":"not a hash"},"fonts":{},"assets":{}}}""")]
-    [InlineData("""{"inputs":[],"signature":"zz"}""")]
+    [InlineData("""{"card":{"set":{"engine":"x","templates":{"../../etc/passwd":"missing"},"fonts":{},"assets":{}}}}""")]
+    [InlineData("""{"card":{"set":{"engine":"x","templates":null,"fonts":{},"assets":{}}}}""")]
+    [InlineData("""{"card":{"set":{"engine":"x","templates":{"tpl/mini/card.sbn":"not a hash"},"fonts":{},"assets":{}},"outputs":[]}}""")]
+    [InlineData("""{"card":[],"signature":"zz"}""")]
     [InlineData("""not json""")]
     public void AHostileCardEntryIsIgnoredAndTheOutputsStillComeFromTheCache(string entry)
     {
@@ -340,6 +343,29 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
         Assert.Empty(report.Errors);
         Assert.Equal((0, first.Rendered), (report.Rendered, report.Fetched));
         Assert.True(report.Stages["layout"] > 0, "taken the ordinary way, laid out here");
+        Assert.Equal(Written(_sites[0]), Written(clone));
+    }
+
+    [Fact]
+    public void AnOutputACardEntryListsWronglyIsFetchedThroughItsOwnMappingInstead()
+    {
+        var first = Site().Build(new BuildOptions { RemoteCache = Cache() });
+        foreach (var file in CardEntries())
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            foreach (var (_, output) in json["card"]!["outputs"]!.AsObject())
+            {
+                output!["sha256"] = new string('0', 64);
+            }
+            File.WriteAllText(file, json.ToJsonString());
+        }
+
+        var clone = Site();
+        var report = clone.Build(new BuildOptions { RemoteCache = Cache(readOnly: true) });
+
+        Assert.Equal((0, first.Rendered), (report.Rendered, report.Fetched));
+        Assert.Equal(0.0, report.Stages.GetValueOrDefault("layout"));
+        Assert.Empty(report.Warnings);
         Assert.Equal(Written(_sites[0]), Written(clone));
     }
 
