@@ -49,8 +49,12 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
                 var file = context.Writer.Copy(copy.Card.RecordKey, copy.Variant.Path, source.File, source.Sha256, copy.Previous);
                 var record = source with { Path = copy.Variant.Path, File = file, Key = key };
                 copied[record.Path] = record;
-                // Only the mapping: the bytes are in the cache under their hash when the owner's are.
-                context.Cache?.StoreCopy(key, source.Sha256, source.Bytes, source.Quality, source.Width, source.Height);
+                // Only the mapping: the bytes are in the cache under their hash when the owner's are. (A copy of an equal
+                // pre-key has the owner's very key, whose mapping the owner stored.)
+                if (key != source.Key)
+                {
+                    context.Cache?.StoreCopy(key, source.Sha256, source.Bytes, source.Quality, source.Width, source.Height);
+                }
                 _log.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));
             }
             catch (IOException ex)
