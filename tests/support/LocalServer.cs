@@ -20,18 +20,28 @@ public static class LocalServer
     {
         for (var i = 0; i < 100; i++)
         {
-            try
+            if (Accepts(port))
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
                 return true;
             }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
+            Thread.Sleep(50);
         }
         return false;
+    }
+
+    /// <summary>Whether something accepts a connection on the port now.</summary>
+    public static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops the daemon whose pid the file names, with its children (nginx's workers), and waits for it.</summary>

@@ -76,6 +76,5 @@ internal sealed class AzureBlobCacheTransport : ICacheTransport
     }
 
     private CacheRequestException Failure(string method, string blob, RequestFailedException ex) =>
-        // No status: the request never got an answer (refused, reset), worth another try like a 5xx or throttling.
-        new($"{method} azblob://{_container.Name}/{blob} {(ex.Status == 0 ? ex.InnerException?.Message ?? ex.Message : $"answered {ex.Status} {ex.ErrorCode}")}", retry: ex.Status is 0 or >= 500 or 429);
+        CacheRequestException.ForStatus($"{method} azblob://{_container.Name}/{blob} {(ex.Status == 0 ? ex.InnerException?.Message ?? ex.Message : $"answered {ex.Status} {ex.ErrorCode}")}", ex.Status);
 }

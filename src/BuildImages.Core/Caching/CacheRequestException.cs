@@ -4,4 +4,7 @@ namespace BuildImages.Core.Caching;
 internal sealed class CacheRequestException(string message, bool retry) : Exception(message)
 {
     internal bool Retry { get; } = retry;
+
+    /// <summary>A failure answered with an HTTP status, the same rule for every store: no answer (0), throttling (429) and 5xx are worth another try.</summary>
+    internal static CacheRequestException ForStatus(string message, int status) => new(message, status is 0 or 429 or >= 500);
 }

@@ -61,7 +61,7 @@ internal sealed class HttpCacheTransport : ICacheTransport
     {
         if (!response.IsSuccessStatusCode)
         {
-            throw new CacheRequestException($"{request.Method} {request.RequestUri?.AbsolutePath} answered {(int)response.StatusCode} {response.ReasonPhrase}", retry: (int)response.StatusCode >= 500);
+            throw CacheRequestException.ForStatus($"{request.Method} {request.RequestUri?.AbsolutePath} answered {(int)response.StatusCode} {response.ReasonPhrase}", (int)response.StatusCode);
         }
     }
 }

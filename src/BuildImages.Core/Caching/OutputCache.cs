@@ -94,21 +94,16 @@ internal sealed class OutputCache : IDisposable
             }
             return null;
         }
-        // No more than the mapping says: a cache that answers with more is not read past it.
-        if (_client.Get("cas", mapping.Sha256, mapping.Bytes) is not { } bytes)
+        var (bytes, damaged) = Content(mapping.Sha256, mapping.Bytes);
+        if (bytes is null)
         {
             if (!quiet)
             {
                 Interlocked.Increment(ref _misses);
-            }
-            return null;
-        }
-        if (bytes.Length != mapping.Bytes || ContentHash.Of(bytes) != mapping.Sha256)
-        {
-            if (!quiet)
-            {
-                Interlocked.Increment(ref _misses);
-                WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(_options.ReadOnly ? string.Empty : " and stored again")}");
+                if (damaged)
+                {
+                    WarnFirst(ref _corrupt, $"the remote cache's object cas/{mapping.Sha256} does not match its hash (its bytes changed on the server); it is not used, and the output is rendered here{(_options.ReadOnly ? string.Empty : " and stored again")}");
+                }
             }
             return null;
         }
@@ -179,14 +174,17 @@ internal sealed class OutputCache : IDisposable
     /// The bytes a card entry names for one of its outputs (its own signed list, so no mapping is asked for), verified
     /// against the digest and length; null when they are not there or do not match. Quiet like <see cref="Peek"/>.
     /// </summary>
-    internal CachedOutput? PeekContent(string sha256, long length, int quality, int width, int height)
-    {
-        if (length is <= 0 or > MaxOutputBytes || _client.Get("cas", sha256, length) is not { } bytes || bytes.Length != length || ContentHash.Of(bytes) != sha256)
-        {
-            return null;
-        }
-        return new CachedOutput(bytes, quality, width, height);
-    }
+    internal CachedOutput? PeekContent(string sha256, long length, int quality, int width, int height) =>
+        length is > 0 and <= MaxOutputBytes && Content(sha256, length).Bytes is { } bytes ? new CachedOutput(bytes, quality, width, height) : null;
+
+    /// <summary>
+    /// The object named <paramref name="sha256"/>, read no further than <paramref name="length"/> (a cache that answers
+    /// with more is not read past it) and verified; <c>Damaged</c> when bytes came that are not those.
+    /// </summary>
+    private (byte[]? Bytes, bool Damaged) Content(string sha256, long length) =>
+        _client.Get("cas", sha256, length) is not { } bytes ? (null, false)
+        : bytes.Length != length || ContentHash.Of(bytes) != sha256 ? (null, true)
+        : (bytes, false);
 
     private void Enqueue(Upload upload)
     {

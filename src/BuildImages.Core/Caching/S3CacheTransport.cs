@@ -95,7 +95,6 @@ internal sealed class S3CacheTransport : ICacheTransport
         var status = (int)ex.StatusCode;
         var what = status == 0 ? ex.InnerException?.Message ?? ex.Message : $"answered {status} {ex.ErrorCode}";
         var hint = status == 403 && method == "GET" ? " (a credential that may not list the bucket sees a missing key as 403: allow s3:ListBucket)" : string.Empty;
-        // No status: the request never got an answer (refused, reset), worth another try like a 5xx or throttling.
-        return new CacheRequestException($"{method} s3://{_bucket}/{key} {what}{hint}", retry: status is 0 or >= 500 or 429);
+        return CacheRequestException.ForStatus($"{method} s3://{_bucket}/{key} {what}{hint}", status);
     }
 }

@@ -32,11 +32,11 @@ public abstract class ObjectStoreServer : IDisposable
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
             // Node starts in a few seconds, more on a busy machine: wait for the port, or for the process to die.
-            for (var i = 0; i < 1200 && !_process.HasExited && !Listening(Port); i++)
+            for (var i = 0; i < 1200 && !_process.HasExited && !LocalServer.Accepts(Port); i++)
             {
                 Thread.Sleep(50);
             }
-            if (!_process.HasExited && Listening(Port))
+            if (!_process.HasExited && LocalServer.Accepts(Port))
             {
                 return;
             }
@@ -66,20 +66,6 @@ public abstract class ObjectStoreServer : IDisposable
 
     /// <summary>Deletes every object (between tests).</summary>
     public abstract void Clear();
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new System.Net.Sockets.TcpClient();
-            client.Connect(System.Net.IPAddress.Loopback, port);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
 
     private void Stop()
     {
