@@ -4,12 +4,24 @@
 # PublicSurfaceTests fails when the page and the assembly disagree; run this after making a type public or internal.
 import xml.etree.ElementTree as ET,re,glob,collections
 x=ET.parse('src/BuildImages.Core/bin/Release/net10.0/BuildImages.Core.xml')
+def inner(e):
+    # <see cref="T:A.B.C"/> and <paramref name="x"/> carry no text: name what they point at.
+    parts=[e.text or '']
+    for c in e:
+        if c.tag in ('see','seealso') and c.get('cref'):
+            parts.append(c.text or c.get('cref').split(':')[-1].split('(')[0].split('.')[-1])
+        elif c.tag in ('paramref','typeparamref'):
+            parts.append(c.get('name') or '')
+        else:
+            parts.append(inner(c))
+        parts.append(c.tail or '')
+    return ''.join(parts)
 docs={}
 for m in x.getroot().iter('member'):
     n=m.get('name')
     if n.startswith('T:'):
         s=m.find('summary')
-        text=' '.join(''.join(s.itertext()).split()) if s is not None else ''
+        text=' '.join(inner(s).split()) if s is not None else ''
         docs[n[2:]]=text
 decl=re.compile(r'^public ((?:sealed |static |abstract |readonly |partial )*)(class|record struct|record|struct|enum|interface) ([A-Za-z0-9_]+)',re.M)
 ns_re=re.compile(r'^namespace ([A-Za-z0-9_.]+);',re.M)

@@ -13,6 +13,9 @@ internal sealed class QueuedObserver : IBuildObserver
 
     public void Output(OutputOutcome outcome) => _events.Enqueue(t => t.Detail($"{outcome.Status.ToString().ToLowerInvariant()} {outcome.Path}"));
 
+    /// <summary>A no-op: one line, not one per output (the record may hold millions, and each would be a logged message).</summary>
+    public void UpToDate(IReadOnlyList<OutputOutcome> outcomes) => _events.Enqueue(t => t.Detail($"BuildImages: all {outcomes.Count} outputs up to date (confirmed by the up-to-date record)"));
+
     public void Diagnostic(Diagnostic diagnostic) => _events.Enqueue(t => t.Report(diagnostic));
 
     public void Message(string text) => _events.Enqueue(t => t.Notice(text));

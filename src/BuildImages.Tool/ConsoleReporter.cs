@@ -57,6 +57,17 @@ internal sealed class ConsoleReporter(ToolConsole console, bool quiet, bool expl
         }
     }
 
+    /// <summary>A no-op: counted, not walked (a skipped output prints nothing, and the record holds millions).</summary>
+    public void UpToDate(IReadOnlyList<OutputOutcome> outcomes)
+    {
+        lock (_lock)
+        {
+            _done += outcomes.Count;
+            _skipped += outcomes.Count;
+            DrawBar();
+        }
+    }
+
     public void Diagnostic(Diagnostic diagnostic)
     {
         lock (_lock)

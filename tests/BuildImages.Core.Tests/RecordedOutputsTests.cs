@@ -63,6 +63,106 @@ public sealed class RecordedOutputsTests : IDisposable
         Assert.Throws<InvalidDataException>(() => record.Outputs.ToList());
     }
 
+    [Theory]
+    [InlineData(200)]
+    [InlineData(1000)]
+    [InlineData(1 << 20)]
+    public void RawStampBlocksLocateEveryOutputsPathFileSizeAndTimeAcrossBlockEdges(int blockBytes)
+    {
+        var written = Outputs(2500, "raw");
+        var file = Path.Combine(_dir, "r.uptodate");
+        Record(written).Save(file);
+        var record = UpToDateRecord.Load(file)!;
+
+        var read = new List<(string Path, string File, long Bytes, long Ticks)>();
+        var blocks = 0;
+        foreach (var block in ((RecordedOutputs)record.Outputs).StampBlocks(blockBytes))
+        {
+            using (block)
+            {
+                blocks++;
+                for (var i = 0; i < block.Count; i++)
+                {
+                    var stamp = block.Stamps[i];
+                    read.Add((System.Text.Encoding.UTF8.GetString(block.PathOf(stamp)), System.Text.Encoding.UTF8.GetString(block.FileOf(stamp)), stamp.Bytes, stamp.ModifiedTicks));
+                }
+            }
+        }
+
+        Assert.Equal(written.Select(o => (o.Path, o.File, o.Bytes, o.ModifiedTicks)), read);
+        Assert.True(blockBytes > 100_000 ? blocks == 1 : blocks > 10, $"{blocks} blocks of {blockBytes} bytes");
+    }
+
+    [Fact]
+    public void RawStampBlocksOfACutOffOrOvercountedRecordThrow()
+    {
+        var file = Path.Combine(_dir, "r.uptodate");
+        Record(Outputs(500, "a")).Save(file);
+        var bytes = File.ReadAllBytes(file);
+        File.WriteAllBytes(file, bytes[..(bytes.Length - 300)]);
+        Assert.Throws<InvalidDataException>(() => Drain(UpToDateRecord.Load(file)!));
+
+        // The count says one output fewer than the file holds: the end mark is not where it should be.
+        Record(new MiscountedList(Outputs(500, "a"), 499)).Save(file);
+        Assert.Throws<InvalidDataException>(() => Drain(UpToDateRecord.Load(file)!));
+
+        Record(Outputs(500, "a")).Save(file);
+        Assert.Equal(500, Drain(UpToDateRecord.Load(file)!));
+
+        static int Drain(UpToDateRecord r)
+        {
+            var count = 0;
+            foreach (var block in ((RecordedOutputs)r.Outputs).StampBlocks(4096))
+            {
+                count += block.Count;
+                block.Dispose();
+            }
+            return count;
+        }
+    }
+
+    /// <summary>A list whose count is not what it enumerates: a record written with it is wrong in the way a damaged one is.</summary>
+    private sealed class MiscountedList(List<UpToDateOutput> outputs, int count) : IReadOnlyList<UpToDateOutput>
+    {
+        public int Count => count;
+
+        public UpToDateOutput this[int index] => outputs[index];
+
+        public IEnumerator<UpToDateOutput> GetEnumerator() => outputs.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
+    public void ARawPathIsTakenAsPlainOnlyWhenTheFullCheckAcceptsIt()
+    {
+        foreach (var plain in new[] { "og/post-1-1200.webp", "a.png", "deep/er/x_y.JPG", "og/x.1f2e3d.avif", ".png", "og/a.b.c.jpeg", "ab/abcde.webp", "blog/con1.png", "cons/lpt.webp", "abc.png", "COMA.png" })
+        {
+            Assert.True(RecordPaths.IsPlain(System.Text.Encoding.UTF8.GetBytes(plain)), plain);
+            Assert.Null(RecordPaths.Problem(plain));
+        }
+        // Never plain: unsafe (a device name), or outside the plain alphabet (left to the full check, which may accept it).
+        foreach (var unsure in new[] { "", "/a.png", "../a.png", "og/../a.png", "og//a.png", "og/./a.png", "a.png.", "og/", "a.txt", "a", "og/CON.png", "COM1.webp",
+            "con.png", "Nul.x.png", "aux/a.png", "lpt9.avif", "a b.png", "a\\b.png", "c:a.png", "café.png", "a\u202e.png", "a:b.png", new string('x', 201) + ".png" })
+        {
+            Assert.False(RecordPaths.IsPlain(System.Text.Encoding.UTF8.GetBytes(unsure)), unsure);
+        }
+        // Whatever the bytes, plain implies accepted by the full check.
+        var random = new Random(7);
+        const string alphabet = "aZ09-_./ .\\:$COMNULcx\u00e9";
+        var plainSeen = 0;
+        for (var n = 0; n < 50_000; n++)
+        {
+            var text = new string([.. Enumerable.Range(0, random.Next(1, 14)).Select(_ => alphabet[random.Next(alphabet.Length)])]) + (random.Next(3) == 0 ? ".webp" : random.Next(2) == 0 ? ".PNG" : string.Empty);
+            if (RecordPaths.IsPlain(System.Text.Encoding.UTF8.GetBytes(text)))
+            {
+                plainSeen++;
+                Assert.True(RecordPaths.Problem(text) is null, $"'{text}' taken as plain but the full check refuses it: {RecordPaths.Problem(text)}");
+            }
+        }
+        Assert.True(plainSeen > 1000, $"only {plainSeen} random paths were plain");
+    }
+
     [Fact]
     public void ANoOpBuildReportsEveryOutputFromTheRecordAndHoldsNone()
     {

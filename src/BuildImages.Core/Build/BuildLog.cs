@@ -49,10 +49,10 @@ internal sealed partial class BuildLog(IBuildObserver observer)
     }
 
     /// <summary>
-    /// Tells the observer of an output the up-to-date record confirmed, without keeping it: the report reads those from
-    /// the record (<see cref="ReportMaker.UpToDate"/>), so a no-op holds none of them, at any count.
+    /// Tells the observer of the outputs the up-to-date record confirmed, without keeping them: the list reads the record
+    /// as it is enumerated, and so does the report (<see cref="ReportMaker.UpToDate"/>), so a no-op holds none of them.
     /// </summary>
-    internal void Tell(OutputOutcome outcome) => observer.Output(outcome);
+    internal void TellUpToDate(IReadOnlyList<OutputOutcome> outcomes) => observer.UpToDate(outcomes);
 
     internal void Report(OutputOutcome outcome)
     {

@@ -45,6 +45,20 @@ public interface IBuildObserver
 
     void Diagnostic(Diagnostic diagnostic);
 
+    /// <summary>
+    /// The up-to-date record confirmed every output (after <see cref="Planned"/> with nothing to render): all are
+    /// skipped. The list reads the record as it is enumerated, never holding a million items' outputs; an observer that
+    /// only counts takes its <c>Count</c>, so the no-op stays in the time of its checks. By default each output is told
+    /// through <see cref="Output"/>.
+    /// </summary>
+    void UpToDate(IReadOnlyList<OutputOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            Output(outcome);
+        }
+    }
+
     /// <summary>Something the user should see that is neither a problem nor an output (waiting for another build's lock).</summary>
     void Message(string text)
     {
@@ -65,6 +79,10 @@ internal sealed class NullBuildObserver : IBuildObserver
     }
 
     public void Diagnostic(Diagnostic diagnostic)
+    {
+    }
+
+    public void UpToDate(IReadOnlyList<OutputOutcome> outcomes)
     {
     }
 }

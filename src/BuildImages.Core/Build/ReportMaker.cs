@@ -66,7 +66,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Skipped = outputs.Count,
             Cost = new ApiCost(config.PricePerRender, outputs.Count, outputs.Count),
             // Read from the record when the report is read: nothing is held for them here.
-            Outputs = new SkippedOutputs(outputs),
+            Outputs = new SkippedOutputs<ReportOutput>(outputs, o => new ReportOutput(o.Path, o.Item, OutputStatus.Skipped, o.Width, o.Height, o.Mime, o.Bytes, o.Key, null)),
             RecordedFiles = options.ListFiles ? [.. outputs.Select(o => o.File).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [],
             InputFiles = options.ListFiles ? InputFiles(inputKeys) : [],
         };

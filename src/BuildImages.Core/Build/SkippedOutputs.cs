@@ -3,16 +3,18 @@ using BuildImages.Core.Manifest;
 
 namespace BuildImages.Core.Build;
 
-/// <summary>The report's outputs of a build the up-to-date record confirmed: each recorded output as skipped, made as it is read (the record streams them).</summary>
-internal sealed class SkippedOutputs(IReadOnlyList<UpToDateOutput> outputs) : IReadOnlyList<ReportOutput>
+/// <summary>
+/// The outputs of a build the up-to-date record confirmed, each as skipped in the shape <typeparamref name="T"/> a
+/// reader wants (the report's outputs, the observer's outcomes), made as it is read: the record streams them, so a
+/// no-op holds none of them at any count.
+/// </summary>
+internal sealed class SkippedOutputs<T>(IReadOnlyList<UpToDateOutput> outputs, Func<UpToDateOutput, T> skipped) : IReadOnlyList<T>
 {
     public int Count => outputs.Count;
 
-    public ReportOutput this[int index] => Skipped(outputs[index]);
+    public T this[int index] => skipped(outputs[index]);
 
-    public IEnumerator<ReportOutput> GetEnumerator() => outputs.Select(Skipped).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => outputs.Select(skipped).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private static ReportOutput Skipped(UpToDateOutput o) => new(o.Path, o.Item, OutputStatus.Skipped, o.Width, o.Height, o.Mime, o.Bytes, o.Key, null);
 }

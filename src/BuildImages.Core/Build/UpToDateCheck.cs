@@ -58,7 +58,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             }
             files.Add((key, now));
         }
-        if (!OutputsUnchanged(record.Outputs))
+        // Outputs not read from the record's file are no proof of anything on disk (Load always reads them so).
+        if (record.Outputs is not RecordedOutputs recorded || !OutputsUnchanged(recorded))
         {
             return null;
         }
@@ -184,35 +185,33 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
 
     /// <summary>
     /// Every output is on disk with the size and time it had when written or last verified, and names a path the build
-    /// may act on. Read from the record a block at a time and checked a block at a time on every core: memory stays
-    /// the same at any count.
+    /// may act on. Read from the record a block of raw bytes at a time (<see cref="RecordedOutputs.StampBlocks"/>: no
+    /// string per output) and checked a block at a time on every core, the next block read meanwhile: memory stays the
+    /// same at any count, and the time is the system calls'.
     /// </summary>
-    private bool OutputsUnchanged(IReadOnlyList<UpToDateOutput> outputs)
+    private bool OutputsUnchanged(RecordedOutputs recorded)
     {
-        var block = new List<UpToDateOutput>(16_384);
+        using var directory = new FileStampFolder(config.OutputDirectory);
         // The block before this one is checked while this one is read: reading the record and the system calls overlap.
         Task<bool> previous = Task.FromResult(true);
         try
         {
-            foreach (var o in outputs)
+            foreach (var block in recorded.StampBlocks())
             {
-                if (RecordPaths.Problem(o.Path) is not null || RecordPaths.Problem(o.File) is not null)
+                if (!previous.GetAwaiter().GetResult())
                 {
+                    block.Dispose();
                     return false;
                 }
-                block.Add(o);
-                if (block.Count == block.Capacity)
+                previous = Task.Run(() =>
                 {
-                    if (!previous.GetAwaiter().GetResult())
+                    using (block)
                     {
-                        return false;
+                        return Unchanged(block, directory);
                     }
-                    var full = block;
-                    previous = Task.Run(() => Unchanged(full));
-                    block = new List<UpToDateOutput>(16_384);
-                }
+                });
             }
-            return previous.GetAwaiter().GetResult() && Unchanged(block);
+            return previous.GetAwaiter().GetResult();
         }
         catch (InvalidDataException)
         {
@@ -225,18 +224,37 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         }
     }
 
-    private bool Unchanged(List<UpToDateOutput> block)
+    private bool Unchanged(OutputStampBlock block, FileStampFolder directory)
     {
         var changed = 0;
-        Parallel.For(0, block.Count, (i, loop) =>
+        // Ranges of 512, not one delegate call per output: at four million outputs the calls would show.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, block.Count, 512), (range, loop) =>
         {
-            var o = block[i];
-            if (FileStamp.Read(Path.Combine(config.OutputDirectory, o.File)) != new FileStamp(o.Bytes, o.ModifiedTicks))
+            for (var i = range.Item1; i < range.Item2; i++)
             {
-                Interlocked.Exchange(ref changed, 1);
-                loop.Stop();
+                if (!Unchanged(block, block.Stamps[i], directory))
+                {
+                    Interlocked.Exchange(ref changed, 1);
+                    loop.Stop();
+                    return;
+                }
             }
         });
         return changed == 0;
+    }
+
+    /// <summary>One output: its paths certainly safe by their bytes (else decoded and checked in full), its file's stamp the recorded one.</summary>
+    private bool Unchanged(OutputStampBlock block, in OutputStamp stamp, FileStampFolder directory)
+    {
+        var path = block.PathOf(stamp);
+        var file = block.FileOf(stamp);
+        var expected = new FileStamp(stamp.Bytes, stamp.ModifiedTicks);
+        if (RecordPaths.IsPlain(path) && (stamp.FileIsPath || RecordPaths.IsPlain(file)))
+        {
+            return FileStamp.Read(directory, file) == expected;
+        }
+        var (pathText, fileText) = (System.Text.Encoding.UTF8.GetString(path), System.Text.Encoding.UTF8.GetString(file));
+        return RecordPaths.Problem(pathText) is null && RecordPaths.Problem(fileText) is null
+            && FileStamp.Read(Path.Combine(config.OutputDirectory, fileText)) == expected;
     }
 }

@@ -8,7 +8,7 @@ namespace BuildImages.Core.Manifest;
 /// </summary>
 internal readonly record struct FileStamp(long Size, long ModifiedTicks)
 {
-    private static readonly bool UseStatx = OperatingSystem.IsLinux() && StatxWorks();
+    internal static readonly bool UseStatx = OperatingSystem.IsLinux() && StatxWorks();
 
     /// <summary>The stamp of a regular file, or null when there is no such file.</summary>
     internal static unsafe FileStamp? Read(string path)
@@ -20,11 +20,35 @@ internal readonly record struct FileStamp(long Size, long ModifiedTicks)
             {
                 return null;
             }
-            return new FileStamp((long)buffer.Size, DateTime.UnixEpoch.Ticks + (buffer.MtimeSeconds * TimeSpan.TicksPerSecond) + (buffer.MtimeNanoseconds / 100));
+            return Of(buffer);
         }
         var info = new FileInfo(path);
         return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
+
+    /// <summary>The stamp of a regular file named by UTF-8 bytes relative to an open folder; null when there is no such file.</summary>
+    internal static unsafe FileStamp? Read(FileStampFolder folder, ReadOnlySpan<byte> relative)
+    {
+        if (!UseStatx || folder.Descriptor() is not { } fd || relative.Length >= 1024)
+        {
+            return Read(Path.Combine(folder.Path, System.Text.Encoding.UTF8.GetString(relative)));
+        }
+        Span<byte> path = stackalloc byte[relative.Length + 1];
+        relative.CopyTo(path);
+        path[^1] = 0;
+        StatxBuffer buffer;
+        fixed (byte* p = path)
+        {
+            if (LibcApi.statx(fd, p, 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer) != 0 || (buffer.Mode & 0xF000) != 0x8000)
+            {
+                return null;
+            }
+        }
+        return Of(buffer);
+    }
+
+    private static FileStamp Of(in StatxBuffer buffer) =>
+        new((long)buffer.Size, DateTime.UnixEpoch.Ticks + (buffer.MtimeSeconds * TimeSpan.TicksPerSecond) + (buffer.MtimeNanoseconds / 100));
 
     /// <summary>"size:ticks" of a file, or an empty string when there is none: how the stat cache and the up-to-date record stamp the manifest and images.json.</summary>
     internal static string Describe(string path) => Read(path) is { } s ? $"{s.Size}:{s.ModifiedTicks}" : string.Empty;

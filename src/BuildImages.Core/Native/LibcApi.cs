@@ -30,6 +30,16 @@ internal static unsafe partial class LibcApi
     [LibraryImport(NativeLibraryNames.Libc, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int statx(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
 
+    /// <summary>open(2) flags with the same value on every Linux architecture .NET runs on (O_DIRECTORY is not one of them).</summary>
+    internal const int OpenPath = 0x200000, OpenCloseOnExec = 0x80000;
+
+    [LibraryImport(NativeLibraryNames.Libc, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int open(string path, int flags);
+
+    /// <summary>The same call with a NUL-terminated UTF-8 path the caller made (no string marshalled).</summary>
+    [LibraryImport(NativeLibraryNames.Libc, EntryPoint = "statx")]
+    internal static partial int statx(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);
+
     /// <summary>An lstat-like look at a path (links not followed): true and the buffer filled, or false.</summary>
     internal static bool LinkStat(string path, out StatxBuffer buffer)
     {
