@@ -164,6 +164,44 @@ public sealed class RecordedOutputsTests : IDisposable
     }
 
     [Fact]
+    public void ANoOpTellsAnObserverEachOutputOrOnceWhenItCounts()
+    {
+        using var site = new BuildFixture();
+        var first = site.Build();
+
+        // The default: each output told through Output, as skipped, as the report has them.
+        var each = new RecordingObserver();
+        Assert.True(site.Build(observer: each).UpToDate);
+        Assert.Equal(first.Outputs.Select(o => o.Path).Order(StringComparer.Ordinal), each.Outputs.Select(o => o.Path).Order(StringComparer.Ordinal));
+        Assert.All(each.Outputs, o => Assert.Equal(Build.OutputStatus.Skipped, o.Status));
+
+        // An observer that takes the no-op whole gets one call and no outcome one by one.
+        var counting = new CountingObserver();
+        Assert.True(site.Build(observer: counting).UpToDate);
+        Assert.Equal([first.Outputs.Count], counting.UpToDateCounts);
+        Assert.Equal(0, counting.OutputCalls);
+    }
+
+    private sealed class CountingObserver : Build.IBuildObserver
+    {
+        public List<int> UpToDateCounts { get; } = [];
+
+        public int OutputCalls { get; private set; }
+
+        public void Planned(int outputs, int toRender)
+        {
+        }
+
+        public void Output(Build.OutputOutcome outcome) => OutputCalls++;
+
+        public void Diagnostic(Diagnostics.Diagnostic diagnostic)
+        {
+        }
+
+        public void UpToDate(IReadOnlyList<Build.OutputOutcome> outcomes) => UpToDateCounts.Add(outcomes.Count);
+    }
+
+    [Fact]
     public void ANoOpBuildReportsEveryOutputFromTheRecordAndHoldsNone()
     {
         using var site = new BuildFixture();
