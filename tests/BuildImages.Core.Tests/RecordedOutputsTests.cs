@@ -164,6 +164,29 @@ public sealed class RecordedOutputsTests : IDisposable
     }
 
     [Fact]
+    public void OutputsWithPathsOutsideThePlainAlphabetAreConfirmedThroughTheFullPathCheck()
+    {
+        using var site = new BuildFixture();
+        // Not plain: non-ASCII (decomposed on purpose: the planner stores NFC), a space, a four-letter device-like stem.
+        site.Items[0]["slug"] = "cafe\u0301 à la carte";
+        site.Items[1]["slug"] = "COMX";
+        site.Save();
+        var first = site.Build();
+        Assert.Contains(first.Outputs, o => o.Path.Contains("café à la carte", StringComparison.Ordinal));
+
+        var noop = site.Build();
+        Assert.True(noop.UpToDate);
+        Assert.Equal(first.Outputs.Count, noop.Skipped);
+
+        // And an edited output among them is still seen.
+        var edited = first.Outputs.First(o => o.Path.Contains("café", StringComparison.Ordinal));
+        File.AppendAllText(Path.Combine(site.Site, edited.File ?? edited.Path), "x");
+        var after = site.Build();
+        Assert.False(after.UpToDate);
+        Assert.Contains(after.Outputs, o => o.Path == edited.Path && o.Status == Build.OutputStatus.Rendered);
+    }
+
+    [Fact]
     public void ANoOpTellsAnObserverEachOutputOrOnceWhenItCounts()
     {
         using var site = new BuildFixture();
