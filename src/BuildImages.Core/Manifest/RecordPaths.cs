@@ -39,7 +39,8 @@ internal static class RecordPaths
     /// Whether UTF-8 bytes certainly name a path <see cref="Problem(string?)"/> accepts, decided without making a
     /// string: segments of ASCII letters, digits, '-', '_' and '.', none empty, '.', '..' or ending in '.', none
     /// longer than 200 bytes, no device name (CON, COM1…) as a stem, an image extension. False means "not certain",
-    /// never "unsafe": anything outside that alphabet goes to the full check. This is what lets the no-op check four million recorded paths in the time of their system calls.
+    /// never "unsafe": anything outside that alphabet goes to the full check. This is what lets the no-op check four
+    /// million recorded paths in the time of their system calls.
     /// </summary>
     internal static bool IsPlain(ReadOnlySpan<byte> path)
     {
