@@ -10,29 +10,7 @@ namespace BuildImages.Core.Text;
 internal static partial class BidiData
 {
     /// <summary>A code point's Bidi_Class (unassigned ones take the class Unicode gives their block).</summary>
-    internal static BidiClass ClassOf(int codePoint)
-    {
-        if ((uint)codePoint > 0x10FFFF)
-        {
-            return BidiClass.L;
-        }
-        var key = ((uint)codePoint << 5) | 0x1F;
-        int lo = 0, hi = ClassRuns.Length - 1;
-        // The last run that starts at or before the code point.
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) >> 1;
-            if (ClassRuns[mid] <= key)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return (BidiClass)(ClassRuns[lo] & 0x1F);
-    }
+    internal static BidiClass ClassOf(int codePoint) => (BidiClass)UnicodeRuns.Find(ClassRuns, codePoint, 5);
 
     /// <summary>
     /// A paired bracket as the bracket-pair rule (BD16) sees it: the opening bracket's code point (its canonical

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.IO.Compression;
+using BuildImages.Core.Text;
+
+namespace BuildImages.Core.Tests.Text;
+
+/// <summary>Line breaking against Unicode's LineBreakTest.txt (tests/Unicode, from Debian's unicode-data 15.0.0, gzipped).</summary>
+public sealed class LineBreakConformanceTests
+{
+    [Fact]
+    public void EveryCaseOfLineBreakTestBreaksWhereUnicodeSays()
+    {
+        using var file = File.OpenRead(Path.Combine(TestCards.RepoRoot, "tests", "Unicode", "LineBreakTest.txt.gz"));
+        using var reader = new StreamReader(new GZipStream(file, CompressionMode.Decompress));
+        var cases = 0;
+        var failures = new List<string>();
+        while (reader.ReadLine() is { } raw)
+        {
+            var hash = raw.IndexOf('#', StringComparison.Ordinal);
+            var line = (hash >= 0 ? raw[..hash] : raw).Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            var tokens = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            var codePoints = new List<int>();
+            var expected = new List<LineBreakKind>();
+            foreach (var token in tokens)
+            {
+                if (token is "×" or "÷")
+                {
+                    expected.Add(token == "×" ? LineBreakKind.None : LineBreakKind.Allowed);
+                }
+                else
+                {
+                    codePoints.Add(int.Parse(token, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                }
+            }
+            cases++;
+            var got = LineBreaker.Opportunities([.. codePoints]);
+            // The file marks a break ÷ whether it is allowed or mandatory; the end of the text is always one.
+            var gotMarks = got.Select(k => k == LineBreakKind.None ? "×" : "÷").ToArray();
+            var expectedMarks = expected.Select(k => k == LineBreakKind.None ? "×" : "÷").ToArray();
+            if (!gotMarks.SequenceEqual(expectedMarks))
+            {
+                failures.Add($"{raw}\n   got {string.Join(' ', gotMarks)}");
+            }
+        }
+        Assert.True(cases > 7_000, $"only {cases} cases read");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases fail, e.g.:\n{string.Join('\n', failures.Take(12))}");
+    }
+
+    [Fact]
+    public void HardBreaksAreMandatorySpacesAllowAndAComplexScriptRunIsLeftWhole()
+    {
+        static LineBreakKind[] Of(string s) => LineBreaker.Opportunities([.. s.EnumerateRunes().Select(r => r.Value)]);
+
+        Assert.Equal([LineBreakKind.None], Of(""));
+        Assert.Equal([LineBreakKind.None, LineBreakKind.None, LineBreakKind.Mandatory, LineBreakKind.None, LineBreakKind.Mandatory], Of("a\nbc"));
+        Assert.Equal([LineBreakKind.None, LineBreakKind.None, LineBreakKind.Allowed, LineBreakKind.Mandatory], Of("a b"));
+        // CR LF is one hard break, after the LF.
+        Assert.Equal([LineBreakKind.None, LineBreakKind.None, LineBreakKind.None, LineBreakKind.Mandatory, LineBreakKind.Mandatory], Of("a\r\nb"));
+        // Thai (class SA) has no spaces between words: UAX #14 alone keeps the run whole; a dictionary splits it.
+        var thai = Of("สวัสดีครับ");
+        Assert.All(thai[1..^1], k => Assert.Equal(LineBreakKind.None, k));
+        // Ideographs break between each other; a closing bracket and kinsoku characters stay with what they follow.
+        Assert.Equal(LineBreakKind.Allowed, Of("漢字")[1]);
+        Assert.Equal(LineBreakKind.None, Of("漢」")[1]);
+        Assert.Equal(LineBreakKind.None, Of("漢ー")[1]);
+        // A flag is two regional indicators: never split, but two flags may part.
+        var flags = Of("🇫🇷🇩🇪");
+        Assert.Equal([LineBreakKind.None, LineBreakKind.None, LineBreakKind.Allowed, LineBreakKind.None, LineBreakKind.Mandatory], flags);
+    }
+}
