@@ -64,6 +64,24 @@ internal static class LineBreaker
                 eff[i] = raw[i] is CM or ZWJ ? AL : raw[i];
             }
         }
+        // Where each mark's base is, whether a run of NU, SY and IS ending at a base holds a NU (LB25), whether an odd
+        // number of regional indicators ends there (LB30a): made once, so no boundary walks back over a long run of
+        // marks, digits or flags (hostile text stays linear).
+        var baseOf = new int[n];
+        var numberRun = new bool[n];
+        var oddFlags = new bool[n];
+        for (var k = 0; k < n; k++)
+        {
+            if (joined[k])
+            {
+                (baseOf[k], numberRun[k], oddFlags[k]) = (baseOf[k - 1], numberRun[k - 1], oddFlags[k - 1]);
+                continue;
+            }
+            baseOf[k] = k;
+            var p = k > 0 ? baseOf[k - 1] : -1;
+            numberRun[k] = eff[k] == NU || (eff[k] is SY or IS && p >= 0 && eff[p] is NU or SY or IS && numberRun[p]);
+            oddFlags[k] = eff[k] == RI && !(p >= 0 && eff[p] == RI && oddFlags[p]);
+        }
         // Every class first: LB25 looks one character past the boundary.
         for (var i = 1; i <= n - 1; i++)
         {
@@ -186,12 +204,7 @@ internal static class LineBreaker
             if (x == RI && y == RI)
             {
                 // LB30a: flags pair up from the start of a run of regional indicators.
-                var count = 0;
-                for (var k = Base(i - 1); k >= 0 && eff[k] == RI; k = PreviousBase(k))
-                {
-                    count++;
-                }
-                return count % 2 == 1;
+                return oddFlags[Base(i - 1)];
             }
             return y == EM && (x == EB || LineBreakData.IsUnassignedPictographic(codePoints[Base(i - 1)]));
         }
@@ -214,25 +227,14 @@ internal static class LineBreaker
             {
                 k = PreviousBase(k);
             }
-            var inNumber = false;
-            for (; k >= 0 && eff[k] is NU or SY or IS; k = PreviousBase(k))
-            {
-                inNumber |= eff[k] == NU;
-            }
+            var inNumber = k >= 0 && eff[k] is NU or SY or IS && numberRun[k];
             return inNumber && ((!closed && y is NU or SY or IS or CL or CP) || y is PO or PR);
         }
 
-        // The character a joined mark belongs to.
-        int Base(int k)
-        {
-            while (k > 0 && joined[k])
-            {
-                k--;
-            }
-            return k;
-        }
+        // The character a joined mark belongs to, and the one before it.
+        int Base(int k) => baseOf[k];
 
-        int PreviousBase(int k) => Base(k) - 1 is var p && p >= 0 ? Base(p) : -1;
+        int PreviousBase(int k) => baseOf[k] > 0 ? baseOf[baseOf[k] - 1] : -1;
 
         int NextBase(int k)
         {

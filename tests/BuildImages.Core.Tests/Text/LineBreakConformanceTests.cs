@@ -71,4 +71,27 @@ public sealed class LineBreakConformanceTests
         var flags = Of("🇫🇷🇩🇪");
         Assert.Equal([LineBreakKind.None, LineBreakKind.None, LineBreakKind.Allowed, LineBreakKind.None, LineBreakKind.Mandatory], flags);
     }
+
+    [Fact]
+    public void LongRunsOfDigitsMarksFlagsAndSpacesAreBrokenInOnePass()
+    {
+        // 100,000 of each: a rule that walked back over its run at every boundary would take minutes here.
+        const int Run = 100_000;
+        int[] text = [.. Enumerable.Repeat((int)'7', Run), ',', .. Enumerable.Repeat((int)'1', Run), '%', ' ',
+            'a', .. Enumerable.Repeat(0x0301, Run), ' ', .. Enumerable.Repeat(0x1F1EB, Run), ' ', .. Enumerable.Repeat((int)' ', Run), 'b'];
+        var breaks = LineBreaker.Opportunities(text);
+        var digits = (2 * Run) + 2;
+        // The number and its percent sign hold together; the space after it is a break opportunity.
+        Assert.All(breaks[1..digits], k => Assert.Equal(LineBreakKind.None, k));
+        Assert.Equal(LineBreakKind.Allowed, breaks[digits + 1]);
+        // The marks stay on their letter.
+        Assert.All(breaks[(digits + 2)..(digits + 2 + Run)], k => Assert.Equal(LineBreakKind.None, k));
+        // Regional indicators pair up: a break between every two.
+        var flags = digits + 3 + Run;
+        for (var i = 1; i < Run; i++)
+        {
+            Assert.Equal(i % 2 == 0 ? LineBreakKind.Allowed : LineBreakKind.None, breaks[flags + i]);
+        }
+        Assert.Equal(LineBreakKind.Allowed, breaks[^2]);
+    }
 }
