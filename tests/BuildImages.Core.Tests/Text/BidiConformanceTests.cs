@@ -118,6 +118,24 @@ public sealed class BidiConformanceTests
     }
 
     [Fact]
+    public void LongHostileParagraphsResolveInOnePass()
+    {
+        // 50,000 each of bracket pairs around Hebrew, terminators, marks and unmatched isolates, in a right-to-left paragraph.
+        const int Run = 50_000;
+        int[] text = [.. Enumerable.Range(0, Run).SelectMany(_ => new[] { (int)'(', 0x05D0, ')' }), .. Enumerable.Repeat((int)'$', Run), '1',
+            'a', .. Enumerable.Repeat(0x0301, Run), .. Enumerable.Repeat(0x2068, Run), 'b'];
+        var paragraph = BidiParagraph.Of(text, 1);
+        var levels = paragraph.LineLevels(0, text.Length);
+        // Brackets around R in an R paragraph stay at 1 with their contents; the number and its terminators go to 2.
+        Assert.All(levels[..(3 * Run)], l => Assert.Equal(1, l));
+        Assert.All(levels[(3 * Run)..((4 * Run) + 1)], l => Assert.Equal(2, l));
+        // The Latin letter and its marks are 2; the letter inside the unmatched isolates is deeper still.
+        Assert.All(levels[((4 * Run) + 1)..((5 * Run) + 2)], l => Assert.Equal(2, l));
+        Assert.True(levels[^1] > 2);
+        Assert.Equal(text.Length, BidiParagraph.VisualOrder(levels).Length);
+    }
+
+    [Fact]
     public void ClassesAndBracketsComeFromTheUnicodeTables()
     {
         Assert.Equal("15.0.0", BidiData.UnicodeVersion);
