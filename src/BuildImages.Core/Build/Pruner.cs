@@ -38,7 +38,10 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
         // its job cannot be read, the item may be in that file, so it is held like the file's own items.
-        var heldForSourceless = manifest.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
+        // Only while a data file cannot be read (then every record is read once more to find their jobs).
+        var heldForSourceless = heldSources.Count == 0
+            ? []
+            : manifest.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
         var stale = new List<(ItemRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
         foreach (var (key, record) in manifest.Records.All())
