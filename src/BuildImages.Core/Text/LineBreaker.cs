@@ -24,7 +24,12 @@ internal enum LineBreakKind : byte
 internal static class LineBreaker
 {
     /// <summary>The boundary before each code point (index 0 is the start of the text, never a break) and after the last (index n, mandatory).</summary>
-    internal static LineBreakKind[] Opportunities(ReadOnlySpan<int> text)
+    /// <param name="text">The code points of a paragraph.</param>
+    /// <param name="keepAll">
+    /// CSS <c>word-break: keep-all</c>: Hangul syllables and jamo and CJK ideographs break only where words do (at spaces
+    /// and punctuation), not between each other, which Korean set in words wants (<c>생성하여</c> stays whole).
+    /// </param>
+    internal static LineBreakKind[] Opportunities(ReadOnlySpan<int> text, bool keepAll = false)
     {
         var n = text.Length;
         var breaks = new LineBreakKind[n + 1];
@@ -43,6 +48,7 @@ internal static class LineBreaker
                 AI or SG or XX => AL,
                 SA => LineBreakData.IsCombiningMark(text[i]) ? CM : AL,
                 CJ => NS,
+                ID or H2 or H3 or JL or JV or JT when keepAll => AL,
                 var c => c,
             };
         }

@@ -94,4 +94,17 @@ public sealed class LineBreakConformanceTests
         }
         Assert.Equal(LineBreakKind.Allowed, breaks[^2]);
     }
+
+    [Fact]
+    public void KeepAllBreaksKoreanOnlyBetweenWords()
+    {
+        var text = "생성하여 만든 카드, 2024년".EnumerateRunes().Select(r => r.Value).ToArray();
+        int[] Allowed(bool keepAll) => [.. LineBreaker.Opportunities(text, keepAll).Select((k, i) => (k, i)).Where(b => b.k == LineBreakKind.Allowed).Select(b => b.i)];
+
+        // Without it, every syllable is a break opportunity (생|성|하|여).
+        Assert.Contains(1, Allowed(keepAll: false));
+        Assert.Contains(2, Allowed(keepAll: false));
+        // With it, only after the spaces: 생성하여 / 만든 / 카드, / 2024년.
+        Assert.Equal([5, 8, 12], Allowed(keepAll: true));
+    }
 }
