@@ -121,6 +121,55 @@ public sealed class RecordedOutputsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void RawStampBlocksOfAGarbledRecordEndInInvalidDataAndNothingElse()
+    {
+        // A record from a CI cache may be anything: every damage must surface as InvalidDataException (which sends the
+        // build down the full path), never as an index, overflow or memory failure.
+        var file = Path.Combine(_dir, "r.uptodate");
+        Record(Outputs(300, "g")).Save(file);
+        var good = File.ReadAllBytes(file);
+        var start = good.Length - 300 * 60;
+        var random = new Random(11);
+        var invalid = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var bytes = (byte[])good.Clone();
+            // Flip, zero or max out a few bytes of the outputs, or cut the file short.
+            for (var k = 0; k < 1 + random.Next(6); k++)
+            {
+                var at = start + random.Next(good.Length - start);
+                bytes[at] = random.Next(3) switch { 0 => 0xFF, 1 => 0, _ => (byte)random.Next(256) };
+            }
+            if (random.Next(4) == 0)
+            {
+                bytes = bytes[..(start + random.Next(good.Length - start))];
+            }
+            File.WriteAllBytes(file, bytes);
+            if (UpToDateRecord.Load(file) is not { } record)
+            {
+                continue;
+            }
+            try
+            {
+                foreach (var block in ((RecordedOutputs)record.Outputs).StampBlocks(4096))
+                {
+                    for (var i = 0; i < block.Count; i++)
+                    {
+                        // What the check reads of each stamp must be inside the block's bytes.
+                        _ = block.PathOf(block.Stamps[i]).Length + block.FileOf(block.Stamps[i]).Length;
+                    }
+                    block.Dispose();
+                }
+            }
+            catch (InvalidDataException)
+            {
+                invalid++;
+            }
+        }
+        Assert.True(invalid > 50, $"only {invalid} of 300 garbled records were refused");
+    }
+
     /// <summary>A list whose count is not what it enumerates: a record written with it is wrong in the way a damaged one is.</summary>
     private sealed class MiscountedList(List<UpToDateOutput> outputs, int count) : IReadOnlyList<UpToDateOutput>
     {
