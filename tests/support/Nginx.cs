@@ -60,11 +60,30 @@ public sealed class Nginx : IDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>The access log's lines that contain <paramref name="text"/>.</summary>
+    /// <summary>
+    /// The access log's lines that contain <paramref name="text"/>, once every request answered before this call is in
+    /// the log. nginx writes a request's line just after sending its answer, so a client (a build) can be done before the
+    /// line is there, longer so on a busy machine. Its one worker handles events one after another, and a request's
+    /// last send and its log line happen in one turn: once a marker request made now is logged, so is everything
+    /// answered before it.
+    /// </summary>
     public int Logged(string text)
     {
         var log = Path.Combine(Dir, "logs", "access.log");
-        return File.Exists(log) ? File.ReadLines(log).Count(l => l.Contains(text, StringComparison.Ordinal)) : 0;
+        var marker = $"/buildimages-log-marker/{Guid.NewGuid():N}";
+        using (var http = new HttpClient())
+        {
+            http.GetAsync(new Uri($"http://127.0.0.1:{Port}{marker}")).GetAwaiter().GetResult().Dispose();
+        }
+        // Bounded only so a broken server fails the test instead of hanging it; the marker is normally there at once.
+        for (var wait = Stopwatch.StartNew(); !(File.Exists(log) && File.ReadLines(log).Any(l => l.Contains(marker, StringComparison.Ordinal))); Thread.Sleep(10))
+        {
+            if (wait.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"nginx did not log {marker} within 30 s");
+            }
+        }
+        return File.ReadLines(log).Count(l => l.Contains(text, StringComparison.Ordinal));
     }
 
     public void Dispose()

@@ -16,11 +16,7 @@ internal readonly record struct FileStamp(long Size, long ModifiedTicks)
         if (UseStatx)
         {
             StatxBuffer buffer;
-            if (LibcApi.statx(LibcApi.AtFdCwd, path, 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer) != 0 || (buffer.Mode & 0xF000) != 0x8000)
-            {
-                return null;
-            }
-            return Of(buffer);
+            return Regular(LibcApi.statx(LibcApi.AtFdCwd, path, 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer), buffer);
         }
         var info = new FileInfo(path);
         return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks) : null;
@@ -29,7 +25,8 @@ internal readonly record struct FileStamp(long Size, long ModifiedTicks)
     /// <summary>The stamp of a regular file named by UTF-8 bytes relative to an open folder; null when there is no such file.</summary>
     internal static unsafe FileStamp? Read(FileStampFolder folder, ReadOnlySpan<byte> relative)
     {
-        if (!UseStatx || folder.Descriptor() is not { } fd || relative.Length >= 1024)
+        // No descriptor where statx is not there (FileStampFolder holds none), or for a path too long for the stack.
+        if (folder.Descriptor() is not { } fd || relative.Length >= 1024)
         {
             return Read(Path.Combine(folder.Path, System.Text.Encoding.UTF8.GetString(relative)));
         }
@@ -39,16 +36,15 @@ internal readonly record struct FileStamp(long Size, long ModifiedTicks)
         StatxBuffer buffer;
         fixed (byte* p = path)
         {
-            if (LibcApi.statx(fd, p, 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer) != 0 || (buffer.Mode & 0xF000) != 0x8000)
-            {
-                return null;
-            }
+            return Regular(LibcApi.statx(fd, p, 0, LibcApi.StatxSize | LibcApi.StatxMtime, &buffer), buffer);
         }
-        return Of(buffer);
     }
 
-    private static FileStamp Of(in StatxBuffer buffer) =>
-        new((long)buffer.Size, DateTime.UnixEpoch.Ticks + (buffer.MtimeSeconds * TimeSpan.TicksPerSecond) + (buffer.MtimeNanoseconds / 100));
+    /// <summary>The stamp statx gave, when the call succeeded on a regular file.</summary>
+    private static FileStamp? Regular(int result, in StatxBuffer buffer) =>
+        result != 0 || (buffer.Mode & StatxBuffer.TypeMask) != StatxBuffer.RegularFile
+            ? null
+            : new FileStamp((long)buffer.Size, DateTime.UnixEpoch.Ticks + (buffer.MtimeSeconds * TimeSpan.TicksPerSecond) + (buffer.MtimeNanoseconds / 100));
 
     /// <summary>"size:ticks" of a file, or an empty string when there is none: how the stat cache and the up-to-date record stamp the manifest and images.json.</summary>
     internal static string Describe(string path) => Read(path) is { } s ? $"{s.Size}:{s.ModifiedTicks}" : string.Empty;

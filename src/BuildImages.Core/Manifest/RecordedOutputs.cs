@@ -7,7 +7,8 @@ namespace BuildImages.Core.Manifest;
 
 /// <summary>
 /// The outputs of an <see cref="UpToDateRecord"/>, read from its file as they are enumerated, never held: a no-op of
-/// a million items (four million outputs) walks them twice (to check them, then to report them) in a few megabytes. The
+/// a million items (four million outputs) checks them as raw blocks (<see cref="StampBlocks"/>) and reports them by
+/// decoding them again (the enumerator), in a few megabytes. The
 /// file is the one opened when the record was loaded (the handle keeps it, even once a later build replaces the path),
 /// so every enumeration reads the same outputs. Indexing reads forward from the nearest of every 1,024th output.
 /// An enumeration that meets a damaged file throws <see cref="InvalidDataException"/>.
@@ -181,7 +182,10 @@ internal sealed class RecordedOutputs : IReadOnlyList<UpToDateOutput>
         return true;
     }
 
-    /// <summary>Writes the outputs as <see cref="Read"/> reads them: empty strings stand for "the path" and "the same item as the output before".</summary>
+    /// <summary>
+    /// Writes the outputs as <see cref="Read"/> decodes them and <see cref="Parse"/> locates them (change all three
+    /// together): empty strings stand for "the path" and "the same item as the output before".
+    /// </summary>
     internal static void Write(BinaryWriter w, IEnumerable<UpToDateOutput> outputs)
     {
         string? previous = null;

@@ -261,14 +261,12 @@ internal sealed class BidiParagraph
                 }
                 case BidiClass.PDF:
                 {
-                    if (overflowIsolates > 0)
-                    {
-                    }
-                    else if (overflowEmbeddings > 0)
+                    // X7: inside an overflowed isolate a PDF does nothing.
+                    if (overflowIsolates == 0 && overflowEmbeddings > 0)
                     {
                         overflowEmbeddings--;
                     }
-                    else if (!top.Isolate && stack.Count >= 2)
+                    else if (overflowIsolates == 0 && !top.Isolate && stack.Count >= 2)
                     {
                         stack.Pop();
                     }

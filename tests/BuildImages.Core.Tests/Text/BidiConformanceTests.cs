@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using BuildImages.Core.Text;
 
 namespace BuildImages.Core.Tests.Text;
@@ -11,16 +10,6 @@ namespace BuildImages.Core.Tests.Text;
 /// </summary>
 public sealed class BidiConformanceTests
 {
-    private static IEnumerable<string> Lines(string name)
-    {
-        using var file = File.OpenRead(Path.Combine(TestCards.RepoRoot, "tests", "Unicode", name + ".gz"));
-        using var reader = new StreamReader(new GZipStream(file, CompressionMode.Decompress));
-        while (reader.ReadLine() is { } line)
-        {
-            yield return line;
-        }
-    }
-
     [Fact]
     public void EveryCaseOfBidiTestResolvesToItsLevelsAndOrder()
     {
@@ -28,13 +17,8 @@ public sealed class BidiConformanceTests
         string[] order = [];
         var cases = 0;
         var failures = new List<string>();
-        foreach (var raw in Lines("BidiTest.txt"))
+        foreach (var line in UnicodeTestFile.DataLines("BidiTest.txt"))
         {
-            var line = raw.Split('#')[0].Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
             if (line.StartsWith("@Levels:", StringComparison.Ordinal))
             {
                 levels = line["@Levels:".Length..].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
@@ -74,13 +58,8 @@ public sealed class BidiConformanceTests
     {
         var cases = 0;
         var failures = new List<string>();
-        foreach (var raw in Lines("BidiCharacterTest.txt"))
+        foreach (var line in UnicodeTestFile.DataLines("BidiCharacterTest.txt"))
         {
-            var line = raw.Split('#')[0].Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
             var f = line.Split(';');
             var codePoints = f[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(h => int.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
             int? direction = f[1] switch { "0" => 0, "1" => 1, _ => null };

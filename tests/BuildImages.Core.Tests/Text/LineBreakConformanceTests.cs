@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.IO.Compression;
 using BuildImages.Core.Text;
 
 namespace BuildImages.Core.Tests.Text;
@@ -10,40 +8,17 @@ public sealed class LineBreakConformanceTests
     [Fact]
     public void EveryCaseOfLineBreakTestBreaksWhereUnicodeSays()
     {
-        using var file = File.OpenRead(Path.Combine(TestCards.RepoRoot, "tests", "Unicode", "LineBreakTest.txt.gz"));
-        using var reader = new StreamReader(new GZipStream(file, CompressionMode.Decompress));
         var cases = 0;
         var failures = new List<string>();
-        while (reader.ReadLine() is { } raw)
+        foreach (var line in UnicodeTestFile.DataLines("LineBreakTest.txt"))
         {
-            var hash = raw.IndexOf('#', StringComparison.Ordinal);
-            var line = (hash >= 0 ? raw[..hash] : raw).Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
-            var tokens = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            var codePoints = new List<int>();
-            var expected = new List<LineBreakKind>();
-            foreach (var token in tokens)
-            {
-                if (token is "×" or "÷")
-                {
-                    expected.Add(token == "×" ? LineBreakKind.None : LineBreakKind.Allowed);
-                }
-                else
-                {
-                    codePoints.Add(int.Parse(token, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                }
-            }
+            var (codePoints, expected) = UnicodeTestFile.BreakCase(line);
             cases++;
-            var got = LineBreaker.Opportunities([.. codePoints]);
             // The file marks a break ÷ whether it is allowed or mandatory; the end of the text is always one.
-            var gotMarks = got.Select(k => k == LineBreakKind.None ? "×" : "÷").ToArray();
-            var expectedMarks = expected.Select(k => k == LineBreakKind.None ? "×" : "÷").ToArray();
-            if (!gotMarks.SequenceEqual(expectedMarks))
+            var got = LineBreaker.Opportunities(codePoints).Select(k => k != LineBreakKind.None).ToArray();
+            if (!got.SequenceEqual(expected))
             {
-                failures.Add($"{raw}\n   got {string.Join(' ', gotMarks)}");
+                failures.Add($"{line}\n   got {string.Join(' ', got.Select(b => b ? "÷" : "×"))}");
             }
         }
         Assert.True(cases > 7_000, $"only {cases} cases read");
