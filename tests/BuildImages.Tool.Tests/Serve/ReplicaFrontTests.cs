@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -12,7 +13,7 @@ namespace BuildImages.Tool.Tests.Serve;
 /// cache folder replaced), sharing a remote cache (nginx WebDAV): identical hooks render once, a card one replica
 /// rendered the other fetches, and with one replica gone the other answers every request.
 /// </summary>
-public sealed class ReplicaFrontTests : IAsyncLifetime
+public sealed class ReplicaFrontTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly byte[] Secret = Encoding.UTF8.GetBytes("replica-front-secret");
     private readonly ToolRun[] _sites = [new(), new()];
@@ -65,7 +66,17 @@ public sealed class ReplicaFrontTests : IAsyncLifetime
                 Urls = ["http://127.0.0.1:0"],
                 Auth = new HookAuth(Secret, null, null),
                 RemoteCache = new RemoteCacheOptions { Url = new Uri($"http://127.0.0.1:{_cache!.Port}/cache"), RenderLock = renderLock },
-                Log = _ => { },
+                // Shown with a failing test (a replica that waited out a lock says so); a line after the test ended is dropped.
+                Log = line =>
+                {
+                    try
+                    {
+                        output.WriteLine(line);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                },
             }));
         }
     }
