@@ -58,7 +58,7 @@ internal sealed class HookServer : IAsyncDisposable
         var config = source.Current();
         var engine = new CardEngine(config.EngineOptions(config.Strict));
         var metrics = new ServerMetrics();
-        var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers, RemoteCache = options.RemoteCache ?? RemoteCacheFor(config) }, metrics);
+        var queue = new HookQueue(source.Current, engine, new HookQueueOptions { Capacity = options.Capacity, Workers = options.Workers, RemoteCache = options.RemoteCache ?? RemoteCacheFor(config, options.RequestTimeout) }, metrics);
         metrics.QueueDepth = () => queue.Depth;
         metrics.InFlight = () => queue.InFlight;
         var builder = WebApplication.CreateSlimBuilder();
@@ -138,15 +138,11 @@ internal sealed class HookServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// An exception no route answered. A request that could not be read (a malformed chunk, a body past Kestrel's
-    /// limit) is the client's; a configuration that stopped loading is answered like the routes answer it; anything
-    /// else is a bug in BuildImages: logged whole, answered BI0009 without detail.
-    /// </summary>
-    /// <summary>
     /// The remote cache replicas share: BUILDIMAGES_CACHE_URL (else the configuration's "cache") with the credentials
-    /// from the environment, and the Redis render lock when BUILDIMAGES_CACHE_LOCK_REDIS names one. Read at start.
+    /// from the environment, and the Redis render lock when BUILDIMAGES_CACHE_LOCK_REDIS names one. Read at start. A
+    /// replica waits for another's render of an output at most half the request timeout, then draws it itself.
     /// </summary>
-    private static Core.Caching.RemoteCacheOptions? RemoteCacheFor(BuildConfig config)
+    private static Core.Caching.RemoteCacheOptions? RemoteCacheFor(BuildConfig config, TimeSpan requestTimeout)
     {
         try
         {
@@ -158,7 +154,7 @@ internal sealed class HookServer : IAsyncDisposable
             }
             return cache is null
                 ? throw new ArgumentException($"BUILDIMAGES_CACHE_LOCK_REDIS needs a remote cache ({Core.Caching.RemoteCacheOptions.UrlVariable} or \"cache\" in the configuration): the replica that waits takes the output from it")
-                : cache with { RenderLock = RedisRenderLock.Connect(redis) };
+                : cache with { RenderLock = RedisRenderLock.Connect(redis, maxWait: requestTimeout / 2) };
         }
         catch (ArgumentException ex)
         {
@@ -166,6 +162,11 @@ internal sealed class HookServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An exception no route answered. A request that could not be read (a malformed chunk, a body past Kestrel's
+    /// limit) is the client's; a configuration that stopped loading is answered like the routes answer it; anything
+    /// else is a bug in BuildImages: logged whole, answered BI0009 without detail.
+    /// </summary>
     private static Task Failed(HttpContext context, HookEndpoints endpoints, ConfigSource source, ServeOptions options)
     {
         var ex = context.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -5,28 +5,43 @@ namespace BuildImages.Tool.Serve;
 
 /// <summary>
 /// The render lock replicas share through Redis (<c>BUILDIMAGES_CACHE_LOCK_REDIS=host:port</c>): <c>SET key token NX PX</c>
-/// takes an output key, a script deletes it only if the token is still ours, and it expires by itself if a replica dies
-/// holding it. A replica that finds the key taken polls until it is gone (or <see cref="MaxWait"/> passes), then looks
-/// in the remote cache. StackExchange.Redis rather than a hand-written client: it is the maintained .NET client, and
-/// reconnects on its own.
+/// takes an output key for a short hold that the holder renews while it renders, a script deletes it only if the token
+/// is still ours. A replica that dies, or whose release is lost on a busy machine, leaves the key for one hold at most,
+/// not for as long as its longest render could take. A replica that finds the key taken polls until it is gone, or
+/// until its wait runs out (below the request timeout, so a request never times out waiting for another replica: it
+/// renders the card itself), then looks in the remote cache. StackExchange.Redis rather than a hand-written client: it
+/// is the maintained .NET client, and reconnects on its own.
 /// </summary>
 internal sealed class RedisRenderLock : IRenderLock, IDisposable
 {
     private const string Release = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-    private static readonly TimeSpan Hold = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
+    private const string Renew = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+    private static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(15);
     private readonly ConnectionMultiplexer _redis;
+    private readonly TimeSpan _maxWait;
+    private readonly TimeSpan _hold;
 
-    private RedisRenderLock(ConnectionMultiplexer redis) => _redis = redis;
+    private RedisRenderLock(ConnectionMultiplexer redis, TimeSpan maxWait, TimeSpan hold)
+    {
+        _redis = redis;
+        _maxWait = maxWait;
+        _hold = hold;
+    }
 
-    /// <summary>A lock on the Redis at <paramref name="endpoint"/> (host:port); it connects in the background and a request while it is down fails (the render then goes ahead unlocked).</summary>
-    internal static RedisRenderLock Connect(string endpoint)
+    /// <summary>
+    /// A lock on the Redis at <paramref name="endpoint"/> (host:port); it connects in the background and a request while
+    /// it is down fails (the render then goes ahead unlocked).
+    /// </summary>
+    /// <param name="endpoint">host:port.</param>
+    /// <param name="maxWait">How long a replica waits for another's render before drawing the card itself.</param>
+    /// <param name="hold">How long a key outlives its holder's last renewal (renewed every third of it); tests shorten it.</param>
+    internal static RedisRenderLock Connect(string endpoint, TimeSpan maxWait, TimeSpan? hold = null)
     {
         var options = ConfigurationOptions.Parse(endpoint);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2000;
         options.SyncTimeout = 2000;
-        return new RedisRenderLock(ConnectionMultiplexer.Connect(options));
+        return new RedisRenderLock(ConnectionMultiplexer.Connect(options), maxWait, hold ?? DefaultHold);
     }
 
     public IDisposable? Acquire(string key)
@@ -34,12 +49,12 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
         var db = _redis.GetDatabase();
         var name = new RedisKey("buildimages:render:" + key);
         var token = Guid.NewGuid().ToString("N");
-        if (db.StringSet(name, token, Hold, When.NotExists))
+        if (db.StringSet(name, token, _hold, When.NotExists))
         {
-            return new Held(db, name, token);
+            return new Held(db, name, token, _hold);
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (db.KeyExists(name) && clock.Elapsed < MaxWait)
+        while (clock.Elapsed < _maxWait && db.KeyExists(name))
         {
             Thread.Sleep(50);
         }
@@ -48,8 +63,55 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
 
     public void Dispose() => _redis.Dispose();
 
-    private sealed class Held(IDatabase db, RedisKey name, string token) : IDisposable
+    /// <summary>A key this process holds: renewed by a timer until released.</summary>
+    private sealed class Held : IDisposable
     {
-        public void Dispose() => db.ScriptEvaluate(Release, [name], [token]);
+        private readonly IDatabase _db;
+        private readonly RedisKey _name;
+        private readonly RedisValue _token;
+        private readonly RedisValue _holdMs;
+        private readonly Timer _renewal;
+
+        internal Held(IDatabase db, RedisKey name, string token, TimeSpan hold)
+        {
+            _db = db;
+            _name = name;
+            _token = token;
+            _holdMs = (long)hold.TotalMilliseconds;
+            _renewal = new Timer(_ => RenewOnce(), null, hold / 3, hold / 3);
+        }
+
+        public void Dispose()
+        {
+            // The timer first, so no renewal lands after the release; a release lost on a busy machine is tried again,
+            // and if it never lands the key expires one hold after the last renewal.
+            _renewal.Dispose();
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    _db.ScriptEvaluate(Release, [_name], [_token]);
+                    return;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException && attempt < 2)
+                {
+                    Thread.Sleep(100 << attempt);
+                }
+            }
+        }
+
+        private void RenewOnce()
+        {
+            try
+            {
+                _db.ScriptEvaluate(Renew, [_name], [_token, _holdMs], CommandFlags.FireAndForget);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // A timer's callback must not throw (it would end the process). The next tick tries again (the
+                // connection closed with the server: the key lapses); a key that lapses only lets another replica
+                // draw the same card.
+            }
+        }
     }
 }

@@ -153,7 +153,7 @@ public sealed class ReplicaFrontTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task WithTheRedisLockTwoReplicasAskedForOneNewCardAtOnceRenderItOnce()
     {
         using var redis = new RedisServer();
-        using var renderLock = RedisRenderLock.Connect($"127.0.0.1:{redis.Port}");
+        using var renderLock = RedisRenderLock.Connect($"127.0.0.1:{redis.Port}", maxWait: TimeSpan.FromSeconds(30));
         await StartReplicas(renderLock);
         using var first = new HttpClient { BaseAddress = new Uri(_replicas[0].Addresses[0]) };
         using var second = new HttpClient { BaseAddress = new Uri(_replicas[1].Addresses[0]) };
