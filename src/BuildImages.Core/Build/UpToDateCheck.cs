@@ -230,9 +230,10 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         // Ranges of 512, not one delegate call per output: at four million outputs the calls would show.
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, block.Count, 512), (range, loop) =>
         {
+            var cursor = directory.ForThisThread();
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                if (!Unchanged(block, block.Stamps[i], directory))
+                if (!Unchanged(block, block.Stamps[i], cursor))
                 {
                     Interlocked.Exchange(ref changed, 1);
                     loop.Stop();
@@ -244,7 +245,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     }
 
     /// <summary>One output: its paths certainly safe by their bytes (else decoded and checked in full), its file's stamp the recorded one.</summary>
-    private bool Unchanged(OutputStampBlock block, in OutputStamp stamp, FileStampFolder directory)
+    private bool Unchanged(OutputStampBlock block, in OutputStamp stamp, FileStampCursor directory)
     {
         var path = block.PathOf(stamp);
         var file = block.FileOf(stamp);

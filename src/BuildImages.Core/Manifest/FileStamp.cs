@@ -22,13 +22,19 @@ internal readonly record struct FileStamp(long Size, long ModifiedTicks)
         return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
 
-    /// <summary>The stamp of a regular file named by UTF-8 bytes relative to an open folder; null when there is no such file.</summary>
-    internal static unsafe FileStamp? Read(FileStampFolder folder, ReadOnlySpan<byte> relative)
+    /// <summary>The stamp of a regular file named by UTF-8 bytes relative to a folder (a thread's cursor on it); null when there is no such file.</summary>
+    internal static unsafe FileStamp? Read(FileStampCursor folder, ReadOnlySpan<byte> relative)
     {
-        // No descriptor where statx is not there (FileStampFolder holds none), or for a path too long for the stack.
-        if (folder.Descriptor() is not { } fd || relative.Length >= 1024)
+        // No descriptor where statx is not there (the cursor holds none), or for a path too long for the stack.
+        if (folder.Root is not { } fd || relative.Length >= 1024)
         {
             return Read(Path.Combine(folder.Path, System.Text.Encoding.UTF8.GetString(relative)));
+        }
+        var slash = relative.LastIndexOf((byte)'/');
+        if (slash > 0 && folder.Subfolder(relative[..slash]) is var subfolder and >= 0)
+        {
+            fd = subfolder;
+            relative = relative[(slash + 1)..];
         }
         Span<byte> path = stackalloc byte[relative.Length + 1];
         relative.CopyTo(path);

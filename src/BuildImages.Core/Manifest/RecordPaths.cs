@@ -44,42 +44,34 @@ internal static class RecordPaths
     /// </summary>
     internal static bool IsPlain(ReadOnlySpan<byte> path)
     {
-        var segmentStart = 0;
-        var firstDot = -1;
-        var lastDot = -1;
-        for (var i = 0; i <= path.Length; i++)
+        // The alphabet in one vectorised pass; then only the segments' ends and stems are looked at.
+        if (path.IsEmpty || path.ContainsAnyExcept(PlainBytes))
         {
-            var end = i == path.Length;
-            var b = end ? (byte)'/' : path[i];
-            if (b == '/')
-            {
-                var length = i - segmentStart;
-                if (length == 0 || length > 200 || path[i - 1] == '.')
-                {
-                    return false;
-                }
-                if (IsDeviceName(path[segmentStart..(firstDot < 0 ? i : firstDot)]))
-                {
-                    return false;
-                }
-                if (end)
-                {
-                    return lastDot >= 0 && IsImageExtension(path[lastDot..]);
-                }
-                (segmentStart, firstDot, lastDot) = (i + 1, -1, -1);
-            }
-            else if (b == '.')
-            {
-                firstDot = firstDot < 0 ? i : firstDot;
-                lastDot = i;
-            }
-            else if (!(b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'_'))
+            return false;
+        }
+        while (true)
+        {
+            var slash = path.IndexOf((byte)'/');
+            var segment = slash < 0 ? path : path[..slash];
+            if (segment.IsEmpty || segment.Length > 200 || segment[^1] == '.')
             {
                 return false;
             }
+            var firstDot = segment.IndexOf((byte)'.');
+            if (IsDeviceName(firstDot < 0 ? segment : segment[..firstDot]))
+            {
+                return false;
+            }
+            if (slash < 0)
+            {
+                return firstDot >= 0 && IsImageExtension(segment[segment.LastIndexOf((byte)'.')..]);
+            }
+            path = path[(slash + 1)..];
         }
-        return false;
     }
+
+    private static readonly System.Buffers.SearchValues<byte> PlainBytes =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./"u8);
 
     /// <summary>CON, PRN, AUX, NUL, COM0–COM9 or LPT0–LPT9 in any case (the ASCII ones of OutputPathRules' reserved names; the others hold '$' or a superscript, not plain).</summary>
     private static bool IsDeviceName(ReadOnlySpan<byte> stem)

@@ -36,6 +36,14 @@ internal static unsafe partial class LibcApi
     [LibraryImport(NativeLibraryNames.Libc, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int open(string path, int flags);
 
+    /// <summary>open(2) relative to a folder's descriptor, with a NUL-terminated UTF-8 path the caller made.</summary>
+    [LibraryImport(NativeLibraryNames.Libc, SetLastError = true)]
+    internal static partial int openat(int dirfd, byte* path, int flags);
+
+    /// <summary>Closes a descriptor not held by a SafeHandle (one reused for many calls on one thread).</summary>
+    [LibraryImport(NativeLibraryNames.Libc)]
+    internal static partial int close(int fd);
+
     /// <summary>The same call with a NUL-terminated UTF-8 path the caller made (no string marshalled).</summary>
     [LibraryImport(NativeLibraryNames.Libc, EntryPoint = "statx")]
     internal static partial int statx(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);
