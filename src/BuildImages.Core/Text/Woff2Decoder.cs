@@ -26,6 +26,19 @@ internal static class Woff2Decoder
 
     private sealed record Entry(uint Tag, int OrigLength, int StoredLength, bool Transformed);
 
+    /// <summary>Brotli data that does not decode is the file's fault: the decoder says so with InvalidOperationException, this with InvalidDataException.</summary>
+    private static int ReadCompressed(BrotliStream brotli, byte[] buffer)
+    {
+        try
+        {
+            return brotli.Read(buffer);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException("WOFF2 data does not decompress: " + ex.Message, ex);
+        }
+    }
+
     internal static byte[] ToSfnt(byte[] woff2)
     {
         var r = new Reader(woff2);
@@ -66,7 +79,7 @@ internal static class Woff2Decoder
             }
             var buffer = new byte[81920];
             int read;
-            while ((read = brotli.Read(buffer)) > 0)
+            while ((read = ReadCompressed(brotli, buffer)) > 0)
             {
                 output.Write(buffer, 0, read);
                 if (output.Length > expected)

@@ -63,7 +63,14 @@ internal static class WoffUnpacker
             {
                 using var z = new ZLibStream(new MemoryStream(woff, (int)offset, (int)compLength), CompressionMode.Decompress);
                 data = new byte[origLength];
-                z.ReadExactly(data);
+                try
+                {
+                    z.ReadExactly(data);
+                }
+                catch (EndOfStreamException ex)
+                {
+                    throw new InvalidDataException("a WOFF table inflates to less than its directory declares", ex);
+                }
                 if (z.ReadByte() >= 0)
                 {
                     throw new InvalidDataException("a WOFF table inflates to more than its directory declares");
