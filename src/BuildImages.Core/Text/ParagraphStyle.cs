@@ -1,0 +1,44 @@
+using BuildImages.Core.Markup;
+
+namespace BuildImages.Core.Text;
+
+/// <summary>How a paragraph is set: its fonts, size and spacing, its direction and the box it must fit.</summary>
+internal sealed record ParagraphStyle
+{
+    /// <summary>Font families in order (names or CSS generic families); fallback continues through the whole font set.</summary>
+    public required IReadOnlyList<string> Families { get; init; }
+
+    /// <summary>The font size in pixels.</summary>
+    public required float Size { get; init; }
+
+    public int Weight { get; init; } = 400;
+
+    public FontSlant Slant { get; init; } = FontSlant.Upright;
+
+    /// <summary>Extra space after each grapheme cluster, in pixels (optional ligatures are off when it is not 0).</summary>
+    public float LetterSpacing { get; init; }
+
+    /// <summary>
+    /// The line height as a multiple of the size; a line is never lower than the fonts on it need (ascent plus descent),
+    /// so tall scripts (Myanmar, Tibetan) never overlap the next line. Null: each line's fonts' own line spacing.
+    /// </summary>
+    public float? LineHeight { get; init; }
+
+    /// <summary>0 left to right, 1 right to left, null from the first strong character (UAX #9 P2–P3; <c>dir="auto"</c>).</summary>
+    public int? Direction { get; init; }
+
+    /// <summary>A BCP 47 language tag for the shaper's language-specific forms; null: none (the same on every machine).</summary>
+    public string? Language { get; init; }
+
+    /// <summary>CSS <c>word-break: keep-all</c> (Korean set in words).</summary>
+    public bool KeepAll { get; init; }
+
+    /// <summary>Start and end follow the paragraph's direction; justify stretches the spaces of every line but the last.</summary>
+    public TextAlign Align { get; init; } = TextAlign.Start;
+
+    /// <summary>The widest a line may be, in pixels; null: lines end only at hard breaks.</summary>
+    public float? MaxWidth { get; init; }
+
+    /// <summary>At most this many lines; the last one kept ends in an ellipsis when text was cut.</summary>
+    public int? MaxLines { get; init; }
+}

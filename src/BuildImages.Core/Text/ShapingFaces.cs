@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using HarfBuzzSharp;
+
+namespace BuildImages.Core.Text;
+
+/// <summary>
+/// HarfBuzz fonts for the faces of a font set, made once and shared by every thread (a HarfBuzz font is immutable once
+/// made, and shaping with it is thread-safe): the file mapped or, for WOFF and WOFF2, unpacked into native memory;
+/// a variable face gets one font per weight asked for.
+/// </summary>
+internal sealed class ShapingFaces : IDisposable
+{
+    private readonly ConcurrentDictionary<(string File, int Index, int Weight), Lazy<ShapingFace>> _fonts = new();
+    private readonly ConcurrentDictionary<string, Lazy<Blob>> _blobs = new(StringComparer.Ordinal);
+
+    /// <summary>The HarfBuzz font of <paramref name="face"/> at <paramref name="weight"/> (its wght axis set, if it has one).</summary>
+    internal ShapingFace Get(FontFace face, int weight)
+    {
+        var variable = face.Axes.Any(a => a.Tag == "wght");
+        var key = (face.File, face.Index, variable ? weight : 0);
+        return _fonts.GetOrAdd(key, _ => new Lazy<ShapingFace>(() => Make(face, variable ? weight : null))).Value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var font in _fonts.Values.Where(f => f.IsValueCreated))
+        {
+            font.Value.Dispose();
+        }
+        foreach (var blob in _blobs.Values.Where(b => b.IsValueCreated))
+        {
+            blob.Value.Dispose();
+        }
+    }
+
+    private ShapingFace Make(FontFace face, int? weight)
+    {
+        var blob = _blobs.GetOrAdd(face.File, file => new Lazy<Blob>(() => Load(file))).Value;
+        var hbFace = new Face(blob, face.Index);
+        var upem = hbFace.UnitsPerEm;
+        var font = new HarfBuzzSharp.Font(hbFace);
+        font.SetScale(upem, upem);
+        if (weight is { } w)
+        {
+            var axis = face.Axes.First(a => a.Tag == "wght");
+            font.SetVariations([new Variation { Tag = Tag.Parse("wght"), Value = Math.Clamp(w, axis.Min, axis.Max) }]);
+        }
+        font.TryGetHorizontalFontExtents(out var extents);
+        return new ShapingFace(face, hbFace, font, upem, extents.Ascender, -extents.Descender, extents.LineGap);
+    }
+
+    /// <summary>The font's bytes as HarfBuzz reads them: a plain font mapped from its file, a web font unpacked into native memory it frees.</summary>
+    private static unsafe Blob Load(string file)
+    {
+        var head = new byte[4];
+        using (var stream = File.OpenRead(file))
+        {
+            stream.ReadExactly(head);
+        }
+        if (!head.AsSpan().SequenceEqual("wOFF"u8) && !head.AsSpan().SequenceEqual("wOF2"u8))
+        {
+            return Blob.FromFile(file);
+        }
+        var packed = File.ReadAllBytes(file);
+        var sfnt = head[3] == (byte)'2' ? Woff2Decoder.ToSfnt(packed) : WoffUnpacker.ToSfnt(packed);
+        var memory = NativeMemory.Alloc((nuint)sfnt.Length);
+        sfnt.CopyTo(new Span<byte>(memory, sfnt.Length));
+        return new Blob((IntPtr)memory, sfnt.Length, MemoryMode.ReadOnly, () => NativeMemory.Free(memory));
+    }
+}
+
+/// <summary>One face ready to shape with: the HarfBuzz font in font units, and the face's line metrics in font units.</summary>
+internal sealed record ShapingFace(FontFace Face, Face HarfBuzzFace, HarfBuzzSharp.Font Font, int UnitsPerEm, int Ascender, int Descender, int LineGap) : IDisposable
+{
+    public void Dispose()
+    {
+        Font.Dispose();
+        HarfBuzzFace.Dispose();
+    }
+}
