@@ -29,5 +29,9 @@ internal sealed record LaidOutLine(IReadOnlyList<GlyphRun> Runs, int Start, int 
 /// <param name="Y">Each glyph's origin, y (the baseline plus the shaper's offset).</param>
 /// <param name="Clusters">Each glyph's first code point, as an index in the paragraph.</param>
 /// <param name="RightToLeft">Whether the run was shaped right to left (its glyphs are already in visual order).</param>
-/// <param name="Weight">The weight asked for: a variable face is drawn with its wght axis there.</param>
-internal sealed record GlyphRun(FontFace Face, float Size, uint[] Glyphs, float[] X, float[] Y, int[] Clusters, bool RightToLeft, int Weight);
+/// <param name="Variations">The axes a variable face is drawn at (its wght from the span's weight unless the span sets it); empty for a static face.</param>
+/// <param name="Tag">The tag of the span the glyphs come from (<see cref="TextSpan.Tag"/>; the ellipsis takes its line's last span's).</param>
+internal sealed record GlyphRun(FontFace Face, float Size, uint[] Glyphs, float[] X, float[] Y, int[] Clusters, bool RightToLeft, IReadOnlyList<FontVariation> Variations, int Tag);
+
+/// <summary>One variable font axis at a value.</summary>
+internal readonly record struct FontVariation(string Tag, float Value);

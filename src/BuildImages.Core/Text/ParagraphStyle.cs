@@ -2,25 +2,13 @@ using BuildImages.Core.Markup;
 
 namespace BuildImages.Core.Text;
 
-/// <summary>How a paragraph is set: its fonts, size and spacing, its direction and the box it must fit.</summary>
+/// <summary>How a paragraph is set: its lines, direction and the box it must fit (its spans carry their own fonts).</summary>
 internal sealed record ParagraphStyle
 {
-    /// <summary>Font families in order (names or CSS generic families); fallback continues through the whole font set.</summary>
-    public required IReadOnlyList<string> Families { get; init; }
-
-    /// <summary>The font size in pixels.</summary>
-    public required float Size { get; init; }
-
-    public int Weight { get; init; } = 400;
-
-    public FontSlant Slant { get; init; } = FontSlant.Upright;
-
-    /// <summary>Extra space after each grapheme cluster, in pixels (optional ligatures are off when it is not 0).</summary>
-    public float LetterSpacing { get; init; }
-
     /// <summary>
-    /// The line height as a multiple of the size; a line is never lower than the fonts on it need (ascent plus descent),
-    /// so tall scripts (Myanmar, Tibetan) never overlap the next line. Null: each line's fonts' own line spacing.
+    /// The line height as a multiple of the largest font size on the line; a line is never lower than the fonts on it
+    /// need (ascent plus descent), so tall scripts (Myanmar, Tibetan) never overlap the next line. Null: each line's
+    /// fonts' own line spacing.
     /// </summary>
     public float? LineHeight { get; init; }
 
@@ -41,4 +29,30 @@ internal sealed record ParagraphStyle
 
     /// <summary>At most this many lines; the last one kept ends in an ellipsis when text was cut.</summary>
     public int? MaxLines { get; init; }
+
+    /// <summary>At most this high, in pixels: lines that would pass it are cut like <see cref="MaxLines"/> (one line is always kept).</summary>
+    public float? MaxHeight { get; init; }
 }
+
+/// <summary>How a span of text is set: its fonts, size and spacing.</summary>
+internal sealed record SpanStyle
+{
+    /// <summary>Font families in order (names or CSS generic families); fallback continues through the whole font set.</summary>
+    public required IReadOnlyList<string> Families { get; init; }
+
+    /// <summary>The font size in pixels.</summary>
+    public required float Size { get; init; }
+
+    public int Weight { get; init; } = 400;
+
+    public FontSlant Slant { get; init; } = FontSlant.Upright;
+
+    /// <summary>Extra space after each grapheme cluster, in pixels (optional ligatures are off when it is not 0).</summary>
+    public float LetterSpacing { get; init; }
+
+    /// <summary>Variable font axes as <c>wght=650,opsz=32</c> (a <c>wght</c> here wins over <see cref="Weight"/>); null: the weight alone.</summary>
+    public string? Variations { get; init; }
+}
+
+/// <summary>A piece of a paragraph's text in one style; <paramref name="Tag"/> is the caller's (its colour, its decoration) and comes back on each glyph run.</summary>
+internal sealed record TextSpan(string Text, SpanStyle Style, int Tag = 0);

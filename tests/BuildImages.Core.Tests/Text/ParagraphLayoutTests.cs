@@ -14,13 +14,13 @@ public sealed class ParagraphLayoutTests : IDisposable
     private readonly ShapingFaces _shaping = new();
 
     private LaidOutParagraph Lay(string text, float? width = null, int? maxLines = null, string family = "Inter", float size = 40, int? direction = null, float? lineHeight = null, TextAlign align = TextAlign.Start, float spacing = 0) =>
-        ParagraphLayout.Layout(text, new ParagraphStyle { Families = [family], Size = size, MaxWidth = width, MaxLines = maxLines, Direction = direction, LineHeight = lineHeight, Align = align, LetterSpacing = spacing }, Fonts, _shaping);
+        ParagraphLayout.Layout(text, new SpanStyle { Families = [family], Size = size, LetterSpacing = spacing }, new ParagraphStyle { MaxWidth = width, MaxLines = maxLines, Direction = direction, LineHeight = lineHeight, Align = align }, Fonts, _shaping);
 
     /// <summary>The advance HarfBuzz gives a string in one face, in pixels: the oracle for widths.</summary>
     private float HarfBuzzWidth(string text, string family, float size = 40)
     {
         var face = Fonts.Match(family)!;
-        var font = _shaping.Get(face, 400);
+        var font = _shaping.Get(face, []);
         using var buffer = new HarfBuzzSharp.Buffer();
         buffer.AddUtf16(text);
         buffer.GuessSegmentProperties();
@@ -146,7 +146,7 @@ public sealed class ParagraphLayoutTests : IDisposable
         var last = laid.Lines[^1];
         Assert.True(last.Width <= 200.01f, $"{last.Width}");
         var face = Fonts.Match("Inter")!;
-        _shaping.Get(face, 400).Font.TryGetNominalGlyph(0x2026, out var ellipsis);
+        _shaping.Get(face, []).Font.TryGetNominalGlyph(0x2026, out var ellipsis);
         Assert.Equal(ellipsis, last.Runs[^1].Glyphs[^1]);
         Assert.False(Lay("One two", width: 200, maxLines: 2).Ellipsized);
     }
@@ -165,9 +165,70 @@ public sealed class ParagraphLayoutTests : IDisposable
         Assert.Equal(HarfBuzzWidth("Hello", "Inter") + 25, spaced.Width, 0.01f);
     }
 
+    [Fact]
+    public void SpansKeepTheirOwnSizeWeightAndTagOnOneBaseline()
+    {
+        var laid = ParagraphLayout.Layout(
+            [new TextSpan("Big ", new SpanStyle { Families = ["Inter"], Size = 60, Weight = 700 }, Tag: 1), new TextSpan("small", new SpanStyle { Families = ["Inter"], Size = 20 }, Tag: 2)],
+            new ParagraphStyle { LineHeight = 1 },
+            Fonts,
+            _shaping);
+
+        var line = Assert.Single(laid.Lines);
+        Assert.Equal([1, 2], line.Runs.Select(r => r.Tag));
+        Assert.Equal([60f, 20f], line.Runs.Select(r => r.Size));
+        Assert.Equal(["Inter-Bold.otf", "Inter-Regular.otf"], line.Runs.Select(r => Path.GetFileName(r.Face.File)));
+        Assert.Single(line.Runs.SelectMany(r => r.Y).Distinct());
+        // The line is as high as its largest text needs.
+        Assert.Equal(Extents("Inter") * 60 / 40, line.Height, 0.01f);
+        Assert.True(line.Runs[1].X[0] > line.Runs[0].X[^1]);
+    }
+
+    [Fact]
+    public void AVariableFaceIsShapedAtTheAxesAsked()
+    {
+        var fonts = FontSet.Scan([new FontFolder(Path.Combine(TestCards.RepoRoot, "tests", "Fonts", "variable"), FontOrigin.Project)]);
+        LaidOutLine Line(int weight, string? variations) => Assert.Single(ParagraphLayout.Layout(
+            "Variable weights", new SpanStyle { Families = ["Recursive Sans Linear Light"], Size = 40, Weight = weight, Variations = variations }, new ParagraphStyle(), fonts, _shaping).Lines);
+
+        var light = Line(300, null);
+        var heavy = Line(900, null);
+        Assert.Equal([new FontVariation("wght", 300)], light.Runs[0].Variations);
+        Assert.Equal([new FontVariation("wght", 900)], heavy.Runs[0].Variations);
+        // Recursive keeps its advances across weights; its stems are what grow: the ink of 'l' is wider at 900.
+        int Stem(LaidOutLine line)
+        {
+            var run = line.Runs[0];
+            var font = _shaping.Get(run.Face, run.Variations).Font;
+            font.TryGetGlyphExtents(run.Glyphs[Array.IndexOf(run.Clusters, 6)], out var extents);
+            return extents.Width;
+        }
+        Assert.True(Stem(heavy) > Stem(light) * 1.5, $"{Stem(heavy)} vs {Stem(light)}");
+        // The variations win over the weight, clamped to the axis.
+        Assert.Equal([new FontVariation("wght", 1000)], Line(300, "wght=2000").Runs[0].Variations);
+        Assert.Equal(Stem(heavy), Stem(Line(300, "wght=900")));
+    }
+
+    [Fact]
+    public void TextPastMaxHeightIsCutToWholeLinesWithAnEllipsis()
+    {
+        var laid = ParagraphLayout.Layout(
+            "One two three four five six seven eight nine ten eleven twelve", new SpanStyle { Families = ["Inter"], Size = 40 },
+            new ParagraphStyle { MaxWidth = 200, LineHeight = 1.5f, MaxHeight = 130 }, Fonts, _shaping);
+
+        Assert.Equal(2, laid.Lines.Count);
+        Assert.True(laid.Ellipsized);
+        Assert.Equal(120, laid.Height, 0.01f);
+
+        // An empty line between two breaks is as high as the lines around it.
+        var gap = Lay("a\n\nb", lineHeight: 1.5f);
+        Assert.Equal(3, gap.Lines.Count);
+        Assert.Equal(gap.Lines[0].Height, gap.Lines[1].Height, 0.01f);
+    }
+
     private float Extents(string family)
     {
-        var font = _shaping.Get(Fonts.Match(family)!, 400);
+        var font = _shaping.Get(Fonts.Match(family)!, []);
         return (font.Ascender + font.Descender) * 40f / font.UnitsPerEm;
     }
 
