@@ -11,5 +11,8 @@ internal abstract class LoadedImage : IDisposable
     /// <summary>Paints the whole image scaled into (x, y, w, h) in user space; the caller clips.</summary>
     internal abstract void Paint(CairoContextHandle cr, double x, double y, double w, double h);
 
+    /// <summary>The same on a Skia canvas (the portable painter, issue 25).</summary>
+    internal abstract void Draw(SkiaSharp.SKCanvas canvas, double x, double y, double w, double h);
+
     public abstract void Dispose();
 }

@@ -15,20 +15,7 @@ internal sealed class RasterImage(DecodedImageCache cache, RasterHeader header, 
     internal override void Paint(CairoContextHandle cr, double x, double y, double w, double h)
     {
         CairoApi.cairo_get_matrix(cr, out var m);
-        var deviceWidth = (int)Math.Round(Math.Abs(w) * Math.Sqrt((m.Xx * m.Xx) + (m.Yx * m.Yx)));
-        var deviceHeight = (int)Math.Round(Math.Abs(h) * Math.Sqrt((m.Xy * m.Xy) + (m.Yy * m.Yy)));
-        // Larger than the file is cairo's upscaling, as before; smaller is libvips' shrink-on-load and lanczos.
-        var width = Math.Clamp(deviceWidth, 1, header.Width);
-        var height = Math.Clamp(deviceHeight, 1, header.Height);
-        DecodedPixels pixels;
-        try
-        {
-            pixels = cache.Get(header, source.Bytes, width, height, ImageDecoder.DecodeForCairo);
-        }
-        catch (ImageRejectedException ex)
-        {
-            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message}", source.FilePath);
-        }
+        var pixels = Decode(w * Math.Sqrt((m.Xx * m.Xx) + (m.Yx * m.Yx)), h * Math.Sqrt((m.Xy * m.Xy) + (m.Yy * m.Yy)));
         unsafe
         {
             fixed (byte* data = pixels.Bytes)
@@ -48,6 +35,38 @@ internal sealed class RasterImage(DecodedImageCache cache, RasterHeader header, 
                 // The pixels are shared and only pinned here: finishing the surface guarantees cairo keeps no pointer into them.
                 CairoApi.cairo_surface_finish(surface);
             }
+        }
+    }
+
+    internal override void Draw(SkiaSharp.SKCanvas canvas, double x, double y, double w, double h)
+    {
+        var m = canvas.TotalMatrix;
+        var pixels = Decode(w * Math.Sqrt((m.ScaleX * m.ScaleX) + (m.SkewY * m.SkewY)), h * Math.Sqrt((m.SkewX * m.SkewX) + (m.ScaleY * m.ScaleY)));
+        unsafe
+        {
+            fixed (byte* data = pixels.Bytes)
+            {
+                // Premultiplied BGRA, as the cache keeps it for cairo, is Skia's N32 on little-endian machines: no copy.
+                var info = new SkiaSharp.SKImageInfo(pixels.Width, pixels.Height, SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul);
+                using var pixmap = new SkiaSharp.SKPixmap(info, (IntPtr)data, pixels.Stride);
+                using var image = SkiaSharp.SKImage.FromPixels(pixmap);
+                canvas.DrawImage(image, new SkiaSharp.SKRect((float)x, (float)y, (float)(x + w), (float)(y + h)), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Linear, SkiaSharp.SKMipmapMode.None));
+            }
+        }
+    }
+
+    /// <summary>The pixels at the device size the image is drawn at (never larger than the file: libvips shrinks on load).</summary>
+    private DecodedPixels Decode(double deviceWidth, double deviceHeight)
+    {
+        var width = Math.Clamp((int)Math.Round(Math.Abs(deviceWidth)), 1, header.Width);
+        var height = Math.Clamp((int)Math.Round(Math.Abs(deviceHeight)), 1, header.Height);
+        try
+        {
+            return cache.Get(header, source.Bytes, width, height, ImageDecoder.DecodeForCairo);
+        }
+        catch (ImageRejectedException ex)
+        {
+            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' could not be decoded: {ex.Message}", source.FilePath);
         }
     }
 

@@ -61,5 +61,30 @@ internal sealed class SvgImage : LoadedImage
         }
     }
 
+    /// <summary>
+    /// Drawn by librsvg at the device size into a surface of its own, then placed on the Skia canvas; until the bundled
+    /// libvips' svgload replaces librsvg at the cut-over (issue 25), vectors still meet the canvas at its resolution.
+    /// </summary>
+    internal override void Draw(SkiaSharp.SKCanvas canvas, double x, double y, double w, double h)
+    {
+        var m = canvas.TotalMatrix;
+        var deviceWidth = Math.Max(1, (int)Math.Ceiling(Math.Abs(w) * Math.Sqrt((m.ScaleX * m.ScaleX) + (m.SkewY * m.SkewY))));
+        var deviceHeight = Math.Max(1, (int)Math.Ceiling(Math.Abs(h) * Math.Sqrt((m.SkewX * m.SkewX) + (m.ScaleY * m.ScaleY))));
+        if ((long)deviceWidth * deviceHeight > 64_000_000)
+        {
+            return;
+        }
+        using var surface = CairoApi.cairo_image_surface_create(CairoApi.FORMAT_ARGB32, deviceWidth, deviceHeight);
+        using (var cr = CairoApi.cairo_create(surface))
+        {
+            Paint(cr, 0, 0, deviceWidth, deviceHeight);
+        }
+        CairoApi.cairo_surface_flush(surface);
+        var info = new SkiaSharp.SKImageInfo(deviceWidth, deviceHeight, SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul);
+        using var pixmap = new SkiaSharp.SKPixmap(info, CairoApi.cairo_image_surface_get_data(surface), CairoApi.cairo_image_surface_get_stride(surface));
+        using var image = SkiaSharp.SKImage.FromPixels(pixmap);
+        canvas.DrawImage(image, new SkiaSharp.SKRect((float)x, (float)y, (float)(x + w), (float)(y + h)), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Linear, SkiaSharp.SKMipmapMode.None));
+    }
+
     public override void Dispose() => _handle.Dispose();
 }

@@ -73,6 +73,30 @@ public sealed class PreparedCard : IDisposable
         return new RenderedCard(bytes, w, h, stride);
     }
 
+    /// <summary>
+    /// Draws with the Skia painter of the portable stack (issue 25) instead of cairo: the same premultiplied BGRA.
+    /// Only for the tests that hold it to the cairo painter until the cut-over replaces <see cref="Draw"/> with it.
+    /// </summary>
+    internal RenderedCard DrawWithSkia(double scale)
+    {
+        var w = Math.Max(1, (int)Math.Round(Width * scale));
+        var h = Math.Max(1, (int)Math.Round(Height * scale));
+        var info = new SkiaSharp.SKImageInfo(w, h, SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul);
+        var bytes = new byte[info.RowBytes * h];
+        unsafe
+        {
+            fixed (byte* data = bytes)
+            {
+                using var surface = SkiaSharp.SKSurface.Create(info, (IntPtr)data, info.RowBytes) ?? throw new InvalidOperationException($"Skia could not create a {w}x{h} surface");
+                // Scale exactly to the rounded pixel size so the card fills the surface edge to edge.
+                surface.Canvas.Scale((float)(w / Width / scale), (float)(h / Height / scale));
+                SkiaCardPainter.Paint(surface.Canvas, _root, scale);
+                surface.Flush();
+            }
+        }
+        return new RenderedCard(bytes, w, h, info.RowBytes);
+    }
+
     public void Dispose()
     {
         foreach (var o in _owned)

@@ -1,0 +1,145 @@
+using BuildImages.Core.Pixels;
+using BuildImages.Core.Templates;
+using BuildImages.Core.Rendering;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>
+/// The Skia painter of the portable stack (issue 25) against the cairo painter it replaces: the same laid-out card,
+/// drawn by each, compared pixel by pixel. Edges are anti-aliased by two rasterisers and shadows blurred by two
+/// algorithms (three box passes against Skia's Gaussian), so each case has its own tolerance; a wrong radius, offset,
+/// gradient direction, clip or opacity moves thousands of pixels by far more.
+/// </summary>
+public sealed class SkiaPainterParityTests : IDisposable
+{
+    private readonly TestCards _cards = new();
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public SkiaPainterParityTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _output = output;
+        // A photo-like raster (smooth ramps and a hard-edged block) and an SVG, for the image cases.
+        var (w, h) = (320, 200);
+        var rgb = new byte[w * h * 3];
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var i = ((y * w) + x) * 3;
+                var block = x is > 200 and < 260 && y is > 40 and < 100;
+                (rgb[i], rgb[i + 1], rgb[i + 2]) = block ? ((byte)250, (byte)250, (byte)20) : ((byte)(x * 255 / w), (byte)(y * 255 / h), (byte)128);
+            }
+        }
+        using (var image = NetVips.Image.NewFromMemory(rgb, w, h, 3, NetVips.Enums.BandFormat.Uchar))
+        {
+            image.WriteToFile(Path.Combine(_cards.Assets, "photo.png"));
+        }
+        File.WriteAllText(Path.Combine(_cards.Assets, "mark.svg"), """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><circle cx="50" cy="50" r="40" fill="#e11d48"/><rect x="20" y="45" width="60" height="10" fill="#fff"/></svg>""");
+    }
+
+    public static TheoryData<string, string, double, double> Cards => new()
+    {
+        {
+            "shapes",
+            """<card width="600" height="300" background="#f1f5f9"><rect x="30" y="30" width="200" height="120" radius="24" fill="#2563eb" stroke="#0f172a" stroke-width="6"/><ellipse x="260" y="40" width="160" height="100" fill="#16a34a" stroke="#facc15" stroke-width="4"/><line x1="40" y1="250" x2="560" y2="200" stroke="#dc2626" stroke-width="10" cap="round"/><rect x="450" y="160" width="120" height="110" radius="60 10 30 0" fill="#9333ea"/></card>""",
+            0.25, 0.004
+        },
+        {
+            "gradients",
+            """<card width="600" height="300" background="linear-gradient(135deg, #0ea5e9, #6366f1 60%, #ec4899)"><ellipse x="380" y="60" width="180" height="180" fill="radial-gradient(circle at 30% 30%, #fde68a, #f97316 70%, #7c2d12)"/><rect x="40" y="60" width="280" height="160" radius="20" fill="linear-gradient(90deg, rgba(255,255,255,0.9), rgba(255,255,255,0.1))"/></card>""",
+            1.0, 0.001
+        },
+        {
+            "shadows",
+            """<card width="600" height="300" background="#ffffff"><rect x="60" y="60" width="200" height="140" radius="16" fill="#ffffff" shadow="0 12 30 rgba(15,23,42,0.45)"/><ellipse x="360" y="70" width="150" height="150" fill="#22c55e" shadow="8 8 0 #000000"/></card>""",
+            0.5, 0.003
+        },
+        {
+            "clip-and-opacity",
+            """<card width="600" height="300" background="#0f172a"><column x="40" y="40" width="240" height="200" radius="40" clip="true" background="#334155" stroke="#f8fafc" stroke-width="4"><rect width="300" height="120" fill="#f59e0b"/></column><stack x="320" y="40" width="240" height="200" opacity="0.5"><rect width="160" height="160" fill="#ef4444"/><rect x="80" y="40" width="160" height="160" fill="#3b82f6"/></stack></card>""",
+            0.1, 0.001
+        },
+        {
+            "images",
+            """<card width="600" height="300" background="#e2e8f0"><image src="photo.png" x="20" y="20" width="260" height="260" fit="cover" focus="0.8 0.5" radius="30" shadow="0 6 16 rgba(0,0,0,0.4)"/><image src="photo.png" x="300" y="20" width="130" height="130" fit="contain" circle="true"/><image src="mark.svg" x="450" y="20" width="120" height="120"/><image src="photo.png" x="300" y="170" width="280" height="110" fit="fill"/></card>""",
+            0.3, 0.004
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cards))]
+    public void SkiaDrawsWhatCairoDraws(string name, string markup, double meanTolerance, double farShareTolerance)
+    {
+        var template = _cards.Template("parity-" + name, markup);
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        foreach (var scale in new[] { 1.0, 2.0 })
+        {
+            using var prepared = renderer.Prepare(template, new Dictionary<string, object?>(), new CardSize(600, 300));
+            var cairo = prepared.Draw(scale);
+            var skia = prepared.DrawWithSkia(scale);
+
+            Assert.Equal((cairo.Width, cairo.Height), (skia.Width, skia.Height));
+            var (mean, farShare) = Difference(cairo, skia);
+            Save(cairo, skia, $"{name}@{scale}");
+            _output.WriteLine($"{name} at {scale}x: mean {mean:0.###}/255, {farShare:P3} of pixels past 32/255");
+            Assert.True(mean <= meanTolerance, $"{name} at {scale}x: mean difference {mean:0.###}/255 (tolerance {meanTolerance})");
+            Assert.True(farShare <= farShareTolerance, $"{name} at {scale}x: {farShare:P3} of pixels differ by more than 32/255 (tolerance {farShareTolerance:P1})");
+        }
+    }
+
+    [Fact]
+    public void TheTestCatchesAWrongPicture()
+    {
+        // The same comparison between two different cards: a radius and a colour off must fail it.
+        var a = _cards.Template("wrong-a", """<card width="600" height="300" background="#fff"><rect x="30" y="30" width="200" height="120" radius="24" fill="#2563eb"/></card>""");
+        var b = _cards.Template("wrong-b", """<card width="600" height="300" background="#fff"><rect x="30" y="30" width="200" height="120" radius="60" fill="#1d4ed8"/></card>""");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        using var first = renderer.Prepare(a, new Dictionary<string, object?>(), new CardSize(600, 300));
+        using var second = renderer.Prepare(b, new Dictionary<string, object?>(), new CardSize(600, 300));
+
+        var (mean, farShare) = Difference(first.Draw(1), second.DrawWithSkia(1));
+
+        Assert.True(mean > 1.0 && farShare > 0.004, $"mean {mean}, far {farShare}");
+    }
+
+    private static (double Mean, double FarShare) Difference(RenderedCard a, RenderedCard b)
+    {
+        long sum = 0;
+        var far = 0;
+        for (var y = 0; y < a.Height; y++)
+        {
+            for (var x = 0; x < a.Width; x++)
+            {
+                var worst = 0;
+                for (var c = 0; c < 4; c++)
+                {
+                    var d = Math.Abs(a.Bgra[(y * a.Stride) + (x * 4) + c] - b.Bgra[(y * b.Stride) + (x * 4) + c]);
+                    sum += d;
+                    worst = Math.Max(worst, d);
+                }
+                far += worst > 32 ? 1 : 0;
+            }
+        }
+        return ((double)sum / (a.Width * a.Height * 4), (double)far / (a.Width * a.Height));
+    }
+
+    /// <summary>Both pictures side by side in the test output folder, to look at when a tolerance is in question.</summary>
+    private static void Save(RenderedCard cairo, RenderedCard skia, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "skia-parity");
+        Directory.CreateDirectory(folder);
+        var both = new byte[cairo.Height * cairo.Width * 2 * 4];
+        for (var y = 0; y < cairo.Height; y++)
+        {
+            Buffer.BlockCopy(cairo.Bgra, y * cairo.Stride, both, y * cairo.Width * 8, cairo.Width * 4);
+            Buffer.BlockCopy(skia.Bgra, y * skia.Stride, both, (y * cairo.Width * 8) + (cairo.Width * 4), cairo.Width * 4);
+        }
+        using var image = NetVips.Image.NewFromMemory(both, cairo.Width * 2, cairo.Height, 4, NetVips.Enums.BandFormat.Uchar);
+        using var rgba = image.ExtractBand(2).Bandjoin(image.ExtractBand(1), image.ExtractBand(0), image.ExtractBand(3));
+        rgba.WriteToFile(Path.Combine(folder, name + ".png"));
+    }
+
+    public void Dispose() => _cards.Dispose();
+}
