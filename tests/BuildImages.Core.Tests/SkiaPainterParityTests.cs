@@ -88,6 +88,66 @@ public sealed class SkiaPainterParityTests : IDisposable
         }
     }
 
+    public static TheoryData<string, string, double, double> TextCards => new()
+    {
+        {
+            "title",
+            """<card width="600" height="300" background="#0f172a" color="#f8fafc"><column x="40" y="30" width="520" gap="12"><text font-size="44" font-weight="800" max-lines="2">Rendering cards once, at build time, for every page we publish</text><text font-size="22" color="#94a3b8">A short description under the title, in a lighter colour.</text></column></card>""",
+            5.0, 0.05
+        },
+        {
+            "spans",
+            """<card width="600" height="300" background="#ffffff"><text x="30" y="30" width="540" font-size="30">Plain, <b>bold</b>, <i>italic</i>, <span color="#dc2626">red</span>, <span underline="true">under</span>, <span strikethrough="true">struck</span> and <span background="#fde68a">marked</span> words.</text></card>""",
+            5.0, 0.05
+        },
+        {
+            "scripts",
+            """<card width="600" height="300" background="#f8fafc"><column x="30" y="20" width="540" gap="10"><text font-size="30" dir="rtl">مرحبا بالعالم، هذا نص عربي</text><text font-size="30">שלום עולם and English 🎉🚀</text><text font-size="30" shadow="2 2 4 rgba(0,0,0,0.5)">Shadowed text</text></column></card>""",
+            5.0, 0.05
+        },
+    };
+
+    /// <summary>
+    /// Text is set by two layouts (pango's and ours) and rasterised by two font engines, so pixels differ more than for
+    /// shapes; where the ink is must not: its bounds agree within 3 px at 1x, and the pictures within the tolerance.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TextCards))]
+    public void SkiaDrawsTextWhereCairoDrawsIt(string name, string markup, double meanTolerance, double farShareTolerance)
+    {
+        SkiaDrawsWhatCairoDraws(name, markup, meanTolerance, farShareTolerance);
+
+        var template = _cards.Template("ink-" + name, markup);
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        using var prepared = renderer.Prepare(template, new Dictionary<string, object?>(), new CardSize(600, 300));
+        var cairo = InkBounds(prepared.Draw(1));
+        var skia = InkBounds(prepared.DrawWithSkia(1));
+        Assert.True(Math.Abs(cairo.Left - skia.Left) <= 3 && Math.Abs(cairo.Top - skia.Top) <= 3 && Math.Abs(cairo.Right - skia.Right) <= 3 && Math.Abs(cairo.Bottom - skia.Bottom) <= 3, $"{name}: ink at {cairo} with cairo, {skia} with Skia");
+    }
+
+    /// <summary>The box around every pixel that differs from the top-left one (the background) by more than 48/255.</summary>
+    private static (int Left, int Top, int Right, int Bottom) InkBounds(RenderedCard card)
+    {
+        var (left, top, right, bottom) = (card.Width, card.Height, -1, -1);
+        for (var y = 0; y < card.Height; y++)
+        {
+            for (var x = 0; x < card.Width; x++)
+            {
+                var far = false;
+                for (var c = 0; c < 3; c++)
+                {
+                    far |= Math.Abs(card.Bgra[(y * card.Stride) + (x * 4) + c] - card.Bgra[c]) > 48;
+                }
+                if (far)
+                {
+                    (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x), Math.Max(bottom, y));
+                }
+            }
+        }
+        return (left, top, right, bottom);
+    }
+
     [Fact]
     public void TheTestCatchesAWrongPicture()
     {

@@ -7,18 +7,18 @@ namespace BuildImages.Core.Drawing;
 /// <summary>
 /// Paints a laid-out card with Skia, the painter of the portable stack (issue 25): the same boxes, radii, borders
 /// inside the box, gradients, blurred shadows, clipping, opacity groups, lines and images as <see cref="CardPainter"/>,
-/// held to it pixel by pixel in the tests. Text is not drawn yet: it comes with the paragraph layout at the cut-over,
-/// so a card with text is refused rather than drawn without it.
+/// held to it pixel by pixel in the tests; text set by <see cref="Text.ParagraphLayout"/> and drawn by <see cref="SkiaText"/>
+/// (until the cut-over, in the box pango measured).
 /// </summary>
 internal static class SkiaCardPainter
 {
-    internal static void Paint(SKCanvas canvas, LayoutBox root, double scale)
+    internal static void Paint(SKCanvas canvas, LayoutBox root, double scale, SkiaText text)
     {
         canvas.Scale((float)scale);
-        PaintBox(canvas, root, System.Diagnostics.Stopwatch.GetTimestamp());
+        PaintBox(canvas, root, text, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
-    private static void PaintBox(SKCanvas canvas, LayoutBox box, long started)
+    private static void PaintBox(SKCanvas canvas, LayoutBox box, SkiaText text, long started)
     {
         if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > CardPainter.TimeLimit)
         {
@@ -39,8 +39,8 @@ internal static class SkiaCardPainter
         }
         switch (node)
         {
-            case ContainerNode c: PaintContainer(canvas, box, c, started); break;
-            case TextNode: throw new NotSupportedException("the Skia painter draws text only with the paragraph layout (issue 25's cut-over)");
+            case ContainerNode c: PaintContainer(canvas, box, c, text, started); break;
+            case TextNode t: PaintText(canvas, box, t, text); break;
             case RectNode r: PaintShape(canvas, box, r.Fill, r.Stroke, r.StrokeWidth, r.Shadow, RoundedRect(0, 0, box.Width, box.Height, r.Radius)); break;
             case EllipseNode e: PaintShape(canvas, box, e.Fill, e.Stroke, e.StrokeWidth, e.Shadow, Ellipse(box.Width, box.Height)); break;
             case LineNode l: PaintLine(canvas, l); break;
@@ -49,7 +49,7 @@ internal static class SkiaCardPainter
         canvas.Restore();
     }
 
-    private static void PaintContainer(SKCanvas canvas, LayoutBox box, ContainerNode node, long started)
+    private static void PaintContainer(SKCanvas canvas, LayoutBox box, ContainerNode node, SkiaText text, long started)
     {
         using var outline = RoundedRect(0, 0, box.Width, box.Height, node.Radius);
         if (node.Shadow is { } shadow)
@@ -68,7 +68,7 @@ internal static class SkiaCardPainter
         }
         foreach (var child in box.Children)
         {
-            PaintBox(canvas, child, started);
+            PaintBox(canvas, child, text, started);
         }
         canvas.Restore();
         if (node.Stroke is { } stroke && node.StrokeWidth > 0)
@@ -81,6 +81,23 @@ internal static class SkiaCardPainter
             using var paint = Stroke(stroke, node.StrokeWidth, 0, 0, box.Width, box.Height);
             canvas.DrawPath(path, paint);
         }
+    }
+
+    private static void PaintText(SKCanvas canvas, LayoutBox box, TextNode node, SkiaText text)
+    {
+        if (node.Background is { } background)
+        {
+            using var outline = RoundedRect(0, 0, box.Width, box.Height, node.Radius);
+            using var paint = Fill(background, 0, 0, box.Width, box.Height);
+            canvas.DrawPath(outline, paint);
+        }
+        var (paragraph, decorations) = text.Lay(box, node);
+        if (node.Shadow is { } shadow)
+        {
+            using var blur = shadow.Blur > 0 ? SKMaskFilter.CreateBlur(SKBlurStyle.Normal, (float)(shadow.Blur / 2)) : null;
+            text.Draw(canvas, paragraph, decorations, box.TextX + shadow.OffsetX, box.TextY + shadow.OffsetY, Color(shadow.Color), blur);
+        }
+        text.Draw(canvas, paragraph, decorations, box.TextX, box.TextY);
     }
 
     private static void PaintShape(SKCanvas canvas, LayoutBox box, Paint? fill, Paint? stroke, double strokeWidth, Shadow? shadow, SKPath outline)
@@ -195,7 +212,8 @@ internal static class SkiaCardPainter
         }
     }
 
-    private static SKColor Color(Rgba c) =>
+    /// <summary>A colour as Skia's 8-bit one (unpremultiplied), each channel rounded.</summary>
+    internal static SKColor Color(Rgba c) =>
         new((byte)Math.Round(Math.Clamp(c.R, 0, 1) * 255), (byte)Math.Round(Math.Clamp(c.G, 0, 1) * 255), (byte)Math.Round(Math.Clamp(c.B, 0, 1) * 255), (byte)Math.Round(Math.Clamp(c.A, 0, 1) * 255));
 
     /// <summary>A rectangle with CSS corner radii: radii that do not fit are scaled down together.</summary>

@@ -253,7 +253,15 @@ internal sealed class CardLayout(ILayoutServices services)
             VerticalAlign.Bottom => innerH - shaped.Height,
             _ => 0,
         };
-        return new LayoutBox(node, boxW, boxH) { Text = shaped, TextX = pad.Left, TextY = pad.Top + Math.Max(0, dy) };
+        return new LayoutBox(node, boxW, boxH)
+        {
+            Text = shaped,
+            TextX = pad.Left,
+            TextY = pad.Top + Math.Max(0, dy),
+            TextStyle = style with { Size = shaped.Size },
+            TextWrapWidth = noWrap ? null : innerW,
+            TextHeightLimit = heightLimit,
+        };
     }
 
     /// <summary>The largest size in [min, max] (to 0.25 px) at which the text fits its box without an ellipsis.</summary>

@@ -89,7 +89,7 @@ public sealed class CardRenderer : IDisposable
                 services.Usage.FontFiles.Select(_engine.Fonts.SourceOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
                 services.AssetFiles.ToList());
             var owned = root.Descendants().Select(b => (IDisposable?)b.Text).OfType<IDisposable>().Concat(services.Images).ToArray();
-            return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned);
+            return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned, () => _engine.PortableText);
         }
         catch (BuildInputException ex)
         {

@@ -14,10 +14,12 @@ public sealed class PreparedCard : IDisposable
 {
     private readonly LayoutBox _root;
     private readonly IDisposable[] _owned;
+    private readonly Func<SkiaText>? _portableText;
 
-    internal PreparedCard(LayoutBox root, int width, int height, string markup, IReadOnlyList<Diagnostic> warnings, CardInputs inputs, IDisposable[] owned)
+    internal PreparedCard(LayoutBox root, int width, int height, string markup, IReadOnlyList<Diagnostic> warnings, CardInputs inputs, IDisposable[] owned, Func<SkiaText>? portableText = null)
     {
         _root = root;
+        _portableText = portableText;
         Width = width;
         Height = height;
         Markup = markup;
@@ -90,7 +92,7 @@ public sealed class PreparedCard : IDisposable
                 using var surface = SkiaSharp.SKSurface.Create(info, (IntPtr)data, info.RowBytes) ?? throw new InvalidOperationException($"Skia could not create a {w}x{h} surface");
                 // Scale exactly to the rounded pixel size so the card fills the surface edge to edge.
                 surface.Canvas.Scale((float)(w / Width / scale), (float)(h / Height / scale));
-                SkiaCardPainter.Paint(surface.Canvas, _root, scale);
+                SkiaCardPainter.Paint(surface.Canvas, _root, scale, _portableText?.Invoke() ?? throw new InvalidOperationException("this card was prepared without the portable text stack"));
                 surface.Flush();
             }
         }

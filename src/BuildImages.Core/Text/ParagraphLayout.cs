@@ -388,7 +388,8 @@ internal static class ParagraphLayout
                     cut--;
                 }
             }
-            return ((start, cut), ellipsis);
+            // No space before the ellipsis ("every…", not "every …").
+            return ((start, _measure.TrimmedEnd(start, cut)), ellipsis);
         }
 
         private LaidOutParagraph Place(List<(int Start, int End)> lineRanges, ShapedRun? ellipsis)

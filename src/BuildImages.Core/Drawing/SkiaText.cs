@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using BuildImages.Core.Layout;
+using BuildImages.Core.Markup;
+using BuildImages.Core.Text;
+using SkiaSharp;
+
+namespace BuildImages.Core.Drawing;
+
+/// <summary>
+/// The portable text stack for one engine (issue 25): its font set (the project's font folders, then the machine's),
+/// the HarfBuzz fonts to shape with, and the Skia typefaces to draw with, all shared by every thread. Text elements
+/// are set with <see cref="ParagraphLayout"/> and drawn glyph run by glyph run.
+/// </summary>
+internal sealed class SkiaText : IDisposable
+{
+    private readonly ConcurrentDictionary<(string File, int Index, string Variations), Lazy<SKTypeface>> _typefaces = new();
+
+    internal SkiaText(FontSet fonts)
+    {
+        Fonts = fonts;
+    }
+
+    internal FontSet Fonts { get; }
+
+    internal ShapingFaces Shaping { get; } = new();
+
+    /// <summary>A text box's paragraph: its inlines as spans in its style, wrapped at its width, cut at its lines and height.</summary>
+    internal (LaidOutParagraph Paragraph, IReadOnlyList<SpanDecoration> Decorations) Lay(LayoutBox box, TextNode node)
+    {
+        var style = box.TextStyle ?? TextStyle.Defaults;
+        var spans = InlineSpans.Build(node.Inlines, style, style.Size ?? 32);
+        var paragraph = ParagraphLayout.Layout(spans.Spans, new ParagraphStyle
+        {
+            LineHeight = (float)(style.LineHeight ?? 1.2),
+            // Each paragraph from its first strong character, as the pango path sets it (its layouts are auto-dir): a
+            // Hebrew line in a left-to-right card starts at the right; `dir` mirrors rows, not the text's own order.
+            Direction = null,
+            Align = style.Align ?? TextAlign.Start,
+            MaxWidth = box.TextWrapWidth is { } w ? (float)w : null,
+            MaxLines = node.MaxLines,
+            MaxHeight = box.TextHeightLimit > 0 ? (float)box.TextHeightLimit : null,
+        }, Fonts, Shaping);
+        return (paragraph, spans.Decorations);
+    }
+
+    /// <summary>Draws a paragraph with its top left at (x, y): span backgrounds, glyphs in their span's colour, then underlines and strike-throughs.</summary>
+    internal void Draw(SKCanvas canvas, LaidOutParagraph paragraph, IReadOnlyList<SpanDecoration> decorations, double x, double y, SKColor? only = null, SKMaskFilter? blur = null)
+    {
+        foreach (var line in paragraph.Lines)
+        {
+            foreach (var run in line.Runs)
+            {
+                var decoration = decorations[run.Tag];
+                using var paint = new SKPaint { IsAntialias = true, Color = only ?? Color(decoration.Color), MaskFilter = blur };
+                var left = run.X.Min() + (float)x;
+                var right = Right(run, line) + (float)x;
+                if (decoration.Background is { } background && only is null)
+                {
+                    using var fill = new SKPaint { Color = Color(background) };
+                    canvas.DrawRect(new SKRect(left, (float)y + line.Top, right, (float)y + line.Top + line.Height), fill);
+                }
+                using var font = new SKFont(Typeface(run), run.Size) { Subpixel = true, Hinting = SKFontHinting.None, Edging = SKFontEdging.Antialias };
+                using var builder = new SKTextBlobBuilder();
+                var buffer = builder.AllocatePositionedRun(font, run.Glyphs.Length);
+                var glyphs = buffer.Glyphs;
+                var positions = buffer.Positions;
+                for (var i = 0; i < run.Glyphs.Length; i++)
+                {
+                    glyphs[i] = (ushort)run.Glyphs[i];
+                    positions[i] = new SKPoint((float)x + run.X[i], (float)y + run.Y[i]);
+                }
+                using (var blob = builder.Build())
+                {
+                    if (blob is not null)
+                    {
+                        canvas.DrawText(blob, 0, 0, paint);
+                    }
+                }
+                var metrics = font.Metrics;
+                var baseline = (float)y + line.Baseline;
+                var thickness = Math.Max(1f, metrics.UnderlineThickness ?? (run.Size / 14));
+                if (decoration.Underline)
+                {
+                    var at = baseline + (metrics.UnderlinePosition ?? (run.Size / 10));
+                    canvas.DrawRect(new SKRect(left, at, right, at + thickness), paint);
+                }
+                if (decoration.Strikethrough)
+                {
+                    var at = baseline + (metrics.StrikeoutPosition ?? (-run.Size * 0.3f));
+                    canvas.DrawRect(new SKRect(left, at, right, at + (metrics.StrikeoutThickness ?? thickness)), paint);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var typeface in _typefaces.Values.Where(t => t.IsValueCreated))
+        {
+            typeface.Value.Dispose();
+        }
+        Shaping.Dispose();
+    }
+
+    /// <summary>Where a run's last glyph ends: the next run's start on the line, or the line's end.</summary>
+    private static float Right(GlyphRun run, LaidOutLine line)
+    {
+        var index = -1;
+        for (var i = 0; i < line.Runs.Count; i++)
+        {
+            index = ReferenceEquals(line.Runs[i], run) ? i : index;
+        }
+        return index + 1 < line.Runs.Count ? line.Runs[index + 1].X.Min() : Math.Max(run.X.Max() + (run.Size / 2), line.Runs[0].X.Min() + line.Width);
+    }
+
+    /// <summary>The Skia typeface of a run's face at its axes: from the file, or the unpacked bytes of a web font.</summary>
+    private SKTypeface Typeface(GlyphRun run)
+    {
+        var key = (run.Face.File, run.Face.Index, string.Join(',', run.Variations.Select(v => $"{v.Tag}={v.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
+        return _typefaces.GetOrAdd(key, _ => new Lazy<SKTypeface>(() =>
+        {
+            var head = new byte[4];
+            using (var stream = File.OpenRead(run.Face.File))
+            {
+                stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            }
+            // A plain font is mapped from its file; a web font is unpacked first (Skia's FreeType reads neither container).
+            var typeface = (head.AsSpan().SequenceEqual("wOFF"u8) ? SKTypeface.FromData(SKData.CreateCopy(WoffUnpacker.ToSfnt(File.ReadAllBytes(run.Face.File))), run.Face.Index)
+                : head.AsSpan().SequenceEqual("wOF2"u8) ? SKTypeface.FromData(SKData.CreateCopy(Woff2Decoder.ToSfnt(File.ReadAllBytes(run.Face.File))), run.Face.Index)
+                : SKTypeface.FromFile(run.Face.File, run.Face.Index))
+                ?? throw new InvalidOperationException($"Skia could not read the font '{run.Face.File}'");
+            if (run.Variations.Count == 0)
+            {
+                return typeface;
+            }
+            var tagged = run.Variations.Select(v => new SKFontVariationPositionCoordinate { Axis = Tag(v.Tag), Value = v.Value }).ToArray();
+            var varied = typeface.Clone(tagged);
+            typeface.Dispose();
+            return varied;
+        })).Value;
+    }
+
+    private static uint Tag(string tag) => ((uint)tag[0] << 24) | ((uint)tag[1] << 16) | ((uint)tag[2] << 8) | tag[3];
+
+    private static SKColor Color(Rgba c) => SkiaCardPainter.Color(c);
+}
