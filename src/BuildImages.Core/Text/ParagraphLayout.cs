@@ -483,13 +483,15 @@ internal static class ParagraphLayout
         }
 
         /// <summary>
-        /// A line's box: the largest ascent and descent of the faces at the sizes on it, and its height, the line height
-        /// (a multiple of the largest size on it) raised to what those fonts need; the leading above the ascent is half
-        /// the difference (CSS's half-leading).
+        /// A line's box. With a line height (a multiple of the largest size on the line) a line of the first family is
+        /// exactly that high, as in CSS; a line whose glyphs' ink reaches above the first family's ascent or below its
+        /// descent (stacked Myanmar or Tibetan, a tall emoji) grows by that much, so it never overlaps the next. Fonts'
+        /// own ascents are not used for that: Noto Sans Arabic's would double every Arabic line. Without a line height,
+        /// each line takes the largest ascent, descent and line gap of its fonts. Returns the ascent above the baseline,
+        /// the height and the space above the ascent.
         /// </summary>
         private (float Ascent, float Height, float Leading) LineBox(int start, int end, ShapedRun? ellipsis)
         {
-            float ascent = 0, descent = 0, gap = 0, size = 0;
             var runs = _runs.Where(r => r.Start < end && r.End > start).Append(ellipsis).OfType<ShapedRun>().ToList();
             if (runs.Count == 0)
             {
@@ -499,18 +501,45 @@ internal static class ParagraphLayout
                 var face = _cps.Length > 0 ? _faces[at] : _primary;
                 runs.Add(new ShapedRun(face, 0, start, start, 0, _spanOf.Length > 0 ? _spanOf[at] : 0, style.Size, ShapingFaces.Resolve(face, style.Weight, style.Variations)));
             }
+            var size = runs.Max(r => r.Size);
+            if (_style.LineHeight is not { } lineHeight)
+            {
+                float ascent = 0, descent = 0, gap = 0;
+                foreach (var run in runs)
+                {
+                    var font = _shaping.Get(run.Face, run.Variations);
+                    var scale = run.Size / font.UnitsPerEm;
+                    ascent = Math.Max(ascent, font.Ascender * scale);
+                    descent = Math.Max(descent, font.Descender * scale);
+                    gap = Math.Max(gap, font.LineGap * scale);
+                }
+                return (ascent, ascent + descent + gap, gap / 2);
+            }
+            var primary = _shaping.Get(_primary, ShapingFaces.Resolve(_primary, _spans[0].Style.Weight, _spans[0].Style.Variations));
+            var primaryScale = size / primary.UnitsPerEm;
+            float primaryAscent = primary.Ascender * primaryScale, primaryDescent = primary.Descender * primaryScale;
+            float inkAscent = 0, inkDescent = 0;
             foreach (var run in runs)
             {
                 var font = _shaping.Get(run.Face, run.Variations);
                 var scale = run.Size / font.UnitsPerEm;
-                ascent = Math.Max(ascent, font.Ascender * scale);
-                descent = Math.Max(descent, font.Descender * scale);
-                gap = Math.Max(gap, font.LineGap * scale);
-                size = Math.Max(size, run.Size);
+                for (var g = 0; g < run.Glyphs.Length; g++)
+                {
+                    if (run != ellipsis && (run.Clusters[g] < start || run.Clusters[g] >= end || run.Hidden[g]))
+                    {
+                        continue;
+                    }
+                    if (font.Font.TryGetGlyphExtents(run.Glyphs[g], out var extents))
+                    {
+                        inkAscent = Math.Max(inkAscent, (extents.YBearing * scale) + run.YOffsets[g]);
+                        inkDescent = Math.Max(inkDescent, -(((extents.YBearing + extents.Height) * scale) + run.YOffsets[g]));
+                    }
+                }
             }
-            var content = ascent + descent;
-            var height = _style.LineHeight is { } lineHeight ? Math.Max(lineHeight * size, content) : content + gap;
-            return (ascent, height, (height - content) / 2);
+            var above = Math.Max(0, inkAscent - primaryAscent);
+            var below = Math.Max(0, inkDescent - primaryDescent);
+            var height = (lineHeight * size) + above + below;
+            return (primaryAscent + above, height, ((lineHeight * size) - (primaryAscent + primaryDescent)) / 2);
         }
     }
 

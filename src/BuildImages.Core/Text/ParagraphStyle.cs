@@ -6,9 +6,10 @@ namespace BuildImages.Core.Text;
 internal sealed record ParagraphStyle
 {
     /// <summary>
-    /// The line height as a multiple of the largest font size on the line; a line is never lower than the fonts on it
-    /// need (ascent plus descent), so tall scripts (Myanmar, Tibetan) never overlap the next line. Null: each line's
-    /// fonts' own line spacing.
+    /// The line height as a multiple of the largest font size on the line (CSS: a line of the first family is exactly
+    /// that high); a line whose glyphs' ink reaches past the first family's ascent or descent grows by the difference,
+    /// so tall scripts (stacked Myanmar, Tibetan, Thai marks) never overlap the next line. Null: each line's fonts' own
+    /// ascent, descent and line gap.
     /// </summary>
     public float? LineHeight { get; init; }
 
