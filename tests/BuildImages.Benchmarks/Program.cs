@@ -13,6 +13,10 @@ if (args.Length > 0 && args[0] == "--blur")
     Console.WriteLine($"blur 1200x400 sigma 6: {sw.Elapsed.TotalMilliseconds / 20:F2} ms");
     return 0;
 }
+if (args.Length > 0 && args[0] == "--painters")
+{
+    return PainterBench.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--prepare")
 {
     return PrepareBench.Run(args[1..], Console.Out);

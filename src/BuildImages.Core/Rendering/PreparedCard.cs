@@ -28,6 +28,9 @@ public sealed class PreparedCard : IDisposable
         _owned = owned;
     }
 
+    /// <summary>The laid-out card (the painters' input).</summary>
+    internal LayoutBox Root => _root;
+
     /// <summary>Card size in card pixels.</summary>
     public int Width { get; }
     public int Height { get; }
