@@ -98,7 +98,8 @@ internal static class CardPainter
 
     private static void PaintText(CairoContextHandle cr, LayoutBox box, TextNode node, double scale)
     {
-        var shaped = box.Text!;
+        // cairo draws pango's text; our stack's text is Skia's to draw.
+        var shaped = box.Text as ShapedText ?? throw new NotSupportedException("the cairo painter draws pango's text only");
         if (node.Background is { } bg)
         {
             ShapePath.RoundedRect(cr, 0, 0, box.Width, box.Height, node.Radius);

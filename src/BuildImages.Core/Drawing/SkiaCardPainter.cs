@@ -1,5 +1,6 @@
 using BuildImages.Core.Layout;
 using BuildImages.Core.Markup;
+using BuildImages.Core.Text;
 using SkiaSharp;
 
 namespace BuildImages.Core.Drawing;
@@ -91,7 +92,8 @@ internal static class SkiaCardPainter
             using var paint = Fill(canvas, background, 0, 0, box.Width, box.Height);
             canvas.DrawPath(outline, paint);
         }
-        var (paragraph, decorations) = text.Lay(box, node);
+        // Set by our stack when layout measured with it; else set now in the box pango measured.
+        var (paragraph, decorations) = box.Text is PortableTextBlock block ? (block.Paragraph, block.Decorations) : text.Lay(box, node);
         if (node.Shadow is { } shadow)
         {
             using var blur = shadow.Blur > 0 ? SKMaskFilter.CreateBlur(SKBlurStyle.Normal, (float)(shadow.Blur / 2)) : null;

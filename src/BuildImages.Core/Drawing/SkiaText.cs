@@ -28,7 +28,14 @@ internal sealed class SkiaText : IDisposable
     internal (LaidOutParagraph Paragraph, IReadOnlyList<SpanDecoration> Decorations) Lay(LayoutBox box, TextNode node)
     {
         var style = box.TextStyle ?? TextStyle.Defaults;
-        var spans = InlineSpans.Build(node.Inlines, style, style.Size ?? 32);
+        var block = Set(node, style, style.Size ?? 32, box.TextWrapWidth, node.MaxLines, box.TextHeightLimit > 0 ? box.TextHeightLimit : null);
+        return (block.Paragraph, block.Decorations);
+    }
+
+    /// <summary>A text element set in <paramref name="style"/> at <paramref name="size"/>, wrapped at <paramref name="width"/> (null: not wrapped), cut at <paramref name="maxLines"/> and <paramref name="maxHeight"/>.</summary>
+    internal PortableTextBlock Set(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight)
+    {
+        var spans = InlineSpans.Build(node.Inlines, style, size);
         var paragraph = ParagraphLayout.Layout(spans.Spans, new ParagraphStyle
         {
             LineHeight = (float)(style.LineHeight ?? 1.2),
@@ -36,11 +43,11 @@ internal sealed class SkiaText : IDisposable
             // Hebrew line in a left-to-right card starts at the right; `dir` mirrors rows, not the text's own order.
             Direction = null,
             Align = style.Align ?? TextAlign.Start,
-            MaxWidth = box.TextWrapWidth is { } w ? (float)w : null,
-            MaxLines = node.MaxLines,
-            MaxHeight = box.TextHeightLimit > 0 ? (float)box.TextHeightLimit : null,
+            MaxWidth = width is { } w ? (float)w : null,
+            MaxLines = maxLines,
+            MaxHeight = maxHeight is { } h ? (float)h : null,
         }, Fonts, Shaping);
-        return (paragraph, spans.Decorations);
+        return new PortableTextBlock(paragraph, spans.Decorations, size);
     }
 
     /// <summary>Draws a paragraph with its top left at (x, y): span backgrounds, glyphs in their span's colour, then underlines and strike-throughs.</summary>

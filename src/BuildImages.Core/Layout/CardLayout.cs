@@ -265,9 +265,9 @@ internal sealed class CardLayout(ILayoutServices services)
     }
 
     /// <summary>The largest size in [min, max] (to 0.25 px) at which the text fits its box without an ellipsis.</summary>
-    private Text.ShapedText ShrinkToFit(TextNode node, TextStyle style, double min, double max, double width, double heightLimit)
+    private Text.TextBlock ShrinkToFit(TextNode node, TextStyle style, double min, double max, double width, double heightLimit)
     {
-        bool Fits(Text.ShapedText s) => !s.Ellipsized && s.Height <= heightLimit + 0.5 && (node.MaxLines is null || s.LineCount <= node.MaxLines);
+        bool Fits(Text.TextBlock s) => !s.Ellipsized && s.Height <= heightLimit + 0.5 && (node.MaxLines is null || s.LineCount <= node.MaxLines);
         var best = services.Shape(node, style, max, width, node.MaxLines, heightLimit);
         if (Fits(best))
         {

@@ -7,7 +7,7 @@ namespace BuildImages.Core.Layout;
 /// <summary>What layout needs from the render: text shaping and images (decoded once per render).</summary>
 internal interface ILayoutServices
 {
-    ShapedText Shape(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight);
+    TextBlock Shape(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight);
 
     double NaturalWidth(TextNode node, TextStyle style, double size);
 

@@ -25,7 +25,7 @@ internal sealed class LayoutBox
     internal List<LayoutBox> Children { get; } = [];
 
     /// <summary>For text: the layout and its origin relative to this box.</summary>
-    internal ShapedText? Text { get; init; }
+    internal TextBlock? Text { get; init; }
     internal double TextX { get; init; }
     internal double TextY { get; init; }
 

@@ -23,6 +23,12 @@ public sealed class CardRenderer : IDisposable
         _shaper = new TextShaper(engine.Fonts);
     }
 
+    /// <summary>
+    /// Lays text out with our own stack (issue 25) instead of pango: such a card draws only with
+    /// <see cref="PreparedCard.DrawWithSkia"/>. For the tests that preview the cut-over; off by default.
+    /// </summary>
+    internal bool UsePortableText { get; set; }
+
     /// <summary>Evaluates and lays out a card. Throws <see cref="BuildInputException"/> with a located diagnostic.</summary>
     /// <param name="template">A template name, folder, or .sbn/.liquid path.</param>
     /// <param name="item">The item's data.</param>
@@ -82,7 +88,7 @@ public sealed class CardRenderer : IDisposable
         {
             var card = CardMarkupParser.Parse(markup, size.Width, size.Height);
             CheckFonts(card);
-            root = new CardLayout(services).LayoutCard(card);
+            root = new CardLayout(UsePortableText ? new PortableLayoutServices(services, _engine.PortableText) : services).LayoutCard(card);
             var warnings = Coverage(services.Usage, mainFile, itemName);
             var inputs = new CardInputs(
                 output.SourceFiles.Order(StringComparer.Ordinal).ToList(),

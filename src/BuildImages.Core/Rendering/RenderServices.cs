@@ -20,7 +20,7 @@ internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, De
 
     internal IEnumerable<LoadedImage> Images => _images.Values;
 
-    public ShapedText Shape(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight) =>
+    public TextBlock Shape(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight) =>
         shaper.Shape(node, style, size, width, maxLines, maxHeight, Usage);
 
     public double NaturalWidth(TextNode node, TextStyle style, double size) => shaper.NaturalWidth(node, style, size);

@@ -6,39 +6,37 @@ namespace BuildImages.Core.Text;
 /// A pango layout ready to draw, with its measured extents in card pixels. Layout is done once, with
 /// hinting and glyph-position rounding off, so the same layout draws at every scale.
 /// </summary>
-internal sealed class ShapedText : IDisposable
+internal sealed class ShapedText : TextBlock
 {
     internal ShapedText(GObjectHandle layout, double width, double height, double inkLeft, double inkTop, double inkRight, double inkBottom, int lineCount, bool ellipsized, double size)
     {
         Layout = layout;
-        Width = width;
-        Height = height;
-        InkLeft = inkLeft;
-        InkTop = inkTop;
-        InkRight = inkRight;
-        InkBottom = inkBottom;
-        LineCount = lineCount;
-        Ellipsized = ellipsized;
-        Size = size;
+        (_width, _height, _inkLeft, _inkTop, _inkRight, _inkBottom, _lineCount, _ellipsized, _size) = (width, height, inkLeft, inkTop, inkRight, inkBottom, lineCount, ellipsized, size);
     }
+
+    private readonly double _width, _height, _inkLeft, _inkTop, _inkRight, _inkBottom, _size;
+    private readonly int _lineCount;
+    private readonly bool _ellipsized;
 
     internal GObjectHandle Layout { get; }
 
-    /// <summary>Logical width and height (line boxes), card pixels.</summary>
-    internal double Width { get; }
-    internal double Height { get; }
+    internal override double Width => _width;
 
-    /// <summary>Ink extents relative to the layout origin, card pixels.</summary>
-    internal double InkLeft { get; }
-    internal double InkTop { get; }
-    internal double InkRight { get; }
-    internal double InkBottom { get; }
+    internal override double Height => _height;
 
-    internal int LineCount { get; }
-    internal bool Ellipsized { get; }
+    internal override double InkLeft => _inkLeft;
 
-    /// <summary>The font size the text was set at (after shrink-to-fit).</summary>
-    internal double Size { get; }
+    internal override double InkTop => _inkTop;
 
-    public void Dispose() => Layout.Dispose();
+    internal override double InkRight => _inkRight;
+
+    internal override double InkBottom => _inkBottom;
+
+    internal override int LineCount => _lineCount;
+
+    internal override bool Ellipsized => _ellipsized;
+
+    internal override double Size => _size;
+
+    public override void Dispose() => Layout.Dispose();
 }
