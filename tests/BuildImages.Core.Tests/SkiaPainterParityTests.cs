@@ -204,6 +204,24 @@ public sealed class SkiaPainterParityTests : IDisposable
     }
 
     [Fact]
+    public void TextLaidOutByOurStackReportsItsFontsAndWhatNoFontCovers()
+    {
+        var template = _cards.Template("coverage", """<card width="600" height="200" background="#fff"><text x="20" y="20" width="560" font-family="Inter" font-size="32">Hello នៅ عربي</text></card>""");
+        // Only the pinned fonts: Khmer is in none of them, Arabic is.
+        using var engine = new CardEngine(new EngineOptions { TemplateRoots = [Path.Combine(_cards.Root, "templates")], FontFolders = [GoldenImageTests.PinnedFonts], SystemFonts = false });
+        using var renderer = engine.CreateRenderer();
+        renderer.UsePortableText = true;
+
+        using var prepared = renderer.Prepare(template, new Dictionary<string, object?>(), new CardSize(600, 200));
+
+        Assert.Contains(prepared.Inputs.FontFiles, f => f.EndsWith("Inter-Regular.otf", StringComparison.Ordinal));
+        Assert.Contains(prepared.Inputs.FontFiles, f => f.EndsWith("NotoSansArabic-Regular.ttf", StringComparison.Ordinal));
+        Assert.DoesNotContain(prepared.Inputs.FontFiles, f => f.Contains("Khmer", StringComparison.Ordinal));
+        var warning = Assert.Single(prepared.Warnings, w => w.Code == Diagnostics.DiagnosticCodes.UncoveredCodePoint && w.Message.Contains("U+1793", StringComparison.Ordinal));
+        Assert.Contains("Hello", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheTestCatchesAWrongPicture()
     {
         // The same comparison between two different cards: a radius and a colour off must fail it.

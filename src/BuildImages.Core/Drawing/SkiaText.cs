@@ -47,7 +47,7 @@ internal sealed class SkiaText : IDisposable
             MaxLines = maxLines,
             MaxHeight = maxHeight is { } h ? (float)h : null,
         }, Fonts, Shaping);
-        return new PortableTextBlock(paragraph, spans.Decorations, size);
+        return new PortableTextBlock(paragraph, spans.Decorations, size, string.Concat(spans.Spans.Select(t => t.Text)));
     }
 
     /// <summary>Draws a paragraph with its top left at (x, y): span backgrounds, glyphs in their span's colour, then underlines and strike-throughs.</summary>

@@ -4,9 +4,12 @@ namespace BuildImages.Core.Text;
 /// A text element set by our own stack (<see cref="ParagraphLayout"/>): the paragraph to draw and what its spans paint.
 /// Its ink is taken as its line boxes (only the cairo painter's shadow reads ink, and cairo does not draw this text).
 /// </summary>
-internal sealed class PortableTextBlock(LaidOutParagraph paragraph, IReadOnlyList<SpanDecoration> decorations, double size) : TextBlock
+internal sealed class PortableTextBlock(LaidOutParagraph paragraph, IReadOnlyList<SpanDecoration> decorations, double size, string text) : TextBlock
 {
     internal LaidOutParagraph Paragraph { get; } = paragraph;
+
+    /// <summary>The text as set (whitespace collapsed): what a coverage warning quotes.</summary>
+    internal string Text { get; } = text;
 
     internal IReadOnlyList<SpanDecoration> Decorations { get; } = decorations;
 

@@ -4,9 +4,9 @@ using BuildImages.Core.Native;
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// Collects, over one render, the font files pango picked and the code points no font covered
-/// (drawn as a box otherwise). Walks the shaped runs: PangoGlyphItem → PangoItem.analysis.font, and
-/// glyphs flagged PANGO_GLYPH_UNKNOWN_FLAG, whose low bits are the code point.
+/// Collects, over one render, the font files the text was drawn with and the code points no font covered
+/// (drawn as a box otherwise). For pango, walks the shaped runs: PangoGlyphItem → PangoItem.analysis.font, and
+/// glyphs flagged PANGO_GLYPH_UNKNOWN_FLAG, whose low bits are the code point; for our own stack, reads the paragraph.
 /// </summary>
 internal sealed class TextUsage
 {
@@ -76,6 +76,27 @@ internal sealed class TextUsage
         finally
         {
             PangoApi.pango_layout_iter_free(iter);
+        }
+    }
+
+    /// <summary>The same for text set by our own stack: the faces its runs drew with, and what no face covered.</summary>
+    internal void Record(LaidOutParagraph paragraph, string plainText)
+    {
+        if (!_enabled)
+        {
+            return;
+        }
+        foreach (var run in paragraph.Lines.SelectMany(l => l.Runs))
+        {
+            FontFiles.Add(run.Face.File);
+            HasRightToLeftRun |= run.RightToLeft;
+        }
+        foreach (var cp in paragraph.Missing)
+        {
+            if (!Uncovered.Exists(u => u.CodePoint == cp))
+            {
+                Uncovered.Add((cp, plainText));
+            }
         }
     }
 
