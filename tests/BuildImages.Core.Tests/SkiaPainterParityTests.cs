@@ -222,6 +222,26 @@ public sealed class SkiaPainterParityTests : IDisposable
     }
 
     [Fact]
+    public void AHostileMegabyteTitleIsCutAsThePangoPathCutsIt()
+    {
+        var template = _cards.Template("huge", """<card width="600" height="200" background="#fff"><text x="20" y="20" width="560" font-size="32" max-lines="2">{{ title }}</text></card>""");
+        using var engine = _cards.Engine(fonts: [GoldenImageTests.PinnedFonts]);
+        using var renderer = engine.CreateRenderer();
+        renderer.UsePortableText = true;
+        var title = string.Concat(Enumerable.Repeat("word \u05D0\u05D1 ", 100_000));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var prepared = renderer.Prepare(template, new Dictionary<string, object?> { ["title"] = title }, new CardSize(600, 200));
+        var card = prepared.DrawWithSkia(1);
+
+        var block = Assert.IsType<BuildImages.Core.Text.PortableTextBlock>(prepared.Root.Descendants().Single(b => b.Text is not null).Text);
+        Assert.True(block.Text.Length <= BuildImages.Core.Text.TextShaper.MaxCharacters, $"{block.Text.Length} characters set");
+        Assert.True(block.Ellipsized);
+        Assert.Equal(600, card.Width);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void TheTestCatchesAWrongPicture()
     {
         // The same comparison between two different cards: a radius and a colour off must fail it.

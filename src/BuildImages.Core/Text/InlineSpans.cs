@@ -34,11 +34,36 @@ internal sealed class InlineSpans
         var style = root with { Size = size };
         builder.Append(inlines, style, new SpanDecoration(style.Color ?? Rgba.Black, null, false, false));
         builder.Flush();
+        builder.CutAt(TextShaper.MaxCharacters);
         if (builder._spans.Count == 0)
         {
             builder._spans.Add(new TextSpan(string.Empty, SpanStyleOf(style), builder.Decorate(new SpanDecoration(style.Color ?? Rgba.Black, null, false, false))));
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Keeps the first <paramref name="max"/> characters, cut between grapheme clusters, as the pango path keeps them: no
+    /// card shows more, and a hostile megabyte title must not cost a megabyte of shaping and line breaking.
+    /// </summary>
+    private void CutAt(int max)
+    {
+        var used = 0;
+        for (var i = 0; i < _spans.Count; i++)
+        {
+            var span = _spans[i];
+            if (used + span.Text.Length > max)
+            {
+                var kept = TextShaper.Cut(span.Text, max - used);
+                _spans.RemoveRange(i, _spans.Count - i);
+                if (kept.Length > 0)
+                {
+                    _spans.Add(span with { Text = kept });
+                }
+                return;
+            }
+            used += span.Text.Length;
+        }
     }
 
     /// <summary>A font-family chain ("Inter, 'Noto Sans', sans-serif") as family names in order.</summary>

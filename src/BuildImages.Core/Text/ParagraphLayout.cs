@@ -191,7 +191,7 @@ internal static class ParagraphLayout
             return ([.. cps], [.. spanOf], boundary);
         }
 
-        private SpanStyle StyleAt(int index) => _spans[_spanOf[Math.Clamp(index, 0, Math.Max(0, _spanOf.Length - 1))]].Style;
+        private SpanStyle StyleAt(int index) => _spanOf.Length == 0 ? _spans[0].Style : _spans[_spanOf[Math.Clamp(index, 0, _spanOf.Length - 1)]].Style;
 
         /// <summary>The face of each code point: one per grapheme cluster (its first code point's span decides); what no face covers is reported.</summary>
         private FontFace[] FacesOf()
@@ -322,7 +322,8 @@ internal static class ParagraphLayout
         {
             var opportunities = LineBreaker.Opportunities(_cps, _style.KeepAll);
             var max = _style.MaxWidth ?? float.PositiveInfinity;
-            var lines = new List<(int, int)>();
+            // Empty text is one empty line, as high as a line of its style (as pango sets it).
+            var lines = new List<(int, int)>(_cps.Length == 0 ? [(0, 0)] : []);
             for (var start = 0; start < _cps.Length;)
             {
                 var end = -1;

@@ -240,6 +240,18 @@ public sealed class ParagraphLayoutTests : IDisposable
         Assert.Equal(gap.Lines[0].Height, gap.Lines[1].Height, 0.01f);
     }
 
+    [Fact]
+    public void EmptyTextIsOneEmptyLineOfItsLineHeight()
+    {
+        var laid = Lay(string.Empty, lineHeight: 1.5f);
+
+        var line = Assert.Single(laid.Lines);
+        Assert.Empty(line.Runs);
+        Assert.Equal(60, line.Height, 0.01f);
+        Assert.Equal(0, laid.Width);
+        Assert.False(laid.Ellipsized);
+    }
+
     private float Extents(string family)
     {
         var font = _shaping.Get(Fonts.Match(family)!, []);
