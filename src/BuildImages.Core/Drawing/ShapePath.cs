@@ -13,11 +13,7 @@ internal static class ShapePath
             CairoApi.cairo_rectangle(cr, x, y, w, h);
             return;
         }
-        // CSS: radii that do not fit are scaled down together.
-        var f = Math.Min(1, Math.Min(
-            Math.Min(w / Math.Max(1e-9, r.TopLeft + r.TopRight), w / Math.Max(1e-9, r.BottomLeft + r.BottomRight)),
-            Math.Min(h / Math.Max(1e-9, r.TopLeft + r.BottomLeft), h / Math.Max(1e-9, r.TopRight + r.BottomRight))));
-        var (tl, tr, br, bl) = (r.TopLeft * f, r.TopRight * f, r.BottomRight * f, r.BottomLeft * f);
+        var (tl, tr, br, bl) = r.FittedTo(w, h);
         CairoApi.cairo_new_sub_path(cr);
         CairoApi.cairo_arc(cr, x + w - tr, y + tr, tr, -Math.PI / 2, 0);
         CairoApi.cairo_arc(cr, x + w - br, y + h - br, br, 0, Math.PI / 2);

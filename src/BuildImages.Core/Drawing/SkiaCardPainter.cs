@@ -164,34 +164,16 @@ internal static class SkiaCardPainter
     private static SKPaint Fill(SKCanvas canvas, Paint paint, double x, double y, double w, double h)
     {
         var result = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
-        var scale = Math.Abs(canvas.TotalMatrix.ScaleX);
-        if (paint is LinearGradientPaint or RadialGradientPaint && w * h * scale * scale > DownsampledMinPixels && Smooth(paint, Math.Min(w, h) * scale)
-            && !(paint is LinearGradientPaint l && Math.Abs(Math.IEEERemainder(l.AngleDegrees, 90)) < 1e-9))
+        var m = canvas.TotalMatrix;
+        if (GradientGeometry.WorthDownsampling(paint, w, h, m.ScaleX, m.ScaleY))
         {
-            Downsampled(result, paint, x, y, w, h, scale);
+            Downsampled(result, paint, x, y, w, h, Math.Abs(m.ScaleX));
         }
         else
         {
             Apply(result, paint, x, y, w, h);
         }
         return result;
-    }
-
-    /// <summary>Smooth gradients over more device pixels than this are drawn at a quarter of the resolution (as the cairo painter draws them).</summary>
-    private const double DownsampledMinPixels = 160_000;
-
-    /// <summary>Whether every colour change is spread over at least 16 device pixels, so bilinear upscaling cannot soften it (a hard stop stays sharp).</summary>
-    private static bool Smooth(Paint paint, double length)
-    {
-        var stops = paint switch { LinearGradientPaint l => l.Stops, RadialGradientPaint r => r.Stops, _ => [] };
-        for (var i = 1; i < stops.Count; i++)
-        {
-            if (stops[i].Color != stops[i - 1].Color && (stops[i].Offset - stops[i - 1].Offset) * length < 16)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /// <summary>
@@ -234,15 +216,10 @@ internal static class SkiaCardPainter
                 break;
             case LinearGradientPaint l:
             {
-                // CSS: 0deg points up; the gradient line passes through the centre and is long enough that the
-                // corners get the first and last stop colours.
-                var rad = l.AngleDegrees * Math.PI / 180;
-                var (dx, dy) = (Math.Sin(rad), -Math.Cos(rad));
-                var half = (Math.Abs(w * dx) + Math.Abs(h * dy)) / 2;
-                var (cx, cy) = (x + (w / 2), y + (h / 2));
+                var (x0, y0, x1, y1) = GradientGeometry.Line(l.AngleDegrees, x, y, w, h);
                 target.Shader = SKShader.CreateLinearGradient(
-                    new SKPoint((float)(cx - (dx * half)), (float)(cy - (dy * half))),
-                    new SKPoint((float)(cx + (dx * half)), (float)(cy + (dy * half))),
+                    new SKPoint((float)x0, (float)y0),
+                    new SKPoint((float)x1, (float)y1),
                     [.. l.Stops.Select(s => Color(s.Color))],
                     [.. l.Stops.Select(s => (float)s.Offset)],
                     SKShaderTileMode.Clamp);
@@ -250,11 +227,10 @@ internal static class SkiaCardPainter
             }
             case RadialGradientPaint r:
             {
-                var (cx, cy) = (x + (r.CenterX * w), y + (r.CenterY * h));
-                var far = Math.Sqrt((Math.Max(cx - x, x + w - cx) * Math.Max(cx - x, x + w - cx)) + (Math.Max(cy - y, y + h - cy) * Math.Max(cy - y, y + h - cy)));
+                var (cx, cy, radius) = GradientGeometry.Circle(r, x, y, w, h);
                 target.Shader = SKShader.CreateRadialGradient(
                     new SKPoint((float)cx, (float)cy),
-                    (float)Math.Max(far, 1e-3),
+                    (float)radius,
                     [.. r.Stops.Select(s => Color(s.Color))],
                     [.. r.Stops.Select(s => (float)s.Offset)],
                     SKShaderTileMode.Clamp);
@@ -277,12 +253,10 @@ internal static class SkiaCardPainter
             path.AddRect(rect, SKPathDirection.Clockwise);
             return path.Detach();
         }
-        var f = Math.Min(1, Math.Min(
-            Math.Min(w / Math.Max(1e-9, r.TopLeft + r.TopRight), w / Math.Max(1e-9, r.BottomLeft + r.BottomRight)),
-            Math.Min(h / Math.Max(1e-9, r.TopLeft + r.BottomLeft), h / Math.Max(1e-9, r.TopRight + r.BottomRight))));
+        var fitted = r.FittedTo(w, h);
         using var rounded = new SKRoundRect();
-        SKPoint Radius(double v) => new((float)(v * f), (float)(v * f));
-        rounded.SetRectRadii(rect, [Radius(r.TopLeft), Radius(r.TopRight), Radius(r.BottomRight), Radius(r.BottomLeft)]);
+        static SKPoint Radius(double v) => new((float)v, (float)v);
+        rounded.SetRectRadii(rect, [Radius(fitted.TopLeft), Radius(fitted.TopRight), Radius(fitted.BottomRight), Radius(fitted.BottomLeft)]);
         path.AddRoundRect(rounded, SKPathDirection.Clockwise);
         return path.Detach();
     }

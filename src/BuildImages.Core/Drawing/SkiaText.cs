@@ -58,12 +58,12 @@ internal sealed class SkiaText : IDisposable
             foreach (var run in line.Runs)
             {
                 var decoration = decorations[run.Tag];
-                using var paint = new SKPaint { IsAntialias = true, Color = only ?? Color(decoration.Color), MaskFilter = blur };
+                using var paint = new SKPaint { IsAntialias = true, Color = only ?? SkiaCardPainter.Color(decoration.Color), MaskFilter = blur };
                 var left = run.X.Min() + (float)x;
                 var right = Right(run, line) + (float)x;
                 if (decoration.Background is { } background && only is null)
                 {
-                    using var fill = new SKPaint { Color = Color(background) };
+                    using var fill = new SKPaint { Color = SkiaCardPainter.Color(background) };
                     canvas.DrawRect(new SKRect(left, (float)y + line.Top, right, (float)y + line.Top + line.Height), fill);
                 }
                 using var font = new SKFont(Typeface(run), run.Size) { Subpixel = true, Hinting = SKFontHinting.None, Edging = SKFontEdging.Antialias };
@@ -126,14 +126,9 @@ internal sealed class SkiaText : IDisposable
         var key = (run.Face.File, run.Face.Index, string.Join(',', run.Variations.Select(v => $"{v.Tag}={v.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
         return _typefaces.GetOrAdd(key, _ => new Lazy<SKTypeface>(() =>
         {
-            var head = new byte[4];
-            using (var stream = File.OpenRead(run.Face.File))
-            {
-                stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-            }
             // A plain font is mapped from its file; a web font is unpacked first (Skia's FreeType reads neither container).
-            var typeface = (head.AsSpan().SequenceEqual("wOFF"u8) ? SKTypeface.FromData(SKData.CreateCopy(WoffUnpacker.ToSfnt(File.ReadAllBytes(run.Face.File))), run.Face.Index)
-                : head.AsSpan().SequenceEqual("wOF2"u8) ? SKTypeface.FromData(SKData.CreateCopy(Woff2Decoder.ToSfnt(File.ReadAllBytes(run.Face.File))), run.Face.Index)
+            var typeface = (FontFileReader.UnpackWebFont(run.Face.File) is { } sfnt
+                ? SKTypeface.FromData(SKData.CreateCopy(sfnt), run.Face.Index)
                 : SKTypeface.FromFile(run.Face.File, run.Face.Index))
                 ?? throw new InvalidOperationException($"Skia could not read the font '{run.Face.File}'");
             if (run.Variations.Count == 0)
@@ -149,5 +144,4 @@ internal sealed class SkiaText : IDisposable
 
     private static uint Tag(string tag) => ((uint)tag[0] << 24) | ((uint)tag[1] << 16) | ((uint)tag[2] << 8) | tag[3];
 
-    private static SKColor Color(Rgba c) => SkiaCardPainter.Color(c);
 }

@@ -29,18 +29,37 @@ internal static class FontFileReader
         {
             throw new InvalidDataException(length == 0 ? "the file is empty" : "the file is too short to be a font");
         }
-        var tag = BinaryPrimitives.ReadUInt32BigEndian(ReadAt(handle, length, 0, 4));
-        if (tag is Woff or Woff2)
+        if (Unpacked(handle, length) is { } sfnt)
         {
-            if (length > WoffUnpacker.MaxFontBytes)
-            {
-                throw new InvalidDataException($"the file is {length / (1024 * 1024)} MB; a web font is at most {WoffUnpacker.MaxFontBytes / (1024 * 1024)} MB");
-            }
-            var packed = ReadAt(handle, length, 0, (int)length);
-            var sfnt = tag == Woff2 ? Woff2Decoder.ToSfnt(packed) : WoffUnpacker.ToSfnt(packed);
             return Faces(path, sfnt.Length, (offset, count) => Slice(sfnt, offset, count));
         }
         return Faces(path, length, (offset, count) => ReadAt(handle, length, offset, count));
+    }
+
+    /// <summary>
+    /// The plain font inside a WOFF or WOFF2 file (told apart by its first bytes, not its name), or null for any other
+    /// file: what HarfBuzz and Skia read, as neither reads the web containers.
+    /// </summary>
+    internal static byte[]? UnpackWebFont(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        return length < 4 ? null : Unpacked(handle, length);
+    }
+
+    private static byte[]? Unpacked(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length)
+    {
+        var tag = BinaryPrimitives.ReadUInt32BigEndian(ReadAt(handle, length, 0, 4));
+        if (tag is not (Woff or Woff2))
+        {
+            return null;
+        }
+        if (length > WoffUnpacker.MaxFontBytes)
+        {
+            throw new InvalidDataException($"the file is {length / (1024 * 1024)} MB; a web font is at most {WoffUnpacker.MaxFontBytes / (1024 * 1024)} MB");
+        }
+        var packed = ReadAt(handle, length, 0, (int)length);
+        return tag == Woff2 ? Woff2Decoder.ToSfnt(packed) : WoffUnpacker.ToSfnt(packed);
     }
 
     private static List<FontFace> Faces(string path, long length, Func<long, int, byte[]> read)

@@ -144,9 +144,14 @@ internal static class ParagraphLayout
                 // Whole lines while they fit (one at least).
                 var height = 0f;
                 var fit = 0;
-                while (fit < lines.Count && (fit == 0 || height + LineBox(lines[fit].Start, lines[fit].End, null).Height <= maxHeight + 0.01f))
+                while (fit < lines.Count)
                 {
-                    height += LineBox(lines[fit].Start, lines[fit].End, null).Height;
+                    var next = height + LineBox(lines[fit].Start, lines[fit].End, null).Height;
+                    if (fit > 0 && next > maxHeight + 0.01f)
+                    {
+                        break;
+                    }
+                    height = next;
                     fit++;
                 }
                 keep = Math.Min(keep, fit);

@@ -78,17 +78,10 @@ internal sealed class ShapingFaces : IDisposable
     /// <summary>The font's bytes as HarfBuzz reads them: a plain font mapped from its file, a web font unpacked into native memory it frees.</summary>
     private static unsafe Blob Load(string file)
     {
-        var head = new byte[4];
-        using (var stream = File.OpenRead(file))
-        {
-            stream.ReadExactly(head);
-        }
-        if (!head.AsSpan().SequenceEqual("wOFF"u8) && !head.AsSpan().SequenceEqual("wOF2"u8))
+        if (FontFileReader.UnpackWebFont(file) is not { } sfnt)
         {
             return Blob.FromFile(file);
         }
-        var packed = File.ReadAllBytes(file);
-        var sfnt = head[3] == (byte)'2' ? Woff2Decoder.ToSfnt(packed) : WoffUnpacker.ToSfnt(packed);
         var memory = NativeMemory.Alloc((nuint)sfnt.Length);
         sfnt.CopyTo(new Span<byte>(memory, sfnt.Length));
         return new Blob((IntPtr)memory, sfnt.Length, MemoryMode.ReadOnly, () => NativeMemory.Free(memory));

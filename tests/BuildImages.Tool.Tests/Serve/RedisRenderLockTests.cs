@@ -6,12 +6,12 @@ namespace BuildImages.Tool.Tests.Serve;
 
 /// <summary>
 /// The Redis render lock against a real Redis on loopback: a living holder keeps its key past the hold, a dead one
-/// frees it within about one hold, and a waiter never waits past its bound. The hold is 4 s here (renewed every
-/// 1.3 s), so a renewal may run late by more than two seconds on a busy machine before a check could fail.
+/// frees it within about one hold, and a waiter never waits past its bound. The hold is 6 s here (renewed every
+/// 2 s), so a renewal may run late by 4 s on a busy machine before a check could fail.
 /// </summary>
 public sealed class RedisRenderLockTests : IDisposable
 {
-    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(6);
     private readonly RedisServer _redis = new();
     private readonly ConnectionMultiplexer _look;
 
