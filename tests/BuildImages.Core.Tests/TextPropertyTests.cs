@@ -242,10 +242,10 @@ public sealed class TextPropertyTests : IDisposable
 
     private static TextNode TextNode(string text) => new() { ElementName = "text", Inlines = [new InlineText(text)] };
 
-    private static ShapedText FindText(PreparedCard prepared)
+    private static TextBlock FindText(PreparedCard prepared)
     {
         var root = (Layout.LayoutBox)typeof(PreparedCard).GetField("_root", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(prepared)!;
-        return root.Descendants().Select(b => b.Text).OfType<ShapedText>().Single();
+        return root.Descendants().Select(b => b.Text).OfType<TextBlock>().Single();
     }
 
     public void Dispose() => _cards.Dispose();

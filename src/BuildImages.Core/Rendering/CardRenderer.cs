@@ -27,7 +27,7 @@ public sealed class CardRenderer : IDisposable
     /// Lays text out with our own stack (issue 25) instead of pango: such a card draws only with
     /// <see cref="PreparedCard.DrawWithSkia"/>. For the tests that preview the cut-over; off by default.
     /// </summary>
-    internal bool UsePortableText { get; set; }
+    internal bool UsePortableText { get; set; } = true;
 
     /// <summary>Evaluates and lays out a card. Throws <see cref="BuildInputException"/> with a located diagnostic.</summary>
     /// <param name="template">A template name, folder, or .sbn/.liquid path.</param>

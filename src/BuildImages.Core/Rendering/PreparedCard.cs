@@ -47,7 +47,9 @@ public sealed class PreparedCard : IDisposable
     public RenderedCard DrawAtWidth(int pixelWidth) => Draw((double)pixelWidth / Width);
 
     /// <summary>Draws at a scale (device pixels per card pixel).</summary>
-    public RenderedCard Draw(double scale)
+    public RenderedCard Draw(double scale) => DrawWithSkia(scale);
+
+    internal RenderedCard DrawWithCairo(double scale)
     {
         if (scale <= 0 || double.IsNaN(scale))
         {
@@ -84,6 +86,10 @@ public sealed class PreparedCard : IDisposable
     /// </summary>
     internal RenderedCard DrawWithSkia(double scale)
     {
+        if (scale <= 0 || double.IsNaN(scale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), "scale must be positive");
+        }
         var w = Math.Max(1, (int)Math.Round(Width * scale));
         var h = Math.Max(1, (int)Math.Round(Height * scale));
         var info = new SkiaSharp.SKImageInfo(w, h, SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul);
@@ -94,7 +100,7 @@ public sealed class PreparedCard : IDisposable
             {
                 using var surface = SkiaSharp.SKSurface.Create(info, (IntPtr)data, info.RowBytes) ?? throw new InvalidOperationException($"Skia could not create a {w}x{h} surface");
                 // Scale exactly to the rounded pixel size so the card fills the surface edge to edge.
-                surface.Canvas.Scale((float)(w / Width / scale), (float)(h / Height / scale));
+                surface.Canvas.Scale((float)((double)w / Width / scale), (float)((double)h / Height / scale));
                 SkiaCardPainter.Paint(surface.Canvas, _root, scale, _portableText?.Invoke() ?? throw new InvalidOperationException("this card was prepared without the portable text stack"));
                 surface.Flush();
             }
