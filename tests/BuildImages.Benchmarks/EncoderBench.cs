@@ -120,7 +120,7 @@ internal static class EncoderBench
     private static byte[] Reference(RenderedCard frame)
     {
         var rgba = new byte[frame.Width * frame.Height * 4];
-        PixelConverter.FromCairo(frame.Bgra, frame.Width, frame.Height, frame.Stride, 4, rgba);
+        PixelConverter.FromPremultipliedBgra(frame.Bgra, frame.Width, frame.Height, frame.Stride, 4, rgba);
         return rgba;
     }
 }

@@ -1,18 +1,6 @@
 using System.Diagnostics;
 using BuildImages.Benchmarks;
 
-if (args.Length > 0 && args[0] == "--blur")
-{
-    var plane = new byte[1200 * 400];
-    new Random(1).NextBytes(plane);
-    var sw = Stopwatch.StartNew();
-    for (var i = 0; i < 20; i++)
-    {
-        BuildImages.Core.Drawing.BoxBlur.Gaussian(plane, 1200, 400, 1200, 6);
-    }
-    Console.WriteLine($"blur 1200x400 sigma 6: {sw.Elapsed.TotalMilliseconds / 20:F2} ms");
-    return 0;
-}
 if (args.Length > 0 && args[0] == "--painters")
 {
     return PainterBench.Run(args[1..], Console.Out);

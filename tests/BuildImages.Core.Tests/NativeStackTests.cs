@@ -29,5 +29,9 @@ public sealed class NativeStackTests
         }
         Assert.Equal(IntPtr.Zero, NativeLibraryNames.Resolve("no-such-library", typeof(NativeStack).Assembly, null));
         Assert.StartsWith("8.", NativeStack.Versions.Vips, StringComparison.Ordinal);
+        // The drawing and shaping libraries come in our packages; their versions are in every key too.
+        Assert.Matches(@"^\d+\.\d+", NativeStack.Versions.Skia);
+        Assert.Matches(@"^\d+\.\d+", NativeStack.Versions.HarfBuzz);
+        Assert.Contains($"skia {NativeStack.Versions.Skia}", NativeStack.Versions.ToString(), StringComparison.Ordinal);
     }
 }

@@ -15,11 +15,11 @@ public sealed class PixelAndEncodingTests : IDisposable
         byte[] rgba = [200, 100, 50, 128, 255, 255, 255, 0, 10, 20, 30, 255, 255, 0, 0, 1];
         var stride = 16;
         var cairo = new byte[stride];
-        PixelConverter.ToCairo(rgba, 4, 4, 1, cairo, stride);
+        PixelConverter.ToPremultipliedBgra(rgba, 4, 4, 1, cairo, stride);
         // B,G,R,A premultiplied: 50*128/255 ≈ 25, 100*128/255 ≈ 50, 200*128/255 ≈ 100.
         Assert.Equal(new byte[] { 25, 50, 100, 128 }, cairo[..4]);
         Assert.Equal(new byte[] { 0, 0, 0, 0 }, cairo[4..8]);
-        var back = PixelConverter.FromCairo(cairo, 4, 1, stride, 4);
+        var back = PixelConverter.FromPremultipliedBgra(cairo, 4, 1, stride, 4);
         for (var i = 0; i < 12; i++)
         {
             if (rgba[(i / 4 * 4) + 3] >= 128)

@@ -37,7 +37,7 @@ public sealed class TextPropertyTests : IDisposable
     [Fact]
     public void AMegabyteTitleWithAShadowIsCutAndStillDrawnInsideItsBox()
     {
-        // Past ~2 million px in one line pango's coordinates wrap around: text is cut to what a card can show.
+        // A megabyte in one line is cut to what a card can show (pango's coordinates wrapped past ~2 million px).
         var title = string.Concat(Enumerable.Repeat("word ", 200_000));
         var card = _cards.Render(
             """
@@ -50,21 +50,20 @@ public sealed class TextPropertyTests : IDisposable
         var total = PixelAssert.Ink(card, 0, 0, card.Width, card.Height, White);
         Assert.True(inside > 1000, $"expected the title to draw inside its box, found {inside} ink pixels");
         Assert.Equal(inside, total);
-        Assert.Equal(TextShaper.MaxCharacters, TextShaper.Cut(title).Length);
+        Assert.Equal(TextCut.MaxCharacters, TextCut.Cut(title).Length);
         // Never between a letter and its combining accent: 9,999 x and "é" as e + U+0301 keeps the x only.
-        Assert.Equal(TextShaper.MaxCharacters - 1, TextShaper.Cut(new string('x', TextShaper.MaxCharacters - 1) + "e\u0301").Length);
+        Assert.Equal(TextCut.MaxCharacters - 1, TextCut.Cut(new string('x', TextCut.MaxCharacters - 1) + "e\u0301").Length);
     }
 
     [Fact]
     public void MaxLinesTruncatesWithAnEllipsis()
     {
         using var engine = _cards.Engine();
-        using var shaper = new TextShaper(engine.Fonts);
         var node = TextNode("one two three four five six seven eight nine ten eleven twelve thirteen fourteen");
-        using var shaped = shaper.Shape(node, TextStyle.Defaults, 32, 300, 2, null, new TextUsage());
+        var shaped = engine.Text.Set(node, TextStyle.Defaults, 32, 300, 2, null);
         Assert.Equal(2, shaped.LineCount);
         Assert.True(shaped.Ellipsized);
-        using var unclamped = shaper.Shape(node, TextStyle.Defaults, 32, 300, null, null, new TextUsage());
+        var unclamped = engine.Text.Set(node, TextStyle.Defaults, 32, 300, null, null);
         Assert.True(unclamped.LineCount > 2);
         Assert.False(unclamped.Ellipsized);
     }
@@ -207,9 +206,9 @@ public sealed class TextPropertyTests : IDisposable
     private TextUsage ShapeAndUsage(string text)
     {
         using var engine = _cards.Engine();
-        using var shaper = new TextShaper(engine.Fonts);
         var usage = new TextUsage();
-        using var shaped = shaper.Shape(TextNode(text), TextStyle.Defaults, 40, 1000, null, null, usage);
+        var shaped = engine.Text.Set(TextNode(text), TextStyle.Defaults, 40, 1000, null, null);
+        usage.Record(shaped.Paragraph, shaped.Text);
         return usage;
     }
 

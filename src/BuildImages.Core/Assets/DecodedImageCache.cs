@@ -8,7 +8,7 @@ namespace BuildImages.Core.Assets;
 /// content hash and the pixel size a card draws it at, so a photo behind every third card is decoded once per
 /// drawn size, at that size (libvips shrink-on-load), never once per card at full size. Bounded in bytes, least
 /// recently used first out. Pixels are premultiplied BGRA in pinned arrays that no one writes after decoding, so
-/// each worker wraps them in its own cairo surface and many threads read them at once.
+/// each worker wraps them in its own Skia image and many threads read them at once.
 /// </summary>
 internal sealed class DecodedImageCache(long maxBytes)
 {
@@ -107,7 +107,7 @@ internal sealed class DecodedImageCache(long maxBytes)
 /// <summary>An image's content hash and upright pixel size.</summary>
 internal sealed record RasterHeader(string Hash, int Width, int Height);
 
-/// <summary>Decoded pixels: premultiplied BGRA (cairo ARGB32) in a pinned array, never written after decoding.</summary>
+/// <summary>Decoded pixels: premultiplied BGRA (Skia's N32 here) in a pinned array, never written after decoding.</summary>
 internal sealed record DecodedPixels(byte[] Bytes, int Width, int Height, int Stride);
 
 /// <summary>What the image cache did in one build.</summary>

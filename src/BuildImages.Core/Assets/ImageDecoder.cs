@@ -10,7 +10,7 @@ namespace BuildImages.Core.Assets;
 /// <summary>
 /// Decodes the images cards draw: PNG, JPEG, WebP, GIF, TIFF, AVIF/HEIF through libvips (only those loaders, under
 /// the pixel limit; EXIF orientation applied, ICC profiles converted to sRGB, 16-bit and grey made 8-bit sRGB), SVG
-/// through librsvg.
+/// through libvips' svgload (<see cref="SvgImage"/>).
 /// </summary>
 internal static class ImageDecoder
 {
@@ -38,22 +38,28 @@ internal static class ImageDecoder
         return (probe.UprightWidth, probe.UprightHeight);
     }
 
-    /// <summary>Decodes at exactly width×height (shrink-on-load where the format has it, then lanczos) to cairo's premultiplied BGRA.</summary>
-    internal static DecodedPixels DecodeForCairo(byte[] bytes, int width, int height)
+    /// <summary>Decodes at exactly width×height (shrink-on-load where the format has it, then lanczos) to premultiplied BGRA, the canvas's pixels.</summary>
+    internal static DecodedPixels DecodeForCanvas(byte[] bytes, int width, int height)
     {
         try
         {
             using var thumb = Thumbnail(bytes, width, height, Enums.Size.Force);
-            var (pixels, w, h, bands) = ToSrgb8(thumb);
-            var stride = w * 4;
-            var bgra = GC.AllocateUninitializedArray<byte>(stride * h);
-            PixelConverter.ToCairo(pixels, Math.Min(bands, 4), w, h, bgra, stride);
-            return new DecodedPixels(bgra, w, h, stride);
+            return ToCanvasPixels(thumb);
         }
         catch (VipsException ex)
         {
             throw new ImageRejectedException(ImageProbe.FirstLine(ex.Message));
         }
+    }
+
+    /// <summary>A decoded libvips image as the canvas draws it: 8-bit sRGB, premultiplied BGRA.</summary>
+    internal static DecodedPixels ToCanvasPixels(Image decoded)
+    {
+        var (pixels, w, h, bands) = ToSrgb8(decoded);
+        var stride = w * 4;
+        var bgra = GC.AllocateUninitializedArray<byte>(stride * h);
+        PixelConverter.ToPremultipliedBgra(pixels, Math.Min(bands, 4), w, h, bgra, stride);
+        return new DecodedPixels(bgra, w, h, stride);
     }
 
     private static Image Thumbnail(byte[] bytes, int width, int height, Enums.Size size) =>

@@ -1,19 +1,25 @@
 using BuildImages.Core.Diagnostics;
-using BuildImages.Core.Native;
+using NetVips;
 
 namespace BuildImages.Core.Assets;
 
-/// <summary>An SVG kept as vectors and drawn by librsvg at the render's scale.</summary>
+/// <summary>
+/// An SVG kept as its bytes and drawn by libvips' svgload (librsvg) at the device size it is drawn at, so vectors stay
+/// sharp at every output width. Loaded from a buffer with no base file, so librsvg refuses every external reference:
+/// nothing but the SVG's own bytes (and data: URIs inside it) is read.
+/// </summary>
 internal sealed class SvgImage : LoadedImage
 {
-    private readonly GObjectHandle _handle;
-    private readonly string _reference;
+    /// <summary>No SVG is drawn larger than this many device pixels (a hostile width would allocate gigabytes).</summary>
+    private const long MaxDevicePixels = 64_000_000;
 
+    private readonly byte[] _bytes;
+    private readonly string _reference;
     private readonly SvgFilterWork? _filters;
 
-    private SvgImage(GObjectHandle handle, double width, double height, string reference, SvgFilterWork? filters)
+    private SvgImage(byte[] bytes, double width, double height, string reference, SvgFilterWork? filters)
     {
-        _handle = handle;
+        _bytes = bytes;
         Width = width;
         Height = height;
         _reference = reference;
@@ -23,30 +29,28 @@ internal sealed class SvgImage : LoadedImage
     internal override double Width { get; }
     internal override double Height { get; }
 
-    /// <summary>Parses the SVG; without a base file librsvg refuses external references, so nothing else is read.</summary>
+    /// <summary>Parses the SVG's header for its intrinsic size (a viewBox alone gives the viewBox's size).</summary>
     internal static SvgImage Load(AssetSource source)
     {
-        var ptr = RsvgApi.rsvg_handle_new_from_data(source.Bytes, (nuint)source.Bytes.Length, out var error);
-        if (ptr == IntPtr.Zero)
+        Native.NativeStack.EnsureLoaded();
+        try
         {
-            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' is not a valid SVG: {GObjectApi.TakeError(error)}", source.FilePath);
+            using var header = Image.SvgloadBuffer(source.Bytes, access: Enums.Access.Sequential);
+            return new SvgImage(source.Bytes, header.Width, header.Height, source.Reference, SvgFilterWork.Read(source.Bytes, header.Width));
         }
-        var handle = new GObjectHandle(ptr);
-        if (RsvgApi.rsvg_handle_get_intrinsic_size_in_pixels(handle, out var w, out var h) == 0 || w <= 0 || h <= 0)
+        catch (VipsException ex)
         {
-            // No width/height (only a viewBox): treat it as a square icon the box will scale.
-            (w, h) = (512, 512);
+            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{source.Reference}' is not a valid SVG: {ImageProbe.FirstLine(ex.Message)}", source.FilePath);
         }
-        return new SvgImage(handle, w, h, source.Reference, SvgFilterWork.Read(source.Bytes, w));
     }
 
-    internal override void Paint(CairoContextHandle cr, double x, double y, double w, double h)
+    internal override void Draw(SkiaSharp.SKCanvas canvas, double x, double y, double w, double h)
     {
+        var m = canvas.TotalMatrix;
+        var deviceWidth = Math.Abs(w) * Math.Sqrt((m.ScaleX * m.ScaleX) + (m.SkewY * m.SkewY));
+        var deviceHeight = Math.Abs(h) * Math.Sqrt((m.SkewX * m.SkewX) + (m.ScaleY * m.ScaleY));
         if (_filters is { HasFilters: true })
         {
-            CairoApi.cairo_get_matrix(cr, out var m);
-            var deviceWidth = w * Math.Sqrt((m.Xx * m.Xx) + (m.Yx * m.Yx));
-            var deviceHeight = h * Math.Sqrt((m.Xy * m.Xy) + (m.Yy * m.Yy));
             var cost = _filters.Cost(deviceWidth, deviceHeight);
             if (!(cost <= SvgFilterWork.Budget))
             {
@@ -54,37 +58,27 @@ internal sealed class SvgImage : LoadedImage
                     $"image '{_reference}' has SVG filters estimated at {cost:0.#e0} pixel operations at {deviceWidth:0}×{deviceHeight:0} px, over the budget of {SvgFilterWork.Budget:0.#e0} (large feMorphology radii, many feTurbulence octaves or filters repeated by <use>); simplify the filters or use a raster image"));
             }
         }
-        var viewport = new RsvgRectangle { X = x, Y = y, Width = w, Height = h };
-        if (RsvgApi.rsvg_handle_render_document(_handle, cr, ref viewport, out var error) == 0)
-        {
-            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{_reference}' could not be drawn: {GObjectApi.TakeError(error)}");
-        }
-    }
-
-    /// <summary>
-    /// Drawn by librsvg at the device size into a surface of its own, then placed on the Skia canvas; until the bundled
-    /// libvips' svgload replaces librsvg at the cut-over (issue 25), vectors still meet the canvas at its resolution.
-    /// </summary>
-    internal override void Draw(SkiaSharp.SKCanvas canvas, double x, double y, double w, double h)
-    {
-        var m = canvas.TotalMatrix;
-        var deviceWidth = Math.Max(1, (int)Math.Ceiling(Math.Abs(w) * Math.Sqrt((m.ScaleX * m.ScaleX) + (m.SkewY * m.SkewY))));
-        var deviceHeight = Math.Max(1, (int)Math.Ceiling(Math.Abs(h) * Math.Sqrt((m.SkewX * m.SkewX) + (m.ScaleY * m.ScaleY))));
-        if ((long)deviceWidth * deviceHeight > 64_000_000)
+        // svgload scales both axes alike: render at the larger ratio and let the canvas fit the rest.
+        var scale = Math.Max(deviceWidth / Width, deviceHeight / Height);
+        if (!(scale > 0) || Width * scale * Height * scale > MaxDevicePixels)
         {
             return;
         }
-        using var surface = CairoApi.cairo_image_surface_create(CairoApi.FORMAT_ARGB32, deviceWidth, deviceHeight);
-        using (var cr = CairoApi.cairo_create(surface))
+        DecodedPixels pixels;
+        try
         {
-            Paint(cr, 0, 0, deviceWidth, deviceHeight);
+            using var drawn = Image.SvgloadBuffer(_bytes, scale: scale);
+            pixels = ImageDecoder.ToCanvasPixels(drawn);
         }
-        CairoApi.cairo_surface_flush(surface);
-        var info = new SkiaSharp.SKImageInfo(deviceWidth, deviceHeight, SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul);
-        using var pixmap = new SkiaSharp.SKPixmap(info, CairoApi.cairo_image_surface_get_data(surface), CairoApi.cairo_image_surface_get_stride(surface));
-        using var image = SkiaSharp.SKImage.FromPixels(pixmap);
-        canvas.DrawImage(image, new SkiaSharp.SKRect((float)x, (float)y, (float)(x + w), (float)(y + h)), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Linear, SkiaSharp.SKMipmapMode.None));
+        catch (VipsException ex)
+        {
+            throw BuildInputException.Error(DiagnosticCodes.CorruptImage, $"image '{_reference}' could not be drawn: {ImageProbe.FirstLine(ex.Message)}");
+        }
+        DrawPixels(canvas, pixels, x, y, w, h);
     }
 
-    public override void Dispose() => _handle.Dispose();
+    public override void Dispose()
+    {
+        // Nothing native of its own: each draw loads and frees its own libvips image.
+    }
 }

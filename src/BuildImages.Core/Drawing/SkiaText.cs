@@ -33,13 +33,13 @@ internal sealed class SkiaText : IDisposable
     }
 
     /// <summary>A text element set in <paramref name="style"/> at <paramref name="size"/>, wrapped at <paramref name="width"/> (null: not wrapped), cut at <paramref name="maxLines"/> and <paramref name="maxHeight"/>.</summary>
-    internal PortableTextBlock Set(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight)
+    internal TextBlock Set(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight)
     {
         var spans = InlineSpans.Build(node.Inlines, style, size);
         var paragraph = ParagraphLayout.Layout(spans.Spans, new ParagraphStyle
         {
             LineHeight = (float)(style.LineHeight ?? 1.2),
-            // Each paragraph from its first strong character, as the pango path sets it (its layouts are auto-dir): a
+            // Each paragraph from its first strong character (UAX #9's P2–P3, as pango set it before issue 25): a
             // Hebrew line in a left-to-right card starts at the right; `dir` mirrors rows, not the text's own order.
             Direction = null,
             Align = style.Align ?? TextAlign.Start,
@@ -47,7 +47,7 @@ internal sealed class SkiaText : IDisposable
             MaxLines = maxLines,
             MaxHeight = maxHeight is { } h ? (float)h : null,
         }, Fonts, Shaping);
-        return new PortableTextBlock(paragraph, spans.Decorations, size, string.Concat(spans.Spans.Select(t => t.Text)));
+        return new TextBlock(paragraph, spans.Decorations, size, string.Concat(spans.Spans.Select(t => t.Text)));
     }
 
     /// <summary>Draws a paragraph with its top left at (x, y): span backgrounds, glyphs in their span's colour, then underlines and strike-throughs.</summary>
@@ -58,12 +58,12 @@ internal sealed class SkiaText : IDisposable
             foreach (var run in line.Runs)
             {
                 var decoration = decorations[run.Tag];
-                using var paint = new SKPaint { IsAntialias = true, Color = only ?? SkiaCardPainter.Color(decoration.Color), MaskFilter = blur };
+                using var paint = new SKPaint { IsAntialias = true, Color = only ?? CardPainter.Color(decoration.Color), MaskFilter = blur };
                 var left = run.X.Min() + (float)x;
                 var right = Right(run, line) + (float)x;
                 if (decoration.Background is { } background && only is null)
                 {
-                    using var fill = new SKPaint { Color = SkiaCardPainter.Color(background) };
+                    using var fill = new SKPaint { Color = CardPainter.Color(background) };
                     canvas.DrawRect(new SKRect(left, (float)y + line.Top, right, (float)y + line.Top + line.Height), fill);
                 }
                 using var font = new SKFont(Typeface(run), run.Size) { Subpixel = true, Hinting = SKFontHinting.None, Edging = SKFontEdging.Antialias };

@@ -32,7 +32,7 @@ public static class VariantEncoder
         var pixels = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            PixelConverter.FromCairo(card.Bgra, card.Width, card.Height, card.Stride, bands, pixels);
+            PixelConverter.FromPremultipliedBgra(card.Bgra, card.Width, card.Height, card.Stride, bands, pixels);
             using var image = FromPixels(pixels.AsSpan(0, length), card.Width, card.Height, bands);
             return Save(image, format, settings);
         }

@@ -4,7 +4,7 @@ namespace BuildImages.Core.Layout;
 
 /// <summary>
 /// Lays out card markup: absolute boxes (x/y) and flow stacks (row/column with gap, padding, align,
-/// justify and grow), a subset of CSS flexbox. Text is measured with pango at its final width, so a
+/// justify and grow), a subset of CSS flexbox. Text is set by our paragraph layout at its final width, so a
 /// subtitle sits under a title whatever the title's line count.
 /// </summary>
 internal sealed class CardLayout(ILayoutServices services)
@@ -273,7 +273,6 @@ internal sealed class CardLayout(ILayoutServices services)
         {
             return best;
         }
-        best.Dispose();
         var smallest = services.Shape(node, style, min, width, node.MaxLines, heightLimit);
         if (!Fits(smallest))
         {
@@ -286,13 +285,11 @@ internal sealed class CardLayout(ILayoutServices services)
             var attempt = services.Shape(node, style, mid, width, node.MaxLines, heightLimit);
             if (Fits(attempt))
             {
-                smallest.Dispose();
                 smallest = attempt;
                 lo = mid;
             }
             else
             {
-                attempt.Dispose();
                 hi = mid;
             }
         }

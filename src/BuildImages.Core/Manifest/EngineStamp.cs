@@ -12,7 +12,7 @@ namespace BuildImages.Core.Manifest;
 internal static class EngineStamp
 {
     /// <summary>Bump when drawing or encoding changes pixels without a version change.</summary>
-    private const int RenderRevision = 2;
+    private const int RenderRevision = 3;
 
     public static string Managed { get; } =
         $"BuildImages {typeof(EngineStamp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} r{RenderRevision}";
@@ -28,22 +28,13 @@ internal static class EngineStamp
     }
 
     /// <summary>
-    /// The fonts fontconfig may pick as a fallback: every file in the system's font folders, by path, size and time.
+    /// The fonts fallback may pick: every file in the system's font folders, by path, size and time.
     /// A font installed or updated there can change any card whose text falls back to it, so it is part of every
     /// key (and of the up-to-date record through the engine stamp). Managed file stats only: no native call.
     /// </summary>
     internal static string SystemFontsStamp() => SystemFontsStamp(SystemFontFolders());
 
-    internal static IEnumerable<string> SystemFontFolders()
-    {
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var folders = OperatingSystem.IsWindows()
-            ? [Environment.GetFolderPath(Environment.SpecialFolder.Fonts), Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Microsoft", "Windows", "Fonts")]
-            : OperatingSystem.IsMacOS()
-                ? ["/System/Library/Fonts", "/Library/Fonts", Path.Combine(home, "Library", "Fonts")]
-                : new[] { "/usr/share/fonts", "/usr/local/share/fonts", Path.Combine(Environment.GetEnvironmentVariable("XDG_DATA_HOME") ?? Path.Combine(home, ".local", "share"), "fonts"), Path.Combine(home, ".fonts") };
-        return folders;
-    }
+    internal static IEnumerable<string> SystemFontFolders() => Text.FontFolder.System().Select(f => f.Path);
 
     internal static string SystemFontsStamp(IEnumerable<string> folders)
     {

@@ -8,7 +8,7 @@ public readonly record struct Rgba(double R, double G, double B, double A)
 
     public Rgba WithAlpha(double factor) => this with { A = A * factor };
 
-    /// <summary>#rrggbb for pango markup (alpha goes separately).</summary>
+    /// <summary>#rrggbb (alpha goes separately).</summary>
     public string ToHex() => $"#{To8(R):x2}{To8(G):x2}{To8(B):x2}";
 
     private static int To8(double v) => (int)Math.Round(Math.Clamp(v, 0, 1) * 255);

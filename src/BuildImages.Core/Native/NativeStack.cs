@@ -41,33 +41,33 @@ public static class NativeStack
             throw new NativeDependencyException(missing);
         }
         var vips = VipsRuntime.Initialise();
-        // The first g_ascii_strtod in a process creates GLib's C locale, which can leave errno set; pango's markup
-        // parser then reads that errno and rejects the first line_height it parses. Take that first call here.
-        _ = GObjectApi.g_ascii_strtod("1.5", IntPtr.Zero);
         return new NativeVersions(
-            Cairo: Marshal.PtrToStringUTF8(CairoApi.cairo_version_string()) ?? "?",
-            Pango: Marshal.PtrToStringUTF8(PangoApi.pango_version_string()) ?? "?",
             Vips: vips,
-            Rsvg: $"{RsvgApi.ReadVersion()}",
-            Fontconfig: FontconfigApi.FcGetVersion().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Skia: SkiaSharp.SkiaSharpVersion.Native.ToString(),
+            HarfBuzz: PackageVersion(typeof(HarfBuzzSharp.Blob).Assembly));
     }
+
+    /// <summary>A bundled native library is as its package built it: the package's version names it.</summary>
+    private static string PackageVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "?";
 
     internal static string InstallHint =>
         """
-        Install the native imaging stack:
-          Debian/Ubuntu: sudo apt-get install libvips42 libpangocairo-1.0-0 librsvg2-2 fontconfig
-          Fedora:        sudo dnf install vips pango cairo librsvg2 fontconfig
-          Alpine:        apk add vips pango cairo librsvg fontconfig
-          macOS:         brew install vips pango cairo librsvg fontconfig
-          Windows:       install the libvips "all" build and GTK runtime (pango, cairo, librsvg) and put their bin folders on PATH
+        Install libvips:
+          Debian/Ubuntu: sudo apt-get install libvips42
+          Fedora:        sudo dnf install vips
+          Alpine:        apk add vips
+          macOS:         brew install vips
+          Windows:       download libvips' "all" build (github.com/libvips/build-win64-mxe) and put its bin folder on PATH
         (or run build/install-native-deps.sh, which does it on Debian/Ubuntu)
         """;
 }
 
 /// <summary>Versions of the native libraries that decide output bytes.</summary>
-public sealed record NativeVersions(string Cairo, string Pango, string Vips, string Rsvg, string Fontconfig)
+public sealed record NativeVersions(string Vips, string Skia, string HarfBuzz)
 {
-    public override string ToString() => $"cairo {Cairo}; pango {Pango}; vips {Vips}; rsvg {Rsvg}; fontconfig {Fontconfig}";
+    public override string ToString() => $"vips {Vips}; skia {Skia}; harfbuzz {HarfBuzz}";
 }
 
 /// <summary>A native library BuildImages needs is not installed.</summary>

@@ -13,7 +13,8 @@ internal static partial class VipsRuntime
     /// <summary>
     /// libvips' loader classes we allow, each the parent of its file, buffer and source loaders. Everything else
     /// (ImageMagick, poppler, OpenJPEG, OpenEXR, FITS, Matlab, raw, CSV…) is refused for every image, card or photo.
-    /// SVG is not here: librsvg is called directly, with the filter budget, never through svgload.
+    /// SVG is not here: only <see cref="SvgBufferLoader"/> is unblocked, and only <see cref="Assets.SvgImage"/> calls it,
+    /// by name, with the filter budget; the probe that picks a loader for every other image never accepts it.
     /// </summary>
     internal static readonly IReadOnlyList<(string Class, string Format)> AllowedLoaders =
     [
@@ -24,6 +25,9 @@ internal static partial class VipsRuntime
         ("VipsForeignLoadTiff", "TIFF"),
         ("VipsForeignLoadHeif", "AVIF/HEIF"),
     ];
+
+    /// <summary>libvips' SVG loader from memory (librsvg, with no base file: external references are refused).</summary>
+    internal const string SvgBufferLoader = "VipsForeignLoadSvgBuffer";
 
     /// <summary>The formats we read, as messages name them.</summary>
     internal static string AllowedFormats => string.Join(", ", AllowedLoaders.Select(l => l.Format)) + ", SVG";
@@ -41,6 +45,7 @@ internal static partial class VipsRuntime
         {
             Operation.Block(loaderClass, false);
         }
+        Operation.Block(SvgBufferLoader, false);
         foreach (var domain in new[] { "VIPS", "GLib-GObject", "GLib" })
         {
             Log.SetLogHandler(domain, Enums.LogLevelFlags.Warning | Enums.LogLevelFlags.Message | Enums.LogLevelFlags.Info | Enums.LogLevelFlags.Debug, VipsWarnings.Receive);

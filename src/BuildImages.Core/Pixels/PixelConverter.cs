@@ -1,13 +1,13 @@
 namespace BuildImages.Core.Pixels;
 
 /// <summary>
-/// The one place that converts between cairo's ARGB32 (premultiplied, B,G,R,A in memory on
+/// The one place that converts between the canvas's pixels (premultiplied, B,G,R,A in memory on
 /// little-endian) and the straight-alpha RGB(A) that libvips reads and writes.
 /// </summary>
 internal static class PixelConverter
 {
     /// <summary>Straight RGB/RGBA/grey(+alpha) 8-bit pixels to premultiplied BGRA rows with the given stride.</summary>
-    public static void ToCairo(ReadOnlySpan<byte> src, int bands, int width, int height, Span<byte> dst, int stride)
+    public static void ToPremultipliedBgra(ReadOnlySpan<byte> src, int bands, int width, int height, Span<byte> dst, int stride)
     {
         for (var y = 0; y < height; y++)
         {
@@ -58,7 +58,7 @@ internal static class PixelConverter
         return dst;
     }
 
-    /// <summary>Whether every pixel of a cairo ARGB32 buffer is opaque.</summary>
+    /// <summary>Whether every pixel of a premultiplied BGRA buffer is opaque.</summary>
     public static bool IsOpaque(ReadOnlySpan<byte> bgra, int width, int height, int stride)
     {
         for (var y = 0; y < height; y++)
@@ -76,15 +76,15 @@ internal static class PixelConverter
     }
 
     /// <summary>Premultiplied BGRA to straight RGBA (4 bands) or RGB (3 bands; alpha composited over black, use only when opaque).</summary>
-    public static byte[] FromCairo(ReadOnlySpan<byte> bgra, int width, int height, int stride, int bands)
+    public static byte[] FromPremultipliedBgra(ReadOnlySpan<byte> bgra, int width, int height, int stride, int bands)
     {
         var dst = new byte[width * height * bands];
-        FromCairo(bgra, width, height, stride, bands, dst);
+        FromPremultipliedBgra(bgra, width, height, stride, bands, dst);
         return dst;
     }
 
-    /// <summary>As <see cref="FromCairo(ReadOnlySpan{byte}, int, int, int, int)"/>, into <paramref name="dst"/> (at least width × height × bands long).</summary>
-    public static void FromCairo(ReadOnlySpan<byte> bgra, int width, int height, int stride, int bands, Span<byte> dst)
+    /// <summary>As <see cref="FromPremultipliedBgra(ReadOnlySpan{byte}, int, int, int, int)"/>, into <paramref name="dst"/> (at least width × height × bands long).</summary>
+    public static void FromPremultipliedBgra(ReadOnlySpan<byte> bgra, int width, int height, int stride, int bands, Span<byte> dst)
     {
         for (var y = 0; y < height; y++)
         {

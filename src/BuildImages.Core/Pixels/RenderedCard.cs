@@ -1,7 +1,7 @@
 
 namespace BuildImages.Core.Pixels;
 
-/// <summary>Pixels of a drawn card: cairo's premultiplied BGRA rows.</summary>
+/// <summary>Pixels of a drawn card: premultiplied BGRA rows, as Skia drew them.</summary>
 public sealed class RenderedCard
 {
     internal RenderedCard(byte[] bgra, int width, int height, int stride)
@@ -22,10 +22,10 @@ public sealed class RenderedCard
     public bool IsOpaque => PixelConverter.IsOpaque(Bgra, Width, Height, Stride);
 
     /// <summary>Straight-alpha RGBA, 4 bytes per pixel, no padding.</summary>
-    public byte[] ToRgba() => PixelConverter.FromCairo(Bgra, Width, Height, Stride, 4);
+    public byte[] ToRgba() => PixelConverter.FromPremultipliedBgra(Bgra, Width, Height, Stride, 4);
 
     /// <summary>RGB, 3 bytes per pixel (alpha dropped; meaningful for opaque cards).</summary>
-    public byte[] ToRgb() => PixelConverter.FromCairo(Bgra, Width, Height, Stride, 3);
+    public byte[] ToRgb() => PixelConverter.FromPremultipliedBgra(Bgra, Width, Height, Stride, 3);
 
     /// <summary>One pixel as straight (R, G, B, A).</summary>
     public (byte R, byte G, byte B, byte A) PixelAt(int x, int y)

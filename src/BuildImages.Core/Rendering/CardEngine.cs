@@ -21,11 +21,8 @@ public sealed class CardEngine : IDisposable
         Assets = new AssetResolver(options.AssetRoots);
         Images = new DecodedImageCache(options.ImageCacheBytes);
         Compiler = new ScribanTemplateEngine(options.Templates with { Strict = options.Strict || options.Templates.Strict });
-        _portableText = new Lazy<Drawing.SkiaText>(() => new Drawing.SkiaText(FontSet.Scan(
-            [.. options.FontFolders.Select(f => new FontFolder(f, FontOrigin.Project)), .. options.SystemFonts ? FontFolder.System() : []])));
+        Text = new Drawing.SkiaText(Fonts.Set);
     }
-
-    private readonly Lazy<Drawing.SkiaText> _portableText;
 
     public EngineOptions Options { get; }
     public FontCatalog Fonts { get; }
@@ -39,21 +36,11 @@ public sealed class CardEngine : IDisposable
     public ImageCacheStats ImageCache => Images.Stats();
     public ITemplateEngine Compiler { get; }
 
-    /// <summary>
-    /// The portable text stack (issue 25): the project's font folders, then the machine's (unless system fonts are
-    /// off), read without fontconfig when first asked for. Only the Skia painter's parity tests ask until the cut-over.
-    /// </summary>
-    internal Drawing.SkiaText PortableText => _portableText.Value;
+    /// <summary>The fonts as HarfBuzz shapes with them and Skia draws them, shared by every renderer.</summary>
+    internal Drawing.SkiaText Text { get; }
 
-    /// <summary>A renderer for the calling thread (it owns a pango context; do not share it between threads).</summary>
+    /// <summary>A renderer for the calling thread (libvips keeps per-thread buffers it releases; do not share it between threads).</summary>
     public CardRenderer CreateRenderer() => new(this);
 
-    public void Dispose()
-    {
-        Fonts.Dispose();
-        if (_portableText.IsValueCreated)
-        {
-            _portableText.Value.Dispose();
-        }
-    }
+    public void Dispose() => Text.Dispose();
 }

@@ -15,19 +15,11 @@ namespace BuildImages.Core.Rendering;
 public sealed class CardRenderer : IDisposable
 {
     private readonly CardEngine _engine;
-    private readonly TextShaper _shaper;
 
     internal CardRenderer(CardEngine engine)
     {
         _engine = engine;
-        _shaper = new TextShaper(engine.Fonts);
     }
-
-    /// <summary>
-    /// Lays text out with our own stack (issue 25) instead of pango: such a card draws only with
-    /// <see cref="PreparedCard.DrawWithSkia"/>. For the tests that preview the cut-over; off by default.
-    /// </summary>
-    internal bool UsePortableText { get; set; } = true;
 
     /// <summary>Evaluates and lays out a card. Throws <see cref="BuildInputException"/> with a located diagnostic.</summary>
     /// <param name="template">A template name, folder, or .sbn/.liquid path.</param>
@@ -82,39 +74,34 @@ public sealed class CardRenderer : IDisposable
     private PreparedCard PrepareMarkup(TemplateOutput output, CardSize size, string mainFile, string? itemName, IReadOnlyDictionary<string, string> inline)
     {
         var markup = output.Markup;
-        var services = new RenderServices(_shaper, _engine.Assets, _engine.Images, inline);
-        LayoutBox? root = null;
+        var services = new RenderServices(_engine.Text, _engine.Assets, _engine.Images, inline);
         try
         {
             var card = CardMarkupParser.Parse(markup, size.Width, size.Height);
             CheckFonts(card);
-            root = new CardLayout(UsePortableText ? new PortableLayoutServices(services, _engine.PortableText) : services).LayoutCard(card);
+            var root = new CardLayout(services).LayoutCard(card);
             var warnings = Coverage(services.Usage, mainFile, itemName);
             var inputs = new CardInputs(
                 output.SourceFiles.Order(StringComparer.Ordinal).ToList(),
-                services.Usage.FontFiles.Select(_engine.Fonts.SourceOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+                services.Usage.FontFiles.ToList(),
                 services.AssetFiles.ToList());
-            var owned = root.Descendants().Select(b => (IDisposable?)b.Text).OfType<IDisposable>().Concat(services.Images).ToArray();
-            return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned, () => _engine.PortableText);
+            var owned = services.Images.ToArray<IDisposable>();
+            return new PreparedCard(root, size.Width, size.Height, markup, warnings, inputs, owned, _engine.Text);
         }
         catch (BuildInputException ex)
         {
-            DisposeAll(root, services);
+            DisposeAll(services);
             throw BuildInputException.For(output.Locate(ex.Diagnostic), ex);
         }
         catch
         {
-            DisposeAll(root, services);
+            DisposeAll(services);
             throw;
         }
     }
 
-    private static void DisposeAll(LayoutBox? root, RenderServices services)
+    private static void DisposeAll(RenderServices services)
     {
-        foreach (var box in root?.Descendants() ?? [])
-        {
-            box.Text?.Dispose();
-        }
         foreach (var image in services.Images)
         {
             image.Dispose();
@@ -199,7 +186,6 @@ public sealed class CardRenderer : IDisposable
 
     public void Dispose()
     {
-        _shaper.Dispose();
         // libvips keeps per-thread buffers; a renderer is a worker thread's, so release them here.
         Native.VipsRuntime.ThreadShutdown();
     }

@@ -1,5 +1,6 @@
 using BuildImages.Core.Assets;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Drawing;
 using BuildImages.Core.Layout;
 using BuildImages.Core.Markup;
 using BuildImages.Core.Text;
@@ -7,10 +8,11 @@ using BuildImages.Core.Text;
 namespace BuildImages.Core.Rendering;
 
 /// <summary>
-/// Layout's view of one render: shaping with usage recorded, images decoded once and located on error. Large
+/// Layout's view of one render: text set by our paragraph layout with what it drew with and what no face covered
+/// recorded (for the card's inputs and its coverage warnings), images decoded once and located on error. Large
 /// data: URIs from the item arrive as references into <paramref name="inline"/> (see <see cref="Templates.ItemValueLimits"/>).
 /// </summary>
-internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, DecodedImageCache images, IReadOnlyDictionary<string, string> inline) : ILayoutServices
+internal sealed class RenderServices(SkiaText text, AssetResolver assets, DecodedImageCache images, IReadOnlyDictionary<string, string> inline) : ILayoutServices
 {
     private readonly Dictionary<string, LoadedImage> _images = new(StringComparer.Ordinal);
 
@@ -20,10 +22,14 @@ internal sealed class RenderServices(TextShaper shaper, AssetResolver assets, De
 
     internal IEnumerable<LoadedImage> Images => _images.Values;
 
-    public TextBlock Shape(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight) =>
-        shaper.Shape(node, style, size, width, maxLines, maxHeight, Usage);
+    public TextBlock Shape(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight)
+    {
+        var block = text.Set(node, style, size, width, maxLines, maxHeight);
+        Usage.Record(block.Paragraph, block.Text);
+        return block;
+    }
 
-    public double NaturalWidth(TextNode node, TextStyle style, double size) => shaper.NaturalWidth(node, style, size);
+    public double NaturalWidth(TextNode node, TextStyle style, double size) => text.Set(node, style, size, null, null, null).Width;
 
     public LoadedImage Image(ImageNode node)
     {

@@ -36,7 +36,7 @@ internal static class ItemValueLimits
         {
             if (!IsDataUri(text))
             {
-                return Text.TextShaper.Cut(text, MaxTextCharacters);
+                return Text.TextCut.Cut(text, MaxTextCharacters);
             }
             problem ??= text.Length > MaxDataUriCharacters ? TooLarge(text, path) : null;
             return text;
@@ -50,7 +50,7 @@ internal static class ItemValueLimits
         {
             if (!IsDataUri(text))
             {
-                return Text.TextShaper.Cut(text, MaxTextCharacters);
+                return Text.TextCut.Cut(text, MaxTextCharacters);
             }
             if (text.Length > MaxDataUriCharacters)
             {

@@ -27,7 +27,8 @@ internal static class FontFileReader
         var length = RandomAccess.GetLength(handle);
         if (length < 12)
         {
-            throw new InvalidDataException(length == 0 ? "the file is empty" : "the file is too short to be a font");
+            var container = length < 4 ? 0 : BinaryPrimitives.ReadUInt32BigEndian(ReadAt(handle, length, 0, 4));
+            throw new InvalidDataException(length == 0 ? "the file is empty" : $"the file is too short to be a {container switch { Woff => "WOFF file", Woff2 => "WOFF2 file", _ => "font" }}");
         }
         if (Unpacked(handle, length) is { } sfnt)
         {
@@ -59,7 +60,15 @@ internal static class FontFileReader
             throw new InvalidDataException($"the file is {length / (1024 * 1024)} MB; a web font is at most {WoffUnpacker.MaxFontBytes / (1024 * 1024)} MB");
         }
         var packed = ReadAt(handle, length, 0, (int)length);
-        return tag == Woff2 ? Woff2Decoder.ToSfnt(packed) : WoffUnpacker.ToSfnt(packed);
+        try
+        {
+            return tag == Woff2 ? Woff2Decoder.ToSfnt(packed) : WoffUnpacker.ToSfnt(packed);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IndexOutOfRangeException or ArgumentException or OverflowException or EndOfStreamException)
+        {
+            // Hostile containers fail inside the decoders in many ways; the font set reports each as this file's fault.
+            throw new InvalidDataException($"it is not a valid {(tag == Woff2 ? "WOFF2" : "WOFF")} file: {ex.Message}", ex);
+        }
     }
 
     private static List<FontFace> Faces(string path, long length, Func<long, int, byte[]> read)

@@ -3,8 +3,8 @@ using BuildImages.Core.Markup;
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// A text element's inline tree as spans for <see cref="ParagraphLayout"/>, whitespace collapsed as the pango path
-/// collapses it (as in HTML: runs of spaces are one, spaces at the start, the end and around line breaks are dropped,
+/// A text element's inline tree as spans for <see cref="ParagraphLayout"/>, whitespace collapsed as HTML
+/// collapses it ( runs of spaces are one, spaces at the start, the end and around line breaks are dropped,
 /// control characters other than tab are dropped), each span's style inherited from its parents, and what each span
 /// paints (its colour, background, lines) in <see cref="Decorations"/> by its tag.
 /// </summary>
@@ -34,7 +34,7 @@ internal sealed class InlineSpans
         var style = root with { Size = size };
         builder.Append(inlines, style, new SpanDecoration(style.Color ?? Rgba.Black, null, false, false));
         builder.Flush();
-        builder.CutAt(TextShaper.MaxCharacters);
+        builder.CutAt(TextCut.MaxCharacters);
         if (builder._spans.Count == 0)
         {
             builder._spans.Add(new TextSpan(string.Empty, SpanStyleOf(style), builder.Decorate(new SpanDecoration(style.Color ?? Rgba.Black, null, false, false))));
@@ -43,7 +43,7 @@ internal sealed class InlineSpans
     }
 
     /// <summary>
-    /// Keeps the first <paramref name="max"/> characters, cut between grapheme clusters, as the pango path keeps them: no
+    /// Keeps the first <paramref name="max"/> characters, cut between grapheme clusters: no
     /// card shows more, and a hostile megabyte title must not cost a megabyte of shaping and line breaking.
     /// </summary>
     private void CutAt(int max)
@@ -54,7 +54,7 @@ internal sealed class InlineSpans
             var span = _spans[i];
             if (used + span.Text.Length > max)
             {
-                var kept = TextShaper.Cut(span.Text, max - used);
+                var kept = TextCut.Cut(span.Text, max - used);
                 _spans.RemoveRange(i, _spans.Count - i);
                 if (kept.Length > 0)
                 {
@@ -117,7 +117,7 @@ internal sealed class InlineSpans
                 continue;
             }
             _atLineStart = false;
-            // A collapsed space goes with the character after it, into that character's span, as in the pango path.
+            // A collapsed space goes with the character after it, into that character's span (so a span's background starts at its first word).
             Add(_pendingSpace ? $" {ch}" : ch.ToString(), style, decoration);
             _pendingSpace = false;
         }

@@ -6,7 +6,7 @@ using HarfBuzzSharp;
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// Sets a paragraph in lines with BuildImages' own text stack, no pango: grapheme clusters (.NET's UAX #29), a face per
+/// Sets a paragraph in lines with BuildImages' own text stack: grapheme clusters (.NET's UAX #29), a face per
 /// cluster from the font set (never split across fonts), levels by UAX #9 (<see cref="BidiParagraph"/>), scripts by UAX
 /// #24, runs shaped by HarfBuzz, lines broken by UAX #14 (<see cref="LineBreaker"/>; a word wider than the line breaks
 /// between clusters), runs reordered per line (L1, L2), each line as high as its own fonts need, and at
@@ -327,7 +327,7 @@ internal static class ParagraphLayout
         {
             var opportunities = LineBreaker.Opportunities(_cps, _style.KeepAll);
             var max = _style.MaxWidth ?? float.PositiveInfinity;
-            // Empty text is one empty line, as high as a line of its style (as pango sets it).
+            // Empty text is one empty line, as high as a line of its style (as browsers and pango set it).
             var lines = new List<(int, int)>(_cps.Length == 0 ? [(0, 0)] : []);
             for (var start = 0; start < _cps.Length;)
             {

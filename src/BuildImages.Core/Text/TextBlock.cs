@@ -1,32 +1,27 @@
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// A text element set in lines, as layout sees it: its size, line count and whether it was cut. Two stacks make one
-/// until issue 25's cut-over: pango's (<see cref="ShapedText"/>, drawn by cairo) and ours (<see cref="PortableTextBlock"/>,
-/// drawn by Skia).
+/// A text element set in lines by <see cref="ParagraphLayout"/>, as layout sees it (its size, line count, whether it
+/// was cut) and as the painter draws it (the paragraph and what its spans paint).
 /// </summary>
-internal abstract class TextBlock : IDisposable
+internal sealed class TextBlock(LaidOutParagraph paragraph, IReadOnlyList<SpanDecoration> decorations, double size, string text)
 {
+    internal LaidOutParagraph Paragraph { get; } = paragraph;
+
+    /// <summary>The text as set (whitespace collapsed): what a coverage warning quotes.</summary>
+    internal string Text { get; } = text;
+
+    internal IReadOnlyList<SpanDecoration> Decorations { get; } = decorations;
+
     /// <summary>Logical width and height (line boxes), card pixels.</summary>
-    internal abstract double Width { get; }
+    internal double Width => Paragraph.Width;
 
-    internal abstract double Height { get; }
+    internal double Height => Paragraph.Height;
 
-    /// <summary>Ink extents relative to the block's origin, card pixels.</summary>
-    internal abstract double InkLeft { get; }
+    internal int LineCount => Paragraph.Lines.Count;
 
-    internal abstract double InkTop { get; }
-
-    internal abstract double InkRight { get; }
-
-    internal abstract double InkBottom { get; }
-
-    internal abstract int LineCount { get; }
-
-    internal abstract bool Ellipsized { get; }
+    internal bool Ellipsized => Paragraph.Ellipsized;
 
     /// <summary>The font size the text was set at (after shrink-to-fit).</summary>
-    internal abstract double Size { get; }
-
-    public abstract void Dispose();
+    internal double Size { get; } = size;
 }

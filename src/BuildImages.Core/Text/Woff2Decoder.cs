@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// Decodes WOFF2 to a plain SFNT (TTF/OTF) so pango can use it: brotli-decompress the table data, undo
+/// Decodes WOFF2 to a plain SFNT (TTF/OTF) for HarfBuzz and Skia: brotli-decompress the table data, undo
 /// the glyf/loca transform (triplet-encoded points) and the hmtx transform, then lay the tables out as
 /// an SFNT. Follows the W3C WOFF2 specification, sections 4–5; font collections are not supported.
 /// </summary>

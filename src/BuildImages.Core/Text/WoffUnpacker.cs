@@ -4,8 +4,8 @@ using System.IO.Compression;
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// Unpacks WOFF 1.0 (zlib-compressed tables) to a plain SFNT (TTF/OTF): pango 1.50 refuses .woff files
-/// because HarfBuzz cannot read the container, so project fonts are unpacked into a cache folder.
+/// Unpacks WOFF 1.0 (zlib-compressed tables) to a plain SFNT (TTF/OTF): HarfBuzz and Skia read SFNTs, not the
+/// container, so a project's .woff fonts are unpacked in memory when the font set reads them.
 /// </summary>
 internal static class WoffUnpacker
 {

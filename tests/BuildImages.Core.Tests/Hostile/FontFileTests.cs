@@ -34,7 +34,7 @@ public sealed class FontFileTests : IDisposable
         File.WriteAllBytes(file, bytes);
         File.WriteAllText(Path.Combine(_dir, "OFL.txt"), "a licence beside the fonts is not a font and is not checked");
 
-        var ex = Assert.ThrowsAny<BuildInputException>(() => new FontCatalog([_dir]).Dispose());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _ = new FontCatalog([_dir]));
 
         Assert.Equal("BI0402", ex.Diagnostic.Code);
         Assert.Equal(file, ex.Diagnostic.File);
@@ -46,7 +46,7 @@ public sealed class FontFileTests : IDisposable
     {
         File.WriteAllBytes(Path.Combine(_dir, "pacifico.ttf"), RealTtf());
         File.WriteAllText(Path.Combine(_dir, "README.md"), "fonts");
-        using var catalog = new FontCatalog([_dir]);
+        var catalog = new FontCatalog([_dir]);
         Assert.True(catalog.HasFamily("Pacifico"));
     }
 
@@ -79,7 +79,7 @@ public sealed class FontFileTests : IDisposable
         File.WriteAllBytes(file, woff);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var ex = Assert.ThrowsAny<BuildInputException>(() => new FontCatalog([_dir]).Dispose());
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _ = new FontCatalog([_dir]));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(("BI0402", file), (ex.Diagnostic.Code, ex.Diagnostic.File));
