@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: installs native dependencies when missing, then builds and tests the solution.
+# Runs every test: installs what only the tests need when missing, then builds and tests the solution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # nginx and redis-server: the remote cache and hook replica tests run a real WebDAV cache and Redis on loopback.
-bash build/install-native-deps.sh chromium nginx redis-server
+bash build/install-test-deps.sh chromium nginx redis-server
 # The web project tests read pages with a real Open Graph parser (open-graph-scraper, on the machine's Node.js).
 if ! command -v node >/dev/null 2>&1; then
-  bash build/install-native-deps.sh nodejs npm
+  bash build/install-test-deps.sh nodejs npm
 fi
 if [ ! -d tests/support/og/node_modules ]; then
   (cd tests/support/og && npm ci --no-audit --no-fund --loglevel=error)

@@ -22,6 +22,13 @@ public sealed record EngineOptions
     /// <summary>Whether the machine's fonts are offered beside the font folders (false pins a render to the folders' files).</summary>
     public bool SystemFonts { get; init; } = true;
 
+    /// <summary>
+    /// Whether the fonts shipped with BuildImages (Inter and Noto Color Emoji, OFL, in the built-in template folder's
+    /// fonts/) are offered after the font folders and before the machine's, so the built-in templates draw Latin text
+    /// and emoji on a machine with no fonts installed.
+    /// </summary>
+    public bool ShippedFonts { get; init; } = true;
+
     /// <summary>Bytes of decoded images the engine's workers share (least recently used first out); 256 MiB by default.</summary>
     public long ImageCacheBytes { get; init; } = Assets.DecodedImageCache.DefaultMaxBytes;
 
@@ -30,7 +37,13 @@ public sealed record EngineOptions
     /// assembly (an MSBuild task's folder, where the process is MSBuild's), then from the application's folder.
     /// Never the working directory.
     /// </summary>
-    public static string? BuiltInTemplateFolder()
+    public static string? BuiltInTemplateFolder() => BuiltInFolder(Path.Combine("blog-post", "card.sbn"));
+
+    /// <summary>The fonts shipped with BuildImages: the fonts/ folder of the built-in templates, if present.</summary>
+    public static string? ShippedFontFolder() =>
+        BuiltInFolder(Path.Combine("fonts", "Inter-Regular.otf")) is { } templates ? Path.Combine(templates, "fonts") : null;
+
+    private static string? BuiltInFolder(string marker)
     {
         var starts = new[] { Path.GetDirectoryName(typeof(EngineOptions).Assembly.Location), AppContext.BaseDirectory }.OfType<string>().Where(s => s.Length > 0);
         foreach (var start in starts)
@@ -38,7 +51,7 @@ public sealed record EngineOptions
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, "templates");
-                if (File.Exists(Path.Combine(candidate, "blog-post", "card.sbn")))
+                if (File.Exists(Path.Combine(candidate, marker)))
                 {
                     return candidate;
                 }

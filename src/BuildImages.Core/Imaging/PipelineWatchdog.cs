@@ -33,7 +33,11 @@ internal sealed class PipelineWatchdog : IDisposable
         }
     }
 
-    /// <summary>Runs work that evaluates <paramref name="image"/>, killed if the limit passes meanwhile.</summary>
+    /// <summary>
+    /// Runs work that evaluates <paramref name="image"/>, killed if the limit passes meanwhile; throws a
+    /// <see cref="VipsException"/> when the limit has passed before or while it ran (the caller reports it as over
+    /// the limit through <see cref="Expired"/>).
+    /// </summary>
     internal T Run<T>(Image image, Func<T> work)
     {
         // libvips looks at the kill flag only on images that report progress; no handler is connected, so nothing
@@ -41,17 +45,19 @@ internal sealed class PipelineWatchdog : IDisposable
         image.SetProgress(true);
         lock (_lock)
         {
-            _current = image;
-            // The timer runs on the thread pool and can be late under load: the clock decides too.
+            // The timer runs on the thread pool and can be late under load: the clock decides too. A kill set before
+            // the evaluation starts is cleared by it (libvips 8.18 resets the flag in preeval): do not start at all.
             _expired |= _clock.Elapsed >= _limit;
             if (_expired)
             {
-                image.SetKill(true);
+                throw new VipsException("the time limit passed before this step");
             }
+            _current = image;
         }
+        T result;
         try
         {
-            return work();
+            result = work();
         }
         finally
         {
@@ -60,6 +66,17 @@ internal sealed class PipelineWatchdog : IDisposable
                 _current = null;
             }
         }
+        // A kill that landed between the check above and the evaluation's start was cleared; the clock still decides.
+        if (Expired || _clock.Elapsed >= _limit)
+        {
+            lock (_lock)
+            {
+                _expired = true;
+            }
+            (result as IDisposable)?.Dispose();
+            throw new VipsException("the time limit passed while this step ran");
+        }
+        return result;
     }
 
     private void Expire()

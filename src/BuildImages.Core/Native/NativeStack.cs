@@ -54,13 +54,12 @@ public static class NativeStack
 
     internal static string InstallHint =>
         """
-        Install libvips:
+        BuildImages bundles libvips for linux-x64, linux-arm64 and linux-musl-x64; on another platform install it:
           Debian/Ubuntu: sudo apt-get install libvips42
           Fedora:        sudo dnf install vips
           Alpine:        apk add vips
           macOS:         brew install vips
           Windows:       download libvips' "all" build (github.com/libvips/build-win64-mxe) and put its bin folder on PATH
-        (or run build/install-native-deps.sh, which does it on Debian/Ubuntu)
         """;
 }
 

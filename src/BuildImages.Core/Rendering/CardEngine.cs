@@ -16,7 +16,7 @@ public sealed class CardEngine : IDisposable
     {
         NativeStack.EnsureLoaded();
         Options = options;
-        Fonts = new FontCatalog(options.FontFolders, options.SystemFonts);
+        Fonts = new FontCatalog(options.FontFolders, options.SystemFonts, options.ShippedFonts ? EngineOptions.ShippedFontFolder() : null);
         Templates = new TemplateCatalog(options.TemplateRoots);
         Assets = new AssetResolver(options.AssetRoots);
         Images = new DecodedImageCache(options.ImageCacheBytes);

@@ -112,7 +112,10 @@ public sealed class CardRenderer : IDisposable
     {
         void Check(string? chain, MarkupPosition at)
         {
-            if (chain is not null && _engine.Fonts.FirstMissingFamily(chain) is { } missing)
+            // The chain's first family is the one the template asks for: missing, it is a typo or a font not installed.
+            // Later families are fallbacks, as in CSS: one this machine lacks is skipped (a character no font covers
+            // is still reported), so the built-in templates' Noto chain runs where only the shipped fonts are.
+            if (chain is not null && FontCatalog.SplitChain(chain).FirstOrDefault() is { } missing && !_engine.Fonts.HasFamily(missing))
             {
                 throw BuildInputException.For(new Diagnostic(
                     DiagnosticSeverity.Error,

@@ -1,8 +1,8 @@
 namespace BuildImages.Core.Text;
 
 /// <summary>
-/// The fonts an engine draws with: the project's font folders, then the machine's font folders (unless system fonts
-/// are off), read by BuildImages itself from the font files (<see cref="FontSet"/>), once, when the engine is made, so
+/// The fonts an engine draws with: the project's font folders, then the fonts shipped with BuildImages, then the
+/// machine's font folders (unless system fonts are off), read by BuildImages itself from the font files (<see cref="FontSet"/>), once, when the engine is made, so
 /// a font installed mid-build cannot change outputs. Shared by every worker thread.
 /// </summary>
 public sealed class FontCatalog
@@ -17,11 +17,13 @@ public sealed class FontCatalog
 
     /// <summary>Reads the fonts; a missing font folder, or a file in it with a font's extension that is not a readable font, is an error naming it.</summary>
     /// <param name="fontFolders">The project's font folders.</param>
-    /// <param name="systemFonts">False: only the font folders, none of the machine's (golden tests pin their fonts this way, so a Debian font update cannot move a pixel).</param>
-    public FontCatalog(IEnumerable<string> fontFolders, bool systemFonts = true)
+    /// <param name="systemFonts">False: none of the machine's fonts (golden tests pin their fonts this way, so a Debian font update cannot move a pixel).</param>
+    /// <param name="shippedFonts">The folder of fonts shipped with BuildImages (<see cref="Configuration.EngineOptions.ShippedFontFolder"/>), or null.</param>
+    public FontCatalog(IEnumerable<string> fontFolders, bool systemFonts = true, string? shippedFonts = null)
     {
         var project = fontFolders.Select(f => new FontFolder(f, FontOrigin.Project)).ToList();
-        Set = FontSet.Scan([.. project, .. systemFonts ? FontFolder.System() : []]);
+        FontFolder[] shipped = shippedFonts is null ? [] : [new FontFolder(shippedFonts, FontOrigin.Shipped)];
+        Set = FontSet.Scan([.. project, .. shipped, .. systemFonts ? FontFolder.System() : []]);
         FontFolders = [.. project.Select(f => Path.GetFullPath(f.Path))];
         _families = new HashSet<string>(Set.Faces.Select(f => f.Family), StringComparer.OrdinalIgnoreCase);
     }

@@ -4,8 +4,9 @@ using BuildImages.Core.Templates;
 namespace BuildImages.Core.Tests.Hostile;
 
 /// <summary>
-/// A card's image can only be one of the formats we list: libvips' other loaders (its own PPM, ImageMagick for
-/// TGA/PSD, poppler for PDF) are blocked process-wide, and the error names the file and the formats allowed.
+/// A card's image can only be one of the formats we list: libvips' other loaders are blocked process-wide (the bundled
+/// 8.18.7 has its own vips and matrix formats, CSV, raw and UltraHDR beside ours; a system build may add ImageMagick
+/// for TGA/PSD and poppler for PDF), and the error names the file and the formats allowed.
 /// </summary>
 public sealed class LoaderAllowListTests : IDisposable
 {
@@ -20,7 +21,26 @@ public sealed class LoaderAllowListTests : IDisposable
         { "tile.tga", [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 24, 0, .. Enumerable.Repeat((byte)200, 12)] },
         { "doc.pdf", [.. "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"u8] },
         { "layers.psd", [.. "8BPS"u8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 8, 0, 3] },
+        // The bundled libvips 8.18.7 reads these from memory too (vipsload_source, matrixload_source): blocked as well.
+        { "native.v", VipsFormat() },
+        { "kernel.mat", [.. "2 2\n1 2\n3 4\n"u8] },
     };
+
+    /// <summary>A 2×2 image in libvips' own format (its saver writes only to files).</summary>
+    private static byte[] VipsFormat()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bi-{Guid.NewGuid():N}.v");
+        try
+        {
+            using var black = NetVips.Image.Black(2, 2);
+            black.WriteToFile(file);
+            return File.ReadAllBytes(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Refused))]
