@@ -36,6 +36,27 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
+    public void AnUltraHdrJpegIsReadAsAJpegItsStandardRangeImageResized()
+    {
+        // Android phones save UltraHDR: a JPEG with a gain map, which libvips 8.18 gives to uhdrload, not jpegload.
+        using var picture = Upright(480, 320);
+        using var hdr = picture.Colourspace(Enums.Interpretation.Scrgb);
+        var source = hdr.UhdrsaveBuffer();
+        Assert.Equal("VipsForeignLoadUhdrBuffer", Image.FindLoadBuffer(source));
+
+        Assert.Equal("jpeg", ImageProbe.Read(source).Format);
+        var result = Run(source, new PhotoShape(240, null, null, PhotoCrop.Attention));
+
+        using var decoded = Decode(result.Bytes);
+        Assert.Equal((240, 160), (decoded.Width, decoded.Height));
+        var red = PixelAt(result.Bytes, 40, 30);
+        var blue = PixelAt(result.Bytes, 200, 130);
+        // The base image is the encoder's tone-mapped standard range: the same picture, a little darker.
+        Assert.True(red[0] > 140 && red[0] > 3 * red[2], $"top-left is {string.Join(",", red)}");
+        Assert.True(blue[2] > 140 && blue[2] > 3 * blue[0], $"bottom-right is {string.Join(",", blue)}");
+    }
+
+    [Fact]
     public void ALargePhotoIsShrunkOnLoadToTheWidthAsked()
     {
         using var big = Upright(6000, 4000);

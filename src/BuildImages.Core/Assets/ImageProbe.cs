@@ -75,7 +75,7 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
     private static string? FormatOf(string loader) => loader switch
     {
         // libvips names the loader by its class (VipsForeignLoadPngBuffer) or, in some versions, its nickname.
-        "VipsForeignLoadJpegBuffer" or "jpegload_buffer" => "jpeg",
+        "VipsForeignLoadJpegBuffer" or "jpegload_buffer" or "VipsForeignLoadUhdrBuffer" or "uhdrload_buffer" => "jpeg",
         "VipsForeignLoadPngBuffer" or "pngload_buffer" => "png",
         "VipsForeignLoadWebpBuffer" or "webpload_buffer" => "webp",
         "VipsForeignLoadNsgifBuffer" or "gifload_buffer" => "gif",

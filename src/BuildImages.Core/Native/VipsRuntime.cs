@@ -19,6 +19,9 @@ internal static partial class VipsRuntime
     internal static readonly IReadOnlyList<(string Class, string Format)> AllowedLoaders =
     [
         ("VipsForeignLoadJpeg", "JPEG"),
+        // UltraHDR (a JPEG with a gain map, as Android phones take them): libvips 8.18 claims it before jpegload and
+        // reads its standard-range base image, which is what a card or a web variant shows.
+        ("VipsForeignLoadUhdr", "JPEG"),
         ("VipsForeignLoadPng", "PNG"),
         ("VipsForeignLoadWebp", "WebP"),
         ("VipsForeignLoadNsgif", "GIF"),
@@ -30,7 +33,7 @@ internal static partial class VipsRuntime
     internal const string SvgBufferLoader = "VipsForeignLoadSvgBuffer";
 
     /// <summary>The formats we read, as messages name them.</summary>
-    internal static string AllowedFormats => string.Join(", ", AllowedLoaders.Select(l => l.Format)) + ", SVG";
+    internal static string AllowedFormats => string.Join(", ", AllowedLoaders.Select(l => l.Format).Distinct(StringComparer.Ordinal)) + ", SVG";
 
     internal static string Initialise()
     {
