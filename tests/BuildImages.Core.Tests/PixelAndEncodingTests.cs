@@ -10,6 +10,25 @@ public sealed class PixelAndEncodingTests : IDisposable
     private readonly TestCards _cards = new();
 
     [Fact]
+    public void AFrameDrawnIntoAReusedBufferIsTheFreshFrameWhateverTheBufferHeld()
+    {
+        // A transparent card with a shape: the batch draws into pooled buffers, which hold the previous card's pixels.
+        var name = _cards.Template("pooled", """<card width="{{ card.width }}" height="{{ card.height }}" background="rgba(0,0,0,0)"><rect x="20" y="20" width="100" height="60" radius="12" fill="rgba(37,99,235,0.6)"/></card>""");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        using var prepared = renderer.Prepare(name, new Dictionary<string, object?>(), new Templates.CardSize(200, 100));
+        var fresh = prepared.DrawAtWidth(400);
+        var dirty = Enumerable.Repeat((byte)0xA5, fresh.Stride * fresh.Height + 4096).ToArray();
+
+        var reused = prepared.DrawAtWidth(400, length => length <= dirty.Length ? dirty : throw new InvalidOperationException("buffer too small"));
+
+        Assert.Same(dirty, reused.Bgra);
+        Assert.Equal((fresh.Width, fresh.Height, fresh.Stride), (reused.Width, reused.Height, reused.Stride));
+        Assert.Equal(fresh.Bgra, reused.Bgra[..(fresh.Stride * fresh.Height)]);
+        Assert.Equal(0, reused.PixelAt(399, 199).A);
+    }
+
+    [Fact]
     public void SemiTransparentPixelsSurvivePremultipliedRoundTrip()
     {
         byte[] rgba = [200, 100, 50, 128, 255, 255, 255, 0, 10, 20, 30, 255, 255, 0, 0, 1];

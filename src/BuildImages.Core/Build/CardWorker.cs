@@ -77,41 +77,56 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var drawn = new Dictionary<int, RenderedCard>();
-            var read = prepared.Inputs.AssetFiles.Concat(prepared.Inputs.FontFiles).Concat(evaluated.TemplateFiles).Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var (variant, reason) in mine)
+            // Frames are drawn into pooled buffers, returned once this card's outputs are encoded (see DrawAtWidth).
+            var rented = new List<byte[]>();
+            byte[] Rent(int length)
             {
-                var key = ContentHash.OfParts(keyBase, variant.Signature);
-                // The key is known only now (it covers the fonts and images the layout used): ask the remote cache before drawing.
-                if (context.Fetch(key, variant) is { } cached)
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                rented.Add(buffer);
+                return buffer;
+            }
+            var read = prepared.Inputs.AssetFiles.Concat(prepared.Inputs.FontFiles).Concat(evaluated.TemplateFiles).Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                foreach (var (variant, reason) in mine)
                 {
-                    written[variant.Path] = Fetched(card, variant, reason, key, cached, work, read);
-                    continue;
+                    var key = ContentHash.OfParts(keyBase, variant.Signature);
+                    // The key is known only now (it covers the fonts and images the layout used): ask the remote cache before drawing.
+                    if (context.Fetch(key, variant) is { } cached)
+                    {
+                        written[variant.Path] = Fetched(card, variant, reason, key, cached, work, read);
+                        continue;
+                    }
+                    // Another process may be drawing this very output (a hook server replica): wait for it, then take its.
+                    var (lease, later) = context.Cache?.Claim(key) ?? (null, null);
+                    if (later is not null)
+                    {
+                        written[variant.Path] = Fetched(card, variant, reason, key, later, work, read);
+                        continue;
+                    }
+                    leases.Add(lease);
+                    if (!drawn.TryGetValue(variant.Width, out var pixels))
+                    {
+                        pixels = _clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width, Rent));
+                        drawn[variant.Width] = pixels;
+                    }
+                    var encoded = _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant));
+                    if (encoded.OverBudget)
+                    {
+                        _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
+                            $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
+                    }
+                    var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
+                    written[variant.Path] = record;
+                    _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
+                    context.Cache?.Store(key, encoded.Bytes, encoded.Quality, variant.Width, variant.Height, lease);
+                    // The uploader releases it once the output is stored: not before, or a waiting process would find nothing.
+                    leases.Remove(lease);
                 }
-                // Another process may be drawing this very output (a hook server replica): wait for it, then take its.
-                var (lease, later) = context.Cache?.Claim(key) ?? (null, null);
-                if (later is not null)
-                {
-                    written[variant.Path] = Fetched(card, variant, reason, key, later, work, read);
-                    continue;
-                }
-                leases.Add(lease);
-                if (!drawn.TryGetValue(variant.Width, out var pixels))
-                {
-                    pixels = _clock.Time(BuildStage.Draw, () => prepared.DrawAtWidth(variant.Width));
-                    drawn[variant.Width] = pixels;
-                }
-                var encoded = _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant));
-                if (encoded.OverBudget)
-                {
-                    _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
-                        $"{variant.Path} is {encoded.Bytes.Length} bytes at the floor quality {encoded.Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
-                }
-                var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded.Bytes, encoded.Quality, work, read));
-                written[variant.Path] = record;
-                _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
-                context.Cache?.Store(key, encoded.Bytes, encoded.Quality, variant.Width, variant.Height, lease);
-                // The uploader releases it once the output is stored: not before, or a waiting process would find nothing.
-                leases.Remove(lease);
+            }
+            finally
+            {
+                rented.ForEach(b => System.Buffers.ArrayPool<byte>.Shared.Return(b));
             }
             context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
             if (copies.Count == 0)

@@ -16,7 +16,7 @@ public sealed class RenderedCard
     public int Height { get; }
     public int Stride { get; }
 
-    /// <summary>Premultiplied B,G,R,A bytes, <see cref="Stride"/> bytes per row.</summary>
+    /// <summary>Premultiplied B,G,R,A bytes, <see cref="Stride"/> bytes per row (at least Stride × Height bytes).</summary>
     public byte[] Bgra { get; }
 
     public bool IsOpaque => PixelConverter.IsOpaque(Bgra, Width, Height, Stride);

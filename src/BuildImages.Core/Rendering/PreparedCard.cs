@@ -46,7 +46,16 @@ public sealed class PreparedCard : IDisposable
     public RenderedCard DrawAtWidth(int pixelWidth) => Draw((double)pixelWidth / Width);
 
     /// <summary>Draws at a scale (device pixels per card pixel).</summary>
-    public RenderedCard Draw(double scale)
+    public RenderedCard Draw(double scale) => Draw(scale, null);
+
+    /// <summary>
+    /// As <see cref="DrawAtWidth(int)"/>, into a buffer from <paramref name="rent"/> (at least the frame's bytes; its
+    /// old content is cleared). A batch rents from a pool: a fresh 3 MB array per 1200-px frame comes from pages the
+    /// GC gave back to the OS, and faulting them in cost 5 of the 6.8 ms an empty card took to draw.
+    /// </summary>
+    internal RenderedCard DrawAtWidth(int pixelWidth, Func<int, byte[]> rent) => Draw((double)pixelWidth / Width, rent);
+
+    private RenderedCard Draw(double scale, Func<int, byte[]>? rent)
     {
         if (scale <= 0 || double.IsNaN(scale))
         {
@@ -55,12 +64,16 @@ public sealed class PreparedCard : IDisposable
         var w = Math.Max(1, (int)Math.Round(Width * scale));
         var h = Math.Max(1, (int)Math.Round(Height * scale));
         var info = new SkiaSharp.SKImageInfo(w, h, SkiaSharp.SKColorType.Bgra8888, SkiaSharp.SKAlphaType.Premul);
-        var bytes = new byte[info.RowBytes * h];
+        var bytes = rent is null ? new byte[info.RowBytes * h] : rent(info.RowBytes * h);
         unsafe
         {
             fixed (byte* data = bytes)
             {
                 using var surface = SkiaSharp.SKSurface.Create(info, (IntPtr)data, info.RowBytes) ?? throw new InvalidOperationException($"Skia could not create a {w}x{h} surface");
+                if (rent is not null)
+                {
+                    surface.Canvas.Clear(SkiaSharp.SKColors.Transparent);
+                }
                 // Scale exactly to the rounded pixel size so the card fills the surface edge to edge.
                 surface.Canvas.Scale((float)((double)w / Width / scale), (float)((double)h / Height / scale));
                 CardPainter.Paint(surface.Canvas, _root, scale, _text);
