@@ -97,8 +97,9 @@ internal static class CardPainter
             using var paint = Fill(canvas, background, 0, 0, box.Width, box.Height);
             canvas.DrawPath(outline, paint);
         }
-        // Set when layout measured it; a text box layout did not set (none today) is set now in its box.
-        var (paragraph, decorations) = box.Text is { } block ? (block.Paragraph, block.Decorations) : text.Lay(box, node);
+        // Layout sets every text box's paragraph: it is drawn as measured.
+        var block = box.Text ?? throw new InvalidOperationException($"the text element from markup line {node.Position.Line} was not laid out");
+        var (paragraph, decorations) = (block.Paragraph, block.Decorations);
         if (node.Shadow is { } shadow)
         {
             using var blur = shadow.Blur > 0 ? SKMaskFilter.CreateBlur(SKBlurStyle.Normal, (float)(shadow.Blur / 2)) : null;

@@ -24,14 +24,6 @@ internal sealed class SkiaText : IDisposable
 
     internal ShapingFaces Shaping { get; } = new();
 
-    /// <summary>A text box's paragraph: its inlines as spans in its style, wrapped at its width, cut at its lines and height.</summary>
-    internal (LaidOutParagraph Paragraph, IReadOnlyList<SpanDecoration> Decorations) Lay(LayoutBox box, TextNode node)
-    {
-        var style = box.TextStyle ?? TextStyle.Defaults;
-        var block = Set(node, style, style.Size ?? 32, box.TextWrapWidth, node.MaxLines, box.TextHeightLimit > 0 ? box.TextHeightLimit : null);
-        return (block.Paragraph, block.Decorations);
-    }
-
     /// <summary>A text element set in <paramref name="style"/> at <paramref name="size"/>, wrapped at <paramref name="width"/> (null: not wrapped), cut at <paramref name="maxLines"/> and <paramref name="maxHeight"/>.</summary>
     internal TextBlock Set(TextNode node, TextStyle style, double size, double? width, int? maxLines, double? maxHeight)
     {

@@ -258,9 +258,6 @@ internal sealed class CardLayout(ILayoutServices services)
             Text = shaped,
             TextX = pad.Left,
             TextY = pad.Top + Math.Max(0, dy),
-            TextStyle = style with { Size = shaped.Size },
-            TextWrapWidth = noWrap ? null : innerW,
-            TextHeightLimit = heightLimit,
         };
     }
 

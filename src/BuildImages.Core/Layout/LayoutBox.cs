@@ -29,13 +29,6 @@ internal sealed class LayoutBox
     internal double TextX { get; init; }
     internal double TextY { get; init; }
 
-    /// <summary>For text: the style it was set in (inherited, at the size shrink-to-fit chose), the width it wraps at (null: no wrapping) and the height it must fit.</summary>
-    internal TextStyle? TextStyle { get; init; }
-
-    internal double? TextWrapWidth { get; init; }
-
-    internal double TextHeightLimit { get; init; }
-
     /// <summary>For images: the decoded image.</summary>
     internal LoadedImage? Image { get; init; }
 
