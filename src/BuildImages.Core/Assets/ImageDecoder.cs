@@ -18,7 +18,7 @@ internal static class ImageDecoder
     {
         if (source.IsSvg)
         {
-            return SvgImage.Load(source);
+            return SvgImage.Load(source, cache);
         }
         try
         {

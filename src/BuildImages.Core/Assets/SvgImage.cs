@@ -6,7 +6,9 @@ namespace BuildImages.Core.Assets;
 /// <summary>
 /// An SVG kept as its bytes and drawn by libvips' svgload (librsvg) at the device size it is drawn at, so vectors stay
 /// sharp at every output width. Loaded from a buffer with no base file, so librsvg refuses every external reference:
-/// nothing but the SVG's own bytes (and data: URIs inside it) is read.
+/// nothing but the SVG's own bytes (and data: URIs inside it) is read. Drawn pixels go through the engine's shared
+/// <see cref="DecodedImageCache"/> (content hash + device size), so a logo behind every card is rasterised once per
+/// size it is drawn at, not once per card.
 /// </summary>
 internal sealed class SvgImage : LoadedImage
 {
@@ -16,10 +18,16 @@ internal sealed class SvgImage : LoadedImage
     private readonly byte[] _bytes;
     private readonly string _reference;
     private readonly SvgFilterWork? _filters;
+    private readonly DecodedImageCache _cache;
+    private readonly RasterHeader _header;
 
-    private SvgImage(byte[] bytes, double width, double height, string reference, SvgFilterWork? filters)
+    private SvgImage(byte[] bytes, double width, double height, string reference, SvgFilterWork? filters, DecodedImageCache cache)
     {
         _bytes = bytes;
+        _cache = cache;
+        // The cache keys pixels by content hash and pixel size; an SVG's own size is fractional, so the header's
+        // integer size is only its key's, never used to size a draw.
+        _header = new RasterHeader("svg:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)), (int)Math.Ceiling(width), (int)Math.Ceiling(height));
         Width = width;
         Height = height;
         _reference = reference;
@@ -30,13 +38,13 @@ internal sealed class SvgImage : LoadedImage
     internal override double Height { get; }
 
     /// <summary>Parses the SVG's header for its intrinsic size (a viewBox alone gives the viewBox's size).</summary>
-    internal static SvgImage Load(AssetSource source)
+    internal static SvgImage Load(AssetSource source, DecodedImageCache cache)
     {
         Native.NativeStack.EnsureLoaded();
         try
         {
             using var header = Image.SvgloadBuffer(source.Bytes, access: Enums.Access.Sequential);
-            return new SvgImage(source.Bytes, header.Width, header.Height, source.Reference, SvgFilterWork.Read(source.Bytes, header.Width));
+            return new SvgImage(source.Bytes, header.Width, header.Height, source.Reference, SvgFilterWork.Read(source.Bytes, header.Width), cache);
         }
         catch (VipsException ex)
         {
@@ -60,15 +68,21 @@ internal sealed class SvgImage : LoadedImage
         }
         // svgload scales both axes alike: render at the larger ratio and let the canvas fit the rest.
         var scale = Math.Max(deviceWidth / Width, deviceHeight / Height);
-        if (!(scale > 0) || Width * scale * Height * scale > MaxDevicePixels)
+        if (!(scale > 0))
         {
             return;
+        }
+        var pixelWidth = Math.Max(1, (int)Math.Round(Width * scale));
+        var pixelHeight = Math.Max(1, (int)Math.Round(Height * scale));
+        if ((long)pixelWidth * pixelHeight > MaxDevicePixels)
+        {
+            throw BuildInputException.Error(DiagnosticCodes.DrawingBudget, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"image '{_reference}' would be drawn at {pixelWidth}×{pixelHeight} device pixels, over the limit of {MaxDevicePixels / 1_000_000} million for one SVG; draw it smaller"));
         }
         DecodedPixels pixels;
         try
         {
-            using var drawn = Image.SvgloadBuffer(_bytes, scale: scale);
-            pixels = ImageDecoder.ToCanvasPixels(drawn);
+            pixels = _cache.Get(_header, _bytes, pixelWidth, pixelHeight, Rasterise);
         }
         catch (VipsException ex)
         {
@@ -77,8 +91,18 @@ internal sealed class SvgImage : LoadedImage
         DrawPixels(canvas, pixels, x, y, w, h);
     }
 
+    /// <summary>
+    /// The SVG drawn at the scale its pixel size gives: a function of the cache key alone, so the pixels a card gets
+    /// never depend on which card drew the SVG first.
+    /// </summary>
+    private DecodedPixels Rasterise(byte[] bytes, int pixelWidth, int pixelHeight)
+    {
+        using var drawn = Image.SvgloadBuffer(bytes, scale: Math.Max(pixelWidth / Width, pixelHeight / Height));
+        return ImageDecoder.ToCanvasPixels(drawn);
+    }
+
     public override void Dispose()
     {
-        // Nothing native of its own: each draw loads and frees its own libvips image.
+        // Nothing of its own: the pixels belong to the cache.
     }
 }

@@ -89,4 +89,48 @@ public sealed class SvgBudgetTests : IDisposable
         var centre = card.PixelAt(600, 300);
         Assert.True(centre.R > 200 && centre.G < 60 && centre.B < 60, $"centre is {centre}");
     }
+
+    [Fact]
+    public void AnSvgDrawnLargerThanTheDevicePixelLimitFailsItsCardAndSaysWhy()
+    {
+        // A 10×10 logo stretched over a box of 20000×20000 px: 400 million device pixels.
+        File.WriteAllText(Path.Combine(_cards.Assets, "dot.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="5" fill="red"/></svg>""");
+        var template = _cards.Template("huge", """<card width="{{ card.width }}" height="{{ card.height }}"><image src="{{ img }}" width="20000" height="20000"/></card>""");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        using var prepared = renderer.Prepare(template, new Dictionary<string, object?> { ["img"] = "dot.svg" }, new Templates.CardSize(1200, 630), "huge/dot");
+        var ex = Assert.ThrowsAny<BuildInputException>(() => prepared.DrawAtWidth(1200));
+        Assert.Equal("BI0302", ex.Diagnostic.Code);
+        Assert.Contains("image 'dot.svg' would be drawn at 20000×20000 device pixels", ex.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnSvgSharedByEveryCardIsRasterisedOncePerDrawnSize()
+    {
+        File.WriteAllText(Path.Combine(_cards.Assets, "logo.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100"><rect width="100" height="100" fill="#0000ff"/><rect x="100" width="100" height="100" fill="#00ff00"/></svg>""");
+        var template = _cards.Template("logo", Card);
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        var first = Draw(1200);
+        for (var i = 0; i < 4; i++)
+        {
+            var again = Draw(1200);
+            Assert.Equal(first.Bgra, again.Bgra);
+        }
+        var half = Draw(600);
+        // Two drawn sizes: two rasterisations; the four repeats are hits.
+        Assert.Equal(new Assets.ImageCacheStats(4, 2, (1200L * 600 * 4) + (600L * 300 * 4)), engine.ImageCache);
+        // The pixels are the SVG's at the drawn size: blue on the left, green on the right.
+        foreach (var card in new[] { first, half })
+        {
+            Assert.Equal(((byte)0, (byte)0, (byte)255, (byte)255), card.PixelAt(card.Width / 4, card.Height / 2));
+            Assert.Equal(((byte)0, (byte)255, (byte)0, (byte)255), card.PixelAt(card.Width * 3 / 4, card.Height / 2));
+        }
+
+        Pixels.RenderedCard Draw(int width)
+        {
+            using var prepared = renderer.Prepare(template, new Dictionary<string, object?> { ["img"] = "logo.svg" }, new Templates.CardSize(1200, 600), "logo/" + width);
+            return prepared.DrawAtWidth(width);
+        }
+    }
 }
