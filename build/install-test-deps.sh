@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what only the tests need, when missing: the machine fonts some tests draw every script with (the product
 # itself needs no system package: libvips, Skia and HarfBuzz come in its NuGet packages, Inter and Noto Color Emoji
-# ship with it) and the tools named as arguments (chromium, nginx, redis-server, nodejs, npm).
+# ship with it) and the tools named as arguments (chromium, nginx, redis-server, nodejs, npm, wine64, mingw-w64).
+# BUILDIMAGES_APT_RECOMMENDS=1 installs them with their recommended packages (Wine needs some of those).
 # Debian/Ubuntu: installs with apt-get (as root, or through sudo). Elsewhere: prints the command.
 set -euo pipefail
 
@@ -24,7 +25,9 @@ if command -v dpkg-query >/dev/null 2>&1; then
   echo "Installing test dependencies: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  recommends="--no-install-recommends"
+  if [ "${BUILDIMAGES_APT_RECOMMENDS:-}" = "1" ]; then recommends=""; fi
+  $sudo apt-get install -y -qq $recommends "${missing[@]}" >/dev/null
   exit 0
 fi
 

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # nginx and redis-server: the remote cache and hook replica tests run a real WebDAV cache and Redis on loopback.
 bash build/install-test-deps.sh chromium nginx redis-server
+# Wine and mingw-w64: the Windows test publishes the tool for win-x64 and renders the sample under Wine (with the
+# libraries Wine recommends: without them its DirectWrite and crypto may be missing pieces).
+BUILDIMAGES_APT_RECOMMENDS=1 bash build/install-test-deps.sh wine64 gcc-mingw-w64-x86-64
 # The web project tests read pages with a real Open Graph parser (open-graph-scraper, on the machine's Node.js).
 if ! command -v node >/dev/null 2>&1; then
   bash build/install-test-deps.sh nodejs npm

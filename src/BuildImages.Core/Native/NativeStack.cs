@@ -54,7 +54,8 @@ public static class NativeStack
 
     internal static string InstallHint =>
         """
-        BuildImages bundles libvips for linux-x64, linux-arm64 and linux-musl-x64; on another platform install it:
+        BuildImages bundles libvips for linux-x64, linux-arm64, linux-musl-x64, osx-x64, osx-arm64, win-x64 and win-arm64;
+        on another platform install it:
           Debian/Ubuntu: sudo apt-get install libvips42
           Fedora:        sudo dnf install vips
           Alpine:        apk add vips

@@ -177,14 +177,39 @@ internal static partial class CardFunctions
         return value.ToString("C", format);
     }
 
+    /// <summary>
+    /// The region of every specific culture this machine's culture data knows. Windows without ICU (national language
+    /// support data, as under Wine) lists specific cultures with no region, and some that name one it cannot make:
+    /// those are left out rather than failing every card that formats money.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<RegionInfo>> Regions = new(() =>
+        [.. CultureInfo.GetCultures(CultureTypes.SpecificCultures).Select(c => RegionOf(c.Name)).OfType<RegionInfo>()]);
+
+    private static RegionInfo? RegionOf(string cultureName)
+    {
+        if (cultureName.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            return new RegionInfo(cultureName);
+        }
+        catch (ArgumentException)
+        {
+            // No region for this culture here: it cannot name a currency.
+            return null;
+        }
+    }
+
     /// <summary>A code or symbol → the symbol to write in <paramref name="culture"/> and the ISO code it stands for (null when a symbol names several currencies or none).</summary>
     private static (string Symbol, string? Code) Currency(string given, CultureInfo culture) => CurrencySymbols.GetOrAdd((given, culture.Name), key =>
     {
-        var regions = CultureInfo.GetCultures(CultureTypes.SpecificCultures).Select(c => new RegionInfo(c.Name)).ToList();
+        var regions = Regions.Value;
         if (given.Length == 3 && given.All(char.IsAsciiLetter))
         {
             var code = given.ToUpperInvariant();
-            if (culture.Name.Length > 0 && !culture.IsNeutralCulture && new RegionInfo(culture.Name).ISOCurrencySymbol == code)
+            if (culture.Name.Length > 0 && !culture.IsNeutralCulture && RegionOf(culture.Name)?.ISOCurrencySymbol == code)
             {
                 return (culture.NumberFormat.CurrencySymbol, code);
             }
