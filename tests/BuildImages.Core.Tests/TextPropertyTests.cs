@@ -172,6 +172,51 @@ public sealed class TextPropertyTests : IDisposable
     }
 
     [Fact]
+    public void WordBreakKeepAllSetsKoreanInWordsAndIsInherited()
+    {
+        const string korean = "빌드할 때 한 번만 생성하여 만든 카드를 모든 페이지에서 공유하세요";
+        string[] LineEnds(string attributes)
+        {
+            using var engine = _cards.Engine();
+            using var renderer = engine.CreateRenderer();
+            var name = _cards.Template("korean" + attributes.Length,
+                $$$"""
+                <card width="{{ card.width }}" height="{{ card.height }}" background="#ffffff" {{{attributes}}}>
+                  <text x="0" y="0" width="290" font-size="40" font-family="Noto Sans CJK KR, Noto Sans CJK JP">{{ t }}</text>
+                </card>
+                """);
+            using var prepared = renderer.Prepare(name, new Dictionary<string, object?> { ["t"] = korean }, new CardSize(600, 400));
+            var text = FindText(prepared);
+            // The character each line but the last ends with.
+            return [.. text.Paragraph.Lines.SkipLast(1).Select(l => text.Text[..l.End].TrimEnd()[^1..])];
+        }
+        var normal = LineEnds("");
+        var keepAll = LineEnds("word-break=\"keep-all\"");
+
+        // Without keep-all, lines fill up to the width and end inside words; with it (set on the card, inherited by the
+        // text), every line ends with a whole word: the next character in the text is a space.
+        Assert.True(normal.Length >= 2 && keepAll.Length >= 2, $"{normal.Length} and {keepAll.Length} lines");
+        Assert.Contains(normal, end => korean[(korean.IndexOf(end, StringComparison.Ordinal) + 1)..].Length > 0 && !korean.Contains(end + " ", StringComparison.Ordinal));
+        Assert.All(keepAll, end => Assert.Contains(end + " ", korean, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnUnknownWordBreakValueIsALocatedError()
+    {
+        var name = _cards.Template("wordbreak", """
+            <card width="{{ card.width }}" height="{{ card.height }}">
+              <text word-break="break-all">x</text>
+            </card>
+            """);
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        var ex = Assert.ThrowsAny<Diagnostics.BuildInputException>(() => renderer.Prepare(name, new Dictionary<string, object?>(), new CardSize(600, 400)));
+        Assert.Equal(Diagnostics.DiagnosticCodes.BadAttributeValue, ex.Diagnostic.Code);
+        Assert.Contains("break-all", ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(2, ex.Diagnostic.Line);
+    }
+
+    [Fact]
     public void SubtitleSitsUnderTheTitleWhateverItsLineCount()
     {
         int SubtitleTop(string title)

@@ -145,11 +145,15 @@ public sealed class PublishTests : IDisposable
             </Project>
             """, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("80"));
+        // A Thai title: its words come from ICU's dictionaries (ICU4N), loaded inside MSBuild's task load context.
+        Write("content/thai.md", "---\ntitle: ภาษาไทยเป็นภาษาที่มีระดับเสียงของคำแน่นอน\n---\nBody.\n");
 
         var first = Publish();
 
         Assert.True(first.Code == 0, first.Output);
-        Assert.Contains("BuildImages: rendered 4, skipped 0", first.Output, StringComparison.Ordinal);
+        Assert.Contains("BuildImages: rendered 6, skipped 0", first.Output, StringComparison.Ordinal);
+        var (_, thaiWidth, thaiHeight) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "thai.jpg")));
+        Assert.Equal((1200, 630), (thaiWidth, thaiHeight));
         var (_, width, _) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(Site, "pub", "wwwroot", "cards", "hello-600.jpg")));
         Assert.Equal(600, width);
         var before = File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg"));
@@ -159,7 +163,7 @@ public sealed class PublishTests : IDisposable
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("60"));
         var changed = Publish();
         Assert.True(changed.Code == 0, changed.Output);
-        Assert.Contains("BuildImages: rendered 4, skipped 0", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("BuildImages: rendered 6, skipped 0", changed.Output, StringComparison.Ordinal);
         var sixty = File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg")).Length;
         Assert.True(sixty < before.Length, "quality 60 is smaller than 80");
 
@@ -167,7 +171,7 @@ public sealed class PublishTests : IDisposable
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("60", "small"));
         var small = Publish();
         Assert.True(small.Code == 0, small.Output);
-        Assert.Contains("BuildImages: rendered 4, skipped 0", small.Output, StringComparison.Ordinal);
+        Assert.Contains("BuildImages: rendered 6, skipped 0", small.Output, StringComparison.Ordinal);
         Assert.True(File.ReadAllBytes(Path.Combine(Site, "wwwroot", "cards", "hello.jpg")).Length < sixty, "the small profile is smaller at the same quality");
 
         File.WriteAllText(Path.Combine(Site, "site.csproj"), WithItems("200"));

@@ -38,6 +38,7 @@ internal sealed class SkiaText : IDisposable
             MaxWidth = width is { } w ? (float)w : null,
             MaxLines = maxLines,
             MaxHeight = maxHeight is { } h ? (float)h : null,
+            KeepAll = style.KeepAll ?? false,
         }, Fonts, Shaping);
         return new TextBlock(paragraph, spans.Decorations, size, string.Concat(spans.Spans.Select(t => t.Text)));
     }

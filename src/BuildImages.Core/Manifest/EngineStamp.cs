@@ -12,7 +12,7 @@ namespace BuildImages.Core.Manifest;
 internal static class EngineStamp
 {
     /// <summary>Bump when drawing or encoding changes pixels without a version change.</summary>
-    private const int RenderRevision = 3;
+    private const int RenderRevision = 4;
 
     public static string Managed { get; } =
         $"BuildImages {typeof(EngineStamp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} r{RenderRevision}";

@@ -52,6 +52,11 @@ internal static partial class CardMarkupParser
         ["cover"] = ImageFit.Cover, ["contain"] = ImageFit.Contain, ["fill"] = ImageFit.Fill,
     };
 
+    private static readonly Dictionary<string, bool> WordBreakValues = new(StringComparer.Ordinal)
+    {
+        ["normal"] = false, ["keep-all"] = true,
+    };
+
     private static readonly Dictionary<string, bool> FontStyleValues = new(StringComparer.Ordinal)
     {
         ["normal"] = false, ["italic"] = true, ["oblique"] = true,
@@ -372,6 +377,7 @@ internal static partial class CardMarkupParser
             Align = r.Enum("text-align", TextAlignValues),
             FontVariations = r.Raw("font-variations"),
             Direction = r.Enum("dir", WritingDirectionValues),
+            KeepAll = r.Enum("word-break", WordBreakValues),
         };
     }
 

@@ -4,7 +4,7 @@ namespace BuildImages.Core.Markup;
 internal static class MarkupSchema
 {
     private static readonly string[] Box = ["x", "y", "width", "height", "grow", "opacity", "id"];
-    private static readonly string[] TextStyleAttributes = ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "letter-spacing", "text-align", "font-variations", "dir"];
+    private static readonly string[] TextStyleAttributes = ["font-family", "font-size", "font-weight", "font-style", "color", "line-height", "letter-spacing", "text-align", "font-variations", "dir", "word-break"];
     private static readonly string[] ContainerAttributes = ["gap", "padding", "align", "justify", "background", "radius", "stroke", "stroke-width", "shadow", "clip"];
 
     /// <summary>Allowed attributes per element name.</summary>

@@ -13,6 +13,9 @@ internal sealed record TextStyle
     public TextAlign? Align { get; init; }
     public string? FontVariations { get; init; }
 
+    /// <summary>CSS <c>word-break: keep-all</c> (inherited): Korean and CJK break only between words, at spaces and punctuation.</summary>
+    public bool? KeepAll { get; init; }
+
     /// <summary>The writing direction (inherited): right-to-left rows are mirrored.</summary>
     public WritingDirection? Direction { get; init; }
 
@@ -30,6 +33,7 @@ internal sealed record TextStyle
         LetterSpacing = 0,
         Align = TextAlign.Start,
         Direction = WritingDirection.Ltr,
+        KeepAll = false,
     };
 
     /// <summary>This style's values where set, the parent's otherwise.</summary>
@@ -45,5 +49,6 @@ internal sealed record TextStyle
         Align = Align ?? parent.Align,
         FontVariations = FontVariations ?? parent.FontVariations,
         Direction = Direction ?? parent.Direction,
+        KeepAll = KeepAll ?? parent.KeepAll,
     };
 }

@@ -18,8 +18,8 @@ internal enum LineBreakKind : byte
 /// <summary>
 /// The Unicode Line Breaking Algorithm (UAX #14, revision 49, Unicode 15.0) with the numeric tailoring of its example 7
 /// (the one Unicode's LineBreakTest.txt assumes): where each line may break. Characters of class SA (Thai, Lao, Khmer,
-/// Myanmar) break here only around their runs; within them a dictionary breaker decides. Checked against
-/// LineBreakTest.txt.
+/// Myanmar) break by the rules around their runs; within a run, at the word boundaries of <see cref="DictionaryBreaker"/>
+/// (ICU's dictionaries). Checked against LineBreakTest.txt (without the dictionary, as Unicode's tests assume).
 /// </summary>
 internal static class LineBreaker
 {
@@ -29,7 +29,8 @@ internal static class LineBreaker
     /// CSS <c>word-break: keep-all</c>: Hangul syllables and jamo and CJK ideographs break only where words do (at spaces
     /// and punctuation), not between each other, which Korean set in words wants (<c>생성하여</c> stays whole).
     /// </param>
-    internal static LineBreakKind[] Opportunities(ReadOnlySpan<int> text, bool keepAll = false)
+    /// <param name="dictionary">Break inside Thai, Lao, Khmer and Myanmar runs at dictionary word boundaries (off only for Unicode's tests).</param>
+    internal static LineBreakKind[] Opportunities(ReadOnlySpan<int> text, bool keepAll = false, bool dictionary = true)
     {
         var n = text.Length;
         var breaks = new LineBreakKind[n + 1];
@@ -92,6 +93,10 @@ internal static class LineBreaker
         for (var i = 1; i <= n - 1; i++)
         {
             breaks[i] = At(i);
+        }
+        if (dictionary)
+        {
+            BreakComplexRuns(text, breaks);
         }
         return breaks;
 
@@ -261,6 +266,38 @@ internal static class LineBreaker
                 k--;
             }
             return k;
+        }
+    }
+
+    /// <summary>
+    /// Inside each run of two or more SA characters the rules allow no break (LB28: AL × AL); the dictionary's word
+    /// boundaries become opportunities there. The run's edges stay as the rules left them.
+    /// </summary>
+    private static void BreakComplexRuns(ReadOnlySpan<int> text, LineBreakKind[] breaks)
+    {
+        for (var start = 0; start < text.Length;)
+        {
+            if (LineBreakData.ClassOf(text[start]) != SA)
+            {
+                start++;
+                continue;
+            }
+            var end = start + 1;
+            while (end < text.Length && LineBreakData.ClassOf(text[end]) == SA)
+            {
+                end++;
+            }
+            if (end - start >= 2)
+            {
+                foreach (var b in DictionaryBreaker.Boundaries(text[start..end]))
+                {
+                    if (breaks[start + b] == LineBreakKind.None)
+                    {
+                        breaks[start + b] = LineBreakKind.Allowed;
+                    }
+                }
+            }
+            start = end;
         }
     }
 }
