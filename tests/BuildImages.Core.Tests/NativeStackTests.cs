@@ -28,6 +28,10 @@ public sealed class NativeStackTests
             Assert.NotEqual(IntPtr.Zero, NativeLibraryNames.Resolve(logical, typeof(NativeStack).Assembly, null));
         }
         Assert.Equal(IntPtr.Zero, NativeLibraryNames.Resolve("no-such-library", typeof(NativeStack).Assembly, null));
+        // The C library (statx, link, flock's helpers): glibc, musl on Alpine (x64 and arm64, which have no libc.so.6),
+        // macOS's libSystem; the one of this machine loads.
+        Assert.Equal(["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.dylib"], NativeLibraryNames.Candidates(NativeLibraryNames.Libc));
+        Assert.NotEqual(IntPtr.Zero, NativeLibraryNames.Resolve(NativeLibraryNames.Libc, typeof(NativeStack).Assembly, null));
         Assert.StartsWith("8.", NativeStack.Versions.Vips, StringComparison.Ordinal);
         // The drawing and shaping libraries come in our packages; their versions are in every key too.
         Assert.Matches(@"^\d+\.\d+", NativeStack.Versions.Skia);

@@ -12,11 +12,15 @@ internal static class NativeLibraryNames
     internal const string Vips = "vips";
     internal const string Libc = "libc";
 
-    /// <summary>Candidate file names per logical name: Linux, macOS, Windows.</summary>
+    /// <summary>
+    /// Candidate file names per logical name: Linux, macOS, Windows. The C library is glibc's on most Linux, musl's on
+    /// Alpine (linux-musl-x64, where no libc.so.6 exists and a bare "libc" finds nothing without musl-dev), and
+    /// libSystem's on macOS (reached as libc.dylib).
+    /// </summary>
     internal static IReadOnlyList<string> Candidates(string logical) => logical switch
     {
         Vips => ["libvips.so.42", "libvips.42.dylib", "libvips-42.dll"],
-        Libc => ["libc.so.6"],
+        Libc => ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.dylib"],
         _ => [logical],
     };
 
