@@ -32,6 +32,7 @@ internal static class DictionaryBreaker
         // surrogate pair inside a run must not shift the offsets).
         var text = new System.Text.StringBuilder(run.Length);
         var codePointAt = new int[(run.Length * 2) + 1];
+        Array.Fill(codePointAt, -1);
         for (var i = 0; i < run.Length; i++)
         {
             codePointAt[text.Length] = i;
@@ -42,7 +43,8 @@ internal static class DictionaryBreaker
         words.SetText(text.ToString());
         for (var b = words.Next(); b != BreakIterator.Done && b < text.Length; b = words.Next())
         {
-            if (b > 0)
+            // Never inside a surrogate pair (Tai Ahom, also class SA, is outside the BMP), never at the run's start.
+            if (b > 0 && codePointAt[b] > 0)
             {
                 found.Add(codePointAt[b]);
             }
