@@ -7,7 +7,7 @@ namespace BuildImages.Core.Text;
 /// words: UAX #14 leaves such a run whole and says a dictionary decides. The dictionaries are ICU's, through ICU4N's
 /// word break iterator (its dictionary break engines pick the dictionary by the characters' script). Written by hand
 /// this would be four word lists and a segmenter per script; ICU4N is the one managed .NET library with them.
-/// Loaded on the first SA run a process meets (about half a second), so Latin-only builds never pay for it.
+/// Loaded on the first SA run a process meets (about 0.2 s of a cold start), so Latin-only builds never pay for it.
 /// The dictionaries are data of the ICU4N package version: changing it may move line breaks, so it goes with a
 /// bump of <see cref="Manifest.EngineStamp"/>'s render revision.
 /// </summary>
@@ -28,8 +28,8 @@ internal static class DictionaryBreaker
         {
             return found;
         }
-        // The run as UTF-16, with the code point index of each UTF-16 offset (SA letters are all in the BMP, but a
-        // surrogate pair inside a run must not shift the offsets).
+        // The run as UTF-16, with the code point index of each UTF-16 offset: Thai, Lao, Khmer and Myanmar are in the
+        // BMP, but Tai Ahom (class SA too) is not, and its surrogate pairs must not shift the offsets.
         var text = new System.Text.StringBuilder(run.Length);
         var codePointAt = new int[(run.Length * 2) + 1];
         Array.Fill(codePointAt, -1);
