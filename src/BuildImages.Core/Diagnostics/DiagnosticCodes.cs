@@ -57,4 +57,7 @@ public static class DiagnosticCodes
     public const string MissingFont = "BI0400";
     public const string UncoveredCodePoint = "BI0401";
     public const string MissingFontFolder = "BI0402";
+
+    /// <summary>A colour (emoji) font whose glyphs this platform's Skia draws blank (warning; error in strict mode).</summary>
+    public const string ColourGlyphsNotDrawn = "BI0403";
 }

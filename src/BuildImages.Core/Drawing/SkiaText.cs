@@ -14,6 +14,7 @@ namespace BuildImages.Core.Drawing;
 internal sealed class SkiaText : IDisposable
 {
     private readonly ConcurrentDictionary<(string File, int Index, string Variations), Lazy<SKTypeface>> _typefaces = new();
+    private readonly ConcurrentDictionary<(string File, int Index), bool> _drawsColour = new();
 
     internal SkiaText(FontSet fonts)
     {
@@ -114,25 +115,72 @@ internal sealed class SkiaText : IDisposable
     }
 
     /// <summary>The Skia typeface of a run's face at its axes: from the file, or the unpacked bytes of a web font.</summary>
-    private SKTypeface Typeface(GlyphRun run)
+    private SKTypeface Typeface(GlyphRun run) => Typeface(run.Face, run.Variations);
+
+    private SKTypeface Typeface(FontFace face, IReadOnlyList<FontVariation> variations)
     {
-        var key = (run.Face.File, run.Face.Index, string.Join(',', run.Variations.Select(v => $"{v.Tag}={v.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
+        var key = (face.File, face.Index, string.Join(',', variations.Select(v => $"{v.Tag}={v.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
         return _typefaces.GetOrAdd(key, _ => new Lazy<SKTypeface>(() =>
         {
             // A plain font is mapped from its file; a web font is unpacked first (Skia's FreeType reads neither container).
-            var typeface = (FontFileReader.UnpackWebFont(run.Face.File) is { } sfnt
-                ? SKTypeface.FromData(SKData.CreateCopy(sfnt), run.Face.Index)
-                : SKTypeface.FromFile(run.Face.File, run.Face.Index))
-                ?? throw new InvalidOperationException($"Skia could not read the font '{run.Face.File}'");
-            if (run.Variations.Count == 0)
+            var typeface = (FontFileReader.UnpackWebFont(face.File) is { } sfnt
+                ? SKTypeface.FromData(SKData.CreateCopy(sfnt), face.Index)
+                : SKTypeface.FromFile(face.File, face.Index))
+                ?? throw new InvalidOperationException($"Skia could not read the font '{face.File}'");
+            if (variations.Count == 0)
             {
                 return typeface;
             }
-            var tagged = run.Variations.Select(v => new SKFontVariationPositionCoordinate { Axis = Tag(v.Tag), Value = v.Value }).ToArray();
+            var tagged = variations.Select(v => new SKFontVariationPositionCoordinate { Axis = Tag(v.Tag), Value = v.Value }).ToArray();
             var varied = typeface.Clone(tagged);
             typeface.Dispose();
             return varied;
         })).Value;
+    }
+
+    /// <summary>
+    /// Whether Skia here draws a colour face's glyphs in colour, found once per face by drawing one of its emoji at
+    /// 48 px and looking at the pixels. Skia on Linux and macOS rasterises with its own FreeType (COLRv0 and v1, CBDT,
+    /// sbix); on Windows through DirectWrite, which draws COLRv1 only from Windows 11 (Wine's not at all): there the
+    /// glyphs come out blank, and the card says so (BI0403) instead of silently drawing nothing.
+    /// </summary>
+    internal bool DrawsColour(FontFace face) => _drawsColour.GetOrAdd((face.File, face.Index), _ => ProbeColour(face));
+
+    private bool ProbeColour(FontFace face)
+    {
+        // A face that maps none of these is not an emoji font: nothing to say about it.
+        int[] candidates = [0x1F600, 0x1F680, 0x2764, 0x1F44D, 0x1F1EB];
+        if (candidates.FirstOrDefault(face.Coverage.Contains) is not (> 0 and var codePoint))
+        {
+            return true;
+        }
+        using var font = new SKFont(Typeface(face, []), 48) { Edging = SKFontEdging.Antialias };
+        var glyph = font.GetGlyph(codePoint);
+        using var bitmap = new SKBitmap(new SKImageInfo(64, 64, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        using (var builder = new SKTextBlobBuilder())
+        using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
+        {
+            canvas.Clear(SKColors.Transparent);
+            var run = builder.AllocatePositionedRun(font, 1);
+            run.Glyphs[0] = glyph;
+            run.Positions[0] = new SKPoint(4, 52);
+            using var blob = builder.Build();
+            if (blob is not null)
+            {
+                canvas.DrawText(blob, 0, 0, paint);
+            }
+        }
+        // In colour: some pixel is painted and not grey (a glyph drawn in the paint's black would be grey).
+        var pixels = bitmap.GetPixelSpan();
+        for (var i = 0; i < pixels.Length; i += 4)
+        {
+            if (pixels[i + 3] > 0 && (pixels[i] != pixels[i + 1] || pixels[i + 1] != pixels[i + 2]))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static uint Tag(string tag) => ((uint)tag[0] << 24) | ((uint)tag[1] << 16) | ((uint)tag[2] << 8) | tag[3];

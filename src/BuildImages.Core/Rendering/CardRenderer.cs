@@ -184,6 +184,22 @@ public sealed class CardRenderer : IDisposable
             }
             diagnostics.Add(diagnostic);
         }
+        foreach (var face in usage.ColourFaces.Values.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Index).Where(f => !_engine.Text.DrawsColour(f)))
+        {
+            var diagnostic = new Diagnostic(
+                _engine.Compiler.Options.Strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+                DiagnosticCodes.ColourGlyphsNotDrawn,
+                $"the colour glyphs of '{Path.GetFileName(face.File)}' ({face.Family}) come out blank on this machine: " + (OperatingSystem.IsWindows()
+                    ? "Skia on Windows draws through DirectWrite, which draws COLRv1 emoji from Windows 11 on; render on Linux or macOS, or use an emoji font this machine draws"
+                    : "Skia draws none of its colour tables here (an SVG-only or damaged emoji font?); use another emoji font"),
+                mainFile,
+                Item: itemName);
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                throw BuildInputException.For(diagnostic);
+            }
+            diagnostics.Add(diagnostic);
+        }
         return diagnostics;
     }
 

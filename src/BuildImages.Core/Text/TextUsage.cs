@@ -8,6 +8,9 @@ internal sealed class TextUsage
 {
     internal SortedSet<string> FontFiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The colour faces (emoji fonts) the text was drawn with, by file and index.</summary>
+    internal Dictionary<(string File, int Index), FontFace> ColourFaces { get; } = [];
+
     /// <summary>Uncovered code points with the text they were found in.</summary>
     internal List<(int CodePoint, string Text)> Uncovered { get; } = [];
 
@@ -17,6 +20,10 @@ internal sealed class TextUsage
         foreach (var run in paragraph.Lines.SelectMany(l => l.Runs))
         {
             FontFiles.Add(run.Face.File);
+            if (run.Face.IsColor)
+            {
+                ColourFaces.TryAdd((run.Face.File, run.Face.Index), run.Face);
+            }
         }
         foreach (var cp in paragraph.Missing)
         {
