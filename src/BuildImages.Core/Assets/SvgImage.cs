@@ -21,30 +21,33 @@ internal sealed class SvgImage : LoadedImage
     private readonly DecodedImageCache _cache;
     private readonly RasterHeader _header;
 
-    private SvgImage(byte[] bytes, double width, double height, string reference, SvgFilterWork? filters, DecodedImageCache cache)
+    private SvgImage(byte[] bytes, RasterHeader header, string reference, SvgFilterWork? filters, DecodedImageCache cache)
     {
         _bytes = bytes;
-        _cache = cache;
-        // The cache keys pixels by content hash and pixel size; an SVG's own size is fractional, so the header's
-        // integer size is only its key's, never used to size a draw.
-        _header = new RasterHeader("svg:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)), (int)Math.Ceiling(width), (int)Math.Ceiling(height));
-        Width = width;
-        Height = height;
+        _header = header;
         _reference = reference;
         _filters = filters;
+        _cache = cache;
     }
 
-    internal override double Width { get; }
-    internal override double Height { get; }
+    internal override double Width => _header.Width;
+    internal override double Height => _header.Height;
 
-    /// <summary>Parses the SVG's header for its intrinsic size (a viewBox alone gives the viewBox's size).</summary>
+    /// <summary>
+    /// The SVG's intrinsic size (a viewBox alone gives the viewBox's size), read by svgload once per content through the
+    /// engine's image cache, as a raster's header is: later cards with the same SVG only hash its bytes.
+    /// </summary>
     internal static SvgImage Load(AssetSource source, DecodedImageCache cache)
     {
         Native.NativeStack.EnsureLoaded();
         try
         {
-            using var header = Image.SvgloadBuffer(source.Bytes, access: Enums.Access.Sequential);
-            return new SvgImage(source.Bytes, header.Width, header.Height, source.Reference, SvgFilterWork.Read(source.Bytes, header.Width), cache);
+            var header = cache.Header(source.Bytes, bytes =>
+            {
+                using var svg = Image.SvgloadBuffer(bytes, access: Enums.Access.Sequential);
+                return (svg.Width, svg.Height);
+            });
+            return new SvgImage(source.Bytes, header, source.Reference, SvgFilterWork.Read(source.Bytes, header.Width), cache);
         }
         catch (VipsException ex)
         {

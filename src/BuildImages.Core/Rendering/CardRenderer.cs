@@ -172,35 +172,26 @@ public sealed class CardRenderer : IDisposable
         foreach (var (cp, text) in usage.Uncovered)
         {
             var shown = text.Length > 60 ? text[..60] + "…" : text;
-            var diagnostic = new Diagnostic(
-                _engine.Compiler.Options.Strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-                DiagnosticCodes.UncoveredCodePoint,
-                string.Create(CultureInfo.InvariantCulture, $"no font in the fallback chain covers U+{cp:X4} in \"{shown}\"; it would draw as a box"),
-                mainFile,
-                Item: itemName);
-            if (diagnostic.Severity == DiagnosticSeverity.Error)
-            {
-                throw BuildInputException.For(diagnostic);
-            }
-            diagnostics.Add(diagnostic);
+            Report(DiagnosticCodes.UncoveredCodePoint, string.Create(CultureInfo.InvariantCulture, $"no font in the fallback chain covers U+{cp:X4} in \"{shown}\"; it would draw as a box"));
         }
         foreach (var face in usage.ColourFaces.Values.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Index).Where(f => !_engine.Text.DrawsColour(f)))
         {
-            var diagnostic = new Diagnostic(
-                _engine.Compiler.Options.Strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-                DiagnosticCodes.ColourGlyphsNotDrawn,
-                $"the colour glyphs of '{Path.GetFileName(face.File)}' ({face.Family}) come out blank on this machine: " + (OperatingSystem.IsWindows()
-                    ? "Skia on Windows draws through DirectWrite, which draws COLRv1 emoji from Windows 11 on; render on Linux or macOS, or use an emoji font this machine draws"
-                    : "Skia draws none of its colour tables here (an SVG-only or damaged emoji font?); use another emoji font"),
-                mainFile,
-                Item: itemName);
+            Report(DiagnosticCodes.ColourGlyphsNotDrawn, $"the colour glyphs of '{Path.GetFileName(face.File)}' ({face.Family}) come out blank on this machine: " + (OperatingSystem.IsWindows()
+                ? "Skia on Windows draws through DirectWrite, which draws COLRv1 emoji from Windows 11 on; render on Linux or macOS, or use an emoji font this machine draws"
+                : "Skia draws none of its colour tables here (an SVG-only or damaged emoji font?); use another emoji font"));
+        }
+        return diagnostics;
+
+        // Text that would not draw as written: a warning, or in strict mode an error that fails the card.
+        void Report(string code, string message)
+        {
+            var diagnostic = new Diagnostic(_engine.Compiler.Options.Strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, code, message, mainFile, Item: itemName);
             if (diagnostic.Severity == DiagnosticSeverity.Error)
             {
                 throw BuildInputException.For(diagnostic);
             }
             diagnostics.Add(diagnostic);
         }
-        return diagnostics;
     }
 
     public void Dispose()

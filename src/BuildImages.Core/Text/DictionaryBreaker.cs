@@ -30,21 +30,20 @@ internal static class DictionaryBreaker
         }
         // The run as UTF-16, with the code point index of each UTF-16 offset: Thai, Lao, Khmer and Myanmar are in the
         // BMP, but Tai Ahom (class SA too) is not, and its surrogate pairs must not shift the offsets.
-        var text = new System.Text.StringBuilder(run.Length);
-        var codePointAt = new int[(run.Length * 2) + 1];
-        Array.Fill(codePointAt, -1);
+        var text = new char[run.Length * 2];
+        var codePointAt = new int[text.Length + 1];
+        var length = 0;
         for (var i = 0; i < run.Length; i++)
         {
-            codePointAt[text.Length] = i;
-            text.Append(char.ConvertFromUtf32(run[i]));
+            codePointAt[length] = i;
+            length += new System.Text.Rune(run[i]).EncodeToUtf16(text.AsSpan(length));
         }
-        codePointAt[text.Length] = run.Length;
         var words = t_words ??= BreakIterator.GetWordInstance(System.Globalization.CultureInfo.InvariantCulture);
-        words.SetText(text.ToString());
-        for (var b = words.Next(); b != BreakIterator.Done && b < text.Length; b = words.Next())
+        words.SetText(new string(text, 0, length));
+        for (var b = words.Next(); b != BreakIterator.Done && b < length; b = words.Next())
         {
-            // Never inside a surrogate pair (Tai Ahom, also class SA, is outside the BMP), never at the run's start.
-            if (b > 0 && codePointAt[b] > 0)
+            // ICU breaks between code points only; the start of the run is the rules' to decide.
+            if (b > 0 && !char.IsLowSurrogate(text[b]))
             {
                 found.Add(codePointAt[b]);
             }

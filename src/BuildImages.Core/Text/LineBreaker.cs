@@ -42,9 +42,13 @@ internal static class LineBreaker
         var codePoints = text.ToArray();
         // LB1: resolve the classes the rules do not name.
         var raw = new LineBreakClass[n];
+        // Whether any SA character is here: only then is there a run for the dictionary to look at.
+        var complex = false;
         for (var i = 0; i < n; i++)
         {
-            raw[i] = LineBreakData.ClassOf(text[i]) switch
+            var given = LineBreakData.ClassOf(text[i]);
+            complex |= given == SA;
+            raw[i] = given switch
             {
                 AI or SG or XX => AL,
                 SA => LineBreakData.IsCombiningMark(text[i]) ? CM : AL,
@@ -94,7 +98,7 @@ internal static class LineBreaker
         {
             breaks[i] = At(i);
         }
-        if (dictionary)
+        if (dictionary && complex)
         {
             BreakComplexRuns(text, breaks);
         }
