@@ -33,6 +33,10 @@ if (args.Length > 0 && args[0] == "--ocr")
 {
     return OcrBench.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--font-mutations")
+{
+    return FontMutationRun.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--manifest-format")
 {
     return ManifestFormatBench.Run(args[1..], Console.Out);

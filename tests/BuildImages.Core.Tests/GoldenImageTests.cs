@@ -58,23 +58,30 @@ public sealed class GoldenImageTests
         // The logo's box stays (64×64, same layout); what it draws is gone: a transparent SVG of the same name comes first.
         var sampleDir = Path.Combine(TestCards.RepoRoot, "samples", "blog-post");
         var blank = Directory.CreateTempSubdirectory("bi-blank-").FullName;
-        File.WriteAllText(Path.Combine(blank, "logo.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>""");
-        using var engine = new CardEngine(new EngineOptions
+        try
         {
-            TemplateRoots = [Path.Combine(TestCards.RepoRoot, "templates")],
-            AssetRoots = [blank, sampleDir, Path.Combine(sampleDir, "assets")],
-            FontFolders = [PinnedFonts],
-            SystemFonts = false,
-        });
-        using var renderer = engine.CreateRenderer();
-        var item = SampleItems("blog-post").Single(i => (string)i["slug"]! == "kafka-road");
-        using var prepared = renderer.Prepare("blog-post", item, new CardSize(1200, 630), "kafka-road");
-        var card = prepared.DrawAtWidth(1200);
+            File.WriteAllText(Path.Combine(blank, "logo.svg"), """<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>""");
+            using var engine = new CardEngine(new EngineOptions
+            {
+                TemplateRoots = [Path.Combine(TestCards.RepoRoot, "templates")],
+                AssetRoots = [blank, sampleDir, Path.Combine(sampleDir, "assets")],
+                FontFolders = [PinnedFonts],
+                SystemFonts = false,
+            });
+            using var renderer = engine.CreateRenderer();
+            var item = SampleItems("blog-post").Single(i => (string)i["slug"]! == "kafka-road");
+            using var prepared = renderer.Prepare("blog-post", item, new CardSize(1200, 630), "kafka-road");
+            var card = prepared.DrawAtWidth(1200);
 
-        var (difference, _) = ImageComparer.Compare(card, Path.Combine(TestCards.RepoRoot, "tests", "Reference", "blog-post-kafka-road-1200x630.png"), ImageComparer.Golden.ChannelThreshold);
+            var (difference, _) = ImageComparer.Compare(card, Path.Combine(TestCards.RepoRoot, "tests", "Reference", "blog-post-kafka-road-1200x630.png"), ImageComparer.Golden.ChannelThreshold);
 
-        Assert.False(ImageComparer.Golden.Allows(difference), $"{difference} passed the golden tolerance");
-        Assert.InRange(difference.MeanError, 0, 1.5);
+            Assert.False(ImageComparer.Golden.Allows(difference), $"{difference} passed the golden tolerance");
+            Assert.InRange(difference.MeanError, 0, 1.5);
+        }
+        finally
+        {
+            Directory.Delete(blank, recursive: true);
+        }
     }
 
     [Fact]

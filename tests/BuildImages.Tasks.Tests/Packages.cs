@@ -6,6 +6,8 @@ namespace BuildImages.Tasks.Tests;
 /// The BuildImages, BuildImages.AspNetCore and BuildImages.Tool packages, packed once per test run with a version of
 /// their own (NuGet's cache never hands back an older build) into a folder the test projects use as their package
 /// source. The version is a stable one, as a user's `dotnet add package` without a version takes only stable ones.
+/// A version is used by one run only, so the folder and what the tests' restores extracted of it into NuGet's global
+/// packages folder (about 700 MB a run) are deleted when the test process exits.
 /// </summary>
 internal static class Packages
 {
@@ -49,6 +51,7 @@ internal static class Packages
         var now = DateTime.UtcNow;
         var version = $"0.{now:yyMMdd}.{int.Parse(now.ToString("HHmmssfff", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)}";
         var folder = Directory.CreateTempSubdirectory("bi-packages-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteRun(folder, version);
         foreach (var project in new[] { "BuildImages.Tasks", "BuildImages.AspNetCore", "BuildImages.Tool" })
         {
             var start = new ProcessStartInfo("dotnet", ["pack", Path.Combine(RepoRoot, "src", project), "-c", "Release", "--no-build", "-o", folder, $"-p:PackageVersion={version}", "--nologo"])
@@ -66,5 +69,29 @@ internal static class Packages
             }
         }
         return (folder, version);
+    }
+
+    private static void DeleteRun(string folder, string version)
+    {
+        var global = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var path in new[] { "buildimages", "buildimages.aspnetcore", "buildimages.tool" }.Select(id => Path.Combine(global, id, version)).Append(folder))
+        {
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Best effort at exit: a file still held open leaves the folder for the next clean-up of /tmp.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Layout;
 using BuildImages.Core.Markup;
 using BuildImages.Core.Text;
@@ -126,7 +127,7 @@ internal sealed class SkiaText : IDisposable
             var typeface = (FontFileReader.UnpackWebFont(face.File) is { } sfnt
                 ? SKTypeface.FromData(SKData.CreateCopy(sfnt), face.Index)
                 : SKTypeface.FromFile(face.File, face.Index))
-                ?? throw new InvalidOperationException($"Skia could not read the font '{face.File}'");
+                ?? throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font '{face.File}' cannot be drawn: Skia's FreeType refuses face {face.Index} of it; remove it from the font folder or replace it", face.File);
             if (variations.Count == 0)
             {
                 return typeface;

@@ -18,6 +18,12 @@ internal static class FontFileReader
     /// <summary>Tables larger than this are not read for the catalog (a name or cmap table is at most a few MB).</summary>
     private const int MaxTableBytes = 32 * 1024 * 1024;
 
+    /// <summary>The tables a face is drawn from: damage to one of these is damage to every card the face draws.</summary>
+    private static readonly HashSet<string> Needed = new(StringComparer.Ordinal)
+    {
+        "head", "hhea", "maxp", "hmtx", "cmap", "glyf", "loca", "CFF ", "CFF2", "CBDT", "CBLC", "EBDT", "EBLC", "sbix", "COLR", "CPAL",
+    };
+
     private static readonly Lazy<Encoding> MacRoman = new(() => CodePagesEncodingProvider.Instance.GetEncoding(10000)!);
 
     /// <summary>The faces in <paramref name="path"/>, in the file's order.</summary>
@@ -76,7 +82,7 @@ internal static class FontFileReader
         var tag = BinaryPrimitives.ReadUInt32BigEndian(read(0, 4));
         if (tag != Collection)
         {
-            return [Face(path, 0, 0, read)];
+            return [Face(path, 0, 0, length, read)];
         }
         var header = read(0, 12);
         var count = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(8));
@@ -88,12 +94,12 @@ internal static class FontFileReader
         var faces = new List<FontFace>((int)count);
         for (var i = 0; i < count; i++)
         {
-            faces.Add(Face(path, i, BinaryPrimitives.ReadUInt32BigEndian(offsets.AsSpan(i * 4)), read));
+            faces.Add(Face(path, i, BinaryPrimitives.ReadUInt32BigEndian(offsets.AsSpan(i * 4)), length, read));
         }
         return faces;
     }
 
-    private static FontFace Face(string path, int index, long offset, Func<long, int, byte[]> read)
+    private static FontFace Face(string path, int index, long offset, long length, Func<long, int, byte[]> read)
     {
         var header = read(offset, 12);
         var version = BinaryPrimitives.ReadUInt32BigEndian(header);
@@ -113,6 +119,7 @@ internal static class FontFileReader
             var record = directory.AsSpan(i * 16, 16);
             tables.TryAdd(Encoding.ASCII.GetString(record[..4]), (BinaryPrimitives.ReadUInt32BigEndian(record[8..]), BinaryPrimitives.ReadUInt32BigEndian(record[12..])));
         }
+        CheckDrawable(tables, length, Table);
         byte[]? Table(string name)
         {
             if (!tables.TryGetValue(name, out var entry))
@@ -159,6 +166,50 @@ internal static class FontFileReader
             Axes(Table("fvar")),
             color,
             cmap is null ? CodepointSet.Empty : OpenTypeCmap.Coverage(cmap));
+    }
+
+    /// <summary>
+    /// Refuses a face the drawing libraries would refuse or draw as nothing, while the catalog is read, so it is BI0402
+    /// naming the file and not a card failing later: the tables FreeType (Skia) and HarfBuzz need are present, lie
+    /// inside the file (a download cut short fails here) and hold what their headers promise. Other tables may be
+    /// damaged: both libraries skip a table they cannot use.
+    /// </summary>
+    private static void CheckDrawable(Dictionary<string, (uint Offset, uint Length)> tables, long length, Func<string, byte[]?> table)
+    {
+        foreach (var name in (string[])["head", "hhea", "maxp", "hmtx"])
+        {
+            if (!tables.ContainsKey(name))
+            {
+                throw new InvalidDataException($"it has no '{name}' table, which every font needs");
+            }
+        }
+        foreach (var (name, entry) in tables)
+        {
+            if (Needed.Contains(name) && (long)entry.Offset + entry.Length > length)
+            {
+                throw new InvalidDataException($"it is cut short: its '{name}' table runs past the file's end ({entry.Offset} + {entry.Length} bytes of {length})");
+            }
+        }
+        if (!(tables.ContainsKey("glyf") && tables.ContainsKey("loca")) && !tables.ContainsKey("CFF ") && !tables.ContainsKey("CFF2")
+            && !(tables.ContainsKey("CBDT") && tables.ContainsKey("CBLC")) && !(tables.ContainsKey("EBDT") && tables.ContainsKey("EBLC")) && !tables.ContainsKey("sbix"))
+        {
+            throw new InvalidDataException("it has no glyphs: none of the outline tables (glyf and loca, CFF, CFF2) or bitmap tables (CBDT, EBDT, sbix)");
+        }
+        var head = table("head")!;
+        var unitsPerEm = head.Length >= 54 ? BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(18)) : 0;
+        if (head.Length < 54 || BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(12)) != 0x5F0F3CF5 || unitsPerEm is < 16 or > 16384)
+        {
+            throw new InvalidDataException("its 'head' table is damaged (short, without its magic number, or with units per em outside 16–16384)");
+        }
+        var maxp = table("maxp")!;
+        if (maxp.Length < 6 || BinaryPrimitives.ReadUInt16BigEndian(maxp.AsSpan(4)) == 0)
+        {
+            throw new InvalidDataException("its 'maxp' table is damaged or counts no glyphs");
+        }
+        if (table("hhea")!.Length < 36)
+        {
+            throw new InvalidDataException("its 'hhea' table is shorter than its 36 bytes");
+        }
     }
 
     private static FontAxis[] Axes(byte[]? fvar)

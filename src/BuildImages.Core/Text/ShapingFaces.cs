@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using BuildImages.Core.Diagnostics;
 using HarfBuzzSharp;
 
 namespace BuildImages.Core.Text;
@@ -64,6 +65,12 @@ internal sealed class ShapingFaces : IDisposable
     {
         var blob = _blobs.GetOrAdd(face.File, file => new Lazy<Blob>(() => Load(file))).Value;
         var hbFace = new Face(blob, face.Index);
+        if (hbFace.GlyphCount == 0)
+        {
+            // HarfBuzz's sanitiser dropped what it could not trust; shaping would give every character glyph 0.
+            hbFace.Dispose();
+            throw BuildInputException.Error(DiagnosticCodes.MissingFontFolder, $"font '{face.File}' cannot be shaped: HarfBuzz finds no glyphs in face {face.Index} of it; remove it from the font folder or replace it", face.File);
+        }
         var upem = hbFace.UnitsPerEm;
         var font = new HarfBuzzSharp.Font(hbFace);
         font.SetScale(upem, upem);

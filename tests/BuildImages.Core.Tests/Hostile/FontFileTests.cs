@@ -41,6 +41,78 @@ public sealed class FontFileTests : IDisposable
         Assert.Contains("cannot be read as a font", ex.Diagnostic.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Inter with one change, as a file whose name and character map read well (the catalog's old checks).</summary>
+    private static byte[] DamagedInter(string kind)
+    {
+        var font = File.ReadAllBytes(Path.Combine(TestCards.RepoRoot, "tests", "Fonts", "pinned", "Inter-Regular.otf"));
+        var (record, offset, length) = TableRecord(font, kind == "head magic" ? "head" : "CFF ");
+        switch (kind)
+        {
+            case "cut in its glyphs":
+                // A download cut short: the name and cmap tables come first in this file and are whole.
+                Assert.True(TableRecord(font, "name").Offset < offset && TableRecord(font, "cmap").Offset < offset);
+                return font[..(offset + (length / 2))];
+            case "no glyph table":
+                font[record] = (byte)'X';
+                return font;
+            case "head magic":
+                BinaryPrimitives.WriteUInt32BigEndian(font.AsSpan(offset + 12), 0);
+                return font;
+            default:
+                // A CFF table whose header says version 9: FreeType, and so Skia, refuse it; HarfBuzz and the catalog do not look.
+                font[offset] = 9;
+                return font;
+        }
+    }
+
+    private static (int Record, int Offset, int Length) TableRecord(byte[] font, string tag)
+    {
+        for (var i = 0; i < BinaryPrimitives.ReadUInt16BigEndian(font.AsSpan(4)); i++)
+        {
+            var record = 12 + (i * 16);
+            if (System.Text.Encoding.ASCII.GetString(font, record, 4) == tag)
+            {
+                return (record, (int)BinaryPrimitives.ReadUInt32BigEndian(font.AsSpan(record + 8)), (int)BinaryPrimitives.ReadUInt32BigEndian(font.AsSpan(record + 12)));
+            }
+        }
+        throw new InvalidOperationException($"no {tag} table");
+    }
+
+    [Theory]
+    [InlineData("cut in its glyphs", "past the file's end")]
+    [InlineData("no glyph table", "no glyphs")]
+    [InlineData("head magic", "'head' table is damaged")]
+    public void AFontWhoseGlyphTablesAreMissingOrCutShortIsBI0402WhenTheFolderIsRead(string kind, string words)
+    {
+        var file = Path.Combine(_dir, "Inter-Regular.otf");
+        File.WriteAllBytes(file, DamagedInter(kind));
+
+        var ex = Assert.ThrowsAny<BuildInputException>(() => _ = new FontCatalog([_dir]));
+
+        Assert.Equal(("BI0402", file), (ex.Diagnostic.Code, ex.Diagnostic.File));
+        Assert.Contains(words, ex.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFontSkiaRefusesFailsItsCardWithBI0402NamingTheFileNotAnInternalError()
+    {
+        var fonts = Directory.CreateDirectory(Path.Combine(_dir, "fonts")).FullName;
+        var file = Path.Combine(fonts, "Inter-Regular.otf");
+        File.WriteAllBytes(file, DamagedInter("CFF version"));
+        File.WriteAllText(Path.Combine(_dir, "card.sbn"), """<card width="200" height="80" background="#fff" color="#000" font-family="Inter"><text font-size="20">Hello</text></card>""");
+        using var engine = new Core.Rendering.CardEngine(new Core.Configuration.EngineOptions { TemplateRoots = [_dir], FontFolders = [fonts], SystemFonts = false });
+        using var renderer = engine.CreateRenderer();
+
+        var ex = Assert.ThrowsAny<BuildInputException>(() =>
+        {
+            using var prepared = renderer.Prepare(Path.Combine(_dir, "card.sbn"), new Dictionary<string, object?>(), new Core.Templates.CardSize(200, 80));
+            _ = prepared.DrawAtWidth(200);
+        });
+
+        Assert.Equal(("BI0402", file), (ex.Diagnostic.Code, ex.Diagnostic.File));
+        Assert.Contains("cannot be drawn", ex.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AReadableTtfAndOtherFilesBesideItAreAccepted()
     {
