@@ -80,6 +80,7 @@ internal static class EncoderBench
         yield return new("jpeg q82 optimize_coding", ImageFormat.Jpeg, [("Q", 82), ("optimize_coding", true), ("strip", true)]);
         yield return new("jpeg q82 optimize_coding trellis_quant", ImageFormat.Jpeg, [("Q", 82), ("optimize_coding", true), ("trellis_quant", true), ("strip", true)]);
         yield return new("jpeg q82 optimize_coding interlace", ImageFormat.Jpeg, [("Q", 82), ("optimize_coding", true), ("interlace", true), ("strip", true)]);
+        yield return new("jpeg q82 optimize_coding interlace trellis_quant", ImageFormat.Jpeg, [("Q", 82), ("optimize_coding", true), ("interlace", true), ("trellis_quant", true), ("strip", true)]);
         yield return new("skia jpeg q82", ImageFormat.Jpeg, [], frame => SkiaEncode(frame, new SKJpegEncoderOptions(82, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)));
         yield return new("jpeg q82 4:4:4", ImageFormat.Jpeg, [("Q", 82), ("optimize_coding", true), ("subsample_mode", "off"), ("strip", true)]);
         foreach (var effort in new[] { 0, 1, 2, 3, 4 })

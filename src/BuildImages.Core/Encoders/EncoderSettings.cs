@@ -18,10 +18,12 @@ internal static class EncoderSettings
         ImageFormat.Jpeg =>
         [
             ("Q", options.Quality),
-            // Optimised Huffman tables: +0.9 ms a frame for 7% fewer bytes (Debian's libjpeg-turbo has no trellis).
+            // Optimised Huffman tables: +1.7 ms a frame for 7% fewer bytes.
             ("optimize_coding", options.Profile != EncoderProfile.Fast),
-            // Progressive: 6% fewer bytes again, at twice the time.
+            // Progressive: 6% fewer bytes again, at 1.5x the time.
             ("interlace", options.Profile == EncoderProfile.Small),
+            // Trellis quantisation (the bundled libvips encodes with mozjpeg): 14% fewer bytes at 4x the time.
+            ("trellis_quant", options.Profile == EncoderProfile.Small),
             ("strip", true),
         ],
         ImageFormat.Png =>
