@@ -54,6 +54,7 @@ public static class ConfigLoader
     /// <param name="addedJobs">Jobs written elsewhere (the MSBuild package's items), after the file's own: checked as the file's are, each mistake at its own place.</param>
     public static BuildConfig Parse(byte[] utf8, string file, string? outputDirectory = null, IReadOnlyList<ConfigValue>? addedJobs = null)
     {
+        Primitives.Utf8Text.Check(utf8, file, DiagnosticCodes.ConfigSyntax);
         JsonDocument document;
         try
         {
@@ -66,9 +67,9 @@ public static class ConfigLoader
         using (document)
         {
             var readerOptions = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
-            if (Data.LoneSurrogateLocator.Find(utf8, readerOptions) is var (line, column))
+            if (Primitives.LoneSurrogateLocator.Find(utf8, readerOptions) is var (line, column))
             {
-                throw BuildInputException.Error(DiagnosticCodes.ConfigSyntax, Data.LoneSurrogateLocator.Message, file, line, column);
+                throw BuildInputException.Error(DiagnosticCodes.ConfigSyntax, Primitives.LoneSurrogateLocator.Message, file, line, column);
             }
             var source = new JsonConfigText(file, new JsonLocator(utf8, readerOptions));
             var root = new ConfigObject(ConfigValue.FromJson(document.RootElement, string.Empty, source));

@@ -60,9 +60,9 @@ public static class DataLoader
         return Path.GetExtension(file).ToLowerInvariant() switch
         {
             ".json" => JsonItemReader.Read(file, File.ReadAllBytes(file), itemsPath),
-            ".yaml" or ".yml" => YamlItemReader.Read(file, File.ReadAllText(file), itemsPath),
-            ".csv" => CsvItemReader.Read(file, File.ReadAllText(file)),
-            ".md" or ".markdown" => [MarkdownItemReader.Read(file, File.ReadAllText(file))],
+            ".yaml" or ".yml" => YamlItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax), itemsPath),
+            ".csv" => CsvItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax)),
+            ".md" or ".markdown" => [MarkdownItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax))],
             var ext => throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
         };
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Templates;
 
 namespace BuildImages.Core.Data;
@@ -17,6 +18,7 @@ internal static class JsonItemReader
     /// <summary>Parses UTF-8 as read from the file: no UTF-16 copy of the whole text (a 100 MB data file would hold 200 MB more).</summary>
     internal static List<DataItem> Read(string file, byte[] utf8, string? itemsPath, bool objectIsItem = false)
     {
+        Utf8Text.Check(utf8, file, DiagnosticCodes.DataSyntax);
         var json = utf8.AsMemory();
         if (json.Span.StartsWith("\uFEFF"u8))
         {

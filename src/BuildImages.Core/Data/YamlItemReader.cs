@@ -1,5 +1,6 @@
 using System.Globalization;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 

@@ -20,27 +20,6 @@ public static class HookPayload
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
-    /// <summary>The offset of the first byte that is not part of valid UTF-8, or null when all of it is.</summary>
-    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
-    {
-        if (System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            return null;
-        }
-        Span<char> chars = stackalloc char[256];
-        var offset = 0;
-        while (offset < bytes.Length)
-        {
-            var status = System.Text.Unicode.Utf8.ToUtf16(bytes[offset..], chars, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
-            if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
-            {
-                return offset + read;
-            }
-            offset += read;
-        }
-        return null;
-    }
-
     /// <summary>
     /// What a hook request asks: its event (from the header or body path the mapping names) decides publish, unpublish
     /// or ignore; the items are found at the mapping's items path, each with its id (the mapping's id paths, first found
@@ -92,7 +71,7 @@ public static class HookPayload
 
     private static object? Document(ReadOnlyMemory<byte> utf8, string name)
     {
-        if (InvalidUtf8At(utf8.Span) is { } at)
+        if (Primitives.Utf8Text.FirstInvalid(utf8.Span) is { } at)
         {
             var before = utf8.Span[..at];
             var line = before.Count((byte)'\n') + 1;

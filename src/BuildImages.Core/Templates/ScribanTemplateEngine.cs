@@ -67,7 +67,7 @@ internal sealed class ScribanTemplateEngine(TemplateOptions options) : ITemplate
     {
         try
         {
-            return File.ReadAllText(path);
+            return Primitives.Utf8Text.Read(path, DiagnosticCodes.TemplateSyntax);
         }
         catch (IOException ex)
         {

@@ -97,9 +97,9 @@ public sealed class TemplateCatalog
         var description = string.Empty;
         if (File.Exists(meta) && MainFileNames.Contains(Path.GetFileName(mainFile)))
         {
+            var bytes = Utf8Text.ReadBytes(meta, DiagnosticCodes.TemplateSyntax);
             try
             {
-                var bytes = File.ReadAllBytes(meta);
                 using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 var rootEl = doc.RootElement;
                 if (rootEl.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String)
@@ -126,7 +126,13 @@ public sealed class TemplateCatalog
                     foreach (var p in f.EnumerateObject())
                     {
                         var required = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.True;
-                        var desc = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("description", out var fd) ? fd.GetString() ?? string.Empty : string.Empty;
+                        var desc = string.Empty;
+                        if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("description", out var fd))
+                        {
+                            var at = fd.ValueKind == JsonValueKind.String ? default : new JsonLocator(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).Value($"/fields/{p.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}/description");
+                            desc = fd.ValueKind == JsonValueKind.String ? fd.GetString()!
+                                : throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: the description of field '{p.Name}' is {fd.GetRawText()}, not a string", meta, at.Line, at.Column);
+                        }
                         fields.Add(new TemplateField(p.Name, required, desc));
                     }
                 }
@@ -134,6 +140,10 @@ public sealed class TemplateCatalog
             catch (JsonException ex)
             {
                 throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template.json is not valid JSON: " + ex.Message, meta, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+            }
+            catch (InvalidOperationException) when (LoneSurrogateLocator.Find(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) is var (line, column))
+            {
+                throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template.json: " + LoneSurrogateLocator.Message, meta, line, column);
             }
         }
         return new TemplateDefinition(name, mainFile, partialRoots, sizes, fields, description);

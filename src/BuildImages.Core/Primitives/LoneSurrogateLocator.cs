@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text;
 
-namespace BuildImages.Core.Data;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// Finds a JSON string written with a lone UTF-16 surrogate escape ("\uD800" without its pair). JSON's grammar
