@@ -62,7 +62,7 @@ internal static class ManifestFormatBench
                 ["slug"] = Hex(2)[..16], ["title"] = Hex(3)[..16], ["description"] = Hex(4)[..16], ["author"] = Hex(5)[..16],
                 ["date"] = Hex(6)[..16], ["tags"] = Hex(7)[..16], ["logo"] = Hex(8)[..16], ["site"] = Hex(9)[..16],
             },
-            Inputs = "0123456789abcdef",
+            Inputs = BenchSet.Hash()[..16],
             Variants = [.. new[] { ("webp", 1200, ""), ("webp", 600, "-600"), ("jpeg", 1200, ""), ("jpeg", 600, "-600") }.Select((v, n) => new VariantRecord
             {
                 Path = $"og/{slug}{v.Item3}.{(v.Item1 == "jpeg" ? "jpg" : v.Item1)}",
@@ -79,19 +79,22 @@ internal static class ManifestFormatBench
         };
     }
 
+    private static readonly InputSet BenchSet = new() { Engine = "bench", Templates = new() { ["t"] = "h" }, Fonts = new(), Assets = new() };
+
     private static string Key(int i) => string.Create(CultureInfo.InvariantCulture, $"blog:og/post-{i:D7}");
 
     private static void SaveJson(string file, IReadOnlyList<string> keys, Func<int, ItemRecord> record)
     {
-        var inputs = new Dictionary<string, InputSet>(StringComparer.Ordinal)
-        {
-            ["0123456789abcdef"] = new InputSet { Engine = "bench", Templates = new() { ["t"] = "h" }, Fonts = new(), Assets = new() },
-        };
+        var inputs = new Dictionary<string, InputSet>(StringComparer.Ordinal) { [BenchSet.Hash()[..16]] = BenchSet };
+        // Sealed as a build writes them (RecordCheck), so a load pays for checking them; BI_BENCH_UNSEALED=1 writes
+        // them as builds did before the check, for the comparison.
+        var sealedRecords = Environment.GetEnvironmentVariable("BI_BENCH_UNSEALED") != "1";
         var index = 0;
         new ManifestStore(file).Save(inputs, keys, (w, key) =>
         {
             w.WritePropertyName(key);
-            JsonSerializer.Serialize(w, record(index++), ManifestJsonContext.Default.ItemRecord);
+            var r = record(index++);
+            JsonSerializer.Serialize(w, sealedRecords ? RecordCheck.Sealed(r) : r, ManifestJsonContext.Default.ItemRecord);
         });
     }
 

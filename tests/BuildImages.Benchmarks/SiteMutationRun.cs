@@ -16,6 +16,9 @@ namespace BuildImages.Benchmarks;
 /// a report whose errors carry codes other than BI0009, with no temporary file left in the output folder and a
 /// manifest that parses. An exception escaping the build, a BI0009 or a damaged output folder is a bug, and the site
 /// is kept to reproduce it. Prints the count of each outcome; exits 1 when any is a bug.
+/// <c>--site-mutations N SEED bookkeeping</c> builds the site once and then damages one of the build's own files
+/// instead (the manifest, its up-to-date record and stat cache, images.json) before building again: that build must
+/// also write every output and images.json byte for byte as the first did.
 /// </summary>
 internal static class SiteMutationRun
 {
@@ -33,8 +36,22 @@ internal static class SiteMutationRun
         var root = Directory.CreateTempSubdirectory("bi-site-mutations-").FullName;
         var site = Path.Combine(root, "base");
         MakeSite(site);
-        var files = Directory.GetFiles(site, "*", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}fonts{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        var bookkeeping = args.ElementAtOrDefault(2) == "bookkeeping";
+        SortedDictionary<string, string>? built = null;
+        if (bookkeeping)
+        {
+            // Built once; then each copy has one of the build's own files damaged and is built again, which must put
+            // back exactly what the first build wrote.
+            if (Build(site) is { Bug: { } failed })
+            {
+                o.WriteLine("the undamaged site did not build: " + failed);
+                return 2;
+            }
+            built = Written(site);
+        }
+        var files = (bookkeeping
+                ? Directory.GetFiles(Path.Combine(site, "out"), "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) is var n && (n.StartsWith(".buildimages-", StringComparison.Ordinal) || n == "images.json"))
+                : Directory.GetFiles(site, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}fonts{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal).ToArray();
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var bugs = 0;
@@ -46,6 +63,10 @@ internal static class SiteMutationRun
             var target = Path.Combine(copy, Path.GetRelativePath(site, victim));
             File.WriteAllBytes(target, Mutate(File.ReadAllBytes(target), random));
             var (outcome, bug) = Build(copy);
+            if (bug is null && built is not null && Difference(built, Written(copy)) is { } different)
+            {
+                (outcome, bug) = ("bug", "the build after the damage did not write what the first build wrote: " + different);
+            }
             var key = $"{Path.GetFileName(victim)}: {outcome}";
             outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
             if (bug is null)
@@ -114,6 +135,24 @@ internal static class SiteMutationRun
         }
         var codes = report.Errors.Select(e => e.Code).Distinct().Order(StringComparer.Ordinal).ToList();
         return (codes.Count == 0 ? $"built ({report.Rendered} rendered)" : "errors " + string.Join(" ", codes), null);
+    }
+
+    /// <summary>The SHA-256 of every file the build wrote except its bookkeeping, by path below the output folder.</summary>
+    private static SortedDictionary<string, string> Written(string site)
+    {
+        var output = Path.Combine(site, "out");
+        return new(Directory.GetFiles(output, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith(".buildimages-", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(output, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))), StringComparer.Ordinal);
+    }
+
+    private static string? Difference(SortedDictionary<string, string> expected, SortedDictionary<string, string> actual)
+    {
+        var missing = expected.Keys.Except(actual.Keys).ToList();
+        var extra = actual.Keys.Except(expected.Keys).ToList();
+        var changed = expected.Keys.Intersect(actual.Keys).Where(k => expected[k] != actual[k]).ToList();
+        return missing.Count + extra.Count + changed.Count == 0 ? null
+            : $"missing [{string.Join(", ", missing)}], extra [{string.Join(", ", extra)}], changed [{string.Join(", ", changed)}]";
     }
 
     private static byte[] Mutate(byte[] bytes, Random random)

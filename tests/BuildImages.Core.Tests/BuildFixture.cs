@@ -141,6 +141,14 @@ public sealed class BuildFixture : IDisposable
 
     public static string? Reason(BuildReport report, string path) => report.Outputs.Single(o => o.Path == path).Reason;
 
+    /// <summary>Edits the stat cache's JSON and writes it with a matching check, as someone poisoning it on purpose would.</summary>
+    public static void EditStatCache(string file, Func<string, string> edit)
+    {
+        var json = Primitives.CheckedJson.Read(File.ReadAllBytes(file)) ?? throw new InvalidOperationException("the stat cache has no valid check");
+        using var stream = File.Create(file);
+        Primitives.CheckedJson.Write(stream, System.Text.Encoding.UTF8.GetBytes(edit(System.Text.Encoding.UTF8.GetString(json))));
+    }
+
     public static string[] PathsOf(string slug) => [$"og/{slug}-120.webp", $"og/{slug}.jpg", $"og/{slug}.webp"];
 
     public void Dispose()

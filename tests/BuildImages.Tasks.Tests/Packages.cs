@@ -7,7 +7,9 @@ namespace BuildImages.Tasks.Tests;
 /// their own (NuGet's cache never hands back an older build) into a folder the test projects use as their package
 /// source. The version is a stable one, as a user's `dotnet add package` without a version takes only stable ones.
 /// A version is used by one run only, so the folder and what the tests' restores extracted of it into NuGet's global
-/// packages folder (about 700 MB a run) are deleted when the test process exits.
+/// packages folder (about 700 MB a run) are deleted: when the test process exits where the host lets exit handlers
+/// run, and otherwise by the next run, which deletes what earlier runs left (test versions only, two hours old, so
+/// a run beside this one keeps its own).
 /// </summary>
 internal static class Packages
 {
@@ -50,6 +52,7 @@ internal static class Packages
     {
         var now = DateTime.UtcNow;
         var version = $"0.{now:yyMMdd}.{int.Parse(now.ToString("HHmmssfff", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)}";
+        DeleteEarlierRuns();
         var folder = Directory.CreateTempSubdirectory("bi-packages-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteRun(folder, version);
         foreach (var project in new[] { "BuildImages.Tasks", "BuildImages.AspNetCore", "BuildImages.Tool" })
@@ -71,27 +74,50 @@ internal static class Packages
         return (folder, version);
     }
 
+    private static readonly string[] Ids = ["buildimages", "buildimages.aspnetcore", "buildimages.tool"];
+
+    /// <summary>NuGet's global packages folder, where restores extract what they use.</summary>
+    private static string GlobalPackages => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+        ? configured
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
     private static void DeleteRun(string folder, string version)
     {
-        var global = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var path in new[] { "buildimages", "buildimages.aspnetcore", "buildimages.tool" }.Select(id => Path.Combine(global, id, version)).Append(folder))
+        foreach (var path in Ids.Select(id => Path.Combine(GlobalPackages, id, version)).Append(folder))
         {
-            try
+            Delete(path);
+        }
+    }
+
+    /// <summary>Test versions (0.yyMMdd.n from here, 0.3.0-e2e… from the tool's tests) and package folders over two hours old.</summary>
+    private static void DeleteEarlierRuns()
+    {
+        var before = DateTime.UtcNow.AddHours(-2);
+        var versions = Ids.Select(id => Path.Combine(GlobalPackages, id)).Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Where(v => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(v), @"^0\.\d{6}\.\d+$|^0\.3\.0-e2e\d+$"));
+        var folders = Directory.EnumerateDirectories(Path.GetTempPath(), "bi-packages-*");
+        foreach (var path in versions.Concat(folders).Where(p => Directory.GetLastWriteTimeUtc(p) < before).ToList())
+        {
+            Delete(path);
+        }
+    }
+
+    private static void Delete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
             {
-                if (Directory.Exists(path))
-                {
-                    Directory.Delete(path, recursive: true);
-                }
+                Directory.Delete(path, recursive: true);
             }
-            catch (IOException)
-            {
-                // Best effort at exit: a file still held open leaves the folder for the next clean-up of /tmp.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+        }
+        catch (IOException)
+        {
+            // Best effort: a file still held open leaves the folder for a later run.
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }

@@ -7,22 +7,34 @@ public sealed class PackagedToolTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bi-e2e-").FullName;
 
+    // A version of its own, so NuGet's cache never hands back an older build of the package.
+    private readonly string _version = $"0.3.0-e2e{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+
     public void Dispose()
     {
-        try
+        // The install extracted this version into NuGet's global packages folder (about 110 MB); no other run uses it.
+        var global = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var folder in new[] { _dir, Path.Combine(global, "buildimages.tool", _version) })
         {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
     [Fact]
     public void PackInstallInitBuildRebuildAndRenderFromStdin()
     {
-        // A version of its own, so NuGet's cache never hands back an older build of the package.
-        var version = $"0.3.0-e2e{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        var version = _version;
         var packages = Path.Combine(_dir, "packages");
         Run(_dir, "dotnet", "pack", Path.Combine(ToolRun.RepoRoot, "src", "BuildImages.Tool"), "-c", "Release", "-o", packages, $"-p:PackageVersion={version}", "--nologo");
         var site = Path.Combine(_dir, "site");

@@ -114,6 +114,6 @@ internal sealed class ManifestSession
         Stats.Files = Stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         Stats.Outputs = Stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
-        AtomicFile.WriteIfChanged(file, stream => System.Text.Json.JsonSerializer.Serialize(stream, Stats, ManifestJsonContext.Default.StatCache));
+        AtomicFile.WriteIfChanged(file, stream => CheckedJson.Write(stream, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Stats, ManifestJsonContext.Default.StatCache)));
     }
 }

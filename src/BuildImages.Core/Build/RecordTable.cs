@@ -35,7 +35,7 @@ internal sealed class RecordTable
     }
 
     internal void Set(string key, ItemRecord record) =>
-        _entries[key] = new Entry(null, JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.ItemRecord), record.Inputs);
+        _entries[key] = new Entry(null, JsonSerializer.SerializeToUtf8Bytes(RecordCheck.Sealed(record), ManifestJsonContext.Default.ItemRecord), record.Inputs);
 
     internal bool Remove(string key) => _entries.TryRemove(key, out _);
 

@@ -50,6 +50,9 @@ public sealed record ItemRecord
     public required string Inputs { get; init; }
 
     public required List<VariantRecord> Variants { get; init; }
+
+    /// <summary>The record's check (<see cref="RecordCheck"/>); null in records written before it existed.</summary>
+    public string? Check { get; init; }
 }
 
 /// <summary>The engine stamp and the files (by role, path → content hash) one or more cards were rendered from.</summary>

@@ -44,13 +44,29 @@ public sealed class ManifestStore(string path)
     private List<Diagnostic> DropUnsafe(ManifestDocument document)
     {
         var warnings = new List<Diagnostic>();
-        foreach (var (key, record) in document.Cards.ToList())
+        foreach (var (id, set) in document.Inputs.ToList())
         {
-            if ((record is null ? "it is empty" : RecordPaths.Problem(record)) is { } problem)
+            // An input set's id is its hash: one that does not match was damaged, and its records render again as incomplete.
+            if (set is null || set.Templates is null || set.Fonts is null || set.Assets is null || set.Engine is null || !set.Hash().StartsWith(id, StringComparison.Ordinal) || id.Length != 16)
             {
-                document.Cards.Remove(key);
-                warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path));
+                document.Inputs.Remove(id);
+                warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest input set '{id}' ignored, the outputs made from it will be rendered again: its files are not the ones its id was made from", path));
             }
+        }
+        // Checked in parallel (a check serialises and hashes its record: about 4 µs each), dropped in key order.
+        var problems = document.Cards.AsParallel()
+            .Select(p => (p.Key, Problem: p.Value is null ? "it is empty"
+                : RecordPaths.Problem(p.Value)
+                  // A record is filed under job:output; one filed under another name was damaged, and would be pruned as stale.
+                  ?? (p.Key == $"{p.Value.Job}:{p.Value.Output}" ? null : "it is not filed under its own job and output")
+                  ?? (RecordCheck.Holds(p.Value) ? null : "its values are not the ones its check was made from (damaged)")))
+            .Where(p => p.Problem is not null)
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ToList();
+        foreach (var (key, problem) in problems)
+        {
+            document.Cards.Remove(key);
+            warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path));
         }
         return warnings;
     }

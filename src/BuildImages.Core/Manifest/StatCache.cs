@@ -6,7 +6,8 @@ namespace BuildImages.Core.Manifest;
 /// <summary>
 /// Machine-local speed-ups beside the manifest: hashes of input files and the write times of outputs, trusted
 /// while a file's size and time are unchanged, and the native library versions with the stamp of their files.
-/// Losing it costs only re-hashing; a corrupt one is ignored.
+/// Losing it costs only re-hashing; a corrupt one is ignored, and so is one whose check (<see cref="Primitives.CheckedJson"/>)
+/// does not match: a damaged hash in it would otherwise be believed for a file whose size and time are unchanged.
 /// </summary>
 internal sealed class StatCache
 {
@@ -33,8 +34,11 @@ internal sealed class StatCache
     {
         try
         {
-            using var stream = File.OpenRead(file);
-            var cache = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.StatCache);
+            if (Primitives.CheckedJson.Read(File.ReadAllBytes(file)) is not { } json)
+            {
+                return new StatCache();
+            }
+            var cache = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.StatCache);
             if (cache is not { Version: 1 })
             {
                 return new StatCache();

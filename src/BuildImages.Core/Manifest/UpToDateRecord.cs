@@ -59,7 +59,15 @@ internal sealed class UpToDateRecord
             var manifestStamp = r.ReadString();
             var metadataStamp = r.ReadString();
             var native = new NativeRecord(r.ReadString(), r.ReadString());
-            var files = new (string, FileRecord)[r.ReadInt32()];
+            // Each file takes at least 18 bytes (three one-byte lengths, two numbers): a count the rest of the file cannot
+            // hold is damage, and allocating for it would take the process down.
+            var fileCount = r.ReadInt32();
+            if (fileCount < 0 || fileCount > (RandomAccess.GetLength(handle) - stream.Position) / 18)
+            {
+                handle.Dispose();
+                return null;
+            }
+            var files = new (string, FileRecord)[fileCount];
             for (var i = 0; i < files.Length; i++)
             {
                 files[i] = (r.ReadString(), new FileRecord(r.ReadInt64(), r.ReadInt64(), r.ReadString()));

@@ -55,8 +55,7 @@ public sealed class BookkeepingTests : IDisposable
     {
         _site.Build();
         var file = StatCache.PathFor(_site.ManifestFile);
-        var text = File.ReadAllText(file).Replace("\"files\":{", "\"files\":{\"../../etc/passwd\":{\"size\":1,\"modifiedTicks\":1,\"sha256\":\"x\"},\"a/./b\":{\"size\":1,\"modifiedTicks\":1,\"sha256\":\"x\"},", StringComparison.Ordinal);
-        File.WriteAllText(file, text);
+        BuildFixture.EditStatCache(file, text => text.Replace("\"files\":{", "\"files\":{\"../../etc/passwd\":{\"size\":1,\"modifiedTicks\":1,\"sha256\":\"x\"},\"a/./b\":{\"size\":1,\"modifiedTicks\":1,\"sha256\":\"x\"},", StringComparison.Ordinal));
 
         var cache = StatCache.Load(file);
 

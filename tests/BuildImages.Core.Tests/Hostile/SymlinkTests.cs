@@ -82,6 +82,8 @@ public sealed class SymlinkTests : IDisposable
         Directory.CreateSymbolicLink(Path.Combine(_site.Site, "linked"), Elsewhere);
         var manifest = JsonNode.Parse(File.ReadAllText(_site.ManifestFile))!.AsObject();
         var record = manifest["cards"]!["notes:notes/note-1"]!.DeepClone().AsObject();
+        // Planted without a check, as records written before checks existed are (and as anyone can write one).
+        record.Remove("check");
         record["item"] = "gone";
         record["output"] = "linked/note-1";
         record["variants"]![0]!["path"] = "linked/note-1.png";
