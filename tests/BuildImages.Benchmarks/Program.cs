@@ -45,6 +45,10 @@ if (args.Length > 0 && args[0] == "--hook-mutations")
 {
     return HookMutationRun.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--photo-mutations")
+{
+    return PhotoMutationRun.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--manifest-format")
 {
     return ManifestFormatBench.Run(args[1..], Console.Out);
