@@ -39,4 +39,36 @@ public sealed class FadedLeafTests : IDisposable
         // And the case draws something faded where the shadow falls: the comparison is not of two blank cards.
         Assert.Contains(Enumerable.Range(0, expected.Length / 4), p => expected[(p * 4) + 3] == 255 && expected[p * 4] < 200 && expected[(p * 4) + 1] < 200);
     }
+
+    /// <summary>The red square's bounding box: where the element after the faded one was drawn.</summary>
+    private static (int Left, int Top, int Right, int Bottom) RedBox(byte[] rgba, int width)
+    {
+        var (left, top, right, bottom) = (int.MaxValue, int.MaxValue, -1, -1);
+        for (var p = 0; p < rgba.Length / 4; p++)
+        {
+            if (rgba[p * 4] > 200 && rgba[(p * 4) + 1] < 60 && rgba[(p * 4) + 2] < 60)
+            {
+                (left, top, right, bottom) = (Math.Min(left, p % width), Math.Min(top, p / width), Math.Max(right, p % width), Math.Max(bottom, p / width));
+            }
+        }
+        return (left, top, right, bottom);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("column")]
+    public void AnElementAfterAFadedOneIsDrawnWhereItIsLaidOut(string faded)
+    {
+        // Found on the peer card: an opacity group is a second save of the canvas, and one restore left the faded
+        // element's translation on every sibling after it (its title and byline pushed right and off the card).
+        var first = faded == "text" ? """<text font-size="30" opacity="{0}">Faded</text>""" : """<column padding="10" opacity="{0}"><text font-size="30">Faded</text></column>""";
+        const string Card = """<card width="300" height="200" background="#ffffff" color="#000000" font-family="Inter"><column x="40" y="30" width="200" padding="12" gap="6">{0}<rect width="60" height="40" fill="#ff0000"/></column></card>""";
+        string Markup(string opacity) => string.Format(System.Globalization.CultureInfo.InvariantCulture, Card, string.Format(System.Globalization.CultureInfo.InvariantCulture, first, opacity));
+
+        var opaque = RedBox(_cards.Render(Markup("1"), width: 300, height: 200).ToRgba(), 300);
+        var fadedBox = RedBox(_cards.Render(Markup("0.5"), width: 300, height: 200).ToRgba(), 300);
+
+        Assert.Equal(52, opaque.Left);
+        Assert.Equal(opaque, fadedBox);
+    }
 }

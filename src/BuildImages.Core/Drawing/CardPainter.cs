@@ -35,7 +35,9 @@ internal static class CardPainter
         {
             return;
         }
-        canvas.Save();
+        // Restored to this count at the end: an opacity group is a second save, and restoring once would leave the
+        // element's translation in place for every sibling drawn after it.
+        var saved = canvas.Save();
         canvas.Translate((float)box.X, (float)box.Y);
         if (node.Opacity < 1)
         {
@@ -61,7 +63,7 @@ internal static class CardPainter
             case LineNode l: PaintLine(canvas, l); break;
             case ImageNode i: PaintImage(canvas, box, i); break;
         }
-        canvas.Restore();
+        canvas.RestoreToCount(saved);
     }
 
     /// <summary>
