@@ -42,7 +42,7 @@ internal static class HookMutationRun
         for (var i = 0; i < count; i++)
         {
             var (cms, job, mapping, original, headers) = cases[random.Next(cases.Count)];
-            var body = Mutate([.. original], random);
+            var body = ByteDamage.Damage([.. original], random, Tokens, maxChanged: 4, lowest: 32, highest: 127);
             string outcome;
             try
             {
@@ -69,27 +69,5 @@ internal static class HookMutationRun
         }
         o.WriteLine($"{count} damaged bodies over {cases.Count} recorded requests, {bugs} bugs");
         return bugs == 0 ? 0 : 1;
-    }
-
-    private static byte[] Mutate(byte[] bytes, Random random)
-    {
-        switch (random.Next(4))
-        {
-            case 0:
-                return bytes[..random.Next(0, Math.Max(1, bytes.Length))];
-            case 1:
-                for (var f = random.Next(1, 4); f > 0 && bytes.Length > 0; f--)
-                {
-                    bytes[random.Next(bytes.Length)] = (byte)random.Next(32, 127);
-                }
-                return bytes;
-            default:
-                var text = new List<byte>(bytes);
-                for (var f = random.Next(1, 4); f > 0; f--)
-                {
-                    text.InsertRange(random.Next(text.Count + 1), Encoding.UTF8.GetBytes(Tokens[random.Next(Tokens.Length)]));
-                }
-                return [.. text];
-        }
     }
 }

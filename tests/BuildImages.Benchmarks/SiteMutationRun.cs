@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BuildImages.Core.Build;
@@ -61,7 +60,7 @@ internal static class SiteMutationRun
             CopyFolder(site, copy);
             var victim = files[random.Next(files.Length)];
             var target = Path.Combine(copy, Path.GetRelativePath(site, victim));
-            File.WriteAllBytes(target, Mutate(File.ReadAllBytes(target), random));
+            File.WriteAllBytes(target, ByteDamage.Damage(File.ReadAllBytes(target), random, Tokens, maxChanged: 6, lowest: 0, highest: 256));
             var (outcome, bug) = Build(copy);
             if (bug is null && built is not null && Difference(built, Written(copy)) is { } different)
             {
@@ -153,29 +152,6 @@ internal static class SiteMutationRun
         var changed = expected.Keys.Intersect(actual.Keys).Where(k => expected[k] != actual[k]).ToList();
         return missing.Count + extra.Count + changed.Count == 0 ? null
             : $"missing [{string.Join(", ", missing)}], extra [{string.Join(", ", extra)}], changed [{string.Join(", ", changed)}]";
-    }
-
-    private static byte[] Mutate(byte[] bytes, Random random)
-    {
-        switch (random.Next(4))
-        {
-            case 0:
-                return bytes[..random.Next(0, Math.Max(1, bytes.Length))];
-            case 1:
-                for (var f = random.Next(1, 6); f > 0 && bytes.Length > 0; f--)
-                {
-                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-                }
-                return bytes;
-            default:
-                var text = new List<byte>(bytes);
-                for (var f = random.Next(1, 4); f > 0; f--)
-                {
-                    var token = Encoding.UTF8.GetBytes(Tokens[random.Next(Tokens.Length)]);
-                    text.InsertRange(random.Next(text.Count + 1), token);
-                }
-                return [.. text];
-        }
     }
 
     private static void MakeSite(string site)

@@ -7,9 +7,8 @@ namespace BuildImages.Tasks.Tests;
 /// their own (NuGet's cache never hands back an older build) into a folder the test projects use as their package
 /// source. The version is a stable one, as a user's `dotnet add package` without a version takes only stable ones.
 /// A version is used by one run only, so the folder and what the tests' restores extracted of it into NuGet's global
-/// packages folder (about 700 MB a run) are deleted: when the test process exits where the host lets exit handlers
-/// run, and otherwise by the next run, which deletes what earlier runs left (test versions only, two hours old, so
-/// a run beside this one keeps its own).
+/// packages folder (about 700 MB a run) are deleted by the next run (test versions only, two hours old, so a run
+/// beside this one keeps its own). Not at exit: the VSTest host does not run exit handlers (tried: the folder stayed).
 /// </summary>
 internal static class Packages
 {
@@ -54,7 +53,6 @@ internal static class Packages
         var version = $"0.{now:yyMMdd}.{int.Parse(now.ToString("HHmmssfff", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)}";
         DeleteEarlierRuns();
         var folder = Directory.CreateTempSubdirectory("bi-packages-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteRun(folder, version);
         foreach (var project in new[] { "BuildImages.Tasks", "BuildImages.AspNetCore", "BuildImages.Tool" })
         {
             var start = new ProcessStartInfo("dotnet", ["pack", Path.Combine(RepoRoot, "src", project), "-c", "Release", "--no-build", "-o", folder, $"-p:PackageVersion={version}", "--nologo"])
@@ -80,14 +78,6 @@ internal static class Packages
     private static string GlobalPackages => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
         ? configured
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private static void DeleteRun(string folder, string version)
-    {
-        foreach (var path in Ids.Select(id => Path.Combine(GlobalPackages, id, version)).Append(folder))
-        {
-            Delete(path);
-        }
-    }
 
     /// <summary>Test versions (0.yyMMdd.n from here, 0.3.0-e2e… from the tool's tests) and package folders over two hours old.</summary>
     private static void DeleteEarlierRuns()

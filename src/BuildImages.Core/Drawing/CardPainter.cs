@@ -43,7 +43,7 @@ internal static class CardPainter
         {
             // An opacity group: the element and its children composed first, then faded together (CSS opacity). A
             // leaf's group is bounded by what it can draw: an unbounded layer is the whole card, cleared and blended
-            // back for every faded line of text (3 of the peer card's 16 ms at 1200 px).
+            // back for every faded line of text (about 2.5 of the peer card's 16 ms at 1200 px).
             using var fade = new SKPaint { Color = SKColors.White.WithAlpha((byte)Math.Round(node.Opacity * 255)) };
             if (InkBounds(box) is { } bounds)
             {

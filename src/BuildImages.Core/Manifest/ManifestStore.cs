@@ -47,7 +47,7 @@ public sealed class ManifestStore(string path)
         foreach (var (id, set) in document.Inputs.ToList())
         {
             // An input set's id is its hash: one that does not match was damaged, and its records render again as incomplete.
-            if (set is null || set.Templates is null || set.Fonts is null || set.Assets is null || set.Engine is null || !set.Hash().StartsWith(id, StringComparison.Ordinal) || id.Length != 16)
+            if (id.Length != 16 || set is null || set.Templates is null || set.Fonts is null || set.Assets is null || set.Engine is null || !set.Hash().StartsWith(id, StringComparison.Ordinal))
             {
                 document.Inputs.Remove(id);
                 warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest input set '{id}' ignored, the outputs made from it will be rendered again: its files are not the ones its id was made from", path));

@@ -35,13 +35,13 @@ internal static class CheckedJson
         }
         var check = file.Slice(Prefix.Length, hex);
         var rest = file[(Prefix.Length + hex + 1)..];
-        byte[] json = rest[0] switch
+        byte[]? json = rest[0] switch
         {
             (byte)'}' => "{}"u8.ToArray(),
             (byte)',' => [(byte)'{', .. rest[1..]],
-            _ => [],
+            _ => null,
         };
-        if (json.Length == 0)
+        if (json is null)
         {
             return null;
         }

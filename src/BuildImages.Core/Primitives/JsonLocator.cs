@@ -42,7 +42,7 @@ internal sealed class JsonLocator
                 case JsonTokenType.Comment:
                     break;
                 case JsonTokenType.PropertyName:
-                    pendingName = reader.GetString()!.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+                    pendingName = Segment(reader.GetString()!);
                     _names[Pointer(path) + "/" + pendingName] = At(reader.TokenStartIndex);
                     break;
                 case JsonTokenType.EndObject:
@@ -74,6 +74,9 @@ internal sealed class JsonLocator
             }
         }
     }
+
+    /// <summary>A property name as a JSON pointer segment ('~' and '/' escaped).</summary>
+    internal static string Segment(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     private sealed class Frame(bool isArray)
     {

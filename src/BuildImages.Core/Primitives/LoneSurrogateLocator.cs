@@ -22,7 +22,7 @@ internal static class LoneSurrogateLocator
             {
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && !Readable(ref reader))
                 {
-                    return Position(utf8, (int)reader.TokenStartIndex);
+                    return Utf8Text.Position(utf8, (int)reader.TokenStartIndex);
                 }
             }
         }
@@ -61,12 +61,5 @@ internal static class LoneSurrogateLocator
         {
             return false;
         }
-    }
-
-    private static (int Line, int Column) Position(ReadOnlySpan<byte> utf8, int offset)
-    {
-        var before = utf8[..offset];
-        var lineStart = before.LastIndexOf((byte)'\n') + 1;
-        return (before.Count((byte)'\n') + 1, Encoding.UTF8.GetCharCount(before[lineStart..]) + 1);
     }
 }

@@ -31,10 +31,7 @@ internal static class Utf8Text
         {
             return;
         }
-        var before = bytes[..at];
-        var lineStart = before.LastIndexOf((byte)'\n') + 1;
-        var line = before.Count((byte)'\n') + 1;
-        var column = Encoding.UTF8.GetCharCount(before[lineStart..]) + 1;
+        var (line, column) = Position(bytes, at);
         throw BuildInputException.Error(code, $"the file is not UTF-8 text: byte 0x{bytes[at]:X2} at offset {at} starts no UTF-8 character (save the file as UTF-8)", file, line, column);
     }
 
@@ -57,6 +54,14 @@ internal static class Utf8Text
             offset += read;
         }
         return null;
+    }
+
+    /// <summary>Line and column (1-based; columns count characters, not bytes) of a byte offset in UTF-8 text.</summary>
+    internal static (int Line, int Column) Position(ReadOnlySpan<byte> utf8, int offset)
+    {
+        var before = utf8[..offset];
+        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+        return (before.Count((byte)'\n') + 1, Encoding.UTF8.GetCharCount(before[lineStart..]) + 1);
     }
 
     private static ReadOnlySpan<byte> WithoutBom(byte[] bytes) => bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;

@@ -73,9 +73,7 @@ public static class HookPayload
     {
         if (Primitives.Utf8Text.FirstInvalid(utf8.Span) is { } at)
         {
-            var before = utf8.Span[..at];
-            var line = before.Count((byte)'\n') + 1;
-            var column = at - (before.LastIndexOf((byte)'\n') + 1) + 1;
+            var (line, column) = Primitives.Utf8Text.Position(utf8.Span, at);
             throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"the body is not valid UTF-8 (byte 0x{utf8.Span[at]:X2} at offset {at})", name, line, column);
         }
         if (utf8.Span.Trim(" \t\r\n"u8).IsEmpty)

@@ -13,6 +13,9 @@ public sealed class TemplateCatalog
 {
     /// <summary>The main file's names, by syntax: Scriban first.</summary>
     private static readonly string[] MainFileNames = ["card.sbn", "card.liquid"];
+
+    /// <summary>How template.json is read, and its values located for errors.</summary>
+    private static readonly JsonReaderOptions MetaReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
     private readonly IReadOnlyList<string> _roots;
 
     public TemplateCatalog(IEnumerable<string> roots) =>
@@ -114,7 +117,7 @@ public sealed class TemplateCatalog
                         if (e.ValueKind != JsonValueKind.String || !CardSize.TryParse(e.GetString()!, out var size))
                         {
                             // A size the template promises and cannot give is a mistake in its metadata, never dropped quietly.
-                            var at = new JsonLocator(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).Value($"/sizes/{index}");
+                            var at = new JsonLocator(bytes, MetaReaderOptions).Value($"/sizes/{index}");
                             throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: 'sizes' holds {e.GetRawText()}, which is not a size like \"1200x630\"", meta, at.Line, at.Column);
                         }
                         sizes.Add(size);
@@ -129,9 +132,12 @@ public sealed class TemplateCatalog
                         var desc = string.Empty;
                         if (p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("description", out var fd))
                         {
-                            var at = fd.ValueKind == JsonValueKind.String ? default : new JsonLocator(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).Value($"/fields/{p.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}/description");
-                            desc = fd.ValueKind == JsonValueKind.String ? fd.GetString()!
-                                : throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: the description of field '{p.Name}' is {fd.GetRawText()}, not a string", meta, at.Line, at.Column);
+                            if (fd.ValueKind != JsonValueKind.String)
+                            {
+                                var at = new JsonLocator(bytes, MetaReaderOptions).Value($"/fields/{JsonLocator.Segment(p.Name)}/description");
+                                throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, $"template.json: the description of field '{p.Name}' is {fd.GetRawText()}, not a string", meta, at.Line, at.Column);
+                            }
+                            desc = fd.GetString()!;
                         }
                         fields.Add(new TemplateField(p.Name, required, desc));
                     }
@@ -141,7 +147,7 @@ public sealed class TemplateCatalog
             {
                 throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template.json is not valid JSON: " + ex.Message, meta, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
             }
-            catch (InvalidOperationException) when (LoneSurrogateLocator.Find(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) is var (line, column))
+            catch (InvalidOperationException) when (LoneSurrogateLocator.Find(bytes, MetaReaderOptions) is var (line, column))
             {
                 throw BuildInputException.Error(DiagnosticCodes.TemplateSyntax, "template.json: " + LoneSurrogateLocator.Message, meta, line, column);
             }

@@ -119,7 +119,7 @@ internal static class FontFileReader
             var record = directory.AsSpan(i * 16, 16);
             tables.TryAdd(Encoding.ASCII.GetString(record[..4]), (BinaryPrimitives.ReadUInt32BigEndian(record[8..]), BinaryPrimitives.ReadUInt32BigEndian(record[12..])));
         }
-        CheckDrawable(tables, length, Table);
+        var head = CheckDrawable(tables, length, Table);
         byte[]? Table(string name)
         {
             if (!tables.TryGetValue(name, out var entry))
@@ -135,7 +135,6 @@ internal static class FontFileReader
 
         var names = new NameTable(Table("name"));
         var os2 = Table("OS/2");
-        var head = Table("head");
         var family = names.Get(16) ?? names.Get(1) ?? throw new InvalidDataException("it names no family (name IDs 1 and 16 are missing)");
         var subfamily = names.Get(17) ?? names.Get(2) ?? "Regular";
         var weight = os2 is { Length: >= 6 } ? BinaryPrimitives.ReadUInt16BigEndian(os2.AsSpan(4)) : 400;
@@ -172,9 +171,9 @@ internal static class FontFileReader
     /// Refuses a face the drawing libraries would refuse or draw as nothing, while the catalog is read, so it is BI0402
     /// naming the file and not a card failing later: the tables FreeType (Skia) and HarfBuzz need are present, lie
     /// inside the file (a download cut short fails here) and hold what their headers promise. Other tables may be
-    /// damaged: both libraries skip a table they cannot use.
+    /// damaged: both libraries skip a table they cannot use. Returns the head table, which the face's slant reads too.
     /// </summary>
-    private static void CheckDrawable(Dictionary<string, (uint Offset, uint Length)> tables, long length, Func<string, byte[]?> table)
+    private static byte[] CheckDrawable(Dictionary<string, (uint Offset, uint Length)> tables, long length, Func<string, byte[]?> table)
     {
         foreach (var name in (string[])["head", "hhea", "maxp", "hmtx"])
         {
@@ -210,6 +209,7 @@ internal static class FontFileReader
         {
             throw new InvalidDataException("its 'hhea' table is shorter than its 36 bytes");
         }
+        return head;
     }
 
     private static FontAxis[] Axes(byte[]? fvar)
