@@ -9,6 +9,10 @@ if (args.Length > 0 && args[0] == "--prepare")
 {
     return PrepareBench.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--font-scan")
+{
+    return FontScanBench.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--encoders")
 {
     return EncoderBench.Run(args[1..], Console.Out);

@@ -28,6 +28,8 @@ public static class NativeStack
 
     private static NativeVersions LoadAll()
     {
+        // Before the first image is encoded: every buffer of every variant is allocated under it.
+        MallocTuning.Apply();
         var missing = new List<string>();
         foreach (var logical in NativeLibraryNames.All)
         {

@@ -26,17 +26,28 @@ internal static class Woff2Decoder
 
     private sealed record Entry(uint Tag, int OrigLength, int StoredLength, bool Transformed);
 
-    /// <summary>Brotli data that does not decode is the file's fault: the decoder says so with InvalidOperationException, this with InvalidDataException.</summary>
-    private static int ReadCompressed(BrotliStream brotli, byte[] buffer)
+    /// <summary>
+    /// The table data: exactly <paramref name="expected"/> bytes, or <see cref="InvalidDataException"/> saying why not
+    /// (brotli that does not decode, data cut short, or more than the directory declares).
+    /// </summary>
+    private static byte[] Decompress(ReadOnlySpan<byte> compressed, int expected)
     {
-        try
+        var data = GC.AllocateUninitializedArray<byte>(expected);
+        using var decoder = new BrotliDecoder();
+        var status = decoder.Decompress(compressed, data, out _, out var written);
+        if (status == System.Buffers.OperationStatus.DestinationTooSmall)
         {
-            return brotli.Read(buffer);
+            throw new InvalidDataException("WOFF2 data decompresses to more than its directory declares");
         }
-        catch (InvalidOperationException ex)
+        if (status == System.Buffers.OperationStatus.InvalidData)
         {
-            throw new InvalidDataException("WOFF2 data does not decompress: " + ex.Message, ex);
+            throw new InvalidDataException("WOFF2 data does not decompress: the brotli stream is invalid");
         }
+        if (status == System.Buffers.OperationStatus.NeedMoreData || written < expected)
+        {
+            throw new InvalidDataException("WOFF2 table data is shorter than its directory");
+        }
+        return data;
     }
 
     internal static byte[] ToSfnt(byte[] woff2)
@@ -67,28 +78,15 @@ internal static class Woff2Decoder
             var stored = transformed ? (int)r.Base128() : orig;
             entries.Add(new Entry(tag, orig, stored, transformed));
         }
-        byte[] data;
-        using (var brotli = new BrotliStream(new MemoryStream(woff2, r.Position, Math.Min(compressedSize, woff2.Length - r.Position)), CompressionMode.Decompress))
-        using (var output = new MemoryStream())
+        // A decompression bomb stops at the size the directory declares (and never past 64 MiB): the stream is
+        // decompressed in one call into an array of exactly that size (a growing stream and its copies were most of
+        // the 150 ms the shipped 10 MB emoji font took to read at every engine start).
+        var expected = entries.Sum(e => (long)e.StoredLength);
+        if (expected > MaxFontBytes)
         {
-            // A decompression bomb stops at the size the directory declares (and never past 64 MiB).
-            var expected = entries.Sum(e => (long)e.StoredLength);
-            if (expected > MaxFontBytes)
-            {
-                throw new InvalidDataException($"WOFF2 declares {expected:N0} bytes of tables; the limit is {MaxFontBytes:N0}");
-            }
-            var buffer = new byte[81920];
-            int read;
-            while ((read = ReadCompressed(brotli, buffer)) > 0)
-            {
-                output.Write(buffer, 0, read);
-                if (output.Length > expected)
-                {
-                    throw new InvalidDataException("WOFF2 data decompresses to more than its directory declares");
-                }
-            }
-            data = output.ToArray();
+            throw new InvalidDataException($"WOFF2 declares {expected:N0} bytes of tables; the limit is {MaxFontBytes:N0}");
         }
+        var data = Decompress(woff2.AsSpan(r.Position, Math.Max(0, Math.Min(compressedSize, woff2.Length - r.Position))), (int)expected);
         var tables = new Dictionary<uint, byte[]>();
         var offset = 0;
         foreach (var e in entries)
@@ -151,15 +149,17 @@ internal static class Woff2Decoder
         var instructions = new Reader(t, starts[6]);
         var overlap = (optionFlags & 1) != 0 ? t.AsSpan(pos, (numGlyphs + 7) / 8).ToArray() : null;
 
-        using var glyf = new MemoryStream();
+        // One output buffer for the whole table and point arrays reused from glyph to glyph: a glyph costs its points,
+        // not its own streams and arrays (the shipped COLRv1 emoji font has outlines for every glyph).
+        var glyf = new Writer(t.Length * 2);
+        var scratch = new PointScratch();
         var loca = new int[numGlyphs + 1];
         var xMins = new short[numGlyphs];
         for (var g = 0; g < numGlyphs; g++)
         {
-            loca[g] = (int)glyf.Position;
+            loca[g] = glyf.Position;
             var contours = (short)nContours.U16();
             var hasBbox = (bboxBitmap[g >> 3] & (0x80 >> (g & 7))) != 0;
-            var w = new Writer();
             if (contours == 0)
             {
                 continue;
@@ -168,10 +168,10 @@ internal static class Woff2Decoder
             {
                 var box = ReadBox(bbox);
                 xMins[g] = box[0];
-                w.I16(-1);
+                glyf.I16(-1);
                 foreach (var v in box)
                 {
-                    w.I16(v);
+                    glyf.I16(v);
                 }
                 var start = composite.Position;
                 bool more, instr = false;
@@ -185,30 +185,31 @@ internal static class Woff2Decoder
                     more = (flags & 0x0020) != 0;
                 }
                 while (more);
-                w.Bytes(t.AsSpan(start, composite.Position - start));
+                glyf.Bytes(t.AsSpan(start, composite.Position - start));
                 if (instr)
                 {
                     var n = glyphStream.U255();
-                    w.U16((ushort)n);
-                    w.Bytes(instructions.Take(n));
+                    glyf.U16((ushort)n);
+                    glyf.Bytes(instructions.Take(n));
                 }
             }
             else
             {
-                var ends = new int[contours];
+                var ends = scratch.Ends(contours);
                 var total = 0;
                 for (var c = 0; c < contours; c++)
                 {
                     total += nPoints.U255();
+                    if (total > MaxPointsPerGlyph)
+                    {
+                        throw new InvalidDataException($"glyph {g} claims {total:N0} points");
+                    }
                     ends[c] = total - 1;
                 }
-                if (total > MaxPointsPerGlyph)
-                {
-                    throw new InvalidDataException($"glyph {g} claims {total:N0} points");
-                }
-                var xs = new int[total];
-                var ys = new int[total];
-                var on = new bool[total];
+                scratch.Grow(total);
+                var xs = scratch.Xs(total);
+                var ys = scratch.Ys(total);
+                var on = scratch.On(total);
                 int x = 0, y = 0;
                 for (var p = 0; p < total; p++)
                 {
@@ -228,31 +229,29 @@ internal static class Woff2Decoder
                 }
                 else
                 {
-                    box = total == 0 ? [0, 0, 0, 0] : [(short)xs.Min(), (short)ys.Min(), (short)xs.Max(), (short)ys.Max()];
+                    box = total == 0 ? [0, 0, 0, 0] : [(short)Min(xs), (short)Min(ys), (short)Max(xs), (short)Max(ys)];
                 }
                 xMins[g] = box[0];
-                w.I16(contours);
+                glyf.I16(contours);
                 foreach (var v in box)
                 {
-                    w.I16(v);
+                    glyf.I16(v);
                 }
                 foreach (var e in ends)
                 {
-                    w.U16((ushort)e);
+                    glyf.U16((ushort)e);
                 }
-                w.U16((ushort)instructionLength);
-                w.Bytes(instructions.Take(instructionLength));
-                WritePoints(w, xs, ys, on, overlap is not null && (overlap[g >> 3] & (0x80 >> (g & 7))) != 0);
+                glyf.U16((ushort)instructionLength);
+                glyf.Bytes(instructions.Take(instructionLength));
+                WritePoints(glyf, scratch, xs, ys, on, overlap is not null && (overlap[g >> 3] & (0x80 >> (g & 7))) != 0);
             }
-            var bytes = w.ToArray();
-            glyf.Write(bytes);
             while (glyf.Position % 4 != 0)
             {
-                glyf.WriteByte(0);
+                glyf.U8(0);
             }
         }
-        loca[numGlyphs] = (int)glyf.Position;
-        var locaWriter = new Writer();
+        loca[numGlyphs] = glyf.Position;
+        var locaWriter = new Writer((numGlyphs + 1) * 4);
         foreach (var o in loca)
         {
             if (indexFormat == 0)
@@ -267,13 +266,75 @@ internal static class Woff2Decoder
         return (glyf.ToArray(), locaWriter.ToArray(), xMins);
     }
 
+    private static int Min(ReadOnlySpan<int> values)
+    {
+        var min = int.MaxValue;
+        foreach (var v in values)
+        {
+            min = Math.Min(min, v);
+        }
+        return min;
+    }
+
+    private static int Max(ReadOnlySpan<int> values)
+    {
+        var max = int.MinValue;
+        foreach (var v in values)
+        {
+            max = Math.Max(max, v);
+        }
+        return max;
+    }
+
+    /// <summary>Arrays a glyph's contours and points are decoded into, grown as needed and reused for the next glyph.</summary>
+    private sealed class PointScratch
+    {
+        private int[] _ends = new int[64];
+        private int[] _xs = new int[1024];
+        private int[] _ys = new int[1024];
+        private bool[] _on = new bool[1024];
+        private byte[] _flags = new byte[1024];
+
+        internal Writer XBytes { get; } = new(4096);
+        internal Writer YBytes { get; } = new(4096);
+
+        internal Span<int> Ends(int count)
+        {
+            if (_ends.Length < count)
+            {
+                _ends = new int[Math.Max(count, _ends.Length * 2)];
+            }
+            return _ends.AsSpan(0, count);
+        }
+
+        /// <summary>Room for <paramref name="count"/> points in every point array.</summary>
+        internal void Grow(int count)
+        {
+            if (_xs.Length < count)
+            {
+                var size = Math.Max(count, _xs.Length * 2);
+                (_xs, _ys, _on, _flags) = (new int[size], new int[size], new bool[size], new byte[size]);
+            }
+        }
+
+        internal Span<int> Xs(int count) => _xs.AsSpan(0, count);
+
+        internal Span<int> Ys(int count) => _ys.AsSpan(0, count);
+
+        internal Span<bool> On(int count) => _on.AsSpan(0, count);
+
+        internal Span<byte> Flags(int count) => _flags.AsSpan(0, count);
+    }
+
     private static short[] ReadBox(Reader bbox) => [(short)bbox.U16(), (short)bbox.U16(), (short)bbox.U16(), (short)bbox.U16()];
 
-    private static void WritePoints(Writer w, int[] xs, int[] ys, bool[] on, bool overlap)
+    private static void WritePoints(Writer w, PointScratch scratch, ReadOnlySpan<int> xs, ReadOnlySpan<int> ys, ReadOnlySpan<bool> on, bool overlap)
     {
-        var flags = new byte[xs.Length];
-        var xw = new Writer();
-        var yw = new Writer();
+        var flags = scratch.Flags(xs.Length);
+        var xw = scratch.XBytes;
+        var yw = scratch.YBytes;
+        xw.Clear();
+        yw.Clear();
         int px = 0, py = 0;
         for (var i = 0; i < xs.Length; i++)
         {
@@ -314,8 +375,8 @@ internal static class Woff2Decoder
             (px, py) = (xs[i], ys[i]);
         }
         w.Bytes(flags);
-        w.Bytes(xw.ToArray());
-        w.Bytes(yw.ToArray());
+        w.Bytes(xw.Written);
+        w.Bytes(yw.Written);
     }
 
     /// <summary>The WOFF2 triplet encoding of one point's (dx, dy) (specification section 5.2).</summary>
@@ -405,44 +466,46 @@ internal static class Woff2Decoder
             BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(8), 0);
         }
         var n = ordered.Count;
-        var w = new Writer();
-        w.U32(flavor);
-        w.U16((ushort)n);
+        var size = 12L + (16L * n) + ordered.Sum(t => (long)((t.Value.Length + 3) & ~3));
+        // Written in place into its exact size (padding stays zero), not through a growing stream.
+        var sfnt = new byte[size];
+        var span = sfnt.AsSpan();
+        BinaryPrimitives.WriteUInt32BigEndian(span, flavor);
+        BinaryPrimitives.WriteUInt16BigEndian(span[4..], (ushort)n);
         var selector = (int)Math.Floor(Math.Log2(Math.Max(1, n)));
-        w.U16((ushort)((1 << selector) * 16));
-        w.U16((ushort)selector);
-        w.U16((ushort)((n * 16) - ((1 << selector) * 16)));
+        BinaryPrimitives.WriteUInt16BigEndian(span[6..], (ushort)((1 << selector) * 16));
+        BinaryPrimitives.WriteUInt16BigEndian(span[8..], (ushort)selector);
+        BinaryPrimitives.WriteUInt16BigEndian(span[10..], (ushort)((n * 16) - ((1 << selector) * 16)));
         var offset = 12 + (16 * n);
-        foreach (var (tag, bytes) in ordered)
+        for (var i = 0; i < n; i++)
         {
-            w.U32(tag);
-            w.U32(Checksum(bytes));
-            w.U32((uint)offset);
-            w.U32((uint)bytes.Length);
+            var (tag, bytes) = ordered[i];
+            var record = span.Slice(12 + (16 * i), 16);
+            BinaryPrimitives.WriteUInt32BigEndian(record, tag);
+            BinaryPrimitives.WriteUInt32BigEndian(record[4..], Checksum(bytes));
+            BinaryPrimitives.WriteUInt32BigEndian(record[8..], (uint)offset);
+            BinaryPrimitives.WriteUInt32BigEndian(record[12..], (uint)bytes.Length);
+            bytes.CopyTo(span[offset..]);
             offset += (bytes.Length + 3) & ~3;
         }
-        foreach (var (_, bytes) in ordered)
-        {
-            w.Bytes(bytes);
-            for (var pad = bytes.Length; pad % 4 != 0; pad++)
-            {
-                w.U8(0);
-            }
-        }
-        return w.ToArray();
+        return sfnt;
     }
 
+    /// <summary>The SFNT table checksum: the sum of the table's big-endian 32-bit words, the last one padded with zeros.</summary>
     private static uint Checksum(byte[] b)
     {
         uint sum = 0;
-        for (var i = 0; i < b.Length; i += 4)
+        var whole = b.Length & ~3;
+        for (var i = 0; i < whole; i += 4)
         {
-            uint v = 0;
-            for (var j = 0; j < 4; j++)
-            {
-                v = (v << 8) | (i + j < b.Length ? b[i + j] : 0u);
-            }
-            sum += v;
+            sum += BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan(i));
+        }
+        if (whole < b.Length)
+        {
+            Span<byte> last = stackalloc byte[4];
+            last.Clear();
+            b.AsSpan(whole).CopyTo(last);
+            sum += BinaryPrimitives.ReadUInt32BigEndian(last);
         }
         return sum;
     }
@@ -504,28 +567,55 @@ internal static class Woff2Decoder
         }
     }
 
-    private sealed class Writer
+    /// <summary>A growable big-endian byte buffer: written a byte at a time by the glyph reconstruction, so no stream calls.</summary>
+    private sealed class Writer(int capacity = 256)
     {
-        private readonly MemoryStream _s = new();
+        private byte[] _bytes = new byte[Math.Max(16, capacity)];
 
-        public void U8(byte v) => _s.WriteByte(v);
+        public int Position { get; private set; }
+
+        public void U8(byte v)
+        {
+            Ensure(1);
+            _bytes[Position++] = v;
+        }
 
         public void U16(ushort v)
         {
-            _s.WriteByte((byte)(v >> 8));
-            _s.WriteByte((byte)v);
+            Ensure(2);
+            BinaryPrimitives.WriteUInt16BigEndian(_bytes.AsSpan(Position), v);
+            Position += 2;
         }
 
         public void I16(short v) => U16((ushort)v);
 
         public void U32(uint v)
         {
-            U16((ushort)(v >> 16));
-            U16((ushort)v);
+            Ensure(4);
+            BinaryPrimitives.WriteUInt32BigEndian(_bytes.AsSpan(Position), v);
+            Position += 4;
         }
 
-        public void Bytes(ReadOnlySpan<byte> b) => _s.Write(b);
+        public void Bytes(ReadOnlySpan<byte> b)
+        {
+            Ensure(b.Length);
+            b.CopyTo(_bytes.AsSpan(Position));
+            Position += b.Length;
+        }
 
-        public byte[] ToArray() => _s.ToArray();
+        /// <summary>Empties the buffer, keeping its capacity.</summary>
+        public void Clear() => Position = 0;
+
+        public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, Position);
+
+        public byte[] ToArray() => Written.ToArray();
+
+        private void Ensure(int more)
+        {
+            if (Position + more > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max((long)_bytes.Length * 2, (long)Position + more)));
+            }
+        }
     }
 }
