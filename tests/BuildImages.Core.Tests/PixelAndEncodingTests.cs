@@ -28,6 +28,28 @@ public sealed class PixelAndEncodingTests : IDisposable
         Assert.Equal(0, reused.PixelAt(399, 199).A);
     }
 
+    [Theory]
+    [InlineData("#102030", "", 333)]
+    [InlineData("linear-gradient(135deg, #0f172a, #7c3aed)", "", 333)]
+    [InlineData("radial-gradient(circle at 20% 30%, #ffffff, #0f172a)", "", 401)]
+    [InlineData("#102030", " radius=\"24\"", 333)]
+    [InlineData("linear-gradient(135deg, #0f172a, rgba(124,58,237,0.5))", "", 333)]
+    public void APooledFrameUnderAnyBackgroundIsTheFreshFrame(string background, string extra, int width)
+    {
+        // Opaque and translucent backgrounds, square and rounded, at widths where the card's edge falls inside a pixel:
+        // whatever the pooled frame held, the drawn frame is the fresh one.
+        var name = _cards.Template("pooled-bg", $$$"""<card width="{{ card.width }}" height="{{ card.height }}" background="{{{background}}}"{{{extra}}}><text x="10" y="10" font-size="20" color="#ffffff">Pooled</text></card>""");
+        using var engine = _cards.Engine();
+        using var renderer = engine.CreateRenderer();
+        using var prepared = renderer.Prepare(name, new Dictionary<string, object?>(), new Templates.CardSize(200, 105));
+        var fresh = prepared.DrawAtWidth(width);
+        var dirty = Enumerable.Repeat((byte)0xA5, fresh.Stride * fresh.Height + 4096).ToArray();
+
+        var reused = prepared.DrawAtWidth(width, length => length <= dirty.Length ? dirty : throw new InvalidOperationException("buffer too small"));
+
+        Assert.Equal(fresh.Bgra, reused.Bgra[..(fresh.Stride * fresh.Height)]);
+    }
+
     [Fact]
     public void SemiTransparentPixelsSurvivePremultipliedRoundTrip()
     {
