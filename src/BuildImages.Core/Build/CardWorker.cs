@@ -15,7 +15,7 @@ namespace BuildImages.Core.Build;
 /// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
 /// this card only (an exception escaping a worker thread would end the whole process, or the MSBuild node).
 /// </summary>
-internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, CardRenderer renderer)
+internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, CardRenderer renderer, EncoderThreads encoders)
 {
     private readonly BuildLog _log = context.Log;
     private readonly StageClock _clock = context.Clock;
@@ -169,13 +169,14 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     }
 
     /// <summary>
-    /// A variant's encoding, started now on the thread pool, so it runs while this worker draws the next width and while
-    /// the other variants encode. libvips runs each save on a worker thread of its own and hands it strips through locks:
-    /// one encode after another left a core idle for a sixth of the build (the peer bench's two workers were busy 83% of
-    /// the time). The encode stage is timed on the thread that encodes, so it stays the time spent encoding.
+    /// A variant's encoding, started now on the build's encoder threads, so it runs while this worker draws the next
+    /// width and while the other variants encode. libvips runs each save on a worker thread of its own and hands it
+    /// strips through locks: one encode after another left a core idle for a sixth of the build (the peer bench's two
+    /// workers were busy 83% of the time). The encode stage is timed on the thread that encodes, so it stays the time
+    /// spent encoding.
     /// </summary>
     private Task<BudgetSearch.Result> Encode(RenderedCard pixels, PlannedVariant variant) =>
-        Task.Run(() => _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant)));
+        encoders.Run(() => _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant)));
 
     private static void WaitQuietly(IEnumerable<Task> tasks)
     {

@@ -18,10 +18,13 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
         var next = -1;
         var done = 0;
         var checkpoint = new ManifestCheckpoint(context.Manifest.Save, context.Manifest.ManifestFile, options.CheckpointInterval, context.Log.Report);
-        var threads = Enumerable.Range(0, Workers(options, work.Count)).Select(_ => new Thread(() =>
+        var workers = Workers(options, work.Count);
+        // Two per worker: one encoding while another waits on libvips' own thread, and the worker drawing its next frame.
+        using var encoders = new EncoderThreads(2 * workers);
+        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
             using var renderer = cards.CreateRenderer();
-            var cardWorker = new CardWorker(context, duplicates, renderer);
+            var cardWorker = new CardWorker(context, duplicates, renderer, encoders);
             var photoWorker = new PhotoWorker(context, photos);
             int i;
             while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
