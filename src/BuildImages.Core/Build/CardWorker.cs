@@ -115,8 +115,8 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                     }
                     toEncode.Add((variant, reason, key, lease, Encode(pixels, variant)));
                 }
-                // Nothing is written before every variant is encoded; the first failure in variant order is rethrown as thrown.
-                WaitQuietly(toEncode.Select(e => e.Encoding));
+                // Every result is taken, in variant order, before anything is written: the first failure in that order is
+                // rethrown as thrown, and the finally below waits for the encodes still running.
                 var encoded = toEncode.Select(e => e.Encoding.GetAwaiter().GetResult()).ToArray();
                 for (var i = 0; i < toEncode.Count; i++)
                 {
@@ -136,8 +136,16 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             }
             finally
             {
-                // An encode still reading a frame when the card failed (a later frame's drawing threw) ends first.
-                WaitQuietly(toEncode.Select(e => e.Encoding));
+                // An encode still reading a frame when the card failed (an encode or a later frame's drawing threw) ends
+                // before the frames go back.
+                try
+                {
+                    Task.WaitAll([.. toEncode.Select(e => e.Encoding)]);
+                }
+                catch (AggregateException)
+                {
+                    // Moot: the card has failed with the first failure already.
+                }
                 rented.ForEach(b => System.Buffers.ArrayPool<byte>.Shared.Return(b));
             }
             context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
@@ -177,18 +185,6 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     /// </summary>
     private Task<BudgetSearch.Result> Encode(RenderedCard pixels, PlannedVariant variant) =>
         encoders.Run(() => _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant)));
-
-    private static void WaitQuietly(IEnumerable<Task> tasks)
-    {
-        try
-        {
-            Task.WaitAll([.. tasks]);
-        }
-        catch (AggregateException)
-        {
-            // Each task's own exception is taken from it, in order, by the caller.
-        }
-    }
 
     private VariantRecord Fetched(PlannedCard card, PlannedVariant variant, RenderReason reason, string key, Caching.CachedOutput cached, OutputWork work, HashSet<string> read)
     {

@@ -38,8 +38,9 @@ internal static unsafe class MallocTuning
         {
             return false;
         }
-        // glibc's soname; musl's libc is another file and has no gnu_get_libc_version.
-        if (!NativeLibrary.TryLoad("libc.so.6", out var libc) || !NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _)
+        // The C library the rest of our libc calls bind to; only glibc has gnu_get_libc_version (musl has no such thresholds).
+        var libc = NativeLibraryNames.Resolve(NativeLibraryNames.Libc, typeof(MallocTuning).Assembly, null);
+        if (libc == IntPtr.Zero || !NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _)
             || !NativeLibrary.TryGetExport(libc, "mallopt", out var address))
         {
             return false;

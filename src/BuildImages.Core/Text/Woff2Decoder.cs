@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -35,15 +36,15 @@ internal static class Woff2Decoder
         var data = GC.AllocateUninitializedArray<byte>(expected);
         using var decoder = new BrotliDecoder();
         var status = decoder.Decompress(compressed, data, out _, out var written);
-        if (status == System.Buffers.OperationStatus.DestinationTooSmall)
+        if (status == OperationStatus.DestinationTooSmall)
         {
             throw new InvalidDataException("WOFF2 data decompresses to more than its directory declares");
         }
-        if (status == System.Buffers.OperationStatus.InvalidData)
+        if (status == OperationStatus.InvalidData)
         {
             throw new InvalidDataException("WOFF2 data does not decompress: the brotli stream is invalid");
         }
-        if (status == System.Buffers.OperationStatus.NeedMoreData || written < expected)
+        if (status == OperationStatus.NeedMoreData || written < expected)
         {
             throw new InvalidDataException("WOFF2 table data is shorter than its directory");
         }
@@ -567,55 +568,40 @@ internal static class Woff2Decoder
         }
     }
 
-    /// <summary>A growable big-endian byte buffer: written a byte at a time by the glyph reconstruction, so no stream calls.</summary>
+    /// <summary>Big-endian writes into the BCL's growable buffer (the glyph reconstruction writes a few bytes at a time).</summary>
     private sealed class Writer(int capacity = 256)
     {
-        private byte[] _bytes = new byte[Math.Max(16, capacity)];
+        private readonly ArrayBufferWriter<byte> _buffer = new(Math.Max(16, capacity));
 
-        public int Position { get; private set; }
+        public int Position => _buffer.WrittenCount;
+
+        public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
 
         public void U8(byte v)
         {
-            Ensure(1);
-            _bytes[Position++] = v;
+            _buffer.GetSpan(1)[0] = v;
+            _buffer.Advance(1);
         }
 
         public void U16(ushort v)
         {
-            Ensure(2);
-            BinaryPrimitives.WriteUInt16BigEndian(_bytes.AsSpan(Position), v);
-            Position += 2;
+            BinaryPrimitives.WriteUInt16BigEndian(_buffer.GetSpan(2), v);
+            _buffer.Advance(2);
         }
 
         public void I16(short v) => U16((ushort)v);
 
         public void U32(uint v)
         {
-            Ensure(4);
-            BinaryPrimitives.WriteUInt32BigEndian(_bytes.AsSpan(Position), v);
-            Position += 4;
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer.GetSpan(4), v);
+            _buffer.Advance(4);
         }
 
-        public void Bytes(ReadOnlySpan<byte> b)
-        {
-            Ensure(b.Length);
-            b.CopyTo(_bytes.AsSpan(Position));
-            Position += b.Length;
-        }
+        public void Bytes(ReadOnlySpan<byte> b) => _buffer.Write(b);
 
         /// <summary>Empties the buffer, keeping its capacity.</summary>
-        public void Clear() => Position = 0;
-
-        public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, Position);
+        public void Clear() => _buffer.ResetWrittenCount();
 
         public byte[] ToArray() => Written.ToArray();
-
-        private void Ensure(int more)
-        {
-            if (Position + more > _bytes.Length)
-            {
-                Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max((long)_bytes.Length * 2, (long)Position + more)));
-            }
-        }
     }
 }
