@@ -14,6 +14,8 @@ namespace BuildImages.Core.Build;
 /// Renders the outputs of one card on a worker thread: lays the card out once, draws it once per width,
 /// encodes each variant (fitting its byte budget), writes atomically, records the result. A failure fails
 /// this card only (an exception escaping a worker thread would end the whole process, or the MSBuild node).
+/// A card is rendered in two halves: <see cref="Start"/> draws it and starts its encodes, and the finish it returns
+/// waits for them and writes; the worker starts its next card in between (see <see cref="RenderPool"/>).
 /// </summary>
 internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, CardRenderer renderer, EncoderThreads encoders)
 {
@@ -21,11 +23,20 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     private readonly StageClock _clock = context.Clock;
     private readonly WholeCardFetch _whole = new(context);
 
-    internal void Render(PlannedCard card, OutputWork work)
+    /// <summary>Renders the card whole.</summary>
+    internal void Render(PlannedCard card, OutputWork work) => Start(card, work)?.Invoke();
+
+    /// <summary>
+    /// Evaluates, lays out and draws the card and starts its encodes on the encoder threads. Returns what finishes it (waits
+    /// for the encodes, writes, records; never throws), or null when the card is done already: copied, fetched or failed.
+    /// </summary>
+    internal Action? Start(PlannedCard card, OutputWork work)
     {
         var template = card.Template;
         // Render locks taken for this card's outputs; each is released once stored, or here if the card fails first.
         List<IDisposable?> leases = [];
+        // Once the finish is handed back, it owns the leases and the frames.
+        var handedOn = false;
         try
         {
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
@@ -37,12 +48,12 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 {
                     duplicates.AddCopy(new PendingCopy(card, variant, preOwner, null, null, reason, Previous(work, variant), CardRendered: false));
                 }
-                return;
+                return null;
             }
             // Laid out by another build that stored what it read: when those files are the same here, take the outputs.
             if (_whole.TryFetch(card, work, preClaim, (variant, reason, key, output, read) => Fetched(card, variant, reason, key, output, work, read)))
             {
-                return;
+                return null;
             }
             var evaluated = _clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.Item.Fields, card.Size, card.Name));
             var templates = Hashes(evaluated.TemplateFiles);
@@ -65,7 +76,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             if (mine.Count == 0)
             {
                 copies.ForEach(duplicates.AddCopy);
-                return;
+                return null;
             }
             using var prepared = _clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
             foreach (var warning in prepared.Warnings)
@@ -115,65 +126,104 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                     }
                     toEncode.Add((variant, reason, key, lease, Encode(pixels, variant)));
                 }
-                // Every result is taken, in variant order, before anything is written: the first failure in that order is
-                // rethrown as thrown, and the finally below waits for the encodes still running.
-                var encoded = toEncode.Select(e => e.Encoding.GetAwaiter().GetResult()).ToArray();
-                for (var i = 0; i < toEncode.Count; i++)
-                {
-                    var (variant, reason, key, lease, _) = toEncode[i];
-                    if (encoded[i].OverBudget)
-                    {
-                        _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
-                            $"{variant.Path} is {encoded[i].Bytes.Length} bytes at the floor quality {encoded[i].Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
-                    }
-                    var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded[i].Bytes, encoded[i].Quality, work, read));
-                    written[variant.Path] = record;
-                    _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
-                    context.Cache?.Store(key, encoded[i].Bytes, encoded[i].Quality, variant.Width, variant.Height, lease);
-                    // The uploader releases it once the output is stored: not before, or a waiting process would find nothing.
-                    leases.Remove(lease);
-                }
             }
-            finally
+            catch
             {
-                // An encode still reading a frame when the card failed (an encode or a later frame's drawing threw) ends
-                // before the frames go back.
+                // An encode still reading a frame when a later frame's drawing threw ends before the frames go back.
+                Release(toEncode.Select(e => e.Encoding), rented);
+                throw;
+            }
+            handedOn = true;
+            return () => Finish(card, work, () =>
+            {
                 try
                 {
-                    Task.WaitAll([.. toEncode.Select(e => e.Encoding)]);
+                    // Every result is taken, in variant order, before anything is written: the first failure in that order
+                    // is rethrown as thrown, and the finally below waits for the encodes still running.
+                    var encoded = toEncode.Select(e => e.Encoding.GetAwaiter().GetResult()).ToArray();
+                    for (var i = 0; i < toEncode.Count; i++)
+                    {
+                        var (variant, reason, key, lease, _) = toEncode[i];
+                        if (encoded[i].OverBudget)
+                        {
+                            _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
+                                $"{variant.Path} is {encoded[i].Bytes.Length} bytes at the floor quality {encoded[i].Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
+                        }
+                        var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded[i].Bytes, encoded[i].Quality, work, read));
+                        written[variant.Path] = record;
+                        _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
+                        context.Cache?.Store(key, encoded[i].Bytes, encoded[i].Quality, variant.Width, variant.Height, lease);
+                        // The uploader releases it once the output is stored: not before, or a waiting process would find nothing.
+                        leases.Remove(lease);
+                    }
                 }
-                catch (AggregateException)
+                finally
                 {
-                    // Moot: the card has failed with the first failure already.
+                    Release(toEncode.Select(e => e.Encoding), rented);
                 }
-                rented.ForEach(b => System.Buffers.ArrayPool<byte>.Shared.Return(b));
-            }
-            context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
-            if (copies.Count == 0)
-            {
-                // After its outputs (one queue, in order): whoever finds the set finds what it leads to.
-                _whole.Store(preClaim, set, mine.Select(m => (m.Variant.Signature, written[m.Variant.Path])));
-            }
-            // Only now: had this card failed, its copies would have failed with it.
-            copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
-        }
-        catch (BuildInputException ex)
-        {
-            _log.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? card.Item.SourceFile }, null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetVips.VipsException)
-        {
-            _log.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
+                context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                if (copies.Count == 0)
+                {
+                    // After its outputs (one queue, in order): whoever finds the set finds what it leads to.
+                    _whole.Store(preClaim, set, mine.Select(m => (m.Variant.Signature, written[m.Variant.Path])));
+                }
+                // Only now: had this card failed, its copies would have failed with it.
+                copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
+            }, leases);
         }
         catch (Exception ex)
         {
-            // Whatever else escapes is our bug, not the user's input: fail this card and say so, never end the process.
-            _log.Fail(card, work.Needed.Keys, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name), null);
+            Fail(card, work, ex);
+            return null;
+        }
+        finally
+        {
+            if (!handedOn)
+            {
+                leases.ForEach(l => l?.Dispose());
+            }
+        }
+    }
+
+    /// <summary>Runs the second half of a card (<paramref name="finish"/>), failing the card on an exception, and releases its render locks.</summary>
+    private void Finish(PlannedCard card, OutputWork work, Action finish, List<IDisposable?> leases)
+    {
+        try
+        {
+            finish();
+        }
+        catch (Exception ex)
+        {
+            Fail(card, work, ex);
         }
         finally
         {
             leases.ForEach(l => l?.Dispose());
         }
+    }
+
+    /// <summary>Fails the card's outputs with the error an exception means: the input's, a file's or the decoder's, or our bug (never the end of the process).</summary>
+    private void Fail(PlannedCard card, OutputWork work, Exception ex) =>
+        _log.Fail(card, work.Needed.Keys, ex switch
+        {
+            BuildInputException input => input.Diagnostic with { Item = card.Name, File = input.Diagnostic.File ?? card.Item.SourceFile },
+            IOException or UnauthorizedAccessException or NetVips.VipsException => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name),
+            // Whatever else escapes is our bug, not the user's input.
+            _ => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name),
+        }, null);
+
+    /// <summary>Waits for a card's encodes (their failures are the card's already) and returns its frames to the pool.</summary>
+    private static void Release(IEnumerable<Task<BudgetSearch.Result>> encodes, List<byte[]> rented)
+    {
+        try
+        {
+            Task.WaitAll([.. encodes]);
+        }
+        catch (AggregateException)
+        {
+            // Moot: the card has failed with the first failure already.
+        }
+        rented.ForEach(b => System.Buffers.ArrayPool<byte>.Shared.Return(b));
     }
 
     /// <summary>

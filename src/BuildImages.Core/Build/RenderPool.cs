@@ -26,21 +26,43 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
             using var renderer = cards.CreateRenderer();
             var cardWorker = new CardWorker(context, duplicates, renderer, encoders);
             var photoWorker = new PhotoWorker(context, photos);
+            // The card whose encodes are running while this worker starts the next: waiting for them before drawing
+            // the next card left the encoder threads without work at the end of every card.
+            Action? finishing = null;
+            void Finished()
+            {
+                Interlocked.Increment(ref done);
+                checkpoint.MaybeSave();
+            }
             int i;
             while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
             {
                 // The worker by the item's kind.
+                Action? started = null;
                 switch (work[i].Planned)
                 {
                     case PlannedCard card:
-                        cardWorker.Render(card, work[i]);
+                        started = cardWorker.Start(card, work[i]);
                         break;
                     case PlannedPhoto photo:
                         photoWorker.Render(photo, work[i]);
                         break;
                 }
-                Interlocked.Increment(ref done);
-                checkpoint.MaybeSave();
+                if (finishing is not null)
+                {
+                    finishing();
+                    Finished();
+                }
+                if (started is null)
+                {
+                    Finished();
+                }
+                finishing = started;
+            }
+            if (finishing is not null)
+            {
+                finishing();
+                Finished();
             }
         }, 16 * 1024 * 1024) { IsBackground = true, Name = "buildimages-worker" }).ToList();
         threads.ForEach(t => t.Start());
