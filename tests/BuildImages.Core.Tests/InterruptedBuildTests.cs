@@ -53,6 +53,37 @@ public sealed class InterruptedBuildTests : IDisposable
     }
 
     [Fact]
+    public void CopiesOfEqualCardsAreCheckpointedAsTheyAreMadeSoAKillDuringCopyingKeepsThem()
+    {
+        // Six items that draw the same card: one renders, five are copied after every render is done.
+        _site.Items.Clear();
+        foreach (var slug in new[] { "a", "b", "c", "d", "e", "f" })
+        {
+            _site.Items.Add(BuildFixture.Item(slug, "The same title"));
+        }
+        _site.Save();
+        var copied = new List<string>();
+        var onDiskWhenCopying = new List<string>();
+        var observer = new RecordingObserver(o =>
+        {
+            if (o.Status != OutputStatus.Deduplicated)
+            {
+                return;
+            }
+            // What a kill -9 now would leave as the manifest: the copies of the cards before this one must be in it.
+            var manifest = File.Exists(_site.ManifestFile) ? File.ReadAllText(_site.ManifestFile) : string.Empty;
+            onDiskWhenCopying.AddRange(copied.Where(c => !o.Item.EndsWith("/" + c, StringComparison.Ordinal) && manifest.Contains($"\"cards:og/{c}\"", StringComparison.Ordinal)));
+            copied.Add(o.Item["cards/".Length..]);
+        });
+        var report = _site.Build(new BuildOptions { Parallelism = 1, CheckpointInterval = TimeSpan.Zero }, observer);
+
+        Assert.Equal(15, report.Deduplicated);
+        Assert.Equal(5, copied.Distinct().Count());
+        // The first copied card was in the saved manifest by the time the last one was copied.
+        Assert.Contains(copied[0], onDiskWhenCopying);
+    }
+
+    [Fact]
     public void AJournalLineThatNamesAFileOutsideTheOutputsOrAnotherFilesBytesRemovesNothing()
     {
         _site.Build();

@@ -98,10 +98,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             folder.EnsureWritable(config.ConfigFile);
             var context = new WorkerContext(engineStamp, paths, hashes, manifest, log, clock, new OutputWriter(config, stats, folder, manifest.Durable, journal), remote, _options.RequireCached);
             var duplicates = new DuplicateTable();
-            (finished, imageCache) = new RenderPool(config, _options, engine).RenderAll(work, context, duplicates, photos, cancellation);
+            var checkpoint = new ManifestCheckpoint(manifest.Save, manifest.ManifestFile, _options.CheckpointInterval, log.Report);
+            (finished, imageCache) = new RenderPool(config, _options, engine).RenderAll(work, context, duplicates, photos, checkpoint, cancellation);
             if (finished)
             {
-                clock.Time(BuildStage.Copy, () => new DuplicateCopier(context, duplicates).CopyAll(RenderPool.Workers(_options, work.Count)));
+                clock.Time(BuildStage.Copy, () => new DuplicateCopier(context, duplicates, checkpoint).CopyAll(RenderPool.Workers(_options, work.Count)));
             }
         }
         remote?.Finish();

@@ -36,7 +36,10 @@ public sealed record BuildOptions
     /// <summary>Where photos are right-sized: <see cref="Imaging.InProcessPhotos"/> by default; the tool passes a <see cref="Imaging.PhotoSandbox"/>.</summary>
     public Imaging.IPhotoProcessing? PhotoProcessing { get; init; }
 
-    /// <summary>How often the manifest is saved while rendering, so a killed build keeps what it finished.</summary>
+    /// <summary>
+    /// How often the manifest is saved while rendering and copying, so a killed build keeps what it finished (stretched to
+    /// twenty times a save's duration for large manifests); zero saves after every item.
+    /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How long a build waits for another build writing to the same output folder before it fails (BI0035).</summary>

@@ -10,14 +10,22 @@ namespace BuildImages.Core.Build;
 /// them: a copy's key is its own card's pre-key with the input set its pixels came from (the owner's fonts and
 /// images; its own template files when only the markup was equal).
 /// </summary>
-internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable duplicates)
+internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable duplicates, ManifestCheckpoint checkpoint)
 {
     private readonly ManifestSession _manifest = context.Manifest;
     private readonly BuildLog _log = context.Log;
 
-    /// <summary>Copies on <paramref name="parallelism"/> threads: each card's copies are one unit (they touch only its record).</summary>
+    /// <summary>
+    /// Copies on <paramref name="parallelism"/> threads: each card's copies are one unit (they touch only its record).
+    /// The manifest is saved now and then as when rendering: a catalogue of mostly equal cards spends most of its build
+    /// here, and a build killed in it keeps what it copied (and the pending-outputs journal stays short).
+    /// </summary>
     internal void CopyAll(int parallelism) =>
-        Parallel.ForEach(duplicates.CopiesByCard(), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, Copy);
+        Parallel.ForEach(duplicates.CopiesByCard(), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, group =>
+        {
+            Copy(group);
+            checkpoint.MaybeSave();
+        });
 
     private void Copy(IGrouping<string, PendingCopy> group)
     {

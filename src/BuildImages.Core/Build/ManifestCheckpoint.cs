@@ -4,9 +4,9 @@ using BuildImages.Core.Diagnostics;
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// Saves the manifest now and then while rendering, so a killed build keeps the record of what it finished.
-/// The interval stretches to twenty times the last save's duration, so a large manifest never costs more than
-/// a twentieth of a worker.
+/// Saves the manifest now and then while rendering and copying, so a killed build keeps the record of what it
+/// finished. The interval stretches to twenty times the last save's duration, so a large manifest never costs more
+/// than a twentieth of a worker; an interval of zero asks for a save after every item and is taken as asked.
 /// </summary>
 internal sealed class ManifestCheckpoint(Action save, string file, TimeSpan interval, Action<Diagnostic> warn)
 {
@@ -38,7 +38,7 @@ internal sealed class ManifestCheckpoint(Action save, string file, TimeSpan inte
                     warn(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.WriteFailed, $"could not save a manifest checkpoint: {ex.Message}", file));
                 }
             }
-            _wait = TimeSpan.FromTicks(Math.Max(interval.Ticks, Stopwatch.GetElapsedTime(started).Ticks * 20));
+            _wait = interval == TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Max(interval.Ticks, Stopwatch.GetElapsedTime(started).Ticks * 20));
             Interlocked.Exchange(ref _last, Stopwatch.GetTimestamp());
         }
         finally

@@ -11,13 +11,12 @@ namespace BuildImages.Core.Build;
 internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardEngine? engine)
 {
     /// <summary>Renders every card of <paramref name="work"/>; false if cancelled before the end. Also what the engine's image cache did.</summary>
-    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<OutputWork> work, WorkerContext context, DuplicateTable duplicates, PhotoRun photos, CancellationToken cancellation)
+    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<OutputWork> work, WorkerContext context, DuplicateTable duplicates, PhotoRun photos, ManifestCheckpoint checkpoint, CancellationToken cancellation)
     {
         using var owned = engine is null ? new CardEngine(config.EngineOptions(options.Strict)) : null;
         var cards = (engine ?? owned)!;
         var next = -1;
         var done = 0;
-        var checkpoint = new ManifestCheckpoint(context.Manifest.Save, context.Manifest.ManifestFile, options.CheckpointInterval, context.Log.Report);
         var workers = Workers(options, work.Count);
         // Two per worker: one encoding while another waits on libvips' own thread, and the worker drawing its next frame.
         using var encoders = new EncoderThreads(2 * workers);
