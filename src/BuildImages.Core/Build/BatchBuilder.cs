@@ -54,7 +54,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             return new Unpublisher(config, paths, log, reports).Run(removal.Job, removal.Items);
         }
-        var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
+        using var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
         // A journal left behind means a build was killed before its manifest named what it wrote: take the full path.
         if (!File.Exists(journal.File) && clock.Time(BuildStage.Check, upToDate.TryConfirm) is { } current)
         {

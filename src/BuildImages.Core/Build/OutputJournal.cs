@@ -17,10 +17,16 @@ namespace BuildImages.Core.Build;
 /// the journal. Lines are checked like manifest paths before anything is done with them: the journal is a
 /// bookkeeping file that may come from a CI cache.
 /// </summary>
-internal sealed class OutputJournal(string file)
+internal sealed class OutputJournal(string file) : IDisposable
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _open = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The journal open for appending from the first line a build writes until a save rewrites it: opening and closing it
+    /// for every line was an eighth of the CPU of a build that mostly copies equal cards.
+    /// </summary>
+    private FileStream? _append;
 
     /// <summary>The journal of the manifest at <paramref name="manifestFile"/>.</summary>
     internal static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".pending");
@@ -34,10 +40,13 @@ internal sealed class OutputJournal(string file)
         lock (_lock)
         {
             _open[outputFile] = entry;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
-            // Appended and flushed to the system (a killed process's writes survive it); made durable with its batch.
-            using var stream = new FileStream(File, FileMode.Append, FileAccess.Write, FileShare.Read);
-            stream.Write(Encoding.UTF8.GetBytes(entry.Line() + "\n"));
+            if (_append is null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
+                // Unbuffered: each line is written to the system at once (a killed process's writes survive it); made durable with its batch.
+                _append = new FileStream(File, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+            }
+            _append.Write(Encoding.UTF8.GetBytes(entry.Line() + "\n"));
         }
     }
 
@@ -46,6 +55,8 @@ internal sealed class OutputJournal(string file)
     {
         lock (_lock)
         {
+            // The file is removed or replaced below: the next line goes to the new one.
+            CloseAppend();
             foreach (var entry in _open.Values.Where(e => Records(recorded(e.RecordKey), e)).ToList())
             {
                 _open.Remove(entry.File);
@@ -69,6 +80,10 @@ internal sealed class OutputJournal(string file)
     {
         var removed = new List<string>();
         var warnings = new List<Diagnostic>();
+        lock (_lock)
+        {
+            CloseAppend();
+        }
         if (!System.IO.File.Exists(File))
         {
             return (removed, warnings);
@@ -100,6 +115,20 @@ internal sealed class OutputJournal(string file)
         }
         System.IO.File.Delete(File);
         return (removed, warnings);
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            CloseAppend();
+        }
+    }
+
+    private void CloseAppend()
+    {
+        _append?.Dispose();
+        _append = null;
     }
 
     private static bool Records(ItemRecord? record, Entry entry) =>

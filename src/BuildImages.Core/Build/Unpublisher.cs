@@ -23,7 +23,8 @@ internal sealed class Unpublisher(BuildConfig config, KeyPaths paths, BuildLog l
         var store = new ManifestStore(config.ManifestFile);
         var statsFile = StatCache.PathFor(config.ManifestFile);
         var (document, warnings) = store.Load();
-        var manifest = new ManifestSession(store, document, StatCache.Load(statsFile), new OutputJournal(OutputJournal.PathFor(config.ManifestFile)));
+        using var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
+        var manifest = new ManifestSession(store, document, StatCache.Load(statsFile), journal);
         foreach (var warning in warnings)
         {
             log.Report(warning);
