@@ -28,14 +28,20 @@ public static class AtomicFile
 
     /// <summary>
     /// Puts a file with <paramref name="source"/>'s bytes at <paramref name="path"/>: a hard link where the file system
-    /// has them (no data written: a de-duplicated batch copies thousands of equal outputs), else a copy; either way
-    /// under a temp name first and renamed, unflushed like <see cref="WriteUnflushed"/>. Every later write of either
-    /// name replaces its file by renaming, which ends the sharing instead of changing both.
+    /// has them (no data written: a de-duplicated batch copies thousands of equal outputs), else a copy, unflushed like
+    /// <see cref="WriteUnflushed"/>. A new name is linked straight to the file (the name appears with the whole file
+    /// behind it, atomically); a name that exists is replaced through a temp name and a rename. Every later write of
+    /// either name replaces its file by renaming, which ends the sharing instead of changing both.
     /// </summary>
     public static void LinkOrCopyUnflushed(string source, string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
+        // The first build of a site copies into new names: one system call instead of a link, a rename and a temp name.
+        if (!OperatingSystem.IsWindows() && Native.LibcApi.link(source, path) == 0)
+        {
+            return;
+        }
         var temp = TempName(dir, path);
         try
         {
