@@ -117,6 +117,35 @@ public sealed class EncoderFloorTests : IDisposable
     }
 
     [Fact]
+    public void ACardEqualToACopyIsCopiedAfterThatCopyIsMade()
+    {
+        // Items that draw the same card (one title, the slug only in the path): in "cards" the first renders and the rest
+        // are copies of its markup; "social" is the same job again, so each of its cards is equal in everything to the
+        // "cards" card of its item, most of which are themselves copies made in the same copy stage.
+        _site.Items.Clear();
+        for (var i = 0; i < 6; i++)
+        {
+            _site.Items.Add(BuildFixture.Item($"same-{i:D3}", "One title for all"));
+        }
+        var jobs = _site.Config["jobs"]!.AsArray();
+        var second = jobs[0]!.DeepClone().AsObject();
+        second["name"] = "social";
+        second["output"] = "social/{{ slug }}";
+        jobs.Add(second);
+        _site.Save();
+
+        var report = _site.Build();
+
+        Assert.Empty(report.Errors);
+        Assert.Equal(3 + 1, report.Rendered);
+        Assert.Equal(2 * 6 * 3 - 3, report.Deduplicated);
+        foreach (var path in Enumerable.Range(0, 6).SelectMany(i => BuildFixture.PathsOf($"same-{i:D3}")))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_site.Site, path)), File.ReadAllBytes(Path.Combine(_site.Site, path.Replace("og/", "social/", StringComparison.Ordinal))));
+        }
+    }
+
+    [Fact]
     public void CardsEqualInTemplateDataAndVariantsAreCopiedWithoutEvaluationAndStaySkipped()
     {
         var jobs = _site.Config["jobs"]!.AsArray();

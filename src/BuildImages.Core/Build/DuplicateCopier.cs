@@ -20,12 +20,20 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
     /// The manifest is saved now and then as when rendering: a catalogue of mostly equal cards spends most of its build
     /// here, and a build killed in it keeps what it copied (and the pending-outputs journal stays short).
     /// </summary>
-    internal void CopyAll(int parallelism) =>
-        Parallel.ForEach(duplicates.CopiesByCard(), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, group =>
+    internal void CopyAll(int parallelism)
+    {
+        // A card equal in everything to another (its copies name no owner path) takes that card's outputs from its
+        // record, and that card's outputs may be copies of a third card's markup, recorded only when they are made here:
+        // those are made first, so the record is whole when it is read.
+        foreach (var phase in duplicates.CopiesByCard().GroupBy(g => g.First().OwnerPath is null).OrderBy(p => p.Key))
         {
-            Copy(group);
-            checkpoint.MaybeSave();
-        });
+            Parallel.ForEach(phase, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, group =>
+            {
+                Copy(group);
+                checkpoint.MaybeSave();
+            });
+        }
+    }
 
     private void Copy(IGrouping<string, PendingCopy> group)
     {
