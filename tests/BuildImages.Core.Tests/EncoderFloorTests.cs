@@ -42,6 +42,18 @@ public sealed class EncoderFloorTests : IDisposable
         File.WriteAllBytes(full, VariantEncoder.Encode(new RenderedCard(bgra, w, h, w * 4), new EncodeOptions(ImageFormat.Jpeg, 95)));
     }
 
+    /// <summary>Adds "social", the "cards" job again with its outputs under social/ (cards equal in everything to "cards"' own), and saves.</summary>
+    private JsonArray AddSocialJob()
+    {
+        var jobs = _site.Config["jobs"]!.AsArray();
+        var second = jobs[0]!.DeepClone().AsObject();
+        second["name"] = "social";
+        second["output"] = "social/{{ slug }}";
+        jobs.Add(second);
+        _site.Save();
+        return jobs;
+    }
+
     private void PhotoSite(int items)
     {
         WritePhoto("assets/photo.jpg");
@@ -127,12 +139,7 @@ public sealed class EncoderFloorTests : IDisposable
         {
             _site.Items.Add(BuildFixture.Item($"same-{i:D3}", "One title for all"));
         }
-        var jobs = _site.Config["jobs"]!.AsArray();
-        var second = jobs[0]!.DeepClone().AsObject();
-        second["name"] = "social";
-        second["output"] = "social/{{ slug }}";
-        jobs.Add(second);
-        _site.Save();
+        AddSocialJob();
 
         var report = _site.Build();
 
@@ -148,12 +155,7 @@ public sealed class EncoderFloorTests : IDisposable
     [Fact]
     public void CardsEqualInTemplateDataAndVariantsAreCopiedWithoutEvaluationAndStaySkipped()
     {
-        var jobs = _site.Config["jobs"]!.AsArray();
-        var second = jobs[0]!.DeepClone().AsObject();
-        second["name"] = "social";
-        second["output"] = "social/{{ slug }}";
-        jobs.Add(second);
-        _site.Save();
+        var jobs = AddSocialJob();
 
         var first = _site.Build();
 

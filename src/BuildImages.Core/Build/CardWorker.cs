@@ -23,9 +23,6 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     private readonly StageClock _clock = context.Clock;
     private readonly WholeCardFetch _whole = new(context);
 
-    /// <summary>Renders the card whole.</summary>
-    internal void Render(PlannedCard card, OutputWork work) => Start(card, work)?.Invoke();
-
     /// <summary>
     /// Evaluates, lays out and draws the card and starts its encodes on the encoder threads. Returns what finishes it (waits
     /// for the encodes, writes, records; never throws), or null when the card is done already: copied, fetched or failed.

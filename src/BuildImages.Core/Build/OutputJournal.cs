@@ -80,10 +80,6 @@ internal sealed class OutputJournal(string file) : IDisposable
     {
         var removed = new List<string>();
         var warnings = new List<Diagnostic>();
-        lock (_lock)
-        {
-            CloseAppend();
-        }
         if (!System.IO.File.Exists(File))
         {
             return (removed, warnings);

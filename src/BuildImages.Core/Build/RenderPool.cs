@@ -28,8 +28,9 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
             // The card whose encodes are running while this worker starts the next: waiting for them before drawing
             // the next card left the encoder threads without work at the end of every card.
             Action? finishing = null;
-            void Finished()
+            void Done(Action? finish)
             {
+                finish?.Invoke();
                 Interlocked.Increment(ref done);
                 checkpoint.MaybeSave();
             }
@@ -49,19 +50,17 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
                 }
                 if (finishing is not null)
                 {
-                    finishing();
-                    Finished();
+                    Done(finishing);
                 }
                 if (started is null)
                 {
-                    Finished();
+                    Done(null);
                 }
                 finishing = started;
             }
             if (finishing is not null)
             {
-                finishing();
-                Finished();
+                Done(finishing);
             }
         }, 16 * 1024 * 1024) { IsBackground = true, Name = "buildimages-worker" }).ToList();
         threads.ForEach(t => t.Start());
