@@ -230,11 +230,20 @@ public sealed class PhotoProcessorTests
         using var photo = Upright(400, 300);
         var source = photo.JpegsaveBuffer();
         PhotoRequest[] requests = [new(new PhotoShape(200, null, null, PhotoCrop.Attention), Jpeg, null, 40)];
-        var first = sandbox.ProcessAll(source, requests, Settings, null);
-        Assert.Equal(PhotoProcessor.ProcessAll(source, requests, Settings).Outputs[0].Bytes, first.Outputs[0].Bytes);
-        Assert.Contains(first.Warnings, w => w.Contains("could not start", StringComparison.Ordinal));
-        var second = sandbox.ProcessAll(source, requests, Settings, null);
-        Assert.DoesNotContain(second.Warnings, w => w.Contains("could not start", StringComparison.Ordinal));
+        var file = Path.Combine(Path.GetTempPath(), $"bi-unstartable-{Guid.NewGuid():N}.jpg");
+        File.WriteAllBytes(file, source);
+        try
+        {
+            var first = sandbox.ProcessAll(PhotoFile.Now(file), requests, Settings, null);
+            Assert.Equal(PhotoProcessor.ProcessAll(source, requests, Settings).Outputs[0].Bytes, first.Outputs[0].Bytes);
+            Assert.Contains(first.Warnings, w => w.Contains("could not start", StringComparison.Ordinal));
+            var second = sandbox.ProcessAll(PhotoFile.Now(file), requests, Settings, null);
+            Assert.DoesNotContain(second.Warnings, w => w.Contains("could not start", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
         Assert.Equal(0, sandbox.Started);
     }
 

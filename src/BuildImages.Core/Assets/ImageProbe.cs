@@ -21,14 +21,25 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
     internal static ImageProbe Read(byte[] bytes, long maxPixels = DefaultMaxPixels)
     {
         NativeStack.EnsureLoaded();
-        if (bytes.Length == 0)
+        // From the pinned array itself: a buffer load would first copy the whole file into libvips' memory.
+        using var input = Source.NewFromMemory(bytes);
+        return Read(input, bytes, bytes.Length, maxPixels);
+    }
+
+    /// <summary>
+    /// As <see cref="Read(byte[], long)"/>, from a libvips source (a file's descriptor, an array) whose first bytes are
+    /// <paramref name="head"/> (to name a format we refuse) and whose length is <paramref name="length"/>.
+    /// </summary>
+    internal static ImageProbe Read(Source input, ReadOnlySpan<byte> head, long length, long maxPixels)
+    {
+        if (length == 0)
         {
             throw new ImageRejectedException("the file is empty");
         }
-        var loader = FindLoader(bytes);
+        var loader = FindLoader(input);
         if (loader is null)
         {
-            throw new ImageRejectedException($"{Sniffed(bytes) ?? "it is not an image format"} BuildImages reads ({VipsRuntime.AllowedFormats})");
+            throw new ImageRejectedException($"{Sniffed(head) ?? "it is not an image format"} BuildImages reads ({VipsRuntime.AllowedFormats})");
         }
         if (FormatOf(loader) is not { } format)
         {
@@ -36,7 +47,7 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
         }
         try
         {
-            using var header = Image.NewFromBuffer(bytes, access: Enums.Access.Sequential);
+            using var header = Image.NewFromSource(input, access: Enums.Access.Sequential);
             if ((long)header.Width * header.Height > maxPixels)
             {
                 throw new ImageRejectedException($"it is {header.Width}×{header.Height} pixels, over the {maxPixels:N0}-pixel limit");
@@ -60,11 +71,11 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
         return lines.FirstOrDefault(l => !l.StartsWith("unable to", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? "libvips gave no reason";
     }
 
-    private static string? FindLoader(byte[] bytes)
+    private static string? FindLoader(Source input)
     {
         try
         {
-            return Image.FindLoadBuffer(bytes);
+            return Image.FindLoadSource(input);
         }
         catch (VipsException)
         {
@@ -74,18 +85,18 @@ internal sealed record ImageProbe(string Loader, string Format, int Width, int H
 
     private static string? FormatOf(string loader) => loader switch
     {
-        // libvips names the loader by its class (VipsForeignLoadPngBuffer) or, in some versions, its nickname.
-        "VipsForeignLoadJpegBuffer" or "jpegload_buffer" or "VipsForeignLoadUhdrBuffer" or "uhdrload_buffer" => "jpeg",
-        "VipsForeignLoadPngBuffer" or "pngload_buffer" => "png",
-        "VipsForeignLoadWebpBuffer" or "webpload_buffer" => "webp",
-        "VipsForeignLoadNsgifBuffer" or "gifload_buffer" => "gif",
-        "VipsForeignLoadTiffBuffer" or "tiffload_buffer" => "tiff",
-        "VipsForeignLoadHeifBuffer" or "heifload_buffer" => "heif",
+        // libvips names the loader by its class (VipsForeignLoadPngSource) or, in some versions, its nickname.
+        "VipsForeignLoadJpegSource" or "jpegload_source" or "VipsForeignLoadUhdrSource" or "uhdrload_source" => "jpeg",
+        "VipsForeignLoadPngSource" or "pngload_source" => "png",
+        "VipsForeignLoadWebpSource" or "webpload_source" => "webp",
+        "VipsForeignLoadNsgifSource" or "gifload_source" => "gif",
+        "VipsForeignLoadTiffSource" or "tiffload_source" => "tiff",
+        "VipsForeignLoadHeifSource" or "heifload_source" => "heif",
         _ => null,
     };
 
     /// <summary>Names the formats people most often hand us that we refuse, so the message says what the file is.</summary>
-    private static string? Sniffed(byte[] b) => b switch
+    private static string? Sniffed(ReadOnlySpan<byte> b) => b switch
     {
         [0x38, 0x42, 0x50, 0x53, ..] => "it is a Photoshop (PSD) file, not an image format",
         [0x25, 0x50, 0x44, 0x46, ..] => "it is a PDF file, not an image format",

@@ -9,8 +9,9 @@ using BuildImages.Core.Assets;
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// Right-sizes one photo job item on a worker thread: reads the source once, makes each variant that needs it,
-/// writes atomically, records the result with the source's hash as its input set. A file that cannot be read is
+/// Right-sizes one photo job item on a worker thread: keys it by the source's hash (from the stat cache, or hashed
+/// now), makes each variant that needs it from the file as it was hashed (read where it is decoded: see
+/// <see cref="PhotoFile"/>), writes atomically, records the result with the source's hash as its input set. A file that cannot be read is
 /// handled by the job's <c>onError</c>: fail it (the default), skip it with a warning, or stop the job's remaining photos.
 /// </summary>
 internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
@@ -27,11 +28,12 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
             return;
         }
-        byte[]? source = null;
+        PhotoFile? source = null;
         try
         {
-            var (bytes, sourceHash) = context.Hashes.Read(photo.SourceKey);
-            source = bytes;
+            var stamped = context.Hashes.Require(photo.SourceKey);
+            var sourceHash = stamped.Sha256;
+            source = new PhotoFile(context.Paths.ToFull(photo.SourceKey), stamped.Size, stamped.ModifiedTicks);
             var set = new InputSet
             {
                 Engine = context.EngineStamp,
@@ -45,14 +47,14 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var wanted = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
             // Variants the remote cache has are written from it; the photo is decoded only for the rest (if any).
-            var fetched = FetchAll(card, work, wanted, keyBase, written, bytes.Length);
+            var fetched = FetchAll(card, work, wanted, keyBase, written, stamped.Size);
             var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
             if (needed.Count == 0)
             {
                 context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
                 return;
             }
-            var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(bytes, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
+            var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(source, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
             foreach (var warning in processed.Warnings)
             {
                 _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ImageWarning, $"photo '{card.Item.Id}': {warning}", photo.SourceFile, Item: card.Name));
@@ -71,7 +73,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                 var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
                 written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
-                _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, bytes.Length, processed, result, photos.VisionModels));
+                _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, stamped.Size, processed, result, photos.VisionModels));
                 context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height, source: (processed.SourceWidth, processed.SourceHeight));
             }
             context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
@@ -141,10 +143,21 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
     /// <summary>
     /// onError: copy-original. The source goes out unchanged under the output stem with its own extension, recorded
     /// with options "original" (a key no render can match, so the next build tries the file again) and kept from prune
-    /// while the source stays unreadable; the planned variants keep what they had.
+    /// while the source stays unreadable; the planned variants keep what they had. The bytes are read as they were
+    /// hashed (a file changed since fails the photo, as a decode would).
     /// </summary>
-    private void CopyOriginal(PlannedPhoto card, OutputWork work, string copyPath, byte[] bytes, string message)
+    private void CopyOriginal(PlannedPhoto card, OutputWork work, string copyPath, PhotoFile source, string message)
     {
+        byte[] bytes;
+        try
+        {
+            bytes = source.Read();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
+            return;
+        }
         var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == copyPath);
         var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, copyPath, bytes, previous));
         var mime = OriginalMime(copyPath);

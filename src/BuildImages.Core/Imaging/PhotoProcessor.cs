@@ -60,6 +60,28 @@ public static class PhotoProcessor
     public static ProcessedFile ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus = null)
     {
         var probe = ImageProbe.Read(source, settings.MaxPixels);
+        // Decoded from the array itself, pinned until every image made from it is done (a buffer load copies the
+        // whole file into libvips' memory first).
+        using var input = Source.NewFromMemory(source);
+        return ProcessAll(input, probe, requests, settings, focus);
+    }
+
+    /// <summary>
+    /// As <see cref="ProcessAll(byte[], IReadOnlyList{PhotoRequest}, PhotoSettings, ValueTuple{double, double}?)"/>,
+    /// from the file as it was hashed, which libvips reads as it decodes; an IOException naming the file when it cannot
+    /// be opened or was written meanwhile (<see cref="SourceChangedException"/>).
+    /// </summary>
+    public static ProcessedFile ProcessAll(PhotoFile file, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus = null)
+    {
+        Native.NativeStack.EnsureLoaded();
+        using var opened = PhotoFileSource.Open(file);
+        var done = ProcessAll(opened.Source, ImageProbe.Read(opened.Source, opened.Head, opened.Length, settings.MaxPixels), requests, settings, focus);
+        opened.EnsureUnchanged();
+        return done;
+    }
+
+    private static ProcessedFile ProcessAll(Source input, ImageProbe probe, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus)
+    {
         if (probe.Pages > 1 && settings.RefuseAnimated)
         {
             throw new ImageRejectedException($"it is animated ({probe.Pages} frames) and this job refuses animations");
@@ -72,7 +94,7 @@ public static class PhotoProcessor
             // Chroma only changes the encode; JPEG flattens alpha and PNG keeps grey, so those decode on their own.
             foreach (var group in Enumerable.Range(0, requests.Count).GroupBy(i => (Shape: requests[i].Shape with { Subsample = true }, Kind: Kind(requests[i].Encode.Format))))
             {
-                using var image = Decode(source, probe, group.Key.Shape, settings, focus);
+                using var image = Decode(input, probe, group.Key.Shape, settings, focus);
                 using var pixels = Finish(image, requests[group.First()].Encode.Format, settings, watchdog);
                 foreach (var i in group)
                 {
@@ -92,7 +114,7 @@ public static class PhotoProcessor
 
     private static ImageFormat Kind(ImageFormat format) => format is ImageFormat.Jpeg or ImageFormat.Png ? format : ImageFormat.WebP;
 
-    private static Image Decode(byte[] source, ImageProbe probe, PhotoShape shape, PhotoSettings settings, (double X, double Y)? focus)
+    private static Image Decode(Source source, ImageProbe probe, PhotoShape shape, PhotoSettings settings, (double X, double Y)? focus)
     {
         var (width, height) = shape.SizeFor(probe.UprightWidth, probe.UprightHeight);
         // Colour-manage only what needs it: an untagged RGB file is sRGB already, and the transform costs time.
@@ -112,7 +134,7 @@ public static class PhotoProcessor
     }
 
     /// <summary>Scales so the crop box covers the output, then cuts the box around the focal point, kept inside the image.</summary>
-    private static Image FocalCrop(byte[] source, ImageProbe probe, int width, int height, bool manage, (double X, double Y) focus, bool fastShrink)
+    private static Image FocalCrop(Source source, ImageProbe probe, int width, int height, bool manage, (double X, double Y) focus, bool fastShrink)
     {
         var scale = Math.Max((double)width / probe.UprightWidth, (double)height / probe.UprightHeight);
         var coverWidth = Math.Max(width, (int)Math.Ceiling(probe.UprightWidth * scale));
@@ -125,12 +147,12 @@ public static class PhotoProcessor
     }
 
     /// <summary>
-    /// libvips <c>thumbnail_buffer</c> called by its argument names in libvips 8.14 (<c>export_profile</c>,
+    /// libvips <c>thumbnail_source</c> called by its argument names in libvips 8.14 (<c>export_profile</c>,
     /// <c>import_profile</c>; NetVips' typed method uses the names of later versions). The loader's
     /// <c>fail_on</c> goes through <c>option_string</c>: 8.14's thumbnail ignores its own (a truncated JPEG then
     /// decodes with grey rows).
     /// </summary>
-    private static Image Thumbnail(byte[] source, ImageProbe probe, bool fastShrink, int width, int height, bool manage, bool untaggedCmyk, Enums.Interesting? crop)
+    private static Image Thumbnail(Source source, ImageProbe probe, bool fastShrink, int width, int height, bool manage, bool untaggedCmyk, Enums.Interesting? crop)
     {
         var options = new VOption { { "height", height }, { "size", Enums.Size.Down } };
         if (manage)
@@ -148,11 +170,11 @@ public static class PhotoProcessor
         if (fastShrink && JpegShrink(probe, width, height, crop is not null) is var shrink and > 1)
         {
             // The loader's own shrink, then thumbnail of the loaded image: orientation and profile stay in its metadata.
-            using var loaded = (Image)Operation.Call("jpegload_buffer", new VOption { { "shrink", shrink }, { "fail_on", Enums.FailOn.Error }, { "access", Enums.Access.Sequential } }, source);
+            using var loaded = (Image)Operation.Call("jpegload_source", new VOption { { "shrink", shrink }, { "fail_on", Enums.FailOn.Error }, { "access", Enums.Access.Sequential } }, source);
             return (Image)Operation.Call("thumbnail_image", options, loaded, width);
         }
         options.Add("option_string", "fail_on=error");
-        return (Image)Operation.Call("thumbnail_buffer", options, source, width);
+        return (Image)Operation.Call("thumbnail_source", options, source, width);
     }
 
     /// <summary>The JPEG loader's shrink (8, 4, 2 or 1) that still leaves at least the output's pixels; the factor is upright, like the box.</summary>

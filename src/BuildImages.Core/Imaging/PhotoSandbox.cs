@@ -8,7 +8,9 @@ namespace BuildImages.Core.Imaging;
 /// Photos right-sized in child processes, one file at a time each, so a decoder that crashes (a segfault in a codec
 /// on a hostile file) or hangs past the time limit fails that file, with its name, and never the build. Children are
 /// started when a photo first needs one, kept for the next file, and replaced after a crash. Each runs the same
-/// pipeline (<see cref="PhotoSandboxServer"/>); the bytes go through its stdin and stdout.
+/// pipeline (<see cref="PhotoSandboxServer"/>). A request names the file and the stamp it was hashed under; the child
+/// reads it itself (a 4K photo's megabytes through a pipe cost as much as a fifth of its decode), and only the outputs
+/// come back through its stdout.
 /// </summary>
 public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessing, IDisposable
 {
@@ -21,6 +23,15 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
     private int _crashed;
     private string? _unavailable;
     private int _told;
+
+    /// <summary>For the tests: a file holding this variable's value makes a child crash as a faulty decoder would.</summary>
+    public const string CrashMarkerVariable = PhotoSandboxServer.CrashMarkerVariable;
+
+    /// <summary>
+    /// The child's side, for the process a sandbox starts: reads requests from <paramref name="input"/> until the build
+    /// closes it, right-sizes each file, and writes nothing but replies to <paramref name="output"/>.
+    /// </summary>
+    public static int Serve(Stream input, Stream output) => PhotoSandboxServer.Run(input, output);
 
     /// <summary>Children started so far (one per concurrent worker, plus one per crash).</summary>
     public int Started => Volatile.Read(ref _started);
@@ -49,7 +60,7 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
         return info;
     });
 
-    public ProcessedFile ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus)
+    public ProcessedFile ProcessAll(PhotoFile source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus)
     {
         if (Volatile.Read(ref _unavailable) is not null || Rent() is not { } child)
         {
@@ -69,7 +80,7 @@ public sealed class PhotoSandbox(Func<ProcessStartInfo> start) : IPhotoProcessin
             Release(child);
             return result;
         }
-        catch (Exception ex) when (ex is ImageRejectedException or PhotoSandboxProtocol.FailedReply)
+        catch (Exception ex) when (ex is ImageRejectedException or PhotoSandboxProtocol.FailedReply or PhotoSandboxProtocol.UnreadableReply)
         {
             // The child answered: it is still good for the next file.
             deadline.Dispose();

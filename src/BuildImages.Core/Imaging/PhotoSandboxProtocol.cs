@@ -5,9 +5,9 @@ using BuildImages.Core.Assets;
 namespace BuildImages.Core.Imaging;
 
 /// <summary>
-/// The messages between a build and its photo sandbox process, in a small binary form on stdin and stdout (the
-/// source and the outputs are megabytes of bytes, sent as they are). A request is a file's bytes with its variants,
-/// settings and focal point; a reply is the outputs, or the reason the file was refused.
+/// The messages between a build and its photo sandbox process, in a small binary form on stdin and stdout (the outputs
+/// are sent as they are). A request is a file's path and stamp with its variants, settings and focal point; a reply is
+/// the outputs, or the reason the file was refused or could not be read.
 /// </summary>
 internal static class PhotoSandboxProtocol
 {
@@ -18,9 +18,10 @@ internal static class PhotoSandboxProtocol
         Done = 0,
         Rejected = 1,
         Failed = 2,
+        Unreadable = 3,
     }
 
-    internal static void WriteRequest(BinaryWriter w, byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus)
+    internal static void WriteRequest(BinaryWriter w, PhotoFile source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus)
     {
         w.Write(Magic);
         w.Write(requests.Count);
@@ -53,13 +54,14 @@ internal static class PhotoSandboxProtocol
         w.Write(focus.HasValue);
         w.Write(focus?.X ?? 0);
         w.Write(focus?.Y ?? 0);
-        w.Write(source.Length);
-        w.Write(source);
+        w.Write(source.Path);
+        w.Write(source.Size);
+        w.Write(source.ModifiedTicks);
         w.Flush();
     }
 
     /// <summary>Null at the end of the input (the build closed the pipe).</summary>
-    internal static (byte[] Source, List<PhotoRequest> Requests, PhotoSettings Settings, (double X, double Y)? Focus)? ReadRequest(BinaryReader r)
+    internal static (PhotoFile Source, List<PhotoRequest> Requests, PhotoSettings Settings, (double X, double Y)? Focus)? ReadRequest(BinaryReader r)
     {
         int magic;
         try
@@ -102,7 +104,7 @@ internal static class PhotoSandboxProtocol
         var hasFocus = r.ReadBoolean();
         var fx = r.ReadDouble();
         var fy = r.ReadDouble();
-        var source = r.ReadBytes(r.ReadInt32());
+        var source = new PhotoFile(r.ReadString(), r.ReadInt64(), r.ReadInt64());
         return (source, requests, settings, hasFocus ? (fx, fy) : null);
     }
 
@@ -129,9 +131,15 @@ internal static class PhotoSandboxProtocol
         w.Flush();
     }
 
-    internal static void WriteRefusal(BinaryWriter w, bool rejected, string message)
+    /// <summary>The file was refused by the pipeline (its format, its pixels), or the pipeline failed on it (our bug).</summary>
+    internal static void WriteRefusal(BinaryWriter w, bool rejected, string message) => WriteReason(w, rejected ? Reply.Rejected : Reply.Failed, message);
+
+    /// <summary>The file could not be read as it was hashed: gone, not readable, or changed since.</summary>
+    internal static void WriteUnreadable(BinaryWriter w, string message) => WriteReason(w, Reply.Unreadable, message);
+
+    private static void WriteReason(BinaryWriter w, Reply kind, string message)
     {
-        w.Write((byte)(rejected ? Reply.Rejected : Reply.Failed));
+        w.Write((byte)kind);
         w.Write(message);
         w.Flush();
     }
@@ -139,14 +147,22 @@ internal static class PhotoSandboxProtocol
     /// <summary>The child answered that the pipeline failed on this file (our bug, not the file's): the message says where.</summary>
     internal sealed class FailedReply(string message) : Exception(message);
 
-    /// <summary>The outputs; throws <see cref="ImageRejectedException"/> for a refused file, <see cref="FailedReply"/> for a failure.</summary>
+    /// <summary>The child could not read the file as the build hashed it (the message names it): the build's own I/O error.</summary>
+    internal sealed class UnreadableReply(string message) : IOException(message);
+
+    /// <summary>The outputs; throws <see cref="ImageRejectedException"/> for a refused file, <see cref="UnreadableReply"/> for one it could not read, <see cref="FailedReply"/> for a failure.</summary>
     internal static ProcessedFile ReadReply(BinaryReader r)
     {
         var kind = (Reply)r.ReadByte();
         if (kind != Reply.Done)
         {
             var message = r.ReadString();
-            throw kind == Reply.Rejected ? new ImageRejectedException(message) : new FailedReply(message);
+            throw kind switch
+            {
+                Reply.Rejected => new ImageRejectedException(message),
+                Reply.Unreadable => new UnreadableReply(message),
+                _ => new FailedReply(message),
+            };
         }
         var width = r.ReadInt32();
         var height = r.ReadInt32();

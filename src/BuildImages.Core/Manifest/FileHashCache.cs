@@ -19,19 +19,23 @@ internal sealed class FileHashCache(IReadOnlyDictionary<string, FileRecord> know
     public FileRecord? Record(string keyPath) => _current.GetOrAdd(keyPath, Compute);
 
     /// <summary>
-    /// The file's bytes and hash from one read (a photo is decoded from the bytes it is keyed by). The stamp is taken
-    /// before the read, so a file changed meanwhile is hashed again by the next build; a hash this build already
-    /// took (the check hashes changed inputs) is used as it is.
+    /// As <see cref="Record"/> for a file the build cannot do without (a photo's source): throws the IOException that
+    /// says why it cannot be read (gone, not a regular file, not readable) instead of returning null.
     /// </summary>
-    internal (byte[] Bytes, string Sha256) Read(string keyPath)
+    internal FileRecord Require(string keyPath)
     {
+        if (Record(keyPath) is { } record)
+        {
+            return record;
+        }
         var full = paths.ToFull(keyPath);
-        var stamp = FileStamp.Read(full) ?? throw new FileNotFoundException($"'{full}' does not exist", full);
-        var bytes = File.ReadAllBytes(full);
-        var record = _current.GetOrAdd(keyPath, _ => known.GetValueOrDefault(keyPath) is { } k && k.Size == stamp.Size && k.ModifiedTicks == stamp.ModifiedTicks
-            ? k
-            : new FileRecord(stamp.Size, stamp.ModifiedTicks, ContentHash.Of(bytes)));
-        return (bytes, record?.Sha256 ?? ContentHash.Of(bytes));
+        if (FileStamp.Read(full) is null)
+        {
+            throw new FileNotFoundException($"'{full}' does not exist", full);
+        }
+        // Hashing it again raises the reason this build's first look returned none.
+        _ = ContentHash.OfFile(full);
+        throw new IOException($"'{full}' could not be read when the build first looked at it");
     }
 
     /// <summary>Every file looked at this build, for the next manifest.</summary>
