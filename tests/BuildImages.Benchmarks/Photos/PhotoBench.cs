@@ -8,7 +8,7 @@ namespace BuildImages.Benchmarks;
 /// <c>--photos N DIR PEERS [ROUNDS]</c>: N generated 3840×2160 JPEGs → the <c>web</c> and <c>ai-scene</c> presets, by
 /// <c>dotnet build-images optimize</c> and by sharp doing the same work (PEERS: a folder whose node_modules holds
 /// sharp, e.g. a copy of ../shared/bench after npm ci), alternating in one run, each a child process under
-/// /usr/bin/time: wall, CPU, peak memory, output bytes.
+/// /usr/bin/time: wall, CPU, peak memory, output bytes. <c>BI_BENCH_PRESETS=ai-scene</c> (comma-separated) runs only those.
 /// </summary>
 internal static class PhotoBench
 {
@@ -23,7 +23,8 @@ internal static class PhotoBench
         var tool = Path.Combine(BenchSupport.RepoRoot(), "src", "BuildImages.Tool", "bin", "Release", "net10.0", "dotnet-build-images.dll");
         var script = Path.Combine(BenchSupport.RepoRoot(), "tests", "BuildImages.Benchmarks", "Photos", "sharp-photos.mjs");
         output.WriteLine($"{count} photos 3840x2160 in {sources}; {Environment.ProcessorCount} cores");
-        foreach (var preset in new[] { "ai-scene", "web" })
+        var presets = Environment.GetEnvironmentVariable("BI_BENCH_PRESETS") is { Length: > 0 } only ? only.Split(',', StringSplitOptions.TrimEntries) : ["ai-scene", "web"];
+        foreach (var preset in presets)
         {
             for (var round = 0; round < rounds; round++)
             {
