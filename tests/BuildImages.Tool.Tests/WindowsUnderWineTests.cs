@@ -129,6 +129,30 @@ public sealed class WindowsUnderWineTests : IDisposable
             }
             Assert.Equal(LatinCards.Length, report.Count);
             File.WriteAllLines(Path.Combine(AppContext.BaseDirectory, "windows-under-wine.txt"), report);
+
+            // Photos: on Windows the sandbox children open each source by its path (libvips reads it while the handle
+            // held keeps writers out, where Linux hands libvips the descriptor); the same libvips makes the same pixels.
+            var photos = Path.Combine(_dir, "photos");
+            Directory.CreateDirectory(photos);
+            WritePhoto(Path.Combine(photos, "wide.jpg"), 2400, 1350, 1);
+            WritePhoto(Path.Combine(photos, "tall.jpg"), 1200, 1800, 2);
+            var windowsPhotos = Path.Combine(_dir, "windows-photos");
+            var optimized = Run(wine, [Path.Combine(publish, "dotnet-build-images.exe"), "optimize", WindowsPath(photos), WindowsPath(windowsPhotos), "--preset", "ai-scene"],
+                environment, TimeSpan.FromMinutes(3));
+            Assert.Contains("rendered 2,", optimized, StringComparison.Ordinal);
+            // BI0303 would mean no sandbox child started and the photos were decoded in the tool's own process.
+            Assert.DoesNotContain("BI0303", optimized, StringComparison.Ordinal);
+            var linuxPhotos = Path.Combine(_dir, "linux-photos");
+            Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "dotnet-build-images.dll"), "optimize", photos, linuxPhotos, "--preset", "ai-scene"], null, TimeSpan.FromMinutes(3));
+            foreach (var (name, size) in new[] { ("wide.jpg", (768, 432)), ("tall.jpg", (512, 768)) })
+            {
+                var (a, width, height) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(windowsPhotos, name)));
+                var (b, linuxWidth, linuxHeight) = Core.Encoders.VariantEncoder.DecodeRgba(File.ReadAllBytes(Path.Combine(linuxPhotos, name)));
+                Assert.Equal(size, (width, height));
+                Assert.Equal(size, (linuxWidth, linuxHeight));
+                var (mean, block) = Compare(a, b, width, height);
+                Assert.True(mean <= 1 && block <= 4, $"{name} from Windows differs from Linux's: mean {mean:0.00}, 8×8 block {block:0.0}");
+            }
         }
         finally
         {
@@ -141,6 +165,18 @@ public sealed class WindowsUnderWineTests : IDisposable
                 // No server left to stop.
             }
         }
+    }
+
+    /// <summary>A camera-like JPEG: a gradient under noise, different for each seed.</summary>
+    private static void WritePhoto(string path, int width, int height, int seed)
+    {
+        Core.Native.NativeStack.EnsureLoaded();
+        using var xyz = NetVips.Image.Xyz(width, height);
+        using var r = (xyz[0] * (200.0 / width)).Cast(NetVips.Enums.BandFormat.Uchar);
+        using var g = (xyz[1] * (200.0 / height)).Cast(NetVips.Enums.BandFormat.Uchar);
+        using var b = NetVips.Image.Gaussnoise(width, height, sigma: 25, mean: 100, seed: seed).Cast(NetVips.Enums.BandFormat.Uchar);
+        using var rgb = r.Bandjoin(g, b).Copy(interpretation: NetVips.Enums.Interpretation.Srgb);
+        rgb.Jpegsave(path, q: 90);
     }
 
     /// <summary>The Z: drive path Wine maps to a Unix path.</summary>
