@@ -257,7 +257,8 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var key = context.Paths.ToKey(file);
+            // The same few template, font and image keys for every card: shared, not one string per card.
+            var key = SharedStrings.Get(context.Paths.ToKey(file));
             result[key] = context.Hashes.Hash(key) ?? "missing";
         }
         return result;

@@ -71,7 +71,8 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
                 {
                     context.Cache?.StoreCopy(key, source.Sha256, source.Bytes, source.Quality, source.Width, source.Height);
                 }
-                _log.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, record.Mime, record.Bytes, key));
+                // The variant's MIME type (one string for all), not the owner record's: that one was read back from JSON, a copy per output.
+                _log.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, copy.Variant.Encode.MimeType, record.Bytes, key));
             }
             catch (IOException ex)
             {

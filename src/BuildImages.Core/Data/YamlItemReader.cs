@@ -45,7 +45,8 @@ internal static class YamlItemReader
                 foreach (var (key, item) in map)
                 {
                     var name = Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
-                    dictionary[Normalize(name, ref budget, file) as string ?? name] = Normalize(item, ref budget, file);
+                    // Every item names the same fields: one instance of each name, not one per item.
+                    dictionary[SharedStrings.Get(Normalize(name, ref budget, file) as string ?? name)] = Normalize(item, ref budget, file);
                 }
                 return dictionary;
             case IList<object?> list:

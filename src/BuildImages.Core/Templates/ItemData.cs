@@ -33,7 +33,8 @@ internal static class ItemData
         var map = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var p in e.EnumerateObject())
         {
-            map[p.Name] = Convert(p.Value);
+            // Every item of a file names the same fields: one instance of each name, not one per item.
+            map[Primitives.SharedStrings.Get(p.Name)] = Convert(p.Value);
         }
         return map;
     }
