@@ -20,7 +20,7 @@ public sealed class LinkOrCopyTests : IDisposable
         var copy = Path.Combine(_dir, "og", "deep", "b.webp");
         AtomicFile.LinkOrCopyUnflushed(source, copy);
         Assert.Equal("card bytes", File.ReadAllText(copy));
-        Assert.Empty(Directory.EnumerateFiles(_dir, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories));
+        AssertNoTempFileLeft();
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class LinkOrCopyTests : IDisposable
         AtomicFile.LinkOrCopyUnflushed(source, copy);
         Assert.Equal("new card", File.ReadAllText(copy));
         Assert.Equal("old card", File.ReadAllText(kept));
-        Assert.Empty(Directory.EnumerateFiles(_dir, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories));
+        AssertNoTempFileLeft();
     }
 
     [Fact]
@@ -48,7 +48,11 @@ public sealed class LinkOrCopyTests : IDisposable
         Assert.Equal("precious", File.ReadAllText(outside));
         Assert.Null(new FileInfo(copy).LinkTarget);
         Assert.Equal("card", File.ReadAllText(copy));
+        AssertNoTempFileLeft();
     }
+
+    private void AssertNoTempFileLeft() =>
+        Assert.Empty(Directory.EnumerateFiles(_dir, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories));
 
     private string Write(string relative, string text)
     {

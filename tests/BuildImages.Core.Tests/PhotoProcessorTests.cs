@@ -224,6 +224,23 @@ public sealed class PhotoProcessorTests
     }
 
     [Fact]
+    public void AnEmptyFileIsRefusedAsEmptyFromBytesAndFromAFile()
+    {
+        PhotoRequest[] requests = [new(new PhotoShape(200, null, null, PhotoCrop.Attention), Jpeg, null, 40)];
+        Assert.Equal("the file is empty", Assert.Throws<ImageRejectedException>(() => PhotoProcessor.ProcessAll([], requests, Settings)).Message);
+        var file = Path.Combine(Path.GetTempPath(), $"bi-empty-{Guid.NewGuid():N}.jpg");
+        File.WriteAllBytes(file, []);
+        try
+        {
+            Assert.Equal("the file is empty", Assert.Throws<ImageRejectedException>(() => PhotoProcessor.ProcessAll(PhotoFile.Now(file), requests, Settings)).Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void ASandboxThatCannotStartDecodesInProcessAndSaysSoOnce()
     {
         using var sandbox = new PhotoSandbox(() => new System.Diagnostics.ProcessStartInfo("/nonexistent/buildimages-sandbox") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true });

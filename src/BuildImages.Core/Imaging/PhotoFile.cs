@@ -48,10 +48,7 @@ public sealed record PhotoFile(string Path, long Size, long ModifiedTicks)
     internal SafeFileHandle Open()
     {
         // Opening a pipe blocks and a device may never end: a source that became one since it was hashed is refused.
-        if (Native.FileKind.IsSpecial(Path))
-        {
-            throw new IOException($"'{Path}' is not a regular file (a pipe, a socket or a device)");
-        }
+        Native.FileKind.ThrowIfSpecial(Path);
         var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         try
         {

@@ -59,11 +59,11 @@ public static class PhotoProcessor
     /// </summary>
     public static ProcessedFile ProcessAll(byte[] source, IReadOnlyList<PhotoRequest> requests, PhotoSettings settings, (double X, double Y)? focus = null)
     {
-        var probe = ImageProbe.Read(source, settings.MaxPixels);
-        // Decoded from the array itself, pinned until every image made from it is done (a buffer load copies the
-        // whole file into libvips' memory first).
+        Native.NativeStack.EnsureLoaded();
+        // Probed and decoded from the array itself, pinned until every image made from it is done (a buffer load copies
+        // the whole file into libvips' memory first).
         using var input = Source.NewFromMemory(source);
-        return ProcessAll(input, probe, requests, settings, focus);
+        return ProcessAll(input, ImageProbe.Read(input, source, source.Length, settings.MaxPixels), requests, settings, focus);
     }
 
     /// <summary>

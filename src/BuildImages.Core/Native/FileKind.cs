@@ -10,4 +10,13 @@ internal static class FileKind
     internal static bool IsSpecial(string path) =>
         OperatingSystem.IsLinux() && LibcApi.Stat(Path.GetFullPath(path), out var stat)
         && (stat.Mode & StatxBuffer.TypeMask) is not (StatxBuffer.RegularFile or StatxBuffer.Directory);
+
+    /// <summary>Throws an <see cref="IOException"/> naming <paramref name="path"/> when it <see cref="IsSpecial"/>: for readers whose caller reports I/O errors as they come.</summary>
+    internal static void ThrowIfSpecial(string path)
+    {
+        if (IsSpecial(path))
+        {
+            throw new IOException($"'{path}' is not a regular file (a pipe, a socket or a device)");
+        }
+    }
 }

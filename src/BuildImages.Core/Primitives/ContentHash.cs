@@ -26,10 +26,7 @@ internal static class ContentHash
     {
         // Opening a pipe blocks and reading a device may never end: look at what the path is first (Linux), and read
         // no more than the size the file has (everywhere: a device reports none).
-        if (Native.FileKind.IsSpecial(path))
-        {
-            throw new IOException($"'{path}' is not a regular file (a pipe, a socket or a device)");
-        }
+        Native.FileKind.ThrowIfSpecial(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         if (!stream.CanSeek)
         {
