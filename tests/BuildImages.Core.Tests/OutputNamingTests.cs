@@ -111,4 +111,24 @@ public sealed class OutputNamingTests : IDisposable
         Assert.Contains("<meta name=\"twitter:card\" content=\"summary_large_image\">", tags, StringComparison.Ordinal);
         Assert.Contains($"<meta name=\"twitter:image\" content=\"{jpegUrl}\">", tags, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnItemsNameAndRecordKeyAreMadeOnceAndFollowAWith()
+    {
+        var job = new Configuration.JobConfig { Name = "photos", Template = "photo", Output = "img/{{ slug }}", Variants = [] };
+        var item = new Data.DataItem("items.json", 3, "alpha", new Dictionary<string, object?>());
+        var photo = new Planning.PlannedPhoto(job, item, "img/alpha", "pre", [], new Planning.PhotoSource("src/a.jpg", "/abs/src/a.jpg", null));
+        Assert.Equal("photos/alpha", photo.Name);
+        Assert.Equal("photos:img/alpha", photo.RecordKey);
+        // Every outcome and journal line of the item holds these: one string each, not a copy per use.
+        Assert.Same(photo.Name, photo.Name);
+        Assert.Same(photo.RecordKey, photo.RecordKey);
+
+        var moved = photo with { Output = "img/beta", Item = item with { Id = "beta" } };
+        Assert.Equal(("photos/beta", "photos:img/beta"), (moved.Name, moved.RecordKey));
+        var renamed = moved with { Job = job with { Name = "pics" } };
+        Assert.Equal(("pics/beta", "pics:img/beta"), (renamed.Name, renamed.RecordKey));
+        Assert.Equal(photo, photo with { });
+        Assert.NotEqual(photo, moved);
+    }
 }

@@ -66,6 +66,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         var inputs = upToDate.Capture();
         var (plan, manifest) = PlanAndOpen(templates, paths, journal, clock, log, cancellation);
+        using var disposeManifest = manifest;
         if (_options.Shard is { } shard)
         {
             plan = plan with { Items = [.. plan.Items.Where(i => shard.Contains(i.RecordKey))] };
@@ -156,7 +157,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             loading.Wait(cancellation);
         }
         var ((document, warnings), stats) = loading.Result;
-        var manifest = new ManifestSession(store, document, stats, journal);
+        var manifest = new ManifestSession(store, document, stats, journal, _options.RecordMemoryBudget);
         if (!_options.DryRun)
         {
             manifest.SweepInterrupted(config.OutputDirectory, log);

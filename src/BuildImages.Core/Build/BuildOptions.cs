@@ -65,4 +65,7 @@ public sealed record BuildOptions
     /// up-to-date record is written. Shards share their outputs through <see cref="RemoteCache"/>.
     /// </summary>
     public Planning.Shard? Shard { get; init; }
+
+    /// <summary>Bytes of serialised records a build holds in memory before the rest go to a scratch file (tests set it low to take that path).</summary>
+    internal long RecordMemoryBudget { get; init; } = RecordSpill.DefaultMemoryBudget;
 }

@@ -11,19 +11,26 @@ namespace BuildImages.Core.Build;
 /// The manifest of one build, open: the only owner of its records and input sets, of the machine-local stat cache, of
 /// whether anything changed, of the journal of outputs written but not yet named by a saved manifest, and of the batch
 /// of writes not yet flushed. Records change only through <see cref="Set"/> and <see cref="Remove"/>; <see cref="Save"/>
-/// flushes what the records name before it writes them.
+/// flushes what the records name before it writes them. Disposing it drops the records set and not saved.
 /// </summary>
-internal sealed class ManifestSession
+internal sealed class ManifestSession : IDisposable
 {
     private readonly ManifestStore _store;
     private readonly ConcurrentDictionary<string, InputSet> _inputSets;
+    private readonly RecordSpill _spill;
     private int _dirty;
 
-    internal ManifestSession(ManifestStore store, ManifestDocument manifest, StatCache stats, OutputJournal journal)
+    /// <param name="store">Where the manifest is read from and saved to.</param>
+    /// <param name="manifest">The manifest as loaded.</param>
+    /// <param name="stats">The machine-local stat cache as loaded.</param>
+    /// <param name="journal">The pending-outputs journal.</param>
+    /// <param name="recordMemoryBudget">Bytes of serialised records held in memory before the rest go to a scratch file (see <see cref="RecordSpill"/>).</param>
+    internal ManifestSession(ManifestStore store, ManifestDocument manifest, StatCache stats, OutputJournal journal, long recordMemoryBudget = RecordSpill.DefaultMemoryBudget)
     {
         _store = store;
         _inputSets = new(manifest.Inputs, StringComparer.Ordinal);
-        Records = new RecordTable(manifest.Cards);
+        _spill = new RecordSpill(store.Path, recordMemoryBudget);
+        Records = new RecordTable(manifest.Cards, _spill);
         Stats = stats;
         Journal = journal;
     }
@@ -41,6 +48,9 @@ internal sealed class ManifestSession
     internal DurableBatch Durable { get; } = new();
 
     internal string ManifestFile => _store.Path;
+
+    /// <summary>The scratch file records set in this build went to, if they outgrew memory (for tests).</summary>
+    internal string? SpillFile => _spill.FilePath;
 
     internal bool Dirty => Volatile.Read(ref _dirty) != 0;
 
@@ -116,4 +126,6 @@ internal sealed class ManifestSession
         Stats.Outputs = Stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
         AtomicFile.WriteIfChanged(file, stream => CheckedJson.Write(stream, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Stats, ManifestJsonContext.Default.StatCache)));
     }
+
+    public void Dispose() => _spill.Dispose();
 }

@@ -6,36 +6,45 @@ using BuildImages.Core.Manifest;
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// The manifest's card records during one build, by <c>job:output</c>. A record set in this build is held as its
-/// serialised JSON (about 1.5 KB, against 3–4 KB as an object graph the collector must keep walking), and read
-/// back only when asked for, so a large build's memory grows by little more per item; records loaded from the
-/// last manifest stay objects, which keeps the no-op path free of serialisation.
+/// The manifest's card records during one build, by <c>job:output</c>. A record set in this build is kept as its
+/// serialised JSON (about 2 KB, against 3–4 KB as an object graph the collector must keep walking), in memory up to a
+/// budget and then in a scratch file (<see cref="RecordSpill"/>), and read back only when asked for, so a large build's
+/// memory grows by a few dozen bytes per record set; records loaded from the last manifest stay objects, which keeps
+/// the no-op path free of serialisation.
 /// </summary>
 internal sealed class RecordTable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly RecordSpill _spill;
 
-    internal RecordTable(IEnumerable<KeyValuePair<string, ItemRecord>> loaded)
+    /// <param name="loaded">The records of the last manifest.</param>
+    /// <param name="spill">Where records set in this build are kept (the session owns and disposes it).</param>
+    internal RecordTable(IEnumerable<KeyValuePair<string, ItemRecord>> loaded, RecordSpill spill)
     {
+        _spill = spill;
         foreach (var (key, record) in loaded)
         {
-            _entries[key] = new Entry(record, null, record.Inputs);
+            _entries[key] = new Entry(record, default, record.Inputs);
         }
     }
 
-    private RecordTable(ConcurrentDictionary<string, Entry> entries) => _entries = entries;
+    private RecordTable(ConcurrentDictionary<string, Entry> entries, RecordSpill spill)
+    {
+        _entries = entries;
+        _spill = spill;
+    }
 
-    /// <summary>The records as they stand now, unaffected by later changes (the entries are immutable, so this copies references only).</summary>
-    internal RecordTable Snapshot() => new(new ConcurrentDictionary<string, Entry>(_entries, StringComparer.Ordinal));
+    /// <summary>The records as they stand now, unaffected by later changes (the entries and what they store never change, so this copies references only).</summary>
+    internal RecordTable Snapshot() => new(new ConcurrentDictionary<string, Entry>(_entries, StringComparer.Ordinal), _spill);
 
     internal bool TryGetValue(string key, [NotNullWhen(true)] out ItemRecord? record)
     {
-        record = _entries.TryGetValue(key, out var entry) ? entry.Read() : null;
+        record = _entries.TryGetValue(key, out var entry) ? Read(entry) : null;
         return record is not null;
     }
 
     internal void Set(string key, ItemRecord record) =>
-        _entries[key] = new Entry(null, JsonSerializer.SerializeToUtf8Bytes(RecordCheck.Sealed(record), ManifestJsonContext.Default.ItemRecord), record.Inputs);
+        _entries[key] = new Entry(null, _spill.Keep(JsonSerializer.SerializeToUtf8Bytes(RecordCheck.Sealed(record), ManifestJsonContext.Default.ItemRecord)), Primitives.SharedStrings.Get(record.Inputs));
 
     internal bool Remove(string key) => _entries.TryRemove(key, out _);
 
@@ -50,12 +59,17 @@ internal sealed class RecordTable
     /// <summary>Input-set ids the records name, without reading the records.</summary>
     internal HashSet<string> InputIds() => _entries.Values.Select(e => e.Inputs).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Every record, read one at a time (what is not kept is garbage at once), with its key.</summary>
+    /// <summary>
+    /// Every record, read one at a time (what is not kept is garbage at once), with its key; in no set order (records
+    /// in the scratch file come in the order they were stored, which reads it from start to end).
+    /// </summary>
     internal IEnumerable<(string Key, ItemRecord Record)> All()
     {
-        foreach (var (key, entry) in _entries.ToArray())
+        var entries = _entries.ToArray();
+        Array.Sort(entries, static (a, b) => (a.Value.Record is null ? a.Value.Stored.Offset : -1).CompareTo(b.Value.Record is null ? b.Value.Stored.Offset : -1));
+        foreach (var (key, entry) in entries)
         {
-            yield return (key, entry.Read());
+            yield return (key, Read(entry));
         }
     }
 
@@ -81,18 +95,23 @@ internal sealed class RecordTable
             return;
         }
         writer.WritePropertyName(key);
-        if (entry.Json is { } json)
+        if (entry.Record is { } record)
         {
-            writer.WriteRawValue(json, skipInputValidation: true);
+            JsonSerializer.Serialize(writer, record, ManifestJsonContext.Default.ItemRecord);
+            return;
         }
-        else
-        {
-            JsonSerializer.Serialize(writer, entry.Record!, ManifestJsonContext.Default.ItemRecord);
-        }
+        writer.WriteRawValue(_spill.Read(entry.Stored), skipInputValidation: true);
     }
 
-    private sealed record Entry(ItemRecord? Record, byte[]? Json, string Inputs)
+    private ItemRecord Read(Entry entry)
     {
-        internal ItemRecord Read() => Record ?? JsonSerializer.Deserialize(Json, ManifestJsonContext.Default.ItemRecord)!;
+        if (entry.Record is { } record)
+        {
+            return record;
+        }
+        return JsonSerializer.Deserialize(_spill.Read(entry.Stored), ManifestJsonContext.Default.ItemRecord)!;
     }
+
+    /// <summary>A record loaded from the last manifest (<see cref="Record"/>), or one set in this build, stored serialised.</summary>
+    private sealed record Entry(ItemRecord? Record, RecordSpill.Stored Stored, string Inputs);
 }

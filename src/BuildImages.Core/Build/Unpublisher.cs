@@ -24,7 +24,7 @@ internal sealed class Unpublisher(BuildConfig config, KeyPaths paths, BuildLog l
         var statsFile = StatCache.PathFor(config.ManifestFile);
         var (document, warnings) = store.Load();
         using var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
-        var manifest = new ManifestSession(store, document, StatCache.Load(statsFile), journal);
+        using var manifest = new ManifestSession(store, document, StatCache.Load(statsFile), journal);
         foreach (var warning in warnings)
         {
             log.Report(warning);

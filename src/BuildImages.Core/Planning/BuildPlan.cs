@@ -51,14 +51,56 @@ public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<D
 /// <param name="Variants">The files it becomes.</param>
 public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem Item, CardSize Size, string Output, string? Alt, string PreKey, IReadOnlyList<PlannedVariant> Variants)
 {
+    // Name and RecordKey are made once, when what they are made of is set (also by a `with`): every outcome, journal
+    // line and record of the item shares them, instead of holding a copy each (a large build keeps millions).
+    public JobConfig Job
+    {
+        get;
+        init
+        {
+            field = value;
+            Named();
+        }
+    } = Job;
+
+    public DataItem Item
+    {
+        get;
+        init
+        {
+            field = value;
+            Named();
+        }
+    } = Item;
+
+    public string Output
+    {
+        get;
+        init
+        {
+            field = value;
+            Named();
+        }
+    } = Output;
+
+    /// <summary>How the item is named in messages: job/item.</summary>
+    public string Name { get; private set; } = $"{Job.Name}/{Item.Id}";
+
+    /// <summary>The manifest identity of the item.</summary>
+    public string RecordKey { get; private set; } = $"{Job.Name}:{Output}";
+
     /// <summary>A short hash per data field, for explaining a change; made each time it is asked for (a batch keeps the plan to its end, and this is only needed when a card is rendered or explained).</summary>
     public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(Item.Fields);
 
-    /// <summary>How the item is named in messages: job/item.</summary>
-    public string Name => $"{Job.Name}/{Item.Id}";
-
-    /// <summary>The manifest identity of the item.</summary>
-    public string RecordKey => $"{Job.Name}:{Output}";
+    private void Named()
+    {
+        // In the constructor the three are set one after another; the initialisers below them make the names then.
+        if (Job is not null && Item is not null && Output is not null)
+        {
+            Name = $"{Job.Name}/{Item.Id}";
+            RecordKey = $"{Job.Name}:{Output}";
+        }
+    }
 }
 
 /// <summary>A card: its template drawn at the card size, then encoded per variant.</summary>

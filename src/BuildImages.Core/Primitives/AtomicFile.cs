@@ -59,6 +59,13 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// A fresh temp-file name beside <paramref name="path"/> for a build's own scratch data (named like the temp files of a
+    /// write, so a build that is killed leaves one the next build removes).
+    /// </summary>
+    internal static string ScratchNameFor(string path, string purpose) =>
+        TempName(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{path}.{purpose}");
+
     private static string TempName(string dir, string path) =>
         Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}{TempSuffix}");
 

@@ -1,0 +1,150 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Where the records a build sets are kept, serialised, until the manifest is saved: in memory up to a budget, then in
+/// a scratch file beside the manifest (a hundred thousand cards' records are about 200 MB the collector would keep
+/// walking; in the file they are a few bytes each here and pages the kernel can drop). A stored record never changes,
+/// so a snapshot of the table shares them. The file is deleted when the build ends; one a killed build left is a temp
+/// file the next build removes. If the file cannot be made or written (a read-only or full disk), records stay in memory.
+/// </summary>
+internal sealed class RecordSpill : IDisposable
+{
+    /// <summary>Serialised records held in memory before the rest go to the file: small builds never make one.</summary>
+    internal const long DefaultMemoryBudget = 16 * 1024 * 1024;
+
+    private readonly string _manifestFile;
+    private readonly long _memoryBudget;
+    private const int ChunkBytes = 64 * 1024;
+
+    private static long s_nextId;
+
+    [ThreadStatic]
+    private static Chunk? t_chunk;
+
+    private readonly long _id = Interlocked.Increment(ref s_nextId);
+    private readonly Lock _opening = new();
+    private readonly Lock _writing = new();
+    private long _held;
+    private long _end;
+    private SafeFileHandle? _file;
+    private volatile bool _unusable;
+
+    /// <param name="manifestFile">The manifest the scratch file goes beside.</param>
+    /// <param name="memoryBudget">Bytes of records held in memory before the file is used.</param>
+    internal RecordSpill(string manifestFile, long memoryBudget = DefaultMemoryBudget)
+    {
+        _manifestFile = manifestFile;
+        _memoryBudget = memoryBudget;
+    }
+
+    /// <summary>The scratch file, once made (for tests and messages).</summary>
+    internal string? FilePath { get; private set; }
+
+    /// <summary>Keeps <paramref name="json"/>: the array itself while the budget lasts, else its place in the file.</summary>
+    internal Stored Keep(byte[] json)
+    {
+        if (Interlocked.Add(ref _held, json.Length) <= _memoryBudget || _unusable || Open() is not { } file)
+        {
+            return new Stored(json, 0, json.Length);
+        }
+        Interlocked.Add(ref _held, -json.Length);
+        // One write at a time, so everything below the end is written: a reader's chunk never holds a hole.
+        lock (_writing)
+        {
+            if (!_unusable)
+            {
+                try
+                {
+                    RandomAccess.Write(file, json, _end);
+                    var stored = new Stored(null, _end, json.Length);
+                    Volatile.Write(ref _end, _end + json.Length);
+                    return stored;
+                }
+                catch (IOException)
+                {
+                    // A full disk: this record and the rest stay in memory (the build is bigger, not broken).
+                    _unusable = true;
+                }
+            }
+        }
+        Interlocked.Add(ref _held, json.Length);
+        return new Stored(json, 0, json.Length);
+    }
+
+    /// <summary>
+    /// The bytes <see cref="Keep"/> stored. Valid until this thread reads again: records in the file are read a chunk
+    /// at a time into the thread's buffer, so reading them in the order they were kept costs a system call per chunk,
+    /// not per record.
+    /// </summary>
+    internal ReadOnlySpan<byte> Read(Stored stored)
+    {
+        if (stored.Json is { } json)
+        {
+            return json;
+        }
+        var chunk = t_chunk;
+        if (chunk is null || chunk.Spill != _id || stored.Offset < chunk.Start || stored.Offset + stored.Length > chunk.Start + chunk.Length)
+        {
+            chunk = t_chunk = ReadChunk(stored, chunk);
+        }
+        return chunk.Bytes.AsSpan((int)(stored.Offset - chunk.Start), stored.Length);
+    }
+
+    private Chunk ReadChunk(Stored stored, Chunk? reuse)
+    {
+        // Only what is written: a record stored is below the end, and nothing below the end changes again.
+        var length = (int)Math.Min(Math.Max(ChunkBytes, stored.Length), Volatile.Read(ref _end) - stored.Offset);
+        var bytes = reuse is not null && reuse.Bytes.Length >= length ? reuse.Bytes : new byte[Math.Max(ChunkBytes, length)];
+        var done = 0;
+        while (done < length)
+        {
+            var read = RandomAccess.Read(_file!, bytes.AsSpan(done, length - done), stored.Offset + done);
+            if (read == 0)
+            {
+                throw new IOException($"the build's scratch file of records '{FilePath}' ended early: something truncated it");
+            }
+            done += read;
+        }
+        return new Chunk(_id, stored.Offset, length, bytes);
+    }
+
+    public void Dispose()
+    {
+        lock (_opening)
+        {
+            _file?.Dispose();
+            _file = null;
+            _unusable = true;
+        }
+    }
+
+    private SafeFileHandle? Open()
+    {
+        lock (_opening)
+        {
+            if (_file is null && !_unusable)
+            {
+                try
+                {
+                    var path = Primitives.AtomicFile.ScratchNameFor(_manifestFile, "records");
+                    // Deleted when closed: nothing to clean up after a build that ends, even by an exception.
+                    _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+                    FilePath = path;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _unusable = true;
+                }
+            }
+            return _file;
+        }
+    }
+
+    /// <summary>A stored record: its bytes in memory, or their place in the file.</summary>
+    internal readonly record struct Stored(byte[]? Json, long Offset, int Length);
+
+    /// <summary>Bytes of one spill's file a thread read last, from <see cref="Start"/>.</summary>
+    private sealed record Chunk(long Spill, long Start, int Length, byte[] Bytes);
+}

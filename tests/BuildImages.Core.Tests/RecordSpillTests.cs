@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using BuildImages.Core.Build;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Primitives;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>
+/// Records a build sets are held serialised in memory up to a budget, then in a scratch file beside the manifest: they
+/// read back the same, snapshots keep what they saw, the file goes when the build ends, and a folder the file cannot be
+/// made in keeps them in memory.
+/// </summary>
+public sealed class RecordSpillTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-spill-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void RecordsPastTheBudgetGoToAScratchFileBesideTheManifestAndReadBackAsTheyWereSet()
+    {
+        var manifest = Path.Combine(_dir, ".buildimages-manifest.json");
+        var records = Enumerable.Range(0, 200).Select(i => Record(i, "first")).ToArray();
+        using (var spill = new RecordSpill(manifest, memoryBudget: 4096))
+        {
+            var table = new RecordTable([], spill);
+            Parallel.For(0, records.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => table.Set(Key(i), records[i]));
+
+            var file = Assert.IsType<string>(spill.FilePath);
+            Assert.Equal(_dir, Path.GetDirectoryName(file));
+            Assert.EndsWith(AtomicFile.TempSuffix, file, StringComparison.Ordinal);
+            // Nearly all of the 200 records (about 1 KB each) are in the file, not in memory.
+            Assert.True(new FileInfo(file).Length > 150 * Json(records[0]).Length, $"{new FileInfo(file).Length} bytes in the file");
+
+            var before = table.Snapshot();
+            table.Set(Key(7), Record(7, "second"));
+            for (var i = 0; i < records.Length; i++)
+            {
+                Assert.True(before.TryGetValue(Key(i), out var seen));
+                Assert.Equal(Json(RecordCheck.Sealed(records[i])), Json(seen));
+                Assert.True(table.TryGetValue(Key(i), out var now));
+                Assert.Equal(Json(RecordCheck.Sealed(i == 7 ? Record(7, "second") : records[i])), Json(now));
+            }
+            // The manifest copies a stored record as it is.
+            Assert.Equal("{\"" + Key(3) + "\":" + Json(RecordCheck.Sealed(records[3])) + "}", Property(table, Key(3)));
+            Assert.Equal(records.Length, table.All().Count());
+        }
+        Assert.Empty(Directory.EnumerateFiles(_dir));
+    }
+
+    [Fact]
+    public void WhereNoScratchFileCanBeMadeTheRecordsStayInMemory()
+    {
+        var manifest = Path.Combine(_dir, "missing", "folder", ".buildimages-manifest.json");
+        using var spill = new RecordSpill(manifest, memoryBudget: 0);
+        var table = new RecordTable([], spill);
+        for (var i = 0; i < 20; i++)
+        {
+            table.Set(Key(i), Record(i, "first"));
+        }
+        Assert.Null(spill.FilePath);
+        Assert.True(table.TryGetValue(Key(19), out var read));
+        Assert.Equal(Json(RecordCheck.Sealed(Record(19, "first"))), Json(read));
+    }
+
+    [Fact]
+    public void ABuildWhoseRecordsWentToTheFileSavesTheSameManifestAndLeavesNoScratchFile()
+    {
+        using var site = new BuildFixture();
+        for (var i = 0; i < 6; i++)
+        {
+            site.Items.Add(BuildFixture.Item($"extra-{i}", $"Extra post {i}"));
+        }
+        site.Save();
+        var scratch = new List<string>();
+        var observer = new RecordingObserver(_ => scratch.AddRange(Directory.EnumerateFiles(site.Site, "*" + AtomicFile.TempSuffix)));
+        var spilled = site.Build(new BuildOptions { Parallelism = 1, RecordMemoryBudget = 0 }, observer);
+        Assert.Equal(0, spilled.Failed);
+        // With one worker, every item after the first reports its outputs after an earlier item's record was set.
+        Assert.Contains(scratch, f => Path.GetFileName(f).Contains(".records.", StringComparison.Ordinal));
+        var fromFile = File.ReadAllBytes(site.ManifestFile);
+
+        var inMemory = site.Build(new BuildOptions { Force = true });
+        Assert.Equal(spilled.Rendered, inMemory.Rendered);
+        Assert.Equal(Encoding.UTF8.GetString(fromFile), File.ReadAllText(site.ManifestFile));
+        Assert.Empty(Directory.EnumerateFiles(site.Site, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories));
+    }
+
+    private static string Key(int i) => $"cards:og/post-{i:D4}";
+
+    private static ItemRecord Record(int i, string version) => new()
+    {
+        Job = "cards",
+        Item = $"post-{i:D4}",
+        Source = "items.json",
+        Output = $"og/post-{i:D4}",
+        Template = "tpl/mini/card.sbn",
+        Size = "240x126",
+        PreKey = ContentHash.Of(Encoding.UTF8.GetBytes($"{i} {version}")),
+        Fields = new(StringComparer.Ordinal) { ["title"] = version, ["slug"] = $"{i:x16}" },
+        Inputs = "0123456789abcdef",
+        Variants =
+        [
+            .. Enumerable.Range(0, 3).Select(v => new VariantRecord
+            {
+                Path = $"og/post-{i:D4}-{v}.webp",
+                File = $"og/post-{i:D4}-{v}.webp",
+                Key = ContentHash.Of(Encoding.UTF8.GetBytes($"{i} {v} {version}")),
+                Options = "webp 240x126 q80 effort 2",
+                Width = 240,
+                Height = 126,
+                Mime = "image/webp",
+                Bytes = 1000 + i,
+                Sha256 = ContentHash.Of(Encoding.UTF8.GetBytes($"bytes {i} {v} {version}")),
+                Quality = 80,
+            }),
+        ],
+    };
+
+    private static string Json(ItemRecord record) => JsonSerializer.Serialize(record, ManifestJsonContext.Default.ItemRecord);
+
+    private static string Property(RecordTable table, string key)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            table.WriteProperty(writer, key);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
