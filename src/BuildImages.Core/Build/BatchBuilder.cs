@@ -186,7 +186,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     private BuildReport ReportUpToDate(IReadOnlyList<UpToDateOutput> outputs, IReadOnlyList<string> inputKeys, BuildLog log, ReportMaker reports)
     {
         _observer.Planned(outputs.Count, 0);
-        log.TellUpToDate(new SkippedOutputs<OutputOutcome>(outputs, o => new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key)));
+        log.TellUpToDate(new ProjectedList<UpToDateOutput, OutputOutcome>(outputs, o => new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key)));
         return reports.UpToDate(outputs, inputKeys, log);
     }
 }

@@ -4,6 +4,7 @@ using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Output;
 using BuildImages.Core.Planning;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Build;
 
@@ -20,15 +21,15 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             counts[(int)o.Status]++;
         }
         int Count(OutputStatus s) => counts[(int)s];
-        var outputs = new ReportOutput[outcomes.Length];
         // Only for a batch of a few items (a hook's): a million-item report would pay for an index nobody reads.
         var written = options.ItemsOverride is null || manifest is null ? null : WrittenFiles(manifest, outcomes);
-        for (var i = 0; i < outcomes.Length; i++)
+        ReportOutput Output(OutputOutcome o)
         {
-            var o = outcomes[i];
             var output = new ReportOutput(o.Path, o.Item, o.Status, o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
-            outputs[i] = written?.GetValueOrDefault(o.Path) is { } v && v.Key == o.Key ? output with { File = v.File, Url = SiteUrl.Of(config, v.File, v.Sha256) } : output;
+            return written?.GetValueOrDefault(o.Path) is { } v && v.Key == o.Key ? output with { File = v.File, Url = SiteUrl.Of(config, v.File, v.Sha256) } : output;
         }
+        // Made as they are read: the outcomes are kept anyway, a second object per output at the build's end was not.
+        var outputs = new ProjectedList<OutputOutcome, ReportOutput>(outcomes, Output);
         var savings = log.PhotoSavings;
         return new BuildReport
         {
@@ -66,7 +67,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Skipped = outputs.Count,
             Cost = new ApiCost(config.PricePerRender, outputs.Count, outputs.Count),
             // Read from the record when the report is read: nothing is held for them here.
-            Outputs = new SkippedOutputs<ReportOutput>(outputs, o => new ReportOutput(o.Path, o.Item, OutputStatus.Skipped, o.Width, o.Height, o.Mime, o.Bytes, o.Key, null)),
+            Outputs = new ProjectedList<UpToDateOutput, ReportOutput>(outputs, o => new ReportOutput(o.Path, o.Item, OutputStatus.Skipped, o.Width, o.Height, o.Mime, o.Bytes, o.Key, null)),
             RecordedFiles = options.ListFiles ? [.. outputs.Select(o => o.File).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [],
             InputFiles = options.ListFiles ? InputFiles(inputKeys) : [],
         };

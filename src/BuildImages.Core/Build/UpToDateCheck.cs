@@ -137,7 +137,10 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
                 {
                     return null;
                 }
-                outputs.Add(new UpToDateOutput(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks));
+                // The plan's path, the item's name and one MIME string, not the copies the record was just read into:
+                // this list holds every output of the build at its end, when its memory peaks.
+                var file = written.File == variant.Path ? variant.Path : written.File;
+                outputs.Add(new UpToDateOutput(variant.Path, file, card.Name, written.Width, written.Height, Primitives.SharedStrings.Get(written.Mime), written.Bytes, written.Key, ticks));
             }
         }
         outputs.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
