@@ -49,9 +49,6 @@ internal sealed class ManifestSession : IDisposable
 
     internal string ManifestFile => _store.Path;
 
-    /// <summary>The scratch file records set in this build went to, if they outgrew memory (for tests).</summary>
-    internal string? SpillFile => _spill.FilePath;
-
     internal bool Dirty => Volatile.Read(ref _dirty) != 0;
 
     /// <summary>Something the manifest does not show yet changed (a warning about it, a record): it must be saved.</summary>

@@ -33,7 +33,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         {
             var stamped = context.Hashes.Require(photo.SourceKey);
             var sourceHash = stamped.Sha256;
-            source = new PhotoFile(context.Paths.ToFull(photo.SourceKey), stamped.Size, stamped.ModifiedTicks);
+            source = new PhotoFile(photo.SourceFile, stamped.Size, stamped.ModifiedTicks);
             var set = new InputSet
             {
                 Engine = context.EngineStamp,

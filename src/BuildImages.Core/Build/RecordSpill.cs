@@ -14,8 +14,6 @@ internal sealed class RecordSpill : IDisposable
     /// <summary>Serialised records held in memory before the rest go to the file: small builds never make one.</summary>
     internal const long DefaultMemoryBudget = 16 * 1024 * 1024;
 
-    private readonly string _manifestFile;
-    private readonly long _memoryBudget;
     private const int ChunkBytes = 64 * 1024;
 
     private static long s_nextId;
@@ -23,13 +21,16 @@ internal sealed class RecordSpill : IDisposable
     [ThreadStatic]
     private static Chunk? t_chunk;
 
+    private readonly string _manifestFile;
+    private readonly long _memoryBudget;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
-    private readonly Lock _opening = new();
-    private readonly Lock _writing = new();
+
+    /// <summary>Guards the file: made, written and closed one at a time, so everything below its end is written.</summary>
+    private readonly Lock _lock = new();
     private long _held;
     private long _end;
     private SafeFileHandle? _file;
-    private volatile bool _unusable;
+    private bool _unusable;
 
     /// <param name="manifestFile">The manifest the scratch file goes beside.</param>
     /// <param name="memoryBudget">Bytes of records held in memory before the file is used.</param>
@@ -45,27 +46,24 @@ internal sealed class RecordSpill : IDisposable
     /// <summary>Keeps <paramref name="json"/>: the array itself while the budget lasts, else its place in the file.</summary>
     internal Stored Keep(byte[] json)
     {
-        if (Interlocked.Add(ref _held, json.Length) <= _memoryBudget || _unusable || Open() is not { } file)
+        if (Volatile.Read(ref _held) >= _memoryBudget)
         {
-            return new Stored(json, 0, json.Length);
-        }
-        Interlocked.Add(ref _held, -json.Length);
-        // One write at a time, so everything below the end is written: a reader's chunk never holds a hole.
-        lock (_writing)
-        {
-            if (!_unusable)
+            lock (_lock)
             {
-                try
+                if (Writable() is { } file)
                 {
-                    RandomAccess.Write(file, json, _end);
-                    var stored = new Stored(null, _end, json.Length);
-                    Volatile.Write(ref _end, _end + json.Length);
-                    return stored;
-                }
-                catch (IOException)
-                {
-                    // A full disk: this record and the rest stay in memory (the build is bigger, not broken).
-                    _unusable = true;
+                    try
+                    {
+                        RandomAccess.Write(file, json, _end);
+                        var stored = new Stored(null, _end, json.Length);
+                        Volatile.Write(ref _end, _end + json.Length);
+                        return stored;
+                    }
+                    catch (IOException)
+                    {
+                        // A full disk: this record and the rest stay in memory (the build is bigger, not broken).
+                        _unusable = true;
+                    }
                 }
             }
         }
@@ -112,7 +110,7 @@ internal sealed class RecordSpill : IDisposable
 
     public void Dispose()
     {
-        lock (_opening)
+        lock (_lock)
         {
             _file?.Dispose();
             _file = null;
@@ -120,26 +118,24 @@ internal sealed class RecordSpill : IDisposable
         }
     }
 
-    private SafeFileHandle? Open()
+    /// <summary>The file, made on first use (under the lock); null once it could not be made or written, or after disposal.</summary>
+    private SafeFileHandle? Writable()
     {
-        lock (_opening)
+        if (_file is null && !_unusable)
         {
-            if (_file is null && !_unusable)
+            try
             {
-                try
-                {
-                    var path = Primitives.AtomicFile.ScratchNameFor(_manifestFile, "records");
-                    // Deleted when closed: nothing to clean up after a build that ends, even by an exception.
-                    _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
-                    FilePath = path;
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    _unusable = true;
-                }
+                var path = Primitives.AtomicFile.ScratchNameFor(_manifestFile, "records");
+                // Deleted when closed: nothing to clean up after a build that ends, even by an exception.
+                _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+                FilePath = path;
             }
-            return _file;
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _unusable = true;
+            }
         }
+        return _unusable ? null : _file;
     }
 
     /// <summary>A stored record: its bytes in memory, or their place in the file.</summary>

@@ -66,7 +66,8 @@ internal sealed class RecordTable
     internal IEnumerable<(string Key, ItemRecord Record)> All()
     {
         var entries = _entries.ToArray();
-        Array.Sort(entries, static (a, b) => (a.Value.Record is null ? a.Value.Stored.Offset : -1).CompareTo(b.Value.Record is null ? b.Value.Stored.Offset : -1));
+        // Records held in memory have no place in the file (0): their order among the rest does not matter.
+        Array.Sort(entries, static (a, b) => a.Value.Stored.Offset.CompareTo(b.Value.Stored.Offset));
         foreach (var (key, entry) in entries)
         {
             yield return (key, Read(entry));
