@@ -30,7 +30,9 @@ internal static class EncoderBench
         var reps = int.Parse(args.ElementAtOrDefault(1) ?? "3", CultureInfo.InvariantCulture);
         var cards = DrawCards(peerSite);
         o.WriteLine($"{cards.Count} frames: {string.Join(", ", cards.Select(c => c.Name))}; {reps} encodes each, median; one thread");
-        var candidates = Candidates().ToList();
+        // BI_BENCH_ENCODERS=text keeps the candidates whose name holds it (one format's rows without the others').
+        var only = Environment.GetEnvironmentVariable("BI_BENCH_ENCODERS");
+        var candidates = Candidates().Where(c => string.IsNullOrEmpty(only) || c.Name.Contains(only, StringComparison.Ordinal)).ToList();
         foreach (var group in candidates.GroupBy(c => c.Format))
         {
             o.WriteLine();
@@ -68,6 +70,10 @@ internal static class EncoderBench
         foreach (var effort in new[] { 0, 1, 2, 3, 4, 5, 6 })
         {
             yield return new($"webp q80 effort {effort}", ImageFormat.WebP, [("Q", 80), ("effort", effort), ("strip", true)]);
+        }
+        foreach (var preset in new[] { "picture", "photo", "drawing", "icon", "text" })
+        {
+            yield return new($"webp q80 effort 2 preset {preset}", ImageFormat.WebP, [("Q", 80), ("effort", 2), ("preset", preset), ("strip", true)]);
         }
         yield return new("webp q80 effort 4 smart_subsample", ImageFormat.WebP, [("Q", 80), ("effort", 4), ("smart_subsample", true), ("strip", true)]);
         yield return new("webp q80 effort 6 smart_subsample", ImageFormat.WebP, [("Q", 80), ("effort", 6), ("smart_subsample", true), ("strip", true)]);

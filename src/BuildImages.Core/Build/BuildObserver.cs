@@ -33,7 +33,18 @@ public enum OutputStatus
 }
 
 /// <summary>One output's outcome, reported as it happens.</summary>
-public sealed record OutputOutcome(string Path, string Item, OutputStatus Status, RenderReason? Reason, int Width, int Height, string Format, long Bytes, string? Key);
+public sealed record OutputOutcome(string Path, string Item, OutputStatus Status, RenderReason? Reason, int Width, int Height, string Format, long Bytes, string? Key)
+{
+    // A build keeps its outcomes until its end: a rendered output's key is held as its 32 bytes, not a 64-digit string.
+    private readonly Primitives.CompactKey _key = Primitives.CompactKey.From(Key);
+
+    /// <summary>The output's key (64 hex digits for a rendered card variant), or null when it has none (a failed output).</summary>
+    public string? Key
+    {
+        get => _key.Text;
+        init => _key = Primitives.CompactKey.From(value);
+    }
+}
 
 /// <summary>Receives a build's events; fronts turn them into progress bars, console lines or MSBuild messages. Called from worker threads.</summary>
 public interface IBuildObserver

@@ -117,11 +117,25 @@ internal sealed class ManifestSession : IDisposable
     internal void SaveStats(FileHashCache hashes, string file)
     {
         var inputs = Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
-        var outputs = Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)).ToHashSet(StringComparer.Ordinal);
         Stats.Files = Stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        Stats.Outputs = Stats.OutputTimes.Where(o => outputs.Contains(o.Key)).OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
-        AtomicFile.WriteIfChanged(file, stream => CheckedJson.Write(stream, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Stats, ManifestJsonContext.Default.StatCache)));
+        // The times of the files records name, straight from the records into one sorted list and streamed to the file:
+        // at a million outputs a set of names, a second dictionary and the whole file in memory were the build's peak.
+        var outputs = new List<KeyValuePair<string, long>>();
+        foreach (var (_, record) in Records.All())
+        {
+            foreach (var variant in record.Variants)
+            {
+                if (Stats.OutputTimes.TryGetValue(variant.File, out var ticks))
+                {
+                    outputs.Add(new(variant.File, ticks));
+                }
+            }
+        }
+        outputs.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        // Two records never name one file, but a damaged manifest might: the file's one time is written once.
+        var distinct = outputs.Where((o, i) => i == 0 || o.Key != outputs[i - 1].Key);
+        AtomicFile.WriteIfChanged(file, stream => Stats.Write(stream, distinct));
     }
 
     public void Dispose() => _spill.Dispose();

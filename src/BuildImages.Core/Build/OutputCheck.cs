@@ -15,21 +15,21 @@ internal static class OutputCheck
             var card = plan.Items[i];
             manifest.Records.TryGetValue(card.RecordKey, out var old);
             var cardReason = detector.CardReason(card, old);
-            var needed = new Dictionary<PlannedVariant, RenderReason>();
+            var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
             foreach (var variant in card.Variants)
             {
                 var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
                 var reason = cardReason ?? detector.VariantReason(variant, previous);
                 if (reason is not null)
                 {
-                    needed[variant] = reason;
+                    needed.Add(new(variant, reason));
                     continue;
                 }
                 log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
             }
             if (needed.Count > 0)
             {
-                work[i] = new OutputWork(card, old, needed);
+                work[i] = new OutputWork(card, old, new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]));
             }
         });
         return work.OfType<OutputWork>().ToList();

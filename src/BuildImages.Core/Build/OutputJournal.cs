@@ -16,11 +16,14 @@ namespace BuildImages.Core.Build;
 /// that no record names and that still has the bytes the line says (never a file someone else wrote or changed), then
 /// the journal. Lines are checked like manifest paths before anything is done with them: the journal is a
 /// bookkeeping file that may come from a CI cache.
+/// <para>
+/// The file is the only copy of the lines: a save reads them back rather than a table held beside them, which at a
+/// million outputs would hold a record key, a path and a 64-character hash for each until the build's end.
+/// </para>
 /// </summary>
 internal sealed class OutputJournal(string file) : IDisposable
 {
-    private readonly object _lock = new();
-    private readonly Dictionary<string, Entry> _open = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     /// <summary>
     /// The journal open for appending from the first line a build writes until a save rewrites it: opening and closing it
@@ -36,38 +39,57 @@ internal sealed class OutputJournal(string file) : IDisposable
     /// <summary>Notes an output about to take its name (called before the rename, so a kill right after leaves the line).</summary>
     internal void Writing(string recordKey, string outputFile, long bytes, string sha256)
     {
-        var entry = new Entry(recordKey, outputFile, bytes, sha256);
+        var line = Encoding.UTF8.GetBytes(new Entry(recordKey, outputFile, bytes, sha256).Line() + "\n");
         lock (_lock)
         {
-            _open[outputFile] = entry;
             if (_append is null)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(File))!);
                 // Unbuffered: each line is written to the system at once (a killed process's writes survive it); made durable with its batch.
                 _append = new FileStream(File, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
             }
-            _append.Write(Encoding.UTF8.GetBytes(entry.Line() + "\n"));
+            _append.Write(line);
         }
     }
 
-    /// <summary>After the manifest was saved: lines whose output that manifest records (same file and hash) are done with.</summary>
+    /// <summary>
+    /// After the manifest was saved: lines whose output that manifest records (same file and hash) are done with. Of
+    /// several lines for one output the last counts, as the last write is the file's.
+    /// </summary>
     internal void Saved(Func<string, ItemRecord?> recorded)
     {
         lock (_lock)
         {
             // The file is removed or replaced below: the next line goes to the new one.
             CloseAppend();
-            foreach (var entry in _open.Values.Where(e => Records(recorded(e.RecordKey), e)).ToList())
+            if (!System.IO.File.Exists(File))
             {
-                _open.Remove(entry.File);
+                return;
             }
-            if (_open.Count == 0)
+            // Only the lines still open are held: none after the last save of a build that finished.
+            var open = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in System.IO.File.ReadLines(File))
+            {
+                if (Entry.Parse(line) is not { } entry)
+                {
+                    continue;
+                }
+                if (Records(recorded(entry.RecordKey), entry))
+                {
+                    open.Remove(entry.File);
+                }
+                else
+                {
+                    open[entry.File] = line;
+                }
+            }
+            if (open.Count == 0)
             {
                 System.IO.File.Delete(File);
             }
             else
             {
-                AtomicFile.Write(File, stream => stream.Write(Encoding.UTF8.GetBytes(string.Concat(_open.Values.Select(e => e.Line() + "\n")))));
+                AtomicFile.Write(File, stream => stream.Write(Encoding.UTF8.GetBytes(string.Concat(open.Values.Select(l => l + "\n")))));
             }
         }
     }

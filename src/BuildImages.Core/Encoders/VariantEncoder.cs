@@ -59,6 +59,7 @@ public static class VariantEncoder
     {
         ("compression", string nick) => Enum.Parse<Enums.ForeignHeifCompression>(nick, ignoreCase: true),
         ("subsample_mode", string nick) => Enum.Parse<Enums.ForeignSubsample>(nick, ignoreCase: true),
+        ("preset", string nick) => Enum.Parse<Enums.ForeignWebpPreset>(nick, ignoreCase: true),
         _ => value,
     };
 

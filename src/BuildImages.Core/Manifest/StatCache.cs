@@ -45,6 +45,8 @@ internal sealed class StatCache
             }
             // Only paths a build could have written or read are trusted: the cache may come from elsewhere (a CI cache).
             cache.OutputTimes = new(cache.Outputs.Where(o => RecordPaths.Problem(o.Key) is null), StringComparer.Ordinal);
+            // The times live on in OutputTimes alone: a million-output site would otherwise hold them twice all build.
+            cache.Outputs = new(StringComparer.Ordinal);
             cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);
             return cache;
         }
@@ -52,6 +54,47 @@ internal sealed class StatCache
         {
             return new StatCache();
         }
+    }
+
+    /// <summary>
+    /// Writes the cache with <paramref name="outputs"/> (ordered by file) as its output times, a block at a time: the bytes
+    /// <see cref="System.Text.Json.JsonSerializer"/> would make of it with those outputs, never all of them in memory.
+    /// </summary>
+    internal void Write(Stream destination, IEnumerable<KeyValuePair<string, long>> outputs)
+    {
+        var context = ManifestJsonContext.Default;
+        Primitives.CheckedJson.Write(destination, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", Version);
+            if (Native is not null)
+            {
+                w.WritePropertyName("native");
+                JsonSerializer.Serialize(w, Native, context.NativeRecord);
+            }
+            if (Metadata is not null)
+            {
+                w.WriteString("metadata", Metadata);
+            }
+            w.WriteStartObject("files");
+            foreach (var (key, file) in Files)
+            {
+                w.WritePropertyName(key);
+                JsonSerializer.Serialize(w, file, context.FileRecord);
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("outputs");
+            foreach (var (file, ticks) in outputs)
+            {
+                w.WriteNumber(file, ticks);
+                if (w.BytesPending > 1 << 16)
+                {
+                    w.Flush();
+                }
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
     }
 }
 

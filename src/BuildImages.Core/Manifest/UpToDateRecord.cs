@@ -129,4 +129,14 @@ internal sealed class UpToDateRecord
 }
 
 /// <summary>One output as the last build left it: what the report says of it, and the size and time that prove it unchanged.</summary>
-internal sealed record UpToDateOutput(string Path, string File, string Item, int Width, int Height, string Mime, long Bytes, string Key, long ModifiedTicks);
+internal sealed record UpToDateOutput(string Path, string File, string Item, int Width, int Height, string Mime, long Bytes, string Key, long ModifiedTicks)
+{
+    // A build that planned makes one for every output at its end, when its memory peaks: the key as its 32 bytes.
+    private readonly Primitives.CompactKey _key = Primitives.CompactKey.From(Key);
+
+    public string Key
+    {
+        get => _key.Text!;
+        init => _key = Primitives.CompactKey.From(value);
+    }
+}

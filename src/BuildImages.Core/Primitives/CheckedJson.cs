@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace BuildImages.Core.Primitives;
 
@@ -25,6 +26,28 @@ internal static class CheckedJson
         destination.Write(json[1..]);
     }
 
+    /// <summary>
+    /// Writes the object <paramref name="write"/> makes with its check in front, a block at a time: for a file too large
+    /// to hold (a million outputs' times). The check is filled in at the end, so <paramref name="destination"/> must
+    /// seek; the object must not be empty. The bytes are those <see cref="Write(Stream, ReadOnlySpan{byte})"/> writes.
+    /// </summary>
+    internal static void Write(Stream destination, Action<Utf8JsonWriter> write)
+    {
+        destination.Write(Prefix);
+        var checkAt = destination.Position;
+        destination.Write("0000000000000000000000000000000000000000000000000000000000000000\","u8);
+        using var body = new CheckedBody(destination);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            write(writer);
+        }
+        var check = body.Check();
+        var end = destination.Position;
+        destination.Position = checkAt;
+        destination.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(check)));
+        destination.Position = end;
+    }
+
     /// <summary>The object without its check when the check matches the rest, else null (no check, or not the one written).</summary>
     internal static byte[]? Read(ReadOnlySpan<byte> file)
     {
@@ -48,5 +71,63 @@ internal static class CheckedJson
         Span<byte> expected = stackalloc byte[hex];
         Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(json)), expected);
         return check.SequenceEqual(expected) ? json : null;
+    }
+
+    /// <summary>Hashes an object's bytes as they are written and passes on all but its opening brace (the prefix holds it).</summary>
+    private sealed class CheckedBody(Stream destination) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _written;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _written;
+
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (buffer.IsEmpty)
+            {
+                return;
+            }
+            _hash.AppendData(buffer);
+            var rest = buffer;
+            if (_written == 0)
+            {
+                rest = buffer[0] == '{' ? buffer[1..] : throw new InvalidOperationException("only a JSON object carries a check");
+            }
+            if (_written <= 1 && !rest.IsEmpty && rest[0] == '}')
+            {
+                throw new InvalidOperationException("an empty object is written whole, not streamed");
+            }
+            destination.Write(rest);
+            _written += buffer.Length;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        internal byte[] Check() => _hash.GetHashAndReset();
+
+        public override void Flush() => destination.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 }

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using BuildImages.Core.Build;
+using BuildImages.Core.Manifest;
+using BuildImages.Core.Primitives;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>
+/// What a large build holds until its end is held compactly and written a block at a time, with the same bytes and
+/// meaning as before: the stat cache streamed, keys packed into 32 bytes, the pending-outputs journal kept only on disk.
+/// </summary>
+public sealed class BuildEndMemoryTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-end-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void TheStatCacheStreamedIsByteForByteTheOneSerialisedWholeAndLoadsBack()
+    {
+        // Enough outputs for many flushes of the writer, a non-ASCII name that the encoder escapes, and every member set.
+        var outputs = Enumerable.Range(0, 40_000).Select(i => new KeyValuePair<string, long>($"og/post-{i:D6}-é.webp", 638_000_000_000_000_000L + i))
+            .OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
+        var cache = new StatCache
+        {
+            Native = new NativeRecord("stamp \"quoted\"", "vips 8.18.7"),
+            Metadata = "abc",
+            Files = new(StringComparer.Ordinal)
+            {
+                ["data/posts.json"] = new FileRecord(12, 34, new string('a', 64)),
+                ["templates/card.sbn"] = new FileRecord(56, 78, new string('b', 64)),
+            },
+        };
+        var streamed = Path.Combine(_dir, "streamed.cache.json");
+        using (var stream = File.Create(streamed))
+        {
+            cache.Write(stream, outputs);
+        }
+
+        cache.Outputs = outputs.ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        using var whole = new MemoryStream();
+        CheckedJson.Write(whole, JsonSerializer.SerializeToUtf8Bytes(cache, ManifestJsonContext.Default.StatCache));
+        Assert.Equal(whole.ToArray(), File.ReadAllBytes(streamed));
+
+        var loaded = StatCache.Load(streamed);
+        Assert.Equal(outputs.Count, loaded.OutputTimes.Count);
+        Assert.Equal(outputs[123].Value, loaded.OutputTimes[outputs[123].Key]);
+        Assert.Equal("vips 8.18.7", loaded.Native?.Versions);
+        Assert.Equal(2, loaded.Files.Count);
+        // The loaded times are held once, in OutputTimes.
+        Assert.Empty(loaded.Outputs);
+    }
+
+    [Fact]
+    public void AStreamedStatCacheWithOneByteChangedIsIgnored()
+    {
+        var file = Path.Combine(_dir, "damaged.cache.json");
+        using (var stream = File.Create(file))
+        {
+            new StatCache { Metadata = "m" }.Write(stream, [new("og/a.webp", 1), new("og/b.webp", 2)]);
+        }
+        Assert.Equal(2, StatCache.Load(file).OutputTimes.Count);
+        var bytes = File.ReadAllBytes(file);
+        var at = Array.LastIndexOf(bytes, (byte)'2');
+        bytes[at] = (byte)'3';
+        File.WriteAllBytes(file, bytes);
+        Assert.Empty(StatCache.Load(file).OutputTimes);
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("original-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void AnOutcomesKeyReadsBackAsTheTextGiven(string? key)
+    {
+        var outcome = new OutputOutcome("og/a.webp", "blog/a", OutputStatus.Rendered, null, 1200, 630, "image/webp", 10, key);
+        Assert.Equal(key, outcome.Key);
+        Assert.Equal(key, (outcome with { Bytes = 11 }).Key);
+        Assert.Equal(outcome, new OutputOutcome("og/a.webp", "blog/a", OutputStatus.Rendered, null, 1200, 630, "image/webp", 10, key is null ? null : new string(key.AsSpan())));
+        var other = new string('f', 64);
+        Assert.Equal(other, (outcome with { Key = other }).Key);
+        Assert.NotEqual(outcome, outcome with { Key = other });
+    }
+
+    [Fact]
+    public void TheJournalKeepsOnlyTheLinesTheSavedManifestDoesNotRecordAndTheLastLineOfAnOutput()
+    {
+        var file = Path.Combine(_dir, ".buildimages-manifest.pending");
+        var recorded = new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
+        using var journal = new OutputJournal(file);
+        journal.Writing("blog:a", "og/a.webp", 10, Sha('1'));
+        journal.Writing("blog:b", "og/b.webp", 20, Sha('2'));
+        // b written again (its last write is what the file holds), then c, which no saved record names yet.
+        journal.Writing("blog:b", "og/b.webp", 21, Sha('3'));
+        journal.Writing("blog:c", "og/c.webp", 30, Sha('4'));
+        recorded["blog:a"] = Record("blog:a", "og/a.webp", Sha('1'));
+        recorded["blog:b"] = Record("blog:b", "og/b.webp", Sha('2'));
+
+        journal.Saved(key => recorded.GetValueOrDefault(key));
+
+        var lines = File.ReadAllLines(file);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith(Sha('3') + "\t21\tog/b.webp\tblog:b", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith(Sha('4') + "\t30\tog/c.webp\tblog:c", lines[1], StringComparison.Ordinal);
+
+        // Appends after a save go on in the rewritten file; once every line is recorded the journal is gone.
+        journal.Writing("blog:d", "og/d.webp", 40, Sha('5'));
+        Assert.Equal(3, File.ReadAllLines(file).Length);
+        recorded["blog:b"] = Record("blog:b", "og/b.webp", Sha('3'));
+        recorded["blog:c"] = Record("blog:c", "og/c.webp", Sha('4'));
+        recorded["blog:d"] = Record("blog:d", "og/d.webp", Sha('5'));
+        journal.Saved(key => recorded.GetValueOrDefault(key));
+        Assert.False(File.Exists(file));
+    }
+
+    private static string Sha(char c) => new(c, 64);
+
+    private static ItemRecord Record(string key, string file, string sha) => new()
+    {
+        Job = key.Split(':')[0],
+        Item = key.Split(':')[1],
+        Source = "items.json",
+        Output = key.Split(':')[1],
+        Template = "t",
+        Size = "1200x630",
+        PreKey = "p",
+        Fields = new(StringComparer.Ordinal),
+        Inputs = "i",
+        Variants = [new VariantRecord { Path = file, File = file, Key = sha, Options = "o", Width = 1, Height = 1, Mime = "image/webp", Bytes = 1, Sha256 = sha }],
+    };
+}
