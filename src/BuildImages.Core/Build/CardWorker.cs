@@ -23,6 +23,9 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     private readonly StageClock _clock = context.Clock;
     private readonly WholeCardFetch _whole = new(context);
 
+    /// <summary>The file maps this worker made, by their contents (see <see cref="Hashes"/>).</summary>
+    private readonly Dictionary<string, SortedDictionary<string, string>> _fileSets = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Evaluates, lays out and draws the card and starts its encodes on the encoder threads. Returns what finishes it (waits
     /// for the encodes, writes, records; never throws), or null when the card is done already: copied, fetched or failed.
@@ -260,6 +263,17 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             // The same few template, font and image keys for every card: shared, not one string per card.
             var key = SharedStrings.Get(context.Paths.ToKey(file));
             result[key] = context.Hashes.Hash(key) ?? "missing";
+        }
+        // Cards of one template read the same files: one map for each set of them (never changed once made), not one per
+        // card, which a copy waiting for its original holds until the copies are made.
+        var id = string.Join('\n', result.Select(p => p.Key + "\t" + p.Value));
+        if (_fileSets.TryGetValue(id, out var shared))
+        {
+            return shared;
+        }
+        if (_fileSets.Count < 256)
+        {
+            _fileSets[id] = result;
         }
         return result;
     }
