@@ -77,6 +77,41 @@ public sealed class DataLoaderTests : IDisposable
         Assert.InRange(ex.Diagnostic.Line, line - 1, line);
     }
 
+    [Theory]
+    [InlineData("[{\"a\": 1},\n {\"a\": 2},\n {\"a\": 3,, }]")]
+    [InlineData("[{\"a\": 1},\n {\"a\": 2}] trailing")]
+    [InlineData("[{\"a\": 1},\n {\"a\": 2},\n")]
+    [InlineData("[{\"a\": 1},\n \"str\",\n 3, {\"b\": [1, {\"c\": }]}]")]
+    [InlineData("// comment\n[{\"a\": 1}, /* here */ {\"a\": 2}, ]\n// after\n")]
+    [InlineData("[{\"a\": 1}, {\"a\": 2}]")]
+    public void ARootArrayReadItemByItemFailsWhereAWholeDocumentWouldAndReadsTheSameItems(string json)
+    {
+        // The reference: the file parsed as one document, with the reader's options.
+        (long Line, long? Column)? expected = null;
+        List<string>? expectedItems = null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
+            expectedItems = doc.RootElement.EnumerateArray().Select(e => e.ValueKind == System.Text.Json.JsonValueKind.Object ? e.GetRawText() : e.ToString()).ToList();
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            expected = (ex.LineNumber!.Value + 1, ex.BytePositionInLine + 1);
+        }
+        Write("items.json", json);
+        if (expected is { } where)
+        {
+            var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("items.json", _dir));
+            Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
+            Assert.Equal(where.Line, ex.Diagnostic.Line);
+            Assert.Equal(where.Column, ex.Diagnostic.Column);
+            return;
+        }
+        var items = DataLoader.Load("items.json", _dir);
+        Assert.Equal(expectedItems!.Count(e => e.StartsWith('{')), items.Count);
+        Assert.Equal(1L, items[0].Fields["a"]);
+    }
+
     [Fact]
     public void MissingFileAndUnknownExtensionAreClearErrors()
     {

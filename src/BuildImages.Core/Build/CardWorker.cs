@@ -44,10 +44,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
             if (duplicates.ClaimPreKey(preClaim, card.RecordKey) is var preOwner && preOwner != card.RecordKey)
             {
-                foreach (var (variant, reason) in work.Needed)
-                {
-                    duplicates.AddCopy(new PendingCopy(card, variant, preOwner, null, null, reason, Previous(work, variant), CardRendered: false));
-                }
+                duplicates.AddCopies(work.Needed.Select(n => new PendingCopy(card, n.Key, preOwner, null, null, n.Value, Previous(work, n.Key), CardRendered: false)));
                 return null;
             }
             // Laid out by another build that stored what it read: when those files are the same here, take the outputs.
@@ -75,7 +72,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             }
             if (mine.Count == 0)
             {
-                copies.ForEach(duplicates.AddCopy);
+                duplicates.AddCopies(copies);
                 return null;
             }
             using var prepared = _clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
@@ -168,7 +165,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                     _whole.Store(preClaim, set, mine.Select(m => (m.Variant.Signature, written[m.Variant.Path])));
                 }
                 // Only now: had this card failed, its copies would have failed with it.
-                copies.ForEach(c => duplicates.AddCopy(c with { CardRendered = true }));
+                duplicates.AddCopies(copies.Select(c => c with { CardRendered = true }));
             }, leases);
         }
         catch (Exception ex)

@@ -25,9 +25,9 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         // A card equal in everything to another (its copies name no owner path) takes that card's outputs from its
         // record, and that card's outputs may be copies of a third card's markup, recorded only when they are made here:
         // those are made first, so the record is whole when it is read.
-        foreach (var phase in duplicates.CopiesByCard().GroupBy(g => g.First().OwnerPath is null).OrderBy(p => p.Key))
+        foreach (var preKeyCopies in (bool[])[false, true])
         {
-            Parallel.ForEach(phase, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, group =>
+            Parallel.ForEach(duplicates.CopiesByCard().Where(c => c[0].OwnerPath is null == preKeyCopies), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, group =>
             {
                 Copy(group);
                 checkpoint.MaybeSave();
@@ -35,7 +35,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         }
     }
 
-    private void Copy(IGrouping<string, PendingCopy> group)
+    private void Copy(PendingCopy[] group)
     {
         var card = group.First().Card;
         var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);

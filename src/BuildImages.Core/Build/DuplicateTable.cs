@@ -10,24 +10,37 @@ namespace BuildImages.Core.Build;
 /// </summary>
 internal sealed class DuplicateTable
 {
-    /// <summary>Pre-key and variant signatures → the first card that claimed them (cards equal in everything render once).</summary>
-    private readonly ConcurrentDictionary<string, string> _preKeyOwners = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Pre-key and variant signatures (the first 128 bits of their hash, as the markup claims: not a 64-digit string
+    /// for every item of the build) → the first card that claimed them (cards equal in everything render once).
+    /// </summary>
+    private readonly ConcurrentDictionary<UInt128, string> _preKeyOwners = new();
 
     /// <summary>Markup key (the first 128 bits of its hash) → the first output that claimed it.</summary>
     private readonly ConcurrentDictionary<UInt128, (string RecordKey, string Path)> _markupOwners = new();
 
-    private readonly ConcurrentQueue<PendingCopy> _copies = new();
+    /// <summary>Each card's copies as one array (a card adds its copies at once), so making them needs no grouping.</summary>
+    private readonly ConcurrentQueue<PendingCopy[]> _copies = new();
 
     /// <summary>The record key of the card that renders what <paramref name="claim"/> names: <paramref name="recordKey"/> if it is the first.</summary>
-    internal string ClaimPreKey(string claim, string recordKey) => _preKeyOwners.GetOrAdd(claim, recordKey);
+    internal string ClaimPreKey(string claim, string recordKey) =>
+        _preKeyOwners.GetOrAdd(UInt128.Parse(claim.AsSpan(0, 32), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture), recordKey);
 
     /// <summary>The output that renders the markup <paramref name="claim"/> names: <paramref name="owner"/> if it is the first.</summary>
     internal (string RecordKey, string Path) ClaimMarkup(UInt128 claim, (string RecordKey, string Path) owner) => _markupOwners.GetOrAdd(claim, owner);
 
-    internal void AddCopy(PendingCopy copy) => _copies.Enqueue(copy);
+    /// <summary>Adds one card's copies, all of them: a card adds its copies once.</summary>
+    internal void AddCopies(IEnumerable<PendingCopy> copies)
+    {
+        PendingCopy[] card = [.. copies];
+        if (card.Length > 0)
+        {
+            _copies.Enqueue(card);
+        }
+    }
 
     /// <summary>The copies to make, by the card they belong to (each card's copies touch only its record).</summary>
-    internal IEnumerable<IGrouping<string, PendingCopy>> CopiesByCard() => _copies.GroupBy(c => c.Card.RecordKey, StringComparer.Ordinal);
+    internal IEnumerable<PendingCopy[]> CopiesByCard() => _copies;
 }
 
 /// <summary>

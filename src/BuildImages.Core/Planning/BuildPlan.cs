@@ -83,6 +83,16 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
         }
     } = Output;
 
+    // Held as 32 bytes, not 64 hex digits: the plan keeps every item to the build's end.
+    private readonly Primitives.CompactKey _preKey = Primitives.CompactKey.From(PreKey);
+
+    /// <summary>What the item's pixels depend on before its template is evaluated or its file read (made anew from 32 bytes on each read).</summary>
+    public string PreKey
+    {
+        get => _preKey.Text!;
+        init => _preKey = Primitives.CompactKey.From(value);
+    }
+
     /// <summary>How the item is named in messages: job/item.</summary>
     public string Name { get; private set; } = $"{Job.Name}/{Item.Id}";
 
