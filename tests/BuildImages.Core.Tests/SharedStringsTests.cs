@@ -46,4 +46,28 @@ public sealed class SharedStringsTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void TheItemsOfAJsonArrayOrACsvFileShareTheirRepeatedValuesAndKeepTheirOwn()
+    {
+        var dir = Directory.CreateTempSubdirectory("bi-shared-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "items.json"), """[{ "slug": "a", "author": "Ada", "tags": ["x"] }, { "slug": "b", "author": "Ada", "tags": ["x", "y"] }]""");
+            File.WriteAllText(Path.Combine(dir, "items.csv"), "slug,author\nc,Ada\nd,Ada\ne,\n");
+            var json = DataLoader.Load("items.json", dir);
+            var csv = DataLoader.Load("items.csv", dir);
+            Assert.Same(json[0].Fields["author"], json[1].Fields["author"]);
+            Assert.Same(((List<object?>)json[0].Fields["tags"]!)[0], ((List<object?>)json[1].Fields["tags"]!)[0]);
+            Assert.Equal(["a", "b"], json.Select(i => (string)i.Fields["slug"]!));
+            Assert.Same(csv[0].Fields["author"], csv[1].Fields["author"]);
+            Assert.Equal("Ada", csv[1].Fields["author"]);
+            Assert.Equal(string.Empty, csv[2].Fields["author"]);
+            Assert.Equal(["c", "d", "e"], csv.Select(i => i.Id));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

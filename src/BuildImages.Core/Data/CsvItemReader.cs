@@ -1,5 +1,6 @@
 using System.Globalization;
 using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -29,6 +30,8 @@ internal static class CsvItemReader
             {
                 throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"CSV header names column '{duplicate.Key}' twice", file, 1, 1);
             }
+            // Values that repeat down a column (an author, a category, a site name) held once; a pool per file, dropped with it.
+            var values = new SharedStrings(SharedStrings.DefaultCapacity);
             while (csv.Read())
             {
                 var line = csv.Parser.RawRow;
@@ -36,10 +39,10 @@ internal static class CsvItemReader
                 {
                     throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"row has {csv.Parser.Count} fields but the header has {header.Length}", file, line, 1);
                 }
-                var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+                var fields = new Dictionary<string, object?>(header.Length, StringComparer.Ordinal);
                 for (var i = 0; i < header.Length; i++)
                 {
-                    fields[header[i]] = csv.GetField(i);
+                    fields[header[i]] = csv.GetField(i) is { } value ? values.Share(value) : null;
                 }
                 var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : items.Count + 1 + string.Empty;
                 items.Add(new DataItem(file, line, id, fields));

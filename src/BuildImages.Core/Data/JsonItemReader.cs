@@ -64,11 +64,13 @@ internal static class JsonItemReader
             return null;
         }
         var items = new List<object?>();
+        // Values that repeat across the items (an author, a category, a site name) held once; a pool per file, dropped with it.
+        var values = new SharedStrings(SharedStrings.DefaultCapacity);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             using var element = JsonDocument.ParseValue(ref reader);
             var value = element.RootElement;
-            items.Add(value.ValueKind == JsonValueKind.Object ? ItemData.FromJson(value) : value.ToString());
+            items.Add(value.ValueKind == JsonValueKind.Object ? ItemData.FromJson(value, values) : value.ToString());
         }
         // Anything but comments after the array is an error, as it is for a document of the whole file.
         while (reader.Read())
