@@ -37,10 +37,11 @@ public sealed class BuildEndMemoryTests : IDisposable
             cache.Write(stream, outputs);
         }
 
+        // What the serialiser makes of the whole cache, with the check's member first: {"check":"<SHA-256 of the JSON>",…}.
         cache.Outputs = outputs.ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
-        using var whole = new MemoryStream();
-        CheckedJson.Write(whole, JsonSerializer.SerializeToUtf8Bytes(cache, ManifestJsonContext.Default.StatCache));
-        Assert.Equal(whole.ToArray(), File.ReadAllBytes(streamed));
+        var json = JsonSerializer.SerializeToUtf8Bytes(cache, ManifestJsonContext.Default.StatCache);
+        byte[] expected = [.. System.Text.Encoding.ASCII.GetBytes($"{{\"check\":\"{ContentHash.Of(json)}\","), .. json.AsSpan(1)];
+        Assert.Equal(expected, File.ReadAllBytes(streamed));
 
         var loaded = StatCache.Load(streamed);
         Assert.Equal(outputs.Count, loaded.OutputTimes.Count);
@@ -65,6 +66,26 @@ public sealed class BuildEndMemoryTests : IDisposable
         bytes[at] = (byte)'3';
         File.WriteAllBytes(file, bytes);
         Assert.Empty(StatCache.Load(file).OutputTimes);
+    }
+
+    [Fact]
+    public void AnEmptyObjectAndOneOfManyBlocksReadBackAsWritten()
+    {
+        foreach (var json in new[] { "{}", "{\"a\":1}", "{\"a\":\"" + new string('x', 200_000) + "\"}" })
+        {
+            using var stream = new MemoryStream();
+            CheckedJson.Write(stream, w => w.WriteRawValue(json, skipInputValidation: true));
+            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(CheckedJson.Read(stream.ToArray())!));
+            Assert.EndsWith(json[1..], System.Text.Encoding.UTF8.GetString(stream.ToArray()), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void APreKeyClaimIsTheClaimOfTheSameParts()
+    {
+        string[] parts = ["pre", "webp 1200x630 q80 effort 2"];
+        Assert.Equal(ContentHash.Claim(parts), ContentHash.ClaimOf(ContentHash.OfParts(parts)));
+        Assert.NotEqual(ContentHash.Claim(parts), ContentHash.ClaimOf(ContentHash.OfParts("pre", "jpeg")));
     }
 
     [Theory]

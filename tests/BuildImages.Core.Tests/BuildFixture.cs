@@ -146,7 +146,8 @@ public sealed class BuildFixture : IDisposable
     {
         var json = Primitives.CheckedJson.Read(File.ReadAllBytes(file)) ?? throw new InvalidOperationException("the stat cache has no valid check");
         using var stream = File.Create(file);
-        Primitives.CheckedJson.Write(stream, System.Text.Encoding.UTF8.GetBytes(edit(System.Text.Encoding.UTF8.GetString(json))));
+        var edited = System.Text.Encoding.UTF8.GetBytes(edit(System.Text.Encoding.UTF8.GetString(json)));
+        Primitives.CheckedJson.Write(stream, w => w.WriteRawValue(edited, skipInputValidation: true));
     }
 
     public static string[] PathsOf(string slug) => [$"og/{slug}-120.webp", $"og/{slug}.jpg", $"og/{slug}.webp"];

@@ -25,19 +25,20 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         // A card equal in everything to another (its copies name no owner path) takes that card's outputs from its
         // record, and that card's outputs may be copies of a third card's markup, recorded only when they are made here:
         // those are made first, so the record is whole when it is read.
-        foreach (var preKeyCopies in (bool[])[false, true])
-        {
-            Parallel.ForEach(duplicates.CopiesByCard().Where(c => c[0].OwnerPath is null == preKeyCopies), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, group =>
+        CopyEach(duplicates.CopiesByCard().Where(card => card[0].OwnerPath is not null));
+        CopyEach(duplicates.CopiesByCard().Where(card => card[0].OwnerPath is null));
+
+        void CopyEach(IEnumerable<PendingCopy[]> cards) =>
+            Parallel.ForEach(cards, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, card =>
             {
-                Copy(group);
+                Copy(card);
                 checkpoint.MaybeSave();
             });
-        }
     }
 
     private void Copy(PendingCopy[] group)
     {
-        var card = group.First().Card;
+        var card = group[0].Card;
         var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
         string? inputs = null;
         // Records are held serialised: read each owner once per card, not once per variant.
@@ -84,7 +85,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             return;
         }
         _manifest.Records.TryGetValue(card.RecordKey, out var current);
-        if (group.First().CardRendered && current is not null)
+        if (group[0].CardRendered && current is not null)
         {
             // The worker recorded what it rendered; the copies join that record.
             var order = card.Variants.Select(v => v.Path).ToList();

@@ -24,7 +24,7 @@ internal sealed class DuplicateTable
 
     /// <summary>The record key of the card that renders what <paramref name="claim"/> names: <paramref name="recordKey"/> if it is the first.</summary>
     internal string ClaimPreKey(string claim, string recordKey) =>
-        _preKeyOwners.GetOrAdd(UInt128.Parse(claim.AsSpan(0, 32), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture), recordKey);
+        _preKeyOwners.GetOrAdd(Primitives.ContentHash.ClaimOf(claim), recordKey);
 
     /// <summary>The output that renders the markup <paramref name="claim"/> names: <paramref name="owner"/> if it is the first.</summary>
     internal (string RecordKey, string Path) ClaimMarkup(UInt128 claim, (string RecordKey, string Path) owner) => _markupOwners.GetOrAdd(claim, owner);

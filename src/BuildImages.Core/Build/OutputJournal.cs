@@ -68,13 +68,24 @@ internal sealed class OutputJournal(string file) : IDisposable
             }
             // Only the lines still open are held: none after the last save of a build that finished.
             var open = new Dictionary<string, string>(StringComparer.Ordinal);
+            // An item's outputs are written one after another, so its lines are near each other: each record is read once
+            // for them, not once per line (a read deserialises the record, maybe from the scratch file).
+            var near = new Dictionary<string, ItemRecord?>(StringComparer.Ordinal);
             foreach (var line in System.IO.File.ReadLines(File))
             {
                 if (Entry.Parse(line) is not { } entry)
                 {
                     continue;
                 }
-                if (Records(recorded(entry.RecordKey), entry))
+                if (!near.TryGetValue(entry.RecordKey, out var record))
+                {
+                    if (near.Count == 64)
+                    {
+                        near.Clear();
+                    }
+                    near[entry.RecordKey] = record = recorded(entry.RecordKey);
+                }
+                if (Records(record, entry))
                 {
                     open.Remove(entry.File);
                 }

@@ -54,7 +54,7 @@ internal static class JsonItemReader
     /// <summary>
     /// The items of a root array, each parsed on its own as the reader passes it; null when the root is not an array. A
     /// document of the whole file rents a token table about the file's size from the shared array pool, which keeps it
-    /// after the document is gone (a 26 MB file: 32 MiB held to the build's end). Errors carry the same line and column.
+    /// for reuse after the document is gone. Errors carry the same line and column.
     /// </summary>
     private static List<object?>? ArrayItems(ReadOnlySpan<byte> json)
     {

@@ -13,29 +13,15 @@ internal static class CheckedJson
 {
     private static readonly byte[] Prefix = "{\"check\":\""u8.ToArray();
 
-    /// <summary>Writes <paramref name="json"/> (a serialised object) with its check in front.</summary>
-    internal static void Write(Stream destination, ReadOnlySpan<byte> json)
-    {
-        if (json.Length < 2 || json[0] != '{')
-        {
-            throw new ArgumentException("only a JSON object carries a check", nameof(json));
-        }
-        destination.Write(Prefix);
-        destination.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(json))));
-        destination.Write(json[1] == '}' ? "\"}"u8 : "\","u8);
-        destination.Write(json[1..]);
-    }
-
     /// <summary>
-    /// Writes the object <paramref name="write"/> makes with its check in front, a block at a time: for a file too large
-    /// to hold (a million outputs' times). The check is filled in at the end, so <paramref name="destination"/> must
-    /// seek; the object must not be empty. The bytes are those <see cref="Write(Stream, ReadOnlySpan{byte})"/> writes.
+    /// Writes the object <paramref name="write"/> makes with its check in front, a block at a time (a million outputs'
+    /// times are never held whole). The check is filled in at the end, so <paramref name="destination"/> must seek.
     /// </summary>
     internal static void Write(Stream destination, Action<Utf8JsonWriter> write)
     {
         destination.Write(Prefix);
         var checkAt = destination.Position;
-        destination.Write("0000000000000000000000000000000000000000000000000000000000000000\","u8);
+        destination.Write("0000000000000000000000000000000000000000000000000000000000000000\""u8);
         using var body = new CheckedBody(destination);
         using (var writer = new Utf8JsonWriter(body))
         {
@@ -52,7 +38,7 @@ internal static class CheckedJson
     internal static byte[]? Read(ReadOnlySpan<byte> file)
     {
         const int hex = 64;
-        if (!file.StartsWith(Prefix) || file.Length < Prefix.Length + hex + 3 || file[Prefix.Length + hex] != '"')
+        if (!file.StartsWith(Prefix) || file.Length < Prefix.Length + hex + 2 || file[Prefix.Length + hex] != '"')
         {
             return null;
         }
@@ -73,7 +59,10 @@ internal static class CheckedJson
         return check.SequenceEqual(expected) ? json : null;
     }
 
-    /// <summary>Hashes an object's bytes as they are written and passes on all but its opening brace (the prefix holds it).</summary>
+    /// <summary>
+    /// Hashes an object's bytes as they are written and passes them on after the check: its opening brace is the
+    /// prefix's, and its first member follows the check's after a comma (an empty object just closes).
+    /// </summary>
     private sealed class CheckedBody(Stream destination) : Stream
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -101,9 +90,10 @@ internal static class CheckedJson
             {
                 rest = buffer[0] == '{' ? buffer[1..] : throw new InvalidOperationException("only a JSON object carries a check");
             }
-            if (_written <= 1 && !rest.IsEmpty && rest[0] == '}')
+            // The object's second byte: a member after the check's needs a comma.
+            if (_written + buffer.Length - rest.Length == 1 && !rest.IsEmpty && rest[0] != '}')
             {
-                throw new InvalidOperationException("an empty object is written whole, not streamed");
+                destination.Write(","u8);
             }
             destination.Write(rest);
             _written += buffer.Length;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace BuildImages.Core.Primitives;
@@ -9,38 +10,31 @@ namespace BuildImages.Core.Primitives;
 /// </summary>
 internal readonly record struct CompactKey
 {
-    private readonly ulong _a;
-    private readonly ulong _b;
-    private readonly ulong _c;
-    private readonly ulong _d;
-
-    /// <summary>The key when it is not 64 lower-case hex digits (or null for none); <see cref="Packed"/> when the bytes hold it.</summary>
-    private readonly string? _other;
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     /// <summary>Marks a packed key by reference (no flag field: eight bytes more in every outcome).</summary>
     private static readonly string Packed = new('\0', 1);
 
-    private CompactKey(ReadOnlySpan<byte> sha)
-    {
-        _a = BinaryPrimitives.ReadUInt64BigEndian(sha);
-        _b = BinaryPrimitives.ReadUInt64BigEndian(sha[8..]);
-        _c = BinaryPrimitives.ReadUInt64BigEndian(sha[16..]);
-        _d = BinaryPrimitives.ReadUInt64BigEndian(sha[24..]);
-        _other = Packed;
-    }
+    private readonly UInt128 _high;
+    private readonly UInt128 _low;
+
+    /// <summary>The key when it is not 64 lower-case hex digits (or null for none); <see cref="Packed"/> when the bytes hold it.</summary>
+    private readonly string? _other;
+
+    private CompactKey(UInt128 high, UInt128 low) => (_high, _low, _other) = (high, low, Packed);
 
     private CompactKey(string? other) => _other = other;
 
     internal static CompactKey From(string? key)
     {
         // Only lower-case hex is packed, so the text given is always the text read back.
-        if (key is not { Length: 64 } || !key.AsSpan().ContainsOnlyLowerHex())
+        if (key is not { Length: 64 } || key.AsSpan().ContainsAnyExcept(LowerHex))
         {
             return new CompactKey(key);
         }
         Span<byte> bytes = stackalloc byte[32];
         Convert.FromHexString(key, bytes, out _, out _);
-        return new CompactKey(bytes);
+        return new CompactKey(BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes[16..]));
     }
 
     /// <summary>The key's text, made anew on each call when packed.</summary>
@@ -53,28 +47,11 @@ internal readonly record struct CompactKey
                 return _other;
             }
             Span<byte> bytes = stackalloc byte[32];
-            BinaryPrimitives.WriteUInt64BigEndian(bytes, _a);
-            BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], _b);
-            BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], _c);
-            BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], _d);
+            BinaryPrimitives.WriteUInt128BigEndian(bytes, _high);
+            BinaryPrimitives.WriteUInt128BigEndian(bytes[16..], _low);
             return Convert.ToHexStringLower(bytes);
         }
     }
 
     public override string ToString() => Text ?? string.Empty;
-}
-
-file static class LowerHex
-{
-    internal static bool ContainsOnlyLowerHex(this ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }

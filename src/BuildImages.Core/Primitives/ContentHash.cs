@@ -21,6 +21,10 @@ internal static class ContentHash
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
 
+    /// <summary>The <see cref="Claim"/> of a key <see cref="OfParts"/> made: the number its first 32 hex digits write.</summary>
+    internal static UInt128 ClaimOf(string key) =>
+        UInt128.Parse(key.AsSpan(0, 32), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The SHA-256 of a regular file; a pipe, socket or device (which could be read forever, or block) is an IOException naming it.</summary>
     public static string OfFile(string path)
     {

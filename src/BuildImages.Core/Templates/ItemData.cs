@@ -33,7 +33,7 @@ internal static class ItemData
     // Plain loops: data files hold thousands of items and this runs on the no-op path.
     private static Dictionary<string, object?> Object(JsonElement e, Primitives.SharedStrings? values)
     {
-        // Sized to the fields: grown one at a time, a dictionary of nine fields had room for seventeen (200 bytes an item).
+        // Sized to the fields: grown one at a time, a dictionary of eight fields had room for seventeen.
         var map = new Dictionary<string, object?>(e.GetPropertyCount(), StringComparer.Ordinal);
         foreach (var p in e.EnumerateObject())
         {
