@@ -7,7 +7,8 @@ namespace BuildImages.Core.Tests;
 
 /// <summary>
 /// What a large build holds until its end is held compactly and written a block at a time, with the same bytes and
-/// meaning as before: the stat cache streamed, keys packed into 32 bytes, the pending-outputs journal kept only on disk.
+/// meaning as before: the stat cache streamed, keys packed into 32 bytes, the pending-outputs journal kept only on disk,
+/// output times in a set of entries, the logged outcomes in blocks (spilled to a nameless scratch file past a budget).
 /// </summary>
 public sealed class BuildEndMemoryTests : IDisposable
 {
@@ -45,7 +46,8 @@ public sealed class BuildEndMemoryTests : IDisposable
 
         var loaded = StatCache.Load(streamed);
         Assert.Equal(outputs.Count, loaded.OutputTimes.Count);
-        Assert.Equal(outputs[123].Value, loaded.OutputTimes[outputs[123].Key]);
+        Assert.True(loaded.OutputTimes.TryGetValue(outputs[123].Key, out var ticks));
+        Assert.Equal(outputs[123].Value, ticks);
         Assert.Equal("vips 8.18.7", loaded.Native?.Versions);
         Assert.Equal(2, loaded.Files.Count);
         // The loaded times are held once, in OutputTimes.
@@ -65,7 +67,7 @@ public sealed class BuildEndMemoryTests : IDisposable
         var at = Array.LastIndexOf(bytes, (byte)'2');
         bytes[at] = (byte)'3';
         File.WriteAllBytes(file, bytes);
-        Assert.Empty(StatCache.Load(file).OutputTimes);
+        Assert.Equal(0, StatCache.Load(file).OutputTimes.Count);
     }
 
     [Fact]
@@ -152,4 +154,74 @@ public sealed class BuildEndMemoryTests : IDisposable
         Inputs = "i",
         Variants = [new VariantRecord { Path = file, File = file, Key = sha, Options = "o", Width = 1, Height = 1, Mime = "image/webp", Bytes = 1, Sha256 = sha }],
     };
+
+    [Fact]
+    public void TheOutputTimeTableKeepsOneEntryPerFileAndHandsBackItsOwnName()
+    {
+        var table = new OutputTimeTable();
+        var name = "og/post-1.webp";
+        table.Set(name, 1);
+        table.Set(new string(name.AsSpan()), 2);
+        Assert.Equal(1, table.Count);
+        var lookup = new string(name.AsSpan());
+        Assert.True(table.TryGetEntry(lookup, out var entry));
+        Assert.Equal(2, entry.Ticks);
+        // The table's string, not the one it was asked with: a list of every output keeps one name per file.
+        Assert.Equal(name, entry.File);
+        Assert.NotSame(lookup, entry.File);
+        Assert.False(table.TryGetValue("og/post-2.webp", out _));
+
+        // Worker threads set times at once: every one is kept.
+        Parallel.For(0, 20_000, i => table.Set($"og/p-{i}.webp", i));
+        Assert.Equal(20_001, table.Count);
+        Assert.True(table.TryGetValue("og/p-19999.webp", out var ticks));
+        Assert.Equal(19_999, ticks);
+    }
+
+    [Fact]
+    public void OutcomesSpilledToTheScratchFileReadBackInPathOrderAsLogged()
+    {
+        var manifest = Path.Combine(_dir, "buildimages.manifest.json");
+        var spill = new OutcomeSpill(manifest, memoryBudget: 0);
+        var random = new Random(7);
+        var logged = new List<OutputOutcome>();
+        foreach (var i in Enumerable.Range(0, 20_000).OrderBy(_ => random.Next()))
+        {
+            var status = (OutputStatus)(i % Enum.GetValues<OutputStatus>().Length);
+            RenderReason? reason = i % 3 == 0 ? null : new RenderReason((RenderReasonKind)(i % 14), $"data changed (título {i})");
+            var key = (i % 4) switch
+            {
+                0 => null,
+                1 => "item:" + i,
+                _ => ContentHash.Of(BitConverter.GetBytes(i)),
+            };
+            var outcome = new OutputOutcome($"og/é-{i:D5}{(i % 2 == 0 ? ".webp" : "-600.jpg")}", $"cards/pöst-{i}", status, reason, 1200 - i % 7, 630, i % 2 == 0 ? "image/webp" : "image/jpeg", i * 1000L, key);
+            spill.Add(outcome);
+            logged.Add(outcome);
+        }
+        // Twenty thousand outcomes are several blocks: all but the last went to the file, which has no name in the folder.
+        Assert.True(spill.UsesFile);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Empty(Directory.EnumerateFiles(_dir));
+        }
+
+        var sorted = spill.SortedByPath();
+        Assert.Equal(logged.Count, sorted.Count);
+        Assert.Equal(logged.OrderBy(o => o.Path, StringComparer.Ordinal), sorted);
+        Assert.Equal(logged.Single(o => o.Path == "og/é-00003-600.jpg"), sorted.Single(o => o.Path == "og/é-00003-600.jpg"));
+        Assert.Throws<InvalidOperationException>(() => spill.Add(logged[0]));
+    }
+
+    [Fact]
+    public void ADryRunsOutcomesStayInMemoryWhateverTheirNumber()
+    {
+        var spill = new OutcomeSpill(manifestFile: null, memoryBudget: 0);
+        for (var i = 0; i < 5_000; i++)
+        {
+            spill.Add(new OutputOutcome($"og/{i:D4}.webp", "cards/" + i, OutputStatus.Rendered, null, 1200, 630, "image/webp", 0, null));
+        }
+        Assert.False(spill.UsesFile);
+        Assert.Equal("og/4999.webp", spill.SortedByPath()[^1].Path);
+    }
 }

@@ -46,7 +46,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var paths = _workspace.Paths;
         var templates = _workspace.Templates;
         var clock = new StageClock();
-        var log = new BuildLog(_observer);
+        // A dry run writes nothing, not even a scratch file: its outcomes stay in memory.
+        var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, _options.RecordMemoryBudget));
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
         StaleTemps.RemoveFromBookkeeping(config);

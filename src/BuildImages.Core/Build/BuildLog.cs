@@ -10,9 +10,10 @@ namespace BuildImages.Core.Build;
 /// saved. The one place outcomes and diagnostics go; it tells the observer as they come, and the report is made from it.
 /// Thread-safe: workers log from their threads.
 /// </summary>
-internal sealed partial class BuildLog(IBuildObserver observer)
+internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill outcomes)
 {
-    private readonly ConcurrentQueue<OutputOutcome> _outcomes = new();
+    private readonly int[] _counts = new int[Enum.GetValues<OutputStatus>().Length];
+    private readonly ConcurrentDictionary<string, byte> _failedItems = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Diagnostic> _diagnostics = new();
     private readonly ConcurrentQueue<PhotoSaving> _savings = new();
 
@@ -40,13 +41,14 @@ internal sealed partial class BuildLog(IBuildObserver observer)
 
     internal IReadOnlyList<PhotoSaving> PhotoSavings => [.. _savings.OrderBy(p => p.Path, StringComparer.Ordinal)];
 
-    /// <summary>Every outcome so far, ordered by output path.</summary>
-    internal OutputOutcome[] Outcomes()
-    {
-        var outcomes = _outcomes.ToArray();
-        Array.Sort(outcomes, (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return outcomes;
-    }
+    /// <summary>Every outcome, ordered by output path, each read back as it is read; the log takes no more outcomes after this.</summary>
+    internal IReadOnlyList<OutputOutcome> Outcomes() => outcomes.SortedByPath();
+
+    /// <summary>How many outcomes had <paramref name="status"/>.</summary>
+    internal int Count(OutputStatus status) => Volatile.Read(ref _counts[(int)status]);
+
+    /// <summary>How many items had an output fail.</summary>
+    internal int FailedItems => _failedItems.Count;
 
     /// <summary>
     /// Tells the observer of the outputs the up-to-date record confirmed, without keeping them: the list reads the record
@@ -60,7 +62,12 @@ internal sealed partial class BuildLog(IBuildObserver observer)
         {
             Interlocked.Add(ref _bytesWritten, outcome.Bytes);
         }
-        _outcomes.Enqueue(outcome);
+        Interlocked.Increment(ref _counts[(int)outcome.Status]);
+        if (outcome.Status == OutputStatus.Failed)
+        {
+            _failedItems.TryAdd(outcome.Item, 0);
+        }
+        outcomes.Add(outcome);
         observer.Output(outcome);
     }
 

@@ -47,6 +47,7 @@ internal sealed class DuplicateTable
 /// An output whose pixels equal another output's in this build: copied once that one is written. A pre-key copy
 /// (<see cref="OwnerPath"/> null) takes the owner's variant of the same signature and its input set; a markup copy
 /// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
-/// the card's worker set a record of this build (else the copier makes it).
+/// the card's worker set a record of this build (else the copier makes it). A value in its card's array, not an object
+/// of its own: a site of many equal cards holds one per output until the copies are made.
 /// </summary>
-internal sealed record PendingCopy(PlannedCard Card, PlannedVariant Variant, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered);
+internal readonly record struct PendingCopy(PlannedCard Card, PlannedVariant Variant, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered);

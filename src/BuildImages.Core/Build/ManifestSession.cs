@@ -126,9 +126,10 @@ internal sealed class ManifestSession : IDisposable
         {
             foreach (var variant in record.Variants)
             {
-                if (Stats.OutputTimes.TryGetValue(variant.File, out var ticks))
+                // The table's own name, not the one just read from the record: the list holds every output's.
+                if (Stats.OutputTimes.TryGetEntry(variant.File, out var time))
                 {
-                    outputs.Add(new(variant.File, ticks));
+                    outputs.Add(new(time.File, time.Ticks));
                 }
             }
         }

@@ -56,7 +56,7 @@ internal sealed class OutputWriter(BuildConfig config, StatCache stats, OutputFo
     private void Finish(string file, string full, VariantRecord? previous)
     {
         durable.Written(full);
-        stats.OutputTimes[file] = File.GetLastWriteTimeUtc(full).Ticks;
+        stats.OutputTimes.Set(file, File.GetLastWriteTimeUtc(full).Ticks);
         if (previous is not null && previous.File != file && folder.Escape(previous.File) is null)
         {
             File.Delete(System.IO.Path.Combine(config.OutputDirectory, previous.File));

@@ -15,12 +15,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
     {
         log.TellRepeatedErrors();
         var outcomes = log.Outcomes();
-        var counts = new int[Enum.GetValues<OutputStatus>().Length];
-        foreach (var o in outcomes)
-        {
-            counts[(int)o.Status]++;
-        }
-        int Count(OutputStatus s) => counts[(int)s];
+        int Count(OutputStatus s) => log.Count(s);
         // Only for a batch of a few items (a hook's): a million-item report would pay for an index nobody reads.
         var written = options.ItemsOverride is null || manifest is null ? null : WrittenFiles(manifest, outcomes);
         ReportOutput Output(OutputOutcome o)
@@ -28,7 +23,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             var output = new ReportOutput(o.Path, o.Item, o.Status, o.Width, o.Height, o.Format, o.Bytes, o.Key, o.Reason?.Detail);
             return written?.GetValueOrDefault(o.Path) is { } v && v.Key == o.Key ? output with { File = v.File, Url = SiteUrl.Of(config, v.File, v.Sha256) } : output;
         }
-        // Made as they are read: the outcomes are kept anyway, a second object per output at the build's end was not.
+        // Made as they are read, from the outcomes read back from the log's blocks: nothing per output is held twice.
         var outputs = new ProjectedList<OutputOutcome, ReportOutput>(outcomes, Output);
         var savings = log.PhotoSavings;
         return new BuildReport
@@ -38,7 +33,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Skipped = Count(OutputStatus.Skipped),
             Deduplicated = Count(OutputStatus.Deduplicated),
             Pruned = Count(OutputStatus.Pruned),
-            Failed = outcomes.Where(o => o.Status == OutputStatus.Failed).Select(o => o.Item).Distinct(StringComparer.Ordinal).Count() + plan.Problems.Count(p => p.Severity == DiagnosticSeverity.Error),
+            Failed = log.FailedItems + plan.Problems.Count(p => p.Severity == DiagnosticSeverity.Error),
             BytesWritten = log.BytesWritten,
             Cancelled = cancelled,
             DryRun = options.DryRun,

@@ -133,14 +133,14 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                if (written is null || !manifest.Stats.OutputTimes.TryGetValue(written.File, out var ticks))
+                if (written is null || !manifest.Stats.OutputTimes.TryGetEntry(written.File, out var time))
                 {
                     return null;
                 }
-                // The plan's path, the item's name and one MIME string, not the copies the record was just read into:
-                // this list holds every output of the build at its end, when its memory peaks.
-                var file = written.File == variant.Path ? variant.Path : written.File;
-                outputs.Add(new UpToDateOutput(variant.Path, file, card.Name, written.Width, written.Height, Primitives.SharedStrings.Get(written.Mime), written.Bytes, written.Key, ticks));
+                // The plan's path, the time table's file name, the item's name and one MIME string, not the copies the
+                // record was just read into: this list holds every output of the build at its end, when its memory peaks.
+                var file = written.File == variant.Path ? variant.Path : time.File;
+                outputs.Add(new UpToDateOutput(variant.Path, file, card.Name, written.Width, written.Height, Primitives.SharedStrings.Get(written.Mime), written.Bytes, written.Key, time.Ticks));
             }
         }
         outputs.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));

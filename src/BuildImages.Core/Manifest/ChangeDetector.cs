@@ -10,6 +10,14 @@ namespace BuildImages.Core.Manifest;
 /// </summary>
 internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, StatCache stats, Func<string, InputSet?> inputSet, string outputDirectory, bool force)
 {
+    // Reasons without a detail of their own are one object each, shared: a cold build gives one to every item it plans.
+    private static readonly RenderReason NewItem = new(RenderReasonKind.NewItem, "new item");
+    private static readonly RenderReason Forced = new(RenderReasonKind.Forced, "forced (--force)");
+    private static readonly RenderReason Incomplete = new(RenderReasonKind.NewItem, "new item (its manifest entry is incomplete)");
+    private static readonly RenderReason NewVariant = new(RenderReasonKind.NewVariant, "new variant");
+    private static readonly RenderReason OutputMissing = new(RenderReasonKind.OutputMissing, "output missing");
+    private static readonly RenderReason OutputAltered = new(RenderReasonKind.OutputAltered, "output altered since it was written");
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RenderReason?> _setReasons = new(StringComparer.Ordinal);
 
     /// <summary>A reason that applies to every variant of the card, or null if the card's inputs are unchanged.</summary>
@@ -17,15 +25,15 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
     {
         if (record is null)
         {
-            return new(RenderReasonKind.NewItem, "new item");
+            return NewItem;
         }
         if (force)
         {
-            return new(RenderReasonKind.Forced, "forced (--force)");
+            return Forced;
         }
         if (inputSet(record.Inputs) is not { } set)
         {
-            return new(RenderReasonKind.NewItem, "new item (its manifest entry is incomplete)");
+            return Incomplete;
         }
         if (set.Engine != engineStamp)
         {
@@ -55,7 +63,7 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
     {
         if (record is null)
         {
-            return new(RenderReasonKind.NewVariant, "new variant");
+            return NewVariant;
         }
         if (record.Options != variant.Signature)
         {
@@ -64,7 +72,7 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         var file = new FileInfo(Path.Combine(outputDirectory, record.File));
         if (!file.Exists)
         {
-            return new(RenderReasonKind.OutputMissing, "output missing");
+            return OutputMissing;
         }
         var ticks = file.LastWriteTimeUtc.Ticks;
         if (file.Length == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
@@ -73,10 +81,10 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         }
         if (file.Length == record.Bytes && ContentHash.OfFile(file.FullName) == record.Sha256)
         {
-            stats.OutputTimes[record.File] = ticks;
+            stats.OutputTimes.Set(record.File, ticks);
             return null;
         }
-        return new(RenderReasonKind.OutputAltered, "output altered since it was written");
+        return OutputAltered;
     }
 
     private static RenderReason DataReason(PlannedItem card, ItemRecord record)

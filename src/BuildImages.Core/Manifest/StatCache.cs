@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace BuildImages.Core.Manifest;
@@ -26,7 +25,7 @@ internal sealed class StatCache
 
     /// <summary>The same, updated by worker threads during a build (made from <see cref="Outputs"/> on load).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public ConcurrentDictionary<string, long> OutputTimes { get; private set; } = new(StringComparer.Ordinal);
+    public OutputTimeTable OutputTimes { get; private set; } = new();
 
     public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".cache.json");
 
@@ -44,7 +43,7 @@ internal sealed class StatCache
                 return new StatCache();
             }
             // Only paths a build could have written or read are trusted: the cache may come from elsewhere (a CI cache).
-            cache.OutputTimes = new(cache.Outputs.Where(o => RecordPaths.Problem(o.Key) is null), StringComparer.Ordinal);
+            cache.OutputTimes = new(cache.Outputs.Where(o => RecordPaths.Problem(o.Key) is null));
             // The times live on in OutputTimes alone: a million-output site would otherwise hold them twice all build.
             cache.Outputs = new(StringComparer.Ordinal);
             cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);

@@ -127,7 +127,7 @@ public static class BuildPlanner
                 return;
             }
             var preKey = ContentHash.OfParts(templateKey, size.ToString(), settings, CanonicalData.Hash(item.Fields));
-            var planned = variants.Select(v => v with { Path = output + v.Path }).ToList();
+            var planned = variants.Select(v => v with { Path = output + v.Path }).ToArray();
             results[i] = (new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, planned), null);
         });
         problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());

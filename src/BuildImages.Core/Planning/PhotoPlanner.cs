@@ -74,7 +74,7 @@ internal static class PhotoPlanner
             var focus = photos.Focus.TryGetValue(relative, out var f) ? f : ((double X, double Y)?)null;
             var preKey = ContentHash.OfParts(sourceKey, settings, focus is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p.X},{p.Y}") : "-");
             var item = new DataItem(file, 0, relative, new Dictionary<string, object?>(StringComparer.Ordinal) { ["src"] = relative });
-            cards.Add(new PlannedPhoto(job, item, output, preKey, shapes.Select(v => v with { Path = output + v.Path }).ToList(),
+            cards.Add(new PlannedPhoto(job, item, output, preKey, shapes.Select(v => v with { Path = output + v.Path }).ToArray(),
                 new PhotoSource(sourceKey, file, focus, photos.OnError == PhotoErrorPolicy.CopyOriginal ? output + Path.GetExtension(relative).ToLowerInvariant() : null)));
         }
         return cards;

@@ -85,7 +85,7 @@ public sealed class PoisonedManifestTests : IDisposable
 
         var loaded = Manifest.StatCache.Load(cacheFile);
 
-        Assert.DoesNotContain("../outside/victim.png", loaded.OutputTimes.Keys);
-        Assert.Contains("notes/note-1.png", loaded.OutputTimes.Keys);
+        Assert.DoesNotContain("../outside/victim.png", loaded.OutputTimes.Files);
+        Assert.Contains("notes/note-1.png", loaded.OutputTimes.Files);
     }
 }
