@@ -224,4 +224,48 @@ public sealed class BuildEndMemoryTests : IDisposable
         Assert.False(spill.UsesFile);
         Assert.Equal("og/4999.webp", spill.SortedByPath()[^1].Path);
     }
+
+    [Fact]
+    public void TheUpToDateRecordsOutputsGoThroughScratchBlocksAndComeBackInPathOrder()
+    {
+        var manifest = Path.Combine(_dir, "buildimages.manifest.json");
+        var list = new UpToDateOutputList(manifest, memoryBudget: 0, capacity: 0);
+        var random = new Random(11);
+        var added = new List<UpToDateOutput>();
+        foreach (var i in Enumerable.Range(0, 12_000).OrderBy(_ => random.Next()))
+        {
+            var path = $"og/card-{i:D5}{(i % 2 == 0 ? ".webp" : "-600.jpg")}";
+            // Hashed names differ from the path; a key of another shape than a SHA-256 is kept as text.
+            var file = i % 5 == 0 ? path.Replace("card", "card.0123456789", StringComparison.Ordinal) : path;
+            var key = i % 7 == 0 ? "photo:" + i : ContentHash.Of(BitConverter.GetBytes(i));
+            var output = new UpToDateOutput(path, file, $"cards/ünï-{i}", 1200, 630 + i % 3, i % 2 == 0 ? "image/webp" : "image/jpeg", i * 10L, key, 638_000_000_000_000_000L + i);
+            list.Add(output);
+            added.Add(output);
+        }
+        var sorted = list.SortedByPath();
+        Assert.Equal(added.OrderBy(o => o.Path, StringComparer.Ordinal), sorted);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Empty(Directory.EnumerateFiles(_dir));
+        }
+    }
+
+    [Fact]
+    public void ARecordLargerThanABlockIsKeptWholeInMemoryOrInTheFile()
+    {
+        foreach (var budget in new long[] { 0, long.MaxValue })
+        {
+            var blocks = new ScratchBlocks(Path.Combine(_dir, "m.json"), "test", budget);
+            var big = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
+            var first = blocks.Append(big);
+            var small = blocks.Append([1, 2, 3]);
+            var second = blocks.Append(big.AsSpan(1000, 70_000));
+            var tail = blocks.Append([4]);
+            Assert.Equal(big, blocks.Read(first).ToArray());
+            Assert.Equal([1, 2, 3], blocks.Read(small).ToArray());
+            Assert.Equal(big.AsSpan(1000, 70_000).ToArray(), blocks.Read(second).ToArray());
+            Assert.Equal([4], blocks.Read(tail).ToArray());
+            Assert.Equal(budget == 0, blocks.UsesFile);
+        }
+    }
 }

@@ -113,6 +113,41 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ItemsOfOneShapeShareTheirFieldNamesAndReadAsDictionariesWould()
+    {
+        // Two alike, one with a field more, one naming a field twice (the last value wins, as in a dictionary), one in
+        // another order: each reads as the same JSON parsed as a document of dictionaries.
+        var json = """
+            [{"slug":"a","title":"A","tags":["x",{"k":1}],"n":1.5},
+             {"slug":"b","title":"B","tags":[],"n":2},
+             {"slug":"c","title":"C","tags":null,"n":3,"extra":true},
+             {"slug":"d","title":"D1","title":"D2","tags":[],"n":4},
+             {"n":5,"tags":[],"title":"E","slug":"e"}]
+            """;
+        var items = DataLoader.Load(Write("shapes.json", json), _dir);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var expected = doc.RootElement.EnumerateArray().Select(e => Templates.ItemData.FromJson(e)).ToList();
+        Assert.Equal(expected.Count, items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            Assert.Equal(expected[i].Keys, items[i].Fields.Keys);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected[i]), System.Text.Json.JsonSerializer.Serialize(items[i].Fields));
+            Assert.Equal(Planning.CanonicalData.Hash(expected[i]), Planning.CanonicalData.Hash(items[i].Fields));
+        }
+        Assert.Equal("D2", items[3].Fields["title"]);
+        Assert.False(items[1].Fields.TryGetValue("extra", out _));
+        Assert.Throws<KeyNotFoundException>(() => items[1].Fields["extra"]);
+        // The first two share one list of names; a file's rows are held as values, not a dictionary each.
+        Assert.Same(items[0].Fields.Keys, items[1].Fields.Keys);
+        Assert.IsType<FieldRow>(items[0].Fields);
+
+        var csv = DataLoader.Load(Write("rows.csv", "slug,title\na,A\nb,B\n"), _dir);
+        Assert.Same(csv[0].Fields.Keys, csv[1].Fields.Keys);
+        Assert.Equal(["slug", "title"], csv[1].Fields.Keys);
+        Assert.Equal("B", csv[1].Fields["title"]);
+    }
+
+    [Fact]
     public void MissingFileAndUnknownExtensionAreClearErrors()
     {
         Assert.Equal(DiagnosticCodes.DataNotFound, Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("nope.json", _dir)).Diagnostic.Code);

@@ -1,75 +1,58 @@
-using System.Buffers.Binary;
-using System.Collections;
+using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text;
 using BuildImages.Core.Manifest;
-using Microsoft.Win32.SafeHandles;
 
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// Every output's outcome a build logs, kept for its report: serialised into blocks, held in memory up to a budget and
-/// then in a scratch file beside the manifest, with only the output's path (the plan's string) and the outcome's place
-/// held per output (24 bytes instead of an object of 140: a million-item build logs four million). The report reads
-/// them back in path order as it is read, so the file stays open with the report: it has no name on Linux and macOS
-/// (unlinked once open), and on Windows it is deleted when closed. If it cannot be made or written, blocks stay in memory.
+/// Every output's outcome a build logs, kept for its report: serialised into <see cref="ScratchBlocks"/> (in memory up
+/// to a budget, then a nameless scratch file beside the manifest), with only the output's path (the plan's string) and
+/// the outcome's place held per output (24 bytes instead of an object of 140: a million-item build logs four million).
+/// The report reads them back in path order as it is read, so the blocks live as long as the report.
 /// </summary>
 internal sealed class OutcomeSpill
 {
-    private const int BlockBytes = 64 * 1024;
+    // An outcome is a few hundred bytes at most; a longer one (a long reason) is written through a rented array.
+    private const int StackBytes = 1024;
 
-    private readonly string? _manifestFile;
-    private readonly long _memoryBudget;
+    private readonly ScratchBlocks _blocks;
     private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
-
-    /// <summary>Filled blocks: their bytes while the budget lasts, else their place in the file.</summary>
-    private readonly List<Block> _blocks = [];
-
-    private byte[] _current = new byte[BlockBytes];
-    private int _used;
-    private long _held;
-    private long _fileEnd;
-    private SafeFileHandle? _file;
-    private bool _unusable;
     private bool _sorted;
 
     /// <param name="manifestFile">The manifest the scratch file goes beside; null keeps everything in memory (a dry run writes nothing).</param>
     /// <param name="memoryBudget">Bytes of serialised outcomes held in memory before the file is used.</param>
     internal OutcomeSpill(string? manifestFile, long memoryBudget = RecordSpill.DefaultMemoryBudget)
     {
-        _manifestFile = manifestFile;
-        _memoryBudget = memoryBudget;
+        _blocks = new ScratchBlocks(manifestFile, "outcomes", memoryBudget);
     }
 
     /// <summary>Whether a scratch file holds some of the outcomes (for tests).</summary>
-    internal bool UsesFile
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _file is not null;
-            }
-        }
-    }
+    internal bool UsesFile => _blocks.UsesFile;
 
     internal void Add(OutputOutcome outcome)
     {
         var size = Size(outcome);
-        lock (_lock)
+        var rented = size > StackBytes ? ArrayPool<byte>.Shared.Rent(size) : null;
+        try
         {
-            if (_sorted)
+            var bytes = rented is null ? stackalloc byte[StackBytes] : rented;
+            Write(outcome, bytes[..size]);
+            lock (_lock)
             {
-                throw new InvalidOperationException("an outcome was logged after the report read the log");
+                if (_sorted)
+                {
+                    throw new InvalidOperationException("an outcome was logged after the report read the log");
+                }
+                _entries.Add(new Entry(outcome.Path, _blocks.Append(bytes[..size])));
             }
-            if (_used + size > _current.Length)
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                Seal(Math.Max(BlockBytes, size));
+                ArrayPool<byte>.Shared.Return(rented);
             }
-            Write(outcome, _current.AsSpan(_used, size));
-            _entries.Add(new Entry(outcome.Path, _blocks.Count, _used, size));
-            _used += size;
         }
     }
 
@@ -87,205 +70,51 @@ internal sealed class OutcomeSpill
                 _sorted = true;
             }
         }
-        return new Sorted(this);
-    }
-
-    private OutputOutcome Read(Entry entry)
-    {
-        byte[] bytes;
-        var start = entry.Offset;
-        lock (_lock)
-        {
-            if (entry.Block == _blocks.Count)
-            {
-                bytes = _current;
-            }
-            else if (_blocks[entry.Block].Bytes is { } held)
-            {
-                bytes = held;
-            }
-            else
-            {
-                bytes = new byte[entry.Length];
-                start = 0;
-                var at = _blocks[entry.Block].FileOffset + entry.Offset;
-                for (var done = 0; done < entry.Length;)
-                {
-                    var read = RandomAccess.Read(_file!, bytes.AsSpan(done), at + done);
-                    if (read == 0)
-                    {
-                        throw new IOException("the build's scratch file of outcomes ended early: something truncated it");
-                    }
-                    done += read;
-                }
-            }
-        }
-        return Parse(entry.Path, bytes.AsSpan(start, entry.Length));
-    }
-
-    /// <summary>Files the current block (in memory while the budget lasts, else in the file) and starts the next.</summary>
-    private void Seal(int nextSize)
-    {
-        var filled = _current.AsSpan(0, _used);
-        if (_held + _used > _memoryBudget && Writable() is { } file)
-        {
-            try
-            {
-                RandomAccess.Write(file, filled, _fileEnd);
-                _blocks.Add(new Block(null, _fileEnd));
-                _fileEnd += _used;
-                _current = _current.Length >= nextSize ? _current : new byte[nextSize];
-                _used = 0;
-                return;
-            }
-            catch (IOException)
-            {
-                // A full disk: this block and the rest stay in memory (the build is bigger, not broken).
-                _unusable = true;
-            }
-        }
-        // Kept whole: its unused end is shorter than the outcome that did not fit.
-        _blocks.Add(new Block(_current, 0));
-        _held += _current.Length;
-        _current = new byte[Math.Max(BlockBytes, nextSize)];
-        _used = 0;
-    }
-
-    private SafeFileHandle? Writable()
-    {
-        if (_file is null && !_unusable && _manifestFile is not null)
-        {
-            try
-            {
-                var path = Primitives.AtomicFile.ScratchNameFor(_manifestFile, "outcomes");
-                _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // Read through the open handle only: no name is left behind, whenever the report is dropped.
-                    File.Delete(path);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _file?.Dispose();
-                _file = null;
-                _unusable = true;
-            }
-        }
-        return _unusable ? null : _file;
+        return new Primitives.ProjectedList<Entry, OutputOutcome>(_entries, e => Parse(e.Path, _blocks.Read(e.Place)));
     }
 
     // The serialised outcome, without its path (the entry holds it): status, width, height, bytes, reason, key, item, format.
     private static int Size(OutputOutcome o) =>
         1 + 4 + 4 + 8
-        + 1 + (o.Reason is { } reason ? TextSize(reason.Detail) : 0)
-        + 1 + (o.Key is { } key ? (IsPacked(key) ? 32 : TextSize(key)) : 0)
-        + TextSize(o.Item) + TextSize(o.Format);
+        + 1 + (o.Reason is { } reason ? ScratchWriter.TextSize(reason.Detail) : 0)
+        + ScratchWriter.KeySize(o.Key) + ScratchWriter.TextSize(o.Item) + ScratchWriter.TextSize(o.Format);
 
     private static void Write(OutputOutcome o, Span<byte> to)
     {
-        to[0] = (byte)o.Status;
-        BinaryPrimitives.WriteInt32LittleEndian(to[1..], o.Width);
-        BinaryPrimitives.WriteInt32LittleEndian(to[5..], o.Height);
-        BinaryPrimitives.WriteInt64LittleEndian(to[9..], o.Bytes);
-        var at = 17;
+        var w = new ScratchWriter(to);
+        w.Byte((byte)o.Status);
+        w.Int32(o.Width);
+        w.Int32(o.Height);
+        w.Int64(o.Bytes);
         if (o.Reason is { } reason)
         {
-            to[at++] = (byte)reason.Kind;
-            at += WriteText(reason.Detail, to[at..]);
+            w.Byte((byte)reason.Kind);
+            w.Text(reason.Detail);
         }
         else
         {
-            to[at++] = byte.MaxValue;
+            w.Byte(byte.MaxValue);
         }
-        if (o.Key is not { } key)
-        {
-            to[at++] = 0;
-        }
-        else if (IsPacked(key))
-        {
-            to[at++] = 1;
-            Convert.FromHexString(key, to.Slice(at, 32), out _, out _);
-            at += 32;
-        }
-        else
-        {
-            to[at++] = 2;
-            at += WriteText(key, to[at..]);
-        }
-        at += WriteText(o.Item, to[at..]);
-        WriteText(o.Format, to[at..]);
+        w.Key(o.Key);
+        w.Text(o.Item);
+        w.Text(o.Format);
     }
 
     private static OutputOutcome Parse(string path, ReadOnlySpan<byte> from)
     {
-        var status = (OutputStatus)from[0];
-        var width = BinaryPrimitives.ReadInt32LittleEndian(from[1..]);
-        var height = BinaryPrimitives.ReadInt32LittleEndian(from[5..]);
-        var bytes = BinaryPrimitives.ReadInt64LittleEndian(from[9..]);
-        var at = 17;
-        RenderReason? reason = null;
-        var kind = from[at++];
-        if (kind != byte.MaxValue)
-        {
-            reason = new RenderReason((RenderReasonKind)kind, ReadText(from, ref at));
-        }
-        string? key = null;
-        switch (from[at++])
-        {
-            case 1:
-                key = Convert.ToHexStringLower(from.Slice(at, 32));
-                at += 32;
-                break;
-            case 2:
-                key = ReadText(from, ref at);
-                break;
-        }
-        var item = ReadText(from, ref at);
-        var format = Primitives.SharedStrings.Get(ReadText(from, ref at));
+        var r = new ScratchReader(from);
+        var status = (OutputStatus)r.Byte();
+        var width = r.Int32();
+        var height = r.Int32();
+        var bytes = r.Int64();
+        var kind = r.Byte();
+        var reason = kind == byte.MaxValue ? null : new RenderReason((RenderReasonKind)kind, r.Text());
+        var key = r.Key();
+        var item = r.Text();
+        var format = Primitives.SharedStrings.Get(r.Text());
         return new OutputOutcome(path, item, status, reason, width, height, format, bytes, key);
     }
 
-    private static bool IsPacked(string key) => key.Length == 64 && !key.AsSpan().ContainsAnyExcept("0123456789abcdef");
-
-    private static int TextSize(string text) => 4 + Encoding.UTF8.GetByteCount(text);
-
-    private static int WriteText(string text, Span<byte> to)
-    {
-        var length = Encoding.UTF8.GetBytes(text, to[4..]);
-        BinaryPrimitives.WriteInt32LittleEndian(to, length);
-        return 4 + length;
-    }
-
-    private static string ReadText(ReadOnlySpan<byte> from, ref int at)
-    {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(from[at..]);
-        var text = Encoding.UTF8.GetString(from.Slice(at + 4, length));
-        at += 4 + length;
-        return text;
-    }
-
-    /// <summary>One outcome: its output's path, and where its bytes are (block, offset in it, length).</summary>
-    private readonly record struct Entry(string Path, int Block, int Offset, int Length);
-
-    /// <summary>A filled block: its bytes, or (null) its offset in the file.</summary>
-    private readonly record struct Block(byte[]? Bytes, long FileOffset);
-
-    /// <summary>The log in path order, read back entry by entry.</summary>
-    private sealed class Sorted(OutcomeSpill spill) : IReadOnlyList<OutputOutcome>
-    {
-        public int Count => spill._entries.Count;
-
-        public OutputOutcome this[int index] => spill.Read(spill._entries[index]);
-
-        public IEnumerator<OutputOutcome> GetEnumerator()
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                yield return this[i];
-            }
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
+    /// <summary>One outcome: its output's path, and where its bytes are.</summary>
+    private readonly record struct Entry(string Path, ScratchBlocks.Place Place);
 }

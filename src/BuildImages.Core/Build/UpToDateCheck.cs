@@ -112,7 +112,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     {
         var files = new List<(string Key, FileRecord File)>(inputs.DataFiles);
         var sets = new HashSet<string>(StringComparer.Ordinal);
-        var outputs = new List<UpToDateOutput>(plan.OutputCount);
+        var outputs = new UpToDateOutputList(config.ManifestFile, options.RecordMemoryBudget, plan.OutputCount);
         foreach (var card in plan.Items)
         {
             if (!manifest.Records.TryGetValue(card.RecordKey, out var record) || !manifest.TryGetInputSet(record.Inputs, out var set))
@@ -137,13 +137,12 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
                 {
                     return null;
                 }
-                // The plan's path, the time table's file name, the item's name and one MIME string, not the copies the
-                // record was just read into: this list holds every output of the build at its end, when its memory peaks.
+                // The plan's path, the time table's file name and the item's name, not the copies the record was just
+                // read into: the list holds every output of the build at its end, when its memory peaks.
                 var file = written.File == variant.Path ? variant.Path : time.File;
                 outputs.Add(new UpToDateOutput(variant.Path, file, card.Name, written.Width, written.Height, Primitives.SharedStrings.Get(written.Mime), written.Bytes, written.Key, time.Ticks));
             }
         }
-        outputs.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return new UpToDateRecord
         {
             Fingerprint = Fingerprint(inputs.Print, engineStamp),
@@ -151,7 +150,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
             Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
             Files = files.DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
-            Outputs = outputs,
+            Outputs = outputs.SortedByPath(),
         };
     }
 

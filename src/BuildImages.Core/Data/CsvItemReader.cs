@@ -32,6 +32,8 @@ internal static class CsvItemReader
             }
             // Values that repeat down a column (an author, a category, a site name) held once; a pool per file, dropped with it.
             var values = new SharedStrings(SharedStrings.DefaultCapacity);
+            // Every row names the header's fields: the names held once, each row's values in an array.
+            var names = new FieldNames([.. header.Select(SharedStrings.Get)]);
             while (csv.Read())
             {
                 var line = csv.Parser.RawRow;
@@ -39,11 +41,12 @@ internal static class CsvItemReader
                 {
                     throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"row has {csv.Parser.Count} fields but the header has {header.Length}", file, line, 1);
                 }
-                var fields = new Dictionary<string, object?>(header.Length, StringComparer.Ordinal);
+                var row = new object?[header.Length];
                 for (var i = 0; i < header.Length; i++)
                 {
-                    fields[header[i]] = csv.GetField(i) is { } value ? values.Share(value) : null;
+                    row[i] = csv.GetField(i) is { } value ? values.Share(value) : null;
                 }
+                var fields = new FieldRow(names, row);
                 var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : items.Count + 1 + string.Empty;
                 items.Add(new DataItem(file, line, id, fields));
             }

@@ -152,7 +152,7 @@ public static class DataLoader
         var items = new List<DataItem>(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
-            if (list[i] is not Dictionary<string, object?> fields)
+            if (list[i] is not IReadOnlyDictionary<string, object?> fields)
             {
                 throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", file, lineOf(i));
             }

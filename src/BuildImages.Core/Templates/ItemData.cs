@@ -19,6 +19,9 @@ internal static class ItemData
         return FromJson(doc.RootElement);
     }
 
+    /// <summary>One JSON value as items hold it: objects as dictionaries, arrays as lists, strings (shared through <paramref name="values"/> when given), longs or doubles, booleans, null.</summary>
+    internal static object? Value(JsonElement e, Primitives.SharedStrings? values) => Convert(e, values);
+
     private static object? Convert(JsonElement e, Primitives.SharedStrings? values) => e.ValueKind switch
     {
         JsonValueKind.Object => Object(e, values),

@@ -1,0 +1,158 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace BuildImages.Core.Build;
+
+/// <summary>
+/// Short byte records a build keeps to its end (its outcomes, the up-to-date record's outputs), packed into 64 KB
+/// blocks: held in memory up to a budget, then written to a scratch file beside the manifest. The file has no name on
+/// Linux and macOS (unlinked once open, so nothing is left whenever its reader is dropped); on Windows it is deleted
+/// when closed. If it cannot be made or written, blocks stay in memory. Thread-safe.
+/// </summary>
+internal sealed class ScratchBlocks
+{
+    private const int BlockBytes = 64 * 1024;
+
+    private readonly string? _besideFile;
+    private readonly string _purpose;
+    private readonly long _memoryBudget;
+    private readonly Lock _lock = new();
+
+    /// <summary>Filled blocks: their bytes while the budget lasts, else their place in the file.</summary>
+    private readonly List<Block> _blocks = [];
+
+    private byte[] _current = new byte[BlockBytes];
+    private int _used;
+    private long _held;
+    private long _fileEnd;
+    private SafeFileHandle? _file;
+    private bool _unusable;
+
+    /// <param name="besideFile">The file the scratch file goes beside (the manifest); null keeps everything in memory (a dry run writes nothing).</param>
+    /// <param name="purpose">Names the scratch file (a killed build's is swept by the next).</param>
+    /// <param name="memoryBudget">Bytes held in memory before the file is used.</param>
+    internal ScratchBlocks(string? besideFile, string purpose, long memoryBudget)
+    {
+        _besideFile = besideFile;
+        _purpose = purpose;
+        _memoryBudget = memoryBudget;
+    }
+
+    /// <summary>Whether a scratch file holds some of the blocks (for tests).</summary>
+    internal bool UsesFile
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _file is not null;
+            }
+        }
+    }
+
+    /// <summary>Keeps a copy of <paramref name="bytes"/> and says where it is.</summary>
+    internal Place Append(ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            if (_used + bytes.Length > _current.Length)
+            {
+                Seal(bytes.Length);
+            }
+            bytes.CopyTo(_current.AsSpan(_used));
+            var place = new Place(_blocks.Count, _used, bytes.Length);
+            _used += bytes.Length;
+            return place;
+        }
+    }
+
+    /// <summary>The bytes kept at <paramref name="place"/> (a view of a block in memory, or read from the file).</summary>
+    internal ArraySegment<byte> Read(Place place)
+    {
+        lock (_lock)
+        {
+            if (place.Block == _blocks.Count)
+            {
+                return new ArraySegment<byte>(_current, place.Offset, place.Length);
+            }
+            var block = _blocks[place.Block];
+            if (block.Bytes is { } held)
+            {
+                return new ArraySegment<byte>(held, place.Offset, place.Length);
+            }
+            var bytes = new byte[place.Length];
+            var at = block.FileOffset + place.Offset;
+            for (var done = 0; done < place.Length;)
+            {
+                var read = RandomAccess.Read(_file!, bytes.AsSpan(done), at + done);
+                if (read == 0)
+                {
+                    throw new IOException($"the build's scratch file of {_purpose} ended early: something truncated it");
+                }
+                done += read;
+            }
+            return bytes;
+        }
+    }
+
+    /// <summary>Files the current block (in memory while the budget lasts, else in the file) and starts one that holds <paramref name="nextSize"/>.</summary>
+    private void Seal(int nextSize)
+    {
+        if (_used == 0)
+        {
+            _current = new byte[Math.Max(BlockBytes, nextSize)];
+            return;
+        }
+        if (_held + _used > _memoryBudget && Writable() is { } file)
+        {
+            try
+            {
+                RandomAccess.Write(file, _current.AsSpan(0, _used), _fileEnd);
+                _blocks.Add(new Block(null, _fileEnd));
+                _fileEnd += _used;
+                _current = _current.Length >= nextSize ? _current : new byte[nextSize];
+                _used = 0;
+                return;
+            }
+            catch (IOException)
+            {
+                // A full disk: this block and the rest stay in memory (the build is bigger, not broken).
+                _unusable = true;
+            }
+        }
+        // Kept whole: its unused end is shorter than the record that did not fit.
+        _blocks.Add(new Block(_current, 0));
+        _held += _current.Length;
+        _current = new byte[Math.Max(BlockBytes, nextSize)];
+        _used = 0;
+    }
+
+    private SafeFileHandle? Writable()
+    {
+        if (_file is null && !_unusable && _besideFile is not null)
+        {
+            try
+            {
+                var path = Primitives.AtomicFile.ScratchNameFor(_besideFile, _purpose);
+                _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // Read through the open handle only: no name is left behind, whenever the reader is dropped.
+                    File.Delete(path);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _file?.Dispose();
+                _file = null;
+                _unusable = true;
+            }
+        }
+        return _unusable ? null : _file;
+    }
+
+    /// <summary>Where a record is: its block, its offset in the block, its length.</summary>
+    internal readonly record struct Place(int Block, int Offset, int Length);
+
+    /// <summary>A filled block: its bytes, or (null) its offset in the file.</summary>
+    private readonly record struct Block(byte[]? Bytes, long FileOffset);
+}
