@@ -268,4 +268,21 @@ public sealed class BuildEndMemoryTests : IDisposable
             Assert.Equal(budget == 0, blocks.UsesFile);
         }
     }
+
+    [Fact]
+    public void AUniformMapReadsAsADictionaryOfItsKeysToOneValue()
+    {
+        string[] keys = ["og/a.webp", "og/a-600.webp", "og/a.jpg"];
+        var reason = new RenderReason(RenderReasonKind.NewItem, "new item");
+        var map = new UniformMap<string, RenderReason>(keys, reason);
+        var expected = keys.ToDictionary(k => k, _ => reason);
+        Assert.Equal(expected.Count, map.Count);
+        Assert.Equal(expected.ToList(), map.ToList());
+        Assert.Same(reason, map["og/a.jpg"]);
+        Assert.True(map.ContainsKey(new string("og/a-600.webp".AsSpan())));
+        Assert.False(map.TryGetValue("og/b.webp", out _));
+        Assert.Throws<KeyNotFoundException>(() => map["og/b.webp"]);
+        Assert.Equal(keys, map.Keys);
+        Assert.All(map.Values, v => Assert.Same(reason, v));
+    }
 }

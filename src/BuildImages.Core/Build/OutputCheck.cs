@@ -15,6 +15,12 @@ internal static class OutputCheck
             var card = plan.Items[i];
             manifest.Records.TryGetValue(card.RecordKey, out var old);
             var cardReason = detector.CardReason(card, old);
+            if (cardReason is not null && card.Variants.Count > 0)
+            {
+                // Every output renders, for the card's reason: one value for all of them (every item of a cold build).
+                work[i] = new OutputWork(card, old, new Primitives.UniformMap<PlannedVariant, RenderReason>(card.Variants, cardReason));
+                return;
+            }
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
             foreach (var variant in card.Variants)
             {
