@@ -65,7 +65,11 @@ internal sealed class ScratchBlocks
         }
     }
 
-    /// <summary>The bytes kept at <paramref name="place"/> (a view of a block in memory, or read from the file).</summary>
+    /// <summary>
+    /// The bytes kept at <paramref name="place"/>: a view of a block in memory, or a copy read from the file. A view of
+    /// the block still being filled is valid until the next <see cref="Append"/> (its array is reused once the block is
+    /// written to the file): read what was kept once keeping is over, as the sorted lists do.
+    /// </summary>
     internal ArraySegment<byte> Read(Place place)
     {
         lock (_lock)
