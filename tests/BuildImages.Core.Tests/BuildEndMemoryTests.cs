@@ -239,7 +239,7 @@ public sealed class BuildEndMemoryTests : IDisposable
             var file = i % 5 == 0 ? path.Replace("card", "card.0123456789", StringComparison.Ordinal) : path;
             var key = i % 7 == 0 ? "photo:" + i : ContentHash.Of(BitConverter.GetBytes(i));
             var output = new UpToDateOutput(path, file, $"cards/ünï-{i}", 1200, 630 + i % 3, i % 2 == 0 ? "image/webp" : "image/jpeg", i * 10L, key, 638_000_000_000_000_000L + i);
-            list.Add(output);
+            list.Add(output.Path, output.File, output.Item, output.Width, output.Height, output.Mime, output.Bytes, output.Key, output.ModifiedTicks);
             added.Add(output);
         }
         var sorted = list.SortedByPath();

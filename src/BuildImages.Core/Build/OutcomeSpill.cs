@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using BuildImages.Core.Manifest;
 
@@ -12,9 +11,6 @@ namespace BuildImages.Core.Build;
 /// </summary>
 internal sealed class OutcomeSpill
 {
-    // An outcome is a few hundred bytes at most; a longer one (a long reason) is written through a rented array.
-    private const int StackBytes = 1024;
-
     private readonly ScratchBlocks _blocks;
     private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
@@ -32,27 +28,13 @@ internal sealed class OutcomeSpill
 
     internal void Add(OutputOutcome outcome)
     {
-        var size = Size(outcome);
-        var rented = size > StackBytes ? ArrayPool<byte>.Shared.Rent(size) : null;
-        try
+        lock (_lock)
         {
-            var bytes = rented is null ? stackalloc byte[StackBytes] : rented;
-            Write(outcome, bytes[..size]);
-            lock (_lock)
+            if (_sorted)
             {
-                if (_sorted)
-                {
-                    throw new InvalidOperationException("an outcome was logged after the report read the log");
-                }
-                _entries.Add(new Entry(outcome.Path, _blocks.Append(bytes[..size])));
+                throw new InvalidOperationException("an outcome was logged after the report read the log");
             }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            _entries.Add(new Entry(outcome.Path, _blocks.Append(Size(outcome), outcome, static (to, o) => Write(o, to))));
         }
     }
 

@@ -125,10 +125,8 @@ internal sealed class RecordSpill : IDisposable
         {
             try
             {
-                var path = Primitives.AtomicFile.ScratchNameFor(_manifestFile, "records");
                 // Deleted when closed: nothing to clean up after a build that ends, even by an exception.
-                _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
-                FilePath = path;
+                (_file, FilePath) = Primitives.AtomicFile.OpenScratch(_manifestFile, "records", nameless: false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

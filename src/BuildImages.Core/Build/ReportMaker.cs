@@ -15,7 +15,6 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
     {
         log.TellRepeatedErrors();
         var outcomes = log.Outcomes();
-        int Count(OutputStatus s) => log.Count(s);
         // Only for a batch of a few items (a hook's): a million-item report would pay for an index nobody reads.
         var written = options.ItemsOverride is null || manifest is null ? null : WrittenFiles(manifest, outcomes);
         ReportOutput Output(OutputOutcome o)
@@ -28,11 +27,11 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
         var savings = log.PhotoSavings;
         return new BuildReport
         {
-            Rendered = Count(OutputStatus.Rendered),
-            Fetched = Count(OutputStatus.Fetched),
-            Skipped = Count(OutputStatus.Skipped),
-            Deduplicated = Count(OutputStatus.Deduplicated),
-            Pruned = Count(OutputStatus.Pruned),
+            Rendered = log.Count(OutputStatus.Rendered),
+            Fetched = log.Count(OutputStatus.Fetched),
+            Skipped = log.Count(OutputStatus.Skipped),
+            Deduplicated = log.Count(OutputStatus.Deduplicated),
+            Pruned = log.Count(OutputStatus.Pruned),
             Failed = log.FailedItems + plan.Problems.Count(p => p.Severity == DiagnosticSeverity.Error),
             BytesWritten = log.BytesWritten,
             Cancelled = cancelled,
@@ -43,7 +42,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Flushes = manifest?.Durable.Counts.Commits ?? 0,
             FlushedFiles = manifest?.Durable.Counts.Files ?? 0,
             // Only what was skipped or copied was avoided: a cancelled build's unrendered outputs were not.
-            Cost = new ApiCost(config.PricePerRender, outputCount, Count(OutputStatus.Skipped) + Count(OutputStatus.Deduplicated) + Count(OutputStatus.Fetched)),
+            Cost = new ApiCost(config.PricePerRender, outputCount, log.Count(OutputStatus.Skipped) + log.Count(OutputStatus.Deduplicated) + log.Count(OutputStatus.Fetched)),
             Outputs = outputs,
             Photos = savings,
             Vision = PhotoSavingCalculator.Totals(savings, photos.VisionModels),

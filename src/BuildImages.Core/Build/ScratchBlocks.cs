@@ -54,15 +54,31 @@ internal sealed class ScratchBlocks
     {
         lock (_lock)
         {
-            if (_used + bytes.Length > _current.Length)
-            {
-                Seal(bytes.Length);
-            }
-            bytes.CopyTo(_current.AsSpan(_used));
-            var place = new Place(_blocks.Count, _used, bytes.Length);
-            _used += bytes.Length;
+            bytes.CopyTo(Reserve(bytes.Length, out var place));
             return place;
         }
+    }
+
+    /// <summary>Keeps the <paramref name="size"/> bytes <paramref name="write"/> makes of <paramref name="state"/>, written straight into the block, and says where they are.</summary>
+    internal Place Append<TState>(int size, TState state, System.Buffers.SpanAction<byte, TState> write)
+    {
+        lock (_lock)
+        {
+            write(Reserve(size, out var place), state);
+            return place;
+        }
+    }
+
+    /// <summary>Room for <paramref name="size"/> bytes at the current block's end (under the lock).</summary>
+    private Span<byte> Reserve(int size, out Place place)
+    {
+        if (_used + size > _current.Length)
+        {
+            Seal(size);
+        }
+        place = new Place(_blocks.Count, _used, size);
+        _used += size;
+        return _current.AsSpan(place.Offset, size);
     }
 
     /// <summary>
@@ -136,18 +152,11 @@ internal sealed class ScratchBlocks
         {
             try
             {
-                var path = Primitives.AtomicFile.ScratchNameFor(_besideFile, _purpose);
-                _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // Read through the open handle only: no name is left behind, whenever the reader is dropped.
-                    File.Delete(path);
-                }
+                // Read through the open handle only: no name is left behind, whenever the reader is dropped.
+                _file = Primitives.AtomicFile.OpenScratch(_besideFile, _purpose, nameless: true).Handle;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _file?.Dispose();
-                _file = null;
                 _unusable = true;
             }
         }

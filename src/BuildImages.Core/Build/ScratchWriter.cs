@@ -15,7 +15,7 @@ internal ref struct ScratchWriter(Span<byte> to)
 
     internal static int TextSize(string text) => 4 + Encoding.UTF8.GetByteCount(text);
 
-    internal static int KeySize(string? key) => 1 + (key is null ? 0 : IsPacked(key) ? 32 : TextSize(key));
+    internal static int KeySize(string? key) => 1 + (key is null ? 0 : Primitives.CompactKey.IsPackable(key) ? 32 : TextSize(key));
 
     internal void Byte(byte value) => _to[_at++] = value;
 
@@ -44,7 +44,7 @@ internal ref struct ScratchWriter(Span<byte> to)
         {
             Byte(0);
         }
-        else if (IsPacked(key))
+        else if (Primitives.CompactKey.IsPackable(key))
         {
             Byte(1);
             Convert.FromHexString(key, _to.Slice(_at, 32), out _, out _);
@@ -56,6 +56,4 @@ internal ref struct ScratchWriter(Span<byte> to)
             Text(key);
         }
     }
-
-    private static bool IsPacked(string key) => key.Length == 64 && !key.AsSpan().ContainsAnyExcept("0123456789abcdef");
 }

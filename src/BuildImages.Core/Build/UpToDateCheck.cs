@@ -133,14 +133,13 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                if (written is null || !manifest.Stats.OutputTimes.TryGetEntry(written.File, out var time))
+                if (written is null || !manifest.Stats.OutputTimes.TryGetValue(written.File, out var ticks))
                 {
                     return null;
                 }
-                // The plan's path, the time table's file name and the item's name, not the copies the record was just
-                // read into: the list holds every output of the build at its end, when its memory peaks.
-                var file = written.File == variant.Path ? variant.Path : time.File;
-                outputs.Add(new UpToDateOutput(variant.Path, file, card.Name, written.Width, written.Height, Primitives.SharedStrings.Get(written.Mime), written.Bytes, written.Key, time.Ticks));
+                // The plan's path and the item's name, not the copies the record was just read into: the list holds
+                // them for every output of the build at its end, when its memory peaks.
+                outputs.Add(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
             }
         }
         return new UpToDateRecord

@@ -11,8 +11,6 @@ namespace BuildImages.Core.Build;
 /// </summary>
 internal sealed class UpToDateOutputList
 {
-    private const int StackBytes = 512;
-
     private readonly ScratchBlocks _blocks;
     private readonly List<Entry> _entries;
 
@@ -27,24 +25,27 @@ internal sealed class UpToDateOutputList
 
     internal int Count => _entries.Count;
 
-    internal void Add(UpToDateOutput output)
+    /// <summary>Adds an output: <paramref name="path"/> and <paramref name="item"/> are held as given (the plan's strings), the rest is written to the blocks.</summary>
+    internal void Add(string path, string file, string item, int width, int height, string mime, long bytes, string key, long modifiedTicks)
     {
-        var sameFile = ReferenceEquals(output.File, output.Path) || output.File == output.Path;
-        var size = 1 + (sameFile ? 0 : ScratchWriter.TextSize(output.File)) + 4 + 4 + ScratchWriter.TextSize(output.Mime) + 8 + ScratchWriter.KeySize(output.Key) + 8;
-        var bytes = size <= StackBytes ? stackalloc byte[StackBytes] : new byte[size];
-        var w = new ScratchWriter(bytes);
-        w.Byte(sameFile ? (byte)0 : (byte)1);
-        if (!sameFile)
+        var sameFile = file == path;
+        var size = 1 + (sameFile ? 0 : ScratchWriter.TextSize(file)) + 4 + 4 + ScratchWriter.TextSize(mime) + 8 + ScratchWriter.KeySize(key) + 8;
+        var place = _blocks.Append(size, (File: sameFile ? null : file, width, height, mime, bytes, key, modifiedTicks), static (to, o) =>
         {
-            w.Text(output.File);
-        }
-        w.Int32(output.Width);
-        w.Int32(output.Height);
-        w.Text(output.Mime);
-        w.Int64(output.Bytes);
-        w.Key(output.Key);
-        w.Int64(output.ModifiedTicks);
-        _entries.Add(new Entry(output.Path, output.Item, _blocks.Append(bytes[..size])));
+            var w = new ScratchWriter(to);
+            w.Byte(o.File is null ? (byte)0 : (byte)1);
+            if (o.File is { } other)
+            {
+                w.Text(other);
+            }
+            w.Int32(o.width);
+            w.Int32(o.height);
+            w.Text(o.mime);
+            w.Int64(o.bytes);
+            w.Key(o.key);
+            w.Int64(o.modifiedTicks);
+        });
+        _entries.Add(new Entry(path, item, place));
     }
 
     /// <summary>The outputs in path order (ordinal), each made when it is read. Sorts the list: add nothing after.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace BuildImages.Core.Primitives;
 
 /// <summary>
@@ -63,6 +65,30 @@ public static class AtomicFile
     /// A fresh temp-file name beside <paramref name="path"/> for a build's own scratch data (named like the temp files of a
     /// write, so a build that is killed leaves one the next build removes).
     /// </summary>
+    /// <summary>
+    /// A new scratch file beside <paramref name="path"/>, open for reading and writing and deleted when closed (a
+    /// killed build's is swept by the next, by its name). <paramref name="nameless"/>: unlinked at once where the
+    /// system allows it (Linux, macOS), so no name is left whenever the handle is dropped. Throws what opening throws.
+    /// </summary>
+    internal static (SafeFileHandle Handle, string Path) OpenScratch(string path, string purpose, bool nameless)
+    {
+        var scratch = ScratchNameFor(path, purpose);
+        var handle = File.OpenHandle(scratch, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        if (nameless && !OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Delete(scratch);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+        return (handle, scratch);
+    }
+
     internal static string ScratchNameFor(string path, string purpose) =>
         TempName(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{path}.{purpose}");
 

@@ -27,8 +27,7 @@ internal readonly record struct CompactKey
 
     internal static CompactKey From(string? key)
     {
-        // Only lower-case hex is packed, so the text given is always the text read back.
-        if (key is not { Length: 64 } || key.AsSpan().ContainsAnyExcept(LowerHex))
+        if (!IsPackable(key))
         {
             return new CompactKey(key);
         }
@@ -36,6 +35,13 @@ internal readonly record struct CompactKey
         Convert.FromHexString(key, bytes, out _, out _);
         return new CompactKey(BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes[16..]));
     }
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is held as its 32 bytes: 64 lower-case hex digits (a SHA-256, every rendered
+    /// output's key). Only lower-case hex is packed, so the text given is always the text read back.
+    /// </summary>
+    internal static bool IsPackable([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key) =>
+        key is { Length: 64 } && !key.AsSpan().ContainsAnyExcept(LowerHex);
 
     /// <summary>The key's text, made anew on each call when packed.</summary>
     internal string? Text
