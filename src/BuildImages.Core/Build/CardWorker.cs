@@ -44,7 +44,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
             if (duplicates.ClaimPreKey(preClaim, card.RecordKey) is var preOwner && preOwner != card.RecordKey)
             {
-                duplicates.AddCopies(work.Needed.Select(n => new PendingCopy(card, n.Key, preOwner, null, null, n.Value, Previous(work, n.Key), CardRendered: false)));
+                duplicates.AddEqualCard(work, preOwner);
                 return null;
             }
             // Laid out by another build that stored what it read: when those files are the same here, take the outputs.
@@ -65,7 +65,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
-                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, Previous(work, variant), CardRendered: false));
+                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, work.Previous(variant), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));
@@ -240,15 +240,13 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
         return record;
     }
 
-    private static VariantRecord? Previous(OutputWork work, PlannedVariant variant) => work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
-
     private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, OutputWork work, HashSet<string> read)
     {
         if (context.Writer.Target(variant.Path) is var target && read.Contains(target))
         {
             throw BuildInputException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
-        var (file, sha) = context.Writer.Write(work.Planned.RecordKey, variant.Path, bytes, Previous(work, variant));
+        var (file, sha) = context.Writer.Write(work.Planned.RecordKey, variant.Path, bytes, work.Previous(variant));
         return RecordMaker.Variant(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
 

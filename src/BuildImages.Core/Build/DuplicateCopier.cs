@@ -25,8 +25,8 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         // A card equal in everything to another (its copies name no owner path) takes that card's outputs from its
         // record, and that card's outputs may be copies of a third card's markup, recorded only when they are made here:
         // those are made first, so the record is whole when it is read.
-        CopyEach(duplicates.CopiesByCard().Where(card => card[0].OwnerPath is not null));
-        CopyEach(duplicates.CopiesByCard().Where(card => card[0].OwnerPath is null));
+        CopyEach(duplicates.TakeMarkupCopies());
+        CopyEach(duplicates.TakeEqualCardCopies());
 
         void CopyEach(IEnumerable<PendingCopy[]> cards) =>
             Parallel.ForEach(cards, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, card =>

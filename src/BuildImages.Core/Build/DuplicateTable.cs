@@ -19,8 +19,11 @@ internal sealed class DuplicateTable
     /// <summary>Markup key (the first 128 bits of its hash) → the first output that claimed it.</summary>
     private readonly ConcurrentDictionary<UInt128, (string RecordKey, string Path)> _markupOwners = new();
 
-    /// <summary>Each card's copies as one array (a card adds its copies at once), so making them needs no grouping.</summary>
-    private readonly ConcurrentQueue<PendingCopy[]> _copies = new();
+    /// <summary>Each card's copies of other cards' markup as one array (a card adds its copies at once), so making them needs no grouping.</summary>
+    private readonly ConcurrentQueue<PendingCopy[]> _markupCopies = new();
+
+    /// <summary>Cards equal in everything to an earlier card: their work and that card, not a value per output.</summary>
+    private readonly ConcurrentQueue<EqualCardCopy> _equalCards = new();
 
     /// <summary>The record key of the card that renders what <paramref name="claim"/> names: <paramref name="recordKey"/> if it is the first.</summary>
     internal string ClaimPreKey(string claim, string recordKey) =>
@@ -29,18 +32,46 @@ internal sealed class DuplicateTable
     /// <summary>The output that renders the markup <paramref name="claim"/> names: <paramref name="owner"/> if it is the first.</summary>
     internal (string RecordKey, string Path) ClaimMarkup(UInt128 claim, (string RecordKey, string Path) owner) => _markupOwners.GetOrAdd(claim, owner);
 
-    /// <summary>Adds one card's copies, all of them: a card adds its copies once.</summary>
+    /// <summary>Adds one card's copies of other cards' markup, all of them: a card adds its copies once.</summary>
     internal void AddCopies(IEnumerable<PendingCopy> copies)
     {
         PendingCopy[] card = [.. copies];
         if (card.Length > 0)
         {
-            _copies.Enqueue(card);
+            _markupCopies.Enqueue(card);
         }
     }
 
-    /// <summary>The copies to make, by the card they belong to (each card's copies touch only its record).</summary>
-    internal IEnumerable<PendingCopy[]> CopiesByCard() => _copies;
+    /// <summary>Adds a card whose every needed output is a copy of <paramref name="ownerRecordKey"/>'s output of the same signature.</summary>
+    internal void AddEqualCard(OutputWork work, string ownerRecordKey) => _equalCards.Enqueue(new EqualCardCopy(work, ownerRecordKey));
+
+    /// <summary>
+    /// The copies of other cards' markup, by the card they belong to (each card's copies touch only its record), each
+    /// taken out of the table as it is handed over: what is copied is garbage, not held to the end of the build.
+    /// </summary>
+    internal IEnumerable<PendingCopy[]> TakeMarkupCopies()
+    {
+        while (_markupCopies.TryDequeue(out var card))
+        {
+            yield return card;
+        }
+    }
+
+    /// <summary>The equal cards' copies, a card at a time, taken out of the table as <see cref="TakeMarkupCopies"/> does.</summary>
+    internal IEnumerable<PendingCopy[]> TakeEqualCardCopies()
+    {
+        while (_equalCards.TryDequeue(out var equal))
+        {
+            var card = (PlannedCard)equal.Work.Planned;
+            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, n.Key, equal.OwnerRecordKey, null, null, n.Value, equal.Work.Previous(n.Key), CardRendered: false))];
+        }
+    }
+
+    /// <summary>
+    /// A card equal in everything to the card <see cref="OwnerRecordKey"/> names (pre-key and variants): 16 bytes in a
+    /// queue slot until copied, where values per output were about 280 bytes a card (a site of equal cards has one per item).
+    /// </summary>
+    private readonly record struct EqualCardCopy(OutputWork Work, string OwnerRecordKey);
 }
 
 /// <summary>
@@ -48,6 +79,6 @@ internal sealed class DuplicateTable
 /// (<see cref="OwnerPath"/> null) takes the owner's variant of the same signature and its input set; a markup copy
 /// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
 /// the card's worker set a record of this build (else the copier makes it). A value in its card's array, not an object
-/// of its own: a site of many equal cards holds one per output until the copies are made.
+/// of its own; an equal card's are made only when it is copied.
 /// </summary>
 internal readonly record struct PendingCopy(PlannedCard Card, PlannedVariant Variant, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered);
