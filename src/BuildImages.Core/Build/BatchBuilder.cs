@@ -163,6 +163,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             var duplicates = new DuplicateTable();
             var checkpoint = new ManifestCheckpoint(manifest.Save, manifest.ManifestFile, _options.CheckpointInterval, log.Report);
             var (finished, imageCache) = new RenderPool(config, _options, engine).RenderAll(work, context, duplicates, run.Photos, checkpoint, cancellation);
+            duplicates.EndClaims();
             if (finished)
             {
                 var copiers = RenderPool.Workers(_options, work.Count);

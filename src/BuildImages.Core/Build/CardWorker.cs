@@ -158,7 +158,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 {
                     Release(toEncode.Select(e => e.Encoding), rented);
                 }
-                context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
                 if (copies.Count == 0)
                 {
                     // After its outputs (one queue, in order): whoever finds the set finds what it leads to.

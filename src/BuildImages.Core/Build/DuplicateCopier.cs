@@ -89,13 +89,13 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         {
             // The worker recorded what it rendered; the copies join that record.
             var order = card.Variants.Select(v => v.Path).ToList();
-            _manifest.Set(current with { Variants = current.Variants.Where(v => !copied.ContainsKey(v.Path)).Concat(copied.Values).OrderBy(v => order.IndexOf(v.Path)).ToList() });
+            _manifest.Set(card, current with { Variants = current.Variants.Where(v => !copied.ContainsKey(v.Path)).Concat(copied.Values).OrderBy(v => order.IndexOf(v.Path)).ToList() });
         }
         else
         {
             // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
             var needed = group.ToDictionary(c => c.Variant, c => c.Reason);
-            _manifest.Set(RecordMaker.Item(card, current, needed, copied, inputs, context.Paths));
+            _manifest.Set(card, RecordMaker.Item(card, current, needed, copied, inputs, context.Paths));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace BuildImages.Core.Build;
 /// <summary>
 /// The manifest of one build, open: the only owner of its records and input sets, of the machine-local stat cache, of
 /// whether anything changed, of the journal of outputs written but not yet named by a saved manifest, and of the batch
-/// of writes not yet flushed. Records change only through <see cref="Set"/> and <see cref="Remove"/>; <see cref="Save"/>
+/// of writes not yet flushed. Records change only through <see cref="Set(ItemRecord)"/> and <see cref="Remove"/>; <see cref="Save"/>
 /// flushes what the records name before it writes them. Disposing it drops the records set and not saved.
 /// </summary>
 internal sealed class ManifestSession : IDisposable
@@ -35,7 +35,7 @@ internal sealed class ManifestSession : IDisposable
         Journal = journal;
     }
 
-    /// <summary>The records as they stand (read them here; change them with <see cref="Set"/> and <see cref="Remove"/>).</summary>
+    /// <summary>The records as they stand (read them here; change them with <see cref="Set(ItemRecord)"/> and <see cref="Remove"/>).</summary>
     internal RecordTable Records { get; }
 
     /// <summary>Machine-local file times and hashes (not part of the manifest).</summary>
@@ -57,6 +57,17 @@ internal sealed class ManifestSession : IDisposable
     internal void Set(ItemRecord record)
     {
         Records.Set($"{record.Job}:{record.Output}", record);
+        MarkDirty();
+    }
+
+    /// <summary>
+    /// Sets the record of <paramref name="planned"/> under the plan's own key string: the table keeps the first key it is
+    /// given, and a key made from the record would be a second string per item for the rest of the build.
+    /// </summary>
+    internal void Set(Planning.PlannedItem planned, ItemRecord record)
+    {
+        System.Diagnostics.Debug.Assert(planned.RecordKey == $"{record.Job}:{record.Output}", "a record goes under its own item's key");
+        Records.Set(planned.RecordKey, record);
         MarkDirty();
     }
 

@@ -51,7 +51,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
             if (needed.Count == 0)
             {
-                context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
                 return;
             }
             var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(source, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
@@ -76,7 +76,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                 _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, stamped.Size, processed, result, photos.VisionModels));
                 context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height, source: (processed.SourceWidth, processed.SourceHeight));
             }
-            context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+            context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
         }
         catch (ImageRejectedException ex)
         {
@@ -167,7 +167,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             ? old with { Variants = [.. kept, copy] }
             : RecordMaker.Item(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
         photos.CopiedOriginal(card.RecordKey, copyPath);
-        context.Manifest.Set(record);
+        context.Manifest.Set(card, record);
         _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Source.SourceFile, Item: card.Name));
         _log.Report(new OutputOutcome(copyPath, card.Name, OutputStatus.Original, null, 0, 0, mime, bytes.Length, copy.Key));
     }

@@ -50,7 +50,7 @@ internal sealed class WholeCardFetch(WorkerContext context)
             written[variant.Path] = write(variant, reason, key, output, read);
         }
         cache.CountHits(fetched.Count);
-        context.Manifest.Set(RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+        context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
         return true;
     }
 
