@@ -24,7 +24,7 @@ public sealed class RecordSpillTests : IDisposable
         var records = Enumerable.Range(0, 200).Select(i => Record(i, "first")).ToArray();
         using (var spill = new RecordSpill(manifest, memoryBudget: 4096))
         {
-            var table = new RecordTable([], spill);
+            var table = new RecordTable(spill);
             Parallel.For(0, records.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => table.Set(Key(i), records[i]));
 
             var file = Assert.IsType<string>(spill.FilePath);
@@ -54,7 +54,7 @@ public sealed class RecordSpillTests : IDisposable
     {
         var manifest = Path.Combine(_dir, "missing", "folder", ".buildimages-manifest.json");
         using var spill = new RecordSpill(manifest, memoryBudget: 0);
-        var table = new RecordTable([], spill);
+        var table = new RecordTable(spill);
         for (var i = 0; i < 20; i++)
         {
             table.Set(Key(i), Record(i, "first"));
@@ -85,6 +85,73 @@ public sealed class RecordSpillTests : IDisposable
         Assert.Equal(spilled.Rendered, inMemory.Rendered);
         Assert.Equal(Encoding.UTF8.GetString(fromFile), File.ReadAllText(site.ManifestFile));
         Assert.Empty(Directory.EnumerateFiles(site.Site, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void ABuildReadsTheManifestARecordAtATimeAndKeepsNothingOfOneItCannotUse()
+    {
+        var manifest = Path.Combine(_dir, "stream.manifest.json");
+        var store = new ManifestStore(manifest);
+        var records = Enumerable.Range(0, 2000).ToDictionary(Key, i => RecordCheck.Sealed(Record(i, "v1")), StringComparer.Ordinal);
+        var keys = records.Keys.Order(StringComparer.Ordinal).ToList();
+        store.Save(new Dictionary<string, InputSet>(StringComparer.Ordinal), keys, (w, key) =>
+        {
+            w.WritePropertyName(key);
+            JsonSerializer.Serialize(w, records[key], ManifestJsonContext.Default.ItemRecord);
+        });
+
+        // Whole: every record handed over once, in the file's order, as it was saved.
+        var handed = new List<(string Key, ItemRecord? Record)>();
+        var (inputs, warnings) = store.Stream((key, record) => handed.Add((key, record)));
+        Assert.NotNull(inputs);
+        Assert.Empty(warnings);
+        Assert.Equal(keys, handed.Select(h => h.Key));
+        Assert.All(handed, h => Assert.Equal(Json(records[h.Key]), Json(h.Record!)));
+
+        // Damaged in one record: that key is dropped (handed over as null) with a warning naming it; the rest stand.
+        var text = File.ReadAllText(manifest);
+        var victim = keys[1234];
+        var at = text.IndexOf($"\"{victim}\"", StringComparison.Ordinal);
+        var bytesAt = text.IndexOf("\"bytes\":", at, StringComparison.Ordinal);
+        File.WriteAllText(manifest, text[..bytesAt] + "\"bytes\":9" + text[(bytesAt + "\"bytes\":".Length)..]);
+        handed.Clear();
+        (inputs, warnings) = store.Stream((key, record) => handed.Add((key, record)));
+        Assert.NotNull(inputs);
+        var warning = Assert.Single(warnings);
+        Assert.Contains(victim, warning.Message, StringComparison.Ordinal);
+        Assert.Equal([victim], handed.Where(h => h.Record is null).Select(h => h.Key));
+        Assert.Equal(2000, handed.Count);
+
+        // Cut off part-way: records were handed over before the end was reached (the file is read as it goes), and
+        // the whole manifest is then ignored: a session opened over it holds none of them.
+        File.WriteAllText(manifest, text[..(text.Length / 2)]);
+        handed.Clear();
+        (inputs, warnings) = store.Stream((key, record) => handed.Add((key, record)));
+        Assert.Null(inputs);
+        Assert.Contains("could not be read", Assert.Single(warnings).Message, StringComparison.Ordinal);
+        Assert.InRange(handed.Count, 1, 1999);
+        using var journal = new OutputJournal(OutputJournal.PathFor(manifest));
+        var (session, opened) = ManifestSession.Open(store, new StatCache(), journal, recordMemoryBudget: 0);
+        using (session)
+        {
+            Assert.Single(opened);
+            Assert.Empty(session.Records.SortedKeys());
+        }
+
+        // Read back through a session (kept serialised, past the memory budget in the scratch file): the same records.
+        File.WriteAllText(manifest, text);
+        (session, opened) = ManifestSession.Open(store, new StatCache(), journal, recordMemoryBudget: 0);
+        using (session)
+        {
+            Assert.Empty(opened);
+            Assert.Equal(keys, session.Records.SortedKeys());
+            foreach (var key in keys.Where((_, i) => i % 97 == 0).Reverse())
+            {
+                Assert.True(session.Records.TryGetValue(key, out var back));
+                Assert.Equal(Json(records[key]), Json(back));
+            }
+            Assert.Equal(keys.Select(k => records[k].Variants[2].File), session.Records.Outlines().OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Outline.Variants[2].File));
+        }
     }
 
     private static string Key(int i) => $"cards:og/post-{i:D4}";

@@ -189,19 +189,28 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
     {
         var store = new ManifestStore(config.ManifestFile);
-        var loading = Task.Run(() => (store.Load(), StatCache.Load(StatCache.PathFor(config.ManifestFile))));
+        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile)), journal, _options.RecordMemoryBudget));
         BuildPlan plan;
         try
         {
             plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride));
-        }
-        finally
-        {
-            // Never leave the reader running past a configuration error.
             loading.Wait(cancellation);
         }
-        var ((document, warnings), stats) = loading.Result;
-        var manifest = new ManifestSession(store, document, stats, journal, _options.RecordMemoryBudget);
+        catch
+        {
+            // Never leave the reader running past a configuration error or a cancellation, nor its scratch file open.
+            try
+            {
+                loading.Wait(CancellationToken.None);
+                loading.Result.Session.Dispose();
+            }
+            catch (AggregateException)
+            {
+                // The reader's own failure: the one being thrown is the one to report.
+            }
+            throw;
+        }
+        var (manifest, warnings) = loading.Result;
         if (!_options.DryRun)
         {
             manifest.SweepInterrupted(config.OutputDirectory, log);

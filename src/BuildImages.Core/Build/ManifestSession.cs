@@ -20,19 +20,44 @@ internal sealed class ManifestSession : IDisposable
     private readonly RecordSpill _spill;
     private int _dirty;
 
+    private ManifestSession(ManifestStore store, Dictionary<string, InputSet> inputs, RecordTable records, RecordSpill spill, StatCache stats, OutputJournal journal)
+    {
+        _store = store;
+        _inputSets = new(inputs, StringComparer.Ordinal);
+        _spill = spill;
+        Records = records;
+        Stats = stats;
+        Journal = journal;
+    }
+
+    /// <summary>
+    /// Opens the manifest for a build: its records are read one at a time and kept serialised as they are read
+    /// (<see cref="RecordSpill"/>), never all as objects. A manifest that cannot be used opens empty, with its warning;
+    /// a damaged record or input set is left out, with its own.
+    /// </summary>
     /// <param name="store">Where the manifest is read from and saved to.</param>
-    /// <param name="manifest">The manifest as loaded.</param>
     /// <param name="stats">The machine-local stat cache as loaded.</param>
     /// <param name="journal">The pending-outputs journal.</param>
     /// <param name="recordMemoryBudget">Bytes of serialised records held in memory before the rest go to a scratch file (see <see cref="RecordSpill"/>).</param>
-    internal ManifestSession(ManifestStore store, ManifestDocument manifest, StatCache stats, OutputJournal journal, long recordMemoryBudget = RecordSpill.DefaultMemoryBudget)
+    internal static (ManifestSession Session, IReadOnlyList<Diagnostic> Warnings) Open(ManifestStore store, StatCache stats, OutputJournal journal, long recordMemoryBudget = RecordSpill.DefaultMemoryBudget)
     {
-        _store = store;
-        _inputSets = new(manifest.Inputs, StringComparer.Ordinal);
-        _spill = new RecordSpill(store.Path, recordMemoryBudget);
-        Records = new RecordTable(manifest.Cards, _spill);
-        Stats = stats;
-        Journal = journal;
+        var spill = new RecordSpill(store.Path, recordMemoryBudget);
+        try
+        {
+            var records = new RecordTable(spill);
+            var (inputs, warnings) = store.Stream(records.Load);
+            if (inputs is null)
+            {
+                // Ignored whole (another format, or unreadable part-way): nothing read before the problem counts.
+                records.Clear();
+            }
+            return (new ManifestSession(store, inputs ?? new Dictionary<string, InputSet>(StringComparer.Ordinal), records, spill, stats, journal), warnings);
+        }
+        catch
+        {
+            spill.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The records as they stand (read them here; change them with <see cref="Set(ItemRecord)"/> and <see cref="Remove"/>).</summary>
@@ -84,12 +109,12 @@ internal sealed class ManifestSession : IDisposable
 
     /// <summary>Every output file the records name, in order.</summary>
     internal IReadOnlyList<string> RecordedFiles() =>
-        [.. Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        [.. Records.Outlines().SelectMany(r => r.Outline.Variants.Select(v => v.File)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     /// <summary>The keys of every file the recorded outputs were made from: their input sets' files and their data sources.</summary>
     internal IEnumerable<string> InputKeys() =>
         Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : [])
-            .Concat(Records.All().Select(r => r.Record.Source))
+            .Concat(Records.Outlines().Select(r => r.Outline.Source))
             .Distinct(StringComparer.Ordinal);
 
     /// <summary>Outputs a killed build wrote and never recorded are removed before this build plans anything against the folder.</summary>
@@ -133,7 +158,7 @@ internal sealed class ManifestSession : IDisposable
         // The times of the files records name, straight from the records into one sorted list and streamed to the file:
         // at a million outputs a set of names, a second dictionary and the whole file in memory were the build's peak.
         var outputs = new List<KeyValuePair<string, long>>();
-        foreach (var (_, record) in Records.All())
+        foreach (var (_, record) in Records.Outlines())
         {
             foreach (var variant in record.Variants)
             {

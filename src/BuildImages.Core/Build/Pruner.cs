@@ -31,7 +31,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         Prune(plan, record => record.Job == job && ids.Contains(record.Item));
     }
 
-    private void Prune(BuildPlan plan, Func<ItemRecord, bool> inScope)
+    private void Prune(BuildPlan plan, Func<RecordOutline, bool> inScope)
     {
         // The planned items by record, not a set of paths each: an item has a handful of outputs, and a million sets were
         // a fifth of a gigabyte at the end of a million-item build.
@@ -43,28 +43,34 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // Only while a data file cannot be read (then every record is read once more to find their jobs).
         var heldForSourceless = heldSources.Count == 0
             ? []
-            : manifest.Records.All().Where(r => heldSources.Contains(r.Record.Source)).Select(r => r.Record.Job).ToHashSet(StringComparer.Ordinal);
+            : manifest.Records.Outlines().Where(r => heldSources.Contains(r.Outline.Source)).Select(r => r.Outline.Job).ToHashSet(StringComparer.Ordinal);
         var heldJobs = plan.HeldJobs.ToHashSet(StringComparer.Ordinal);
         var stale = new List<(ItemRecord Record, List<VariantRecord> Variants, bool WholeCard)>();
-        foreach (var (key, record) in manifest.Records.All())
+        // Outlines first (most records are planned and whole); a stale record is read whole.
+        foreach (var (key, outline) in manifest.Records.Outlines())
         {
-            if (!inScope(record) || heldJobs.Contains(record.Job) || keepItems.Contains($"{record.Job}/{record.Item}") || heldSources.Contains(record.Source)
-                || (record.Source.StartsWith('<') && heldForSourceless.Contains(record.Job)))
+            if (!inScope(outline) || heldJobs.Contains(outline.Job) || keepItems.Contains($"{outline.Job}/{outline.Item}") || heldSources.Contains(outline.Source)
+                || (outline.Source.StartsWith('<') && heldForSourceless.Contains(outline.Job)))
             {
                 continue;
             }
-            if (planned.TryGetValue(key, out var item))
+            var item = planned.GetValueOrDefault(key);
+            var paths = item is null ? null : PlannedPaths(item).ToHashSet(StringComparer.Ordinal);
+            if (paths is not null && outline.Variants.TrueForAll(v => paths.Contains(v.Path)))
             {
-                var paths = PlannedPaths(item);
-                var dropped = record.Variants.Where(v => !paths.Contains(v.Path, StringComparer.Ordinal)).ToList();
-                if (dropped.Count > 0)
-                {
-                    stale.Add((record, dropped, false));
-                }
+                continue;
+            }
+            if (!manifest.Records.TryGetValue(key, out var record))
+            {
+                continue;
+            }
+            if (paths is null)
+            {
+                stale.Add((record, record.Variants, true));
             }
             else
             {
-                stale.Add((record, record.Variants, true));
+                stale.Add((record, record.Variants.Where(v => !paths.Contains(v.Path)).ToList(), false));
             }
         }
         if (stale.Count == 0)
@@ -73,7 +79,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         }
         // A file another record still names (or a planned output) is never deleted.
         var staleVariants = stale.SelectMany(s => s.Variants.Select(v => $"{s.Record.Job}:{s.Record.Output}\n{v.Path}")).ToHashSet(StringComparer.Ordinal);
-        var inUse = manifest.Records.All().SelectMany(r => r.Record.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
+        var inUse = manifest.Records.Outlines().SelectMany(r => r.Outline.Variants.Where(v => !staleVariants.Contains($"{r.Key}\n{v.Path}"))).Select(v => v.File)
             .Concat(plan.Items.SelectMany(PlannedPaths))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (record, variants, whole) in stale)
@@ -103,7 +109,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         var wanted = items.ToHashSet(StringComparer.Ordinal);
         var gone = manifest.Records.All().Where(r => r.Record.Job == job && wanted.Contains(r.Record.Item)).ToList();
         var goneKeys = gone.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var inUse = manifest.Records.All().Where(r => !goneKeys.Contains(r.Key)).SelectMany(r => r.Record.Variants).Select(v => v.File).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var inUse = manifest.Records.Outlines().Where(r => !goneKeys.Contains(r.Key)).SelectMany(r => r.Outline.Variants).Select(v => v.File).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, record) in gone)
         {
             foreach (var v in record.Variants.Where(v => !inUse.Contains(v.File)))

@@ -92,8 +92,12 @@ internal sealed class RecordSpill : IDisposable
 
     private Chunk ReadChunk(Stored stored, Chunk? reuse)
     {
+        // A chunk when reading on from within or at the end of this thread's last read (records in the order kept: the
+        // manifest's save, the finish); the record alone otherwise (a check in the data's order, not the manifest's,
+        // would copy 64 KB for each 2 KB record).
+        var onward = reuse is not null && reuse.Spill == _id && stored.Offset >= reuse.Start && stored.Offset <= reuse.Start + reuse.Length;
         // Only what is written: a record stored is below the end, and nothing below the end changes again.
-        var length = (int)Math.Min(Math.Max(ChunkBytes, stored.Length), Volatile.Read(ref _end) - stored.Offset);
+        var length = (int)Math.Min(onward ? Math.Max(ChunkBytes, stored.Length) : stored.Length, Volatile.Read(ref _end) - stored.Offset);
         var bytes = reuse is not null && reuse.Bytes.Length >= length ? reuse.Bytes : new byte[Math.Max(ChunkBytes, length)];
         var done = 0;
         while (done < length)

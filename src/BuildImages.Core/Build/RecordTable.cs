@@ -6,26 +6,20 @@ using BuildImages.Core.Manifest;
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// The manifest's card records during one build, by <c>job:output</c>. A record set in this build is kept as its
-/// serialised JSON (about 2 KB, against 3–4 KB as an object graph the collector must keep walking), in memory up to a
-/// budget and then in a scratch file (<see cref="RecordSpill"/>), and read back only when asked for, so a large build's
-/// memory grows by a few dozen bytes per record set; records loaded from the last manifest stay objects, which keeps
-/// the no-op path free of serialisation.
+/// The manifest's card records during one build, by <c>job:output</c>. Every record, read from the last manifest or set
+/// in this build, is kept as its serialised JSON (about 2 KB, against 4–6 KB as an object graph the collector must keep
+/// walking), in memory up to a budget and then in a scratch file (<see cref="RecordSpill"/>), and read back only when
+/// asked for, so a large build's memory grows by a few dozen bytes per record.
 /// </summary>
 internal sealed class RecordTable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly RecordSpill _spill;
 
-    /// <param name="loaded">The records of the last manifest.</param>
-    /// <param name="spill">Where records set in this build are kept (the session owns and disposes it).</param>
-    internal RecordTable(IEnumerable<KeyValuePair<string, ItemRecord>> loaded, RecordSpill spill)
+    /// <param name="spill">Where the records are kept (the session owns and disposes it).</param>
+    internal RecordTable(RecordSpill spill)
     {
         _spill = spill;
-        foreach (var (key, record) in loaded)
-        {
-            _entries[key] = new Entry(record, default, record.Inputs);
-        }
     }
 
     private RecordTable(ConcurrentDictionary<string, Entry> entries, RecordSpill spill)
@@ -43,8 +37,24 @@ internal sealed class RecordTable
         return record is not null;
     }
 
-    internal void Set(string key, ItemRecord record) =>
-        _entries[key] = new Entry(null, _spill.Keep(JsonSerializer.SerializeToUtf8Bytes(RecordCheck.Sealed(record), ManifestJsonContext.Default.ItemRecord)), Primitives.SharedStrings.Get(record.Inputs));
+    internal void Set(string key, ItemRecord record) => Keep(key, RecordCheck.Sealed(record));
+
+    /// <summary>Keeps a record read from the last manifest as it was written (null: the key's record was damaged, and is dropped).</summary>
+    internal void Load(string key, ItemRecord? record)
+    {
+        if (record is null)
+        {
+            _entries.TryRemove(key, out _);
+            return;
+        }
+        Keep(key, record);
+    }
+
+    /// <summary>Drops every record (a manifest ignored after some of its records were read).</summary>
+    internal void Clear() => _entries.Clear();
+
+    private void Keep(string key, ItemRecord record) =>
+        _entries[key] = new Entry(_spill.Keep(JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.ItemRecord)), Primitives.SharedStrings.Get(record.Inputs));
 
     internal bool Remove(string key) => _entries.TryRemove(key, out _);
 
@@ -65,13 +75,27 @@ internal sealed class RecordTable
     /// </summary>
     internal IEnumerable<(string Key, ItemRecord Record)> All()
     {
-        var entries = _entries.ToArray();
-        // Records held in memory have no place in the file (0): their order among the rest does not matter.
-        Array.Sort(entries, static (a, b) => a.Value.Stored.Offset.CompareTo(b.Value.Stored.Offset));
-        foreach (var (key, entry) in entries)
+        foreach (var (key, entry) in InStoredOrder())
         {
             yield return (key, Read(entry));
         }
+    }
+
+    /// <summary>As <see cref="All"/>, each record's outline only (what a pass over every record reads).</summary>
+    internal IEnumerable<(string Key, RecordOutline Outline)> Outlines()
+    {
+        foreach (var (key, entry) in InStoredOrder())
+        {
+            yield return (key, JsonSerializer.Deserialize(_spill.Read(entry.Stored), ManifestJsonContext.Default.RecordOutline)!);
+        }
+    }
+
+    private KeyValuePair<string, Entry>[] InStoredOrder()
+    {
+        var entries = _entries.ToArray();
+        // Records held in memory have no place in the file (0): their order among the rest does not matter.
+        Array.Sort(entries, static (a, b) => a.Value.Stored.Offset.CompareTo(b.Value.Stored.Offset));
+        return entries;
     }
 
     /// <summary>One job's records ordered by output path (its keys are <c>job:output</c>), read one at a time; other jobs' records are not read.</summary>
@@ -96,23 +120,11 @@ internal sealed class RecordTable
             return;
         }
         writer.WritePropertyName(key);
-        if (entry.Record is { } record)
-        {
-            JsonSerializer.Serialize(writer, record, ManifestJsonContext.Default.ItemRecord);
-            return;
-        }
         writer.WriteRawValue(_spill.Read(entry.Stored), skipInputValidation: true);
     }
 
-    private ItemRecord Read(Entry entry)
-    {
-        if (entry.Record is { } record)
-        {
-            return record;
-        }
-        return JsonSerializer.Deserialize(_spill.Read(entry.Stored), ManifestJsonContext.Default.ItemRecord)!;
-    }
+    private ItemRecord Read(Entry entry) => JsonSerializer.Deserialize(_spill.Read(entry.Stored), ManifestJsonContext.Default.ItemRecord)!;
 
-    /// <summary>A record loaded from the last manifest (<see cref="Record"/>), or one set in this build, stored serialised.</summary>
-    private sealed record Entry(ItemRecord? Record, RecordSpill.Stored Stored, string Inputs);
+    /// <summary>A record, stored serialised, and the input set it names (read without the record).</summary>
+    private sealed record Entry(RecordSpill.Stored Stored, string Inputs);
 }

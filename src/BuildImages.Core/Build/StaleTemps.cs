@@ -15,7 +15,7 @@ internal static class StaleTemps
     /// <summary>From every folder an output of this build or of the manifest lives in (never one reached through a link).</summary>
     internal static void RemoveFromOutputs(BuildConfig config, BuildPlan plan, ManifestSession manifest, OutputFolder folder) =>
         Remove(plan.Items.SelectMany(c => c.Variants.Select(v => v.Path))
-            .Concat(manifest.Records.All().SelectMany(r => r.Record.Variants.Select(v => v.File)))
+            .Concat(manifest.Records.Outlines().SelectMany(r => r.Outline.Variants.Select(v => v.File)))
             .Where(p => folder.Escape(p) is null)
             .Select(p => Path.GetDirectoryName(Path.Combine(config.OutputDirectory, p))!));
 

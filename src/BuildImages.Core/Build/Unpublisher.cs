@@ -22,9 +22,9 @@ internal sealed class Unpublisher(BuildConfig config, KeyPaths paths, BuildLog l
         }
         var store = new ManifestStore(config.ManifestFile);
         var statsFile = StatCache.PathFor(config.ManifestFile);
-        var (document, warnings) = store.Load();
         using var journal = new OutputJournal(OutputJournal.PathFor(config.ManifestFile));
-        using var manifest = new ManifestSession(store, document, StatCache.Load(statsFile), journal);
+        var (manifest, warnings) = ManifestSession.Open(store, StatCache.Load(statsFile), journal);
+        using var disposeManifest = manifest;
         foreach (var warning in warnings)
         {
             log.Report(warning);

@@ -102,8 +102,10 @@ public sealed record VariantRecord
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ManifestDocument))]
+[JsonSerializable(typeof(StreamedManifest))]
 [JsonSerializable(typeof(Dictionary<string, InputSet>))]
 [JsonSerializable(typeof(ItemRecord))]
+[JsonSerializable(typeof(RecordOutline))]
 [JsonSerializable(typeof(InputSet))]
 [JsonSerializable(typeof(StatCache))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

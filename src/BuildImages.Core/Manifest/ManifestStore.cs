@@ -12,7 +12,8 @@ public sealed class ManifestStore(string path)
 
     /// <summary>
     /// The manifest as stored, less the records that name a path the build must not act on (each dropped with a
-    /// warning naming it; their outputs are then rendered again as new).
+    /// warning naming it; their outputs are then rendered again as new). Every record is an object at once: a build
+    /// reads the file with <see cref="Stream"/> instead.
     /// </summary>
     public (ManifestDocument Document, IReadOnlyList<Diagnostic> Warnings) Load()
     {
@@ -24,52 +25,114 @@ public sealed class ManifestStore(string path)
         {
             using var stream = File.OpenRead(path);
             var document = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.ManifestDocument);
-            if (document is null || document.Format != ManifestDocument.FormatName)
+            if (Unusable(document?.Format, document?.Version) is { } why)
             {
-                return (new ManifestDocument(), [Warn("it is not a BuildImages manifest")]);
-            }
-            if (document.Version != ManifestDocument.CurrentVersion)
-            {
-                return (new ManifestDocument(), [Warn($"it has format version {document.Version}; this BuildImages reads version {ManifestDocument.CurrentVersion}")]);
+                return (new ManifestDocument(), [Warn(why)]);
             }
             // Dictionaries come back with the default comparer; keys are compared ordinally anyway.
-            return (document, DropUnsafe(document));
+            return (document!, DropUnsafe(document!));
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
-            return (new ManifestDocument(), [Warn("it could not be read (" + ex.Message.Split(Environment.NewLine)[0] + ")")]);
+            return (new ManifestDocument(), [Unreadable(ex)]);
         }
     }
 
+    /// <summary>
+    /// Reads the manifest a record at a time, for a build: each record that passes its checks is handed to
+    /// <paramref name="keep"/> as soon as it is read, and a damaged one as null (its key is dropped, with a warning), so
+    /// the records are never all objects at once (read whole, a 100,000-item manifest is about 600 MB of them). Returns
+    /// the input sets, or null when the whole manifest is ignored (what <paramref name="keep"/> kept must then be
+    /// dropped), and the warnings (records' in key order).
+    /// </summary>
+    internal (Dictionary<string, InputSet>? Inputs, IReadOnlyList<Diagnostic> Warnings) Stream(Action<string, ItemRecord?> keep)
+    {
+        if (!File.Exists(path))
+        {
+            return (new Dictionary<string, InputSet>(StringComparer.Ordinal), []);
+        }
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sink = new ManifestRecordSink((key, record) =>
+        {
+            // A key given twice: the last record stands, as when the file is read whole.
+            if (RecordProblem(key, record) is { } problem)
+            {
+                problems[key] = problem;
+                keep(key, null);
+                return;
+            }
+            problems.Remove(key);
+            keep(key, record);
+        });
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var document = JsonSerializer.Deserialize(stream, StreamedManifest.TypeInfo(sink));
+            if (Unusable(document?.Format, document?.Version) is { } why)
+            {
+                return (null, [Warn(why)]);
+            }
+            var inputs = document!.Inputs;
+            var warnings = DropUnsafeInputs(inputs);
+            warnings.AddRange(problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => RecordIgnored(p.Key, p.Value)));
+            return (inputs, warnings);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return (null, [Unreadable(ex)]);
+        }
+    }
+
+    /// <summary>Why a file of this format and version is not a manifest this BuildImages reads; null when it is.</summary>
+    private static string? Unusable(string? format, int? version) =>
+        format != ManifestDocument.FormatName ? "it is not a BuildImages manifest"
+        : version != ManifestDocument.CurrentVersion ? $"it has format version {version}; this BuildImages reads version {ManifestDocument.CurrentVersion}"
+        : null;
+
+    private Diagnostic Unreadable(Exception ex) => Warn("it could not be read (" + ex.Message.Split(Environment.NewLine)[0] + ")");
+
     private List<Diagnostic> DropUnsafe(ManifestDocument document)
     {
-        var warnings = new List<Diagnostic>();
-        foreach (var (id, set) in document.Inputs.ToList())
-        {
-            // An input set's id is its hash: one that does not match was damaged, and its records render again as incomplete.
-            if (id.Length != 16 || set is null || set.Templates is null || set.Fonts is null || set.Assets is null || set.Engine is null || !set.Hash().StartsWith(id, StringComparison.Ordinal))
-            {
-                document.Inputs.Remove(id);
-                warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest input set '{id}' ignored, the outputs made from it will be rendered again: its files are not the ones its id was made from", path));
-            }
-        }
+        var warnings = DropUnsafeInputs(document.Inputs);
         // Checked in parallel (a check serialises and hashes its record: about 4 µs each), dropped in key order.
         var problems = document.Cards.AsParallel()
-            .Select(p => (p.Key, Problem: p.Value is null ? "it is empty"
-                : RecordPaths.Problem(p.Value)
-                  // A record is filed under job:output; one filed under another name was damaged, and would be pruned as stale.
-                  ?? (p.Key == $"{p.Value.Job}:{p.Value.Output}" ? null : "it is not filed under its own job and output")
-                  ?? (RecordCheck.Holds(p.Value) ? null : "its values are not the ones its check was made from (damaged)")))
+            .Select(p => (p.Key, Problem: RecordProblem(p.Key, p.Value)))
             .Where(p => p.Problem is not null)
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .ToList();
         foreach (var (key, problem) in problems)
         {
             document.Cards.Remove(key);
-            warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path));
+            warnings.Add(RecordIgnored(key, problem!));
         }
         return warnings;
     }
+
+    private List<Diagnostic> DropUnsafeInputs(Dictionary<string, InputSet> inputs)
+    {
+        var warnings = new List<Diagnostic>();
+        foreach (var (id, set) in inputs.ToList())
+        {
+            // An input set's id is its hash: one that does not match was damaged, and its records render again as incomplete.
+            if (id.Length != 16 || set is null || set.Templates is null || set.Fonts is null || set.Assets is null || set.Engine is null || !set.Hash().StartsWith(id, StringComparison.Ordinal))
+            {
+                inputs.Remove(id);
+                warnings.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest input set '{id}' ignored, the outputs made from it will be rendered again: its files are not the ones its id was made from", path));
+            }
+        }
+        return warnings;
+    }
+
+    /// <summary>Why the record filed under <paramref name="key"/> cannot be trusted; null when it can.</summary>
+    private static string? RecordProblem(string key, ItemRecord? record) =>
+        record is null ? "it is empty"
+        : RecordPaths.Problem(record)
+          // A record is filed under job:output; one filed under another name was damaged, and would be pruned as stale.
+          ?? (key == $"{record.Job}:{record.Output}" ? null : "it is not filed under its own job and output")
+          ?? (RecordCheck.Holds(record) ? null : "its values are not the ones its check was made from (damaged)");
+
+    private Diagnostic RecordIgnored(string key, string problem) =>
+        new(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path);
 
     /// <summary>
     /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCard"/> writes the
