@@ -47,8 +47,9 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 duplicates.AddEqualCard(work, preOwner);
                 return null;
             }
+            var old = work.LastRecord(context.Manifest);
             // Laid out by another build that stored what it read: when those files are the same here, take the outputs.
-            if (_whole.TryFetch(card, work, preClaim, (variant, reason, key, output, read) => Fetched(card, variant, reason, key, output, work, read)))
+            if (_whole.TryFetch(card, work, old, preClaim, (variant, reason, key, output, read) => Fetched(card, variant, reason, key, output, old, read)))
             {
                 return null;
             }
@@ -65,7 +66,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
-                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, work.Previous(variant), CardRendered: false));
+                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, OutputWork.Previous(old, variant), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));
@@ -105,14 +106,14 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                     // The key is known only now (it covers the fonts and images the layout used): ask the remote cache before drawing.
                     if (context.Fetch(key, variant) is { } cached)
                     {
-                        written[variant.Path] = Fetched(card, variant, reason, key, cached, work, read);
+                        written[variant.Path] = Fetched(card, variant, reason, key, cached, old, read);
                         continue;
                     }
                     // Another process may be drawing this very output (a hook server replica): wait for it, then take its.
                     var (lease, later) = context.Cache?.Claim(key) ?? (null, null);
                     if (later is not null)
                     {
-                        written[variant.Path] = Fetched(card, variant, reason, key, later, work, read);
+                        written[variant.Path] = Fetched(card, variant, reason, key, later, old, read);
                         continue;
                     }
                     leases.Add(lease);
@@ -146,7 +147,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                             _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                                 $"{variant.Path} is {encoded[i].Bytes.Length} bytes at the floor quality {encoded[i].Quality}, over its budget of {variant.MaxBytes} bytes", card.Item.SourceFile, card.Item.Line, Item: card.Name));
                         }
-                        var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded[i].Bytes, encoded[i].Quality, work, read));
+                        var record = _clock.Time(BuildStage.Write, () => Write(variant, key, encoded[i].Bytes, encoded[i].Quality, card.RecordKey, old, read));
                         written[variant.Path] = record;
                         _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
                         context.Cache?.Store(key, encoded[i].Bytes, encoded[i].Quality, variant.Width, variant.Height, lease);
@@ -158,7 +159,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 {
                     Release(toEncode.Select(e => e.Encoding), rented);
                 }
-                context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
                 if (copies.Count == 0)
                 {
                     // After its outputs (one queue, in order): whoever finds the set finds what it leads to.
@@ -233,20 +234,20 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     private Task<BudgetSearch.Result> Encode(RenderedCard pixels, PlannedVariant variant) =>
         encoders.Run(() => _clock.Time(BuildStage.Encode, () => BudgetedEncoder.Encode(pixels, variant)));
 
-    private VariantRecord Fetched(PlannedCard card, PlannedVariant variant, RenderReason reason, string key, Caching.CachedOutput cached, OutputWork work, HashSet<string> read)
+    private VariantRecord Fetched(PlannedCard card, PlannedVariant variant, RenderReason reason, string key, Caching.CachedOutput cached, ItemRecord? old, HashSet<string> read)
     {
-        var record = _clock.Time(BuildStage.Write, () => Write(variant, key, cached.Bytes, cached.Quality, work, read));
+        var record = _clock.Time(BuildStage.Write, () => Write(variant, key, cached.Bytes, cached.Quality, card.RecordKey, old, read));
         _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, variant.Width, variant.Height, variant.Encode.MimeType, record.Bytes, key));
         return record;
     }
 
-    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, OutputWork work, HashSet<string> read)
+    private VariantRecord Write(PlannedVariant variant, string key, byte[] bytes, int quality, string recordKey, ItemRecord? old, HashSet<string> read)
     {
         if (context.Writer.Target(variant.Path) is var target && read.Contains(target))
         {
             throw BuildInputException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
-        var (file, sha) = context.Writer.Write(work.Planned.RecordKey, variant.Path, bytes, work.Previous(variant));
+        var (file, sha) = context.Writer.Write(recordKey, variant.Path, bytes, OutputWork.Previous(old, variant));
         return RecordMaker.Variant(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
 

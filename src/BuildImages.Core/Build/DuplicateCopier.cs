@@ -26,7 +26,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         // record, and that card's outputs may be copies of a third card's markup, recorded only when they are made here:
         // those are made first, so the record is whole when it is read.
         CopyEach(duplicates.TakeMarkupCopies());
-        CopyEach(duplicates.TakeEqualCardCopies());
+        CopyEach(duplicates.TakeEqualCardCopies(_manifest));
 
         void CopyEach(IEnumerable<PendingCopy[]> cards) =>
             Parallel.ForEach(cards, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, card =>

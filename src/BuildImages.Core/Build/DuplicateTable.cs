@@ -68,12 +68,13 @@ internal sealed class DuplicateTable
     }
 
     /// <summary>The equal cards' copies, a card at a time, taken out of the table as <see cref="TakeMarkupCopies"/> does.</summary>
-    internal IEnumerable<PendingCopy[]> TakeEqualCardCopies()
+    internal IEnumerable<PendingCopy[]> TakeEqualCardCopies(ManifestSession manifest)
     {
         while (_equalCards.TryDequeue(out var equal))
         {
             var card = (PlannedCard)equal.Work.Planned;
-            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, n.Key, equal.OwnerRecordKey, null, null, n.Value, equal.Work.Previous(n.Key), CardRendered: false))];
+            var old = equal.Work.LastRecord(manifest);
+            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, n.Key, equal.OwnerRecordKey, null, null, n.Value, OutputWork.Previous(old, n.Key), CardRendered: false))];
         }
     }
 

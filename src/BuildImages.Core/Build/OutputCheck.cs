@@ -18,7 +18,7 @@ internal static class OutputCheck
             if (cardReason is not null && card.Variants.Count > 0)
             {
                 // Every output renders, for the card's reason: one value for all of them (every item of a cold build).
-                work[i] = new OutputWork(card, old, new Primitives.UniformMap<PlannedVariant, RenderReason>(card.Variants, cardReason));
+                work[i] = new OutputWork(card, new Primitives.UniformMap<PlannedVariant, RenderReason>(card.Variants, cardReason));
                 return;
             }
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
@@ -35,7 +35,7 @@ internal static class OutputCheck
             }
             if (needed.Count > 0)
             {
-                work[i] = new OutputWork(card, old, new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]));
+                work[i] = new OutputWork(card, new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]));
             }
         });
         return work.OfType<OutputWork>().ToList();

@@ -3,9 +3,19 @@ using BuildImages.Core.Planning;
 
 namespace BuildImages.Core.Build;
 
-/// <summary>A planned item (card or photo) with at least one output to render, its last record, and why each output renders.</summary>
-internal sealed record OutputWork(PlannedItem Planned, ItemRecord? Old, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed)
+/// <summary>
+/// A planned item (card or photo) with at least one output to render, and why each output renders. Its last record is
+/// not kept here but read when the item is worked on (<see cref="LastRecord"/>): a build that renders every item again
+/// (a variant or a template changed) held every record as objects until the end of its render, about 6 KB an item.
+/// </summary>
+internal sealed record OutputWork(PlannedItem Planned, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed)
 {
-    /// <summary>What the last build recorded for <paramref name="variant"/>'s path, if anything.</summary>
-    internal VariantRecord? Previous(PlannedVariant variant) => Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+    /// <summary>
+    /// The item's record as the last build left it. The manifest holds it until this build sets the item's new one, which
+    /// only the item's own worker, fetch or copier does: read it once, when starting on the item.
+    /// </summary>
+    internal ItemRecord? LastRecord(ManifestSession manifest) => manifest.Records.TryGetValue(Planned.RecordKey, out var record) ? record : null;
+
+    /// <summary>What the last build recorded for <paramref name="variant"/>'s path in <paramref name="last"/>, if anything.</summary>
+    internal static VariantRecord? Previous(ItemRecord? last, PlannedVariant variant) => last?.Variants.FirstOrDefault(v => v.Path == variant.Path);
 }

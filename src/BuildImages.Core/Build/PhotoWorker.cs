@@ -28,6 +28,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
             return;
         }
+        var old = work.LastRecord(context.Manifest);
         PhotoFile? source = null;
         try
         {
@@ -47,11 +48,11 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
             var wanted = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
             // Variants the remote cache has are written from it; the photo is decoded only for the rest (if any).
-            var fetched = FetchAll(card, work, wanted, keyBase, written, stamped.Size);
+            var fetched = FetchAll(card, work, old, wanted, keyBase, written, stamped.Size);
             var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
             if (needed.Count == 0)
             {
-                context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
                 return;
             }
             var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(source, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
@@ -69,14 +70,14 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {result.Bytes.Length} bytes at the floor quality {result.Quality}, over its budget of {variant.MaxBytes} bytes", photo.SourceFile, Item: card.Name));
                 }
-                var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+                var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
                 var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
                 written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
                 _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, stamped.Size, processed, result, photos.VisionModels));
                 context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height, source: (processed.SourceWidth, processed.SourceHeight));
             }
-            context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+            context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
         }
         catch (ImageRejectedException ex)
         {
@@ -87,7 +88,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + " (skipped: onError is skip)", photo.SourceFile, Item: card.Name));
                     break;
                 case PhotoErrorPolicy.CopyOriginal when photo.OriginalPath is { } copyPath && source is not null:
-                    CopyOriginal(card, work, copyPath, source, message);
+                    CopyOriginal(card, work, old, copyPath, source, message);
                     break;
                 case PhotoErrorPolicy.Stop:
                     photos.Stop(card.Job.Name, card.Item.Id);
@@ -117,7 +118,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
     /// lacks fails the photo. Its saving comes from the source size the build that made it stored with it (the photo is
     /// not decoded here); a mapping without one (stored by an older build) reports none.
     /// </summary>
-    private HashSet<PlannedVariant> FetchAll(PlannedPhoto card, OutputWork work, List<KeyValuePair<PlannedVariant, RenderReason>> wanted, string keyBase, Dictionary<string, VariantRecord> written, long sourceBytes)
+    private HashSet<PlannedVariant> FetchAll(PlannedPhoto card, OutputWork work, ItemRecord? old, List<KeyValuePair<PlannedVariant, RenderReason>> wanted, string keyBase, Dictionary<string, VariantRecord> written, long sourceBytes)
     {
         var fetched = new HashSet<PlannedVariant>();
         foreach (var (variant, reason) in wanted)
@@ -127,7 +128,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             {
                 continue;
             }
-            var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+            var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
             var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, cached.Bytes, previous));
             written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
             _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, cached.Width, cached.Height, variant.Encode.MimeType, cached.Bytes.Length, key));
@@ -146,7 +147,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
     /// while the source stays unreadable; the planned variants keep what they had. The bytes are read as they were
     /// hashed (a file changed since fails the photo, as a decode would).
     /// </summary>
-    private void CopyOriginal(PlannedPhoto card, OutputWork work, string copyPath, PhotoFile source, string message)
+    private void CopyOriginal(PlannedPhoto card, OutputWork work, ItemRecord? old, string copyPath, PhotoFile source, string message)
     {
         byte[] bytes;
         try
@@ -158,13 +159,13 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
             return;
         }
-        var previous = work.Old?.Variants.FirstOrDefault(v => v.Path == copyPath);
+        var previous = old?.Variants.FirstOrDefault(v => v.Path == copyPath);
         var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, copyPath, bytes, previous));
         var mime = OriginalMime(copyPath);
         var copy = new VariantRecord { Path = copyPath, File = file, Key = "original-" + sha, Options = "original", Width = 0, Height = 0, Mime = mime, Bytes = bytes.Length, Sha256 = sha };
-        var kept = work.Old?.Variants.Where(v => v.Path != copyPath) ?? [];
-        var record = work.Old is { } old
-            ? old with { Variants = [.. kept, copy] }
+        var kept = old?.Variants.Where(v => v.Path != copyPath) ?? [];
+        var record = old is { } last
+            ? last with { Variants = [.. kept, copy] }
             : RecordMaker.Item(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
         photos.CopiedOriginal(card.RecordKey, copyPath);
         context.Manifest.Set(card, record);

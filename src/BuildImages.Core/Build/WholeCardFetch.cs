@@ -21,7 +21,7 @@ internal sealed class WholeCardFetch(WorkerContext context)
     private const int MaxFiles = 4096;
 
     /// <summary>Whether every output <paramref name="work"/> needs was fetched, written and recorded.</summary>
-    internal bool TryFetch(PlannedCard card, OutputWork work, string preClaim, Func<PlannedVariant, RenderReason, string, Caching.CachedOutput, HashSet<string>, VariantRecord> write)
+    internal bool TryFetch(PlannedCard card, OutputWork work, ItemRecord? old, string preClaim, Func<PlannedVariant, RenderReason, string, Caching.CachedOutput, HashSet<string>, VariantRecord> write)
     {
         if (context.Cache is not { } cache || cache.TryFetchItem(Caching.OutputCache.ItemKey(preClaim)) is not { } entry || Read(entry) is not var (set, listed) || !Current(set))
         {
@@ -50,7 +50,7 @@ internal sealed class WholeCardFetch(WorkerContext context)
             written[variant.Path] = write(variant, reason, key, output, read);
         }
         cache.CountHits(fetched.Count);
-        context.Manifest.Set(card, RecordMaker.Item(card, work.Old, work.Needed, written, setHash[..16], context.Paths));
+        context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
         return true;
     }
 
