@@ -56,9 +56,24 @@ public sealed class OutputLookup(BuildConfig config)
         {
             if (stamp != _stamp)
             {
-                var (manifest, _) = new ManifestStore(config.ManifestFile).Load();
-                _byFile = manifest.Cards.Values.SelectMany(r => r.Variants.Select(v => (r.Job, v)))
-                    .GroupBy(p => p.v.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                // Read a record at a time, keeping only each record's outputs (a hook build rewrites the manifest, and a
+                // large site's records as objects were several kilobytes each). A key the file gives twice keeps its last
+                // record, a damaged record is dropped, an unusable manifest serves nothing: as the build reads it.
+                var byRecord = new Dictionary<string, (string Job, List<VariantRecord> Variants)>(StringComparer.Ordinal);
+                var (inputs, _) = new ManifestStore(config.ManifestFile).Stream((key, record) =>
+                {
+                    if (record is null)
+                    {
+                        byRecord.Remove(key);
+                        return;
+                    }
+                    byRecord[key] = (record.Job, record.Variants);
+                });
+                // A file two records name is served as the first record in key order names it (the manifest's own order).
+                _byFile = inputs is null
+                    ? new Dictionary<string, (string Job, VariantRecord Variant)>(StringComparer.Ordinal)
+                    : byRecord.OrderBy(r => r.Key, StringComparer.Ordinal).SelectMany(r => r.Value.Variants.Select(v => (r.Value.Job, v)))
+                        .GroupBy(p => p.v.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
                 _stamp = stamp;
             }
             return _byFile;
