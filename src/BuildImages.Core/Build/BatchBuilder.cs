@@ -88,8 +88,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             // The render phase's work list, duplicate table and waiting copies are garbage now, most of it in the oldest
             // generation, which the collector would otherwise carry into the finish (where reading every record back and
-            // writing the manifest adds its own): a large build's peak. One compacting collection here costs a few
-            // hundred milliseconds at a million items and took the 100,000-item bench's peak from 504-514 to 453-470 MiB.
+            // writing the manifest adds its own): a large build's peak. One compacting collection here took the
+            // 100,000-item bench's peak from 504-514 to 453-470 MiB.
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         if (_options.DryRun)

@@ -70,7 +70,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {result.Bytes.Length} bytes at the floor quality {result.Quality}, over its budget of {variant.MaxBytes} bytes", photo.SourceFile, Item: card.Name));
                 }
-                var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+                var previous = OutputWork.Previous(old, variant);
                 var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
                 written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
@@ -128,7 +128,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             {
                 continue;
             }
-            var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+            var previous = OutputWork.Previous(old, variant);
             var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, cached.Bytes, previous));
             written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
             _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, cached.Width, cached.Height, variant.Encode.MimeType, cached.Bytes.Length, key));

@@ -54,9 +54,8 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             {
                 continue;
             }
-            var item = planned.GetValueOrDefault(key);
-            var paths = item is null ? null : PlannedPaths(item).ToHashSet(StringComparer.Ordinal);
-            if (paths is not null && outline.Variants.TrueForAll(v => paths.Contains(v.Path)))
+            var paths = planned.TryGetValue(key, out var item) ? PlannedPaths(item) : null;
+            if (paths is not null && outline.Variants.TrueForAll(v => paths.Contains(v.Path, StringComparer.Ordinal)))
             {
                 continue;
             }
@@ -70,7 +69,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             }
             else
             {
-                stale.Add((record, record.Variants.Where(v => !paths.Contains(v.Path)).ToList(), false));
+                stale.Add((record, record.Variants.Where(v => !paths.Contains(v.Path, StringComparer.Ordinal)).ToList(), false));
             }
         }
         if (stale.Count == 0)

@@ -17,25 +17,18 @@ public sealed class ManifestStore(string path)
     /// </summary>
     public (ManifestDocument Document, IReadOnlyList<Diagnostic> Warnings) Load()
     {
-        if (!File.Exists(path))
+        // The same reading and checks as a build's, with the records kept.
+        var cards = new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
+        var (inputs, warnings) = Stream((key, record) =>
         {
-            return (new ManifestDocument(), []);
-        }
-        try
-        {
-            using var stream = File.OpenRead(path);
-            var document = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.ManifestDocument);
-            if (Unusable(document?.Format, document?.Version) is { } why)
+            if (record is null)
             {
-                return (new ManifestDocument(), [Warn(why)]);
+                cards.Remove(key);
+                return;
             }
-            // Dictionaries come back with the default comparer; keys are compared ordinally anyway.
-            return (document!, DropUnsafe(document!));
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            return (new ManifestDocument(), [Unreadable(ex)]);
-        }
+            cards[key] = record;
+        });
+        return (inputs is null ? new ManifestDocument() : new ManifestDocument { Inputs = inputs, Cards = cards }, warnings);
     }
 
     /// <summary>
@@ -90,23 +83,6 @@ public sealed class ManifestStore(string path)
         : null;
 
     private Diagnostic Unreadable(Exception ex) => Warn("it could not be read (" + ex.Message.Split(Environment.NewLine)[0] + ")");
-
-    private List<Diagnostic> DropUnsafe(ManifestDocument document)
-    {
-        var warnings = DropUnsafeInputs(document.Inputs);
-        // Checked in parallel (a check serialises and hashes its record: about 4 µs each), dropped in key order.
-        var problems = document.Cards.AsParallel()
-            .Select(p => (p.Key, Problem: RecordProblem(p.Key, p.Value)))
-            .Where(p => p.Problem is not null)
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .ToList();
-        foreach (var (key, problem) in problems)
-        {
-            document.Cards.Remove(key);
-            warnings.Add(RecordIgnored(key, problem!));
-        }
-        return warnings;
-    }
 
     private List<Diagnostic> DropUnsafeInputs(Dictionary<string, InputSet> inputs)
     {

@@ -62,10 +62,6 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// A fresh temp-file name beside <paramref name="path"/> for a build's own scratch data (named like the temp files of a
-    /// write, so a build that is killed leaves one the next build removes).
-    /// </summary>
-    /// <summary>
     /// A new scratch file beside <paramref name="path"/>, open for reading and writing and deleted when closed (a
     /// killed build's is swept by the next, by its name). <paramref name="nameless"/>: unlinked at once where the
     /// system allows it (Linux, macOS), so no name is left whenever the handle is dropped. Throws what opening throws.
@@ -89,6 +85,10 @@ public static class AtomicFile
         return (handle, scratch);
     }
 
+    /// <summary>
+    /// A fresh temp-file name beside <paramref name="path"/> for a build's own scratch data (named like the temp files of a
+    /// write, so a build that is killed leaves one the next build removes).
+    /// </summary>
     internal static string ScratchNameFor(string path, string purpose) =>
         TempName(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{path}.{purpose}");
 
