@@ -11,6 +11,12 @@ namespace BuildImages.Tool.Serve;
 /// until its wait runs out (below the request timeout, so a request never times out waiting for another replica: it
 /// renders the card itself), then looks in the remote cache. StackExchange.Redis rather than a hand-written client: it
 /// is the maintained .NET client, and reconnects on its own.
+/// <para>
+/// A poll that fails while waiting (a timeout: the client reads replies on the .NET thread pool, which a loaded machine
+/// can leave waiting past the 2 s a command has; or Redis stalled) does not end the wait, which would render a card
+/// another replica is drawing: the key counts as held until a poll answers, the wait's bound passes, or polls have
+/// failed for a whole hold in a row (Redis is gone, not slow; the render goes ahead).
+/// </para>
 /// </summary>
 internal sealed class RedisRenderLock : IRenderLock, IDisposable
 {
@@ -35,12 +41,13 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
     /// <param name="endpoint">host:port.</param>
     /// <param name="maxWait">How long a replica waits for another's render before drawing the card itself.</param>
     /// <param name="hold">How long a key outlives its holder's last renewal (renewed every third of it); tests shorten it.</param>
-    internal static RedisRenderLock Connect(string endpoint, TimeSpan maxWait, TimeSpan? hold = null)
+    /// <param name="commandTimeout">How long one command may take (2 s; tests of other things lengthen it).</param>
+    internal static RedisRenderLock Connect(string endpoint, TimeSpan maxWait, TimeSpan? hold = null, TimeSpan? commandTimeout = null)
     {
         var options = ConfigurationOptions.Parse(endpoint);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2000;
-        options.SyncTimeout = 2000;
+        options.SyncTimeout = (int)(commandTimeout ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
         return new RedisRenderLock(ConnectionMultiplexer.Connect(options), maxWait, hold ?? DefaultHold);
     }
 
@@ -54,8 +61,25 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
             return new Held(db, name, token, _hold);
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < _maxWait && db.KeyExists(name))
+        TimeSpan? failingSince = null;
+        while (clock.Elapsed < _maxWait)
         {
+            try
+            {
+                if (!db.KeyExists(name))
+                {
+                    break;
+                }
+                failingSince = null;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                failingSince ??= clock.Elapsed;
+                if (clock.Elapsed - failingSince >= _hold)
+                {
+                    break;
+                }
+            }
             Thread.Sleep(50);
         }
         return null;

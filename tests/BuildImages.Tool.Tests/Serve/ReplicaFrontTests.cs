@@ -153,7 +153,9 @@ public sealed class ReplicaFrontTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task WithTheRedisLockTwoReplicasAskedForOneNewCardAtOnceRenderItOnce()
     {
         using var redis = new RedisServer();
-        using var renderLock = RedisRenderLock.Connect($"127.0.0.1:{redis.Port}", maxWait: TimeSpan.FromSeconds(30));
+        // 15 s a command, not the lock's 2 s: this test process's other tests can keep the pool, on which the client
+        // reads replies, busy past 2 s, and a lock that times out lets both replicas draw.
+        using var renderLock = RedisRenderLock.Connect($"127.0.0.1:{redis.Port}", maxWait: TimeSpan.FromSeconds(30), commandTimeout: TimeSpan.FromSeconds(15));
         await StartReplicas(renderLock);
         using var first = new HttpClient { BaseAddress = new Uri(_replicas[0].Addresses[0]) };
         using var second = new HttpClient { BaseAddress = new Uri(_replicas[1].Addresses[0]) };
