@@ -175,5 +175,58 @@ public sealed class DataLoaderTests : IDisposable
         Assert.Equal(new List<object?> { "x", "y" }, DataLoader.Load("small.yaml", _dir)[0].Fields["again"]);
     }
 
+    [Fact]
+    public void EachJsonItemKnowsTheLineItStartsOn()
+    {
+        // A byte-order mark, CRLF, comments, an item spread over lines, one sharing its line, a trailing comma.
+        Write("lines.json", "\uFEFF// posts\r\n[\r\n  { \"slug\": \"a\" },\r\n  /* skipped */\r\n  {\r\n    \"slug\": \"b\",\r\n    \"title\": \"B\"\r\n  }, { \"slug\": \"c\" },\r\n\r\n  { \"slug\": \"d\" },\r\n]\r\n");
+        Assert.Equal([3, 5, 8, 10], DataLoader.Load("lines.json", _dir).Select(i => i.Line));
+
+        // Under an items path: a decoy of the same name at another depth, and a key given twice (the last counts, as
+        // for the values).
+        Write("nested.json", """
+            {
+              "posts": [ { "slug": "decoy" } ],
+              "data": {
+                "meta": { "posts": [ { "slug": "decoy" } ] },
+                "posts": [ { "slug": "early" } ],
+                "posts": [
+                  { "slug": "x" },
+
+                  { "slug": "y" }
+                ]
+              }
+            }
+            """);
+        var nested = DataLoader.Load("nested.json", _dir, "data.posts");
+        Assert.Equal(["x", "y"], nested.Select(i => i.Id));
+        Assert.Equal([7, 9], nested.Select(i => i.Line));
+
+        // A whole file on one line: every item on line 1.
+        Write("minified.json", """[{"slug":"p"},{"slug":"q"}]""");
+        Assert.All(DataLoader.Load("minified.json", _dir), i => Assert.Equal(1, i.Line));
+    }
+
+    [Fact]
+    public void EachYamlItemKnowsTheLineItStartsOn()
+    {
+        Write("lines.yaml", "# posts\n- slug: a\n  title: A\n\n- slug: b\n- { slug: c }\n");
+        Assert.Equal([2, 5, 6], DataLoader.Load("lines.yaml", _dir).Select(i => i.Line));
+
+        Write("nested.yaml", "site: x\nposts: [ignored]\ndata:\n  meta:\n    posts:\n      - slug: decoy\n  posts:\n    - slug: x\n      title: X\n    - slug: y\n");
+        var nested = DataLoader.Load("nested.yaml", _dir, "data.posts");
+        Assert.Equal(["x", "y"], nested.Select(i => i.Id));
+        Assert.Equal([8, 10], nested.Select(i => i.Line));
+    }
+
+    [Fact]
+    public void AnItemsErrorInJsonPointsAtItsLine()
+    {
+        Write("bad.json", "[\n  { \"slug\": \"fine\" },\n  \"not an object\"\n]\n");
+        var ex = Assert.ThrowsAny<BuildInputException>(() => DataLoader.Load("bad.json", _dir));
+        Assert.Equal(3, ex.Diagnostic.Line);
+        Assert.Contains("item 2 is not an object", ex.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

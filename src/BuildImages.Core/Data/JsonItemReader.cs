@@ -26,19 +26,20 @@ internal static class JsonItemReader
         }
         try
         {
-            if (ArrayItems(json.Span) is { } items)
+            if (ArrayItems(json.Span) is var (items, itemLines))
             {
-                return DataLoader.FromList(file, items, itemsPath, _ => 0);
+                return DataLoader.FromList(file, items, itemsPath, LineOf(itemLines));
             }
             using var doc = JsonDocument.Parse(json, DocumentOptions);
+            var rootIsItem = doc.RootElement.ValueKind == JsonValueKind.Object && objectIsItem && itemsPath is null;
             object? root = doc.RootElement.ValueKind switch
             {
                 JsonValueKind.Array => doc.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object ? (object?)ItemData.FromJson(e) : e.ToString()).ToList(),
-                JsonValueKind.Object when objectIsItem && itemsPath is null => new List<object?> { ItemData.FromJson(doc.RootElement) },
+                JsonValueKind.Object when rootIsItem => new List<object?> { ItemData.FromJson(doc.RootElement) },
                 JsonValueKind.Object => ItemData.FromJson(doc.RootElement),
                 _ => null,
             };
-            return DataLoader.FromList(file, root, itemsPath, _ => 0);
+            return DataLoader.FromList(file, root, itemsPath, LineOf(JsonItemLines.Find(json.Span, itemsPath, rootIsItem, ReaderOptions)));
         }
         catch (JsonException ex)
         {
@@ -54,9 +55,10 @@ internal static class JsonItemReader
     /// <summary>
     /// The items of a root array, each parsed on its own as the reader passes it; null when the root is not an array. A
     /// document of the whole file rents a token table about the file's size from the shared array pool, which keeps it
-    /// for reuse after the document is gone. Errors carry the same line and column.
+    /// for reuse after the document is gone. Errors carry the same line and column. Each item's line is counted as it is
+    /// passed.
     /// </summary>
-    private static List<object?>? ArrayItems(ReadOnlySpan<byte> json)
+    private static (List<object?> Items, List<int> Lines)? ArrayItems(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -64,11 +66,14 @@ internal static class JsonItemReader
             return null;
         }
         var items = new List<object?>();
+        var lines = new List<int>();
+        var counter = new JsonItemLines.LineCounter();
         // Values that repeat across the items (an author, a category, a site name) held once; a pool per file, dropped with it.
         var values = new SharedStrings(SharedStrings.DefaultCapacity);
         var shapes = new RowShapes();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            lines.Add(counter.At(json, reader.TokenStartIndex));
             using var element = JsonDocument.ParseValue(ref reader);
             var value = element.RootElement;
             items.Add(value.ValueKind == JsonValueKind.Object ? Row(value, values, shapes) : value.ToString());
@@ -77,8 +82,11 @@ internal static class JsonItemReader
         while (reader.Read())
         {
         }
-        return items;
+        return (items, lines);
     }
+
+    /// <summary>Item i's line, or 0 (no line known) when the lines were not found.</summary>
+    private static Func<int, int> LineOf(List<int>? lines) => i => lines is not null && i < lines.Count ? lines[i] : 0;
 
     /// <summary>
     /// An item of a root array: a <see cref="FieldRow"/> over the names the file's items share, or a dictionary for an

@@ -8,8 +8,12 @@ namespace BuildImages.Core.Data;
 
 internal static class YamlItemReader
 {
-    internal static List<DataItem> Read(string file, string text, string? itemsPath) =>
-        DataLoader.FromList(file, Parse(file, text, 0), itemsPath, _ => 0);
+    internal static List<DataItem> Read(string file, string text, string? itemsPath)
+    {
+        var root = Parse(file, text, 0);
+        var lines = YamlItemLines.Find(text, itemsPath);
+        return DataLoader.FromList(file, root, itemsPath, i => lines is not null && i < lines.Count ? lines[i] : 0);
+    }
 
     /// <summary>Parses YAML to plain dictionaries and lists; unquoted numbers and booleans keep their types.</summary>
     internal static object? Parse(string file, string text, int lineOffset)
