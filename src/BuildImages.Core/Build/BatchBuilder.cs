@@ -75,6 +75,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             plan = plan with { Items = [.. plan.Items.Where(i => shard.Contains(i.RecordKey))] };
         }
+        // Every planned output logs an outcome and gets a write time: both tables are sized once here, where growing
+        // by doubling held the old and the new array at once near the end (4,000,000 entries of 24 bytes and more each
+        // at a million items).
+        log.Expect(plan.OutputCount);
+        manifest.Stats.OutputTimes.Expect(plan.OutputCount);
         var stats = manifest.Stats;
         var (engineStamp, native) = EngineStamp.Current(stats.Native);
         stats.Native = native;

@@ -28,6 +28,9 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
 
     internal IBuildObserver Observer => observer;
 
+    /// <summary>Sizes the outcome log for a plan of <paramref name="outputs"/> outputs (each logs one outcome at least).</summary>
+    internal void Expect(int outputs) => outcomes.Expect(outputs);
+
     internal long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     internal bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);

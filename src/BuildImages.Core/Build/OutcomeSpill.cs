@@ -26,6 +26,15 @@ internal sealed class OutcomeSpill
     /// <summary>Whether a scratch file holds some of the outcomes (for tests).</summary>
     internal bool UsesFile => _blocks.UsesFile;
 
+    /// <summary>Makes room for <paramref name="outcomes"/> entries at once (a list grown by doubling holds both arrays while it copies).</summary>
+    internal void Expect(int outcomes)
+    {
+        lock (_lock)
+        {
+            _entries.EnsureCapacity(outcomes);
+        }
+    }
+
     internal void Add(OutputOutcome outcome)
     {
         lock (_lock)

@@ -63,6 +63,15 @@ internal sealed class OutputTimeTable
         }
     }
 
+    /// <summary>Makes room for <paramref name="files"/> entries at once (a set grown by doubling holds both tables while it copies).</summary>
+    internal void Expect(int files)
+    {
+        lock (_lock)
+        {
+            _times.EnsureCapacity(files);
+        }
+    }
+
     internal void Set(string file, long ticks)
     {
         var entry = new OutputTime(file, ticks);
