@@ -66,7 +66,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
-                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, OutputWork.Previous(old, variant), CardRendered: false));
+                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));
@@ -247,7 +247,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
         {
             throw BuildInputException.Error(DiagnosticCodes.OutputOverSource, $"'{variant.Path}' would overwrite {target}, which this card reads; BuildImages never overwrites a source (change the output pattern or outputDir)");
         }
-        var (file, sha) = context.Writer.Write(recordKey, variant.Path, bytes, OutputWork.Previous(old, variant));
+        var (file, sha) = context.Writer.Write(recordKey, variant.Path, bytes, OutputWork.Previous(old, variant.Path));
         return RecordMaker.Variant(variant, file, sha, key, bytes.Length, quality, variant.Width, variant.Height);
     }
 

@@ -74,7 +74,7 @@ internal sealed class DuplicateTable
         {
             var card = (PlannedCard)equal.Work.Planned;
             var old = equal.Work.LastRecord(manifest);
-            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, n.Key, equal.OwnerRecordKey, null, null, n.Value, OutputWork.Previous(old, n.Key), CardRendered: false))];
+            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, n.Key, equal.OwnerRecordKey, null, null, n.Value, OutputWork.Previous(old, n.Key.Path), CardRendered: false))];
         }
     }
 

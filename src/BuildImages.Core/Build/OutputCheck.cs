@@ -24,7 +24,7 @@ internal static class OutputCheck
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
             foreach (var variant in card.Variants)
             {
-                var previous = old?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+                var previous = OutputWork.Previous(old, variant.Path);
                 var reason = cardReason ?? detector.VariantReason(variant, previous);
                 if (reason is not null)
                 {

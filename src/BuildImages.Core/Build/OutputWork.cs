@@ -16,6 +16,6 @@ internal sealed record OutputWork(PlannedItem Planned, IReadOnlyDictionary<Plann
     /// </summary>
     internal ItemRecord? LastRecord(ManifestSession manifest) => manifest.Records.TryGetValue(Planned.RecordKey, out var record) ? record : null;
 
-    /// <summary>What the last build recorded for <paramref name="variant"/>'s path in <paramref name="last"/>, if anything.</summary>
-    internal static VariantRecord? Previous(ItemRecord? last, PlannedVariant variant) => last?.Variants.FirstOrDefault(v => v.Path == variant.Path);
+    /// <summary>What the last build recorded at <paramref name="path"/> (a variant's, or a photo's copied original) in <paramref name="last"/>, if anything.</summary>
+    internal static VariantRecord? Previous(ItemRecord? last, string path) => last?.Variants.FirstOrDefault(v => v.Path == path);
 }

@@ -70,7 +70,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.OverBudget,
                         $"{variant.Path} is {result.Bytes.Length} bytes at the floor quality {result.Quality}, over its budget of {variant.MaxBytes} bytes", photo.SourceFile, Item: card.Name));
                 }
-                var previous = OutputWork.Previous(old, variant);
+                var previous = OutputWork.Previous(old, variant.Path);
                 var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, result.Bytes, previous));
                 written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, result.Bytes.Length, result.Quality, result.Width, result.Height);
                 _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Rendered, reason, result.Width, result.Height, variant.Encode.MimeType, result.Bytes.Length, key));
@@ -128,7 +128,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             {
                 continue;
             }
-            var previous = OutputWork.Previous(old, variant);
+            var previous = OutputWork.Previous(old, variant.Path);
             var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, variant.Path, cached.Bytes, previous));
             written[variant.Path] = RecordMaker.Variant(variant, file, sha, key, cached.Bytes.Length, cached.Quality, cached.Width, cached.Height);
             _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Fetched, reason, cached.Width, cached.Height, variant.Encode.MimeType, cached.Bytes.Length, key));
@@ -159,7 +159,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
             return;
         }
-        var previous = old?.Variants.FirstOrDefault(v => v.Path == copyPath);
+        var previous = OutputWork.Previous(old, copyPath);
         var (file, sha) = _clock.Time(BuildStage.Write, () => context.Writer.Write(card.RecordKey, copyPath, bytes, previous));
         var mime = OriginalMime(copyPath);
         var copy = new VariantRecord { Path = copyPath, File = file, Key = "original-" + sha, Options = "original", Width = 0, Height = 0, Mime = mime, Bytes = bytes.Length, Sha256 = sha };

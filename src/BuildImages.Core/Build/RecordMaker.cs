@@ -35,7 +35,7 @@ internal static class RecordMaker
         Fields = CanonicalData.FieldHashes(card.Item.Fields),
         Inputs = inputs,
         Variants = card.Variants
-            .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : old?.Variants.FirstOrDefault(o => o.Path == v.Path)))
+            .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : OutputWork.Previous(old, v.Path)))
             .OfType<VariantRecord>()
             // An old output no variant plans any more stays on the record, so prune deletes it (else it would be left on disk, owned by nothing).
             .Concat(old?.Variants.Where(o => !card.Variants.Any(v => v.Path == o.Path)) ?? [])

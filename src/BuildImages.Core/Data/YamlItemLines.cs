@@ -4,65 +4,86 @@ using YamlDotNet.Core.Events;
 namespace BuildImages.Core.Data;
 
 /// <summary>
-/// The line each item of a YAML data file starts on (what <see cref="JsonItemLines"/> is for JSON): the deserialised
-/// values keep no positions, so the file's events are read once more, following the same dotted items path.
+/// The line each item of a YAML data file starts on (what <see cref="JsonItemLines"/> is for JSON). The deserialised
+/// values keep no positions, so this stands between the parser and the deserializer and notes, as the events pass, where
+/// each element of the sequence at the dotted items path starts: the file is parsed once.
 /// </summary>
-internal static class YamlItemLines
+internal sealed class YamlItemLines(IParser parser, string? itemsPath) : IParser
 {
-    /// <summary>The 1-based line of each element of the sequence at <paramref name="itemsPath"/> (the root when null); null when there is none.</summary>
-    internal static List<int>? Find(string text, string? itemsPath)
+    private readonly string[] _path = string.IsNullOrEmpty(itemsPath) ? [] : itemsPath.Split('.');
+    private readonly Stack<Frame> _open = new();
+
+    /// <summary>The 1-based line of each element of the sequence at the items path (the root when none); null when there is none.</summary>
+    internal List<int>? Lines { get; private set; }
+
+    public ParsingEvent? Current => parser.Current;
+
+    public bool MoveNext()
     {
-        var parser = new Parser(new StringReader(text));
-        parser.Consume<StreamStart>();
-        if (!parser.TryConsume<DocumentStart>(out _))
+        if (!parser.MoveNext())
         {
-            return null;
+            return false;
         }
-        List<int>? found = null;
-        Walk(parser, string.IsNullOrEmpty(itemsPath) ? [] : itemsPath.Split('.'), 0, ref found);
-        return found;
+        Observe(parser.Current!);
+        return true;
     }
 
-    // The parser stands on the first event of a node reached by the first `matched` parts of the path.
-    private static void Walk(IParser parser, string[] path, int matched, ref List<int>? found)
+    private void Observe(ParsingEvent e)
     {
-        if (matched == path.Length)
+        if (e is MappingEnd or SequenceEnd)
         {
-            if (!parser.TryConsume<SequenceStart>(out _))
-            {
-                parser.SkipThisAndNestedEvents();
-                return;
-            }
-            // A key given twice leads to the last value, as in the dictionary the items are taken from.
-            found = [];
-            while (!parser.TryConsume<SequenceEnd>(out _))
-            {
-                found.Add((int)parser.Current!.Start.Line);
-                parser.SkipThisAndNestedEvents();
-            }
+            _open.Pop();
             return;
         }
-        if (!parser.TryConsume<MappingStart>(out _))
+        if (e is not (Scalar or AnchorAlias or MappingStart or SequenceStart))
         {
-            parser.SkipThisAndNestedEvents();
             return;
         }
-        while (!parser.TryConsume<MappingEnd>(out _))
+        // How many parts of the path lead to this node (-1: it is off the path).
+        var matched = -1;
+        if (_open.Count == 0)
         {
-            var onPath = parser.TryConsume<Scalar>(out var key) && key.Value == path[matched];
-            if (key is null)
+            matched = 0;
+        }
+        else if (_open.Peek() is { IsMapping: true } map)
+        {
+            if (map.ExpectsKey)
             {
-                // A key that is itself a collection: never a step of a dotted path.
-                parser.SkipThisAndNestedEvents();
-            }
-            if (onPath)
-            {
-                Walk(parser, path, matched + 1, ref found);
+                map.ExpectsKey = false;
+                map.ValueOnPath = map.Matched >= 0 && map.Matched < _path.Length && e is Scalar key && key.Value == _path[map.Matched];
             }
             else
             {
-                parser.SkipThisAndNestedEvents();
+                map.ExpectsKey = true;
+                matched = map.ValueOnPath ? map.Matched + 1 : -1;
             }
         }
+        else if (_open.Peek().IsItems)
+        {
+            Lines!.Add((int)e.Start.Line);
+        }
+        if (e is MappingStart or SequenceStart)
+        {
+            var items = e is SequenceStart && matched == _path.Length;
+            if (items)
+            {
+                // A key given twice leads to the last value, as in the dictionary the items are taken from.
+                Lines = [];
+            }
+            _open.Push(new Frame { IsMapping = e is MappingStart, Matched = matched, IsItems = items });
+        }
+    }
+
+    private sealed class Frame
+    {
+        internal bool IsMapping { get; init; }
+
+        internal int Matched { get; init; }
+
+        internal bool IsItems { get; init; }
+
+        internal bool ExpectsKey { get; set; } = true;
+
+        internal bool ValueOnPath { get; set; }
     }
 }

@@ -10,19 +10,21 @@ internal static class YamlItemReader
 {
     internal static List<DataItem> Read(string file, string text, string? itemsPath)
     {
-        var root = Parse(file, text, 0);
-        var lines = YamlItemLines.Find(text, itemsPath);
-        return DataLoader.FromList(file, root, itemsPath, i => lines is not null && i < lines.Count ? lines[i] : 0);
+        var lines = new YamlItemLines(new Parser(new StringReader(text)), itemsPath);
+        var root = Parse(file, lines, 0);
+        return DataLoader.FromList(file, root, itemsPath, i => lines.Lines is { } found && i < found.Count ? found[i] : 0);
     }
 
     /// <summary>Parses YAML to plain dictionaries and lists; unquoted numbers and booleans keep their types.</summary>
-    internal static object? Parse(string file, string text, int lineOffset)
+    internal static object? Parse(string file, string text, int lineOffset) => Parse(file, new Parser(new StringReader(text)), lineOffset);
+
+    private static object? Parse(string file, IParser parser, int lineOffset)
     {
         try
         {
             var deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
             var budget = MaxValues;
-            return Normalize(deserializer.Deserialize<object?>(text), ref budget, file);
+            return Normalize(deserializer.Deserialize<object?>(parser), ref budget, file);
         }
         catch (YamlException ex)
         {
