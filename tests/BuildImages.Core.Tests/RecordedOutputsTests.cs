@@ -188,9 +188,14 @@ public sealed class RecordedOutputsTests : IDisposable
         foreach (var plain in new[] { "og/post-1-1200.webp", "a.png", "deep/er/x_y.JPG", "og/x.1f2e3d.avif", ".png", "og/a.b.c.jpeg", "ab/abcde.webp", "blog/con1.png", "cons/lpt.webp", "abc.png", "COMA.png" })
         {
             Assert.True(RecordPaths.IsPlain(System.Text.Encoding.UTF8.GetBytes(plain)), plain);
+            Assert.Null(RecordPaths.FullProblem(plain));
             Assert.Null(RecordPaths.Problem(plain));
         }
         // Never plain: unsafe (a device name), or outside the plain alphabet (left to the full check, which may accept it).
+        foreach (var unsafePath in new[] { "/a.png", "../a.png", "og/../a.png", "og//a.png", "a.txt", "og/CON.png", "a\\b.png", "c:a.png" })
+        {
+            Assert.NotNull(RecordPaths.Problem(unsafePath));
+        }
         foreach (var unsure in new[] { "", "/a.png", "../a.png", "og/../a.png", "og//a.png", "og/./a.png", "a.png.", "og/", "a.txt", "a", "og/CON.png", "COM1.webp",
             "con.png", "Nul.x.png", "aux/a.png", "lpt9.avif", "a b.png", "a\\b.png", "c:a.png", "café.png", "a\u202e.png", "a:b.png", new string('x', 201) + ".png" })
         {
@@ -206,7 +211,7 @@ public sealed class RecordedOutputsTests : IDisposable
             if (RecordPaths.IsPlain(System.Text.Encoding.UTF8.GetBytes(text)))
             {
                 plainSeen++;
-                Assert.True(RecordPaths.Problem(text) is null, $"'{text}' taken as plain but the full check refuses it: {RecordPaths.Problem(text)}");
+                Assert.True(RecordPaths.FullProblem(text) is null, $"'{text}' taken as plain but the full check refuses it: {RecordPaths.FullProblem(text)}");
             }
         }
         Assert.True(plainSeen > 1000, $"only {plainSeen} random paths were plain");

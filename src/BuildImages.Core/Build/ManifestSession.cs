@@ -45,7 +45,7 @@ internal sealed class ManifestSession : IDisposable
         try
         {
             var records = new RecordTable(spill);
-            var (inputs, warnings) = store.Stream(records.Load);
+            var (inputs, warnings) = store.StreamSealed(records.Load);
             if (inputs is null)
             {
                 // Ignored whole (another format, or unreadable part-way): nothing read before the problem counts.

@@ -37,24 +37,27 @@ internal sealed class RecordTable
         return record is not null;
     }
 
-    internal void Set(string key, ItemRecord record) => Keep(key, RecordCheck.Sealed(record));
+    internal void Set(string key, ItemRecord record) => Keep(key, RecordCheck.SealedJson(record), record.Inputs);
 
-    /// <summary>Keeps a record read from the last manifest as it was written (null: the key's record was damaged, and is dropped).</summary>
-    internal void Load(string key, ItemRecord? record)
+    /// <summary>
+    /// Keeps a record read from the last manifest, serialised with its check as the reader made it (null: the key's
+    /// record was damaged, and is dropped).
+    /// </summary>
+    internal void Load(string key, ItemRecord? record, byte[]? sealedJson)
     {
-        if (record is null)
+        if (record is null || sealedJson is null)
         {
             _entries.TryRemove(key, out _);
             return;
         }
-        Keep(key, record);
+        Keep(key, sealedJson, record.Inputs);
     }
 
     /// <summary>Drops every record (a manifest ignored after some of its records were read).</summary>
     internal void Clear() => _entries.Clear();
 
-    private void Keep(string key, ItemRecord record) =>
-        _entries[key] = new Entry(_spill.Keep(JsonSerializer.SerializeToUtf8Bytes(record, ManifestJsonContext.Default.ItemRecord)), Primitives.SharedStrings.Get(record.Inputs));
+    private void Keep(string key, byte[] sealedJson, string inputs) =>
+        _entries[key] = new Entry(_spill.Keep(sealedJson), Primitives.SharedStrings.Get(inputs));
 
     internal bool Remove(string key) => _entries.TryRemove(key, out _);
 
@@ -123,7 +126,7 @@ internal sealed class RecordTable
         writer.WriteRawValue(_spill.Read(entry.Stored), skipInputValidation: true);
     }
 
-    private ItemRecord Read(Entry entry) => JsonSerializer.Deserialize(_spill.Read(entry.Stored), ManifestJsonContext.Default.ItemRecord)!;
+    private ItemRecord Read(Entry entry) => ItemRecordReader.Read(_spill.Read(entry.Stored));
 
     /// <summary>A record, stored serialised, and the input set it names (read without the record).</summary>
     private sealed record Entry(RecordSpill.Stored Stored, string Inputs);

@@ -69,17 +69,18 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         {
             return new(RenderReasonKind.OptionsChanged, $"options changed ({record.Options} → {variant.Signature})");
         }
-        var file = new FileInfo(Path.Combine(outputDirectory, record.File));
-        if (!file.Exists)
+        // One statx per output (a full check makes one for every output of the site).
+        var path = Path.Combine(outputDirectory, record.File);
+        if (FileStamp.Read(path) is not { } stamp)
         {
             return OutputMissing;
         }
-        var ticks = file.LastWriteTimeUtc.Ticks;
-        if (file.Length == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
+        var ticks = stamp.ModifiedTicks;
+        if (stamp.Size == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
         {
             return null;
         }
-        if (file.Length == record.Bytes && ContentHash.OfFile(file.FullName) == record.Sha256)
+        if (stamp.Size == record.Bytes && ContentHash.OfFile(path) == record.Sha256)
         {
             stats.OutputTimes.Set(record.File, ticks);
             return null;

@@ -38,7 +38,14 @@ public sealed class ManifestStore(string path)
     /// the input sets, or null when the whole manifest is ignored (what <paramref name="keep"/> kept must then be
     /// dropped), and the warnings (records' in key order).
     /// </summary>
-    internal (Dictionary<string, InputSet>? Inputs, IReadOnlyList<Diagnostic> Warnings) Stream(Action<string, ItemRecord?> keep)
+    internal (Dictionary<string, InputSet>? Inputs, IReadOnlyList<Diagnostic> Warnings) Stream(Action<string, ItemRecord?> keep) =>
+        StreamSealed((key, record, _) => keep(key, record));
+
+    /// <summary>
+    /// As <see cref="Stream"/>, each record also handed on serialised with its check
+    /// (<see cref="RecordCheck.SealedJson"/>): checking a record serialises it, and a build keeps records serialised.
+    /// </summary>
+    internal (Dictionary<string, InputSet>? Inputs, IReadOnlyList<Diagnostic> Warnings) StreamSealed(Action<string, ItemRecord?, byte[]?> keep)
     {
         if (!File.Exists(path))
         {
@@ -48,14 +55,16 @@ public sealed class ManifestStore(string path)
         var sink = new ManifestRecordSink((key, record) =>
         {
             // A key given twice: the last record stands, as when the file is read whole.
-            if (RecordProblem(key, record) is { } problem)
+            var problem = RecordProblem(key, record);
+            var sealedJson = problem is null ? RecordCheck.SealedJsonIfHolds(record!) : null;
+            if (sealedJson is null)
             {
-                problems[key] = problem;
-                keep(key, null);
+                problems[key] = problem ?? "its values are not the ones its check was made from (damaged)";
+                keep(key, null, null);
                 return;
             }
             problems.Remove(key);
-            keep(key, record);
+            keep(key, record, sealedJson);
         });
         try
         {
@@ -99,13 +108,12 @@ public sealed class ManifestStore(string path)
         return warnings;
     }
 
-    /// <summary>Why the record filed under <paramref name="key"/> cannot be trusted; null when it can.</summary>
+    /// <summary>Why the record filed under <paramref name="key"/> cannot be trusted, short of its check (which the caller makes); null when it can.</summary>
     private static string? RecordProblem(string key, ItemRecord? record) =>
         record is null ? "it is empty"
         : RecordPaths.Problem(record)
           // A record is filed under job:output; one filed under another name was damaged, and would be pruned as stale.
-          ?? (key == $"{record.Job}:{record.Output}" ? null : "it is not filed under its own job and output")
-          ?? (RecordCheck.Holds(record) ? null : "its values are not the ones its check was made from (damaged)");
+          ?? (key == $"{record.Job}:{record.Output}" ? null : "it is not filed under its own job and output");
 
     private Diagnostic RecordIgnored(string key, string problem) =>
         new(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path);

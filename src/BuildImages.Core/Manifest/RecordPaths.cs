@@ -111,6 +111,23 @@ internal static class RecordPaths
         {
             return "it names an empty path";
         }
+        // Most paths are plain ASCII, which IsPlain accepts without the full check (a manifest and a stat cache hold
+        // every output's path, and loading them checks each).
+        if (path.Length <= 512 && System.Text.Ascii.IsValid(path))
+        {
+            Span<byte> bytes = stackalloc byte[path.Length];
+            System.Text.Encoding.ASCII.GetBytes(path, bytes);
+            if (IsPlain(bytes))
+            {
+                return null;
+            }
+        }
+        return FullProblem(path);
+    }
+
+    /// <summary><see cref="Problem(string?)"/> without its shortcut for plain paths (what the shortcut is held to).</summary>
+    internal static string? FullProblem(string path)
+    {
         var (canonical, problem) = OutputPathRules.Check(path);
         if (problem is not null)
         {

@@ -184,10 +184,29 @@ public sealed record PlannedVariant
     public void Deconstruct(out string Path, out int Width, out int Height, out EncodeOptions Encode, out long? MaxBytes, out int MinQuality) =>
         (Path, Width, Height, Encode, MaxBytes, MinQuality) = (this.Path, this.Width, this.Height, this.Encode, this.MaxBytes, this.MinQuality);
 
-    /// <summary>Everything about the variant that decides its bytes, as one readable string.</summary>
-    public string Signature
+    /// <summary>Everything about the variant that decides its bytes, as one readable string (made once per job's look: a check compares it for every output).</summary>
+    public string Signature => _look.Signature;
+
+    /// <summary>What a variant is apart from its path: the same for every item of a job.</summary>
+    private sealed record Look(int Width, int Height, EncodeOptions Encode, long? MaxBytes, int MinQuality, Imaging.PhotoShape? Shape)
     {
-        get
+        // Made on first use from the values. A `with` would copy it, so the copy constructor below starts it empty, and
+        // equality leaves it out (a look that has made it equals one that has not).
+        private string? _signature;
+
+        private Look(Look original)
+        {
+            (Width, Height, Encode, MaxBytes, MinQuality, Shape) = (original.Width, original.Height, original.Encode, original.MaxBytes, original.MinQuality, original.Shape);
+        }
+
+        internal string Signature => _signature ??= Describe();
+
+        public bool Equals(Look? other) =>
+            other is not null && (Width, Height, Encode, MaxBytes, MinQuality, Shape) == (other.Width, other.Height, other.Encode, other.MaxBytes, other.MinQuality, other.Shape);
+
+        public override int GetHashCode() => HashCode.Combine(Width, Height, Encode, MaxBytes, MinQuality, Shape);
+
+        private string Describe()
         {
             var size = Shape is { } shape ? shape.Describe() : $"{Width}x{Height}";
             return MaxBytes is { } max
@@ -195,7 +214,4 @@ public sealed record PlannedVariant
                 : $"{Encode.Format.ToString().ToLowerInvariant()} {size} {EncoderSettings.Describe(Encode)}";
         }
     }
-
-    /// <summary>What a variant is apart from its path: the same for every item of a job.</summary>
-    private sealed record Look(int Width, int Height, EncodeOptions Encode, long? MaxBytes, int MinQuality, Imaging.PhotoShape? Shape);
 }
