@@ -52,11 +52,11 @@ public sealed class ManifestStore(string path)
             return (new Dictionary<string, InputSet>(StringComparer.Ordinal), []);
         }
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sink = new ManifestRecordSink((key, record) =>
+        void Take(string key, ItemRecord? record, byte[]? asWritten)
         {
             // A key given twice: the last record stands, as when the file is read whole.
             var problem = RecordProblem(key, record);
-            var sealedJson = problem is null ? RecordCheck.SealedJsonIfHolds(record!) : null;
+            var sealedJson = problem is null ? asWritten ?? RecordCheck.SealedJsonIfHolds(record!) : null;
             if (sealedJson is null)
             {
                 problems[key] = problem ?? "its values are not the ones its check was made from (damaged)";
@@ -65,16 +65,26 @@ public sealed class ManifestStore(string path)
             }
             problems.Remove(key);
             keep(key, record, sealedJson);
-        });
+        }
         try
         {
             using var stream = File.OpenRead(path);
-            var document = JsonSerializer.Deserialize(stream, StreamedManifest.TypeInfo(sink));
-            if (Unusable(document?.Format, document?.Version) is { } why)
+            // The file as BuildImages writes it, each record's own bytes kept when its check holds for them; any other
+            // file is read again by the serializer (a record it hands on again replaces the one handed on before).
+            var header = ManifestFileReader.Read(stream, (key, bytes) =>
+                Take(key, ItemRecordReader.Read(bytes.Span), ManifestFileReader.SealedAsWritten(bytes.Span)));
+            if (header is null)
+            {
+                problems.Clear();
+                stream.Position = 0;
+                var document = JsonSerializer.Deserialize(stream, StreamedManifest.TypeInfo(new ManifestRecordSink((key, record) => Take(key, record, null))));
+                header = (document?.Format, document?.Version, document?.Inputs!);
+            }
+            if (Unusable(header.Value.Format, header.Value.Version) is { } why)
             {
                 return (null, [Warn(why)]);
             }
-            var inputs = document!.Inputs;
+            var inputs = header.Value.Inputs;
             var warnings = DropUnsafeInputs(inputs);
             warnings.AddRange(problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => RecordIgnored(p.Key, p.Value)));
             return (inputs, warnings);
