@@ -19,6 +19,8 @@ public sealed class PatternSubstitutionTests
     [InlineData("og/{{~ slug ~}}", false)]
     [InlineData("og/{{ true }}", false)]
     [InlineData("og/{{ this }}", false)]
+    [InlineData("og/{{ upper }}", false)]
+    [InlineData("og/{{ default }}", false)]
     [InlineData("og/{ {{ slug }} }", false)]
     [InlineData("og/{{ item.slug }}", false)]
     public void OnlyTextAndFieldNamesAreSubstituted(string pattern, bool simple)
@@ -59,6 +61,11 @@ public sealed class PatternSubstitutionTests
     public void AFieldThatIsMissingOrNotAStringIsLeftToScriban()
     {
         var compiled = Compile("og/{{ slug }}-{{ date }}", isPath: true);
+        // A field named like a helper: Scriban finds the helper (the substitution is not used for such a pattern).
+        var helperNamed = Compile("og/{{ upper }}", isPath: true);
+        var fieldNamedUpper = new Dictionary<string, object?> { ["upper"] = "field" };
+        Assert.False(helperNamed.IsSimple);
+        Assert.Equal(Outcome(() => helperNamed.ExpandThroughScriban(fieldNamedUpper)), Outcome(() => helperNamed.Expand(fieldNamedUpper)));
         var cases = new[]
         {
             new Dictionary<string, object?> { ["slug"] = "a" },
@@ -69,18 +76,19 @@ public sealed class PatternSubstitutionTests
         };
         foreach (var fields in cases)
         {
-            string Outcome(Func<string> expand)
-            {
-                try
-                {
-                    return expand();
-                }
-                catch (Scriban.Syntax.ScriptRuntimeException ex)
-                {
-                    return "error: " + ex.OriginalMessage;
-                }
-            }
             Assert.Equal(Outcome(() => Limit(compiled.ExpandThroughScriban(fields))), Outcome(() => compiled.Expand(fields)));
+        }
+    }
+
+    private static string Outcome(Func<string> expand)
+    {
+        try
+        {
+            return expand();
+        }
+        catch (Scriban.Syntax.ScriptRuntimeException ex)
+        {
+            return "error: " + ex.OriginalMessage;
         }
     }
 

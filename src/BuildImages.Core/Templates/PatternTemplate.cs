@@ -63,7 +63,7 @@ internal sealed partial class PatternTemplate
         return new PatternTemplate(template, isPath, zone, Parts(source));
     }
 
-    /// <summary>Text and <c>{{ name }}</c> only (no braces in the text, no keyword as a name): the parts; else null.</summary>
+    /// <summary>Text and <c>{{ name }}</c> only (no braces in the text, no keyword or helper as a name): the parts; else null.</summary>
     private static PatternPart[]? Parts(string source)
     {
         var match = SimplePattern().Match(source);
@@ -81,7 +81,8 @@ internal sealed partial class PatternTemplate
                 continue;
             }
             var name = capture.Value[2..^2].Trim();
-            if (Keywords.Contains(name))
+            // A helper's name finds the helper before the item's field of that name (Expand pushes the helpers above the fields).
+            if (Keywords.Contains(name) || Helpers.ContainsKey(name))
             {
                 return null;
             }
