@@ -89,7 +89,7 @@ internal sealed class RecordTable
     {
         foreach (var (key, entry) in InStoredOrder())
         {
-            yield return (key, JsonSerializer.Deserialize(_spill.Read(entry.Stored), ManifestJsonContext.Default.RecordOutline)!);
+            yield return (key, ItemRecordReader.ReadOutline(_spill.Read(entry.Stored)));
         }
     }
 

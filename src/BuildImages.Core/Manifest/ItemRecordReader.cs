@@ -83,6 +83,103 @@ internal static class ItemRecordReader
         return null;
     }
 
+    /// <summary>A record's outline (<see cref="RecordOutline"/>) read the same way, the values it does not hold skipped without making strings of them.</summary>
+    internal static RecordOutline ReadOutline(ReadOnlySpan<byte> json) =>
+        TryReadOutline(json) ?? JsonSerializer.Deserialize(json, ManifestJsonContext.Default.RecordOutline)!;
+
+    /// <summary>The outline, or null when the bytes are not in the form the serializer writes.</summary>
+    internal static RecordOutline? TryReadOutline(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        string? job = null, item = null, source = null, output = null, inputs = null;
+        List<OutputOutline>? variants = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return reader.Read() || job is null || item is null || source is null || output is null || inputs is null || variants is null
+                    ? null
+                    : new RecordOutline { Job = job, Item = item, Source = source, Output = output, Inputs = inputs, Variants = variants };
+            }
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
+            {
+                return null;
+            }
+            var name = reader.ValueSpan;
+            if (!reader.Read())
+            {
+                return null;
+            }
+            var known = name.Length switch
+            {
+                3 when name.SequenceEqual("job"u8) => Text(ref reader, ref job),
+                4 when name.SequenceEqual("item"u8) => Text(ref reader, ref item),
+                6 when name.SequenceEqual("source"u8) => Text(ref reader, ref source),
+                6 when name.SequenceEqual("output"u8) => Text(ref reader, ref output),
+                6 when name.SequenceEqual("inputs"u8) => Text(ref reader, ref inputs),
+                8 when name.SequenceEqual("variants"u8) => variants is null && (variants = Outlines(ref reader)) is not null,
+                _ when IsRecordName(name) => reader.TrySkip(),
+                _ => false,
+            };
+            if (!known)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The record's other names, whose values an outline skips.</summary>
+    private static bool IsRecordName(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("alt"u8) || name.SequenceEqual("template"u8) || name.SequenceEqual("size"u8) || name.SequenceEqual("preKey"u8)
+        || name.SequenceEqual("fields"u8) || name.SequenceEqual("check"u8);
+
+    private static List<OutputOutline>? Outlines(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return null;
+        }
+        var outlines = new List<OutputOutline>(4);
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? path = null, file = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueIsEscaped)
+                {
+                    return null;
+                }
+                var name = reader.ValueSpan;
+                var isPath = name.SequenceEqual("path"u8);
+                var isFile = !isPath && name.SequenceEqual("file"u8);
+                if (!isPath && !isFile && !IsVariantName(name))
+                {
+                    return null;
+                }
+                if (!reader.Read() || !(isPath ? Text(ref reader, ref path) : isFile ? Text(ref reader, ref file) : reader.TrySkip()))
+                {
+                    return null;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || path is null || file is null)
+            {
+                return null;
+            }
+            outlines.Add(new OutputOutline { Path = path, File = file });
+        }
+        return reader.TokenType == JsonTokenType.EndArray ? outlines : null;
+    }
+
+    /// <summary>A variant's other names, whose values an outline skips.</summary>
+    private static bool IsVariantName(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("key"u8) || name.SequenceEqual("options"u8) || name.SequenceEqual("width"u8) || name.SequenceEqual("height"u8)
+        || name.SequenceEqual("mime"u8) || name.SequenceEqual("bytes"u8) || name.SequenceEqual("sha256"u8) || name.SequenceEqual("quality"u8);
+
     /// <summary>A string value, once (a name given twice, or another kind of token, is not the serializer's form).</summary>
     private static bool Text(ref Utf8JsonReader reader, ref string? value)
     {
