@@ -47,6 +47,27 @@ public sealed class ManifestFileReaderTests : IDisposable
         Assert.Null(ManifestFileReader.SealedAsWritten(changed));
     }
 
+    [Fact]
+    public void AValueLargerThanTheReaderTakesIsLeftToTheSerializer()
+    {
+        // A record of 3 MB (its alt text) against a reader that takes values up to 2 MB: not read, so the serializer reads the file.
+        var (file, records) = Written(20, huge: true);
+        using (var stream = File.OpenRead(file))
+        {
+            var handed = 0;
+            Assert.Null(ManifestFileReader.Read(stream, (_, _) => handed++, largestValue: 2 << 20));
+            Assert.Equal(7, handed);
+        }
+        using (var stream = File.OpenRead(file))
+        {
+            Assert.NotNull(ManifestFileReader.Read(stream, (_, _) => { }, largestValue: 4 << 20));
+        }
+        var (inputs, warnings) = new ManifestStore(file).Stream((_, _) => { });
+        Assert.NotNull(inputs);
+        Assert.Empty(warnings);
+        Assert.Equal(20, records.Count);
+    }
+
     public static TheoryData<string> Shapes => ["as written", "indented", "cards first", "an extra property", "a null record", "an unknown record property", "a record in another order", "a huge record", "trailing text", "cut off", "not json", "a bad string"];
 
     [Theory]

@@ -13,6 +13,9 @@ internal static class ManifestFileReader
 {
     private const int FirstBuffer = 1 << 20;
 
+    /// <summary>The largest value the buffer grows to hold: a record of BuildImages' is a few kilobytes, so a larger one is not ours.</summary>
+    internal const int LargestValue = 256 << 20;
+
     [ThreadStatic]
     private static System.Security.Cryptography.IncrementalHash? t_hash;
 
@@ -24,11 +27,11 @@ internal static class ManifestFileReader
     /// valid during the call). Returns the header and input sets, or null when the file is not in the form BuildImages
     /// writes (some records may have been handed on by then: the caller reads the file again another way).
     /// </summary>
-    internal static (string? Format, int? Version, Dictionary<string, InputSet> Inputs)? Read(Stream file, Action<string, ReadOnlyMemory<byte>> record)
+    internal static (string? Format, int? Version, Dictionary<string, InputSet> Inputs)? Read(Stream file, Action<string, ReadOnlyMemory<byte>> record, int largestValue = LargestValue)
     {
         try
         {
-            return ReadCanonical(file, record);
+            return ReadCanonical(file, record, largestValue);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -60,9 +63,9 @@ internal static class ManifestFileReader
         return json.Slice(json.Length - 2 - hex, hex).SequenceEqual(digits) ? json.ToArray() : null;
     }
 
-    private static (string? Format, int? Version, Dictionary<string, InputSet> Inputs)? ReadCanonical(Stream file, Action<string, ReadOnlyMemory<byte>> record)
+    private static (string? Format, int? Version, Dictionary<string, InputSet> Inputs)? ReadCanonical(Stream file, Action<string, ReadOnlyMemory<byte>> record, int largestValue)
     {
-        var source = new Chunks(file);
+        var source = new Chunks(file, largestValue);
         var reader = source.Reader();
         if (!source.Next(ref reader) || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -114,9 +117,9 @@ internal static class ManifestFileReader
         source.Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName && !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual(name);
 
     /// <summary>The file a buffer at a time under a reader that is made anew over the buffer as it moves on.</summary>
-    private struct Chunks(Stream file)
+    private struct Chunks(Stream file, int largestValue)
     {
-        private byte[] _buffer = new byte[FirstBuffer];
+        private byte[] _buffer = new byte[Math.Min(FirstBuffer, largestValue)];
         private int _start;
         private int _end;
         private bool _final;
@@ -177,7 +180,11 @@ internal static class ManifestFileReader
             var left = _end - _start;
             if (_start == 0 && left == _buffer.Length)
             {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
+                if (_buffer.Length >= largestValue)
+                {
+                    throw new JsonException($"the manifest holds a value larger than {largestValue} bytes");
+                }
+                Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, largestValue));
             }
             else
             {
