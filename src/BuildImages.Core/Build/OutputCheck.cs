@@ -10,6 +10,8 @@ internal static class OutputCheck
     internal static List<OutputWork> Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector)
     {
         var work = new OutputWork?[plan.Items.Count];
+        // Each thread stats outputs relative to its own descriptor of the output folder.
+        using var outputs = new FileStampFolder(detector.OutputDirectory);
         Parallel.For(0, plan.Items.Count, i =>
         {
             var card = plan.Items[i];
@@ -22,10 +24,11 @@ internal static class OutputCheck
                 return;
             }
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
+            var cursor = outputs.ForThisThread();
             foreach (var variant in card.Variants)
             {
                 var previous = OutputWork.Previous(old, variant.Path);
-                var reason = cardReason ?? detector.VariantReason(variant, previous);
+                var reason = cardReason ?? detector.VariantReason(variant, previous, cursor);
                 if (reason is not null)
                 {
                     needed.Add(new(variant, reason));

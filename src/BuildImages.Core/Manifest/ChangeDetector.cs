@@ -20,6 +20,9 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RenderReason?> _setReasons = new(StringComparer.Ordinal);
 
+    /// <summary>The folder outputs are checked in.</summary>
+    internal string OutputDirectory => outputDirectory;
+
     /// <summary>A reason that applies to every variant of the card, or null if the card's inputs are unchanged.</summary>
     public RenderReason? CardReason(PlannedItem card, ItemRecord? record)
     {
@@ -59,7 +62,10 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
     }
 
     /// <summary>Whether one output is current: its file is the one recorded (hashed only when its time changed).</summary>
-    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record)
+    /// <param name="variant">The planned output.</param>
+    /// <param name="record">Its record in the manifest, if any.</param>
+    /// <param name="outputs">This thread's cursor on the output folder (a check of every output stats each relative to it), or null.</param>
+    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record, FileStampCursor? outputs = null)
     {
         if (record is null)
         {
@@ -69,12 +75,13 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         {
             return new(RenderReasonKind.OptionsChanged, $"options changed ({record.Options} → {variant.Signature})");
         }
-        // One statx per output (a full check makes one for every output of the site).
-        var path = Path.Combine(outputDirectory, record.File);
-        if (FileStamp.Read(path) is not { } stamp)
+        // One statx per output (a full check makes one for every output of the site), relative to the output folder
+        // where a cursor on it is given (the kernel then walks only the output's own path).
+        if (Stamp(record.File, outputs) is not { } stamp)
         {
             return OutputMissing;
         }
+        var path = Path.Combine(outputDirectory, record.File);
         var ticks = stamp.ModifiedTicks;
         if (stamp.Size == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
         {
@@ -86,6 +93,18 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
             return null;
         }
         return OutputAltered;
+    }
+
+    private FileStamp? Stamp(string file, FileStampCursor? outputs)
+    {
+        // Recorded paths were checked when the manifest was read: relative, '/' separated, never leading out.
+        if (outputs is null || file.Length > 512)
+        {
+            return FileStamp.Read(Path.Combine(outputDirectory, file));
+        }
+        Span<byte> relative = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(file.Length)];
+        var length = System.Text.Encoding.UTF8.GetBytes(file, relative);
+        return FileStamp.Read(outputs, relative[..length]);
     }
 
     private static RenderReason DataReason(PlannedItem card, ItemRecord record)

@@ -19,9 +19,11 @@ internal sealed class OutputFolder(string outputDirectory)
     internal string? Escape(string relativePath)
     {
         var slash = relativePath.LastIndexOf('/');
-        var folder = slash < 0 ? string.Empty : relativePath[..slash];
-        return _folders.GetOrAdd(folder, Check);
+        return EscapeOfFolder(slash < 0 ? string.Empty : relativePath[..slash]);
     }
+
+    /// <summary>As <see cref="Escape"/>, for a folder relative to the output folder ('/' separated; empty: the output folder itself).</summary>
+    internal string? EscapeOfFolder(string relativeFolder) => _folders.GetOrAdd(relativeFolder, Check);
 
     /// <summary>
     /// Creates the folder and a probe file in it, once, before any card is drawn: a read-only or unmountable output
