@@ -24,6 +24,9 @@ public sealed class ItemRecordReaderTests
 
         // The check is the last property the serializer writes: appending it gives the sealed record's own bytes.
         Assert.Equal(Serialize(RecordCheck.Sealed(record)), Encoding.UTF8.GetString(sealedJson));
+        // And it is what manifests have always held: the first 16 hex digits of the SHA-256 of the record without it.
+        var plain = Encoding.UTF8.GetBytes(Serialize(record with { Check = null }));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(plain))[..16], RecordCheck.Sealed(record).Check);
         var fast = ItemRecordReader.TryRead(sealedJson);
         Assert.NotNull(fast);
         var slow = JsonSerializer.Deserialize(sealedJson, ManifestJsonContext.Default.ItemRecord)!;

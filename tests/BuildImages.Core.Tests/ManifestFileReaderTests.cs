@@ -29,7 +29,7 @@ public sealed class ManifestFileReaderTests : IDisposable
             {
                 seen.Add(key);
                 // The bytes as written are the sealed record: nothing to serialise again.
-                var kept = ManifestFileReader.SealedAsWritten(bytes.Span);
+                var kept = RecordCheck.SealedAsWritten(bytes.Span);
                 Assert.NotNull(kept);
                 Assert.Equal(RecordCheck.SealedJson(records[key]), kept);
             });
@@ -44,7 +44,7 @@ public sealed class ManifestFileReaderTests : IDisposable
         var one = RecordCheck.SealedJson(records[seen[0]]);
         var changed = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(one).Replace("\"width\":240", "\"width\":241", StringComparison.Ordinal));
         Assert.NotEqual(one, changed);
-        Assert.Null(ManifestFileReader.SealedAsWritten(changed));
+        Assert.Null(RecordCheck.SealedAsWritten(changed));
     }
 
     [Fact]
@@ -62,10 +62,13 @@ public sealed class ManifestFileReaderTests : IDisposable
         {
             Assert.NotNull(ManifestFileReader.Read(stream, (_, _) => { }, largestValue: 4 << 20));
         }
-        var (inputs, warnings) = new ManifestStore(file).Stream((_, _) => { });
+        var handedOn = new List<ItemRecord?>();
+        var (inputs, warnings) = new ManifestStore(file).Stream((_, record) => handedOn.Add(record));
         Assert.NotNull(inputs);
         Assert.Empty(warnings);
-        Assert.Equal(20, records.Count);
+        // Through the store, whose reader takes values up to 256 MiB: every record, the large one whole.
+        Assert.Equal(records.Count, handedOn.Where(r => r is not null).Select(r => r!.Item).Distinct().Count());
+        Assert.Contains(handedOn, r => r?.Alt?.Length == 3 * 1024 * 1024);
     }
 
     public static TheoryData<string> Shapes => ["as written", "indented", "cards first", "an extra property", "a null record", "an unknown record property", "a record in another order", "a huge record", "trailing text", "cut off", "not json", "a bad string"];

@@ -64,8 +64,8 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
     /// <summary>Whether one output is current: its file is the one recorded (hashed only when its time changed).</summary>
     /// <param name="variant">The planned output.</param>
     /// <param name="record">Its record in the manifest, if any.</param>
-    /// <param name="outputs">This thread's cursor on the output folder (a check of every output stats each relative to it), or null.</param>
-    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record, FileStampCursor? outputs = null)
+    /// <param name="outputs">This thread's cursor on the output folder (a check of every output stats each relative to it).</param>
+    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record, FileStampCursor outputs)
     {
         if (record is null)
         {
@@ -75,19 +75,18 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         {
             return new(RenderReasonKind.OptionsChanged, $"options changed ({record.Options} → {variant.Signature})");
         }
-        // One statx per output (a full check makes one for every output of the site), relative to the output folder
-        // where a cursor on it is given (the kernel then walks only the output's own path).
+        // One statx per output (a full check makes one for every output of the site), relative to the output folder:
+        // the kernel walks only the output's own path, and no string is made for it.
         if (Stamp(record.File, outputs) is not { } stamp)
         {
             return OutputMissing;
         }
-        var path = Path.Combine(outputDirectory, record.File);
         var ticks = stamp.ModifiedTicks;
         if (stamp.Size == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
         {
             return null;
         }
-        if (stamp.Size == record.Bytes && ContentHash.OfFile(path) == record.Sha256)
+        if (stamp.Size == record.Bytes && ContentHash.OfFile(Path.Combine(outputDirectory, record.File)) == record.Sha256)
         {
             stats.OutputTimes.Set(record.File, ticks);
             return null;
@@ -95,10 +94,11 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
         return OutputAltered;
     }
 
-    private FileStamp? Stamp(string file, FileStampCursor? outputs)
+    private FileStamp? Stamp(string file, FileStampCursor outputs)
     {
-        // Recorded paths were checked when the manifest was read: relative, '/' separated, never leading out.
-        if (outputs is null || file.Length > 512)
+        // Recorded paths were checked when the manifest was read: relative, '/' separated, never leading out. A longer
+        // one than the stack should hold is stat'ed by its whole path.
+        if (file.Length > 512)
         {
             return FileStamp.Read(Path.Combine(outputDirectory, file));
         }

@@ -26,36 +26,9 @@ internal static class ItemRecordReader
         string? job = null, item = null, source = null, output = null, alt = null, template = null, size = null, preKey = null, inputs = null, check = null;
         Dictionary<string, string>? fields = null;
         List<VariantRecord>? variants = null;
-        while (reader.Read())
+        while (Next(ref reader, out var name) is var step && step != Step.End)
         {
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                if (job is null || item is null || source is null || output is null || template is null || size is null || preKey is null || fields is null || inputs is null || variants is null)
-                {
-                    return null;
-                }
-                return reader.Read() ? null : new ItemRecord
-                {
-                    Job = job,
-                    Item = item,
-                    Source = source,
-                    Output = output,
-                    Alt = alt,
-                    Template = template,
-                    Size = size,
-                    PreKey = preKey,
-                    Fields = fields,
-                    Inputs = inputs,
-                    Variants = variants,
-                    Check = check,
-                };
-            }
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-            {
-                return null;
-            }
-            var name = reader.ValueSpan;
-            if (!reader.Read())
+            if (step == Step.Unexpected)
             {
                 return null;
             }
@@ -80,7 +53,25 @@ internal static class ItemRecordReader
                 return null;
             }
         }
-        return null;
+        if (reader.Read() || job is null || item is null || source is null || output is null || template is null || size is null || preKey is null || fields is null || inputs is null || variants is null)
+        {
+            return null;
+        }
+        return new ItemRecord
+        {
+            Job = job,
+            Item = item,
+            Source = source,
+            Output = output,
+            Alt = alt,
+            Template = template,
+            Size = size,
+            PreKey = preKey,
+            Fields = fields,
+            Inputs = inputs,
+            Variants = variants,
+            Check = check,
+        };
     }
 
     /// <summary>A record's outline (<see cref="RecordOutline"/>) read the same way, the values it does not hold skipped without making strings of them.</summary>
@@ -97,20 +88,9 @@ internal static class ItemRecordReader
         }
         string? job = null, item = null, source = null, output = null, inputs = null;
         List<OutputOutline>? variants = null;
-        while (reader.Read())
+        while (Next(ref reader, out var name) is var step && step != Step.End)
         {
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                return reader.Read() || job is null || item is null || source is null || output is null || inputs is null || variants is null
-                    ? null
-                    : new RecordOutline { Job = job, Item = item, Source = source, Output = output, Inputs = inputs, Variants = variants };
-            }
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-            {
-                return null;
-            }
-            var name = reader.ValueSpan;
-            if (!reader.Read())
+            if (step == Step.Unexpected)
             {
                 return null;
             }
@@ -130,7 +110,9 @@ internal static class ItemRecordReader
                 return null;
             }
         }
-        return null;
+        return reader.Read() || job is null || item is null || source is null || output is null || inputs is null || variants is null
+            ? null
+            : new RecordOutline { Job = job, Item = item, Source = source, Output = output, Inputs = inputs, Variants = variants };
     }
 
     /// <summary>The record's other names, whose values an outline skips.</summary>
@@ -148,25 +130,17 @@ internal static class ItemRecordReader
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             string? path = null, file = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (Next(ref reader, out var name) is var step && step != Step.End)
             {
-                if (reader.ValueIsEscaped)
-                {
-                    return null;
-                }
-                var name = reader.ValueSpan;
-                var isPath = name.SequenceEqual("path"u8);
-                var isFile = !isPath && name.SequenceEqual("file"u8);
-                if (!isPath && !isFile && !IsVariantName(name))
-                {
-                    return null;
-                }
-                if (!reader.Read() || !(isPath ? Text(ref reader, ref path) : isFile ? Text(ref reader, ref file) : reader.TrySkip()))
+                var known = step == Step.Property && (name.SequenceEqual("path"u8) ? Text(ref reader, ref path)
+                    : name.SequenceEqual("file"u8) ? Text(ref reader, ref file)
+                    : IsVariantName(name) && reader.TrySkip());
+                if (!known)
                 {
                     return null;
                 }
             }
-            if (reader.TokenType != JsonTokenType.EndObject || path is null || file is null)
+            if (path is null || file is null)
             {
                 return null;
             }
@@ -232,20 +206,9 @@ internal static class ItemRecordReader
         string? path = null, file = null, key = null, options = null, mime = null, sha256 = null;
         int? width = null, height = null, quality = null;
         long? bytes = null;
-        while (reader.Read())
+        while (Next(ref reader, out var name) is var step && step != Step.End)
         {
-            if (reader.TokenType == JsonTokenType.EndObject)
-            {
-                return path is null || file is null || key is null || options is null || mime is null || sha256 is null || width is null || height is null || bytes is null
-                    ? null
-                    : new VariantRecord { Path = path, File = file, Key = key, Options = options, Width = width.Value, Height = height.Value, Mime = mime, Bytes = bytes.Value, Sha256 = sha256, Quality = quality ?? 0 };
-            }
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-            {
-                return null;
-            }
-            var name = reader.ValueSpan;
-            if (!reader.Read())
+            if (step == Step.Unexpected)
             {
                 return null;
             }
@@ -269,7 +232,40 @@ internal static class ItemRecordReader
                 return null;
             }
         }
-        return null;
+        return path is null || file is null || key is null || options is null || mime is null || sha256 is null || width is null || height is null || bytes is null
+            ? null
+            : new VariantRecord { Path = path, File = file, Key = key, Options = options, Width = width.Value, Height = height.Value, Mime = mime, Bytes = bytes.Value, Sha256 = sha256, Quality = quality ?? 0 };
+    }
+
+    /// <summary>
+    /// Moves past the next property's name onto its value (<see cref="Step.Property"/>, with the name's bytes), past the
+    /// object's end (<see cref="Step.End"/>), or finds what the serializer never writes there: another token, an
+    /// escaped name, the bytes' end (<see cref="Step.Unexpected"/>).
+    /// </summary>
+    private static Step Next(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
+    {
+        name = default;
+        if (!reader.Read())
+        {
+            return Step.Unexpected;
+        }
+        if (reader.TokenType == JsonTokenType.EndObject)
+        {
+            return Step.End;
+        }
+        if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
+        {
+            return Step.Unexpected;
+        }
+        name = reader.ValueSpan;
+        return reader.Read() ? Step.Property : Step.Unexpected;
+    }
+
+    private enum Step
+    {
+        Property,
+        End,
+        Unexpected,
     }
 
     private static bool Int32(ref Utf8JsonReader reader, ref int? value)

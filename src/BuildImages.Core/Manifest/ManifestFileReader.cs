@@ -5,8 +5,8 @@ namespace BuildImages.Core.Manifest;
 /// <summary>
 /// Reads a manifest file as BuildImages writes it (format, version, inputs, then the records, in that order) a buffer at
 /// a time, handing on each record with its own bytes: a record written by BuildImages carries its check, so its bytes
-/// are kept as they are when the check holds for them, without making the record into JSON again, and it is read by
-/// <see cref="ItemRecordReader"/>. A file in any other shape (written by hand, reordered, damaged) is not this reader's:
+/// can be kept as they are when the check holds for them (<see cref="RecordCheck.SealedAsWritten"/>), without making the
+/// record into JSON again. A file in any other shape (written by hand, reordered, damaged) is not this reader's:
 /// it says so and the serializer reads the file instead, with the results and messages it has always given.
 /// </summary>
 internal static class ManifestFileReader
@@ -15,12 +15,6 @@ internal static class ManifestFileReader
 
     /// <summary>The largest value the buffer grows to hold: a record of BuildImages' is a few kilobytes, so a larger one is not ours.</summary>
     internal const int LargestValue = 256 << 20;
-
-    [ThreadStatic]
-    private static System.Security.Cryptography.IncrementalHash? t_hash;
-
-    /// <summary>What a record's bytes end with after its check's hex digits.</summary>
-    private static ReadOnlySpan<byte> CheckName => ",\"check\":\""u8;
 
     /// <summary>
     /// Reads <paramref name="file"/>, handing each record to <paramref name="record"/> with its key and its bytes (only
@@ -38,29 +32,6 @@ internal static class ManifestFileReader
             // Not valid JSON, or a string that is not valid text: the serializer says what is wrong with it.
             return null;
         }
-    }
-
-    /// <summary>
-    /// The record's bytes with its check, when they end in a check that holds for the bytes before it (the serializer's
-    /// form, which <see cref="RecordCheck"/> seals): a copy of them; else null (the record is sealed from its values).
-    /// </summary>
-    internal static byte[]? SealedAsWritten(ReadOnlySpan<byte> json)
-    {
-        const int hex = 16;
-        var tail = CheckName.Length + hex + 2;
-        if (json.Length <= tail + 1 || !json[^tail..].StartsWith(CheckName) || json[^2] != '"' || json[^1] != '}')
-        {
-            return null;
-        }
-        // The record without its check is these bytes up to it, closed.
-        var hash = t_hash ??= System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        hash.AppendData(json[..^tail]);
-        hash.AppendData("}"u8);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        Span<byte> digits = stackalloc byte[hex];
-        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(digest[..(hex / 2)]), digits);
-        return json.Slice(json.Length - 2 - hex, hex).SequenceEqual(digits) ? json.ToArray() : null;
     }
 
     private static (string? Format, int? Version, Dictionary<string, InputSet> Inputs)? ReadCanonical(Stream file, Action<string, ReadOnlyMemory<byte>> record, int largestValue)

@@ -72,7 +72,7 @@ public sealed class ManifestStore(string path)
             // The file as BuildImages writes it, each record's own bytes kept when its check holds for them; any other
             // file is read again by the serializer (a record it hands on again replaces the one handed on before).
             var header = ManifestFileReader.Read(stream, (key, bytes) =>
-                Take(key, ItemRecordReader.Read(bytes.Span), ManifestFileReader.SealedAsWritten(bytes.Span)));
+                Take(key, ItemRecordReader.Read(bytes.Span), RecordCheck.SealedAsWritten(bytes.Span)));
             if (header is null)
             {
                 problems.Clear();
