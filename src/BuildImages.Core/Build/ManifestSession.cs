@@ -150,13 +150,25 @@ internal sealed class ManifestSession : IDisposable
     }
 
     /// <summary>Keeps the stat cache to the files the manifest still names (with what <paramref name="hashes"/> learnt); writes it only if it changed.</summary>
-    internal void SaveStats(FileHashCache hashes, string file)
+    internal void SaveStats(FileHashCache hashes, string file) => SaveStats(hashes, file, RecordedOutputTimes());
+
+    /// <summary>As <see cref="SaveStats(FileHashCache, string)"/>, with the output times <see cref="RecordedOutputTimes"/> gathered before.</summary>
+    internal void SaveStats(FileHashCache hashes, string file, IReadOnlyList<KeyValuePair<string, long>> outputTimes)
     {
         var inputs = Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
         Stats.Files = Stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        // The times of the files records name, straight from the records into one sorted list and streamed to the file:
-        // at a million outputs a set of names, a second dictionary and the whole file in memory were the build's peak.
+        AtomicFile.WriteIfChanged(file, stream => Stats.Write(stream, outputTimes));
+    }
+
+    /// <summary>
+    /// The write time of every file the records name, each once, in file order: what the stat cache holds of outputs.
+    /// It only reads (the records and the time table), so a finish gathers it beside writing the manifest.
+    /// </summary>
+    internal List<KeyValuePair<string, long>> RecordedOutputTimes()
+    {
+        // Straight from the records into one sorted list, streamed to the file later: at a million outputs a set of
+        // names, a second dictionary and the whole file in memory were the build's peak.
         var outputs = new List<KeyValuePair<string, long>>();
         foreach (var (_, record) in Records.Outlines())
         {
@@ -170,9 +182,17 @@ internal sealed class ManifestSession : IDisposable
             }
         }
         outputs.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        // Two records never name one file, but a damaged manifest might: the file's one time is written once.
-        var distinct = outputs.Where((o, i) => i == 0 || o.Key != outputs[i - 1].Key);
-        AtomicFile.WriteIfChanged(file, stream => Stats.Write(stream, distinct));
+        // Two records never name one file, but a damaged manifest might: the file's one time is kept once.
+        var kept = 0;
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            if (kept == 0 || outputs[i].Key != outputs[kept - 1].Key)
+            {
+                outputs[kept++] = outputs[i];
+            }
+        }
+        outputs.RemoveRange(kept, outputs.Count - kept);
+        return outputs;
     }
 
     public void Dispose() => _spill.Dispose();

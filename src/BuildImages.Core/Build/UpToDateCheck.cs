@@ -26,6 +26,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     private UpToDateRecord? _previous;
     private (string Print, List<string> DataFiles)? _plan;
     private bool _planned;
+    private Task<GatheredOutputs?>? _gathering;
 
     /// <summary>A build of what the configuration asks for, from a configuration file (whose bytes the fingerprint holds).</summary>
     // A shard's build covers part of the plan: its record would confirm a whole build that never happened.
@@ -93,11 +94,30 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         return new PlanInputs(plan.Print, data);
     }
 
-    /// <summary>After a build: writes the record when the build was complete and clean, else forgets it if the manifest changed.</summary>
-    internal void Finish(PlanInputs? inputs, BuildPlan plan, ManifestSession manifest, BuildLog log, FileHashCache hashes, string engineStamp, bool complete)
+    /// <summary>
+    /// Starts gathering, on another thread, what a new record will list: every planned output as the manifest records
+    /// it, and the files its input sets name. Nothing it reads changes once pruning is done, and it reads every record
+    /// (at a million items about 15 s), so it runs beside the writing of the manifest and images.json, which take the
+    /// other core. Does nothing when no record can be written whatever happens next.
+    /// </summary>
+    internal void StartGathering(PlanInputs? inputs, BuildPlan plan, ManifestSession manifest, BuildLog log, FileHashCache hashes, bool complete)
     {
-        var clean = complete && !options.DryRun && plan.Problems.Count == 0 && !log.HasDiagnostics;
-        var record = clean && inputs is not null ? Make(inputs, plan, manifest, hashes, engineStamp) : null;
+        if (complete && !options.DryRun && inputs is not null && plan.Problems.Count == 0 && !log.HasDiagnostics)
+        {
+            _gathering = Task.Run(() => Gather(plan, manifest, hashes));
+        }
+    }
+
+    /// <summary>
+    /// After a build: writes the record when the build was complete and clean, else forgets it if the manifest changed.
+    /// What <see cref="StartGathering"/> gathered is used only now, with the manifest's and images.json's stamps as
+    /// saved.
+    /// </summary>
+    internal void Finish(PlanInputs? inputs, ManifestSession manifest, BuildLog log, string engineStamp, bool complete)
+    {
+        var gathered = EndGathering();
+        var clean = complete && !options.DryRun && !log.HasDiagnostics;
+        var record = clean && inputs is not null && gathered is not null ? Make(inputs, gathered, manifest, engineStamp) : null;
         if (record is not null)
         {
             Save(record);
@@ -108,9 +128,27 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         }
     }
 
-    private UpToDateRecord? Make(PlanInputs inputs, BuildPlan plan, ManifestSession manifest, FileHashCache hashes, string engineStamp)
+    /// <summary>Waits until the gathering, if any, is done (it reads the manifest's records, which must outlive it); its failure is thrown by <see cref="Finish"/>.</summary>
+    internal void WaitForGathering()
     {
-        var files = new List<(string Key, FileRecord File)>(inputs.DataFiles);
+        if (_gathering is { } gathering)
+        {
+            // WaitAny, unlike Wait, does not throw what the task failed with.
+            Task.WaitAny(gathering);
+        }
+    }
+
+    /// <summary>What the gathering found: null when it did not run or found an output the manifest does not record. Its failure is thrown here.</summary>
+    private GatheredOutputs? EndGathering()
+    {
+        var gathering = _gathering;
+        _gathering = null;
+        return gathering?.GetAwaiter().GetResult();
+    }
+
+    private GatheredOutputs? Gather(BuildPlan plan, ManifestSession manifest, FileHashCache hashes)
+    {
+        var files = new List<(string Key, FileRecord File)>();
         var sets = new HashSet<string>(StringComparer.Ordinal);
         var outputs = new UpToDateOutputList(config.ManifestFile, options.RecordMemoryBudget, plan.OutputCount);
         foreach (var card in plan.Items)
@@ -142,16 +180,18 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
                 outputs.Add(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
             }
         }
-        return new UpToDateRecord
-        {
-            Fingerprint = Fingerprint(inputs.Print, engineStamp),
-            ManifestStamp = FileStamp.Describe(config.ManifestFile),
-            MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
-            Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
-            Files = files.DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
-            Outputs = outputs.SortedByPath(),
-        };
+        return new GatheredOutputs(files, outputs.SortedByPath());
     }
+
+    private UpToDateRecord Make(PlanInputs inputs, GatheredOutputs gathered, ManifestSession manifest, string engineStamp) => new()
+    {
+        Fingerprint = Fingerprint(inputs.Print, engineStamp),
+        ManifestStamp = FileStamp.Describe(config.ManifestFile),
+        MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
+        Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
+        Files = inputs.DataFiles.Concat(gathered.Files).DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
+        Outputs = gathered.Outputs,
+    };
 
     private void Save(UpToDateRecord record)
     {
