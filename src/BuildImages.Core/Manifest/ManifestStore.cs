@@ -52,32 +52,30 @@ public sealed class ManifestStore(string path)
             return (new Dictionary<string, InputSet>(StringComparer.Ordinal), []);
         }
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Take(string key, ItemRecord? record, byte[]? asWritten)
+        void Take(string key, CheckedRecord record)
         {
             // A key given twice: the last record stands, as when the file is read whole.
-            var problem = RecordProblem(key, record);
-            var sealedJson = problem is null ? asWritten ?? RecordCheck.SealedJsonIfHolds(record!) : null;
-            if (sealedJson is null)
+            if (record.SealedJson is null)
             {
-                problems[key] = problem ?? "its values are not the ones its check was made from (damaged)";
+                problems[key] = record.Problem!;
                 keep(key, null, null);
                 return;
             }
             problems.Remove(key);
-            keep(key, record, sealedJson);
+            keep(key, record.Record, record.SealedJson);
         }
         try
         {
             using var stream = File.OpenRead(path);
-            // The file as BuildImages writes it, each record's own bytes kept when its check holds for them; any other
-            // file is read again by the serializer (a record it hands on again replaces the one handed on before).
-            var header = ManifestFileReader.Read(stream, (key, bytes) =>
-                Take(key, ItemRecordReader.Read(bytes.Span), RecordCheck.SealedAsWritten(bytes.Span)));
+            // The file as BuildImages writes it, each record's own bytes kept when its check holds for them, the records
+            // checked on every core and taken in the file's order; any other file is read again by the serializer (a
+            // record it hands on again replaces the one handed on before).
+            var header = ReadCanonical(stream, Take);
             if (header is null)
             {
                 problems.Clear();
                 stream.Position = 0;
-                var document = JsonSerializer.Deserialize(stream, StreamedManifest.TypeInfo(new ManifestRecordSink((key, record) => Take(key, record, null))));
+                var document = JsonSerializer.Deserialize(stream, StreamedManifest.TypeInfo(new ManifestRecordSink((key, record) => Take(key, Check(key, record, null)))));
                 header = (document?.Format, document?.Version, document?.Inputs!);
             }
             if (Unusable(header.Value.Format, header.Value.Version) is { } why)
@@ -93,6 +91,44 @@ public sealed class ManifestStore(string path)
         {
             return (null, [Unreadable(ex)]);
         }
+    }
+
+    /// <summary>
+    /// Reads a file in the form BuildImages writes (<see cref="ManifestFileReader"/>), each record checked on the pool and
+    /// handed to <paramref name="take"/> in the file's order; null when the file is not in that form, or a record in it
+    /// could not be read (the caller reads the file again with the serializer, which says what is wrong).
+    /// </summary>
+    private static (string? Format, int? Version, Dictionary<string, InputSet> Inputs)? ReadCanonical(Stream stream, Action<string, CheckedRecord> take)
+    {
+        using var checks = new OrderedRecordChecks<CheckedRecord>(static (key, bytes) => Check(key, ItemRecordReader.Read(bytes), RecordCheck.SealedAsWritten(bytes)), take);
+        var header = ManifestFileReader.Read(stream, (key, bytes) => checks.Add(key, bytes.Span));
+        if (header is null)
+        {
+            return null;
+        }
+        try
+        {
+            checks.Finish();
+            return header;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // As when the reader itself meets it: the serializer reads the file and says what is wrong.
+            return null;
+        }
+    }
+
+    /// <summary>A record as read, checked: the record and its sealed bytes, or why it cannot be trusted.</summary>
+    private readonly record struct CheckedRecord(ItemRecord? Record, byte[]? SealedJson, string? Problem);
+
+    /// <summary>What the record filed under <paramref name="key"/> is found to be (<paramref name="asWritten"/>: its bytes as the file holds them, when their check holds). Only reads: it runs on the pool.</summary>
+    private static CheckedRecord Check(string key, ItemRecord? record, byte[]? asWritten)
+    {
+        var problem = RecordProblem(key, record);
+        var sealedJson = problem is null ? asWritten ?? RecordCheck.SealedJsonIfHolds(record!) : null;
+        return sealedJson is null
+            ? new CheckedRecord(null, null, problem ?? "its values are not the ones its check was made from (damaged)")
+            : new CheckedRecord(record, sealedJson, null);
     }
 
     /// <summary>Why a file of this format and version is not a manifest this BuildImages reads; null when it is.</summary>

@@ -63,16 +63,21 @@ internal static class RecordCheck
     /// bytes before it. A copy of them, kept without serialising the record again; else null (the record is then sealed
     /// from its values, <see cref="SealedJsonIfHolds"/>, which also takes a manifest reformatted by hand).
     /// </summary>
-    internal static byte[]? SealedAsWritten(ReadOnlySpan<byte> json)
+    internal static byte[]? SealedAsWritten(ReadOnlySpan<byte> json) => HoldsAsWritten(json) ? json.ToArray() : null;
+
+    /// <summary>As <see cref="SealedAsWritten(ReadOnlySpan{byte})"/>, for bytes already copied out of the file: the same array, not a copy.</summary>
+    internal static byte[]? SealedAsWritten(byte[] json) => HoldsAsWritten(json) ? json : null;
+
+    private static bool HoldsAsWritten(ReadOnlySpan<byte> json)
     {
         var tail = CheckName.Length + Digits + 2;
         if (json.Length <= tail + 1 || !json[^tail..].StartsWith(CheckName) || !json[^2..].SequenceEqual("\"}"u8))
         {
-            return null;
+            return false;
         }
         Span<byte> digits = stackalloc byte[Digits];
         System.Text.Encoding.ASCII.GetBytes(CheckOf(json[..^tail]), digits);
-        return json.Slice(json.Length - 2 - Digits, Digits).SequenceEqual(digits) ? json.ToArray() : null;
+        return json.Slice(json.Length - 2 - Digits, Digits).SequenceEqual(digits);
     }
 
     private static byte[] Serialize(ItemRecord plain) => JsonSerializer.SerializeToUtf8Bytes(plain, ManifestJsonContext.Default.ItemRecord);
