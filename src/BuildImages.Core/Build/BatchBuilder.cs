@@ -126,7 +126,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             var outputTimes = Task.Run(manifest.RecordedOutputTimes);
             try
             {
-                var saved = !manifest.Dirty || log.WriteOrReport(manifest.ManifestFile, "the manifest", manifest.Save);
+                var saved = !manifest.Dirty || log.WriteOrReport(manifest.ManifestFile, "the manifest", manifest.SaveSettled);
                 var metadata = new SiteMetadataWriter(config);
                 if (manifest.Dirty || stats.Metadata != metadata.Stamp())
                 {
