@@ -16,20 +16,38 @@ internal sealed class RecordTable
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly RecordSpill _spill;
 
+    // Shared with snapshots, guarded by itself: only ever grows, so a snapshot's answer is a superset of its own.
+    private readonly Primitives.OutputFolderSet _folders;
+
     /// <param name="spill">Where the records are kept (the session owns and disposes it).</param>
     internal RecordTable(RecordSpill spill)
     {
         _spill = spill;
+        _folders = new();
     }
 
-    private RecordTable(ConcurrentDictionary<string, Entry> entries, RecordSpill spill)
+    private RecordTable(ConcurrentDictionary<string, Entry> entries, RecordSpill spill, Primitives.OutputFolderSet folders)
     {
         _entries = entries;
         _spill = spill;
+        _folders = folders;
     }
 
     /// <summary>The records as they stand now, unaffected by later changes (the entries and what they store never change, so this copies references only).</summary>
-    internal RecordTable Snapshot() => new(new ConcurrentDictionary<string, Entry>(_entries, StringComparer.Ordinal), _spill);
+    internal RecordTable Snapshot() => new(new ConcurrentDictionary<string, Entry>(_entries, StringComparer.Ordinal), _spill, _folders);
+
+    /// <summary>
+    /// Every folder the files of a record read or set this build are in, and perhaps folders of records removed since
+    /// (what it serves, the stale-temp sweep, may look at a folder too many, never one too few). Gathered as the records
+    /// come, so no pass over every record is needed for it: at a million records that pass read a million outlines.
+    /// </summary>
+    internal IReadOnlyList<string> OutputFolders()
+    {
+        lock (_folders)
+        {
+            return [.. _folders.Folders];
+        }
+    }
 
     internal bool TryGetValue(string key, [NotNullWhen(true)] out ItemRecord? record)
     {
@@ -37,7 +55,11 @@ internal sealed class RecordTable
         return record is not null;
     }
 
-    internal void Set(string key, ItemRecord record) => Keep(key, RecordCheck.SealedJson(record), record.Inputs);
+    internal void Set(string key, ItemRecord record)
+    {
+        NoteFolders(record);
+        Keep(key, RecordCheck.SealedJson(record), record.Inputs);
+    }
 
     /// <summary>
     /// Keeps a record read from the last manifest, serialised with its check as the reader made it (null: the key's
@@ -50,11 +72,30 @@ internal sealed class RecordTable
             _entries.TryRemove(key, out _);
             return;
         }
+        NoteFolders(record);
         Keep(key, sealedJson, record.Inputs);
     }
 
     /// <summary>Drops every record (a manifest ignored after some of its records were read).</summary>
-    internal void Clear() => _entries.Clear();
+    internal void Clear()
+    {
+        _entries.Clear();
+        lock (_folders)
+        {
+            _folders.Clear();
+        }
+    }
+
+    private void NoteFolders(ItemRecord record)
+    {
+        lock (_folders)
+        {
+            foreach (var variant in record.Variants)
+            {
+                _folders.AddFolderOf(variant.File);
+            }
+        }
+    }
 
     private void Keep(string key, byte[] sealedJson, string inputs) =>
         _entries[key] = new Entry(_spill.Keep(sealedJson), Primitives.SharedStrings.Get(inputs));

@@ -15,34 +15,19 @@ internal static class StaleTemps
     /// <summary>From every folder an output of this build or of the manifest lives in (never one reached through a link).</summary>
     internal static void RemoveFromOutputs(BuildConfig config, BuildPlan plan, ManifestSession manifest, OutputFolder folder)
     {
-        // Each output's folder once, looked up by its span (a site of a million outputs has a few folders: a string
-        // per output's folder and full path was most of this step's time).
-        var folders = new HashSet<string>(StringComparer.Ordinal);
-        var lookup = folders.GetAlternateLookup<ReadOnlySpan<char>>();
-        void Add(string relativePath)
-        {
-            var slash = relativePath.LastIndexOf('/');
-            if (!lookup.Contains(slash < 0 ? [] : relativePath.AsSpan(0, slash)))
-            {
-                folders.Add(slash < 0 ? string.Empty : relativePath[..slash]);
-            }
-        }
+        // Each output's folder once, without a string per output (a site of a million outputs has a few folders); the
+        // records' folders as the record table gathered them while the manifest was read.
+        var folders = new OutputFolderSet();
         foreach (var item in plan.Items)
         {
             foreach (var variant in item.Variants)
             {
-                Add(variant.Path);
+                folders.AddFolderOf(variant.Path);
             }
         }
-        foreach (var (_, outline) in manifest.Records.Outlines())
-        {
-            foreach (var variant in outline.Variants)
-            {
-                Add(variant.File);
-            }
-        }
+        var all = folders.Folders.Concat(manifest.Records.OutputFolders()).Distinct(StringComparer.Ordinal);
         // A folder reached through a link, or leading out of the output folder, is never listed.
-        Remove(folders.Where(f => folder.EscapeOfFolder(f) is null).Select(f => f.Length == 0 ? config.OutputDirectory : Path.Combine(config.OutputDirectory, f)));
+        Remove(all.Where(f => folder.EscapeOfFolder(f) is null).Select(f => f.Length == 0 ? config.OutputDirectory : Path.Combine(config.OutputDirectory, f)));
     }
 
     private static void Remove(IEnumerable<string> folders)
