@@ -50,6 +50,30 @@ public sealed class RecordSpillTests : IDisposable
     }
 
     [Fact]
+    public void TheTableKnowsTheFoldersOfEveryRecordLoadedOrSetWithoutReadingThemBack()
+    {
+        using var spill = new RecordSpill(Path.Combine(_dir, ".buildimages-manifest.json"), memoryBudget: 0);
+        var table = new RecordTable(spill);
+        ItemRecord In(int i, string folder) => Record(i, "first") with
+        {
+            Variants = [.. Record(i, "first").Variants.Select(v => v with { File = folder + Path.GetFileName(v.File) })],
+        };
+        table.Load(Key(1), In(1, "og/"), RecordCheck.SealedJson(In(1, "og/")));
+        table.Load(Key(2), In(2, ""), RecordCheck.SealedJson(In(2, "")));
+        // A damaged record (null) names no folder.
+        table.Load(Key(3), null, null);
+        Parallel.For(4, 40, i => table.Set(Key(i), In(i, i % 2 == 0 ? "notes/2026/" : "og/")));
+        var snapshot = table.Snapshot();
+        table.Remove(Key(2));
+
+        // The output folder itself is the empty name; a folder whose records were removed may stay (a sweep looks once too often, never too few).
+        Assert.Equal(["", "notes/2026", "og"], table.OutputFolders().Order(StringComparer.Ordinal));
+        Assert.Equal(["", "notes/2026", "og"], snapshot.OutputFolders().Order(StringComparer.Ordinal));
+        table.Clear();
+        Assert.Empty(table.OutputFolders());
+    }
+
+    [Fact]
     public void WhereNoScratchFileCanBeMadeTheRecordsStayInMemory()
     {
         var manifest = Path.Combine(_dir, "missing", "folder", ".buildimages-manifest.json");
