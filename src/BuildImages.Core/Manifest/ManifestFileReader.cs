@@ -5,7 +5,7 @@ namespace BuildImages.Core.Manifest;
 /// <summary>
 /// Reads a manifest file as BuildImages writes it (format, version, inputs, then the records, in that order) a buffer at
 /// a time, handing on each record with its own bytes: a record written by BuildImages carries its check, so its bytes
-/// can be kept as they are when the check holds for them (<see cref="RecordCheck.SealedAsWritten(System.ReadOnlySpan{byte})"/>), without making the
+/// can be kept as they are when the check holds for them (<see cref="RecordCheck.SealedAsWritten"/>), without making the
 /// record into JSON again. A file in any other shape (written by hand, reordered, damaged) is not this reader's:
 /// it says so and the serializer reads the file instead, with the results and messages it has always given.
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 
 namespace BuildImages.Core.Manifest;
 
@@ -68,10 +67,6 @@ internal sealed class OrderedRecordChecks<TChecked>(Func<string, byte[], TChecke
             worker.Join();
         }
         _work?.Dispose();
-        foreach (var batch in _waiting)
-        {
-            batch.Done.Dispose();
-        }
     }
 
     private void Dispatch()
@@ -101,18 +96,11 @@ internal sealed class OrderedRecordChecks<TChecked>(Func<string, byte[], TChecke
         {
             try
             {
-                if (!_stopped)
-                {
-                    batch.Checked = [.. batch.Records.Select(r => check(r.Key, r.Bytes))];
-                }
+                batch.Checked.SetResult(_stopped ? [] : [.. batch.Records.Select(r => check(r.Key, r.Bytes))]);
             }
             catch (Exception ex)
             {
-                batch.Failure = ExceptionDispatchInfo.Capture(ex);
-            }
-            finally
-            {
-                batch.Done.Set();
+                batch.Checked.SetException(ex);
             }
         }
     }
@@ -120,24 +108,19 @@ internal sealed class OrderedRecordChecks<TChecked>(Func<string, byte[], TChecke
     private void TakeOldest()
     {
         var batch = _waiting.Dequeue();
-        batch.Done.Wait();
-        batch.Done.Dispose();
-        batch.Failure?.Throw();
+        // Throws what the check threw, as it threw it.
+        var results = batch.Checked.Task.GetAwaiter().GetResult();
         for (var i = 0; i < batch.Records.Count; i++)
         {
-            take(batch.Records[i].Key, batch.Checked![i]);
+            take(batch.Records[i].Key, results[i]);
         }
     }
 
-    /// <summary>Records read, and once a thread has checked them, what they were found to be (or what the check threw).</summary>
+    /// <summary>Records read, and what a thread found them to be (or what the check threw), once it has.</summary>
     private sealed class Batch
     {
         internal List<(string Key, byte[] Bytes)> Records { get; } = new(BatchSize);
 
-        internal TChecked[]? Checked { get; set; }
-
-        internal ExceptionDispatchInfo? Failure { get; set; }
-
-        internal ManualResetEventSlim Done { get; } = new();
+        internal TaskCompletionSource<TChecked[]> Checked { get; } = new();
     }
 }

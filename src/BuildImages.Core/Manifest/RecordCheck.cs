@@ -59,13 +59,11 @@ internal static class RecordCheck
     }
 
     /// <summary>
-    /// A record's bytes as a manifest holds them, when they are its sealed form: they end in a check that holds for the
-    /// bytes before it. A copy of them, kept without serialising the record again; else null (the record is then sealed
-    /// from its values, <see cref="SealedJsonIfHolds"/>, which also takes a manifest reformatted by hand).
+    /// A record's bytes as a manifest holds them (copied out of the file), when they are its sealed form: they end in a
+    /// check that holds for the bytes before it. The same array, kept without serialising the record again; else null
+    /// (the record is then sealed from its values, <see cref="SealedJsonIfHolds"/>, which also takes a manifest
+    /// reformatted by hand).
     /// </summary>
-    internal static byte[]? SealedAsWritten(ReadOnlySpan<byte> json) => HoldsAsWritten(json) ? json.ToArray() : null;
-
-    /// <summary>As <see cref="SealedAsWritten(ReadOnlySpan{byte})"/>, for bytes already copied out of the file: the same array, not a copy.</summary>
     internal static byte[]? SealedAsWritten(byte[] json) => HoldsAsWritten(json) ? json : null;
 
     private static bool HoldsAsWritten(ReadOnlySpan<byte> json)
