@@ -224,7 +224,9 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         BuildPlan plan;
         try
         {
-            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride));
+            // The cards' fields are kept out of the plan, which lives to the build's end (a dry run writes no scratch file).
+            var fields = new Data.FieldStore(_options.DryRun ? null : config.ManifestFile, _options.RecordMemoryBudget);
+            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields));
             loading.Wait(cancellation);
         }
         catch

@@ -53,7 +53,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             {
                 return null;
             }
-            var evaluated = _clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.Item.Fields, card.Size, card.Name));
+            var evaluated = _clock.Time(BuildStage.Template, () => renderer.Evaluate(template, card.LoadFields(), card.Size, card.Name));
             var templates = Hashes(evaluated.TemplateFiles);
             // Pixels depend on the markup (with the fonts and images it names, fixed within a build), not on which item
             // produced it: equal markup is recognised before layout, and renders once.

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using BuildImages.Core.Manifest;
+using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Build;
 

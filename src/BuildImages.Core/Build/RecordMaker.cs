@@ -32,7 +32,7 @@ internal static class RecordMaker
         Template = card.TemplateKey,
         Size = card.Size.ToString(),
         PreKey = card.PreKey,
-        Fields = CanonicalData.FieldHashes(card.Item.Fields),
+        Fields = CanonicalData.FieldHashes(card.LoadFields()),
         Inputs = inputs,
         Variants = card.Variants
             .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : OutputWork.Previous(old, v.Path)))

@@ -149,13 +149,15 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                if (written is null || !manifest.Stats.OutputTimes.TryGetValue(written.File, out var ticks))
+                if (written is null || !manifest.Stats.OutputTimes.TryGetEntry(written.File, out var time))
                 {
                     return null;
                 }
-                // The plan's path and the item's name, not the copies the record was just read into: the list holds
-                // them for every output of the build at its end, when its memory peaks.
-                outputs.Add(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
+                // The time table's name and the item's name, not the copies the plan and the record just made: the list
+                // holds them for every output of the build at its end, when its memory peaks (the stat cache's list
+                // holds the table's names too).
+                var path = string.Equals(variant.Path, time.File, StringComparison.Ordinal) ? time.File : variant.Path;
+                outputs.Add(path, time.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, time.Ticks);
             }
         }
         return new GatheredOutputs(files, outputs.SortedByPath());

@@ -100,7 +100,13 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
     public string RecordKey { get; private set; } = $"{Job.Name}:{Output}";
 
     /// <summary>A short hash per data field, for explaining a change; made each time it is asked for (a batch keeps the plan to its end, and this is only needed when a card is rendered or explained).</summary>
-    public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(Item.Fields);
+    public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(LoadFields());
+
+    /// <summary>
+    /// The item's fields, read once: a batch build keeps them in a <see cref="FieldStore"/> once they are planned, where
+    /// each read of <see cref="StoredFields"/> decodes them, so a reader that looks at several takes them from here.
+    /// </summary>
+    internal IReadOnlyDictionary<string, object?> LoadFields() => Item.Fields is StoredFields stored ? stored.Load() : Item.Fields;
 
     private void Named()
     {

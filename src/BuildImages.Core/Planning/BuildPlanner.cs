@@ -24,7 +24,11 @@ public static class BuildPlanner
     /// <param name="given">
     /// Items given alone (a hook's, <c>render --data</c>): only their job is planned, from these items instead of its data.
     /// </param>
-    public static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs = null, (string Job, IReadOnlyList<DataItem> Items)? given = null)
+    public static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs = null, (string Job, IReadOnlyList<DataItem> Items)? given = null) =>
+        Plan(config, templates, paths, onlyJobs, given, fields: null);
+
+    /// <summary>As the public overload, with each card's fields kept in <paramref name="fields"/> once it is planned (a batch build's).</summary>
+    internal static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs, (string Job, IReadOnlyList<DataItem> Items)? given, FieldStore? fields)
     {
         onlyJobs = given is { } only ? [only.Job] : onlyJobs;
         var unknown = onlyJobs?.FirstOrDefault(n => config.Jobs.All(j => j.Name != n));
@@ -47,7 +51,7 @@ public static class BuildPlanner
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
-            var jobCards = PlanJob(config, job, given?.Items, templates, paths, settings, problems, held, heldJobs);
+            var jobCards = PlanJob(config, job, given?.Items, templates, paths, settings, fields, problems, held, heldJobs);
             // One error for the job, not one per card: a planted link refuses the whole job and holds its outputs.
             if (jobCards.SelectMany(c => c.Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
             {
@@ -60,7 +64,7 @@ public static class BuildPlanner
         return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
     }
 
-    private static List<PlannedItem> PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
+    private static List<PlannedItem> PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, FieldStore? fieldStore, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
     {
         if (job.Photos is not null)
         {
@@ -82,7 +86,7 @@ public static class BuildPlanner
             throw BuildInputException.For(ex.Diagnostic with { Message = $"job '{job.Name}': {ex.Diagnostic.Message}" }, ex);
         }
         var size = SizeOf(job, template);
-        var variants = VariantShapes(config, job, size);
+        var variants = VariantShapes(config, job, size).ToArray();
         var namer = new OutputNamer(job, config.TimeZone);
         IReadOnlyList<DataItem> items;
         if ((given ?? job.InlineItems) is { } inline)
@@ -127,8 +131,9 @@ public static class BuildPlanner
                 return;
             }
             var preKey = ContentHash.OfParts(templateKey, size.ToString(), settings, CanonicalData.Hash(item.Fields));
-            var planned = variants.Select(v => v with { Path = output + v.Path }).ToArray();
-            results[i] = (new PlannedCard(job, template, templateKey, item, size, output, namer.Alt(item.Fields), preKey, planned), null);
+            var alt = namer.Alt(item.Fields);
+            // Planned: the fields are read again only to render or record the card.
+            results[i] = (new PlannedCard(job, template, templateKey, fieldStore?.Keep(item) ?? item, size, output, alt, preKey, new ItemVariants(output, variants)), null);
         });
         problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());
         return results.Select(r => r.Card).OfType<PlannedItem>().ToList();

@@ -40,7 +40,7 @@ internal static class PhotoPlanner
             heldJobs.Add(job.Name);
             return [];
         }
-        var shapes = Shapes(config, job);
+        var shapes = Shapes(config, job).ToArray();
         var settings = ContentHash.OfParts("photo 1", photos.Settings.Describe())[..16];
         var cards = new List<PlannedItem>(files.Count);
         foreach (var file in files)
@@ -74,7 +74,7 @@ internal static class PhotoPlanner
             var focus = photos.Focus.TryGetValue(relative, out var f) ? f : ((double X, double Y)?)null;
             var preKey = ContentHash.OfParts(sourceKey, settings, focus is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p.X},{p.Y}") : "-");
             var item = new DataItem(file, 0, relative, new Dictionary<string, object?>(StringComparer.Ordinal) { ["src"] = relative });
-            cards.Add(new PlannedPhoto(job, item, output, preKey, shapes.Select(v => v with { Path = output + v.Path }).ToArray(),
+            cards.Add(new PlannedPhoto(job, item, output, preKey, new ItemVariants(output, shapes),
                 new PhotoSource(sourceKey, file, focus, photos.OnError == PhotoErrorPolicy.CopyOriginal ? output + Path.GetExtension(relative).ToLowerInvariant() : null)));
         }
         return cards;

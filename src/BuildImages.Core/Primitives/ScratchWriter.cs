@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace BuildImages.Core.Build;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// Writes one record for <see cref="ScratchBlocks"/> into a span sized with the <c>Size</c> methods: little-endian
@@ -15,7 +15,7 @@ internal ref struct ScratchWriter(Span<byte> to)
 
     internal static int TextSize(string text) => 4 + Encoding.UTF8.GetByteCount(text);
 
-    internal static int KeySize(string? key) => 1 + (key is null ? 0 : Primitives.CompactKey.IsPackable(key) ? 32 : TextSize(key));
+    internal static int KeySize(string? key) => 1 + (key is null ? 0 : CompactKey.IsPackable(key) ? 32 : TextSize(key));
 
     internal void Byte(byte value) => _to[_at++] = value;
 
@@ -44,7 +44,7 @@ internal ref struct ScratchWriter(Span<byte> to)
         {
             Byte(0);
         }
-        else if (Primitives.CompactKey.IsPackable(key))
+        else if (CompactKey.IsPackable(key))
         {
             Byte(1);
             Convert.FromHexString(key, _to.Slice(_at, 32), out _, out _);

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace BuildImages.Core.Build;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// Short byte records a build keeps to its end (its outcomes, the up-to-date record's outputs), packed into 64 KB
@@ -153,7 +153,7 @@ internal sealed class ScratchBlocks
             try
             {
                 // Read through the open handle only: no name is left behind, whenever the reader is dropped.
-                _file = Primitives.AtomicFile.OpenScratch(_besideFile, _purpose, nameless: true).Handle;
+                _file = AtomicFile.OpenScratch(_besideFile, _purpose, nameless: true).Handle;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

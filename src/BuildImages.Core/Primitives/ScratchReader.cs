@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace BuildImages.Core.Build;
+namespace BuildImages.Core.Primitives;
 
 /// <summary>Reads back a record <see cref="ScratchWriter"/> wrote, in the order it was written.</summary>
 internal ref struct ScratchReader(ReadOnlySpan<byte> from)
