@@ -66,7 +66,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), owner);
                 if (claimed != owner)
                 {
-                    copies.Add(new PendingCopy(card, variant, claimed.RecordKey, claimed.Path, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
+                    copies.Add(new PendingCopy(card, card.VariantIndex(variant.Path), claimed.RecordKey, claimed.Path, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));

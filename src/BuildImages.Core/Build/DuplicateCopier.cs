@@ -45,26 +45,27 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         var owners = new Dictionary<string, ItemRecord?>(StringComparer.Ordinal);
         foreach (var copy in group)
         {
+            var variant = copy.Variant;
             if (!owners.TryGetValue(copy.OwnerRecordKey, out var owner))
             {
                 owners[copy.OwnerRecordKey] = owner = _manifest.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
             }
-            var source = owner?.Variants.FirstOrDefault(v => copy.OwnerPath is { } path ? v.Path == path : v.Options == copy.Variant.Signature);
+            var source = owner?.Variants.FirstOrDefault(v => copy.OwnerPath is { } path ? v.Path == path : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
-                _log.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
-                    $"{copy.Variant.Path} is identical to {copy.OwnerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
+                    $"{variant.Path} is identical to {copy.OwnerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
             var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };
             var setHash = set.Hash();
             _manifest.AddInputSet(setHash[..16], set);
             inputs = setHash[..16];
-            var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), copy.Variant.Signature);
+            var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), variant.Signature);
             try
             {
-                var file = context.Writer.Copy(copy.Card.RecordKey, copy.Variant.Path, source.File, source.Sha256, copy.Previous);
-                var record = source with { Path = copy.Variant.Path, File = file, Key = key };
+                var file = context.Writer.Copy(copy.Card.RecordKey, variant.Path, source.File, source.Sha256, copy.Previous);
+                var record = source with { Path = variant.Path, File = file, Key = key };
                 copied[record.Path] = record;
                 // Only the mapping: the bytes are in the cache under their hash when the owner's are. (A copy of an equal
                 // pre-key has the owner's very key, whose mapping the owner stored.)
@@ -73,11 +74,11 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
                     context.Cache?.StoreCopy(key, source.Sha256, source.Bytes, source.Quality, source.Width, source.Height);
                 }
                 // The variant's MIME type (one string for all), not the owner record's: that one was read back from JSON, a copy per output.
-                _log.Report(new OutputOutcome(copy.Variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, copy.Variant.Encode.MimeType, record.Bytes, key));
+                _log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Deduplicated, copy.Reason, record.Width, record.Height, variant.Encode.MimeType, record.Bytes, key));
             }
             catch (IOException ex)
             {
-                _log.Fail(card, [copy.Variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
             }
         }
         if (copied.Count == 0 || inputs is null)

@@ -74,7 +74,7 @@ internal sealed class DuplicateTable
         {
             var card = (PlannedCard)equal.Work.Planned;
             var old = equal.Work.LastRecord(manifest);
-            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, n.Key, equal.OwnerRecordKey, null, null, n.Value, OutputWork.Previous(old, n.Key.Path), CardRendered: false))];
+            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(card, card.VariantIndex(n.Key.Path), equal.OwnerRecordKey, null, null, n.Value, OutputWork.Previous(old, n.Key.Path), CardRendered: false))];
         }
     }
 
@@ -90,6 +90,12 @@ internal sealed class DuplicateTable
 /// (<see cref="OwnerPath"/> null) takes the owner's variant of the same signature and its input set; a markup copy
 /// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
 /// the card's worker set a record of this build (else the copier makes it). A value in its card's array, not an object
-/// of its own; an equal card's are made only when it is copied.
+/// of its own; an equal card's are made only when it is copied. The variant is held as its place among the card's: a
+/// card's variants are made when read (<see cref="PlannedItem.Variants"/>), and a site of cards equal in markup waits
+/// with a copy per output until the render phase ends.
 /// </summary>
-internal readonly record struct PendingCopy(PlannedCard Card, PlannedVariant Variant, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered);
+internal readonly record struct PendingCopy(PlannedCard Card, int VariantIndex, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered)
+{
+    /// <summary>The output to copy to (made anew on each read).</summary>
+    internal PlannedVariant Variant => Card.Variants[VariantIndex];
+}

@@ -102,6 +102,23 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
     /// <summary>A short hash per data field, for explaining a change; made each time it is asked for (a batch keeps the plan to its end, and this is only needed when a card is rendered or explained).</summary>
     public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(LoadFields());
 
+    /// <summary>Where the variant written to <paramref name="path"/> is among <see cref="Variants"/>; -1 if none is.</summary>
+    internal int VariantIndex(string path)
+    {
+        if (Variants is ItemVariants made)
+        {
+            return made.IndexOf(path);
+        }
+        for (var i = 0; i < Variants.Count; i++)
+        {
+            if (string.Equals(Variants[i].Path, path, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>
     /// The item's fields, read once: a batch build keeps them in a <see cref="FieldStore"/> once they are planned, where
     /// each read of <see cref="StoredFields"/> decodes them, so a reader that looks at several takes them from here.

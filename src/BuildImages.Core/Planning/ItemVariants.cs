@@ -29,6 +29,23 @@ internal sealed class ItemVariants : IReadOnlyList<PlannedVariant>
 
     public PlannedVariant this[int index] => _shapes[index] with { Path = _stem + _shapes[index].Path };
 
+    /// <summary>Where the variant written to <paramref name="path"/> is; -1 if none is. Makes no variant.</summary>
+    internal int IndexOf(string path)
+    {
+        if (path.StartsWith(_stem, StringComparison.Ordinal))
+        {
+            var suffix = path.AsSpan(_stem.Length);
+            for (var i = 0; i < _shapes.Length; i++)
+            {
+                if (suffix.SequenceEqual(_shapes[i].Path))
+                {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     public IEnumerator<PlannedVariant> GetEnumerator()
     {
         for (var i = 0; i < _shapes.Length; i++)
