@@ -62,11 +62,11 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             var copies = new List<PendingCopy>();
             foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
             {
-                var owner = (card.RecordKey, variant.Path);
-                var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), owner);
-                if (claimed != owner)
+                var index = card.VariantIndex(variant.Path);
+                var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), new MarkupOwner(card, index));
+                if (!claimed.Is(card, index))
                 {
-                    copies.Add(new PendingCopy(card, card.VariantIndex(variant.Path), claimed.RecordKey, claimed.Path, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
+                    copies.Add(new PendingCopy(card, index, claimed.Card.RecordKey, claimed, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));

@@ -50,11 +50,12 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             {
                 owners[copy.OwnerRecordKey] = owner = _manifest.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
             }
-            var source = owner?.Variants.FirstOrDefault(v => copy.OwnerPath is { } path ? v.Path == path : v.Options == variant.Signature);
+            var ownerPath = copy.MarkupOwner?.Path;
+            var source = owner?.Variants.FirstOrDefault(v => ownerPath is not null ? v.Path == ownerPath : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
                 _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
-                    $"{variant.Path} is identical to {copy.OwnerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                    $"{variant.Path} is identical to {ownerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
             var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };

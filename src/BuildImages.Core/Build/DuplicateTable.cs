@@ -16,8 +16,12 @@ internal sealed class DuplicateTable
     /// </summary>
     private readonly ConcurrentDictionary<UInt128, string> _preKeyOwners = new();
 
-    /// <summary>Markup key (the first 128 bits of its hash) → the first output that claimed it.</summary>
-    private readonly ConcurrentDictionary<UInt128, (string RecordKey, string Path)> _markupOwners = new();
+    /// <summary>
+    /// Markup key (the first 128 bits of its hash) → the first output that claimed it, as its card and place: a card's
+    /// variants are made when read, and a site of distinct cards claims once per output (a path each was four million
+    /// strings at a million items, held until rendering ends).
+    /// </summary>
+    private readonly ConcurrentDictionary<UInt128, MarkupOwner> _markupOwners = new();
 
     /// <summary>Each card's copies of other cards' markup as one array (a card adds its copies at once), so making them needs no grouping.</summary>
     private readonly ConcurrentQueue<PendingCopy[]> _markupCopies = new();
@@ -30,7 +34,7 @@ internal sealed class DuplicateTable
         _preKeyOwners.GetOrAdd(Primitives.ContentHash.ClaimOf(claim), recordKey);
 
     /// <summary>The output that renders the markup <paramref name="claim"/> names: <paramref name="owner"/> if it is the first.</summary>
-    internal (string RecordKey, string Path) ClaimMarkup(UInt128 claim, (string RecordKey, string Path) owner) => _markupOwners.GetOrAdd(claim, owner);
+    internal MarkupOwner ClaimMarkup(UInt128 claim, MarkupOwner owner) => _markupOwners.GetOrAdd(claim, owner);
 
     /// <summary>
     /// Forgets the claims once every card has claimed (rendering is over): the copies name their owners themselves,
@@ -85,16 +89,26 @@ internal sealed class DuplicateTable
     private readonly record struct EqualCardCopy(OutputWork Work, string OwnerRecordKey);
 }
 
+/// <summary>The output that renders a markup: a card and the place of the variant among the card's.</summary>
+internal readonly record struct MarkupOwner(PlannedItem Card, int VariantIndex)
+{
+    /// <summary>Whether this is <paramref name="card"/>'s variant at <paramref name="variantIndex"/> (the card itself, not an equal one).</summary>
+    internal bool Is(PlannedItem card, int variantIndex) => ReferenceEquals(Card, card) && VariantIndex == variantIndex;
+
+    /// <summary>The output's path (made anew on each read).</summary>
+    internal string Path => Card.Variants[VariantIndex].Path;
+}
+
 /// <summary>
 /// An output whose pixels equal another output's in this build: copied once that one is written. A pre-key copy
-/// (<see cref="OwnerPath"/> null) takes the owner's variant of the same signature and its input set; a markup copy
+/// (<see cref="MarkupOwner"/> null) takes the owner's variant of the same signature and its input set; a markup copy
 /// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
 /// the card's worker set a record of this build (else the copier makes it). A value in its card's array, not an object
 /// of its own; an equal card's are made only when it is copied. The variant is held as its place among the card's: a
 /// card's variants are made when read (<see cref="PlannedItem.Variants"/>), and a site of cards equal in markup waits
 /// with a copy per output until the render phase ends.
 /// </summary>
-internal readonly record struct PendingCopy(PlannedCard Card, int VariantIndex, string OwnerRecordKey, string? OwnerPath, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered)
+internal readonly record struct PendingCopy(PlannedCard Card, int VariantIndex, string OwnerRecordKey, MarkupOwner? MarkupOwner, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered)
 {
     /// <summary>The output to copy to (made anew on each read).</summary>
     internal PlannedVariant Variant => Card.Variants[VariantIndex];
