@@ -88,6 +88,22 @@ public sealed class FieldStoreTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => store.Keep(items[0]));
     }
 
+    [Fact]
+    public void OnASitesFirstBuildTheFileGoesWhereTheManifestWillBe()
+    {
+        // The first build plans before anything has made its output folder; 2,000 items fill more than one 64 KiB block.
+        var site = Path.Combine(_dir, "site", "nested");
+        var store = new FieldStore(Path.Combine(site, "manifest.json"), memoryBudget: 1024);
+        var items = Enumerable.Range(0, 2_000).Select(i => new DataItem("posts.json", i + 1, $"p{i}", new Dictionary<string, object?>(StringComparer.Ordinal) { ["title"] = new string('t', 100) + i })).ToList();
+
+        var kept = items.Select(store.Keep).ToList();
+
+        Assert.True(store.UsesFile);
+        Assert.True(Directory.Exists(site));
+        Assert.Equal(items[1_999].Fields["title"], kept[1_999].Fields["title"]);
+        Assert.Equal(items[3].Fields["title"], kept[3].Fields["title"]);
+    }
+
     public static TheoryData<string> Unencodable => ["lone surrogate", "int", "decimal", "date", "sorted map", "case-insensitive map", "array", "too deep"];
 
     [Theory]

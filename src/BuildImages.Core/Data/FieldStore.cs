@@ -17,7 +17,9 @@ internal sealed class FieldStore
     /// <param name="memoryBudget">Bytes held in memory before the file is used.</param>
     internal FieldStore(string? besideFile, long memoryBudget)
     {
-        _blocks = new ScratchBlocks(besideFile, "fields", memoryBudget);
+        // A site's first build plans before its output folder (where the manifest usually is) exists: the render makes
+        // it. The fields' file needs it sooner, so it is made then (a build that then fails in planning leaves it empty).
+        _blocks = new ScratchBlocks(besideFile, "fields", memoryBudget, makeFolder: true);
     }
 
     /// <summary>Whether a scratch file holds some of the fields (for tests).</summary>

@@ -15,6 +15,7 @@ internal sealed class ScratchBlocks
     private readonly string? _besideFile;
     private readonly string _purpose;
     private readonly long _memoryBudget;
+    private readonly bool _makeFolder;
     private readonly Lock _lock = new();
 
     /// <summary>Filled blocks: their bytes while the budget lasts, else their place in the file.</summary>
@@ -30,11 +31,13 @@ internal sealed class ScratchBlocks
     /// <param name="besideFile">The file the scratch file goes beside (the manifest); null keeps everything in memory (a dry run writes nothing).</param>
     /// <param name="purpose">Names the scratch file (a killed build's is swept by the next).</param>
     /// <param name="memoryBudget">Bytes held in memory before the file is used.</param>
-    internal ScratchBlocks(string? besideFile, string purpose, long memoryBudget)
+    /// <param name="makeFolder">Whether to make the folder of <paramref name="besideFile"/> when the file is needed and the folder is not there yet.</param>
+    internal ScratchBlocks(string? besideFile, string purpose, long memoryBudget, bool makeFolder = false)
     {
         _besideFile = besideFile;
         _purpose = purpose;
         _memoryBudget = memoryBudget;
+        _makeFolder = makeFolder;
     }
 
     /// <summary>Whether a scratch file holds some of the blocks (for tests).</summary>
@@ -152,6 +155,10 @@ internal sealed class ScratchBlocks
         {
             try
             {
+                if (_makeFolder)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_besideFile))!);
+                }
                 // Read through the open handle only: no name is left behind, whenever the reader is dropped.
                 _file = AtomicFile.OpenScratch(_besideFile, _purpose, nameless: true).Handle;
             }
