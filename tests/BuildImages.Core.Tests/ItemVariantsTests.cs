@@ -42,4 +42,19 @@ public sealed class ItemVariantsTests
         Assert.Equal(7, needed[second]);
         Assert.Equal([".webp", "-600.jpg"], Shapes.Select(s => s.Path));
     }
+
+    [Fact]
+    public void TheFoldersAreThoseOfTheVariantsPaths()
+    {
+        PlannedVariant[] shapes = [.. Shapes, Shapes[0] with { Path = "/small.webp" }];
+        var variants = new ItemVariants("og/2024/launch", shapes);
+        var folders = new Primitives.OutputFolderSet();
+
+        variants.AddFoldersTo(folders);
+        new ItemVariants("top", Shapes).AddFoldersTo(folders);
+
+        var expected = variants.Concat(new ItemVariants("top", Shapes)).Select(v => v.Path).Select(p => p.LastIndexOf('/') is var i and >= 0 ? p[..i] : "").Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(expected, folders.Folders.Order(StringComparer.Ordinal));
+        Assert.Equal(["", "og/2024", "og/2024/launch"], folders.Folders.Order(StringComparer.Ordinal));
+    }
 }

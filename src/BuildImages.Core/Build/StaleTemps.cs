@@ -20,10 +20,7 @@ internal static class StaleTemps
         var folders = new OutputFolderSet();
         foreach (var item in plan.Items)
         {
-            foreach (var variant in item.Variants)
-            {
-                folders.AddFolderOf(variant.Path);
-            }
+            item.AddOutputFoldersTo(folders);
         }
         var all = folders.Folders.Concat(manifest.Records.OutputFolders()).Distinct(StringComparer.Ordinal);
         // A folder reached through a link, or leading out of the output folder, is never listed.

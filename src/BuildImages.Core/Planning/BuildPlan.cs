@@ -119,6 +119,20 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
         return -1;
     }
 
+    /// <summary>Adds the folders its outputs go to (relative to the output folder) to <paramref name="folders"/>, without making its variants.</summary>
+    internal void AddOutputFoldersTo(Primitives.OutputFolderSet folders)
+    {
+        if (Variants is ItemVariants made)
+        {
+            made.AddFoldersTo(folders);
+            return;
+        }
+        foreach (var variant in Variants)
+        {
+            folders.AddFolderOf(variant.Path);
+        }
+    }
+
     /// <summary>
     /// The item's fields, read once: a batch build keeps them in a <see cref="FieldStore"/> once they are planned, where
     /// each read of <see cref="StoredFields"/> decodes them, so a reader that looks at several takes them from here.

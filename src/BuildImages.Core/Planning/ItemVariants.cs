@@ -46,6 +46,16 @@ internal sealed class ItemVariants : IReadOnlyList<PlannedVariant>
         return -1;
     }
 
+    /// <summary>Adds the folders of the variants' paths to <paramref name="folders"/>, making no variant and, unless a suffix names a folder, no path.</summary>
+    internal void AddFoldersTo(Primitives.OutputFolderSet folders)
+    {
+        foreach (var shape in _shapes)
+        {
+            // A suffix without '/' leaves the path in its stem's folder.
+            folders.AddFolderOf(shape.Path.Contains('/') ? _stem + shape.Path : _stem);
+        }
+    }
+
     public IEnumerator<PlannedVariant> GetEnumerator()
     {
         for (var i = 0; i < _shapes.Length; i++)

@@ -3,8 +3,8 @@ using Microsoft.Win32.SafeHandles;
 namespace BuildImages.Core.Primitives;
 
 /// <summary>
-/// Short byte records a build keeps to its end (its outcomes, the up-to-date record's outputs), packed into 64 KB
-/// blocks: held in memory up to a budget, then written to a scratch file beside the manifest. The file has no name on
+/// Short byte records a build keeps to its end (its outcomes, the up-to-date record's outputs, its cards' fields),
+/// packed into 64 KB blocks: held in memory up to a budget, then written to a scratch file beside the manifest. The file has no name on
 /// Linux and macOS (unlinked once open, so nothing is left whenever its reader is dropped); on Windows it is deleted
 /// when closed. If it cannot be made or written, blocks stay in memory. Thread-safe.
 /// </summary>
