@@ -17,9 +17,10 @@ public sealed class BuildEndMemoryTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void TheStatCacheStreamedIsByteForByteTheOneSerialisedWholeAndLoadsBack()
+    public void TheStatCacheStreamedOutAndInHoldsEveryMemberAndEveryOutputTime()
     {
-        // Enough outputs for many flushes of the writer, a non-ASCII name that the encoder escapes, and every member set.
+        // Enough outputs for many flushes of the writer and many blocks of the reader, a non-ASCII name that the encoder
+        // escapes, and every member set.
         var outputs = Enumerable.Range(0, 40_000).Select(i => new KeyValuePair<string, long>($"og/post-{i:D6}-é.webp", 638_000_000_000_000_000L + i))
             .OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
         var cache = new StatCache
@@ -38,20 +39,63 @@ public sealed class BuildEndMemoryTests : IDisposable
             cache.Write(stream, outputs);
         }
 
-        // What the serialiser makes of the whole cache, with the check's member first: {"check":"<SHA-256 of the JSON>",…}.
-        cache.Outputs = outputs.ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
-        var json = JsonSerializer.SerializeToUtf8Bytes(cache, ManifestJsonContext.Default.StatCache);
-        byte[] expected = [.. System.Text.Encoding.ASCII.GetBytes($"{{\"check\":\"{ContentHash.Of(json)}\","), .. json.AsSpan(1)];
-        Assert.Equal(expected, File.ReadAllBytes(streamed));
+        // The file is one JSON object whose check is the SHA-256 of the rest: {"check":"<hash>",…} is {…} checked.
+        var bytes = File.ReadAllBytes(streamed);
+        var json = BuildFixture.ReadChecked(bytes)!;
+        Assert.Equal(bytes.Length - "\"check\":\"\",".Length - 64, json.Length);
+        Assert.StartsWith($"{{\"check\":\"{ContentHash.Of(json)}\",\"version\":1,", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(outputs.Count, document.RootElement.GetProperty("outputCount").GetInt32());
+        Assert.Equal(outputs.Select(o => (o.Key, o.Value)), document.RootElement.GetProperty("outputs").EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
 
         var loaded = StatCache.Load(streamed);
         Assert.Equal(outputs.Count, loaded.OutputTimes.Count);
-        Assert.True(loaded.OutputTimes.TryGetValue(outputs[123].Key, out var ticks));
-        Assert.Equal(outputs[123].Value, ticks);
-        Assert.Equal("vips 8.18.7", loaded.Native?.Versions);
-        Assert.Equal(2, loaded.Files.Count);
-        // The loaded times are held once, in OutputTimes.
-        Assert.Empty(loaded.Outputs);
+        Assert.All(outputs, o => Assert.True(loaded.OutputTimes.TryGetValue(o.Key, out var ticks) && ticks == o.Value, o.Key));
+        Assert.Equal(cache.Native, loaded.Native);
+        Assert.Equal("abc", loaded.Metadata);
+        Assert.Equal(cache.Files, loaded.Files);
+    }
+
+    [Theory]
+    // Not this version, members of the wrong type, a document cut short or followed by more: each an empty cache.
+    [InlineData("{\"version\":2,\"outputs\":{\"og/a.webp\":1}}")]
+    [InlineData("{\"version\":1,\"outputs\":{\"og/a.webp\":\"1\"}}")]
+    [InlineData("{\"version\":1,\"outputs\":[\"og/a.webp\"]}")]
+    [InlineData("{\"version\":1,\"outputCount\":-1,\"outputs\":{\"og/a.webp\":1}}")]
+    [InlineData("{\"version\":1,\"files\":{\"data/a.json\":3},\"outputs\":{\"og/a.webp\":1}}")]
+    [InlineData("{\"version\":1,\"outputs\":{\"og/a.webp\":1}")]
+    [InlineData("{\"version\":1,\"outputs\":{\"og/a.webp\":1}}{}")]
+    [InlineData("{\"version\":1,\"native\":\"x\",\"outputs\":{\"og/a.webp\":1}}")]
+    public void AStatCacheThatIsNotWhatThisVersionWritesLoadsEmpty(string json)
+    {
+        var file = Path.Combine(_dir, "odd.cache.json");
+        using (var stream = File.Create(file))
+        {
+            CheckedJson.Write(stream, w => w.WriteRawValue(json, skipInputValidation: true));
+        }
+        var loaded = StatCache.Load(file);
+        Assert.Equal(0, loaded.OutputTimes.Count);
+        Assert.Null(loaded.Metadata);
+    }
+
+    [Fact]
+    public void AStatCacheWithMembersItDoesNotKnowAndAHugeCountKeepsWhatItKnows()
+    {
+        var file = Path.Combine(_dir, "extra.cache.json");
+        // A member from a later version (a value larger than a block), a count that is a lie, and null files.
+        var extra = "{\"note\":\"" + new string('x', 200_000) + "\",\"more\":[1,{\"a\":[]}]}";
+        var json = $"{{\"version\":1,\"later\":{extra},\"metadata\":\"m\",\"files\":null,\"outputCount\":2000000000,\"outputs\":{{\"og/a.webp\":1,\"../b.webp\":2,\"og/a.webp\":3}}}}";
+        using (var stream = File.Create(file))
+        {
+            CheckedJson.Write(stream, w => w.WriteRawValue(json, skipInputValidation: true));
+        }
+        var loaded = StatCache.Load(file);
+        Assert.Equal("m", loaded.Metadata);
+        Assert.Empty(loaded.Files);
+        // The path outside the output folder is not kept; of a name given twice, the last time is (as a serialiser's dictionary).
+        Assert.Equal(["og/a.webp"], loaded.OutputTimes.Files);
+        Assert.True(loaded.OutputTimes.TryGetValue("og/a.webp", out var ticks));
+        Assert.Equal(3, ticks);
     }
 
     [Fact]
@@ -77,7 +121,7 @@ public sealed class BuildEndMemoryTests : IDisposable
         {
             using var stream = new MemoryStream();
             CheckedJson.Write(stream, w => w.WriteRawValue(json, skipInputValidation: true));
-            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(CheckedJson.Read(stream.ToArray())!));
+            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(BuildFixture.ReadChecked(stream.ToArray())!));
             Assert.EndsWith(json[1..], System.Text.Encoding.UTF8.GetString(stream.ToArray()), StringComparison.Ordinal);
         }
     }

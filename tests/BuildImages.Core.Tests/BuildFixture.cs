@@ -144,10 +144,23 @@ public sealed class BuildFixture : IDisposable
     /// <summary>Edits the stat cache's JSON and writes it with a matching check, as someone poisoning it on purpose would.</summary>
     public static void EditStatCache(string file, Func<string, string> edit)
     {
-        var json = Primitives.CheckedJson.Read(File.ReadAllBytes(file)) ?? throw new InvalidOperationException("the stat cache has no valid check");
+        var json = ReadChecked(File.ReadAllBytes(file)) ?? throw new InvalidOperationException("the stat cache has no valid check");
         using var stream = File.Create(file);
         var edited = System.Text.Encoding.UTF8.GetBytes(edit(System.Text.Encoding.UTF8.GetString(json)));
         Primitives.CheckedJson.Write(stream, w => w.WriteRawValue(edited, skipInputValidation: true));
+    }
+
+    /// <summary>The object in a checked file's bytes without its check, or null when the check is missing or does not match.</summary>
+    public static byte[]? ReadChecked(byte[] file)
+    {
+        using var source = Primitives.CheckedJson.OpenRead(new MemoryStream(file));
+        if (source is null)
+        {
+            return null;
+        }
+        using var json = new MemoryStream();
+        source.CopyTo(json);
+        return source.Matches ? json.ToArray() : null;
     }
 
     public static string[] PathsOf(string slug) => [$"og/{slug}-120.webp", $"og/{slug}.jpg", $"og/{slug}.webp"];

@@ -76,6 +76,34 @@ public sealed class OutputNamingTests : IDisposable
     }
 
     [Fact]
+    public void AmongThousandsOfItemsEveryClashIsFoundOnceInPlanOrderAcrossCaseAndSuffixes()
+    {
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 5_000).Select(i => BuildFixture.Item($"post-{i}", $"Post {i}")));
+        // Three writers of one file, told apart only by case; and a card whose main output is another card's 120-wide one.
+        _site.Items.Insert(10, BuildFixture.Item("Post-4000", "Upper case"));
+        _site.Items.Add(BuildFixture.Item("POST-4000", "All capitals"));
+        _site.Items.Add(BuildFixture.Item("post-77-120", "Named like a variant"));
+        _site.Save();
+
+        var report = _site.Build(new Build.BuildOptions { DryRun = true });
+
+        var clashes = report.Errors.Where(e => e.Code == "BI0021").ToList();
+        // Post-4000 (planned 11th) owns og/post-4000*; post-4000 and POST-4000 each clash with it; post-77-120.webp is post-77's.
+        Assert.Equal(["cards/post-4000", "cards/POST-4000", "cards/post-77-120"], clashes.Select(e => e.Item));
+        Assert.Contains("items cards/Post-4000 (items.json:", clashes[0].Message, StringComparison.Ordinal);
+        Assert.Contains("both write 'og/post-4000.webp'", clashes[0].Message, StringComparison.Ordinal);
+        Assert.Contains("items cards/post-77 (items.json:", clashes[2].Message, StringComparison.Ordinal);
+        Assert.Contains("both write 'og/post-77-120.webp'", clashes[2].Message, StringComparison.Ordinal);
+        // Neither side of a clash is planned; every other item is, with its three outputs (and the note's one).
+        var planned = report.Outputs.Select(o => o.Item).Distinct().ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain("cards/Post-4000", planned);
+        Assert.DoesNotContain("cards/post-77", planned);
+        Assert.Contains("cards/post-78", planned);
+        Assert.Equal((5_000 - 2) * 3 + 1, report.Outputs.Count);
+    }
+
+    [Fact]
     public void ImagesJsonDescribesEveryWrittenFileAndTheTags()
     {
         _site.Items[0]["title"] = "Tom & \"Jerry\" <live>";

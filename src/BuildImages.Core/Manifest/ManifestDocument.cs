@@ -107,5 +107,8 @@ public sealed record VariantRecord
 [JsonSerializable(typeof(ItemRecord))]
 [JsonSerializable(typeof(RecordOutline))]
 [JsonSerializable(typeof(InputSet))]
-[JsonSerializable(typeof(StatCache))]
+[JsonSerializable(typeof(NativeRecord))]
+[JsonSerializable(typeof(Dictionary<string, FileRecord>))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

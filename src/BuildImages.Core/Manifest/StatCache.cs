@@ -20,46 +20,142 @@ internal sealed class StatCache
     /// <summary>Input files by key path.</summary>
     public Dictionary<string, FileRecord> Files { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Output files (relative to the output folder) → write time when BuildImages last verified them, as stored.</summary>
-    public Dictionary<string, long> Outputs { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>The same, updated by worker threads during a build (made from <see cref="Outputs"/> on load).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    /// <summary>
+    /// Output files (relative to the output folder) → the write time BuildImages last verified them at, updated by
+    /// worker threads during a build. Stored as the file's <c>outputs</c> object, after <c>outputCount</c> (how many it
+    /// holds, so a reader sizes the table once).
+    /// </summary>
     public OutputTimeTable OutputTimes { get; private set; } = new();
 
     public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".cache.json");
 
+    /// <summary>
+    /// The cache in <paramref name="file"/>, read a block at a time; an empty one when it is missing, damaged or not
+    /// this version. Only output paths a build could have written and canonical input keys are kept: the file may
+    /// come from elsewhere (a CI cache).
+    /// </summary>
     public static StatCache Load(string file)
     {
         try
         {
-            if (Primitives.CheckedJson.Read(File.ReadAllBytes(file)) is not { } json)
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            using var source = Primitives.CheckedJson.OpenRead(stream);
+            if (source is null || Read(source, stream.Length) is not { } cache || !source.Matches)
             {
                 return new StatCache();
             }
-            var cache = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.StatCache);
-            if (cache is not { Version: 1 })
-            {
-                return new StatCache();
-            }
-            // Only paths a build could have written or read are trusted: the cache may come from elsewhere (a CI cache).
-            cache.OutputTimes = new(cache.Outputs.Where(o => RecordPaths.Problem(o.Key) is null));
-            // The times live on in OutputTimes alone: a million-output site would otherwise hold them twice all build.
-            cache.Outputs = new(StringComparer.Ordinal);
             cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);
             return cache;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return new StatCache();
         }
     }
 
     /// <summary>
-    /// Writes the cache with <paramref name="outputs"/> (ordered by file) as its output times, a block at a time: the bytes
-    /// <see cref="System.Text.Json.JsonSerializer"/> would make of it with those outputs, never all of them in memory.
+    /// The members of a cache a token at a time, the output times straight into <see cref="OutputTimes"/> (never a
+    /// dictionary of them first, nor the file's bytes whole: at a million items those were the planning peak's largest
+    /// part); null when a member is not what this version writes. Reads to the source's end, so its check is known after.
     /// </summary>
-    internal void Write(Stream destination, IEnumerable<KeyValuePair<string, long>> outputs)
+    private static StatCache? Read(Stream source, long fileLength)
+    {
+        var context = ManifestJsonContext.Default;
+        var blocks = new Primitives.JsonBlocks(source);
+        var reader = blocks.Start();
+        if (!blocks.Read(ref reader) || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        var cache = new StatCache();
+        while (blocks.Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("outputCount"u8))
+            {
+                if (!blocks.Read(ref reader) || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var count) || count < 0)
+                {
+                    return null;
+                }
+                // A count is only a size hint, never more than the file could hold (a hostile one must not take the memory).
+                cache.OutputTimes.Expect((int)Math.Min(count, fileLength / 8));
+                continue;
+            }
+            if (reader.ValueTextEquals("outputs"u8))
+            {
+                if (!ReadOutputs(blocks, ref reader, cache.OutputTimes))
+                {
+                    return null;
+                }
+                continue;
+            }
+            var member = reader.ValueTextEquals("version"u8) ? 0 : reader.ValueTextEquals("native"u8) ? 1 : reader.ValueTextEquals("metadata"u8) ? 2 : reader.ValueTextEquals("files"u8) ? 3 : -1;
+            blocks.Whole(ref reader);
+            switch (member)
+            {
+                case 0:
+                    cache.Version = JsonSerializer.Deserialize(ref reader, context.Int32);
+                    if (cache.Version != 1)
+                    {
+                        return null;
+                    }
+                    break;
+                case 1:
+                    cache.Native = JsonSerializer.Deserialize(ref reader, context.NativeRecord);
+                    break;
+                case 2:
+                    cache.Metadata = JsonSerializer.Deserialize(ref reader, context.String);
+                    break;
+                case 3:
+                    cache.Files = JsonSerializer.Deserialize(ref reader, context.DictionaryStringFileRecord) ?? new(StringComparer.Ordinal);
+                    break;
+                default:
+                    // A member this version does not know (as the serialiser would).
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject || blocks.Read(ref reader))
+        {
+            return null;
+        }
+        return cache;
+    }
+
+    /// <summary>Reads the <c>outputs</c> object into <paramref name="times"/>, keeping only paths a build could have written.</summary>
+    private static bool ReadOutputs(Primitives.JsonBlocks blocks, ref Utf8JsonReader reader, OutputTimeTable times)
+    {
+        if (!blocks.Read(ref reader))
+        {
+            return false;
+        }
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        while (blocks.Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var file = reader.GetString()!;
+            if (!blocks.Read(ref reader) || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var ticks))
+            {
+                return false;
+            }
+            if (RecordPaths.Problem(file) is null)
+            {
+                times.Set(file, ticks);
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    /// <summary>
+    /// Writes the cache with <paramref name="outputs"/> (ordered by file) as its output times, a block at a time (never all
+    /// of them in memory): <c>{"check":…,"version":1,"native":{…},"metadata":…,"files":{key:{…}},"outputCount":n,"outputs":{file:ticks}}</c>.
+    /// </summary>
+    internal void Write(Stream destination, IReadOnlyCollection<KeyValuePair<string, long>> outputs)
     {
         var context = ManifestJsonContext.Default;
         Primitives.CheckedJson.Write(destination, w =>
@@ -82,6 +178,7 @@ internal sealed class StatCache
                 JsonSerializer.Serialize(w, file, context.FileRecord);
             }
             w.WriteEndObject();
+            w.WriteNumber("outputCount", outputs.Count);
             w.WriteStartObject("outputs");
             foreach (var (file, ticks) in outputs)
             {

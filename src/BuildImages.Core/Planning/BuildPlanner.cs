@@ -170,31 +170,103 @@ public static class BuildPlanner
     }
 
     /// <summary>Two cards writing one file is an error naming both; neither is rendered.</summary>
+    /// <remarks>
+    /// Paths are compared ignoring case: on macOS and Windows two names that differ only in case are one file. Each
+    /// output is held as the hash of its path and its place in the plan, sorted, so only outputs whose hashes are equal
+    /// have their paths made again and compared. A dictionary of every path was the planning peak at a million items:
+    /// four million strings and the table, about 400 MB; this is 8 bytes an output, for the time of the check.
+    /// </remarks>
     private static List<PlannedItem> RemoveCollisions(List<PlannedItem> cards, List<Diagnostic> problems)
     {
-        // Case-insensitive: on macOS and Windows the two names would be one file.
-        var owners = new Dictionary<string, PlannedItem>(StringComparer.OrdinalIgnoreCase);
-        var colliding = new HashSet<PlannedItem>(ReferenceEqualityComparer.Instance);
-        foreach (var card in cards)
+        // Where each card's outputs start in the plan's order of outputs (card by card, variant by variant).
+        var starts = new int[cards.Count + 1];
+        for (var c = 0; c < cards.Count; c++)
         {
-            foreach (var variant in card.Variants)
+            starts[c + 1] = checked(starts[c] + cards[c].Variants.Count);
+        }
+        // The hash in the high half and the place in the low: sorted, equal hashes lie together, in plan order.
+        var outputs = new ulong[starts[^1]];
+        for (var c = 0; c < cards.Count; c++)
+        {
+            var variants = cards[c].Variants;
+            for (var v = 0; v < variants.Count; v++)
             {
-                if (owners.TryGetValue(variant.Path, out var first) && !ReferenceEquals(first, card))
-                {
-                    if (colliding.Add(card) | colliding.Add(first))
-                    {
-                        problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
-                            $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{variant.Path}'; make the output pattern tell them apart",
-                            card.Item.SourceFile, card.Item.Line, 0, card.Name));
-                    }
-                }
-                else
-                {
-                    owners[variant.Path] = card;
-                }
+                var place = starts[c] + v;
+                outputs[place] = (ulong)(uint)string.GetHashCode(variants[v].Path, StringComparison.OrdinalIgnoreCase) << 32 | (uint)place;
             }
         }
-        return colliding.Count == 0 ? cards : cards.Where(c => !colliding.Contains(c)).ToList();
+        Array.Sort(outputs);
+        // Each output that writes a file an earlier card writes (the file's first writer is its owner), by place.
+        var clashes = new List<(int Place, int Owner)>();
+        for (var run = 0; run < outputs.Length;)
+        {
+            var end = run + 1;
+            while (end < outputs.Length && outputs[end] >> 32 == outputs[run] >> 32)
+            {
+                end++;
+            }
+            if (end - run > 1)
+            {
+                FindClashes(cards, starts, outputs.AsSpan(run, end - run), clashes);
+            }
+            run = end;
+        }
+        if (clashes.Count == 0)
+        {
+            return cards;
+        }
+        clashes.Sort((a, b) => a.Place.CompareTo(b.Place));
+        var colliding = new HashSet<PlannedItem>(ReferenceEqualityComparer.Instance);
+        foreach (var (place, owner) in clashes)
+        {
+            var (card, first) = (cards[CardAt(starts, place)], cards[owner]);
+            if (colliding.Add(card) | colliding.Add(first))
+            {
+                var path = card.Variants[place - starts[CardAt(starts, place)]].Path;
+                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
+                    $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{path}'; make the output pattern tell them apart",
+                    card.Item.SourceFile, card.Item.Line, 0, card.Name));
+            }
+        }
+        return cards.Where(c => !colliding.Contains(c)).ToList();
+    }
+
+    /// <summary>Among outputs whose paths hash alike (in plan order), each one whose path an earlier card writes, with that card.</summary>
+    private static void FindClashes(List<PlannedItem> cards, int[] starts, ReadOnlySpan<ulong> alike, List<(int Place, int Owner)> clashes)
+    {
+        var seen = new List<(string Path, int Card)>(alike.Length);
+        foreach (var output in alike)
+        {
+            var place = (int)(uint)output;
+            var card = CardAt(starts, place);
+            var path = cards[card].Variants[place - starts[card]].Path;
+            var owner = seen.FindIndex(s => string.Equals(s.Path, path, StringComparison.OrdinalIgnoreCase));
+            if (owner < 0)
+            {
+                seen.Add((path, card));
+            }
+            else if (seen[owner].Card != card)
+            {
+                // One card writing a file twice is its own job's concern (two variants named alike), not a collision.
+                clashes.Add((place, seen[owner].Card));
+            }
+        }
+    }
+
+    /// <summary>The card whose outputs include the output at <paramref name="place"/>.</summary>
+    private static int CardAt(int[] starts, int place)
+    {
+        var at = Array.BinarySearch(starts, place);
+        // A card with no outputs shares its start with the next: the last card starting there owns the place.
+        if (at >= 0)
+        {
+            while (at + 1 < starts.Length && starts[at + 1] == place)
+            {
+                at++;
+            }
+            return at;
+        }
+        return ~at - 1;
     }
 
     private static string Where(DataItem item) => item.Line > 0 ? $"{Path.GetFileName(item.SourceFile)}:{item.Line}" : Path.GetFileName(item.SourceFile);

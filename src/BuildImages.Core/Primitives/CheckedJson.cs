@@ -34,29 +34,107 @@ internal static class CheckedJson
         destination.Position = end;
     }
 
-    /// <summary>The object without its check when the check matches the rest, else null (no check, or not the one written).</summary>
-    internal static byte[]? Read(ReadOnlySpan<byte> file)
+    /// <summary>
+    /// The object in <paramref name="file"/> without its check, read a block at a time (a million outputs' times are
+    /// never held whole either way); null when the file does not start with a check. Whether the check matches the
+    /// rest is known once the source has been read to its end (<see cref="CheckedSource.Matches"/>): a reader keeps
+    /// nothing it read unless it does.
+    /// </summary>
+    internal static CheckedSource? OpenRead(Stream file)
     {
         const int hex = 64;
-        if (!file.StartsWith(Prefix) || file.Length < Prefix.Length + hex + 2 || file[Prefix.Length + hex] != '"')
+        Span<byte> head = stackalloc byte[Prefix.Length + hex + 2];
+        if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length
+            || !head.StartsWith(Prefix) || head[Prefix.Length + hex] != '"')
         {
             return null;
         }
-        var check = file.Slice(Prefix.Length, hex);
-        var rest = file[(Prefix.Length + hex + 1)..];
-        byte[]? json = rest[0] switch
+        byte[] check;
+        try
         {
-            (byte)'}' => "{}"u8.ToArray(),
-            (byte)',' => [(byte)'{', .. rest[1..]],
+            check = Convert.FromHexString(head.Slice(Prefix.Length, hex));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        // The object's own bytes: its opening brace is the prefix's; its first member follows the check's after a comma
+        // (an empty object just closes, and whatever follows it was never part of what was checked).
+        return head[^1] switch
+        {
+            (byte)'}' => new CheckedSource(file, "{}"u8.ToArray(), rest: false, check),
+            (byte)',' => new CheckedSource(file, "{"u8.ToArray(), rest: true, check),
             _ => null,
         };
-        if (json is null)
+    }
+
+    /// <summary>The bytes of a checked object without its check, hashed as they are read.</summary>
+    internal sealed class CheckedSource : Stream
+    {
+        private readonly Stream _file;
+        private readonly byte[] _head;
+        private readonly bool _rest;
+        private readonly byte[] _check;
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private int _headRead;
+        private bool _ended;
+
+        internal CheckedSource(Stream file, byte[] head, bool rest, byte[] check)
         {
-            return null;
+            (_file, _head, _rest, _check) = (file, head, rest, check);
         }
-        Span<byte> expected = stackalloc byte[hex];
-        Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(json)), expected);
-        return check.SequenceEqual(expected) ? json : null;
+
+        /// <summary>Whether the bytes read match the check; false until the source has been read to its end.</summary>
+        internal bool Matches => _ended && _hash.GetCurrentHash().AsSpan().SequenceEqual(_check);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read;
+            if (_headRead < _head.Length)
+            {
+                read = Math.Min(buffer.Length, _head.Length - _headRead);
+                _head.AsSpan(_headRead, read).CopyTo(buffer);
+                _headRead += read;
+            }
+            else
+            {
+                read = _rest && !buffer.IsEmpty ? _file.Read(buffer) : 0;
+            }
+            _hash.AppendData(buffer[..read]);
+            _ended |= read == 0 && !buffer.IsEmpty;
+            return read;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>
