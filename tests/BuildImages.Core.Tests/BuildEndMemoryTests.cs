@@ -36,7 +36,7 @@ public sealed class BuildEndMemoryTests : IDisposable
         var streamed = Path.Combine(_dir, "streamed.cache.json");
         using (var stream = File.Create(streamed))
         {
-            cache.Write(stream, outputs);
+            cache.Write(stream, Timed(cache, outputs));
         }
 
         // The file is one JSON object whose check is the SHA-256 of the rest: {"check":"<hash>",…} is {…} checked.
@@ -104,7 +104,8 @@ public sealed class BuildEndMemoryTests : IDisposable
         var file = Path.Combine(_dir, "damaged.cache.json");
         using (var stream = File.Create(file))
         {
-            new StatCache { Metadata = "m" }.Write(stream, [new("og/a.webp", 1), new("og/b.webp", 2)]);
+            var cache = new StatCache { Metadata = "m" };
+            cache.Write(stream, Timed(cache, [new("og/a.webp", 1), new("og/b.webp", 2)]));
         }
         Assert.Equal(2, StatCache.Load(file).OutputTimes.Count);
         var bytes = File.ReadAllBytes(file);
@@ -200,27 +201,44 @@ public sealed class BuildEndMemoryTests : IDisposable
     };
 
     [Fact]
-    public void TheOutputTimeTableKeepsOneEntryPerFileAndHandsBackItsOwnName()
+    public void TheOutputTimeTableKeepsOneEntryPerFileAsAnIdInTheBuildsPool()
     {
-        var table = new OutputTimeTable();
+        var paths = new PathPool();
+        var table = new OutputTimeTable(paths);
         var name = "og/post-1.webp";
         table.Set(name, 1);
         table.Set(new string(name.AsSpan()), 2);
         Assert.Equal(1, table.Count);
-        var lookup = new string(name.AsSpan());
-        Assert.True(table.TryGetEntry(lookup, out var entry));
-        Assert.Equal(2, entry.Ticks);
-        // The table's string, not the one it was asked with: a list of every output keeps one name per file.
-        Assert.Equal(name, entry.File);
-        Assert.NotSame(lookup, entry.File);
+        Assert.True(table.TryGetValue(new string(name.AsSpan()), out var ticks));
+        Assert.Equal(2, ticks);
+        Assert.True(table.TryGetValue(paths.Find(name), out ticks));
+        Assert.Equal(2, ticks);
+        // A path the pool holds for another reason (an outcome's) has no time until one is set.
+        var logged = paths.Add("og/failed.webp");
+        Assert.False(table.TryGetValue(logged, out _));
         Assert.False(table.TryGetValue("og/post-2.webp", out _));
+        Assert.False(table.TryGetValue(-1, out _));
+        Assert.Equal(1, table.Count);
+        table.Set("og/failed.webp", 5);
+        Assert.True(table.TryGetValue(logged, out ticks));
+        Assert.Equal(5, ticks);
+        Assert.Equal(2, paths.Count);
 
         // Worker threads set times at once: every one is kept.
         Parallel.For(0, 20_000, i => table.Set($"og/p-{i}.webp", i));
-        Assert.Equal(20_001, table.Count);
-        Assert.True(table.TryGetValue("og/p-19999.webp", out var ticks));
+        Assert.Equal(20_002, table.Count);
+        Assert.True(table.TryGetValue("og/p-19999.webp", out ticks));
         Assert.Equal(19_999, ticks);
+        Assert.Equal(["og/failed.webp", "og/post-1.webp"], table.Files.Where(f => !f.StartsWith("og/p-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>Sets <paramref name="outputs"/>' times in the cache's table; their ids, in the order given, as the stat cache's writer takes them.</summary>
+    private static List<int> Timed(StatCache cache, IEnumerable<KeyValuePair<string, long>> outputs) =>
+        [.. outputs.Select(o =>
+        {
+            cache.OutputTimes.Set(o.Key, o.Value);
+            return cache.OutputTimes.Paths.Find(o.Key);
+        })];
 
     [Fact]
     public void OutcomesSpilledToTheScratchFileReadBackInPathOrderAsLogged()
@@ -273,7 +291,7 @@ public sealed class BuildEndMemoryTests : IDisposable
     public void TheUpToDateRecordsOutputsGoThroughScratchBlocksAndComeBackInPathOrder()
     {
         var manifest = Path.Combine(_dir, "buildimages.manifest.json");
-        var list = new UpToDateOutputList(manifest, memoryBudget: 0, capacity: 0);
+        var list = new UpToDateOutputList(manifest, memoryBudget: 0, capacity: 0, new PathPool());
         var random = new Random(11);
         var added = new List<UpToDateOutput>();
         foreach (var i in Enumerable.Range(0, 12_000).OrderBy(_ => random.Next()))

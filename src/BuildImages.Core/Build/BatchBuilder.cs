@@ -49,8 +49,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var paths = _workspace.Paths;
         var templates = _workspace.Templates;
         var clock = new StageClock();
+        // Every output path the build names, held once: the output-time table, the outcome log and the up-to-date list
+        // name outputs by their ids in it.
+        var outputPaths = new PathPool();
         // A dry run writes nothing, not even a scratch file: its outcomes stay in memory.
-        var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, _options.RecordMemoryBudget));
+        var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, _options.RecordMemoryBudget, outputPaths));
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
         StaleTemps.RemoveFromBookkeeping(config);
@@ -69,15 +72,15 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
         }
         var inputs = upToDate.Capture();
-        var (plan, manifest) = PlanAndOpen(templates, paths, journal, clock, log, cancellation);
+        var (plan, manifest) = PlanAndOpen(templates, paths, outputPaths, journal, clock, log, cancellation);
         using var disposeManifest = manifest;
         if (_options.Shard is { } shard)
         {
             plan = plan with { Items = [.. plan.Items.Where(i => shard.Contains(i.RecordKey))] };
         }
-        // Every planned output logs an outcome and gets a write time: both tables are sized once here, where growing
-        // by doubling held the old and the new array at once near the end (4,000,000 entries of 24 bytes and more each
-        // at a million items).
+        // Every planned output logs an outcome and gets a write time: both tables (and the pool of paths) are sized once
+        // here, where growing by doubling held the old and the new array at once near the end (4,000,000 entries of
+        // 16 bytes and more each at a million items).
         log.Expect(plan.OutputCount);
         manifest.Stats.OutputTimes.Expect(plan.OutputCount);
         var stats = manifest.Stats;
@@ -217,10 +220,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// Plans the build while the manifest is read (on a no-op build they are most of the time, and independent), then
     /// opens the manifest, sweeps what a killed build left, and takes out of the plan what must not be written.
     /// </summary>
-    private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
+    private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
     {
         var store = new ManifestStore(config.ManifestFile);
-        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile)), journal, _options.RecordMemoryBudget));
+        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths), journal, _options.RecordMemoryBudget));
         BuildPlan plan;
         try
         {

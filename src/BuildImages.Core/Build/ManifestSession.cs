@@ -161,7 +161,7 @@ internal sealed class ManifestSession : IDisposable
     internal void SaveStats(FileHashCache hashes, string file) => SaveStats(hashes, file, RecordedOutputTimes());
 
     /// <summary>As <see cref="SaveStats(FileHashCache, string)"/>, with the output times <see cref="RecordedOutputTimes"/> gathered before.</summary>
-    internal void SaveStats(FileHashCache hashes, string file, IReadOnlyList<KeyValuePair<string, long>> outputTimes)
+    internal void SaveStats(FileHashCache hashes, string file, IReadOnlyList<int> outputTimes)
     {
         var inputs = Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
         Stats.Files = Stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
@@ -170,33 +170,32 @@ internal sealed class ManifestSession : IDisposable
     }
 
     /// <summary>
-    /// The write time of every file the records name, each once, in file order: what the stat cache holds of outputs.
-    /// It only reads (the records and the time table), so a finish gathers it beside writing the manifest.
+    /// Every file the records name that has a write time, each once, in path order: what the stat cache holds of outputs,
+    /// as ids in the output-time table's pool (4 bytes each; at a million items a list of names and times was 64 MB of
+    /// the finish). It only reads (the records and the time table), so a finish gathers it beside writing the manifest.
     /// </summary>
-    internal List<KeyValuePair<string, long>> RecordedOutputTimes()
+    internal List<int> RecordedOutputTimes()
     {
-        // Straight from the records into one sorted list, streamed to the file later: at a million outputs a set of
-        // names, a second dictionary and the whole file in memory were the build's peak.
-        // Sized once: grown by doubling, the list held its old arrays beside the new (at four million outputs, 64 MB and
-        // the 32 and 16 before it).
-        var outputs = new List<KeyValuePair<string, long>>(Stats.OutputTimes.Count);
+        var times = Stats.OutputTimes;
+        // Sized once: grown by doubling, the list held its old arrays beside the new.
+        var outputs = new List<int>(times.Count);
         foreach (var (_, record) in Records.Outlines())
         {
             foreach (var variant in record.Variants)
             {
-                // The table's own name, not the one just read from the record: the list holds every output's.
-                if (Stats.OutputTimes.TryGetEntry(variant.File, out var time))
+                var id = times.Paths.Find(variant.File);
+                if (times.TryGetValue(id, out _))
                 {
-                    outputs.Add(new(time.File, time.Ticks));
+                    outputs.Add(id);
                 }
             }
         }
-        outputs.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        outputs.Sort(times.Paths.Compare);
         // Two records never name one file, but a damaged manifest might: the file's one time is kept once.
         var kept = 0;
         for (var i = 0; i < outputs.Count; i++)
         {
-            if (kept == 0 || outputs[i].Key != outputs[kept - 1].Key)
+            if (kept == 0 || outputs[i] != outputs[kept - 1])
             {
                 outputs[kept++] = outputs[i];
             }

@@ -28,16 +28,13 @@ internal static class OutputCheck
             foreach (var variant in card.Variants)
             {
                 var previous = OutputWork.Previous(old, variant.Path);
-                string? heldFile = null;
-                var reason = cardReason ?? detector.VariantReason(variant, previous, cursor, out heldFile);
+                var reason = cardReason ?? detector.VariantReason(variant, previous, cursor);
                 if (reason is not null)
                 {
                     needed.Add(new(variant, reason));
                     continue;
                 }
-                // The log keeps the path to the build's end: the output-time table's string, not the one just made.
-                var path = heldFile is not null && string.Equals(heldFile, variant.Path, StringComparison.Ordinal) ? heldFile : variant.Path;
-                log.Report(new OutputOutcome(path, card.Name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
+                log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
             }
             if (needed.Count > 0)
             {

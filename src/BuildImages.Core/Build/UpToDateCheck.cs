@@ -128,7 +128,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     {
         var files = new List<(string Key, FileRecord File)>();
         var sets = new HashSet<string>(StringComparer.Ordinal);
-        var outputs = new UpToDateOutputList(config.ManifestFile, options.RecordMemoryBudget, plan.OutputCount);
+        var times = manifest.Stats.OutputTimes;
+        var outputs = new UpToDateOutputList(config.ManifestFile, options.RecordMemoryBudget, plan.OutputCount, times.Paths);
         foreach (var card in plan.Items)
         {
             if (!manifest.Records.TryGetValue(card.RecordKey, out var record) || !manifest.TryGetInputSet(record.Inputs, out var set))
@@ -149,15 +150,12 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                if (written is null || !manifest.Stats.OutputTimes.TryGetEntry(written.File, out var time))
+                if (written is null || !times.TryGetValue(written.File, out var ticks))
                 {
                     return null;
                 }
-                // The time table's name and the item's name, not the copies the plan and the record just made: the list
-                // holds them for every output of the build at its end, when its memory peaks (the stat cache's list
-                // holds the table's names too).
-                var path = string.Equals(variant.Path, time.File, StringComparison.Ordinal) ? time.File : variant.Path;
-                outputs.Add(path, time.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, time.Ticks);
+                // The item's name, not a copy: the list holds it for every output of the build at its end, when its memory peaks.
+                outputs.Add(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
             }
         }
         return new GatheredOutputs(files, outputs.SortedByPath());

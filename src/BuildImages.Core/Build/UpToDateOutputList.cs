@@ -6,27 +6,30 @@ namespace BuildImages.Core.Build;
 
 /// <summary>
 /// The outputs a new up-to-date record lists, gathered in plan order and read back in path order as the record is
-/// written: per output only its path and item name (the plan's strings) and the place of the rest in
-/// <see cref="ScratchBlocks"/> (24 bytes held, not an object of 112). A build makes the list at its end, when its memory
-/// peaks; at a million items it held four million outputs.
+/// written: per output only its path (an id in the build's <see cref="PathPool"/>), its item's name (the plan's string)
+/// and the place of the rest in <see cref="ScratchBlocks"/> (24 bytes held, not an object of 112 and a path). A build
+/// makes the list at its end, when its memory peaks; at a million items it held four million outputs.
 /// </summary>
 internal sealed class UpToDateOutputList
 {
+    private readonly PathPool _paths;
     private readonly ScratchBlocks _blocks;
     private readonly List<Entry> _entries;
 
     /// <param name="manifestFile">The manifest the scratch file goes beside.</param>
     /// <param name="memoryBudget">Bytes held in memory before the scratch file is used.</param>
     /// <param name="capacity">How many outputs the plan has.</param>
-    internal UpToDateOutputList(string manifestFile, long memoryBudget, int capacity)
+    /// <param name="paths">The build's output paths.</param>
+    internal UpToDateOutputList(string manifestFile, long memoryBudget, int capacity, PathPool paths)
     {
+        _paths = paths;
         _blocks = new ScratchBlocks(manifestFile, "uptodate", memoryBudget);
         _entries = new List<Entry>(capacity);
     }
 
     internal int Count => _entries.Count;
 
-    /// <summary>Adds an output: <paramref name="path"/> and <paramref name="item"/> are held as given (the plan's strings), the rest is written to the blocks.</summary>
+    /// <summary>Adds an output: <paramref name="path"/> as its id in the pool, <paramref name="item"/> as given (the plan's string), the rest written to the blocks.</summary>
     internal void Add(string path, string file, string item, int width, int height, string mime, long bytes, string key, long modifiedTicks)
     {
         var sameFile = file == path;
@@ -46,23 +49,24 @@ internal sealed class UpToDateOutputList
             w.Key(o.key);
             w.Int64(o.modifiedTicks);
         });
-        _entries.Add(new Entry(path, item, place));
+        _entries.Add(new Entry(_paths.Add(path), item, place));
     }
 
     /// <summary>The outputs in path order (ordinal), each made when it is read. Sorts the list: add nothing after.</summary>
     internal IReadOnlyList<UpToDateOutput> SortedByPath()
     {
-        CollectionsMarshal.AsSpan(_entries).Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        CollectionsMarshal.AsSpan(_entries).Sort((a, b) => _paths.Compare(a.Path, b.Path));
         return new Primitives.ProjectedList<Entry, UpToDateOutput>(_entries, Read);
     }
 
     private UpToDateOutput Read(Entry entry)
     {
         var r = new ScratchReader(_blocks.Read(entry.Place));
-        var file = r.Byte() == 0 ? entry.Path : r.Text();
-        return new UpToDateOutput(entry.Path, file, entry.Item, r.Int32(), r.Int32(), Primitives.SharedStrings.Get(r.Text()), r.Int64(), r.Key()!, r.Int64());
+        var path = _paths.PathOf(entry.Path);
+        var file = r.Byte() == 0 ? path : r.Text();
+        return new UpToDateOutput(path, file, entry.Item, r.Int32(), r.Int32(), Primitives.SharedStrings.Get(r.Text()), r.Int64(), r.Key()!, r.Int64());
     }
 
-    /// <summary>One output: its path, its item's name, and where the rest of it is.</summary>
-    private readonly record struct Entry(string Path, string Item, ScratchBlocks.Place Place);
+    /// <summary>One output: its path (an id in the pool), its item's name, and where the rest of it is.</summary>
+    private readonly record struct Entry(int Path, string Item, ScratchBlocks.Place Place);
 }

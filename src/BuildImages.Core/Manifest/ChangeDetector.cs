@@ -65,13 +65,8 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
     /// <param name="variant">The planned output.</param>
     /// <param name="record">Its record in the manifest, if any.</param>
     /// <param name="outputs">This thread's cursor on the output folder (a check of every output stats each relative to it).</param>
-    /// <param name="heldFile">
-    /// When the output is current, its file's name as the output-time table holds it: a string the build keeps to its
-    /// end anyway, for a caller that keeps the name too (the log of a million items' outcomes kept four million).
-    /// </param>
-    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record, FileStampCursor outputs, out string? heldFile)
+    public RenderReason? VariantReason(PlannedVariant variant, VariantRecord? record, FileStampCursor outputs)
     {
-        heldFile = null;
         if (record is null)
         {
             return NewVariant;
@@ -87,15 +82,13 @@ internal sealed class ChangeDetector(string engineStamp, FileHashCache inputs, S
             return OutputMissing;
         }
         var ticks = stamp.ModifiedTicks;
-        if (stamp.Size == record.Bytes && stats.OutputTimes.TryGetEntry(record.File, out var known) && known.Ticks == ticks)
+        if (stamp.Size == record.Bytes && stats.OutputTimes.TryGetValue(record.File, out var known) && known == ticks)
         {
-            heldFile = known.File;
             return null;
         }
         if (stamp.Size == record.Bytes && ContentHash.OfFile(Path.Combine(outputDirectory, record.File)) == record.Sha256)
         {
             stats.OutputTimes.Set(record.File, ticks);
-            heldFile = record.File;
             return null;
         }
         return OutputAltered;

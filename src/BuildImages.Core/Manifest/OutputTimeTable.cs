@@ -1,25 +1,30 @@
+using BuildImages.Core.Primitives;
+
 namespace BuildImages.Core.Manifest;
 
 /// <summary>
 /// Output files (relative to the output folder) → the write time BuildImages last verified them at, read and updated by
-/// worker threads. A set of entries under a lock: a build holds one entry per output to its end, and a concurrent
-/// dictionary's node per entry (an object of 48 bytes) was twice what a set's slot costs (24 bytes). The lock is taken
-/// once per file written or checked, never for long.
+/// worker threads. The files are the build's <see cref="PathPool"/> ids and the times an array by id: 8 bytes an entry
+/// beside the pool's copy of the path, where a set of (string, time) entries cost 24 bytes and a string of 72 (at a
+/// million items the table held four million of each to the build's end). The lock is taken once per file written or
+/// checked, never for long.
 /// </summary>
-internal sealed class OutputTimeTable
+internal sealed class OutputTimeTable(PathPool paths)
 {
+    // Ids the pool holds without a time here (an outcome's path for a file never verified) have none.
+    private const long NoTime = long.MinValue;
+
     private readonly Lock _lock = new();
-    private readonly HashSet<OutputTime> _times;
+    private long[] _ticks = [];
+    private int _count;
 
     internal OutputTimeTable()
+        : this(new PathPool())
     {
-        _times = new HashSet<OutputTime>(ByFile.Instance);
     }
 
-    internal OutputTimeTable(IEnumerable<KeyValuePair<string, long>> times)
-    {
-        _times = new HashSet<OutputTime>(times.Select(t => new OutputTime(t.Key, t.Value)), ByFile.Instance);
-    }
+    /// <summary>The pool the table's files are ids in (the build's, shared with the outcome log and the up-to-date list).</summary>
+    internal PathPool Paths => paths;
 
     internal int Count
     {
@@ -27,7 +32,7 @@ internal sealed class OutputTimeTable
         {
             lock (_lock)
             {
-                return _times.Count;
+                return _count;
             }
         }
     }
@@ -39,60 +44,58 @@ internal sealed class OutputTimeTable
         {
             lock (_lock)
             {
-                return [.. _times.Select(t => t.File)];
+                return [.. Enumerable.Range(0, _ticks.Length).Where(id => _ticks[id] != NoTime).Select(paths.PathOf)];
             }
         }
     }
 
-    internal bool TryGetValue(string file, out long ticks)
-    {
-        var found = TryGetEntry(file, out var entry);
-        ticks = entry.Ticks;
-        return found;
-    }
+    internal bool TryGetValue(string file, out long ticks) => TryGetValue(paths.Find(file), out ticks);
 
-    /// <summary>
-    /// The entry of <paramref name="file"/> with the name as the table holds it: a caller that lists many entries (the
-    /// stat cache's writer) keeps the table's strings, not the copies it looked them up with.
-    /// </summary>
-    internal bool TryGetEntry(string file, out OutputTime entry)
+    /// <summary>The time of the file with pool id <paramref name="id"/> (none for -1, the id of a path the pool does not hold).</summary>
+    internal bool TryGetValue(int id, out long ticks)
     {
         lock (_lock)
         {
-            return _times.TryGetValue(new OutputTime(file, 0), out entry);
+            ticks = id >= 0 && id < _ticks.Length ? _ticks[id] : NoTime;
         }
+        return ticks != NoTime;
     }
 
-    /// <summary>Makes room for <paramref name="files"/> entries at once (a set grown by doubling holds both tables while it copies).</summary>
+    /// <summary>Makes room for <paramref name="files"/> entries at once (arrays grown by doubling hold the old beside the new).</summary>
     internal void Expect(int files)
     {
+        paths.Expect(files);
         lock (_lock)
         {
-            _times.EnsureCapacity(files);
+            Grow(files);
         }
     }
 
     internal void Set(string file, long ticks)
     {
-        var entry = new OutputTime(file, ticks);
+        var id = paths.Add(file);
         lock (_lock)
         {
-            // A set does not replace an equal element: the old entry goes first.
-            _times.Remove(entry);
-            _times.Add(entry);
+            if (id >= _ticks.Length)
+            {
+                Grow((int)Math.Min(Array.MaxLength, Math.Max(id + 1L, 2L * _ticks.Length)));
+            }
+            if (_ticks[id] == NoTime)
+            {
+                _count++;
+            }
+            _ticks[id] = ticks;
         }
     }
 
-    /// <summary>Entries are equal by file name alone (ordinal), whatever their times.</summary>
-    private sealed class ByFile : IEqualityComparer<OutputTime>
+    private void Grow(int length)
     {
-        internal static readonly ByFile Instance = new();
-
-        public bool Equals(OutputTime x, OutputTime y) => string.Equals(x.File, y.File, StringComparison.Ordinal);
-
-        public int GetHashCode(OutputTime obj) => StringComparer.Ordinal.GetHashCode(obj.File);
+        if (length <= _ticks.Length)
+        {
+            return;
+        }
+        var from = _ticks.Length;
+        Array.Resize(ref _ticks, length);
+        _ticks.AsSpan(from).Fill(NoTime);
     }
 }
-
-/// <summary>One output file and the write time (UTC ticks) BuildImages last verified it at.</summary>
-internal readonly record struct OutputTime(string File, long Ticks);

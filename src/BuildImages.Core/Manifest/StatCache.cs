@@ -25,7 +25,7 @@ internal sealed class StatCache
     /// worker threads during a build. Stored as the file's <c>outputs</c> object, after <c>outputCount</c> (how many it
     /// holds, so a reader sizes the table once).
     /// </summary>
-    public OutputTimeTable OutputTimes { get; private set; } = new();
+    public OutputTimeTable OutputTimes { get; private init; } = new();
 
     public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".cache.json");
 
@@ -34,31 +34,37 @@ internal sealed class StatCache
     /// this version. Only output paths a build could have written and canonical input keys are kept: the file may
     /// come from elsewhere (a CI cache).
     /// </summary>
-    public static StatCache Load(string file)
+    /// <param name="file">The cache's file.</param>
+    /// <param name="paths">The build's output paths, which the output times are ids in (a pool of the cache's own when none is given).</param>
+    public static StatCache Load(string file, Primitives.PathPool? paths = null)
     {
+        paths ??= new Primitives.PathPool();
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
             using var source = Primitives.CheckedJson.OpenRead(stream);
-            if (source is null || Read(source, stream.Length) is not { } cache || !source.Matches)
+            if (source is null || Read(source, stream.Length, paths) is not { } cache || !source.Matches)
             {
-                return new StatCache();
+                return Empty(paths);
             }
             cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);
             return cache;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-            return new StatCache();
+            return Empty(paths);
         }
     }
+
+    /// <summary>An empty cache whose output times are ids in <paramref name="paths"/> (a rejected file may have added some: they stay, timeless).</summary>
+    private static StatCache Empty(Primitives.PathPool paths) => new() { OutputTimes = new OutputTimeTable(paths) };
 
     /// <summary>
     /// The members of a cache a token at a time, the output times straight into <see cref="OutputTimes"/> (never a
     /// dictionary of them first, nor the file's bytes whole: at a million items those were the planning peak's largest
     /// part); null when a member is not what this version writes. Reads to the source's end, so its check is known after.
     /// </summary>
-    private static StatCache? Read(Stream source, long fileLength)
+    private static StatCache? Read(Stream source, long fileLength, Primitives.PathPool paths)
     {
         var context = ManifestJsonContext.Default;
         var blocks = new Primitives.JsonBlocks(source);
@@ -67,7 +73,7 @@ internal sealed class StatCache
         {
             return null;
         }
-        var cache = new StatCache();
+        var cache = Empty(paths);
         while (blocks.Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("outputCount"u8))
@@ -152,11 +158,13 @@ internal sealed class StatCache
     }
 
     /// <summary>
-    /// Writes the cache with <paramref name="outputs"/> (ordered by file) as its output times, a block at a time (never all
-    /// of them in memory): <c>{"check":…,"version":1,"native":{…},"metadata":…,"files":{key:{…}},"outputCount":n,"outputs":{file:ticks}}</c>.
+    /// Writes the cache with the files <paramref name="outputs"/> names (ids in <see cref="OutputTimes"/>' pool, ordered
+    /// by path, each with a time) as its output times, a block at a time (never all of them in memory):
+    /// <c>{"check":…,"version":1,"native":{…},"metadata":…,"files":{key:{…}},"outputCount":n,"outputs":{file:ticks}}</c>.
     /// </summary>
-    internal void Write(Stream destination, IReadOnlyCollection<KeyValuePair<string, long>> outputs)
+    internal void Write(Stream destination, IReadOnlyList<int> outputs)
     {
+        var paths = OutputTimes.Paths;
         var context = ManifestJsonContext.Default;
         Primitives.CheckedJson.Write(destination, w =>
         {
@@ -180,9 +188,23 @@ internal sealed class StatCache
             w.WriteEndObject();
             w.WriteNumber("outputCount", outputs.Count);
             w.WriteStartObject("outputs");
-            foreach (var (file, ticks) in outputs)
+            foreach (var id in outputs)
             {
-                w.WriteNumber(file, ticks);
+                if (!OutputTimes.TryGetValue(id, out var ticks))
+                {
+                    throw new InvalidOperationException("an output listed for the stat cache has no time");
+                }
+                // The pool's bytes as the name (no string made), unless they are not UTF-8 (a lone surrogate, which the
+                // writer refuses from bytes): then the string, for the writer's own answer to it.
+                var name = paths.Utf8(id);
+                if (System.Text.Unicode.Utf8.IsValid(name))
+                {
+                    w.WriteNumber(name, ticks);
+                }
+                else
+                {
+                    w.WriteNumber(paths.PathOf(id), ticks);
+                }
                 if (w.BytesPending > 1 << 16)
                 {
                     w.Flush();
