@@ -141,16 +141,16 @@ public sealed class OutputNamingTests : IDisposable
     }
 
     [Fact]
-    public void AnItemsNameAndRecordKeyAreMadeOnceAndFollowAWith()
+    public void AnItemsNameAndRecordKeyAreMadeFromItsJobItemAndOutputAndFollowAWith()
     {
         var job = new Configuration.JobConfig { Name = "photos", Template = "photo", Output = "img/{{ slug }}", Variants = [] };
         var item = new Data.DataItem("items.json", 3, "alpha", new Dictionary<string, object?>());
         var photo = new Planning.PlannedPhoto(job, item, "img/alpha", "pre", [], new Planning.PhotoSource("src/a.jpg", "/abs/src/a.jpg", null));
         Assert.Equal("photos/alpha", photo.Name);
         Assert.Equal("photos:img/alpha", photo.RecordKey);
-        // Every outcome and journal line of the item holds these: one string each, not a copy per use.
-        Assert.Same(photo.Name, photo.Name);
-        Assert.Same(photo.RecordKey, photo.RecordKey);
+        // Made when asked (the plan holds neither): equal each time, never kept.
+        Assert.Equal(photo.Name, photo.Name);
+        Assert.NotSame(photo.RecordKey, photo.RecordKey);
 
         var moved = photo with { Output = "img/beta", Item = item with { Id = "beta" } };
         Assert.Equal(("photos/beta", "photos:img/beta"), (moved.Name, moved.RecordKey));

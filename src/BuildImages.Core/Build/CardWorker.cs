@@ -42,7 +42,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
             // a copy of the first such card, without evaluating anything.
             var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
-            if (duplicates.ClaimPreKey(preClaim, card.RecordKey) is var preOwner && preOwner != card.RecordKey)
+            if (duplicates.ClaimPreKey(preClaim, card) is var preOwner && !ReferenceEquals(preOwner, card))
             {
                 duplicates.AddEqualCard(work, preOwner);
                 return null;
@@ -66,7 +66,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), new MarkupOwner(card, index));
                 if (!claimed.Is(card, index))
                 {
-                    copies.Add(new PendingCopy(card, index, claimed.Card.RecordKey, claimed, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
+                    copies.Add(new PendingCopy(card, index, claimed.Card, claimed, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));

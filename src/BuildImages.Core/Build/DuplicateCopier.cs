@@ -42,20 +42,20 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
         string? inputs = null;
         // Records are held serialised: read each owner once per card, not once per variant.
-        var owners = new Dictionary<string, ItemRecord?>(StringComparer.Ordinal);
+        var owners = new Dictionary<PlannedItem, ItemRecord?>(ReferenceEqualityComparer.Instance);
         foreach (var copy in group)
         {
             var variant = copy.Variant;
-            if (!owners.TryGetValue(copy.OwnerRecordKey, out var owner))
+            if (!owners.TryGetValue(copy.Owner, out var owner))
             {
-                owners[copy.OwnerRecordKey] = owner = _manifest.Records.TryGetValue(copy.OwnerRecordKey, out var o) ? o : null;
+                owners[copy.Owner] = owner = _manifest.Records.TryGetValue(copy.Owner.RecordKey, out var o) ? o : null;
             }
             var ownerPath = copy.MarkupOwner?.Path;
             var source = owner?.Variants.FirstOrDefault(v => ownerPath is not null ? v.Path == ownerPath : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
                 _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
-                    $"{variant.Path} is identical to {ownerPath ?? copy.OwnerRecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                    $"{variant.Path} is identical to {ownerPath ?? copy.Owner.RecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
             var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };

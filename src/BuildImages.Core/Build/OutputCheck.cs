@@ -24,6 +24,7 @@ internal static class OutputCheck
                 return;
             }
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
+            var name = card.Name;
             var cursor = outputs.ForThisThread();
             foreach (var variant in card.Variants)
             {
@@ -34,7 +35,7 @@ internal static class OutputCheck
                     needed.Add(new(variant, reason));
                     continue;
                 }
-                log.Report(new OutputOutcome(variant.Path, card.Name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
+                log.Report(new OutputOutcome(variant.Path, name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
             }
             if (needed.Count > 0)
             {

@@ -35,7 +35,12 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
     {
         // The planned items by record, not a set of paths each: an item has a handful of outputs, and a million sets were
         // a fifth of a gigabyte at the end of a million-item build.
-        var planned = plan.Items.ToDictionary(c => c.RecordKey, StringComparer.Ordinal);
+        // Keyed by the strings the plan holds (its job's name and output stem), not a record key made for each item.
+        var planned = new Dictionary<(string Job, string Output), PlannedItem>(plan.Items.Count);
+        foreach (var card in plan.Items)
+        {
+            planned.TryAdd((card.Job.Name, card.Output), card);
+        }
         var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
@@ -54,7 +59,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             {
                 continue;
             }
-            var paths = planned.TryGetValue(key, out var item) ? PlannedPaths(item) : null;
+            var paths = planned.TryGetValue((outline.Job, outline.Output), out var item) && IsKeyOf(key, outline) ? PlannedPaths(item) : null;
             if (paths is not null && outline.Variants.TrueForAll(v => paths.Contains(v.Path, StringComparer.Ordinal)))
             {
                 continue;
@@ -119,6 +124,11 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         }
         return gone.Count;
     }
+
+    /// <summary>Whether <paramref name="key"/> is the record key of the item <paramref name="outline"/> names (job:output), without making it.</summary>
+    private static bool IsKeyOf(string key, RecordOutline outline) =>
+        key.Length == outline.Job.Length + 1 + outline.Output.Length && key.StartsWith(outline.Job, StringComparison.Ordinal)
+        && key[outline.Job.Length] == ':' && key.EndsWith(outline.Output, StringComparison.Ordinal);
 
     /// <summary>A card's planned outputs, and a photo's unchanged copy while its source still cannot be read.</summary>
     private IEnumerable<string> PlannedPaths(PlannedItem card) =>

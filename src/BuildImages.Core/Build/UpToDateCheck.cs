@@ -147,6 +147,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
                     files.Add((key, file));
                 }
             }
+            var name = card.Name;
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
@@ -154,8 +155,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
                 {
                     return null;
                 }
-                // The item's name, not a copy: the list holds it for every output of the build at its end, when its memory peaks.
-                outputs.Add(variant.Path, written.File, card.Name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
+                outputs.Add(variant.Path, written.File, name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
             }
         }
         return new GatheredOutputs(files, outputs.SortedByPath());

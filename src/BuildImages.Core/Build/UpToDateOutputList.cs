@@ -6,9 +6,9 @@ namespace BuildImages.Core.Build;
 
 /// <summary>
 /// The outputs a new up-to-date record lists, gathered in plan order and read back in path order as the record is
-/// written: per output only its path (an id in the build's <see cref="PathPool"/>), its item's name (the plan's string)
-/// and the place of the rest in <see cref="ScratchBlocks"/> (24 bytes held, not an object of 112 and a path). A build
-/// makes the list at its end, when its memory peaks; at a million items it held four million outputs.
+/// written: per output only its path (an id in the build's <see cref="PathPool"/>) and the place of the rest, its item's
+/// name among it, in <see cref="ScratchBlocks"/> (16 bytes held, not an object of 112, a path and a name). A build makes
+/// the list at its end, when its memory peaks; at a million items it held four million outputs.
 /// </summary>
 internal sealed class UpToDateOutputList
 {
@@ -29,12 +29,12 @@ internal sealed class UpToDateOutputList
 
     internal int Count => _entries.Count;
 
-    /// <summary>Adds an output: <paramref name="path"/> as its id in the pool, <paramref name="item"/> as given (the plan's string), the rest written to the blocks.</summary>
+    /// <summary>Adds an output: <paramref name="path"/> as its id in the pool, the rest written to the blocks.</summary>
     internal void Add(string path, string file, string item, int width, int height, string mime, long bytes, string key, long modifiedTicks)
     {
         var sameFile = file == path;
-        var size = 1 + (sameFile ? 0 : ScratchWriter.TextSize(file)) + 4 + 4 + ScratchWriter.TextSize(mime) + 8 + ScratchWriter.KeySize(key) + 8;
-        var place = _blocks.Append(size, (File: sameFile ? null : file, width, height, mime, bytes, key, modifiedTicks), static (to, o) =>
+        var size = 1 + (sameFile ? 0 : ScratchWriter.TextSize(file)) + ScratchWriter.TextSize(item) + 4 + 4 + ScratchWriter.TextSize(mime) + 8 + ScratchWriter.KeySize(key) + 8;
+        var place = _blocks.Append(size, (File: sameFile ? null : file, item, width, height, mime, bytes, key, modifiedTicks), static (to, o) =>
         {
             var w = new ScratchWriter(to);
             w.Byte(o.File is null ? (byte)0 : (byte)1);
@@ -42,6 +42,7 @@ internal sealed class UpToDateOutputList
             {
                 w.Text(other);
             }
+            w.Text(o.item);
             w.Int32(o.width);
             w.Int32(o.height);
             w.Text(o.mime);
@@ -49,7 +50,7 @@ internal sealed class UpToDateOutputList
             w.Key(o.key);
             w.Int64(o.modifiedTicks);
         });
-        _entries.Add(new Entry(_paths.Add(path), item, place));
+        _entries.Add(new Entry(_paths.Add(path), place));
     }
 
     /// <summary>The outputs in path order (ordinal), each made when it is read. Sorts the list: add nothing after.</summary>
@@ -64,9 +65,9 @@ internal sealed class UpToDateOutputList
         var r = new ScratchReader(_blocks.Read(entry.Place));
         var path = _paths.PathOf(entry.Path);
         var file = r.Byte() == 0 ? path : r.Text();
-        return new UpToDateOutput(path, file, entry.Item, r.Int32(), r.Int32(), Primitives.SharedStrings.Get(r.Text()), r.Int64(), r.Key()!, r.Int64());
+        return new UpToDateOutput(path, file, r.Text(), r.Int32(), r.Int32(), Primitives.SharedStrings.Get(r.Text()), r.Int64(), r.Key()!, r.Int64());
     }
 
-    /// <summary>One output: its path (an id in the pool), its item's name, and where the rest of it is.</summary>
-    private readonly record struct Entry(int Path, string Item, ScratchBlocks.Place Place);
+    /// <summary>One output: its path (an id in the pool), and where the rest of it is.</summary>
+    private readonly record struct Entry(int Path, ScratchBlocks.Place Place);
 }

@@ -51,38 +51,6 @@ public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<D
 /// <param name="Variants">The files it becomes.</param>
 public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem Item, CardSize Size, string Output, string? Alt, string PreKey, IReadOnlyList<PlannedVariant> Variants)
 {
-    // Name and RecordKey are made once, when what they are made of is set (also by a `with`): every outcome, journal
-    // line and record of the item shares them, instead of holding a copy each (a large build keeps millions).
-    public JobConfig Job
-    {
-        get;
-        init
-        {
-            field = value;
-            Named();
-        }
-    } = Job;
-
-    public DataItem Item
-    {
-        get;
-        init
-        {
-            field = value;
-            Named();
-        }
-    } = Item;
-
-    public string Output
-    {
-        get;
-        init
-        {
-            field = value;
-            Named();
-        }
-    } = Output;
-
     // Held as 32 bytes, not 64 hex digits: the plan keeps every item to the build's end.
     private readonly Primitives.CompactKey _preKey = Primitives.CompactKey.From(PreKey);
 
@@ -93,11 +61,15 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
         init => _preKey = Primitives.CompactKey.From(value);
     }
 
-    /// <summary>How the item is named in messages: job/item.</summary>
-    public string Name { get; private set; } = $"{Job.Name}/{Item.Id}";
+    // Made when asked, not held: a plan keeps every item to the build's end, and the two strings were about 120 bytes an
+    // item. What keeps one long takes it once: the outcome log and the up-to-date list serialise the name, a waiting
+    // copy holds its owner, not the owner's key.
 
-    /// <summary>The manifest identity of the item.</summary>
-    public string RecordKey { get; private set; } = $"{Job.Name}:{Output}";
+    /// <summary>How the item is named in messages: job/item (a new string each time).</summary>
+    public string Name => $"{Job.Name}/{Item.Id}";
+
+    /// <summary>The manifest identity of the item: job:output (a new string each time).</summary>
+    public string RecordKey => $"{Job.Name}:{Output}";
 
     /// <summary>A short hash per data field, for explaining a change; made each time it is asked for (a batch keeps the plan to its end, and this is only needed when a card is rendered or explained).</summary>
     public IReadOnlyDictionary<string, string> FieldHashes() => CanonicalData.FieldHashes(LoadFields());
@@ -138,16 +110,6 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
     /// each read of <see cref="StoredFields"/> decodes them, so a reader that looks at several takes them from here.
     /// </summary>
     internal IReadOnlyDictionary<string, object?> LoadFields() => Item.Fields is StoredFields stored ? stored.Load() : Item.Fields;
-
-    private void Named()
-    {
-        // In the constructor the three are set one after another; the initialisers below them make the names then.
-        if (Job is not null && Item is not null && Output is not null)
-        {
-            Name = $"{Job.Name}/{Item.Id}";
-            RecordKey = $"{Job.Name}:{Output}";
-        }
-    }
 }
 
 /// <summary>A card: its template drawn at the card size, then encoded per variant.</summary>
