@@ -8,13 +8,14 @@ namespace BuildImages.Core.Tests;
 /// </summary>
 public sealed class PathPoolTests
 {
-    // ASCII, Latin-1, a character from U+E000 to U+FFFF, characters above U+FFFF (surrogate pairs), U+FFFD, and lone
-    // surrogates of both halves: UTF-8's byte order and UTF-16's differ between the pairs and U+E000-U+FFFF.
+    // ASCII, Latin-1, CJK, characters from U+D000 to U+D7FF and U+E000 to U+FFFF, characters above U+FFFF (surrogate
+    // pairs), U+FFFD, and lone surrogates of both halves: UTF-8's byte order and UTF-16's differ between the pairs and
+    // U+E000-U+FFFF.
     private static readonly string[] Tricky =
     [
         "og/a.webp", "og/A.webp", "og/a-600.webp", "og/", "og/a", "og/é.webp", "og/e.webp", "og/\uE000.webp", "og/\uFFFF.webp",
         "og/\U0001F600.webp", "og/\U00010000.webp", "og/\U0010FFFF.webp", "og/\uFFFD.webp", "og/\uD800.webp", "og/\uDC00.webp",
-        "og/\uD83D.webp", "og/\uD83D\uDE00x", "og/\uDBFF", "og/\u07FF", "og/\u0800", "", "og/ü/b.webp", "og/u\u0308/b.webp",
+        "og/\uD83D.webp", "og/\uD83D\uDE00x", "og/\uDBFF", "og/\u07FF", "og/\u0800", "", "og/ü/b.webp", "og/u\u0308/b.webp", "og/あ.webp", "og/\uD7FF.webp", "og/\uD000",
     ];
 
     [Fact]

@@ -163,13 +163,15 @@ internal sealed class PathPool
         {
             return x.Length.CompareTo(y.Length);
         }
-        if (x[same] < 0x80 && y[same] < 0x80)
+        // The first byte that differs starts the same character in both or lies within it. UTF-8's byte order is then
+        // code point order, which is UTF-16's except where a character above U+FFFF (a surrogate pair, lead byte F0-F4)
+        // meets one from U+D000 up (lead ED-EF: U+E000-U+FFFF, or a lone surrogate): only there are the strings compared.
+        var (p, q) = (x[same], y[same]);
+        if ((p >= 0xF0 && q >= 0xED) || (q >= 0xF0 && p >= 0xED))
         {
-            return x[same].CompareTo(y[same]);
+            return string.CompareOrdinal(PathOf(a), PathOf(b));
         }
-        // Past ASCII, UTF-8's byte order is code point order, which differs from UTF-16's where a character above
-        // U+FFFF (a surrogate pair) meets one from U+E000 to U+FFFF: compare the text as the strings would.
-        return string.CompareOrdinal(PathOf(a), PathOf(b));
+        return p.CompareTo(q);
     }
 
     /// <summary>A comparer of ids in their paths' ordinal order.</summary>
