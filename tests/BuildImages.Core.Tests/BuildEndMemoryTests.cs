@@ -66,6 +66,8 @@ public sealed class BuildEndMemoryTests : IDisposable
     [InlineData("{\"version\":1,\"outputs\":{\"og/a.webp\":1}")]
     [InlineData("{\"version\":1,\"outputs\":{\"og/a.webp\":1}}{}")]
     [InlineData("{\"version\":1,\"native\":\"x\",\"outputs\":{\"og/a.webp\":1}}")]
+    [InlineData("{\"version\":1,\"outputs\":{\"og/\\ud800.webp\":1}}")]
+    [InlineData("{\"version\":1,\"metadata\":\"\\udc00\",\"outputs\":{\"og/a.webp\":1}}")]
     public void AStatCacheThatIsNotWhatThisVersionWritesLoadsEmpty(string json)
     {
         var file = Path.Combine(_dir, "odd.cache.json");
@@ -96,6 +98,25 @@ public sealed class BuildEndMemoryTests : IDisposable
         Assert.Equal(["og/a.webp"], loaded.OutputTimes.Files);
         Assert.True(loaded.OutputTimes.TryGetValue("og/a.webp", out var ticks));
         Assert.Equal(3, ticks);
+    }
+
+    [Fact]
+    public void AMemberItDoesNotKnowIsSkippedWhereMoreOfTheFileFollowsIt()
+    {
+        // The unknown member lies whole in a block that is not the file's last: the outputs after it need more blocks.
+        var file = Path.Combine(_dir, "later.cache.json");
+        var outputs = string.Join(",", Enumerable.Range(0, 20_000).Select(i => $"\"og/p-{i:D5}.webp\":{i}"));
+        var json = $"{{\"version\":1,\"later\":{{\"list\":[1,2,{{\"a\":\"{new string('x', 1_000)}\"}}]}},\"metadata\":\"m\",\"outputs\":{{{outputs}}}}}";
+        using (var stream = File.Create(file))
+        {
+            CheckedJson.Write(stream, w => w.WriteRawValue(json, skipInputValidation: true));
+        }
+        Assert.True(new FileInfo(file).Length > 4 << 16);
+        var loaded = StatCache.Load(file);
+        Assert.Equal("m", loaded.Metadata);
+        Assert.Equal(20_000, loaded.OutputTimes.Count);
+        Assert.True(loaded.OutputTimes.TryGetValue("og/p-19999.webp", out var ticks));
+        Assert.Equal(19_999, ticks);
     }
 
     [Fact]

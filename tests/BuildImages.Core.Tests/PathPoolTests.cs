@@ -31,7 +31,6 @@ public sealed class PathPoolTests
             Assert.Equal(ids[i], pool.Find(new string(Tricky[i].AsSpan())));
             // Adding again finds the one held.
             Assert.Equal(ids[i], pool.Add(new string(Tricky[i].AsSpan())));
-            Assert.True(pool.Is(ids[i], Tricky[i]));
         }
         Assert.Equal(-1, pool.Find("og/b.webp"));
         Assert.Equal(-1, pool.Find("og/\uFFFD\uFFFD.webp"));

@@ -50,8 +50,10 @@ internal sealed class StatCache
             cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);
             return cache;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
         {
+            // Not readable, not JSON, or a name that is not text (a lone surrogate's escape, which the reader refuses to
+            // make a string of): only a speed-up, so none of it is believed.
             return Empty(paths);
         }
     }
@@ -94,29 +96,31 @@ internal sealed class StatCache
                 }
                 continue;
             }
-            var member = reader.ValueTextEquals("version"u8) ? 0 : reader.ValueTextEquals("native"u8) ? 1 : reader.ValueTextEquals("metadata"u8) ? 2 : reader.ValueTextEquals("files"u8) ? 3 : -1;
+            // Each other member is read whole (which may move the block: its name is looked at first); one this version
+            // does not know is skipped, as the serialiser would.
+            var member = MemberOf(ref reader);
             blocks.Whole(ref reader);
             switch (member)
             {
-                case 0:
+                case Member.Version:
                     cache.Version = JsonSerializer.Deserialize(ref reader, context.Int32);
                     if (cache.Version != 1)
                     {
                         return null;
                     }
                     break;
-                case 1:
+                case Member.Native:
                     cache.Native = JsonSerializer.Deserialize(ref reader, context.NativeRecord);
                     break;
-                case 2:
+                case Member.Metadata:
                     cache.Metadata = JsonSerializer.Deserialize(ref reader, context.String);
                     break;
-                case 3:
+                case Member.Files:
                     cache.Files = JsonSerializer.Deserialize(ref reader, context.DictionaryStringFileRecord) ?? new(StringComparer.Ordinal);
                     break;
                 default:
-                    // A member this version does not know (as the serialiser would).
-                    reader.Skip();
+                    // Whole in the block, so this skips it (Skip refuses any block but the last).
+                    reader.TrySkip();
                     break;
             }
         }
@@ -126,6 +130,23 @@ internal sealed class StatCache
         }
         return cache;
     }
+
+    /// <summary>The members read whole (the output times are read a token at a time).</summary>
+    private enum Member
+    {
+        Unknown,
+        Version,
+        Native,
+        Metadata,
+        Files,
+    }
+
+    private static Member MemberOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("version"u8) ? Member.Version
+        : reader.ValueTextEquals("native"u8) ? Member.Native
+        : reader.ValueTextEquals("metadata"u8) ? Member.Metadata
+        : reader.ValueTextEquals("files"u8) ? Member.Files
+        : Member.Unknown;
 
     /// <summary>Reads the <c>outputs</c> object into <paramref name="times"/>, keeping only paths a build could have written.</summary>
     private static bool ReadOutputs(Primitives.JsonBlocks blocks, ref Utf8JsonReader reader, OutputTimeTable times)
@@ -219,3 +240,4 @@ internal sealed class StatCache
 internal sealed record NativeRecord(string Stamp, string Versions);
 
 internal sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);
+

@@ -197,7 +197,7 @@ public static class BuildPlanner
         }
         Array.Sort(outputs);
         // Each output that writes a file an earlier card writes (the file's first writer is its owner), by place.
-        var clashes = new List<(int Place, int Owner)>();
+        var clashes = new List<Clash>();
         for (var run = 0; run < outputs.Length;)
         {
             var end = run + 1;
@@ -217,12 +217,12 @@ public static class BuildPlanner
         }
         clashes.Sort((a, b) => a.Place.CompareTo(b.Place));
         var colliding = new HashSet<PlannedItem>(ReferenceEqualityComparer.Instance);
-        foreach (var (place, owner) in clashes)
+        foreach (var clash in clashes)
         {
-            var (card, first) = (cards[CardAt(starts, place)], cards[owner]);
+            var (card, first) = (cards[clash.Card], cards[clash.Owner]);
             if (colliding.Add(card) | colliding.Add(first))
             {
-                var path = card.Variants[place - starts[CardAt(starts, place)]].Path;
+                var path = card.Variants[clash.Place - starts[clash.Card]].Path;
                 problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
                     $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{path}'; make the output pattern tell them apart",
                     card.Item.SourceFile, card.Item.Line, 0, card.Name));
@@ -232,7 +232,7 @@ public static class BuildPlanner
     }
 
     /// <summary>Among outputs whose paths hash alike (in plan order), each one whose path an earlier card writes, with that card.</summary>
-    private static void FindClashes(List<PlannedItem> cards, int[] starts, ReadOnlySpan<ulong> alike, List<(int Place, int Owner)> clashes)
+    private static void FindClashes(List<PlannedItem> cards, int[] starts, ReadOnlySpan<ulong> alike, List<Clash> clashes)
     {
         var seen = new List<(string Path, int Card)>(alike.Length);
         foreach (var output in alike)
@@ -248,10 +248,13 @@ public static class BuildPlanner
             else if (seen[owner].Card != card)
             {
                 // One card writing a file twice is its own job's concern (two variants named alike), not a collision.
-                clashes.Add((place, seen[owner].Card));
+                clashes.Add(new Clash(place, card, seen[owner].Card));
             }
         }
     }
+
+    /// <summary>An output (its place in the plan's order of outputs, and its card) that writes the file an earlier card, its owner, writes.</summary>
+    private readonly record struct Clash(int Place, int Card, int Owner);
 
     /// <summary>The card whose outputs include the output at <paramref name="place"/>.</summary>
     private static int CardAt(int[] starts, int place)

@@ -3,14 +3,20 @@ using System.Text.Json;
 namespace BuildImages.Core.Primitives;
 
 /// <summary>
-/// A JSON document read from a stream a block at a time through one <see cref="Utf8JsonReader"/>: token by token, and
-/// a whole value where the caller wants to deserialise or skip it (the block grows to hold that value). Memory stays
-/// at one block (64 KiB) or the largest such value, whatever the document's size: a million-output stat cache is
-/// 170 MB, which read whole (and copied to drop its check) was the largest part of a large build's planning peak.
+/// A JSON document read from a stream a block at a time through one <see cref="Utf8JsonReader"/>, made anew over the
+/// block as it moves on: token by token, and a whole value where the caller wants to deserialise, skip or keep its
+/// bytes (the block grows to hold that value, up to a limit). Memory stays at one block or the largest such value,
+/// whatever the document's size. The manifest (1.9 GB at a million items) and the stat cache (170 MB, which read whole
+/// and copied to drop its check was the largest part of a large build's planning peak) are read this way.
 /// </summary>
-internal sealed class JsonBlocks(Stream source)
+/// <param name="source">The document.</param>
+/// <param name="firstBlock">The block's size to begin with.</param>
+/// <param name="largestValue">The largest value the block grows to hold; a larger one is an error (a <see cref="JsonException"/>).</param>
+internal sealed class JsonBlocks(Stream source, int firstBlock = 1 << 16, int largestValue = int.MaxValue)
 {
-    private byte[] _block = new byte[1 << 16];
+    // No array is larger than Array.MaxLength, whatever the caller allows.
+    private readonly int _largest = Math.Min(largestValue, Array.MaxLength);
+    private byte[] _block = new byte[Math.Min(firstBlock, Math.Min(largestValue, Array.MaxLength))];
     private int _length;
     private bool _final;
 
@@ -24,21 +30,27 @@ internal sealed class JsonBlocks(Stream source)
     /// <summary>Reads the next token, reading on in the stream when the block ends inside it; false at the document's end.</summary>
     internal bool Read(ref Utf8JsonReader reader)
     {
-        while (!reader.Read())
+        while (true)
         {
+            // Where the reader stood before the token it could not finish: it goes on from there over the next block.
+            var before = reader.CurrentState;
+            var consumed = reader.BytesConsumed;
+            if (reader.Read())
+            {
+                return true;
+            }
             if (_final)
             {
                 return false;
             }
-            More(ref reader);
+            reader = More(consumed, before);
         }
-        return true;
     }
 
     /// <summary>
     /// Makes sure the value after the reader's token (a property name), or the value it is at, lies whole in the
     /// block, so <see cref="JsonSerializer.Deserialize(ref Utf8JsonReader, System.Text.Json.Serialization.Metadata.JsonTypeInfo)"/>
-    /// or <see cref="Utf8JsonReader.Skip"/> can take it.
+    /// or <see cref="Utf8JsonReader.TrySkip"/> can take it (<see cref="Utf8JsonReader.Skip"/> refuses any block but the last).
     /// </summary>
     internal void Whole(ref Utf8JsonReader reader)
     {
@@ -50,30 +62,66 @@ internal sealed class JsonBlocks(Stream source)
             {
                 return;
             }
-            More(ref reader);
+            if (_final)
+            {
+                throw new JsonException("the document ends inside a value");
+            }
+            reader = More(reader.BytesConsumed, reader.CurrentState);
         }
     }
 
-    /// <summary>Keeps the bytes the reader has not consumed, reads more after them, and restarts the reader there in its state.</summary>
-    private void More(ref Utf8JsonReader reader)
+    /// <summary>
+    /// The next value's bytes when it is an object (with everything in it), valid until the reader moves on; null when
+    /// it is not an object.
+    /// </summary>
+    internal ReadOnlyMemory<byte>? Object(ref Utf8JsonReader reader)
     {
-        if (_final)
+        while (true)
         {
-            throw new JsonException("the document ends inside a value");
+            var before = reader.CurrentState;
+            var consumed = reader.BytesConsumed;
+            if (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+                // One pass over the value (a manifest's records are read this way, a million of them): skipped if it is
+                // whole, else read again from its start over a larger or later block. The reader runs over the block
+                // from its first byte, so its indices are the block's.
+                var start = (int)reader.TokenStartIndex;
+                if (reader.TrySkip())
+                {
+                    return _block.AsMemory(start, (int)reader.BytesConsumed - start);
+                }
+            }
+            if (_final)
+            {
+                throw new JsonException("the document ends inside a value");
+            }
+            reader = More(consumed, before);
         }
-        var consumed = (int)reader.BytesConsumed;
-        var kept = _length - consumed;
+    }
+
+    /// <summary>Keeps the bytes from <paramref name="consumed"/> on, reads more after them, and restarts a reader there in <paramref name="state"/>.</summary>
+    private Utf8JsonReader More(long consumed, JsonReaderState state)
+    {
+        var kept = _length - (int)consumed;
         if (consumed == 0 && kept == _block.Length)
         {
             // One token or wanted value fills the block: only a larger block can hold it.
-            Array.Resize(ref _block, _block.Length * 2);
+            if (_block.Length >= _largest)
+            {
+                throw new JsonException($"the document holds a value larger than {_largest} bytes");
+            }
+            Array.Resize(ref _block, (int)Math.Min(2L * _block.Length, _largest));
         }
         else
         {
-            Buffer.BlockCopy(_block, consumed, _block, 0, kept);
+            Buffer.BlockCopy(_block, (int)consumed, _block, 0, kept);
         }
         Fill(kept);
-        reader = new Utf8JsonReader(_block.AsSpan(0, _length), _final, reader.CurrentState);
+        return new Utf8JsonReader(_block.AsSpan(0, _length), _final, state);
     }
 
     private void Fill(int from)

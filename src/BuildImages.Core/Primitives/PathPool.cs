@@ -42,11 +42,7 @@ internal sealed class PathPool
     {
         lock (_lock)
         {
-            if (paths > _places.Length)
-            {
-                Array.Resize(ref _places, paths);
-                Array.Resize(ref _hashes, paths);
-            }
+            GrowIds(paths);
             var slots = IndexSizeFor(paths);
             if (slots > _index.Length)
             {
@@ -56,12 +52,20 @@ internal sealed class PathPool
     }
 
     /// <summary>The id of <paramref name="path"/>, added if the pool does not hold it yet.</summary>
-    internal int Add(ReadOnlySpan<char> path)
+    internal int Add(ReadOnlySpan<char> path) => Look(path, add: true);
+
+    /// <summary>The id of <paramref name="path"/>, or -1 when the pool does not hold it.</summary>
+    internal int Find(ReadOnlySpan<char> path) => Look(path, add: false);
+
+    /// <summary>Encodes <paramref name="path"/> (on the stack when it is short), then finds it, or adds it when <paramref name="add"/>.</summary>
+    private int Look(ReadOnlySpan<char> path, bool add)
     {
-        var buffer = Utf8Buffer(path.Length * 3, out var rented);
+        byte[]? rented = null;
+        var buffer = path.Length <= 256 ? stackalloc byte[768] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(path.Length * 3));
         try
         {
-            return Add(buffer[..Encode(path, buffer)]);
+            var utf8 = buffer[..Encode(path, buffer)];
+            return add ? Add(utf8) : Find(utf8);
         }
         finally
         {
@@ -72,8 +76,7 @@ internal sealed class PathPool
         }
     }
 
-    /// <summary>The id of the path whose UTF-8 bytes are <paramref name="utf8"/> (valid UTF-8, as a JSON reader gives), added if new.</summary>
-    internal int Add(ReadOnlySpan<byte> utf8)
+    private int Add(ReadOnlySpan<byte> utf8)
     {
         var hash = Hash(utf8);
         lock (_lock)
@@ -86,12 +89,7 @@ internal sealed class PathPool
             var id = _count;
             if (id == _places.Length)
             {
-                var grown = Math.Max(64, (int)Math.Min(Array.MaxLength, 2L * _places.Length));
-                Array.Resize(ref _hashes, grown);
-                // Published last: a reader that sees the new array sees every place in it.
-                var places = new int[grown];
-                _places.AsSpan().CopyTo(places);
-                Volatile.Write(ref _places, places);
+                GrowIds((int)Math.Min(Array.MaxLength, 2L * _places.Length));
             }
             _places[id] = Store(utf8);
             _hashes[id] = hash;
@@ -105,27 +103,27 @@ internal sealed class PathPool
         }
     }
 
-    /// <summary>The id of <paramref name="path"/>, or -1 when the pool does not hold it.</summary>
-    internal int Find(ReadOnlySpan<char> path)
+    private int Find(ReadOnlySpan<byte> utf8)
     {
-        var buffer = Utf8Buffer(path.Length * 3, out var rented);
-        try
+        var hash = Hash(utf8);
+        lock (_lock)
         {
-            var utf8 = buffer[..Encode(path, buffer)];
-            var hash = Hash(utf8);
-            lock (_lock)
-            {
-                var slot = Slot(utf8, hash);
-                return _index[slot] - 1;
-            }
+            return _index[Slot(utf8, hash)] - 1;
         }
-        finally
+    }
+
+    /// <summary>Room for <paramref name="ids"/> ids' places and hashes (under the lock).</summary>
+    private void GrowIds(int ids)
+    {
+        if (ids <= _places.Length)
         {
-            if (rented is not null)
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-            }
+            return;
         }
+        Array.Resize(ref _hashes, ids);
+        // Published last: a reader without the lock that sees the new array sees every place in it.
+        var places = new int[ids];
+        _places.AsSpan().CopyTo(places);
+        Volatile.Write(ref _places, places);
     }
 
     /// <summary>The UTF-8 bytes of the path with id <paramref name="id"/> (what a JSON writer takes as a name).</summary>
@@ -145,9 +143,6 @@ internal sealed class PathPool
         Span<char> chars = utf8.Length <= 512 ? stackalloc char[utf8.Length] : new char[utf8.Length];
         return new string(chars[..Decode(utf8, chars)]);
     }
-
-    /// <summary>Whether the path with id <paramref name="id"/> is <paramref name="path"/> (ordinal).</summary>
-    internal bool Is(int id, string path) => Find(path) == id;
 
     /// <summary>The paths' ordinal order (<see cref="string.CompareOrdinal(string, string)"/>), without making them.</summary>
     internal int Compare(int a, int b)
@@ -173,9 +168,6 @@ internal sealed class PathPool
         }
         return p.CompareTo(q);
     }
-
-    /// <summary>A comparer of ids in their paths' ordinal order.</summary>
-    internal IComparer<int> Order => Comparer<int>.Create(Compare);
 
     private static int IndexSizeFor(int paths) => (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(128, (long)paths * 3 / 2 + 1)));
 
@@ -242,12 +234,6 @@ internal sealed class PathPool
         utf8.CopyTo(block.AsSpan(_used + 3));
         _used += need;
         return place;
-    }
-
-    private static Span<byte> Utf8Buffer(int bytes, out byte[]? rented)
-    {
-        rented = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes);
-        return rented;
     }
 
     /// <summary>
