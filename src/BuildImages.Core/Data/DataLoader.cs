@@ -26,45 +26,81 @@ public static class DataLoader
     /// </summary>
     public static DataLoadResult LoadEach(string reference, string baseDirectory, string? itemsPath = null)
     {
+        var items = new ItemList();
+        var (files, failures) = ReadEach(reference, baseDirectory, itemsPath, items);
+        return new DataLoadResult(files, items.Items, failures);
+    }
+
+    /// <summary>
+    /// As <see cref="LoadEach(string, string, string?)"/>, handing each file's items to <paramref name="sink"/> as they
+    /// are read (a JSON root array a block at a time) instead of holding them all.
+    /// </summary>
+    internal static (IReadOnlyList<string> Files, IReadOnlyList<DataFileFailure> Failures) ReadEach(string reference, string baseDirectory, string? itemsPath, IItemSink sink)
+    {
         var files = SourceFiles(reference, baseDirectory);
-        var items = new List<DataItem>();
         var failures = new List<DataFileFailure>();
         foreach (var file in files)
         {
+            sink.StartFile();
             try
             {
                 if (!IsGlob(reference) && !File.Exists(file))
                 {
                     throw BuildInputException.Error(DiagnosticCodes.DataNotFound, $"data file '{reference}' does not exist{NearbyFile(reference, file)}", reference);
                 }
-                items.AddRange(Read(file, itemsPath));
+                Read(file, itemsPath, sink.Take);
             }
             catch (BuildInputException ex)
             {
+                sink.DropFile();
                 failures.Add(new DataFileFailure(file, ex.Diagnostic));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                sink.DropFile();
                 failures.Add(new DataFileFailure(file, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.DataNotFound, $"data file could not be read: {ex.Message}", file)));
             }
         }
-        return new DataLoadResult(files, items, failures);
+        return (files, failures);
     }
 
-    private static IEnumerable<DataItem> Read(string file, string? itemsPath)
+    private static void Read(string file, string? itemsPath, Action<IReadOnlyList<DataItem>> take)
     {
         if (Native.FileKind.IsSpecial(file))
         {
             throw BuildInputException.Error(DiagnosticCodes.DataNotFound, "the data file is not a regular file (a pipe, a socket or a device)", file);
         }
-        return Path.GetExtension(file).ToLowerInvariant() switch
+        switch (Path.GetExtension(file).ToLowerInvariant())
         {
-            ".json" => JsonItemReader.Read(file, File.ReadAllBytes(file), itemsPath),
-            ".yaml" or ".yml" => YamlItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax), itemsPath),
-            ".csv" => CsvItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax)),
-            ".md" or ".markdown" => [MarkdownItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax))],
-            var ext => throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file),
-        };
+            case ".json":
+                JsonItemStream.Read(file, itemsPath, take);
+                break;
+            case ".yaml" or ".yml":
+                take(YamlItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax), itemsPath));
+                break;
+            case ".csv":
+                take(CsvItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax)));
+                break;
+            case ".md" or ".markdown":
+                take([MarkdownItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax))]);
+                break;
+            case var ext:
+                throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file);
+        }
+    }
+
+    /// <summary>The items of every file, held: what <see cref="LoadEach(string, string, string?)"/> returns.</summary>
+    private sealed class ItemList : IItemSink
+    {
+        private int _fileStart;
+
+        internal List<DataItem> Items { get; } = [];
+
+        public void StartFile() => _fileStart = Items.Count;
+
+        public void Take(IReadOnlyList<DataItem> items) => Items.AddRange(items);
+
+        public void DropFile() => Items.RemoveRange(_fileStart, Items.Count - _fileStart);
     }
 
     /// <summary>Items from JSON text that did not come from a data file (stdin): an object is one item, an array several.</summary>
@@ -156,9 +192,12 @@ public static class DataLoader
             {
                 throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"item {i + 1} is not an object", file, lineOf(i));
             }
-            var id = fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            items.Add(new DataItem(file, lineOf(i), id, fields));
+            items.Add(new DataItem(file, lineOf(i), IdOf(fields, i), fields));
         }
         return items;
     }
+
+    /// <summary>An item's id: its non-empty 'slug', else its 1-based place in its file.</summary>
+    internal static string IdOf(IReadOnlyDictionary<string, object?> fields, int index) =>
+        fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

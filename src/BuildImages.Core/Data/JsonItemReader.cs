@@ -76,7 +76,7 @@ internal static class JsonItemReader
             lines.Add(counter.At(json, reader.TokenStartIndex));
             using var element = JsonDocument.ParseValue(ref reader);
             var value = element.RootElement;
-            items.Add(value.ValueKind == JsonValueKind.Object ? Row(value, values, shapes) : value.ToString());
+            items.Add(value.ValueKind == JsonValueKind.Object ? shapes.Row(value, values) : value.ToString());
         }
         // Anything but comments after the array is an error, as it is for a document of the whole file.
         while (reader.Read())
@@ -88,81 +88,7 @@ internal static class JsonItemReader
     /// <summary>Item i's line, or 0 (no line known) when the lines were not found.</summary>
     private static Func<int, int> LineOf(List<int>? lines) => i => lines is not null && i < lines.Count ? lines[i] : 0;
 
-    /// <summary>
-    /// An item of a root array: a <see cref="FieldRow"/> over the names the file's items share, or a dictionary for an
-    /// object that names a field twice (the last value wins, as it does in a dictionary) or when the file's items come
-    /// in too many shapes to share them.
-    /// </summary>
-    private static IReadOnlyDictionary<string, object?> Row(JsonElement item, SharedStrings values, RowShapes shapes)
-    {
-        if (shapes.For(item) is not { } names)
-        {
-            return ItemData.FromJson(item, values);
-        }
-        var row = new object?[names.Names.Length];
-        var i = 0;
-        foreach (var p in item.EnumerateObject())
-        {
-            row[i++] = ItemData.Value(p.Value, values);
-        }
-        return new FieldRow(names, row);
-    }
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-    /// <summary>The field names of one file's items: the last shape seen is tried first (items of a file are nearly always alike).</summary>
-    private sealed class RowShapes
-    {
-        // Past this many shapes a file's items are not alike: each would hold its own names and index.
-        private const int MostShapes = 64;
-
-        private readonly Dictionary<string, FieldNames?> _byNames = new(StringComparer.Ordinal);
-        private FieldNames? _last;
-
-        /// <summary>The names of <paramref name="item"/>'s fields in order, shared with the items before it; null when it names one twice or shapes ran out.</summary>
-        internal FieldNames? For(JsonElement item)
-        {
-            if (_last is { } last && Same(item, last.Names))
-            {
-                return last;
-            }
-            var names = new string[item.GetPropertyCount()];
-            var i = 0;
-            foreach (var p in item.EnumerateObject())
-            {
-                names[i++] = SharedStrings.Get(p.Name);
-            }
-            var key = string.Join('\n', names);
-            if (!_byNames.TryGetValue(key, out var shape))
-            {
-                if (_byNames.Count >= MostShapes)
-                {
-                    return null;
-                }
-                shape = names.Distinct(StringComparer.Ordinal).Count() == names.Length ? new FieldNames(names) : null;
-                _byNames.Add(key, shape);
-            }
-            _last = shape ?? _last;
-            return shape;
-        }
-
-        private static bool Same(JsonElement item, string[] names)
-        {
-            if (item.GetPropertyCount() != names.Length)
-            {
-                return false;
-            }
-            var i = 0;
-            foreach (var p in item.EnumerateObject())
-            {
-                if (!p.NameEquals(names[i++]))
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
-
-    private static readonly JsonReaderOptions ReaderOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    internal static readonly JsonReaderOptions ReaderOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 }

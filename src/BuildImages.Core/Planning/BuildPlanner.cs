@@ -88,22 +88,23 @@ public static class BuildPlanner
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size).ToArray();
         var namer = new OutputNamer(job, config.TimeZone);
-        IReadOnlyList<DataItem> items;
+        var planner = new CardItemPlanner(job, template, paths.ToKey(template.MainFile), size, settings, variants, namer, fieldStore);
         if ((given ?? job.InlineItems) is { } inline)
         {
-            items = inline;
+            planner.StartFile();
+            planner.Take(inline);
         }
         else
         {
-            var loaded = DataLoader.LoadEach(job.Data!, config.BaseDirectory, job.ItemsPath);
-            items = loaded.Items;
-            if (loaded.Files.Count == 0)
+            // Each block of items is planned as it is read: a large data file is never held whole, nor its items.
+            var (files, failures) = DataLoader.ReadEach(job.Data!, config.BaseDirectory, job.ItemsPath, planner);
+            if (files.Count == 0)
             {
                 // Usually a moved folder or a typo: the job's earlier cards are kept (not pruned) until the data is found again.
                 problems.Add(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.DataGlobEmpty, $"job '{job.Name}': data '{job.Data}' matched no files; the job's earlier outputs are kept", job.Location.File, job.Location.Line, job.Location.Column));
                 heldJobs.Add(job.Name);
             }
-            foreach (var failure in loaded.Failures)
+            foreach (var failure in failures)
             {
                 // A file that is not there is a mistake in the configuration's 'data': point there. Anything else is in the file.
                 problems.Add(failure.Error.Code == DiagnosticCodes.DataNotFound && !File.Exists(failure.File)
@@ -112,31 +113,8 @@ public static class BuildPlanner
                 held.Add(paths.ToKey(failure.File));
             }
         }
-        var templateKey = paths.ToKey(template.MainFile);
-        // Items are independent (hashing and pattern expansion): plan them in parallel, keep their order.
-        var results = new (PlannedCard? Card, Diagnostic? Problem)[items.Count];
-        Parallel.For(0, items.Count, i =>
-        {
-            var (fields, tooLarge) = ItemValueLimits.Measure(items[i].Fields);
-            var item = ReferenceEquals(fields, items[i].Fields) ? items[i] : items[i] with { Fields = fields };
-            if (tooLarge is not null)
-            {
-                results[i] = (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.FieldTooLarge, $"job '{job.Name}': {tooLarge}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
-                return;
-            }
-            var (output, problem) = namer.Output(item.Fields);
-            if (output is null)
-            {
-                results[i] = (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
-                return;
-            }
-            var preKey = ContentHash.OfParts(templateKey, size.ToString(), settings, CanonicalData.Hash(item.Fields));
-            var alt = namer.Alt(item.Fields);
-            // Planned: the fields are read again only to render or record the card.
-            results[i] = (new PlannedCard(job, template, templateKey, fieldStore?.Keep(item) ?? item, size, output, alt, preKey, new ItemVariants(output, variants)), null);
-        });
-        problems.AddRange(results.Select(r => r.Problem).OfType<Diagnostic>());
-        return results.Select(r => r.Card).OfType<PlannedItem>().ToList();
+        problems.AddRange(planner.Problems);
+        return planner.Cards;
     }
 
     /// <summary>The card size of a job: its own, else the template's first declared size, else 1200x630.</summary>
