@@ -90,11 +90,14 @@ internal static class ManifestFormatBench
         // them as builds did before the check, for the comparison.
         var sealedRecords = Environment.GetEnvironmentVariable("BI_BENCH_UNSEALED") != "1";
         var index = 0;
-        new ManifestStore(file).Save(inputs, keys, (w, key) =>
+        new ManifestStore(file).Save(inputs, w =>
         {
-            w.WritePropertyName(key);
-            var r = record(index++);
-            JsonSerializer.Serialize(w, sealedRecords ? RecordCheck.Sealed(r) : r, ManifestJsonContext.Default.ItemRecord);
+            foreach (var key in keys)
+            {
+                w.WritePropertyName(key);
+                var r = record(index++);
+                JsonSerializer.Serialize(w, sealedRecords ? RecordCheck.Sealed(r) : r, ManifestJsonContext.Default.ItemRecord);
+            }
         });
     }
 

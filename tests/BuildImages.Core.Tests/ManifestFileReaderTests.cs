@@ -116,10 +116,13 @@ public sealed class ManifestFileReaderTests : IDisposable
         var records = Enumerable.Range(0, count).ToDictionary(i => $"cards:og/post-{i:D5}", i => Record(i, huge && i == 7), StringComparer.Ordinal);
         var inputs = new Dictionary<string, InputSet>(StringComparer.Ordinal) { [InputId] = Set };
         var keys = records.Keys.Order(StringComparer.Ordinal).ToList();
-        new ManifestStore(file).Save(inputs, keys, (w, key) =>
+        new ManifestStore(file).Save(inputs, w =>
         {
-            w.WritePropertyName(key);
-            w.WriteRawValue(RecordCheck.SealedJson(records[key]), skipInputValidation: true);
+            foreach (var key in keys)
+            {
+                w.WritePropertyName(key);
+                w.WriteRawValue(RecordCheck.SealedJson(records[key]), skipInputValidation: true);
+            }
         });
         return (file, records);
     }

@@ -150,10 +150,9 @@ internal sealed class ManifestSession : IDisposable
         // Records first, then flush: every output a record of the snapshot names was written before the record was
         // set, so the commit covers it, and the manifest names only files that are on disk for good.
         Durable.Commit();
-        var keys = records.SortedKeys();
         var used = records.InputIds();
         var inputs = _inputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        _store.Save(inputs, keys, records.WriteProperty);
+        _store.Save(inputs, records.WriteProperties);
         Journal.Saved(key => records.TryGetValue(key, out var r) ? r : null);
     }
 

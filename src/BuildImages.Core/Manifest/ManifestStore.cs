@@ -165,11 +165,11 @@ public sealed class ManifestStore(string path)
         new(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path);
 
     /// <summary>
-    /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCard"/> writes the
-    /// property (name and value) of each key in <paramref name="cardKeys"/>, or nothing for a key that is gone. (The serializer's one-call form buffers the whole document,
-    /// ~15 MB at 10,000 items, and checkpoints save every few seconds.)
+    /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCards"/> writes the
+    /// property (name and value) of each card record, in key order, flushing as it goes. (The serializer's one-call form
+    /// buffers the whole document, ~15 MB at 10,000 items, and checkpoints save every few seconds.)
     /// </summary>
-    public void Save(IReadOnlyDictionary<string, InputSet> inputs, IReadOnlyList<string> cardKeys, Action<Utf8JsonWriter, string> writeCard) => AtomicFile.Write(path, stream =>
+    public void Save(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards) => AtomicFile.Write(path, stream =>
     {
         using var w = new Utf8JsonWriter(stream);
         var context = ManifestJsonContext.Default;
@@ -179,14 +179,7 @@ public sealed class ManifestStore(string path)
         w.WritePropertyName("inputs");
         JsonSerializer.Serialize(w, inputs as Dictionary<string, InputSet> ?? inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), context.DictionaryStringInputSet);
         w.WriteStartObject("cards");
-        foreach (var key in cardKeys)
-        {
-            writeCard(w, key);
-            if (w.BytesPending > 1 << 16)
-            {
-                w.Flush();
-            }
-        }
+        writeCards(w);
         w.WriteEndObject();
         w.WriteEndObject();
     });
