@@ -61,6 +61,26 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
         init => _preKey = Primitives.CompactKey.From(value);
     }
 
+    // The job's variant shapes (a PlannedVariant[], shared by its items: the variants are made from them and the output
+    // stem when read, see ItemVariants), or the variants as given (any other list). Not a list object per item: the
+    // plan keeps every item to the build's end, and that object was 32 bytes an item.
+    private readonly object _variants = Hold(Output, Variants);
+
+    /// <summary>The files it becomes (when made from its job's shapes, made anew on each read: take it once).</summary>
+    public IReadOnlyList<PlannedVariant> Variants
+    {
+        get => _variants is PlannedVariant[] shapes ? new ItemVariants(Output, shapes) : (IReadOnlyList<PlannedVariant>)_variants;
+        init => _variants = Hold(Output, value);
+    }
+
+    private static object Hold(string output, IReadOnlyList<PlannedVariant> variants) => variants switch
+    {
+        ItemVariants made when made.Stem == output => made.Shapes,
+        // An array given as the variants is not shapes: held as a list of its own.
+        PlannedVariant[] given => Array.AsReadOnly(given),
+        _ => variants,
+    };
+
     // Made when asked, not held: a plan keeps every item to the build's end, and the two strings were about 120 bytes an
     // item. What keeps one long takes it once: the outcome log and the up-to-date list serialise the name, a waiting
     // copy holds its owner, not the owner's key.

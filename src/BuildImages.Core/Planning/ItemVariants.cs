@@ -8,9 +8,9 @@ namespace BuildImages.Core.Planning;
 /// </summary>
 /// <remarks>
 /// A plan keeps every item to the build's end. Held as variants, each output cost its own path, a variant and a slot
-/// in an array: about 460 bytes an item of four variants, 460 MB at a million items. Held this way an item's variants
-/// cost this object (its stem is the item's own, its shapes the job's); a reader gets equal variants each time (a
-/// variant is compared by value), new objects each time.
+/// in an array: about 460 bytes an item of four variants, 460 MB at a million items. A planned item holds only its
+/// job's shapes and makes this view when its variants are read (its stem is the item's own): a reader gets equal
+/// variants each time (a variant is compared by value), new objects each time.
 /// </remarks>
 internal sealed class ItemVariants : IReadOnlyList<PlannedVariant>
 {
@@ -24,6 +24,12 @@ internal sealed class ItemVariants : IReadOnlyList<PlannedVariant>
         _stem = stem;
         _shapes = shapes;
     }
+
+    /// <summary>The item's output stem.</summary>
+    internal string Stem => _stem;
+
+    /// <summary>The job's shapes (never changed).</summary>
+    internal PlannedVariant[] Shapes => _shapes;
 
     public int Count => _shapes.Length;
 
