@@ -128,6 +128,30 @@ public sealed class JsonItemStreamTests : IDisposable
         Assert.Equal((DiagnosticCodes.DataSyntax, 10_001), (failure.Error.Code, failure.Error.Line));
     }
 
+    [Fact]
+    public void AFileRewrittenInPlaceWhileItIsReadIsALocatedErrorNotAMixOfTwoFiles()
+    {
+        var file = Path.Combine(_dir, "moving.json");
+        var first = string.Join(",\n", Enumerable.Range(0, 50).Select(i => CultureInfo($"{{\"slug\":\"old-{i}\",\"title\":\"Old {i}\"}}")));
+        File.WriteAllText(file, "[" + first + "]");
+        var taken = new List<DataItem>();
+        var ex = Assert.ThrowsAny<BuildInputException>(() => JsonItemStream.Read(file, null, block =>
+        {
+            taken.AddRange(block);
+            if (taken.Count == block.Count)
+            {
+                // An editor that truncates the file and writes it again, mid-read: the open stream reads on in the new text.
+                File.WriteAllText(file, "[" + string.Join(",", Enumerable.Range(0, 3).Select(i => CultureInfo($"{{\"slug\":\"new-{i}\"}}"))) + "]");
+            }
+        }, blockItems: 10, firstBlock: 64));
+
+        Assert.Equal(DiagnosticCodes.DataSyntax, ex.Diagnostic.Code);
+        Assert.Contains("changed while it was read", ex.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.EndsWith("moving.json", ex.Diagnostic.File, StringComparison.Ordinal);
+        // The caller was given the first block only: it drops it with the file (DataLoader's sinks do).
+        Assert.Equal(10, taken.Count);
+    }
+
     private static string CultureInfo(FormattableString text) => FormattableString.Invariant(text);
 
     private static (List<DataItem>? Items, Diagnostic? Error) Whole(string file)

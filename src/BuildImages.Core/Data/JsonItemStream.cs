@@ -56,7 +56,8 @@ internal sealed class JsonItemStream
         var given = 0;
         using (var stream = Open(file))
         {
-            var items = new JsonItemStream(file, stream, firstBlock);
+            // A small file (one of many in a folder, say) is read in one block of its own size, not a 64 KB one.
+            var items = new JsonItemStream(file, stream, (int)Math.Clamp(stream.Length - stream.Position + 1, 1, firstBlock));
             var reader = items._blocks.Start(JsonItemReader.ReaderOptions);
             while (items.Begin(ref reader))
             {
