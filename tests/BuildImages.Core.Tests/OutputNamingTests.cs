@@ -159,4 +159,29 @@ public sealed class OutputNamingTests : IDisposable
         Assert.Equal(photo, photo with { });
         Assert.NotEqual(photo, moved);
     }
+
+    [Fact]
+    public void AnItemsAltTextIsMadeFromItsStoredFieldsWhenAskedNotHeldByThePlan()
+    {
+        var source = new Planning.PhotoSource("src/a.jpg", "/abs/src/a.jpg", null);
+        var fields = new Dictionary<string, object?> { ["slug"] = "a", ["title"] = "Tom & Jerry", ["author"] = "Ann", ["n"] = 3L };
+        // Kept in a field store as a batch build keeps them: every read of the alt decodes them anew.
+        var item = new Data.FieldStore(besideFile: null, memoryBudget: 1 << 20).Keep(new Data.DataItem("items.json", 1, "a", fields));
+        Assert.IsType<Data.StoredFields>(item.Fields);
+        foreach (var (pattern, expected) in new[] { ("{{ title }} by {{ author }} ({{ n }})", "Tom & Jerry by Ann (3)"), ((string?)null, "Tom & Jerry") })
+        {
+            var job = new Configuration.JobConfig { Name = "cards", Template = "t", Output = "og/{{ slug }}", Alt = pattern, Variants = [] };
+            var card = new Planning.PlannedPhoto(job, item, "og/a", "pre", [], source) { AltNamer = new Planning.OutputNamer(job, TimeZoneInfo.Utc) };
+
+            Assert.Equal(expected, card.Alt);
+            Assert.NotSame(card.Alt, card.Alt);
+            Assert.Equal(expected, card.AltOf(card.LoadFields()));
+            // Given, it is held as given, and the namer is gone.
+            var given = card with { Alt = "Given" };
+            Assert.Equal(("Given", null), (given.Alt, given.AltNamer));
+            Assert.Equal("Given", given.AltOf(fields));
+        }
+        var plain = new Planning.PlannedPhoto(new Configuration.JobConfig { Name = "p", Template = "photo", Output = "x", Variants = [] }, item, "x", "pre", [], source);
+        Assert.Null(plain.Alt);
+    }
 }

@@ -22,17 +22,21 @@ internal static class RecordMaker
     };
 
     /// <summary>The card's record after this build: written variants replace old ones; variants that needed no render stay; the rest (copies still to come) are left out.</summary>
-    internal static ItemRecord Item(PlannedItem card, ItemRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
+    internal static ItemRecord Item(PlannedItem card, ItemRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) =>
+        Item(card, card.LoadFields(), old, needed, written, inputs, paths);
+
+    // The fields decoded once for the field hashes and the alt text.
+    private static ItemRecord Item(PlannedItem card, IReadOnlyDictionary<string, object?> fields, ItemRecord? old, IReadOnlyDictionary<PlannedVariant, RenderReason> needed, Dictionary<string, VariantRecord> written, string inputs, KeyPaths paths) => new()
     {
         Job = card.Job.Name,
         Item = card.Item.Id,
         Source = paths.ToKey(card.Item.SourceFile),
         Output = card.Output,
-        Alt = card.Alt,
+        Alt = card.AltOf(fields),
         Template = card.TemplateKey,
         Size = card.Size.ToString(),
         PreKey = card.PreKey,
-        Fields = CanonicalData.FieldHashes(card.LoadFields()),
+        Fields = CanonicalData.FieldHashes(fields),
         Inputs = inputs,
         Variants = card.Variants
             .Select(v => written.GetValueOrDefault(v.Path) ?? (needed.ContainsKey(v) ? null : OutputWork.Previous(old, v.Path)))

@@ -61,6 +61,28 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
         init => _preKey = Primitives.CompactKey.From(value);
     }
 
+    // The alt text as given, or the job's namer, which makes it from the fields when asked: by default an item's alt is
+    // its title, a string of its own per item (about 120 bytes) that the plan would keep to the build's end, though only
+    // a record's maker reads it, with the fields it has loaded anyway.
+    private readonly object? _alt = Alt;
+
+    /// <summary>The alt text, if any (when made from the fields, made anew on each read: the fields are decoded for it).</summary>
+    public string? Alt
+    {
+        get => _alt is OutputNamer namer ? namer.Alt(LoadFields()) : (string?)_alt;
+        init => _alt = value;
+    }
+
+    /// <summary>Makes <see cref="Alt"/> from the item's fields when asked, with this job's namer (set at planning).</summary>
+    internal OutputNamer? AltNamer
+    {
+        get => _alt as OutputNamer;
+        init => _alt = value;
+    }
+
+    /// <summary>The alt text, made from <paramref name="fields"/> (the item's, already loaded) when it is made at all.</summary>
+    internal string? AltOf(IReadOnlyDictionary<string, object?> fields) => _alt is OutputNamer namer ? namer.Alt(fields) : (string?)_alt;
+
     // The job's variant shapes (a PlannedVariant[], shared by its items: the variants are made from them and the output
     // stem when read, see ItemVariants), or the variants as given (any other list). Not a list object per item: the
     // plan keeps every item to the build's end, and that object was 32 bytes an item.

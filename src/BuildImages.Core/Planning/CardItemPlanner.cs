@@ -64,8 +64,7 @@ internal sealed class CardItemPlanner(JobConfig job, TemplateDefinition template
             return (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
         }
         var preKey = ContentHash.OfParts(templateKey, size.ToString(), settings, CanonicalData.Hash(item.Fields));
-        var alt = namer.Alt(item.Fields);
-        // Planned: the fields are read again only to render or record the card.
-        return (new PlannedCard(job, template, templateKey, fieldStore?.Keep(item) ?? item, size, output, alt, preKey, new ItemVariants(output, variants)), null);
+        // Planned: the fields are read again only to render or record the card, and the alt text made from them then.
+        return (new PlannedCard(job, template, templateKey, fieldStore?.Keep(item) ?? item, size, output, null, preKey, new ItemVariants(output, variants)) { AltNamer = namer }, null);
     }
 }
