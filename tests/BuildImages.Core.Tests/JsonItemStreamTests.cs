@@ -152,6 +152,40 @@ public sealed class JsonItemStreamTests : IDisposable
         Assert.Equal(10, taken.Count);
     }
 
+    [Fact]
+    public void APlanDropsTheCardsAndItemProblemsOfAFileThatFailsAfterItsFirstBlocksAndHoldsItsOutputs()
+    {
+        using var site = new BuildFixture();
+        site.Config["jobs"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = "many", ["template"] = "tpl/plain", ["size"] = "200x100", ["data"] = "many/*.json", ["output"] = "many/{{ slug }}",
+            ["variants"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["format"] = "png" }),
+        });
+        site.Save();
+        // 5,000 items (two blocks and more), one with an output name Windows reserves in the first block, then a syntax error.
+        var big = new StringBuilder("[\n");
+        for (var i = 0; i < 5000; i++)
+        {
+            big.Append(CultureInfo($"{{\"slug\": \"{(i == 10 ? "CON" : $"big-{i}")}\", \"title\": \"Big {i}\"}},\n"));
+        }
+        site.Write("many/a-big.json", big.Append("{\"slug\": }]\n").ToString());
+        site.Write("many/b-small.json", "[{\"slug\": \"s1\", \"title\": \"One\"}, {\"slug\": \"NUL\", \"title\": \"Up\"}]");
+        var config = Configuration.ConfigLoader.Load(site.ConfigFile);
+        var workspace = new Build.Workspace(config);
+
+        var plan = Planning.BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, ["many"], null, new FieldStore(besideFile: null, memoryBudget: 1 << 20));
+
+        Assert.Equal(["s1"], plan.Items.Select(i => i.Item.Id));
+        var errors = plan.Problems.Where(p => p.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.Equal((DiagnosticCodes.DataSyntax, 5002), (errors[0].Code, errors[0].Line));
+        Assert.EndsWith("a-big.json", errors[0].File, StringComparison.Ordinal);
+        // The small file's own unsafe item is reported; the big file's, planned before the file failed, is not.
+        Assert.Equal(DiagnosticCodes.UnsafeOutputPath, errors[1].Code);
+        Assert.EndsWith("b-small.json", errors[1].File, StringComparison.Ordinal);
+        Assert.Equal([workspace.Paths.ToKey(Path.Combine(site.Root, "many", "a-big.json"))], plan.HeldSources);
+    }
+
     private static string CultureInfo(FormattableString text) => FormattableString.Invariant(text);
 
     private static (List<DataItem>? Items, Diagnostic? Error) Whole(string file)
