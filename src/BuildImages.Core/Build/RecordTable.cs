@@ -149,10 +149,25 @@ internal sealed class RecordTable
         }
     }
 
-    /// <summary>The ids of the keys that hold a record, in the keys' ordinal order (the manifest's and images.json's order).</summary>
-    private int[] SortedIds()
+    /// <summary>
+    /// The ids of the keys that hold a record and start with <paramref name="prefix"/> (all when empty), in the keys'
+    /// ordinal order (the manifest's and images.json's order): only they are sorted.
+    /// </summary>
+    private int[] SortedIds(ReadOnlySpan<byte> prefix = default)
     {
-        var (ids, _) = Present();
+        var (ids, _) = Present(withOffsets: false);
+        if (!prefix.IsEmpty)
+        {
+            var kept = 0;
+            foreach (var id in ids)
+            {
+                if (_keys.Utf8(id).StartsWith(prefix))
+                {
+                    ids[kept++] = id;
+                }
+            }
+            ids = ids[..kept];
+        }
         Array.Sort(ids, _keys.Compare);
         return ids;
     }
@@ -203,14 +218,14 @@ internal sealed class RecordTable
 
     private int[] InStoredOrder()
     {
-        var (ids, offsets) = Present();
+        var (ids, offsets) = Present(withOffsets: true);
         // Records held in memory have no place in the file (0): their order among the rest does not matter.
         Array.Sort(offsets, ids);
         return ids;
     }
 
-    /// <summary>The ids that hold a record, in id order, with where each is stored in the scratch file.</summary>
-    private (int[] Ids, long[] Offsets) Present()
+    /// <summary>The ids that hold a record, in id order, and (when asked) where each is stored in the scratch file.</summary>
+    private (int[] Ids, long[] Offsets) Present(bool withOffsets)
     {
         lock (_lock)
         {
@@ -219,14 +234,17 @@ internal sealed class RecordTable
             {
                 count += entry.Inputs is null ? 0 : 1;
             }
-            var (ids, offsets) = (new int[count], new long[count]);
+            var (ids, offsets) = (new int[count], withOffsets ? new long[count] : []);
             var at = 0;
             for (var id = 0; id < _entries.Length; id++)
             {
                 if (_entries[id].Inputs is not null)
                 {
-                    (ids[at], offsets[at]) = (id, _entries[id].Stored.Offset);
-                    at++;
+                    if (withOffsets)
+                    {
+                        offsets[at] = _entries[id].Stored.Offset;
+                    }
+                    ids[at++] = id;
                 }
             }
             return (ids, offsets);
@@ -236,11 +254,12 @@ internal sealed class RecordTable
     /// <summary>One job's records ordered by output path (its keys are <c>job:output</c>), read one at a time; other jobs' records are not read.</summary>
     internal IEnumerable<ItemRecord> OfJob(string job)
     {
-        var prefix = System.Text.Encoding.UTF8.GetBytes(job + ":");
-        foreach (var id in SortedIds())
+        // Each job's keys are sorted on their own: images.json asks once per job, and a sort of every key per job was
+        // the jobs' count times the work.
+        foreach (var id in SortedIds(System.Text.Encoding.UTF8.GetBytes(job + ":")))
         {
             // A job name may itself hold ':', so the prefix only narrows; the record says whose it is.
-            if (_keys.Utf8(id).StartsWith(prefix) && EntryOf(id) is { } entry && Read(entry) is var record && record.Job == job)
+            if (EntryOf(id) is { } entry && Read(entry) is var record && record.Job == job)
             {
                 yield return record;
             }

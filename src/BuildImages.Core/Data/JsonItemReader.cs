@@ -20,9 +20,9 @@ internal static class JsonItemReader
     {
         Utf8Text.Check(utf8, file, DiagnosticCodes.DataSyntax);
         var json = utf8.AsMemory();
-        if (json.Span.StartsWith("\uFEFF"u8))
+        if (json.Span.StartsWith(Utf8Text.ByteOrderMark))
         {
-            json = json[3..];
+            json = json[Utf8Text.ByteOrderMark.Length..];
         }
         try
         {

@@ -20,14 +20,11 @@ internal sealed class JsonItemStream
     /// <summary>Items handed on at once: enough to plan in parallel, few enough to be a few megabytes.</summary>
     internal const int BlockItems = 4096;
 
-    private static ReadOnlySpan<byte> ByteOrderMark => "\uFEFF"u8;
-
     private readonly string _file;
     private readonly JsonBlocks _blocks;
     private readonly SharedStrings _values = new(SharedStrings.DefaultCapacity);
     private readonly RowShapes _shapes = new();
     private int _count;
-    private bool _begun;
 
     private JsonItemStream(string file, Stream stream, int firstBlock)
     {
@@ -59,22 +56,20 @@ internal sealed class JsonItemStream
             // A small file (one of many in a folder, say) is read in one block of its own size, not a 64 KB one.
             var items = new JsonItemStream(file, stream, (int)Math.Clamp(stream.Length - stream.Position + 1, 1, firstBlock));
             var reader = items._blocks.Start(JsonItemReader.ReaderOptions);
-            while (items.Begin(ref reader))
+            if (items.Begin(ref reader))
             {
-                // The items are taken outside the reading's catch: what the taker throws is its own.
-                var (block, end) = items.NextBlock(ref reader, blockItems);
-                if (block is null)
+                while (items.NextBlock(ref reader, blockItems) is ({ } block, var end))
                 {
-                    break;
-                }
-                if (block.Count > 0)
-                {
-                    given += block.Count;
-                    take(block);
-                }
-                if (end)
-                {
-                    return;
+                    // The items are taken outside the reading's catch: what the taker throws is its own.
+                    if (block.Count > 0)
+                    {
+                        given += block.Count;
+                        take(block);
+                    }
+                    if (end)
+                    {
+                        return;
+                    }
                 }
             }
         }
@@ -96,7 +91,7 @@ internal sealed class JsonItemStream
         try
         {
             Span<byte> start = stackalloc byte[3];
-            if (stream.ReadAtLeast(start, 3, throwOnEndOfStream: false) < 3 || !start.SequenceEqual(ByteOrderMark))
+            if (stream.ReadAtLeast(start, 3, throwOnEndOfStream: false) < 3 || !start.SequenceEqual(Utf8Text.ByteOrderMark))
             {
                 stream.Position = 0;
             }
@@ -109,14 +104,9 @@ internal sealed class JsonItemStream
         }
     }
 
-    /// <summary>Reads to the root array's start, once; false when the root is not an array or cannot be read.</summary>
+    /// <summary>Reads to the root array's start; false when the root is not an array or cannot be read.</summary>
     private bool Begin(ref Utf8JsonReader reader)
     {
-        if (_begun)
-        {
-            return true;
-        }
-        _begun = true;
         try
         {
             return _blocks.Read(ref reader) && reader.TokenType == JsonTokenType.StartArray;

@@ -64,5 +64,8 @@ internal static class Utf8Text
         return (before.Count((byte)'\n') + 1, Encoding.UTF8.GetCharCount(before[lineStart..]) + 1);
     }
 
-    private static ReadOnlySpan<byte> WithoutBom(byte[] bytes) => bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
+    /// <summary>The UTF-8 byte-order mark, which a text file may begin with and which is not part of its text.</summary>
+    internal static ReadOnlySpan<byte> ByteOrderMark => "\uFEFF"u8;
+
+    private static ReadOnlySpan<byte> WithoutBom(byte[] bytes) => bytes.AsSpan().StartsWith(ByteOrderMark) ? bytes.AsSpan(ByteOrderMark.Length) : bytes;
 }
