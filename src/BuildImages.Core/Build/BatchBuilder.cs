@@ -76,7 +76,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         using var disposeManifest = manifest;
         if (_options.Shard is { } shard)
         {
-            plan = plan with { Items = [.. plan.Items.Where(i => shard.Contains(i.RecordKey))] };
+            plan = plan with { Items = PlannedItemList.Filter(plan.Items, (item, _) => shard.Contains(item.RecordKey)) };
         }
         // Every planned output logs an outcome and gets a write time: both tables (and the pool of paths) are sized once
         // here, where growing by doubling held the old and the new array at once near the end (4,000,000 entries of

@@ -22,6 +22,12 @@ internal sealed class StoredFields : IReadOnlyDictionary<string, object?>
 
     public int Count { get; }
 
+    /// <summary>The store that holds the fields.</summary>
+    internal FieldStore Store => _store;
+
+    /// <summary>Where in the store they are.</summary>
+    internal ScratchBlocks.Place Place => _place;
+
     public IEnumerable<string> Keys => Load().Keys;
 
     public IEnumerable<object?> Values => Load().Values;

@@ -9,7 +9,7 @@ namespace BuildImages.Core.Planning;
 /// <summary>Every item (card or photo) the configuration asks for, with its outputs and pre-key; and the items that cannot be planned.</summary>
 public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Jobs)
 {
-    public int OutputCount => Items.Sum(c => c.Variants.Count);
+    public int OutputCount => Items is PlannedItemList list ? list.OutputCount : Items.Sum(c => c.Variants.Count);
 
     /// <summary>Data files (manifest keys) that could not be read this build: their items are unknown, so their outputs are kept.</summary>
     public IReadOnlyList<string> HeldSources { get; init; } = [];
@@ -21,18 +21,15 @@ public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<D
     internal BuildPlan Without(Func<PlannedItem, Diagnostic?> refuse)
     {
         var problems = new List<Diagnostic>();
-        var kept = new List<PlannedItem>(Items.Count);
-        foreach (var card in Items)
+        var kept = PlannedItemList.Filter(Items, (card, _) =>
         {
             if (refuse(card) is { } problem)
             {
                 problems.Add(problem);
+                return false;
             }
-            else
-            {
-                kept.Add(card);
-            }
-        }
+            return true;
+        });
         return problems.Count == 0 ? this : this with { Items = kept, Problems = [.. Problems, .. problems] };
     }
 }
@@ -59,6 +56,13 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
     {
         get => _preKey.Text!;
         init => _preKey = Primitives.CompactKey.From(value);
+    }
+
+    /// <summary>The pre-key as held (a plan's compact rows keep its 32 bytes and give them back here, without the text).</summary>
+    internal Primitives.CompactKey CompactPreKey
+    {
+        get => _preKey;
+        init => _preKey = value;
     }
 
     // The alt text as given, or the job's namer, which makes it from the fields when asked: by default an item's alt is

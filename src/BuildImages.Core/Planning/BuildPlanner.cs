@@ -37,7 +37,7 @@ public static class BuildPlanner
             throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"no job is named '{unknown}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})", config.ConfigFile);
         }
         var settings = SettingsKey(config);
-        var cards = new List<PlannedItem>();
+        var cards = new PlannedItemList();
         var problems = new List<Diagnostic>();
         if (config.Tags && (config.BaseUrl is null || config.BaseUrl.StartsWith('/')))
         {
@@ -51,24 +51,29 @@ public static class BuildPlanner
         var jobs = config.Jobs.Where(j => onlyJobs is null || onlyJobs.Contains(j.Name)).ToList();
         foreach (var job in jobs)
         {
-            var jobCards = PlanJob(config, job, given?.Items, templates, paths, settings, fields, problems, held, heldJobs);
+            var start = cards.Count;
+            PlanJob(config, job, given?.Items, templates, paths, settings, fields, cards, problems, held, heldJobs);
             // One error for the job, not one per card: a planted link refuses the whole job and holds its outputs.
-            if (jobCards.SelectMany(c => c.Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
+            if (Enumerable.Range(start, cards.Count - start).SelectMany(i => cards[i].Variants).Select(v => folder.Escape(v.Path)).FirstOrDefault(e => e is not null) is { } escape)
             {
                 problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputThroughLink, $"job '{job.Name}': {escape}", job.Location.File, job.Location.Line, job.Location.Column));
                 heldJobs.Add(job.Name);
-                continue;
+                cards.Truncate(start);
             }
-            cards.AddRange(jobCards);
         }
         return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
     }
 
-    private static List<PlannedItem> PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, FieldStore? fieldStore, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
+    /// <summary>Adds the job's items to <paramref name="cards"/>, and its problems, data files that could not be read and refusal to the lists given.</summary>
+    private static void PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, FieldStore? fieldStore, PlannedItemList cards, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
     {
         if (job.Photos is not null)
         {
-            return PhotoPlanner.Plan(config, job, paths, problems, heldJobs);
+            foreach (var photo in PhotoPlanner.Plan(config, job, paths, problems, heldJobs))
+            {
+                cards.Add(photo);
+            }
+            return;
         }
         TemplateDefinition template;
         try
@@ -88,7 +93,7 @@ public static class BuildPlanner
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size).ToArray();
         var namer = new OutputNamer(job, config.TimeZone);
-        var planner = new CardItemPlanner(job, template, paths.ToKey(template.MainFile), size, settings, variants, namer, fieldStore);
+        var planner = new CardItemPlanner(job, template, paths.ToKey(template.MainFile), size, settings, variants, namer, fieldStore, cards);
         if ((given ?? job.InlineItems) is { } inline)
         {
             planner.StartFile();
@@ -114,7 +119,6 @@ public static class BuildPlanner
             }
         }
         problems.AddRange(planner.Problems);
-        return planner.Cards;
     }
 
     /// <summary>The card size of a job: its own, else the template's first declared size, else 1200x630.</summary>
@@ -154,13 +158,13 @@ public static class BuildPlanner
     /// have their paths made again and compared. A dictionary of every path was the planning peak at a million items:
     /// four million strings and the table, about 400 MB; this is 8 bytes an output, for the time of the check.
     /// </remarks>
-    private static List<PlannedItem> RemoveCollisions(List<PlannedItem> cards, List<Diagnostic> problems)
+    private static PlannedItemList RemoveCollisions(PlannedItemList cards, List<Diagnostic> problems)
     {
         // Where each card's outputs start in the plan's order of outputs (card by card, variant by variant).
         var starts = new int[cards.Count + 1];
         for (var c = 0; c < cards.Count; c++)
         {
-            starts[c + 1] = checked(starts[c] + cards[c].Variants.Count);
+            starts[c + 1] = checked(starts[c] + cards.VariantCount(c));
         }
         // The hash in the high half and the place in the low: sorted, equal hashes lie together, in plan order.
         var outputs = new ulong[starts[^1]];
@@ -194,11 +198,12 @@ public static class BuildPlanner
             return cards;
         }
         clashes.Sort((a, b) => a.Place.CompareTo(b.Place));
-        var colliding = new HashSet<PlannedItem>(ReferenceEqualityComparer.Instance);
+        // By index: each read of the plan makes a new card.
+        var colliding = new HashSet<int>();
         foreach (var clash in clashes)
         {
             var (card, first) = (cards[clash.Card], cards[clash.Owner]);
-            if (colliding.Add(card) | colliding.Add(first))
+            if (colliding.Add(clash.Card) | colliding.Add(clash.Owner))
             {
                 var path = card.Variants[clash.Place - starts[clash.Card]].Path;
                 problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
@@ -206,11 +211,11 @@ public static class BuildPlanner
                     card.Item.SourceFile, card.Item.Line, 0, card.Name));
             }
         }
-        return cards.Where(c => !colliding.Contains(c)).ToList();
+        return cards.Where((_, i) => !colliding.Contains(i));
     }
 
     /// <summary>Among outputs whose paths hash alike (in plan order), each one whose path an earlier card writes, with that card.</summary>
-    private static void FindClashes(List<PlannedItem> cards, int[] starts, ReadOnlySpan<ulong> alike, List<Clash> clashes)
+    private static void FindClashes(PlannedItemList cards, int[] starts, ReadOnlySpan<ulong> alike, List<Clash> clashes)
     {
         var seen = new List<(string Path, int Card)>(alike.Length);
         foreach (var output in alike)

@@ -12,15 +12,33 @@ namespace BuildImages.Core.Planning;
 /// independent (hashing and pattern expansion): they are planned in parallel, in order. The cards and the items'
 /// problems of a data file that fails part way are dropped with it.
 /// </summary>
-internal sealed class CardItemPlanner(JobConfig job, TemplateDefinition template, string templateKey, CardSize size, string settings, PlannedVariant[] variants, OutputNamer namer, FieldStore? fieldStore)
-    : IItemSink
+internal sealed class CardItemPlanner : IItemSink
 {
-    private readonly List<PlannedItem> _cards = [];
+    private readonly JobConfig _job;
+    private readonly string _templateKey;
+    private readonly CardSize _size;
+    private readonly string _settings;
+    private readonly OutputNamer _namer;
+    private readonly FieldStore? _fieldStore;
+    private readonly PlannedItemList _cards;
+    private readonly int _look;
     private readonly List<Diagnostic> _problems = [];
     private (int Cards, int Problems) _fileStart;
 
-    /// <summary>The job's cards, in the items' order.</summary>
-    internal List<PlannedItem> Cards => _cards;
+    /// <param name="job">The job.</param>
+    /// <param name="template">Its template.</param>
+    /// <param name="templateKey">The template's main file key.</param>
+    /// <param name="size">The card size.</param>
+    /// <param name="settings">The settings every card's key holds.</param>
+    /// <param name="variants">The job's variant shapes.</param>
+    /// <param name="namer">Names the items' outputs and alt texts.</param>
+    /// <param name="fieldStore">Where the cards' fields are kept (null: held as read).</param>
+    /// <param name="cards">The plan's items, which the job's cards are added to (as rows of the job's look).</param>
+    internal CardItemPlanner(JobConfig job, TemplateDefinition template, string templateKey, CardSize size, string settings, PlannedVariant[] variants, OutputNamer namer, FieldStore? fieldStore, PlannedItemList cards)
+    {
+        (_job, _templateKey, _size, _settings, _namer, _fieldStore, _cards) = (job, templateKey, size, settings, namer, fieldStore, cards);
+        _look = cards.AddLook(new PlannedItemList.CardLook(job, template, templateKey, size, variants, namer, fieldStore));
+    }
 
     /// <summary>The items' problems (a value too large, an unsafe output path), in the items' order.</summary>
     internal IReadOnlyList<Diagnostic> Problems => _problems;
@@ -29,19 +47,19 @@ internal sealed class CardItemPlanner(JobConfig job, TemplateDefinition template
 
     public void DropFile()
     {
-        _cards.RemoveRange(_fileStart.Cards, _cards.Count - _fileStart.Cards);
+        _cards.Truncate(_fileStart.Cards);
         _problems.RemoveRange(_fileStart.Problems, _problems.Count - _fileStart.Problems);
     }
 
     public void Take(IReadOnlyList<DataItem> items)
     {
-        var results = new (PlannedCard? Card, Diagnostic? Problem)[items.Count];
+        var results = new (Planned? Card, Diagnostic? Problem)[items.Count];
         Parallel.For(0, items.Count, i => results[i] = Plan(items[i]));
         foreach (var (card, problem) in results)
         {
-            if (card is not null)
+            if (card is { } planned)
             {
-                _cards.Add(card);
+                _cards.AddCard(_look, planned.Item, planned.Output, planned.PreKey);
             }
             if (problem is not null)
             {
@@ -50,21 +68,24 @@ internal sealed class CardItemPlanner(JobConfig job, TemplateDefinition template
         }
     }
 
-    private (PlannedCard? Card, Diagnostic? Problem) Plan(DataItem given)
+    private (Planned? Card, Diagnostic? Problem) Plan(DataItem given)
     {
         var (fields, tooLarge) = ItemValueLimits.Measure(given.Fields);
         var item = ReferenceEquals(fields, given.Fields) ? given : given with { Fields = fields };
         if (tooLarge is not null)
         {
-            return (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.FieldTooLarge, $"job '{job.Name}': {tooLarge}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
+            return (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.FieldTooLarge, $"job '{_job.Name}': {tooLarge}", item.SourceFile, item.Line, 0, $"{_job.Name}/{item.Id}"));
         }
-        var (output, problem) = namer.Output(item.Fields);
+        var (output, problem) = _namer.Output(item.Fields);
         if (output is null)
         {
-            return (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{job.Name}/{item.Id}"));
+            return (null, new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.UnsafeOutputPath, $"job '{_job.Name}': output path: {problem}", item.SourceFile, item.Line, 0, $"{_job.Name}/{item.Id}"));
         }
-        var preKey = ContentHash.OfParts(templateKey, size.ToString(), settings, CanonicalData.Hash(item.Fields));
+        var preKey = ContentHash.OfParts(_templateKey, _size.ToString(), _settings, CanonicalData.Hash(item.Fields));
         // Planned: the fields are read again only to render or record the card, and the alt text made from them then.
-        return (new PlannedCard(job, template, templateKey, fieldStore?.Keep(item) ?? item, size, output, null, preKey, new ItemVariants(output, variants)) { AltNamer = namer }, null);
+        return (new Planned(_fieldStore?.Keep(item) ?? item, output, preKey), null);
     }
+
+    /// <summary>A card as planned in parallel, before it is added in order.</summary>
+    private readonly record struct Planned(DataItem Item, string Output, string PreKey);
 }

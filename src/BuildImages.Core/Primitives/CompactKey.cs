@@ -43,6 +43,22 @@ internal readonly record struct CompactKey
     internal static bool IsPackable([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key) =>
         key is { Length: 64 } && !key.AsSpan().ContainsAnyExcept(LowerHex);
 
+    /// <summary>A packed key from the 32 bytes <see cref="TryWrite"/> wrote.</summary>
+    internal static CompactKey FromBytes(ReadOnlySpan<byte> bytes) =>
+        new(BinaryPrimitives.ReadUInt128BigEndian(bytes), BinaryPrimitives.ReadUInt128BigEndian(bytes[16..]));
+
+    /// <summary>Writes the key's 32 bytes to <paramref name="to"/> when it is packed; false (nothing written) when it is held as text.</summary>
+    internal bool TryWrite(Span<byte> to)
+    {
+        if (!ReferenceEquals(_other, Packed))
+        {
+            return false;
+        }
+        BinaryPrimitives.WriteUInt128BigEndian(to, _high);
+        BinaryPrimitives.WriteUInt128BigEndian(to[16..], _low);
+        return true;
+    }
+
     /// <summary>The key's text, made anew on each call when packed.</summary>
     internal string? Text
     {

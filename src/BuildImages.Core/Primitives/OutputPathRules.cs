@@ -26,6 +26,12 @@ internal static class OutputPathRules
     /// </summary>
     public static (string? Path, string? Problem) Check(string path)
     {
+        // Half of a character (a template's string function can cut a pair in two): no file system stores it as a
+        // name portably, and normalizing it throws.
+        if (LoneSurrogateLocator.In(path))
+        {
+            return (null, $"'{Diagnostics.Printable.Of(path)}' has half of a character (a lone UTF-16 surrogate, as cutting text in the middle of an emoji leaves), which cannot be a file name");
+        }
         if (!path.IsNormalized(NormalizationForm.FormC))
         {
             path = path.Normalize(NormalizationForm.FormC);

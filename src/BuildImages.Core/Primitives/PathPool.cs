@@ -240,7 +240,7 @@ internal sealed class PathPool
     /// UTF-8, except that a lone surrogate is written as the three bytes its code unit would take (as WTF-8 does)
     /// instead of being replaced: the pool must tell every two strings apart. Valid text gives the same bytes as UTF-8.
     /// </summary>
-    private static int Encode(ReadOnlySpan<char> text, Span<byte> to)
+    internal static int Encode(ReadOnlySpan<char> text, Span<byte> to)
     {
         var at = 0;
         for (var i = 0; i < text.Length; i++)
@@ -274,7 +274,7 @@ internal sealed class PathPool
     }
 
     /// <summary>The text <see cref="Encode"/> wrote (or valid UTF-8 a reader gave).</summary>
-    private static int Decode(ReadOnlySpan<byte> utf8, Span<char> to)
+    internal static int Decode(ReadOnlySpan<byte> utf8, Span<char> to)
     {
         var at = 0;
         for (var i = 0; i < utf8.Length;)

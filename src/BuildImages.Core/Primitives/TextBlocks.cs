@@ -1,0 +1,56 @@
+namespace BuildImages.Core.Primitives;
+
+/// <summary>
+/// Short texts a build keeps to its end without a string each (a plan's item ids and output stems), appended as UTF-8
+/// into 1 MiB blocks and read back as new strings. Text is held exactly, lone surrogates included (the encoding of
+/// <see cref="PathPool"/>). Appending is for one thread; reading is from any, once appending is over.
+/// </summary>
+internal sealed class TextBlocks
+{
+    private const int BlockBits = 20;
+    private const int BlockSize = 1 << BlockBits;
+
+    private readonly List<byte[]> _blocks = [];
+    private int _used = BlockSize;
+
+    /// <summary>
+    /// Appends <paramref name="first"/> then <paramref name="second"/> together, and says where (the place of the
+    /// first; the second follows it) and how many bytes each took; null when together they would not fit in a block.
+    /// </summary>
+    internal (long At, int FirstBytes, int SecondBytes)? Append(string first, string second)
+    {
+        if ((long)(first.Length + second.Length) * 3 > BlockSize)
+        {
+            return null;
+        }
+        if (_used + ((first.Length + second.Length) * 3) > BlockSize)
+        {
+            _blocks.Add(new byte[BlockSize]);
+            _used = 0;
+        }
+        var block = _blocks[^1];
+        var firstBytes = PathPool.Encode(first, block.AsSpan(_used));
+        var secondBytes = PathPool.Encode(second, block.AsSpan(_used + firstBytes));
+        var at = ((long)(_blocks.Count - 1) << BlockBits) | (uint)_used;
+        _used += firstBytes + secondBytes;
+        return (at, firstBytes, secondBytes);
+    }
+
+    /// <summary>The bytes at <paramref name="at"/> (within one append).</summary>
+    internal ReadOnlySpan<byte> Bytes(long at, int length) => _blocks[(int)(at >> BlockBits)].AsSpan((int)(at & (BlockSize - 1)), length);
+
+    /// <summary>The text at <paramref name="at"/>, as a new string.</summary>
+    internal string Read(long at, int length)
+    {
+        var utf8 = Bytes(at, length);
+        Span<char> chars = utf8.Length <= 512 ? stackalloc char[utf8.Length] : new char[utf8.Length];
+        return new string(chars[..PathPool.Decode(utf8, chars)]);
+    }
+
+    /// <summary><paramref name="text"/> in the blocks' encoding, as a new array.</summary>
+    internal static byte[] Encode(string text)
+    {
+        Span<byte> bytes = text.Length <= 256 ? stackalloc byte[768] : new byte[text.Length * 3];
+        return bytes[..PathPool.Encode(text, bytes)].ToArray();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BuildImages.Core.Build;
+using BuildImages.Core.Configuration;
+using BuildImages.Core.Data;
+using BuildImages.Core.Planning;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>
+/// A batch plan holds its cards as rows (<see cref="PlannedItemList"/>): every read must give back the card a plan of
+/// objects holds, in every value a build reads, whatever the text of its id and output.
+/// </summary>
+public sealed class PlannedItemListTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    [Fact]
+    public void ACardHeldAsARowReadsBackEqualToTheCardPlannedAsAnObject()
+    {
+        var (config, workspace) = SiteWith(
+            [
+                new JsonObject { ["slug"] = "plain", ["title"] = "Plain" },
+                new JsonObject { ["slug"] = "ünïcödé-ß", ["title"] = "Ünïcödé", ["alt"] = "Given alt" },
+                new JsonObject { ["slug"] = "emoji-😀-漢字", ["title"] = "😀 漢字", ["tags"] = new JsonArray("a", "b") },
+            ]);
+
+        var rows = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, ["many"], null, new FieldStore(besideFile: null, memoryBudget: 1 << 20));
+        var objects = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, ["many"], null, fields: null);
+
+        Assert.Equal(3, rows.Items.Count);
+        Assert.Equal(objects.Items.Select(Describe), rows.Items.Select(Describe));
+        Assert.Equal(objects.OutputCount, rows.OutputCount);
+        Assert.Equal(6, rows.OutputCount);
+        // Rows are made anew on each read; items held as given are the same object.
+        Assert.NotSame(rows.Items[1], rows.Items[1]);
+        Assert.Equal(Describe(rows.Items[1]), Describe(rows.Items[1]));
+        Assert.Same(objects.Items[1], objects.Items[1]);
+    }
+
+    [Fact]
+    public void IdsWithLoneSurrogatesOrTooLongForABlockComeBackExactlyAndAnOutputWithOneIsRefused()
+    {
+        var (config, workspace) = SiteWith([new JsonObject { ["slug"] = "unused", ["title"] = "Unused" }]);
+        // A template's string functions, or a hook's JSON escapes, can cut a surrogate pair in two: such an id must come
+        // back as it went in, and such an output name is a located problem, not a crash.
+        var lone = "x\ud800y";
+        var huge = new string('é', 400_000);
+        DataItem[] given =
+        [
+            new("<hook>", 0, "id-" + lone, new Dictionary<string, object?> { ["slug"] = "lone-id", ["title"] = "Lone" }),
+            new("<hook>", 0, huge, new Dictionary<string, object?> { ["slug"] = "long", ["title"] = "Long id" }),
+            new("<hook>", 0, "half-slug", new Dictionary<string, object?> { ["slug"] = "s-" + lone, ["title"] = "Half" }),
+            new("<hook>", 0, "last\udc00", new Dictionary<string, object?> { ["slug"] = "last", ["title"] = "Last" }),
+        ];
+
+        var rows = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, null, ("many", given), new FieldStore(besideFile: null, memoryBudget: 1 << 20));
+        var objects = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, null, ("many", given), fields: null);
+
+        Assert.Equal(["id-" + lone, huge, "last\udc00"], rows.Items.Select(i => i.Item.Id));
+        Assert.Equal(objects.Items.Select(Describe), rows.Items.Select(Describe));
+        var refused = Assert.Single(rows.Problems, p => p.Severity == Diagnostics.DiagnosticSeverity.Error);
+        Assert.Equal((Diagnostics.DiagnosticCodes.UnsafeOutputPath, "many/half-slug"), (refused.Code, refused.Item));
+        Assert.Contains("half of a character", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFilteredListKeepsOrderAndTheIndexFindsEachItemByJobAndOutputStem()
+    {
+        var items = Enumerable.Range(0, 300).Select(i => new JsonObject { ["slug"] = $"p-{i}", ["title"] = $"Post {i}" }).ToArray();
+        var (config, workspace) = SiteWith(items);
+        var rows = (PlannedItemList)BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, null, null, new FieldStore(besideFile: null, memoryBudget: 1 << 20)).Items;
+        // The fixture's inline job is held as rows too (its items have fields): a plan of objects is held as given.
+        var held = PlannedItemList.Of(BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, null, null, fields: null).Items.ToList());
+
+        foreach (var list in new[] { rows, held })
+        {
+            var index = list.IndexByOutput();
+            for (var i = 0; i < list.Count; i++)
+            {
+                Assert.Equal(i, index.Find(list[i].Job.Name, list[i].Output));
+            }
+            Assert.Equal(-1, index.Find("many", "many/p-300"));
+            Assert.Equal(-1, index.Find("notes", "many/p-1"));
+            Assert.Equal(-1, index.Find("many", "MANY/p-1"));
+
+            var even = PlannedItemList.Filter(list, (item, i) => i % 2 == 0);
+            Assert.Equal(list.Where((_, i) => i % 2 == 0).Select(Describe), even.Select(Describe));
+            Assert.Same(list, PlannedItemList.Filter(list, (_, _) => true));
+        }
+        Assert.Equal(rows.Select(Describe), held.Select(Describe));
+    }
+
+    private (BuildConfig Config, Workspace Workspace) SiteWith(JsonObject[] items)
+    {
+        _site.Config["jobs"]!.AsArray().Add(new JsonObject
+        {
+            ["name"] = "many", ["template"] = "tpl/plain", ["size"] = "200x100", ["data"] = "many.json", ["output"] = "many/{{ slug }}",
+            ["alt"] = "{{ alt ?? title }}",
+            ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }, new JsonObject { ["format"] = "webp", ["width"] = 100 }),
+        });
+        _site.Save();
+        _site.Write("many.json", new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray()).ToJsonString());
+        var config = ConfigLoader.Load(_site.ConfigFile);
+        return (config, new Workspace(config));
+    }
+
+    /// <summary>Every value of a planned item a build reads.</summary>
+    private static string Describe(PlannedItem item) =>
+        string.Join(" | ",
+            item.GetType().Name, item.Name, item.RecordKey, item.Output, item.PreKey, item.TemplateKey, item.Size.ToString(), item.Alt ?? "(no alt)",
+            item.Item.SourceFile, item.Item.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), item.Item.Id,
+            JsonSerializer.Serialize(item.LoadFields()), string.Join(", ", item.Variants.Select(v => $"{v.Path} {v.Signature}")),
+            item is PlannedCard card ? card.Template.MainFile : "(photo)");
+}
