@@ -312,7 +312,7 @@ public sealed class BuildEndMemoryTests : IDisposable
     public void TheUpToDateRecordsOutputsGoThroughScratchBlocksAndComeBackInPathOrder()
     {
         var manifest = Path.Combine(_dir, "buildimages.manifest.json");
-        var list = new UpToDateOutputList(manifest, memoryBudget: 0, capacity: 0, new PathPool());
+        var list = new UpToDateOutputList(manifest, new ScratchBudget(0), capacity: 0, new PathPool());
         var random = new Random(11);
         var added = new List<UpToDateOutput>();
         foreach (var i in Enumerable.Range(0, 12_000).OrderBy(_ => random.Next()))
@@ -338,7 +338,7 @@ public sealed class BuildEndMemoryTests : IDisposable
     {
         foreach (var budget in new long[] { 0, long.MaxValue })
         {
-            var blocks = new ScratchBlocks(Path.Combine(_dir, "m.json"), "test", budget);
+            var blocks = new ScratchBlocks(Path.Combine(_dir, "m.json"), "test", new ScratchBudget(budget));
             var big = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
             var first = blocks.Append(big);
             var small = blocks.Append([1, 2, 3]);
@@ -350,6 +350,35 @@ public sealed class BuildEndMemoryTests : IDisposable
             Assert.Equal([4], blocks.Read(tail).ToArray());
             Assert.Equal(budget == 0, blocks.UsesFile);
         }
+    }
+
+    [Fact]
+    public void AllTheStoresOfABuildShareOneMemoryBudget()
+    {
+        // Two 64 KB blocks' worth of budget: the first store's blocks take it, the next store's go to its file, and
+        // the records a build keeps count against the same budget.
+        var budget = new ScratchBudget(2 * 64 * 1024);
+        var manifest = Path.Combine(_dir, "m.json");
+        var first = new ScratchBlocks(manifest, "first", budget);
+        var second = new ScratchBlocks(manifest, "second", budget);
+        var record = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
+        var firstPlaces = Enumerable.Range(0, 140).Select(_ => first.Append(record)).ToList();
+        var secondPlaces = Enumerable.Range(0, 140).Select(_ => second.Append(record)).ToList();
+        using var records = new RecordSpill(manifest, budget);
+        records.Keep(record);
+
+        Assert.False(first.UsesFile);
+        Assert.True(second.UsesFile);
+        Assert.NotNull(records.FilePath);
+        Assert.All(firstPlaces, p => Assert.Equal(record, first.Read(p).ToArray()));
+        Assert.All(secondPlaces, p => Assert.Equal(record, second.Read(p).ToArray()));
+        Assert.False(budget.TryTake(1));
+
+        // Without a file to go to (a dry run), a store holds its blocks anyway, past the budget.
+        var inMemory = new ScratchBlocks(null, "dry", budget);
+        var places = Enumerable.Range(0, 140).Select(_ => inMemory.Append(record)).ToList();
+        Assert.False(inMemory.UsesFile);
+        Assert.All(places, p => Assert.Equal(record, inMemory.Read(p).ToArray()));
     }
 
     [Fact]

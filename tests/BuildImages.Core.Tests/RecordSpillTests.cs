@@ -158,7 +158,7 @@ public sealed class RecordSpillTests : IDisposable
         Assert.Contains("could not be read", Assert.Single(warnings).Message, StringComparison.Ordinal);
         Assert.InRange(handed.Count, 1, 1999);
         using var journal = new OutputJournal(OutputJournal.PathFor(manifest));
-        var (session, opened) = ManifestSession.Open(store, new StatCache(), journal, recordMemoryBudget: 0);
+        var (session, opened) = ManifestSession.Open(store, new StatCache(), journal, new Primitives.ScratchBudget(0));
         using (session)
         {
             Assert.Single(opened);
@@ -167,7 +167,7 @@ public sealed class RecordSpillTests : IDisposable
 
         // Read back through a session (kept serialised, past the memory budget in the scratch file): the same records.
         File.WriteAllText(manifest, text);
-        (session, opened) = ManifestSession.Open(store, new StatCache(), journal, recordMemoryBudget: 0);
+        (session, opened) = ManifestSession.Open(store, new StatCache(), journal, new Primitives.ScratchBudget(0));
         using (session)
         {
             Assert.Empty(opened);

@@ -52,10 +52,12 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         // Every output path the build names, held once: the output-time table, the outcome log and the up-to-date list
         // name outputs by their ids in it.
         var outputPaths = new PathPool();
+        // What the build's scratch stores (fields, records, outcomes, the up-to-date list) hold in memory, together.
+        var scratch = new ScratchBudget(_options.RecordMemoryBudget);
         // A dry run writes nothing, not even a scratch file: its outcomes stay in memory.
-        var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, _options.RecordMemoryBudget, outputPaths));
+        var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, scratch, outputPaths));
         var reports = new ReportMaker(config, _options, paths, clock, wall);
-        var upToDate = new UpToDateCheck(config, _options, paths, templates);
+        var upToDate = new UpToDateCheck(config, _options, paths, templates, scratch);
         StaleTemps.RemoveFromBookkeeping(config);
         if (_options.RemoveItems is { } removal)
         {
@@ -72,7 +74,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
         }
         var inputs = upToDate.Capture();
-        var (plan, manifest) = PlanAndOpen(templates, paths, outputPaths, journal, clock, log, cancellation);
+        var (plan, manifest) = PlanAndOpen(templates, paths, outputPaths, scratch, journal, clock, log, cancellation);
         using var disposeManifest = manifest;
         if (_options.Shard is { } shard)
         {
@@ -220,15 +222,15 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// Plans the build while the manifest is read (on a no-op build they are most of the time, and independent), then
     /// opens the manifest, sweeps what a killed build left, and takes out of the plan what must not be written.
     /// </summary>
-    private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
+    private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, ScratchBudget scratch, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
     {
         var store = new ManifestStore(config.ManifestFile);
-        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths), journal, _options.RecordMemoryBudget));
+        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths), journal, scratch));
         BuildPlan plan;
         try
         {
             // The cards' fields are kept out of the plan, which lives to the build's end (a dry run writes no scratch file).
-            var fields = new Data.FieldStore(_options.DryRun ? null : config.ManifestFile, _options.RecordMemoryBudget);
+            var fields = new Data.FieldStore(_options.DryRun ? null : config.ManifestFile, scratch);
             plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields));
             loading.Wait(cancellation);
         }

@@ -66,6 +66,6 @@ public sealed record BuildOptions
     /// </summary>
     public Planning.Shard? Shard { get; init; }
 
-    /// <summary>Bytes of serialised records, and of outcomes, a build holds in memory before the rest go to scratch files (tests set it low to take that path).</summary>
+    /// <summary>Bytes of serialised records, fields and outcomes a build holds in memory, together, before the rest go to scratch files (tests set it low to take that path).</summary>
     internal long RecordMemoryBudget { get; init; } = RecordSpill.DefaultMemoryBudget;
 }

@@ -38,10 +38,10 @@ internal sealed class ManifestSession : IDisposable
     /// <param name="store">Where the manifest is read from and saved to.</param>
     /// <param name="stats">The machine-local stat cache as loaded.</param>
     /// <param name="journal">The pending-outputs journal.</param>
-    /// <param name="recordMemoryBudget">Bytes of serialised records held in memory before the rest go to a scratch file (see <see cref="RecordSpill"/>).</param>
-    internal static (ManifestSession Session, IReadOnlyList<Diagnostic> Warnings) Open(ManifestStore store, StatCache stats, OutputJournal journal, long recordMemoryBudget = RecordSpill.DefaultMemoryBudget)
+    /// <param name="budget">The bytes of serialised records held in memory before the rest go to a scratch file (see <see cref="RecordSpill"/>); the build's, shared by its stores (null: a budget of its own).</param>
+    internal static (ManifestSession Session, IReadOnlyList<Diagnostic> Warnings) Open(ManifestStore store, StatCache stats, OutputJournal journal, Primitives.ScratchBudget? budget = null)
     {
-        var spill = new RecordSpill(store.Path, recordMemoryBudget);
+        var spill = new RecordSpill(store.Path, budget ?? new Primitives.ScratchBudget(RecordSpill.DefaultMemoryBudget));
         try
         {
             var records = new RecordTable(spill);

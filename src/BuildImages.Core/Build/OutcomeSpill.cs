@@ -23,9 +23,17 @@ internal sealed class OutcomeSpill
     /// <param name="memoryBudget">Bytes of serialised outcomes held in memory before the file is used.</param>
     /// <param name="paths">The build's output paths (a pool of the log's own when none is given).</param>
     internal OutcomeSpill(string? manifestFile, long memoryBudget = RecordSpill.DefaultMemoryBudget, PathPool? paths = null)
+        : this(manifestFile, new ScratchBudget(memoryBudget), paths)
+    {
+    }
+
+    /// <param name="manifestFile">The manifest the scratch file goes beside; null keeps everything in memory (a dry run writes nothing).</param>
+    /// <param name="budget">The bytes held in memory before the file is used (the build's, shared by its stores).</param>
+    /// <param name="paths">The build's output paths (a pool of the log's own when none is given).</param>
+    internal OutcomeSpill(string? manifestFile, ScratchBudget budget, PathPool? paths = null)
     {
         _paths = paths ?? new PathPool();
-        _blocks = new ScratchBlocks(manifestFile, "outcomes", memoryBudget);
+        _blocks = new ScratchBlocks(manifestFile, "outcomes", budget);
     }
 
     /// <summary>Whether a scratch file holds some of the outcomes (for tests).</summary>

@@ -22,12 +22,11 @@ internal sealed class RecordSpill : IDisposable
     private static Chunk? t_chunk;
 
     private readonly string _manifestFile;
-    private readonly long _memoryBudget;
+    private readonly Primitives.ScratchBudget _budget;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
 
     /// <summary>Guards the file: made, written and closed one at a time, so everything below its end is written.</summary>
     private readonly Lock _lock = new();
-    private long _held;
     private long _end;
     private SafeFileHandle? _file;
     private bool _unusable;
@@ -35,9 +34,16 @@ internal sealed class RecordSpill : IDisposable
     /// <param name="manifestFile">The manifest the scratch file goes beside.</param>
     /// <param name="memoryBudget">Bytes of records held in memory before the file is used.</param>
     internal RecordSpill(string manifestFile, long memoryBudget = DefaultMemoryBudget)
+        : this(manifestFile, new Primitives.ScratchBudget(memoryBudget))
+    {
+    }
+
+    /// <param name="manifestFile">The manifest the scratch file goes beside.</param>
+    /// <param name="budget">The bytes held in memory before the file is used (the build's, shared by its stores).</param>
+    internal RecordSpill(string manifestFile, Primitives.ScratchBudget budget)
     {
         _manifestFile = manifestFile;
-        _memoryBudget = memoryBudget;
+        _budget = budget;
     }
 
     /// <summary>The scratch file, once made (for tests and messages).</summary>
@@ -46,7 +52,7 @@ internal sealed class RecordSpill : IDisposable
     /// <summary>Keeps <paramref name="json"/>: the array itself while the budget lasts, else its place in the file.</summary>
     internal Stored Keep(byte[] json)
     {
-        if (Volatile.Read(ref _held) >= _memoryBudget)
+        if (!_budget.TryTake(json.Length))
         {
             lock (_lock)
             {
@@ -66,8 +72,9 @@ internal sealed class RecordSpill : IDisposable
                     }
                 }
             }
+            // No file could take it: held, and counted.
+            _budget.Take(json.Length);
         }
-        Interlocked.Add(ref _held, json.Length);
         return new Stored(json, 0, json.Length);
     }
 

@@ -20,7 +20,7 @@ namespace BuildImages.Core.Build;
 /// as the full check does. Anything else (an unreadable record, --force, rendering given items, a configuration made in memory) takes the full path.
 /// </para>
 /// </summary>
-internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates)
+internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates, Primitives.ScratchBudget scratch)
 {
     private readonly string _file = UpToDateRecord.PathFor(config.ManifestFile);
     private UpToDateRecord? _previous;
@@ -129,7 +129,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var files = new List<(string Key, FileRecord File)>();
         var sets = new HashSet<string>(StringComparer.Ordinal);
         var times = manifest.Stats.OutputTimes;
-        var outputs = new UpToDateOutputList(config.ManifestFile, options.RecordMemoryBudget, plan.OutputCount, times.Paths);
+        var outputs = new UpToDateOutputList(config.ManifestFile, scratch, plan.OutputCount, times.Paths);
         foreach (var card in plan.Items)
         {
             if (!manifest.Records.TryGetValue(card.RecordKey, out var record) || !manifest.TryGetInputSet(record.Inputs, out var set))

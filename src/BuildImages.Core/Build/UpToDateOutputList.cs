@@ -17,13 +17,13 @@ internal sealed class UpToDateOutputList
     private readonly List<Entry> _entries;
 
     /// <param name="manifestFile">The manifest the scratch file goes beside.</param>
-    /// <param name="memoryBudget">Bytes held in memory before the scratch file is used.</param>
+    /// <param name="budget">The bytes held in memory before the scratch file is used (the build's, shared by its stores).</param>
     /// <param name="capacity">How many outputs the plan has.</param>
     /// <param name="paths">The build's output paths.</param>
-    internal UpToDateOutputList(string manifestFile, long memoryBudget, int capacity, PathPool paths)
+    internal UpToDateOutputList(string manifestFile, ScratchBudget budget, int capacity, PathPool paths)
     {
         _paths = paths;
-        _blocks = new ScratchBlocks(manifestFile, "uptodate", memoryBudget);
+        _blocks = new ScratchBlocks(manifestFile, "uptodate", budget);
         _entries = new List<Entry>(capacity);
     }
 

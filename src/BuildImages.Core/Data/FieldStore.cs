@@ -16,10 +16,17 @@ internal sealed class FieldStore
     /// <param name="besideFile">The file the scratch file goes beside (the manifest); null keeps everything in memory (a dry run writes nothing).</param>
     /// <param name="memoryBudget">Bytes held in memory before the file is used.</param>
     internal FieldStore(string? besideFile, long memoryBudget)
+        : this(besideFile, new ScratchBudget(memoryBudget))
+    {
+    }
+
+    /// <param name="besideFile">The file the scratch file goes beside (the manifest); null keeps everything in memory (a dry run writes nothing).</param>
+    /// <param name="budget">The bytes held in memory before the file is used (the build's, shared by its stores).</param>
+    internal FieldStore(string? besideFile, ScratchBudget budget)
     {
         // A site's first build plans before its output folder (where the manifest usually is) exists: the render makes
         // it. The fields' file needs it sooner, so it is made then (a build that then fails in planning leaves it empty).
-        _blocks = new ScratchBlocks(besideFile, "fields", memoryBudget, makeFolder: true);
+        _blocks = new ScratchBlocks(besideFile, "fields", budget, makeFolder: true);
     }
 
     /// <summary>Whether a scratch file holds some of the fields (for tests).</summary>

@@ -14,7 +14,7 @@ internal sealed class ScratchBlocks
 
     private readonly string? _besideFile;
     private readonly string _purpose;
-    private readonly long _memoryBudget;
+    private readonly ScratchBudget _budget;
     private readonly bool _makeFolder;
     private readonly Lock _lock = new();
 
@@ -23,20 +23,19 @@ internal sealed class ScratchBlocks
 
     private byte[] _current = new byte[BlockBytes];
     private int _used;
-    private long _held;
     private long _fileEnd;
     private SafeFileHandle? _file;
     private bool _unusable;
 
     /// <param name="besideFile">The file the scratch file goes beside (the manifest); null keeps everything in memory (a dry run writes nothing).</param>
     /// <param name="purpose">Names the scratch file (a killed build's is swept by the next).</param>
-    /// <param name="memoryBudget">Bytes held in memory before the file is used.</param>
+    /// <param name="budget">The bytes held in memory before the file is used (the build's, shared by its stores).</param>
     /// <param name="makeFolder">Whether to make the folder of <paramref name="besideFile"/> when the file is needed and the folder is not there yet.</param>
-    internal ScratchBlocks(string? besideFile, string purpose, long memoryBudget, bool makeFolder = false)
+    internal ScratchBlocks(string? besideFile, string purpose, ScratchBudget budget, bool makeFolder = false)
     {
         _besideFile = besideFile;
         _purpose = purpose;
-        _memoryBudget = memoryBudget;
+        _budget = budget;
         _makeFolder = makeFolder;
     }
 
@@ -125,7 +124,8 @@ internal sealed class ScratchBlocks
             _current = new byte[Math.Max(BlockBytes, nextSize)];
             return;
         }
-        if (_held + _used > _memoryBudget && Writable() is { } file)
+        var taken = _budget.TryTake(_current.Length);
+        if (!taken && Writable() is { } file)
         {
             try
             {
@@ -142,9 +142,13 @@ internal sealed class ScratchBlocks
                 _unusable = true;
             }
         }
-        // Kept whole: its unused end is shorter than the record that did not fit.
+        // Kept whole: its unused end is shorter than the record that did not fit. Counted even when the budget was spent
+        // (no file could take it).
+        if (!taken)
+        {
+            _budget.Take(_current.Length);
+        }
         _blocks.Add(new Block(_current, 0));
-        _held += _current.Length;
         _current = new byte[Math.Max(BlockBytes, nextSize)];
         _used = 0;
     }
