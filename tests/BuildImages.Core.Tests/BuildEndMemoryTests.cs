@@ -344,10 +344,21 @@ public sealed class BuildEndMemoryTests : IDisposable
             var small = blocks.Append([1, 2, 3]);
             var second = blocks.Append(big.AsSpan(1000, 70_000));
             var tail = blocks.Append([4]);
+            // Past a mebibyte a place holds no length (its block is the record's alone); an empty record has no block.
+            var huge = new byte[(3 << 20) + 5];
+            new Random(3).NextBytes(huge);
+            var hugePlace = blocks.Append(huge);
+            var empty = blocks.Append([]);
+            var after = blocks.Append([5, 6]);
+            var last = blocks.Append(huge.AsSpan(0, 1 << 20));
             Assert.Equal(big, blocks.Read(first).ToArray());
             Assert.Equal([1, 2, 3], blocks.Read(small).ToArray());
             Assert.Equal(big.AsSpan(1000, 70_000).ToArray(), blocks.Read(second).ToArray());
             Assert.Equal([4], blocks.Read(tail).ToArray());
+            Assert.Equal(huge, blocks.Read(hugePlace).ToArray());
+            Assert.Equal(0, blocks.Read(empty).Count);
+            Assert.Equal([5, 6], blocks.Read(after).ToArray());
+            Assert.Equal(huge.AsSpan(0, 1 << 20).ToArray(), blocks.Read(last).ToArray());
             Assert.Equal(budget == 0, blocks.UsesFile);
         }
     }

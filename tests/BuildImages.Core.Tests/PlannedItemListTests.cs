@@ -48,18 +48,20 @@ public sealed class PlannedItemListTests : IDisposable
         // back as it went in, and such an output name is a located problem, not a crash.
         var lone = "x\ud800y";
         var huge = new string('é', 400_000);
+        var longest = new string('a', 21_000);
         DataItem[] given =
         [
             new("<hook>", 0, "id-" + lone, new Dictionary<string, object?> { ["slug"] = "lone-id", ["title"] = "Lone" }),
             new("<hook>", 0, huge, new Dictionary<string, object?> { ["slug"] = "long", ["title"] = "Long id" }),
             new("<hook>", 0, "half-slug", new Dictionary<string, object?> { ["slug"] = "s-" + lone, ["title"] = "Half" }),
             new("<hook>", 0, "last\udc00", new Dictionary<string, object?> { ["slug"] = "last", ["title"] = "Last" }),
+            new("<hook>", 0, longest, new Dictionary<string, object?> { ["slug"] = longest[..150], ["title"] = "Longest in a row" }),
         ];
 
         var rows = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, null, ("many", given), new FieldStore(besideFile: null, memoryBudget: 1 << 20));
         var objects = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, null, ("many", given), fields: null);
 
-        Assert.Equal(["id-" + lone, huge, "last\udc00"], rows.Items.Select(i => i.Item.Id));
+        Assert.Equal(["id-" + lone, huge, "last\udc00", longest], rows.Items.Select(i => i.Item.Id));
         Assert.Equal(objects.Items.Select(Describe), rows.Items.Select(Describe));
         var refused = Assert.Single(rows.Problems, p => p.Severity == Diagnostics.DiagnosticSeverity.Error);
         Assert.Equal((Diagnostics.DiagnosticCodes.UnsafeOutputPath, "many/half-slug"), (refused.Code, refused.Item));

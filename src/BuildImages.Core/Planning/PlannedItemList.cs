@@ -7,7 +7,7 @@ namespace BuildImages.Core.Planning;
 
 /// <summary>
 /// A plan's items, in plan order. A card planned from a data file with its fields in a <see cref="FieldStore"/> is held
-/// as a row of 80 bytes (its pre-key's 32 bytes, its data file, line and field place, and a place in shared blocks of
+/// as a row of 64 bytes (its pre-key's 32 bytes, its data file, line and field place, and a place in shared blocks of
 /// its id and output stem as UTF-8), with what its job's cards share (job, template, size, variant shapes, namer) held
 /// once as a <see cref="CardLook"/>; any other item (a photo, a hook's card) is held as given. Each read of a row makes
 /// a new <see cref="PlannedCard"/>, equal in value to the one planned: the plan lives to the build's end, and as
@@ -141,7 +141,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     internal int VariantCount(int index)
     {
         ref readonly var row = ref RowAt(index);
-        return row.Look < 0 ? _shared.Held[(int)row.Text].Variants.Count : _shared.Looks[row.Look].Shapes.Length;
+        return row.Look < 0 ? _shared.Held[row.Text].Variants.Count : _shared.Looks[row.Look].Shapes.Length;
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     {
         if (row.Look < 0)
         {
-            return _shared.Held[(int)row.Text];
+            return _shared.Held[row.Text];
         }
         var look = _shared.Looks[row.Look];
         var id = _shared.Text.Read(row.Text, row.IdBytes);
@@ -195,7 +195,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
             output = _shared.Text.Bytes(row.Text + row.IdBytes, row.OutputBytes);
             return _shared.Looks[row.Look].Job.Name;
         }
-        var item = _shared.Held[(int)row.Text];
+        var item = _shared.Held[row.Text];
         output = TextBlocks.Encode(item.Output);
         return item.Job.Name;
     }
@@ -287,9 +287,9 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     private struct Row
     {
         internal KeyBytes Key;
-        internal long Text;
-        internal int IdBytes;
-        internal int OutputBytes;
+        internal int Text;
+        internal ushort IdBytes;
+        internal ushort OutputBytes;
         internal ScratchBlocks.Place Fields;
         internal int FieldCount;
         internal int Line;

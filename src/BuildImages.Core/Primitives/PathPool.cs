@@ -26,9 +26,9 @@ internal sealed class PathPool
     private int _block = -1;
     private int _used = BlockSize;
 
-    // By id: where its bytes are (a length prefix, then the bytes) and its hash (so the index grows without reading them).
+    // By id: where its bytes are (a length prefix, then the bytes). No hash is kept per id (16 MB at four million paths):
+    // the index is rarely grown (a build sizes it once, Expect), and growing it hashes the paths again.
     private int[] _places = new int[64];
-    private int[] _hashes = new int[64];
     private int _count;
 
     // Open addressing: id + 1 at the slot its hash picks, 0 for none; never more than two thirds full.
@@ -92,7 +92,6 @@ internal sealed class PathPool
                 GrowIds((int)Math.Min(Array.MaxLength, 2L * _places.Length));
             }
             _places[id] = Store(utf8);
-            _hashes[id] = hash;
             _index[slot] = id + 1;
             Volatile.Write(ref _count, id + 1);
             if ((long)_count * 3 > (long)_index.Length * 2)
@@ -119,7 +118,6 @@ internal sealed class PathPool
         {
             return;
         }
-        Array.Resize(ref _hashes, ids);
         // Published last: a reader without the lock that sees the new array sees every place in it.
         var places = new int[ids];
         _places.AsSpan().CopyTo(places);
@@ -186,7 +184,7 @@ internal sealed class PathPool
         for (var slot = hash & mask; ; slot = (slot + 1) & mask)
         {
             var held = _index[slot];
-            if (held == 0 || (_hashes[held - 1] == hash && Utf8(held - 1).SequenceEqual(utf8)))
+            if (held == 0 || Utf8(held - 1).SequenceEqual(utf8))
             {
                 return slot;
             }
@@ -199,7 +197,7 @@ internal sealed class PathPool
         var mask = slots - 1;
         for (var id = 0; id < _count; id++)
         {
-            var slot = _hashes[id] & mask;
+            var slot = Hash(Utf8(id)) & mask;
             while (index[slot] != 0)
             {
                 slot = (slot + 1) & mask;

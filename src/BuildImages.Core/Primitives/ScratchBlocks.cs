@@ -71,9 +71,17 @@ internal sealed class ScratchBlocks
         }
     }
 
-    /// <summary>Room for <paramref name="size"/> bytes at the current block's end (under the lock).</summary>
+    /// <summary>
+    /// Room for <paramref name="size"/> bytes at the current block's end (under the lock). A block of many records is
+    /// 64 KB; a record larger than that gets a block of its own, of its size, so every offset fits in 16 bits.
+    /// </summary>
     private Span<byte> Reserve(int size, out Place place)
     {
+        if (size == 0)
+        {
+            place = default;
+            return [];
+        }
         if (_used + size > _current.Length)
         {
             Seal(size);
@@ -92,18 +100,23 @@ internal sealed class ScratchBlocks
     {
         lock (_lock)
         {
+            if (place.IsEmpty)
+            {
+                return ArraySegment<byte>.Empty;
+            }
             if (place.Block == _blocks.Count)
             {
-                return new ArraySegment<byte>(_current, place.Offset, place.Length);
+                return new ArraySegment<byte>(_current, place.Offset, place.LengthIn(_current.Length));
             }
             var block = _blocks[place.Block];
+            var length = place.LengthIn(block.Length);
             if (block.Bytes is { } held)
             {
-                return new ArraySegment<byte>(held, place.Offset, place.Length);
+                return new ArraySegment<byte>(held, place.Offset, length);
             }
-            var bytes = new byte[place.Length];
+            var bytes = new byte[length];
             var at = block.FileOffset + place.Offset;
-            for (var done = 0; done < place.Length;)
+            for (var done = 0; done < length;)
             {
                 var read = RandomAccess.Read(_file!, bytes.AsSpan(done), at + done);
                 if (read == 0)
@@ -130,9 +143,10 @@ internal sealed class ScratchBlocks
             try
             {
                 RandomAccess.Write(file, _current.AsSpan(0, _used), _fileEnd);
-                _blocks.Add(new Block(null, _fileEnd));
+                _blocks.Add(new Block(null, _fileEnd, _used));
                 _fileEnd += _used;
-                _current = _current.Length >= nextSize ? _current : new byte[nextSize];
+                // The array is reused only as a block of many records: a large record's block is its own size.
+                _current = nextSize <= BlockBytes ? (_current.Length == BlockBytes ? _current : new byte[BlockBytes]) : new byte[nextSize];
                 _used = 0;
                 return;
             }
@@ -148,7 +162,7 @@ internal sealed class ScratchBlocks
         {
             _budget.Take(_current.Length);
         }
-        _blocks.Add(new Block(_current, 0));
+        _blocks.Add(new Block(_current, 0, _current.Length));
         _current = new byte[Math.Max(BlockBytes, nextSize)];
         _used = 0;
     }
@@ -174,9 +188,44 @@ internal sealed class ScratchBlocks
         return _unusable ? null : _file;
     }
 
-    /// <summary>Where a record is: its block, its offset in the block, its length.</summary>
-    internal readonly record struct Place(int Block, int Offset, int Length);
+    /// <summary>
+    /// Where a record is, in 8 bytes (a build keeps one per output and per item): its block (28 bits), its offset in
+    /// the block (16 bits), its length (20 bits; a record of a mebibyte or more is alone in its block, whose length is its own).
+    /// </summary>
+    internal readonly record struct Place
+    {
+        private const int OffsetBits = 16;
+        private const int LengthBits = 20;
+        private const uint WholeBlock = (1u << LengthBits) - 1;
 
-    /// <summary>A filled block: its bytes, or (null) its offset in the file.</summary>
-    private readonly record struct Block(byte[]? Bytes, long FileOffset);
+        // Two halves, not a ulong: four-byte aligned, a place beside an int is 12 bytes, not 16.
+        private readonly uint _blockAndOffset;
+        private readonly uint _offsetAndLength;
+
+        internal Place(int block, int offset, int length)
+        {
+            if ((uint)block >= 1u << 28 || (uint)offset >= 1u << OffsetBits || length < 0 || (length >= WholeBlock && offset != 0))
+            {
+                throw new InvalidOperationException($"a scratch record's place is out of range (block {block}, offset {offset}, length {length})");
+            }
+            var stored = (uint)Math.Min(length, WholeBlock);
+            // Block in the high 28 bits of the first half, the offset split 4 + 12, the length in the low 20 of the second.
+            _blockAndOffset = ((uint)block << 4) | ((uint)offset >> 12);
+            _offsetAndLength = (((uint)offset & 0xFFF) << LengthBits) | stored;
+            // A non-empty place is never all zeros: block 0, offset 0 has a length.
+        }
+
+        internal int Block => (int)(_blockAndOffset >> 4);
+
+        internal int Offset => (int)(((_blockAndOffset & 0xF) << 12) | (_offsetAndLength >> LengthBits));
+
+        /// <summary>Whether this is the place of an empty record (nothing kept).</summary>
+        internal bool IsEmpty => _blockAndOffset == 0 && _offsetAndLength == 0;
+
+        /// <summary>The record's length, in a block of <paramref name="blockLength"/> bytes.</summary>
+        internal int LengthIn(int blockLength) => (_offsetAndLength & WholeBlock) == WholeBlock ? blockLength : (int)(_offsetAndLength & WholeBlock);
+    }
+
+    /// <summary>A filled block: its bytes, or (null) its offset in the file; and its length.</summary>
+    private readonly record struct Block(byte[]? Bytes, long FileOffset, int Length);
 }
