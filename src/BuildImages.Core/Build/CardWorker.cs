@@ -42,7 +42,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
             // a copy of the first such card, without evaluating anything.
             var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
-            if (duplicates.ClaimPreKey(preClaim, card) is var preOwner && !ReferenceEquals(preOwner, card))
+            if (duplicates.ClaimPreKey(preClaim, work) is var preOwner && !ReferenceEquals(preOwner, work))
             {
                 duplicates.AddEqualCard(work, preOwner);
                 return null;
@@ -63,10 +63,10 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
             {
                 var index = card.VariantIndex(variant.Path);
-                var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), new MarkupOwner(card, index));
-                if (!claimed.Is(card, index))
+                var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), new MarkupOwner(work, index));
+                if (!claimed.Is(work, index))
                 {
-                    copies.Add(new PendingCopy(card, index, claimed.Card, claimed, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
+                    copies.Add(new PendingCopy(work, index, claimed.Work, claimed, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
                     continue;
                 }
                 mine.Add((variant, reason));

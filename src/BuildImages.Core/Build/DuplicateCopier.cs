@@ -38,24 +38,28 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
 
     private void Copy(PendingCopy[] group)
     {
+        // Made once here (the plan holds it as a row), with its variants: every copy of the group is one of its outputs.
         var card = group[0].Card;
+        var variants = card.Variants;
         var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
         string? inputs = null;
-        // Records are held serialised: read each owner once per card, not once per variant.
-        var owners = new Dictionary<PlannedItem, ItemRecord?>(ReferenceEqualityComparer.Instance);
+        // Records are held serialised: read each owner once per card, not once per variant; owners by their work.
+        var owners = new Dictionary<OutputWork, (string Key, ItemRecord? Record)>(ReferenceEqualityComparer.Instance);
         foreach (var copy in group)
         {
-            var variant = copy.Variant;
-            if (!owners.TryGetValue(copy.Owner, out var owner))
+            var variant = variants[copy.VariantIndex];
+            if (!owners.TryGetValue(copy.Owner, out var known))
             {
-                owners[copy.Owner] = owner = _manifest.Records.TryGetValue(copy.Owner.RecordKey, out var o) ? o : null;
+                var ownerKey = copy.Owner.Planned.RecordKey;
+                owners[copy.Owner] = known = (ownerKey, _manifest.Records.TryGetValue(ownerKey, out var o) ? o : null);
             }
+            var owner = known.Record;
             var ownerPath = copy.MarkupOwner?.Path;
             var source = owner?.Variants.FirstOrDefault(v => ownerPath is not null ? v.Path == ownerPath : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
                 _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
-                    $"{variant.Path} is identical to {ownerPath ?? copy.Owner.RecordKey}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                    $"{variant.Path} is identical to {ownerPath ?? known.Key}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
             var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };
@@ -65,7 +69,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             var key = ContentHash.OfParts(ContentHash.OfParts(card.PreKey, setHash), variant.Signature);
             try
             {
-                var file = context.Writer.Copy(copy.Card.RecordKey, variant.Path, source.File, source.Sha256, copy.Previous);
+                var file = context.Writer.Copy(card.RecordKey, variant.Path, source.File, source.Sha256, copy.Previous);
                 var record = source with { Path = variant.Path, File = file, Key = key };
                 copied[record.Path] = record;
                 // Only the mapping: the bytes are in the cache under their hash when the owner's are. (A copy of an equal
@@ -96,7 +100,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         else
         {
             // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
-            var needed = group.ToDictionary(c => c.Variant, c => c.Reason);
+            var needed = group.ToDictionary(c => variants[c.VariantIndex], c => c.Reason);
             _manifest.Set(card, RecordMaker.Item(card, current, needed, copied, inputs, context.Paths));
         }
     }

@@ -9,18 +9,19 @@ internal static class OutputCheck
     /// <summary>Each card's outputs checked against its record: the current ones are reported skipped, the rest are work, with why.</summary>
     internal static List<OutputWork> Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector)
     {
-        var work = new OutputWork?[plan.Items.Count];
+        var items = plan.Items;
+        var work = new OutputWork?[items.Count];
         // Each thread stats outputs relative to its own descriptor of the output folder.
         using var outputs = new FileStampFolder(detector.OutputDirectory);
-        Parallel.For(0, plan.Items.Count, i =>
+        Parallel.For(0, items.Count, i =>
         {
-            var card = plan.Items[i];
+            var card = items[i];
             manifest.Records.TryGetValue(card.RecordKey, out var old);
             var cardReason = detector.CardReason(card, old);
             if (cardReason is not null && card.Variants.Count > 0)
             {
                 // Every output renders, for the card's reason: one value for all of them (every item of a cold build).
-                work[i] = new OutputWork(card, new Primitives.UniformMap<PlannedVariant, RenderReason>(card.Variants, cardReason));
+                work[i] = new OutputWork(items, i, new Primitives.UniformMap<PlannedVariant, RenderReason>(card.Variants, cardReason));
                 return;
             }
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
@@ -39,7 +40,7 @@ internal static class OutputCheck
             }
             if (needed.Count > 0)
             {
-                work[i] = new OutputWork(card, new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]));
+                work[i] = new OutputWork(items, i, new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]));
             }
         });
         return work.OfType<OutputWork>().ToList();

@@ -8,8 +8,38 @@ namespace BuildImages.Core.Build;
 /// not kept here but read when the item is worked on (<see cref="LastRecord"/>): a build that renders every item again
 /// (a variant or a template changed) held every record as objects until the end of its render, about 6 KB an item.
 /// </summary>
-internal sealed record OutputWork(PlannedItem Planned, IReadOnlyDictionary<PlannedVariant, RenderReason> Needed)
+/// <remarks>
+/// The item is held as its place in the plan, made when read (<see cref="Planned"/>): the plan keeps its cards as rows,
+/// and a cold build's work list, duplicate claims and waiting copies name every item until the render phase ends, where
+/// a card object each was about 300 bytes an item. What must know "the same item" compares the work, not the card.
+/// </remarks>
+internal sealed class OutputWork
 {
+    private readonly IReadOnlyList<PlannedItem>? _items;
+    private readonly int _index;
+    private readonly PlannedItem? _planned;
+
+    /// <summary>Work on <paramref name="planned"/>, held as given.</summary>
+    internal OutputWork(PlannedItem planned, IReadOnlyDictionary<PlannedVariant, RenderReason> needed)
+    {
+        _planned = planned;
+        Needed = needed;
+    }
+
+    /// <summary>Work on the item at <paramref name="index"/> of <paramref name="items"/> (the plan's, never changed), made when read.</summary>
+    internal OutputWork(IReadOnlyList<PlannedItem> items, int index, IReadOnlyDictionary<PlannedVariant, RenderReason> needed)
+    {
+        _items = items;
+        _index = index;
+        Needed = needed;
+    }
+
+    /// <summary>The item (made anew on each read when it is held as its place: take it once).</summary>
+    internal PlannedItem Planned => _planned ?? _items![_index];
+
+    /// <summary>Each output to render, with why.</summary>
+    internal IReadOnlyDictionary<PlannedVariant, RenderReason> Needed { get; }
+
     /// <summary>
     /// The item's record as the last build left it. The manifest holds it until this build sets the item's new one, which
     /// only the item's own worker, fetch or copier does: read it once, when starting on the item.
