@@ -166,7 +166,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     {
         var (plan, manifest, log, clock) = (run.Plan, run.Manifest, run.Log, run.Clock);
         var work = clock.Time(BuildStage.Check, () => OutputCheck.Run(plan, manifest, log, detector));
-        _observer.Planned(plan.OutputCount, work.Sum(w => w.Needed.Count));
+        _observer.Planned(plan.OutputCount, work.Sum(w => w.NeededCount));
         if (_options.DryRun)
         {
             foreach (var (w, v, reason) in work.SelectMany(w => w.Needed.Select(n => (w, n.Key, n.Value))))

@@ -66,14 +66,14 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), new MarkupOwner(work, index));
                 if (!claimed.Is(work, index))
                 {
-                    copies.Add(new PendingCopy(work, index, claimed.Work, claimed, templates, reason, OutputWork.Previous(old, variant.Path), CardRendered: false));
+                    copies.Add(new PendingCopy(index, claimed.Work, claimed.VariantIndex, reason, OutputWork.Previous(old, variant.Path)));
                     continue;
                 }
                 mine.Add((variant, reason));
             }
             if (mine.Count == 0)
             {
-                duplicates.AddCopies(copies);
+                duplicates.AddCopies(new CardCopies(work, templates, CardRendered: false, [.. copies]));
                 return null;
             }
             using var prepared = _clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
@@ -166,7 +166,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                     _whole.Store(preClaim, set, mine.Select(m => (m.Variant.Signature, written[m.Variant.Path])));
                 }
                 // Only now: had this card failed, its copies would have failed with it.
-                duplicates.AddCopies(copies.Select(c => c with { CardRendered = true }));
+                duplicates.AddCopies(new CardCopies(work, templates, CardRendered: true, [.. copies]));
             }, leases);
         }
         catch (Exception ex)

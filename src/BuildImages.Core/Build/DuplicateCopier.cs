@@ -28,7 +28,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         CopyEach(duplicates.TakeMarkupCopies());
         CopyEach(duplicates.TakeEqualCardCopies(_manifest));
 
-        void CopyEach(IEnumerable<PendingCopy[]> cards) =>
+        void CopyEach(IEnumerable<CardCopies> cards) =>
             Parallel.ForEach(cards, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, card =>
             {
                 Copy(card);
@@ -36,25 +36,27 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             });
     }
 
-    private void Copy(PendingCopy[] group)
+    private void Copy(CardCopies group)
     {
         // Made once here (the plan holds it as a row), with its variants: every copy of the group is one of its outputs.
-        var card = group[0].Card;
+        var card = group.Work.Planned;
         var variants = card.Variants;
         var copied = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
         string? inputs = null;
-        // Records are held serialised: read each owner once per card, not once per variant; owners by their work.
-        var owners = new Dictionary<OutputWork, (string Key, ItemRecord? Record)>(ReferenceEqualityComparer.Instance);
-        foreach (var copy in group)
+        // Records are held serialised: read each owner once per card, not once per variant; owners by their work, with
+        // their variants (made when read).
+        var owners = new Dictionary<OutputWork, (string Key, ItemRecord? Record, IReadOnlyList<PlannedVariant> Variants)>(ReferenceEqualityComparer.Instance);
+        foreach (var copy in group.Copies)
         {
             var variant = variants[copy.VariantIndex];
             if (!owners.TryGetValue(copy.Owner, out var known))
             {
-                var ownerKey = copy.Owner.Planned.RecordKey;
-                owners[copy.Owner] = known = (ownerKey, _manifest.Records.TryGetValue(ownerKey, out var o) ? o : null);
+                var ownerCard = copy.Owner.Planned;
+                var ownerKey = ownerCard.RecordKey;
+                owners[copy.Owner] = known = (ownerKey, _manifest.Records.TryGetValue(ownerKey, out var o) ? o : null, ownerCard.Variants);
             }
             var owner = known.Record;
-            var ownerPath = copy.MarkupOwner?.Path;
+            var ownerPath = copy.OwnerVariantIndex == PendingCopy.SameSignature ? null : known.Variants[copy.OwnerVariantIndex].Path;
             var source = owner?.Variants.FirstOrDefault(v => ownerPath is not null ? v.Path == ownerPath : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
@@ -62,7 +64,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
                     $"{variant.Path} is identical to {ownerPath ?? known.Key}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
                 continue;
             }
-            var set = copy.Templates is null ? ownerSet : ownerSet with { Templates = copy.Templates };
+            var set = group.Templates is null ? ownerSet : ownerSet with { Templates = group.Templates };
             var setHash = set.Hash();
             _manifest.AddInputSet(setHash[..16], set);
             inputs = setHash[..16];
@@ -91,7 +93,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             return;
         }
         _manifest.Records.TryGetValue(card.RecordKey, out var current);
-        if (group[0].CardRendered && current is not null)
+        if (group.CardRendered && current is not null)
         {
             // The worker recorded what it rendered; the copies join that record.
             var order = card.Variants.Select(v => v.Path).ToList();
@@ -100,7 +102,7 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         else
         {
             // Nothing of this card was rendered: its record is the last build's (if any) with the copies in it.
-            var needed = group.ToDictionary(c => variants[c.VariantIndex], c => c.Reason);
+            var needed = group.Copies.ToDictionary(c => variants[c.VariantIndex], c => c.Reason);
             _manifest.Set(card, RecordMaker.Item(card, current, needed, copied, inputs, context.Paths));
         }
     }

@@ -23,8 +23,8 @@ internal sealed class DuplicateTable
     /// </summary>
     private readonly ConcurrentDictionary<UInt128, MarkupOwner> _markupOwners = new();
 
-    /// <summary>Each card's copies of other cards' markup as one array (a card adds its copies at once), so making them needs no grouping.</summary>
-    private readonly ConcurrentQueue<PendingCopy[]> _markupCopies = new();
+    /// <summary>Each card's copies of other cards' markup as one group (a card adds its copies at once), so making them needs no grouping.</summary>
+    private readonly ConcurrentQueue<CardCopies> _markupCopies = new();
 
     /// <summary>Cards equal in everything to an earlier card: their work and that card, not a value per output.</summary>
     private readonly ConcurrentQueue<EqualCardCopy> _equalCards = new();
@@ -47,12 +47,11 @@ internal sealed class DuplicateTable
     }
 
     /// <summary>Adds one card's copies of other cards' markup, all of them: a card adds its copies once.</summary>
-    internal void AddCopies(IEnumerable<PendingCopy> copies)
+    internal void AddCopies(CardCopies copies)
     {
-        PendingCopy[] card = [.. copies];
-        if (card.Length > 0)
+        if (copies.Copies.Length > 0)
         {
-            _markupCopies.Enqueue(card);
+            _markupCopies.Enqueue(copies);
         }
     }
 
@@ -63,7 +62,7 @@ internal sealed class DuplicateTable
     /// The copies of other cards' markup, by the card they belong to (each card's copies touch only its record), each
     /// taken out of the table as it is handed over: what is copied is garbage, not held to the end of the build.
     /// </summary>
-    internal IEnumerable<PendingCopy[]> TakeMarkupCopies()
+    internal IEnumerable<CardCopies> TakeMarkupCopies()
     {
         while (_markupCopies.TryDequeue(out var card))
         {
@@ -72,13 +71,14 @@ internal sealed class DuplicateTable
     }
 
     /// <summary>The equal cards' copies, a card at a time, taken out of the table as <see cref="TakeMarkupCopies"/> does.</summary>
-    internal IEnumerable<PendingCopy[]> TakeEqualCardCopies(ManifestSession manifest)
+    internal IEnumerable<CardCopies> TakeEqualCardCopies(ManifestSession manifest)
     {
         while (_equalCards.TryDequeue(out var equal))
         {
             var card = equal.Work.Planned;
             var old = equal.Work.LastRecord(manifest);
-            yield return [.. equal.Work.Needed.Select(n => new PendingCopy(equal.Work, card.VariantIndex(n.Key.Path), equal.Owner, null, null, n.Value, OutputWork.Previous(old, n.Key.Path), CardRendered: false))];
+            yield return new CardCopies(equal.Work, null, CardRendered: false,
+                [.. equal.Work.Needed.Select(n => new PendingCopy(card.VariantIndex(n.Key.Path), equal.Owner, PendingCopy.SameSignature, n.Value, OutputWork.Previous(old, n.Key.Path)))]);
         }
     }
 
@@ -94,24 +94,4 @@ internal readonly record struct MarkupOwner(OutputWork Work, int VariantIndex)
 {
     /// <summary>Whether this is <paramref name="work"/>'s variant at <paramref name="variantIndex"/> (the card itself, not an equal one).</summary>
     internal bool Is(OutputWork work, int variantIndex) => ReferenceEquals(Work, work) && VariantIndex == variantIndex;
-
-    /// <summary>The output's path (made anew on each read).</summary>
-    internal string Path => Work.Planned.Variants[VariantIndex].Path;
-}
-
-/// <summary>
-/// An output whose pixels equal another output's in this build: copied once that one is written. A pre-key copy
-/// (<see cref="MarkupOwner"/> null) takes the owner's variant of the same signature and its input set; a markup copy
-/// takes the owner's fonts and images with its own <see cref="Templates"/>. <see cref="CardRendered"/> says whether
-/// the card's worker set a record of this build (else the copier makes it). A value in its card's array, not an object
-/// of its own; an equal card's are made only when it is copied. The variant is held as its place among the card's: a
-/// card's variants are made when read (<see cref="PlannedItem.Variants"/>), and a site of cards equal in markup waits
-/// with a copy per output until the render phase ends. The card and the owner are held as their work (the card is
-/// made from the plan when the copy is made, and the owner's record key then: a key per waiting copy was four million
-/// strings in a cold build of a million equal cards, and a card object per waiting card about 300 MB).
-/// </summary>
-internal readonly record struct PendingCopy(OutputWork Work, int VariantIndex, OutputWork Owner, MarkupOwner? MarkupOwner, SortedDictionary<string, string>? Templates, RenderReason Reason, VariantRecord? Previous, bool CardRendered)
-{
-    /// <summary>The card to copy to (made anew on each read when the plan holds it as a row: take it once).</summary>
-    internal PlannedItem Card => Work.Planned;
 }

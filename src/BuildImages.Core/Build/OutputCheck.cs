@@ -21,7 +21,7 @@ internal static class OutputCheck
             if (cardReason is not null && card.Variants.Count > 0)
             {
                 // Every output renders, for the card's reason: one value for all of them (every item of a cold build).
-                work[i] = new OutputWork(items, i, new Primitives.UniformMap<PlannedVariant, RenderReason>(card.Variants, cardReason));
+                work[i] = new OutputWork(items, i, cardReason);
                 return;
             }
             var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);

@@ -19,11 +19,16 @@ internal sealed class OutputWork
     private readonly int _index;
     private readonly PlannedItem? _planned;
 
+    // The outputs to render with why, or (null) every output of the item for one reason, the map made when read: in a
+    // cold build that is every item, and a map, a variants view and the output stem it holds were about 110 bytes each.
+    private readonly IReadOnlyDictionary<PlannedVariant, RenderReason>? _needed;
+    private readonly RenderReason? _everyOutput;
+
     /// <summary>Work on <paramref name="planned"/>, held as given.</summary>
     internal OutputWork(PlannedItem planned, IReadOnlyDictionary<PlannedVariant, RenderReason> needed)
     {
         _planned = planned;
-        Needed = needed;
+        _needed = needed;
     }
 
     /// <summary>Work on the item at <paramref name="index"/> of <paramref name="items"/> (the plan's, never changed), made when read.</summary>
@@ -31,14 +36,26 @@ internal sealed class OutputWork
     {
         _items = items;
         _index = index;
-        Needed = needed;
+        _needed = needed;
+    }
+
+    /// <summary>Work on every output of the item at <paramref name="index"/> of <paramref name="items"/>, for <paramref name="everyOutput"/>.</summary>
+    internal OutputWork(IReadOnlyList<PlannedItem> items, int index, RenderReason everyOutput)
+    {
+        _items = items;
+        _index = index;
+        _everyOutput = everyOutput;
     }
 
     /// <summary>The item (made anew on each read when it is held as its place: take it once).</summary>
     internal PlannedItem Planned => _planned ?? _items![_index];
 
-    /// <summary>Each output to render, with why.</summary>
-    internal IReadOnlyDictionary<PlannedVariant, RenderReason> Needed { get; }
+    /// <summary>Each output to render, with why (made anew on each read when every output renders for one reason).</summary>
+    internal IReadOnlyDictionary<PlannedVariant, RenderReason> Needed =>
+        _needed ?? new Primitives.UniformMap<PlannedVariant, RenderReason>(Planned.Variants, _everyOutput!);
+
+    /// <summary>How many outputs render (without making the item when the plan holds it as a row).</summary>
+    internal int NeededCount => _needed?.Count ?? (_items is PlannedItemList list ? list.VariantCount(_index) : Planned.Variants.Count);
 
     /// <summary>
     /// The item's record as the last build left it. The manifest holds it until this build sets the item's new one, which
