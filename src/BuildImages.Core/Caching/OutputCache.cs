@@ -69,7 +69,18 @@ internal sealed class OutputCache : IDisposable
             WarnFirst(ref _lockFailures, $"the render lock failed ({ex.Message}); outputs are rendered without it");
             return (null, null);
         }
-        return lease is null ? (null, TryFetch(key, countMiss: false)) : (new Lease(lease), null);
+        if (lease is null)
+        {
+            return (null, TryFetch(key, countMiss: false));
+        }
+        // Another process may have stored the output and released the key between this build's look in the cache and
+        // its claim: looked for once more, holding the key, so it is not drawn twice.
+        if (TryFetch(key, countMiss: false) is { } stored)
+        {
+            new Lease(lease).Dispose();
+            return (null, stored);
+        }
+        return (new Lease(lease), null);
     }
 
     /// <param name="key">The output key.</param>

@@ -117,6 +117,55 @@ public sealed class RemoteCacheTests : IClassFixture<NginxCache>, IDisposable
     }
 
     [Fact]
+    public void AnOutputAnotherProcessStoredWhileThisOneClaimedItIsFetchedNotDrawnAgain()
+    {
+        // Another replica stores the outputs and releases the key between this build's look in the cache and its
+        // claim: the lock plays that replica, building a copy of the site against the same cache on the first claim,
+        // then grants the key. Holding it, the build looks once more and takes what is there.
+        var other = Site();
+        var racing = new RacingLock(() => other.Build(new BuildOptions { RemoteCache = Cache() }));
+        var here = Site();
+        var report = here.Build(new BuildOptions { RemoteCache = new RemoteCacheOptions { Url = _server.Url, RenderLock = racing } });
+
+        Assert.True(racing.Raced);
+        Assert.True(racing.Other!.Rendered > 0);
+        Assert.Equal(0, report.Rendered);
+        Assert.Equal(racing.Other.Rendered, report.Fetched);
+        Assert.Empty(report.Errors);
+        Assert.Equal(Written(other), Written(here));
+    }
+
+    /// <summary>A render lock whose first claim is raced by another process that stores everything first.</summary>
+    private sealed class RacingLock(Func<BuildReport> otherProcess) : IRenderLock
+    {
+        private readonly Lock _gate = new();
+
+        internal bool Raced { get; private set; }
+
+        internal BuildReport? Other { get; private set; }
+
+        public IDisposable? Acquire(string key)
+        {
+            lock (_gate)
+            {
+                if (!Raced)
+                {
+                    Raced = true;
+                    Other = otherProcess();
+                }
+            }
+            return new Granted();
+        }
+
+        private sealed class Granted : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void ReadOnlyNeverWrites()
     {
         var before = _server.Puts();
