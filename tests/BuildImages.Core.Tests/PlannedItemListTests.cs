@@ -95,6 +95,32 @@ public sealed class PlannedItemListTests : IDisposable
         Assert.Equal(rows.Select(Describe), held.Select(Describe));
     }
 
+    [Fact]
+    public void EachRowKeepsItsOwnDataFileWhenFilesComeBackInAnotherJob()
+    {
+        foreach (var name in new[] { "b", "c", "d" })
+        {
+            _site.Write($"more/{name}.json", new JsonArray(new JsonObject { ["slug"] = name, ["title"] = name.ToUpperInvariant() }).ToJsonString());
+        }
+        // Two jobs over one folder: the second job's rows name files the first job's rows named before the last one.
+        foreach (var job in new[] { "one", "two" })
+        {
+            _site.Config["jobs"]!.AsArray().Add(new JsonObject
+            {
+                ["name"] = job, ["template"] = "tpl/plain", ["size"] = "200x100", ["data"] = "more/*.json", ["output"] = job + "/{{ slug }}",
+                ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }),
+            });
+        }
+        _site.Save();
+        var config = ConfigLoader.Load(_site.ConfigFile);
+        var workspace = new Workspace(config);
+
+        var plan = BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, ["one", "two"], null, new FieldStore(besideFile: null, memoryBudget: 1 << 20));
+
+        Assert.Equal(["one/b", "one/c", "one/d", "two/b", "two/c", "two/d"], plan.Items.Select(i => i.Name));
+        Assert.All(plan.Items, i => Assert.Equal($"{i.Item.Id}.json", Path.GetFileName(i.Item.SourceFile)));
+    }
+
     private (BuildConfig Config, Workspace Workspace) SiteWith(JsonObject[] items)
     {
         _site.Config["jobs"]!.AsArray().Add(new JsonObject

@@ -169,9 +169,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         _observer.Planned(plan.OutputCount, work.Sum(w => w.NeededCount));
         if (_options.DryRun)
         {
-            foreach (var (w, v, reason) in work.SelectMany(w => w.Needed.Select(n => (w, n.Key, n.Value))))
+            foreach (var w in work)
             {
-                log.Report(new OutputOutcome(v.Path, w.Planned.Name, OutputStatus.Rendered, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
+                var item = w.Planned;
+                foreach (var (v, reason) in w.NeededOf(item))
+                {
+                    log.Report(new OutputOutcome(v.Path, item.Name, OutputStatus.Rendered, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
+                }
             }
             return (true, null, null);
         }

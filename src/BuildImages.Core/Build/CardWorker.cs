@@ -60,7 +60,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             var markupBase = ContentHash.OfParts(ContentHash.OfText(evaluated.Markup), card.Size.ToString());
             var mine = new List<(PlannedVariant Variant, RenderReason Reason)>();
             var copies = new List<PendingCopy>();
-            foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+            foreach (var (variant, reason) in work.NeededOf(card).OrderBy(n => n.Key.Path, StringComparer.Ordinal))
             {
                 var index = card.VariantIndex(variant.Path);
                 var claimed = duplicates.ClaimMarkup(ContentHash.Claim(markupBase, variant.Signature), new MarkupOwner(work, index));
@@ -159,7 +159,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                 {
                     Release(toEncode.Select(e => e.Encoding), rented);
                 }
-                context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(card, RecordMaker.Item(card, old, work.NeededOf(card), written, setHash[..16], context.Paths));
                 if (copies.Count == 0)
                 {
                     // After its outputs (one queue, in order): whoever finds the set finds what it leads to.
@@ -202,7 +202,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
 
     /// <summary>Fails the card's outputs with the error an exception means: the input's, a file's or the decoder's, or our bug (never the end of the process).</summary>
     private void Fail(PlannedCard card, OutputWork work, Exception ex) =>
-        _log.Fail(card, work.Needed.Keys, ex switch
+        _log.Fail(card, work.NeededOf(card).Keys, ex switch
         {
             BuildInputException input => input.Diagnostic with { Item = card.Name, File = input.Diagnostic.File ?? card.Item.SourceFile },
             IOException or UnauthorizedAccessException or NetVips.VipsException => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name),

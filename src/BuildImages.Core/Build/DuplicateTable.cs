@@ -78,7 +78,7 @@ internal sealed class DuplicateTable
             var card = equal.Work.Planned;
             var old = equal.Work.LastRecord(manifest);
             yield return new CardCopies(equal.Work, null, CardRendered: false,
-                [.. equal.Work.Needed.Select(n => new PendingCopy(card.VariantIndex(n.Key.Path), equal.Owner, PendingCopy.SameSignature, n.Value, OutputWork.Previous(old, n.Key.Path)))]);
+                [.. equal.Work.NeededOf(card).Select(n => new PendingCopy(card.VariantIndex(n.Key.Path), equal.Owner, PendingCopy.SameSignature, n.Value, OutputWork.Previous(old, n.Key.Path)))]);
         }
     }
 

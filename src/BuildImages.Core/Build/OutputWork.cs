@@ -15,23 +15,15 @@ namespace BuildImages.Core.Build;
 /// </remarks>
 internal sealed class OutputWork
 {
-    private readonly IReadOnlyList<PlannedItem>? _items;
+    private readonly IReadOnlyList<PlannedItem> _items;
     private readonly int _index;
-    private readonly PlannedItem? _planned;
 
     // The outputs to render with why, or (null) every output of the item for one reason, the map made when read: in a
     // cold build that is every item, and a map, a variants view and the output stem it holds were about 110 bytes each.
     private readonly IReadOnlyDictionary<PlannedVariant, RenderReason>? _needed;
     private readonly RenderReason? _everyOutput;
 
-    /// <summary>Work on <paramref name="planned"/>, held as given.</summary>
-    internal OutputWork(PlannedItem planned, IReadOnlyDictionary<PlannedVariant, RenderReason> needed)
-    {
-        _planned = planned;
-        _needed = needed;
-    }
-
-    /// <summary>Work on the item at <paramref name="index"/> of <paramref name="items"/> (the plan's, never changed), made when read.</summary>
+    /// <summary>Work on the item at <paramref name="index"/> of <paramref name="items"/> (the plan's, never changed), made when read; <paramref name="needed"/> its outputs to render.</summary>
     internal OutputWork(IReadOnlyList<PlannedItem> items, int index, IReadOnlyDictionary<PlannedVariant, RenderReason> needed)
     {
         _items = items;
@@ -47,12 +39,15 @@ internal sealed class OutputWork
         _everyOutput = everyOutput;
     }
 
-    /// <summary>The item (made anew on each read when it is held as its place: take it once).</summary>
-    internal PlannedItem Planned => _planned ?? _items![_index];
+    /// <summary>The item (made anew on each read when the plan holds it as a row: take it once).</summary>
+    internal PlannedItem Planned => _items[_index];
 
-    /// <summary>Each output to render, with why (made anew on each read when every output renders for one reason).</summary>
-    internal IReadOnlyDictionary<PlannedVariant, RenderReason> Needed =>
-        _needed ?? new Primitives.UniformMap<PlannedVariant, RenderReason>(Planned.Variants, _everyOutput!);
+    /// <summary>
+    /// Each output of <paramref name="item"/> (this work's item, as the caller read it) to render, with why: when every
+    /// output renders for one reason the map is made from the item's variants here, so the caller's item is not made again.
+    /// </summary>
+    internal IReadOnlyDictionary<PlannedVariant, RenderReason> NeededOf(PlannedItem item) =>
+        _needed ?? new Primitives.UniformMap<PlannedVariant, RenderReason>(item.Variants, _everyOutput!);
 
     /// <summary>How many outputs render (without making the item when the plan holds it as a row).</summary>
     internal int NeededCount => _needed?.Count ?? (_items is PlannedItemList list ? list.VariantCount(_index) : Planned.Variants.Count);

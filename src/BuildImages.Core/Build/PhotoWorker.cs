@@ -25,7 +25,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         var job = card.Job.Photos!;
         if (photos.IsStopped(card.Job.Name, out var stopper))
         {
-            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
+            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
             return;
         }
         var old = work.LastRecord(context.Manifest);
@@ -46,13 +46,13 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
             context.Manifest.AddInputSet(setHash[..16], set);
             var keyBase = ContentHash.OfParts(card.PreKey, setHash);
             var written = new Dictionary<string, VariantRecord>(StringComparer.Ordinal);
-            var wanted = work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
+            var wanted = work.NeededOf(card).OrderBy(n => n.Key.Path, StringComparer.Ordinal).ToList();
             // Variants the remote cache has are written from it; the photo is decoded only for the rest (if any).
             var fetched = FetchAll(card, work, old, wanted, keyBase, written, stamped.Size);
             var needed = wanted.Where(n => !fetched.Contains(n.Key)).ToList();
             if (needed.Count == 0)
             {
-                context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
+                context.Manifest.Set(card, RecordMaker.Item(card, old, work.NeededOf(card), written, setHash[..16], context.Paths));
                 return;
             }
             var processed = _clock.Time(BuildStage.Encode, () => photos.Processing.ProcessAll(source, needed.Select(n => new PhotoRequest(n.Key.Shape!, n.Key.Encode, n.Key.MaxBytes, n.Key.MinQuality)).ToList(), job.Settings, photo.Focus));
@@ -77,7 +77,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                 _log.Saved(PhotoSavingCalculator.Make(variant.Path, card.Item.Id, stamped.Size, processed, result, photos.VisionModels));
                 context.Cache?.Store(key, result.Bytes, result.Quality, result.Width, result.Height, source: (processed.SourceWidth, processed.SourceHeight));
             }
-            context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
+            context.Manifest.Set(card, RecordMaker.Item(card, old, work.NeededOf(card), written, setHash[..16], context.Paths));
         }
         catch (ImageRejectedException ex)
         {
@@ -92,24 +92,24 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     break;
                 case PhotoErrorPolicy.Stop:
                     photos.Stop(card.Job.Name, card.Item.Id);
-                    _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
+                    _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
                     break;
                 default:
-                    _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
+                    _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
                     break;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
+            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
         }
         catch (BuildInputException ex)
         {
-            _log.Fail(card, work.Needed.Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
+            _log.Fail(card, work.NeededOf(card).Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
         }
         catch (Exception ex)
         {
-            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
+            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
         }
     }
 
@@ -156,7 +156,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _log.Fail(card, work.Needed.Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
+            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
             return;
         }
         var previous = OutputWork.Previous(old, copyPath);
@@ -166,7 +166,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         var kept = old?.Variants.Where(v => v.Path != copyPath) ?? [];
         var record = old is { } last
             ? last with { Variants = [.. kept, copy] }
-            : RecordMaker.Item(card, null, work.Needed, [], "original", context.Paths) with { Variants = [copy] };
+            : RecordMaker.Item(card, null, work.NeededOf(card), [], "original", context.Paths) with { Variants = [copy] };
         photos.CopiedOriginal(card.RecordKey, copyPath);
         context.Manifest.Set(card, record);
         _log.Report(new Diagnostic(DiagnosticSeverity.Warning, DiagnosticCodes.CorruptImage, message + $" (copied unchanged to {copyPath}, metadata and all: onError is copy-original)", card.Source.SourceFile, Item: card.Name));

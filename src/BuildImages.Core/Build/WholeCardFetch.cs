@@ -30,7 +30,7 @@ internal sealed class WholeCardFetch(WorkerContext context)
         var setHash = set.Hash();
         var keyBase = ContentHash.OfParts(card.PreKey, setHash);
         var fetched = new List<(PlannedVariant Variant, RenderReason Reason, string Key, Caching.CachedOutput Output)>();
-        foreach (var (variant, reason) in work.Needed.OrderBy(n => n.Key.Path, StringComparer.Ordinal))
+        foreach (var (variant, reason) in work.NeededOf(card).OrderBy(n => n.Key.Path, StringComparer.Ordinal))
         {
             var key = ContentHash.OfParts(keyBase, variant.Signature);
             // By the digest the entry lists; else (not listed, or not those bytes) through the output's own mapping.
@@ -50,7 +50,7 @@ internal sealed class WholeCardFetch(WorkerContext context)
             written[variant.Path] = write(variant, reason, key, output, read);
         }
         cache.CountHits(fetched.Count);
-        context.Manifest.Set(card, RecordMaker.Item(card, old, work.Needed, written, setHash[..16], context.Paths));
+        context.Manifest.Set(card, RecordMaker.Item(card, old, work.NeededOf(card), written, setHash[..16], context.Paths));
         return true;
     }
 

@@ -230,7 +230,12 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         }
 
         /// <summary>The index of the first item of job <paramref name="job"/> with output stem <paramref name="output"/>; -1 if none.</summary>
-        internal int Find(string job, string output) => _slots[Slot(job, TextBlocks.Encode(output))] - 1;
+        internal int Find(string job, string output)
+        {
+            // Asked once per record by the pruner: encoded on the stack when short, not into an array each time.
+            Span<byte> utf8 = output.Length <= 256 ? stackalloc byte[768] : new byte[output.Length * 3];
+            return _slots[Slot(job, utf8[..PathPool.Encode(output, utf8)])] - 1;
+        }
 
         /// <summary>The slot that holds the item named so, or the empty slot where it would go.</summary>
         private int Slot(string job, ReadOnlySpan<byte> output)
@@ -266,6 +271,9 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
         internal TextBlocks Text { get; } = new();
 
+        // A folder of Markdown files is an item per file: a search of the list was the files' count squared.
+        private readonly Dictionary<string, int> _fileIndexes = new(StringComparer.Ordinal);
+
         /// <summary>The index of <paramref name="file"/> among the data files (items come a file at a time: the last is checked first).</summary>
         internal int FileIndex(string file)
         {
@@ -273,13 +281,12 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
             {
                 return Files.Count - 1;
             }
-            var at = Files.LastIndexOf(file);
-            if (at >= 0)
+            if (!_fileIndexes.TryGetValue(file, out var at))
             {
-                return at;
+                at = _fileIndexes[file] = Files.Count;
+                Files.Add(file);
             }
-            Files.Add(file);
-            return Files.Count - 1;
+            return at;
         }
     }
 

@@ -135,9 +135,11 @@ internal sealed class PathPool
     }
 
     /// <summary>The path with id <paramref name="id"/>, as a new string.</summary>
-    internal string PathOf(int id)
+    internal string PathOf(int id) => TextOf(Utf8(id));
+
+    /// <summary>The text <see cref="Encode"/> wrote, as a new string.</summary>
+    internal static string TextOf(ReadOnlySpan<byte> utf8)
     {
-        var utf8 = Utf8(id);
         Span<char> chars = utf8.Length <= 512 ? stackalloc char[utf8.Length] : new char[utf8.Length];
         return new string(chars[..Decode(utf8, chars)]);
     }

@@ -49,12 +49,7 @@ internal sealed class TextBlocks
     internal ReadOnlySpan<byte> Bytes(int at, int length) => _blocks[at >> BlockBits].AsSpan(at & (BlockSize - 1), length);
 
     /// <summary>The text at <paramref name="at"/>, as a new string.</summary>
-    internal string Read(int at, int length)
-    {
-        var utf8 = Bytes(at, length);
-        Span<char> chars = utf8.Length <= 512 ? stackalloc char[utf8.Length] : new char[utf8.Length];
-        return new string(chars[..PathPool.Decode(utf8, chars)]);
-    }
+    internal string Read(int at, int length) => PathPool.TextOf(Bytes(at, length));
 
     /// <summary><paramref name="text"/> in the blocks' encoding, as a new array.</summary>
     internal static byte[] Encode(string text)
