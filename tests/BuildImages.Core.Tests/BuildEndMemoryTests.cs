@@ -309,12 +309,13 @@ public sealed class BuildEndMemoryTests : IDisposable
     }
 
     [Fact]
-    public void TheUpToDateRecordsOutputsGoThroughScratchBlocksAndComeBackInPathOrder()
+    public void TheUpToDateRecordsOutputsAreThePlannedOutcomesInPathOrderWithTheirFilesAndTimes()
     {
-        var manifest = Path.Combine(_dir, "buildimages.manifest.json");
-        var list = new UpToDateOutputList(manifest, new ScratchBudget(0), capacity: 0, new PathPool());
+        var paths = new PathPool();
+        var log = new OutcomeSpill(Path.Combine(_dir, "buildimages.manifest.json"), new ScratchBudget(0), paths);
+        var times = new OutputTimeTable(paths);
         var random = new Random(11);
-        var added = new List<UpToDateOutput>();
+        var planned = new List<UpToDateOutput>();
         foreach (var i in Enumerable.Range(0, 12_000).OrderBy(_ => random.Next()))
         {
             var path = $"og/card-{i:D5}{(i % 2 == 0 ? ".webp" : "-600.jpg")}";
@@ -322,15 +323,53 @@ public sealed class BuildEndMemoryTests : IDisposable
             var file = i % 5 == 0 ? path.Replace("card", "card.0123456789", StringComparison.Ordinal) : path;
             var key = i % 7 == 0 ? "photo:" + i : ContentHash.Of(BitConverter.GetBytes(i));
             var output = new UpToDateOutput(path, file, $"cards/ünï-{i}", 1200, 630 + i % 3, i % 2 == 0 ? "image/webp" : "image/jpeg", i * 10L, key, 638_000_000_000_000_000L + i);
-            list.Add(output.Path, output.File, output.Item, output.Width, output.Height, output.Mime, output.Bytes, output.Key, output.ModifiedTicks);
-            added.Add(output);
+            log.Add(new OutputOutcome(path, output.Item, i % 3 == 0 ? OutputStatus.Rendered : OutputStatus.Skipped, null, output.Width, output.Height, output.Mime, output.Bytes, key));
+            times.Set(file, output.ModifiedTicks);
+            planned.Add(output);
+            if (i % 1000 == 0)
+            {
+                // Outcomes of outputs the plan does not hold: pruned ones, which the record must not list.
+                log.Add(new OutputOutcome($"og/gone-{i}.webp", "cards/gone", OutputStatus.Pruned, null, 1200, 630, "image/webp", 5, key));
+            }
         }
-        var sorted = list.SortedByPath();
-        Assert.Equal(added.OrderBy(o => o.Path, StringComparer.Ordinal), sorted);
+        UpToDateOutputs Gathered(Func<UpToDateOutput, UpToDateOutput> asRecorded)
+        {
+            var list = new UpToDateOutputs(paths);
+            foreach (var o in planned.Select(asRecorded))
+            {
+                Assert.True(list.Add(paths.Find(o.Path), paths.Find(o.File), o.Width, o.Height, o.Mime, o.Bytes, o.Key));
+            }
+            return list;
+        }
+
+        var gathered = Gathered(o => o);
+        // A path is planned once.
+        Assert.False(gathered.Add(paths.Find(planned[0].Path), paths.Find(planned[0].File), 1, 1, "image/webp", 1, planned[0].Key));
+        var written = gathered.From(log.SortedWithPathIds(), times);
+        Assert.Equal(planned.Count, written.Count);
+        Assert.Equal(planned.OrderBy(o => o.Path, StringComparer.Ordinal), written);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Empty(Directory.EnumerateFiles(_dir));
         }
+
+        // The log says otherwise of an output than its record does (its bytes, its key, its file): nothing is written from it.
+        var (otherBytes, otherKey, otherFile) = (planned[17], planned[18], planned.First(o => o.File != o.Path));
+        foreach (var wrong in new[] { Gathered(o => o == otherBytes ? o with { Bytes = o.Bytes + 1 } : o), Gathered(o => o == otherKey ? o with { Key = ContentHash.Of([1]) } : o), Gathered(o => o == otherFile ? o with { File = o.Path } : o) })
+        {
+            Assert.Throws<InvalidDataException>(() => wrong.From(log.SortedWithPathIds(), times).ToList());
+        }
+        // A planned output the log has no outcome of.
+        var more = Gathered(o => o);
+        paths.Add("og/never-logged.webp");
+        var oneMore = new UpToDateOutputs(paths);
+        foreach (var o in planned.Append(planned[0] with { Path = "og/never-logged.webp", File = "og/never-logged.webp" }))
+        {
+            Assert.True(oneMore.Add(paths.Find(o.Path), paths.Find(o.File), o.Width, o.Height, o.Mime, o.Bytes, o.Key));
+        }
+        times.Set("og/never-logged.webp", 1);
+        Assert.Throws<InvalidDataException>(() => oneMore.From(log.SortedWithPathIds(), times).ToList());
+        Assert.Equal(planned.Count, more.From(log.SortedWithPathIds(), times).Count());
     }
 
     [Fact]

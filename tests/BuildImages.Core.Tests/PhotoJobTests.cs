@@ -49,6 +49,9 @@ public sealed class PhotoJobTests : IDisposable
         var second = _site.Build();
         Assert.Empty(BuildFixture.Rendered(second));
         Assert.Equal(6, second.Skipped);
+        // Confirmed from the up-to-date record, which lists the photos' outputs as recorded (the capped width too).
+        Assert.True(second.UpToDate);
+        Assert.Equal(first.Outputs.Select(o => (o.Path, o.Width, o.Height, o.Bytes, o.Key)), second.Outputs.Select(o => (o.Path, o.Width, o.Height, o.Bytes, o.Key)));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class RecordedOutputsTests : IDisposable
         var file = Path.Combine(_dir, "r.uptodate");
         Record(written).Save(file);
 
-        var read = UpToDateRecord.Load(file)!.Outputs;
+        var read = Assert.IsType<RecordedOutputs>(UpToDateRecord.Load(file)!.Outputs);
 
         Assert.Equal(3000, read.Count);
         Assert.Equal(written, read.ToList());

@@ -49,15 +49,15 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var paths = _workspace.Paths;
         var templates = _workspace.Templates;
         var clock = new StageClock();
-        // Every output path the build names, held once: the output-time table, the outcome log and the up-to-date list
+        // Every output path the build names, held once: the output-time table, the outcome log and the up-to-date record
         // name outputs by their ids in it.
         var outputPaths = new PathPool();
-        // What the build's scratch stores (fields, records, outcomes, the up-to-date list) hold in memory, together.
+        // What the build's scratch stores (fields, records, outcomes) hold in memory, together.
         var scratch = new ScratchBudget(_options.RecordMemoryBudget);
         // A dry run writes nothing, not even a scratch file: its outcomes stay in memory.
         var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, scratch, outputPaths));
         var reports = new ReportMaker(config, _options, paths, clock, wall);
-        var upToDate = new UpToDateCheck(config, _options, paths, templates, scratch);
+        var upToDate = new UpToDateCheck(config, _options, paths, templates);
         StaleTemps.RemoveFromBookkeeping(config);
         if (_options.RemoveItems is { } removal)
         {

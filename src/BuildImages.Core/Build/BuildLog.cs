@@ -47,6 +47,9 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     /// <summary>Every outcome, ordered by output path, each read back as it is read; the log takes no more outcomes after this.</summary>
     internal IReadOnlyList<OutputOutcome> Outcomes() => outcomes.SortedByPath();
 
+    /// <summary>As <see cref="Outcomes"/>, each with its path's id in the build's pool of output paths.</summary>
+    internal IEnumerable<(int Path, OutputOutcome Outcome)> OutcomesWithPathIds() => outcomes.SortedWithPathIds();
+
     /// <summary>How many outcomes had <paramref name="status"/>.</summary>
     internal int Count(OutputStatus status) => Volatile.Read(ref _counts[(int)status]);
 

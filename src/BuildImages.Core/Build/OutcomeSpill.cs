@@ -67,6 +67,25 @@ internal sealed class OutcomeSpill
     /// </summary>
     internal IReadOnlyList<OutputOutcome> SortedByPath()
     {
+        Sort();
+        return new Primitives.ProjectedList<Entry, OutputOutcome>(_entries, Read);
+    }
+
+    /// <summary>
+    /// As <see cref="SortedByPath"/>, each outcome with its path's id in the pool: what a reader that marks paths by
+    /// their ids (<see cref="UpToDateOutputs"/>) checks without looking each path up again.
+    /// </summary>
+    internal IEnumerable<(int Path, OutputOutcome Outcome)> SortedWithPathIds()
+    {
+        Sort();
+        foreach (var entry in _entries)
+        {
+            yield return (entry.Path, Read(entry));
+        }
+    }
+
+    private void Sort()
+    {
         lock (_lock)
         {
             if (!_sorted)
@@ -75,8 +94,9 @@ internal sealed class OutcomeSpill
                 _sorted = true;
             }
         }
-        return new Primitives.ProjectedList<Entry, OutputOutcome>(_entries, e => Parse(_paths.PathOf(e.Path), _blocks.Read(e.Place)));
     }
+
+    private OutputOutcome Read(Entry entry) => Parse(_paths.PathOf(entry.Path), _blocks.Read(entry.Place));
 
     // The serialised outcome, without its path (the entry holds it): status, width, height, bytes, reason, key, item, format.
     private static int Size(OutputOutcome o) =>

@@ -20,7 +20,7 @@ namespace BuildImages.Core.Build;
 /// as the full check does. Anything else (an unreadable record, --force, rendering given items, a configuration made in memory) takes the full path.
 /// </para>
 /// </summary>
-internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates, Primitives.ScratchBudget scratch)
+internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates)
 {
     private readonly string _file = UpToDateRecord.PathFor(config.ManifestFile);
     private UpToDateRecord? _previous;
@@ -69,7 +69,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             // (not in a dry run, which promises to write nothing).
             Save(new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = files, Outputs = record.Outputs });
         }
-        return record.Outputs;
+        return recorded;
     }
 
     /// <summary>What the record will say of the plan's inputs, taken before planning reads them (a file edited during the build is then seen as changed by the next one).</summary>
@@ -113,7 +113,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     internal void Finish(PlanInputs? inputs, GatheredOutputs? gathered, ManifestSession manifest, BuildLog log, string engineStamp, bool complete)
     {
         var clean = complete && !options.DryRun && !log.HasDiagnostics;
-        var record = clean && inputs is not null && gathered is not null ? Make(inputs, gathered, manifest, engineStamp) : null;
+        var record = clean && inputs is not null && gathered is not null ? Make(inputs, gathered, manifest, log, engineStamp) : null;
         if (record is not null)
         {
             Save(record);
@@ -129,7 +129,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var files = new List<(string Key, FileRecord File)>();
         var sets = new HashSet<string>(StringComparer.Ordinal);
         var times = manifest.Stats.OutputTimes;
-        var outputs = new UpToDateOutputList(config.ManifestFile, scratch, plan.OutputCount, times.Paths);
+        var outputs = new UpToDateOutputs(times.Paths);
         foreach (var card in plan.Items)
         {
             if (!manifest.Records.TryGetValue(card.RecordKey, out var record) || !manifest.TryGetInputSet(record.Inputs, out var set))
@@ -147,28 +147,32 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
                     files.Add((key, file));
                 }
             }
-            var name = card.Name;
             foreach (var variant in card.Variants)
             {
                 var written = record.Variants.FirstOrDefault(v => v.Path == variant.Path);
-                if (written is null || !times.TryGetValue(written.File, out var ticks))
+                if (written is null)
                 {
                     return null;
                 }
-                outputs.Add(variant.Path, written.File, name, written.Width, written.Height, written.Mime, written.Bytes, written.Key, ticks);
+                var file = times.Paths.Find(written.File);
+                var path = written.File == variant.Path ? file : times.Paths.Find(variant.Path);
+                if (!times.TryGetValue(file, out _) || !outputs.Add(path, file, written.Width, written.Height, written.Mime, written.Bytes, written.Key))
+                {
+                    return null;
+                }
             }
         }
-        return new GatheredOutputs(files, outputs.SortedByPath());
+        return new GatheredOutputs(files, outputs);
     }
 
-    private UpToDateRecord Make(PlanInputs inputs, GatheredOutputs gathered, ManifestSession manifest, string engineStamp) => new()
+    private UpToDateRecord Make(PlanInputs inputs, GatheredOutputs gathered, ManifestSession manifest, BuildLog log, string engineStamp) => new()
     {
         Fingerprint = Fingerprint(inputs.Print, engineStamp),
         ManifestStamp = FileStamp.Describe(config.ManifestFile),
         MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
         Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
         Files = inputs.DataFiles.Concat(gathered.Files).DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
-        Outputs = gathered.Outputs,
+        Outputs = gathered.Outputs.From(log.OutcomesWithPathIds(), manifest.Stats.OutputTimes),
     };
 
     private void Save(UpToDateRecord record)
@@ -177,9 +181,10 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             record.Save(_file);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            // Only a speed-up: the next build checks everything.
+            // Only a speed-up: the next build checks everything. (Outputs that do not match what the records say of
+            // them, InvalidDataException, would be a bug; the record is not written from them.)
             UpToDateRecord.Delete(_file);
         }
     }

@@ -23,7 +23,7 @@ internal sealed class OutputTimeTable(PathPool paths)
     {
     }
 
-    /// <summary>The pool the table's files are ids in (the build's, shared with the outcome log and the up-to-date list).</summary>
+    /// <summary>The pool the table's files are ids in (the build's, shared with the outcome log and the up-to-date record).</summary>
     internal PathPool Paths => paths;
 
     internal int Count

@@ -32,7 +32,7 @@ internal sealed class UpToDateRecord
     public required IReadOnlyList<(string Key, FileRecord File)> Files { get; init; }
 
     /// <summary>Every output of the build, ordered by path.</summary>
-    public required IReadOnlyList<UpToDateOutput> Outputs { get; init; }
+    public required IReadOnlyCollection<UpToDateOutput> Outputs { get; init; }
 
     public static string PathFor(string manifestFile) => Path.ChangeExtension(manifestFile, ".uptodate");
 

@@ -108,7 +108,7 @@ public abstract record PlannedItem(JobConfig Job, string TemplateKey, DataItem I
     };
 
     // Made when asked, not held: a plan keeps every item to the build's end, and the two strings were about 120 bytes an
-    // item. What keeps one long takes it once: the outcome log and the up-to-date list serialise the name, a waiting
+    // item. What keeps one long takes it once: the outcome log serialises the name, a waiting
     // copy holds its owner, not the owner's key.
 
     /// <summary>How the item is named in messages: job/item (a new string each time).</summary>

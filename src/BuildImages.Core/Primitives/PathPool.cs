@@ -2,7 +2,7 @@ namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// The output paths of one build, each held once as UTF-8 in large shared blocks and known by a number (its id, dense
-/// from 0 in the order paths were first added). The output-time table, the outcome log and the up-to-date list all name
+/// from 0 in the order paths were first added). The output-time table, the outcome log and the up-to-date record all name
 /// outputs: at a million items they held four million paths as strings, 290 MB at the build's end (72 bytes each);
 /// here a path costs its bytes and about 14 more. Adding is thread-safe; reading a path whose id a thread holds needs no
 /// lock. Paths are never removed: a build adds each output's at most once.

@@ -1,7 +1,7 @@
 namespace BuildImages.Core.Primitives;
 
 /// <summary>
-/// The bytes of scratch records (fields, manifest records, outcomes, the up-to-date list) a build holds in memory, one
+/// The bytes of scratch records (fields, manifest records, outcomes) a build holds in memory, one
 /// budget for all its stores: past it, each store writes to its scratch file. A budget each was four times the bytes
 /// at a large build's peak, where every store is full. Thread-safe.
 /// </summary>
