@@ -61,7 +61,7 @@ public sealed class PathPoolTests
         var pool = new PathPool();
         foreach (var text in Tricky.Where(t => !t.Any(char.IsSurrogate) || t.Contains("\U0001F600", StringComparison.Ordinal)))
         {
-            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(text), pool.Utf8(pool.Add(text)).ToArray());
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(text), pool.Utf8(pool.Add(text), new PathPool.Cursor()).ToArray());
         }
     }
 
@@ -89,6 +89,109 @@ public sealed class PathPoolTests
         Assert.Equal(ids, again);
         Assert.Equal(Enumerable.Range(0, paths.Length), ids.Order());
         Assert.All(Enumerable.Range(0, paths.Length), i => Assert.Equal(paths[i], pool.PathOf(ids[i])));
+    }
+
+    [Fact]
+    public void PathsStoredAsWhatTheyDoNotShareWithTheOneBeforeReadBackAndAreFoundExactly()
+    {
+        var pool = new PathPool();
+        var random = new Random(17);
+        // Runs that share long prefixes, cut inside multi-byte characters too ("é" and "é" share their first byte;
+        // "\U0001F600" and "\U0001F601" their first three), of every length across many restarts.
+        string[] parts = ["og/", "og/blog/", "é", "è", "\U0001F600", "\U0001F601", "a", "ab", "-600", ".webp", ".jpg", "/", "\uD800"];
+        var paths = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var current = "og/";
+        for (var i = 0; i < 5_000; i++)
+        {
+            // Mostly a small change at the end of the one before; now and then a jump.
+            current = random.Next(10) == 0 ? parts[random.Next(parts.Length)] + i
+                : current[..random.Next(current.Length + 1)] + parts[random.Next(parts.Length)];
+            if (seen.Add(current))
+            {
+                paths.Add(current);
+            }
+        }
+        var ids = paths.Select(p => pool.Add(p)).ToList();
+        Assert.Equal(Enumerable.Range(0, paths.Count), ids);
+        // Read in id order with one cursor (which goes on from the id before), and in any order with another.
+        var forward = new PathPool.Cursor();
+        var jumping = new PathPool.Cursor();
+        foreach (var id in ids)
+        {
+            Assert.Equal(paths[id], PathPool.TextOf(pool.Utf8(id, forward)));
+        }
+        foreach (var id in ids.OrderBy(_ => random.Next()))
+        {
+            Assert.Equal(paths[id], PathPool.TextOf(pool.Utf8(id, jumping)));
+            Assert.Equal(id, pool.Find(paths[id]));
+        }
+        // Strings of a held path's length that differ from it in one place only (first, middle, last): not held.
+        foreach (var path in paths.Where(p => p.Length > 2).Take(2_000))
+        {
+            foreach (var at in new[] { 0, path.Length / 2, path.Length - 1 })
+            {
+                var other = string.Concat(path.AsSpan(0, at), path[at] == 'Z' ? "Y" : "Z", path.AsSpan(at + 1));
+                Assert.Equal(seen.Contains(other) ? paths.IndexOf(other) : -1, pool.Find(other));
+            }
+        }
+    }
+
+    [Fact]
+    public void PathsAddedInOrderCompareAsNumbersAndOthersAddedAfterStillCompareByTheirText()
+    {
+        var pool = new PathPool();
+        var sorted = Tricky.Order(StringComparer.Ordinal).Concat(["pz/1", "pz/2"]).ToList();
+        var later = new[] { "og/b.webp", "a", "zz", "og/\U0001F600.webq", "pz/15" };
+        var ids = sorted.Concat(later).Select(p => pool.Add(p)).ToList();
+        var all = sorted.Concat(later).ToList();
+        foreach (var a in ids)
+        {
+            foreach (var b in ids)
+            {
+                Assert.Equal(Math.Sign(string.CompareOrdinal(all[a], all[b])), Math.Sign(pool.Compare(a, b)));
+            }
+        }
+    }
+
+    [Fact]
+    public void ASetOfIdsComesBackInPathOrderWhetherTheIdsWereAddedInOrderOrNot()
+    {
+        var pool = new PathPool();
+        var random = new Random(23);
+        // A sorted run (as a stat cache loads), then paths out of order (new outputs of this build), some before the run's.
+        var run = Enumerable.Range(0, 3_000).Select(i => $"og/p-{i:D5}.webp").ToList();
+        var later = Enumerable.Range(0, 500).Select(i => $"og/p-{random.Next(4_000):D5}-{i}.jpg").Concat(["a", "og/p-", "zz", "og/\uE000", "og/\U0001F600"]).ToList();
+        var all = run.Concat(later).ToList();
+        all.ForEach(p => pool.Add(p));
+        Assert.Equal(run.Count, pool.Sorted);
+        var set = new OrderedPathSet(pool);
+        var chosen = Enumerable.Range(0, all.Count).Where(_ => random.Next(3) > 0).OrderBy(_ => random.Next()).ToList();
+        foreach (var id in chosen)
+        {
+            Assert.True(set.Add(id));
+        }
+        Assert.False(set.Add(chosen[0]));
+        Assert.Equal(chosen.Count, set.Count);
+        Assert.Equal(chosen.Select(id => all[id]).Order(StringComparer.Ordinal), set.Select(pool.PathOf));
+        Assert.False(set.CanHold(pool.Add("og/added-after-the-set")));
+    }
+
+    [Fact]
+    public void ACardsOutputsAreHeldInAboutTheBytesTheyDoNotShare()
+    {
+        var pool = new PathPool();
+        const int Items = 50_000;
+        foreach (var i in Enumerable.Range(0, Items))
+        {
+            foreach (var suffix in new[] { "-600.jpg", "-600.webp", ".jpg", ".webp" })
+            {
+                pool.Add($"og/blog/2026/post-{i:D6}{suffix}");
+            }
+        }
+        // Whole, 30 bytes and more a path; stored after the path before, 7 or so (and every 16th whole).
+        Assert.InRange(pool.StoredBytes / (4.0 * Items), 4, 12);
+        Assert.Equal("og/blog/2026/post-012345-600.webp", pool.PathOf((4 * 12_345) + 1));
     }
 
     [Fact]

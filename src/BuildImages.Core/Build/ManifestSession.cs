@@ -160,7 +160,7 @@ internal sealed class ManifestSession : IDisposable
     internal void SaveStats(FileHashCache hashes, string file) => SaveStats(hashes, file, RecordedOutputTimes());
 
     /// <summary>As <see cref="SaveStats(FileHashCache, string)"/>, with the output times <see cref="RecordedOutputTimes"/> gathered before.</summary>
-    internal void SaveStats(FileHashCache hashes, string file, IReadOnlyList<int> outputTimes)
+    internal void SaveStats(FileHashCache hashes, string file, IReadOnlyCollection<int> outputTimes)
     {
         var inputs = Records.InputIds().SelectMany(id => _inputSets.TryGetValue(id, out var set) ? set.Files : []).ToHashSet(StringComparer.Ordinal);
         Stats.Files = Stats.Files.Concat(hashes.Snapshot()).GroupBy(f => f.Key, StringComparer.Ordinal).Where(g => inputs.Contains(g.Key))
@@ -170,36 +170,26 @@ internal sealed class ManifestSession : IDisposable
 
     /// <summary>
     /// Every file the records name that has a write time, each once, in path order: what the stat cache holds of outputs,
-    /// as ids in the output-time table's pool (4 bytes each; at a million items a list of names and times was 64 MB of
-    /// the finish). It only reads (the records and the time table), so a finish gathers it beside writing the manifest.
+    /// as ids in the output-time table's pool (a bit each; at a million items a list of names and times was 64 MB of
+    /// the finish, and a list of ids 16). It only reads (the records and the time table), so a finish gathers it beside
+    /// writing the manifest.
     /// </summary>
-    internal List<int> RecordedOutputTimes()
+    internal OrderedPathSet RecordedOutputTimes()
     {
         var times = Stats.OutputTimes;
-        // Sized once: grown by doubling, the list held its old arrays beside the new.
-        var outputs = new List<int>(times.Count);
+        var outputs = new OrderedPathSet(times.Paths);
         foreach (var (_, record) in Records.Outlines())
         {
             foreach (var variant in record.Variants)
             {
+                // Two records never name one file, but a damaged manifest might: the file's one time is kept once.
                 var id = times.Paths.Find(variant.File);
-                if (times.TryGetValue(id, out _))
+                if (times.TryGetValue(id, out _) && outputs.CanHold(id))
                 {
                     outputs.Add(id);
                 }
             }
         }
-        outputs.Sort(times.Paths.Compare);
-        // Two records never name one file, but a damaged manifest might: the file's one time is kept once.
-        var kept = 0;
-        for (var i = 0; i < outputs.Count; i++)
-        {
-            if (kept == 0 || outputs[i] != outputs[kept - 1])
-            {
-                outputs[kept++] = outputs[i];
-            }
-        }
-        outputs.RemoveRange(kept, outputs.Count - kept);
         return outputs;
     }
 

@@ -19,8 +19,14 @@ internal sealed class RecordTable
 {
     private readonly Primitives.PathPool _keys;
     private readonly Lock _lock = new();
+    // Counts changes, so an order made of the records is known to be current. Guarded by _lock.
+    private int _version;
+    // Taken before _lock, never after: one pass sorts, the others wait for its order.
+    private readonly Lock _orderLock = new();
+    private (int Version, int[] Ids) _byKey;
+    private (int Version, int[] Ids) _byStore;
     // By key id; an entry without inputs is no record (never set, or removed). Guarded by _lock.
-    private Entry[] _entries;
+    private readonly Primitives.ChunkedArray<Entry> _entries;
 
     private readonly RecordSpill _spill;
 
@@ -31,12 +37,12 @@ internal sealed class RecordTable
     internal RecordTable(RecordSpill spill)
     {
         _keys = new();
-        _entries = new Entry[64];
+        _entries = new();
         _spill = spill;
         _folders = new();
     }
 
-    private RecordTable(Primitives.PathPool keys, Entry[] entries, RecordSpill spill, Primitives.OutputFolderSet folders)
+    private RecordTable(Primitives.PathPool keys, Primitives.ChunkedArray<Entry> entries, RecordSpill spill, Primitives.OutputFolderSet folders)
     {
         _keys = keys;
         _entries = entries;
@@ -52,7 +58,7 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            return new(_keys, (Entry[])_entries.Clone(), _spill, _folders);
+            return new(_keys, _entries.Clone(), _spill, _folders);
         }
     }
 
@@ -101,7 +107,8 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            Array.Clear(_entries);
+            _entries.Clear();
+            _version++;
         }
         lock (_folders)
         {
@@ -126,12 +133,9 @@ internal sealed class RecordTable
         var id = _keys.Add(key);
         lock (_lock)
         {
-            if (id >= _entries.Length)
-            {
-                // Doubling, at least to the pool's count: the pool's ids are dense.
-                Array.Resize(ref _entries, Math.Max(id + 1, Math.Min(Array.MaxLength, 2 * _entries.Length)));
-            }
+            _entries.EnsureLength(id + 1);
             _entries[id] = entry;
+            _version++;
         }
     }
 
@@ -145,32 +149,13 @@ internal sealed class RecordTable
                 return false;
             }
             _entries[id] = default;
+            _version++;
             return true;
         }
     }
 
-    /// <summary>
-    /// The ids of the keys that hold a record and start with <paramref name="prefix"/> (all when empty), in the keys'
-    /// ordinal order (the manifest's and images.json's order): only they are sorted.
-    /// </summary>
-    private int[] SortedIds(ReadOnlySpan<byte> prefix = default)
-    {
-        var (ids, _) = Present(withOffsets: false);
-        if (!prefix.IsEmpty)
-        {
-            var kept = 0;
-            foreach (var id in ids)
-            {
-                if (_keys.Utf8(id).StartsWith(prefix))
-                {
-                    ids[kept++] = id;
-                }
-            }
-            ids = ids[..kept];
-        }
-        Array.Sort(ids, _keys.Compare);
-        return ids;
-    }
+    /// <summary>The ids of the keys that hold a record, in the keys' ordinal order (the manifest's and images.json's order). Shared: never changed.</summary>
+    private int[] SortedIds() => Ordered(byKey: true);
 
     /// <summary>Input-set ids the records name, without reading the records.</summary>
     internal HashSet<string> InputIds()
@@ -178,11 +163,11 @@ internal sealed class RecordTable
         var inputs = new HashSet<string>(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var entry in _entries)
+            for (var id = 0; id < _entries.Length; id++)
             {
-                if (entry.Inputs is { } id)
+                if (_entries[id].Inputs is { } set)
                 {
-                    inputs.Add(id);
+                    inputs.Add(set);
                 }
             }
         }
@@ -216,23 +201,50 @@ internal sealed class RecordTable
         }
     }
 
-    private int[] InStoredOrder()
+    private int[] InStoredOrder() => Ordered(byKey: false);
+
+    /// <summary>
+    /// The ids that hold a record, by key or in the order they are stored (records held in memory have no place in the
+    /// file, 0: their order among the rest does not matter); made once for each state of the table and shared, never
+    /// changed. The finish makes four passes over every record at once (the manifest, images.json, the stat cache, the
+    /// pruner or the gathering), and each sorted a million ids of its own.
+    /// </summary>
+    private int[] Ordered(bool byKey)
     {
-        var (ids, offsets) = Present(withOffsets: true);
-        // Records held in memory have no place in the file (0): their order among the rest does not matter.
-        Array.Sort(offsets, ids);
-        return ids;
+        lock (_orderLock)
+        {
+            var cached = byKey ? _byKey : _byStore;
+            lock (_lock)
+            {
+                if (cached.Ids is not null && cached.Version == _version)
+                {
+                    return cached.Ids;
+                }
+            }
+            var (ids, offsets, version) = Present(withOffsets: !byKey);
+            if (byKey)
+            {
+                Array.Sort(ids, _keys.Compare);
+                _byKey = (version, ids);
+            }
+            else
+            {
+                Array.Sort(offsets, ids);
+                _byStore = (version, ids);
+            }
+            return ids;
+        }
     }
 
-    /// <summary>The ids that hold a record, in id order, and (when asked) where each is stored in the scratch file.</summary>
-    private (int[] Ids, long[] Offsets) Present(bool withOffsets)
+    /// <summary>The ids that hold a record, in id order, and (when asked) where each is stored in the scratch file; with the table's version they show.</summary>
+    private (int[] Ids, long[] Offsets, int Version) Present(bool withOffsets)
     {
         lock (_lock)
         {
             var count = 0;
-            foreach (var entry in _entries)
+            for (var id = 0; id < _entries.Length; id++)
             {
-                count += entry.Inputs is null ? 0 : 1;
+                count += _entries[id].Inputs is null ? 0 : 1;
             }
             var (ids, offsets) = (new int[count], withOffsets ? new long[count] : []);
             var at = 0;
@@ -247,19 +259,21 @@ internal sealed class RecordTable
                     ids[at++] = id;
                 }
             }
-            return (ids, offsets);
+            return (ids, offsets, _version);
         }
     }
 
     /// <summary>One job's records ordered by output path (its keys are <c>job:output</c>), read one at a time; other jobs' records are not read.</summary>
     internal IEnumerable<ItemRecord> OfJob(string job)
     {
-        // Each job's keys are sorted on their own: images.json asks once per job, and a sort of every key per job was
-        // the jobs' count times the work.
-        foreach (var id in SortedIds(System.Text.Encoding.UTF8.GetBytes(job + ":")))
+        // The keys' one shared order, the job's picked out of it: images.json asks once per job, and a sort of every key
+        // per job was the jobs' count times the work.
+        var prefix = System.Text.Encoding.UTF8.GetBytes(job + ":");
+        var cursor = new Primitives.PathPool.Cursor();
+        foreach (var id in SortedIds())
         {
             // A job name may itself hold ':', so the prefix only narrows; the record says whose it is.
-            if (EntryOf(id) is { } entry && Read(entry) is var record && record.Job == job)
+            if (_keys.Utf8(id, cursor).StartsWith(prefix) && EntryOf(id) is { } entry && Read(entry) is var record && record.Job == job)
             {
                 yield return record;
             }
@@ -269,13 +283,14 @@ internal sealed class RecordTable
     /// <summary>Writes every record as a JSON property, in the keys' ordinal order (a record held serialised is copied as it is).</summary>
     internal void WriteProperties(Utf8JsonWriter writer)
     {
+        var cursor = new Primitives.PathPool.Cursor();
         foreach (var id in SortedIds())
         {
             if (EntryOf(id) is not { } entry)
             {
                 continue;
             }
-            var key = _keys.Utf8(id);
+            var key = _keys.Utf8(id, cursor);
             // A key that is not UTF-8 (a lone surrogate the pool keeps as its own bytes) is refused by the writer as
             // the string it was.
             if (System.Text.Unicode.Utf8.IsValid(key))

@@ -17,10 +17,9 @@ namespace BuildImages.Core.Build;
 internal sealed class UpToDateOutputs
 {
     private readonly PathPool _paths;
-    private readonly ulong[] _planned;
+    private readonly OrderedPathSet _planned;
     // The written file's id by path id, where they differ (made at the first hashed name); -1 where they do not.
     private int[]? _files;
-    private int _count;
     private ulong _sum;
 
     /// <param name="paths">The build's output paths, which the outcome log and the output times name outputs by.</param>
@@ -28,11 +27,11 @@ internal sealed class UpToDateOutputs
     {
         _paths = paths;
         // Sized once: the finish adds no path (the outcomes and the times were all set before it).
-        _planned = new ulong[(paths.Count + 63) / 64];
+        _planned = new OrderedPathSet(paths);
     }
 
     /// <summary>How many outputs were added.</summary>
-    internal int Count => _count;
+    internal int Count => _planned.Count;
 
     /// <summary>
     /// Adds a planned output as its record holds it: its path's and its written file's ids in the pool. False when the
@@ -40,21 +39,19 @@ internal sealed class UpToDateOutputs
     /// </summary>
     internal bool Add(int path, int file, int width, int height, string mime, long bytes, string key)
     {
-        if (path < 0 || path >= _planned.Length * 64 || file < 0 || (_planned[path >> 6] & (1UL << path)) != 0)
+        if (!_planned.CanHold(path) || file < 0 || !_planned.Add(path))
         {
             return false;
         }
-        _planned[path >> 6] |= 1UL << path;
         if (file != path)
         {
             if (_files is null)
             {
-                _files = new int[_planned.Length * 64];
+                _files = new int[_planned.Capacity];
                 Array.Fill(_files, -1);
             }
             _files[path] = file;
         }
-        _count++;
         _sum += Hash(path, file, width, height, mime, bytes, key);
         return true;
     }
@@ -73,7 +70,7 @@ internal sealed class UpToDateOutputs
         var (count, sum) = (0, 0UL);
         foreach (var (path, outcome) in outcomes)
         {
-            if (path < 0 || path >= _planned.Length * 64 || (_planned[path >> 6] & (1UL << path)) == 0)
+            if (!_planned.Contains(path))
             {
                 // A pruned output, a photo's copied original, an output of an item this build did not plan.
                 continue;
@@ -87,9 +84,9 @@ internal sealed class UpToDateOutputs
             sum += Hash(path, file, outcome.Width, outcome.Height, outcome.Format, outcome.Bytes, key);
             yield return new UpToDateOutput(outcome.Path, file == path ? outcome.Path : _paths.PathOf(file), outcome.Item, outcome.Width, outcome.Height, outcome.Format, outcome.Bytes, key, ticks);
         }
-        if (count != _count || sum != _sum)
+        if (count != Count || sum != _sum)
         {
-            throw new InvalidDataException($"the outcome log holds {count} of the {_count} planned outputs as their records do");
+            throw new InvalidDataException($"the outcome log holds {count} of the {Count} planned outputs as their records do");
         }
     }
 

@@ -183,7 +183,7 @@ internal sealed class StatCache
     /// by path, each with a time) as its output times, a block at a time (never all of them in memory):
     /// <c>{"check":…,"version":1,"native":{…},"metadata":…,"files":{key:{…}},"outputCount":n,"outputs":{file:ticks}}</c>.
     /// </summary>
-    internal void Write(Stream destination, IReadOnlyList<int> outputs)
+    internal void Write(Stream destination, IReadOnlyCollection<int> outputs)
     {
         var paths = OutputTimes.Paths;
         var context = ManifestJsonContext.Default;
@@ -209,6 +209,7 @@ internal sealed class StatCache
             w.WriteEndObject();
             w.WriteNumber("outputCount", outputs.Count);
             w.WriteStartObject("outputs");
+            var cursor = new Primitives.PathPool.Cursor();
             foreach (var id in outputs)
             {
                 if (!OutputTimes.TryGetValue(id, out var ticks))
@@ -217,7 +218,7 @@ internal sealed class StatCache
                 }
                 // The pool's bytes as the name (no string made), unless they are not UTF-8 (a lone surrogate, which the
                 // writer refuses from bytes): then the string, for the writer's own answer to it.
-                var name = paths.Utf8(id);
+                var name = paths.Utf8(id, cursor);
                 if (System.Text.Unicode.Utf8.IsValid(name))
                 {
                     w.WriteNumber(name, ticks);
