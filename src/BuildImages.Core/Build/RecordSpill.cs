@@ -28,6 +28,9 @@ internal sealed class RecordSpill : IDisposable
     /// <summary>Guards the file: made, written and closed one at a time, so everything below its end is written.</summary>
     private readonly Lock _lock = new();
     private long _end;
+    // Records held in memory, by the index their place names (~Offset); grown under the lock, published whole.
+    private byte[][] _held = new byte[64][];
+    private int _heldCount;
     private SafeFileHandle? _file;
     private bool _unusable;
 
@@ -61,7 +64,7 @@ internal sealed class RecordSpill : IDisposable
                     try
                     {
                         RandomAccess.Write(file, json, _end);
-                        var stored = new Stored(null, _end, json.Length);
+                        var stored = new Stored(_end, json.Length);
                         Volatile.Write(ref _end, _end + json.Length);
                         return stored;
                     }
@@ -75,7 +78,22 @@ internal sealed class RecordSpill : IDisposable
             // No file could take it: held, and counted.
             _budget.Take(json.Length);
         }
-        return new Stored(json, 0, json.Length);
+        return Hold(json);
+    }
+
+    private Stored Hold(byte[] json)
+    {
+        lock (_lock)
+        {
+            if (_heldCount == _held.Length)
+            {
+                var grown = new byte[_held.Length * 2][];
+                _held.CopyTo(grown, 0);
+                Volatile.Write(ref _held, grown);
+            }
+            _held[_heldCount] = json;
+            return new Stored(~(long)_heldCount++, json.Length);
+        }
     }
 
     /// <summary>
@@ -85,9 +103,9 @@ internal sealed class RecordSpill : IDisposable
     /// </summary>
     internal ReadOnlySpan<byte> Read(Stored stored)
     {
-        if (stored.Json is { } json)
+        if (stored.Offset < 0)
         {
-            return json;
+            return Volatile.Read(ref _held)[(int)~stored.Offset];
         }
         var chunk = t_chunk;
         if (chunk is null || chunk.Spill != _id || stored.Offset < chunk.Start || stored.Offset + stored.Length > chunk.Start + chunk.Length)
@@ -147,8 +165,11 @@ internal sealed class RecordSpill : IDisposable
         return _unusable ? null : _file;
     }
 
-    /// <summary>A stored record: its bytes in memory, or their place in the file.</summary>
-    internal readonly record struct Stored(byte[]? Json, long Offset, int Length);
+    /// <summary>
+    /// A stored record: its place in the file, or (an offset below 0) the index ~<see cref="Offset"/> of its bytes held in
+    /// memory. 16 bytes: a million records are kept by it, where a reference to the bytes beside it was 8 more each.
+    /// </summary>
+    internal readonly record struct Stored(long Offset, int Length);
 
     /// <summary>Bytes of one spill's file a thread read last, from <see cref="Start"/>.</summary>
     private sealed record Chunk(long Spill, long Start, int Length, byte[] Bytes);

@@ -25,6 +25,10 @@ internal sealed class RecordTable
     private readonly Lock _orderLock = new();
     private (int Version, int[] Ids) _byKey;
     private (int Version, int[] Ids) _byStore;
+    // The input-set ids the records name, each once (a site has a handful), and their indexes. Guarded by _lock; a
+    // snapshot takes a copy.
+    private readonly List<string> _inputs;
+    private readonly Dictionary<string, int> _inputIndexes;
     // By key id; an entry without inputs is no record (never set, or removed). Guarded by _lock.
     private readonly Primitives.ChunkedArray<Entry> _entries;
 
@@ -37,14 +41,17 @@ internal sealed class RecordTable
     internal RecordTable(RecordSpill spill)
     {
         _keys = new();
+        (_inputs, _inputIndexes) = ([], new(StringComparer.Ordinal));
         _entries = new();
         _spill = spill;
         _folders = new();
     }
 
-    private RecordTable(Primitives.PathPool keys, Primitives.ChunkedArray<Entry> entries, RecordSpill spill, Primitives.OutputFolderSet folders)
+    private RecordTable(Primitives.PathPool keys, Primitives.ChunkedArray<Entry> entries, List<string> inputs, RecordSpill spill, Primitives.OutputFolderSet folders)
     {
         _keys = keys;
+        _inputs = inputs;
+        _inputIndexes = inputs.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i + 1, StringComparer.Ordinal);
         _entries = entries;
         _spill = spill;
         _folders = folders;
@@ -58,7 +65,7 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            return new(_keys, _entries.Clone(), _spill, _folders);
+            return new(_keys, _entries.Clone(), [.. _inputs], _spill, _folders);
         }
     }
 
@@ -129,10 +136,11 @@ internal sealed class RecordTable
 
     private void Keep(string key, byte[] sealedJson, string inputs)
     {
-        var entry = new Entry(_spill.Keep(sealedJson), Primitives.SharedStrings.Get(inputs));
+        var stored = _spill.Keep(sealedJson);
         var id = _keys.Add(key);
         lock (_lock)
         {
+            var entry = new Entry(stored, InputsIndex(inputs));
             _entries.EnsureLength(id + 1);
             _entries[id] = entry;
             _version++;
@@ -144,7 +152,7 @@ internal sealed class RecordTable
         var id = _keys.Find(key);
         lock (_lock)
         {
-            if (id < 0 || id >= _entries.Length || _entries[id].Inputs is null)
+            if (id < 0 || id >= _entries.Length || !_entries[id].IsRecord)
             {
                 return false;
             }
@@ -165,9 +173,9 @@ internal sealed class RecordTable
         {
             for (var id = 0; id < _entries.Length; id++)
             {
-                if (_entries[id].Inputs is { } set)
+                if (_entries[id].IsRecord)
                 {
-                    inputs.Add(set);
+                    inputs.Add(_inputs[_entries[id].Inputs - 1]);
                 }
             }
         }
@@ -244,13 +252,13 @@ internal sealed class RecordTable
             var count = 0;
             for (var id = 0; id < _entries.Length; id++)
             {
-                count += _entries[id].Inputs is null ? 0 : 1;
+                count += _entries[id].IsRecord ? 1 : 0;
             }
             var (ids, offsets) = (new int[count], withOffsets ? new long[count] : []);
             var at = 0;
             for (var id = 0; id < _entries.Length; id++)
             {
-                if (_entries[id].Inputs is not null)
+                if (_entries[id].IsRecord)
                 {
                     if (withOffsets)
                     {
@@ -319,12 +327,29 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            return id < _entries.Length && _entries[id].Inputs is not null ? _entries[id] : null;
+            return id < _entries.Length && _entries[id].IsRecord ? _entries[id] : null;
         }
     }
 
     private ItemRecord Read(Entry entry) => ItemRecordReader.Read(_spill.Read(entry.Stored));
 
-    /// <summary>A record, stored serialised, and the input set it names (read without the record); null inputs: no record.</summary>
-    private readonly record struct Entry(RecordSpill.Stored Stored, string? Inputs);
+    /// <summary>The index + 1 of input-set id <paramref name="inputs"/> among those the records name (under the lock).</summary>
+    private int InputsIndex(string inputs)
+    {
+        if (!_inputIndexes.TryGetValue(inputs, out var index))
+        {
+            _inputs.Add(inputs);
+            index = _inputIndexes[inputs] = _inputs.Count;
+        }
+        return index;
+    }
+
+    /// <summary>
+    /// A record, stored serialised, and the input set it names (read without the record) as its index + 1 among the
+    /// table's; 0: no record (never set, or removed). 16 bytes, a million of them held to the build's end.
+    /// </summary>
+    private readonly record struct Entry(RecordSpill.Stored Stored, int Inputs)
+    {
+        internal bool IsRecord => Inputs != 0;
+    }
 }

@@ -11,10 +11,13 @@ internal sealed class ChunkedArray<T>
     private const int ChunkBits = 12;
     private const int ChunkSize = 1 << ChunkBits;
 
+    // The chunks in use come first; the list has room for more (it grows by half again: a million entries are 245
+    // chunks, a list of 2 KB), each made only when needed.
     private T[][] _chunks = [];
+    private int _used;
 
     /// <summary>How many entries there is room for (a whole number of chunks).</summary>
-    internal int Length => _chunks.Length * ChunkSize;
+    internal int Length => _used * ChunkSize;
 
     /// <summary>The entry at <paramref name="index"/> (below <see cref="Length"/>).</summary>
     internal ref T this[int index] => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
@@ -23,29 +26,25 @@ internal sealed class ChunkedArray<T>
     internal void EnsureLength(int length)
     {
         var chunks = (int)(((long)length + ChunkSize - 1) >> ChunkBits);
-        if (chunks <= _chunks.Length)
+        if (chunks > _chunks.Length)
         {
-            return;
+            Array.Resize(ref _chunks, Math.Max(chunks, _chunks.Length + (_chunks.Length / 2)));
         }
-        // The chunk list itself grows by half again: a million entries are 245 chunks, a list of 2 KB.
-        var grown = new T[Math.Max(chunks, _chunks.Length + (_chunks.Length / 2))][];
-        _chunks.CopyTo(grown, 0);
-        for (var i = _chunks.Length; i < grown.Length; i++)
+        for (; _used < chunks; _used++)
         {
-            grown[i] = new T[ChunkSize];
+            _chunks[_used] = new T[ChunkSize];
         }
-        _chunks = grown;
     }
 
     /// <summary>A copy of every entry (the chunks copied, not shared).</summary>
-    internal ChunkedArray<T> Clone() => new() { _chunks = [.. _chunks.Select(c => (T[])c.Clone())] };
+    internal ChunkedArray<T> Clone() => new() { _chunks = [.. _chunks.Take(_used).Select(c => (T[])c.Clone())], _used = _used };
 
     /// <summary>Sets every entry to its default.</summary>
     internal void Clear()
     {
-        foreach (var chunk in _chunks)
+        for (var i = 0; i < _used; i++)
         {
-            Array.Clear(chunk);
+            Array.Clear(_chunks[i]);
         }
     }
 }
