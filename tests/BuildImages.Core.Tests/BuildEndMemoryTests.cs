@@ -297,6 +297,40 @@ public sealed class BuildEndMemoryTests : IDisposable
     }
 
     [Fact]
+    public void OutcomesOfARunOfSortedPathsAndOfPathsOutsideItComeBackInPathOrderWithASecondOutcomeAfterTheFirst()
+    {
+        var paths = new PathPool();
+        // The pool's sorted run, as a stat cache loads it; this build's outcomes name some of it and new paths.
+        var run = Enumerable.Range(0, 5_000).Select(i => $"og/p-{i * 2:D5}.webp").ToList();
+        run.ForEach(p => paths.Add(p));
+        var log = new OutcomeSpill(Path.Combine(_dir, "buildimages.manifest.json"), new ScratchBudget(0), paths);
+        var random = new Random(29);
+        var logged = new List<OutputOutcome>();
+        var names = run.Where(_ => random.Next(4) > 0).Concat(Enumerable.Range(0, 300).Select(i => $"og/p-{(random.Next(5_000) * 2) + 1:D5}-{i}.webp"))
+            .Concat(["a", "og/p-", "zz", "og/\uE000", "og/\U0001F600"]).OrderBy(_ => random.Next()).ToList();
+        foreach (var (name, i) in names.Select((n, i) => (n, i)))
+        {
+            var outcome = new OutputOutcome(name, "cards/" + i, OutputStatus.Skipped, null, 1200, 630, "image/webp", i, ContentHash.Of(BitConverter.GetBytes(i)));
+            log.Add(outcome);
+            logged.Add(outcome);
+            if (i % 500 == 0)
+            {
+                // A second outcome of one path: kept, after the first.
+                var again = outcome with { Status = OutputStatus.Failed, Key = null, Bytes = 0 };
+                log.Add(again);
+                logged.Add(again);
+            }
+        }
+        var sorted = log.SortedByPath();
+        var expected = logged.Select((o, i) => (o, i)).OrderBy(p => p.o.Path, StringComparer.Ordinal).ThenBy(p => p.i).Select(p => p.o).ToList();
+        Assert.Equal(expected.Count, sorted.Count);
+        Assert.Equal(expected, sorted);
+        Assert.Equal(expected, Enumerable.Range(0, sorted.Count).Select(i => sorted[i]));
+        Assert.All(log.SortedWithPathIds(), p => Assert.Equal(paths.PathOf(p.Path), p.Outcome.Path));
+        Assert.Throws<InvalidOperationException>(() => log.Add(logged[0]));
+    }
+
+    [Fact]
     public void ADryRunsOutcomesStayInMemoryWhateverTheirNumber()
     {
         var spill = new OutcomeSpill(manifestFile: null, memoryBudget: 0);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BuildImages.Core.Manifest;
 using BuildImages.Core.Primitives;
 
@@ -6,18 +5,32 @@ namespace BuildImages.Core.Build;
 
 /// <summary>
 /// Every output's outcome a build logs, kept for its report: serialised into <see cref="ScratchBlocks"/> (in memory up
-/// to a budget, then a nameless scratch file beside the manifest), with only the output's path (its id in the build's
-/// <see cref="PathPool"/>) and the outcome's place held per output (16 bytes instead of an object of 140 and a path: a
-/// million-item build logs four million). The report reads them back in path order as it is read, so the blocks live
-/// as long as the report.
+/// to a budget, then a nameless scratch file beside the manifest), with only the outcome's place held, by its output's
+/// path (an id in the build's <see cref="PathPool"/>): 8 bytes an output, where a list of paths and places to sort was 12
+/// (an object of 140 and a path before that; a million-item build logs four million). The report reads them back in
+/// path order as it is read, so the blocks live as long as the report.
 /// </summary>
+/// <remarks>
+/// Path order is the pool's id order for the paths of its sorted run (a stat cache's names, as loaded: every output of a
+/// build that planned against a filled manifest), so they need no sort; the few paths outside the run are sorted when
+/// the log ends and merged in. A second outcome of one path (none in a build that plans each output once) is kept
+/// beside, and read after the first.
+/// </remarks>
 internal sealed class OutcomeSpill
 {
     private readonly PathPool _paths;
     private readonly ScratchBlocks _blocks;
     private readonly Lock _lock = new();
-    private readonly List<Entry> _entries = [];
-    private bool _sorted;
+    // By path id: where the path's first outcome is (an empty place where it has none).
+    private readonly ChunkedArray<ScratchBlocks.Place> _byPath = new();
+    // Ids past the pool's sorted run when their first outcome came: only they can be out of path order.
+    private readonly List<int> _late = [];
+    // A path's outcomes after its first.
+    private readonly List<Entry> _more = [];
+    private int _count;
+    // Once the log is ended: the pool's sorted run then (the ids walked in id order), and the late ones sorted.
+    private int _run = -1;
+    private List<Entry>? _indexed;
 
     /// <param name="manifestFile">The manifest the scratch file goes beside; null keeps everything in memory (a dry run writes nothing).</param>
     /// <param name="memoryBudget">Bytes of serialised outcomes held in memory before the file is used.</param>
@@ -39,36 +52,52 @@ internal sealed class OutcomeSpill
     /// <summary>Whether a scratch file holds some of the outcomes (for tests).</summary>
     internal bool UsesFile => _blocks.UsesFile;
 
-    /// <summary>Makes room for <paramref name="outcomes"/> entries at once (a list grown by doubling holds both arrays while it copies).</summary>
+    /// <summary>Makes room for <paramref name="outcomes"/> paths' outcomes at once (the pool holds at least that many paths by the end).</summary>
     internal void Expect(int outcomes)
     {
         lock (_lock)
         {
-            _entries.EnsureCapacity(outcomes);
+            _byPath.EnsureLength(outcomes);
         }
     }
 
     internal void Add(OutputOutcome outcome)
     {
         var path = _paths.Add(outcome.Path);
+        // Read before the lock: the run only grows, so an id below it now is in it at the end.
+        var run = _paths.Sorted;
         lock (_lock)
         {
-            if (_sorted)
+            if (_run >= 0)
             {
                 throw new InvalidOperationException("an outcome was logged after the report read the log");
             }
-            _entries.Add(new Entry(path, _blocks.Append(Size(outcome), outcome, static (to, o) => Write(o, to))));
+            var place = _blocks.Append(Size(outcome), outcome, static (to, o) => Write(o, to));
+            _byPath.EnsureLength(path + 1);
+            if (_byPath[path].IsEmpty)
+            {
+                _byPath[path] = place;
+                if (path >= run)
+                {
+                    _late.Add(path);
+                }
+            }
+            else
+            {
+                _more.Add(new Entry(path, place));
+            }
+            _count++;
         }
     }
 
     /// <summary>
     /// The outcomes in path order (ordinal), each read back when it is read. Ends the log: an outcome logged after this
-    /// is a bug, and throws.
+    /// is a bug, and throws. Enumerating it walks the log; indexing it lists every outcome's place first (12 bytes each).
     /// </summary>
     internal IReadOnlyList<OutputOutcome> SortedByPath()
     {
-        Sort();
-        return new Primitives.ProjectedList<Entry, OutputOutcome>(_entries, Read);
+        End();
+        return new InPathOrder(this);
     }
 
     /// <summary>
@@ -77,26 +106,93 @@ internal sealed class OutcomeSpill
     /// </summary>
     internal IEnumerable<(int Path, OutputOutcome Outcome)> SortedWithPathIds()
     {
-        Sort();
-        foreach (var entry in _entries)
+        End();
+        foreach (var entry in Walk())
         {
             yield return (entry.Path, Read(entry));
         }
     }
 
-    private void Sort()
+    private void End()
     {
         lock (_lock)
         {
-            if (!_sorted)
+            if (_run < 0)
             {
-                CollectionsMarshal.AsSpan(_entries).Sort((a, b) => _paths.Compare(a.Path, b.Path));
-                _sorted = true;
+                _run = _paths.Sorted;
+                _late.RemoveAll(id => id < _run);
+                _late.Sort(_paths.Compare);
+                // By path, and in the order they were logged within one (the sort is stable on the index).
+                var more = _more.Select((e, i) => (e, i)).ToList();
+                more.Sort((a, b) => a.e.Path == b.e.Path ? a.i.CompareTo(b.i) : _paths.Compare(a.e.Path, b.e.Path));
+                _more.Clear();
+                _more.AddRange(more.Select(m => m.e));
             }
         }
     }
 
+    /// <summary>Every outcome's path and place in path order: the run's ids in id order, the late ones merged in, each path's later outcomes after its first.</summary>
+    private IEnumerable<Entry> Walk()
+    {
+        var (run, late, more) = (_run, _late, _more);
+        var (nextLate, nextMore) = (0, 0);
+        var until = nextLate < late.Count ? _paths.FirstOfRunAfter(late[nextLate], run) : run;
+        var length = Math.Min(run, _byPath.Length);
+        for (var id = 0; id < length; id++)
+        {
+            var place = _byPath[id];
+            if (place.IsEmpty)
+            {
+                continue;
+            }
+            while (id >= until)
+            {
+                var path = late[nextLate++];
+                yield return new Entry(path, _byPath[path]);
+                for (; nextMore < more.Count && more[nextMore].Path == path; nextMore++)
+                {
+                    yield return more[nextMore];
+                }
+                until = nextLate < late.Count ? _paths.FirstOfRunAfter(late[nextLate], run) : run;
+            }
+            yield return new Entry(id, place);
+            for (; nextMore < more.Count && more[nextMore].Path == id; nextMore++)
+            {
+                yield return more[nextMore];
+            }
+        }
+        for (; nextLate < late.Count; nextLate++)
+        {
+            var path = late[nextLate];
+            yield return new Entry(path, _byPath[path]);
+            for (; nextMore < more.Count && more[nextMore].Path == path; nextMore++)
+            {
+                yield return more[nextMore];
+            }
+        }
+    }
+
+    private List<Entry> Indexed()
+    {
+        lock (_lock)
+        {
+            return _indexed ??= [.. Walk()];
+        }
+    }
+
     private OutputOutcome Read(Entry entry) => Parse(_paths.PathOf(entry.Path), _blocks.Read(entry.Place));
+
+    /// <summary>The log's outcomes as a list: enumerated by walking the log, indexed through a list of places made on first use.</summary>
+    private sealed class InPathOrder(OutcomeSpill log) : IReadOnlyList<OutputOutcome>
+    {
+        public int Count => log._count;
+
+        public OutputOutcome this[int index] => log.Read(log.Indexed()[index]);
+
+        public IEnumerator<OutputOutcome> GetEnumerator() => log.Walk().Select(log.Read).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     // The serialised outcome, without its path (the entry holds it): status, width, height, bytes, reason, key, item, format.
     private static int Size(OutputOutcome o) =>

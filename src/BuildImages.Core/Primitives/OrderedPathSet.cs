@@ -65,6 +65,8 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
             _sorted = true;
         }
         var next = 0;
+        // The run's first id after the next unordered one: run ids below it come first.
+        var until = next < _unordered.Count ? _paths.FirstOfRunAfter(_unordered[next], _ordered) : _ordered;
         for (var word = 0; word < _bits.Length && word * 64 < _ordered; word++)
         {
             for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
@@ -74,9 +76,10 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
                 {
                     break;
                 }
-                for (; next < _unordered.Count && _paths.Compare(_unordered[next], id) < 0; next++)
+                while (id >= until)
                 {
-                    yield return _unordered[next];
+                    yield return _unordered[next++];
+                    until = next < _unordered.Count ? _paths.FirstOfRunAfter(_unordered[next], _ordered) : _ordered;
                 }
                 yield return id;
             }

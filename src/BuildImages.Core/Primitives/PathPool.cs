@@ -238,6 +238,29 @@ internal sealed class PathPool
         return CompareUtf8(Utf8(a, t_first ??= new()), Utf8(b, t_second ??= new()));
     }
 
+    /// <summary>
+    /// The first id of the pool's sorted run (ids below <paramref name="sorted"/>, a value <see cref="Sorted"/> had) whose
+    /// path comes after <paramref name="id"/>'s; <paramref name="sorted"/> when none does. A binary search: a reader that
+    /// merges a few ids out of order into the run compares each about 22 times at four million, not once per id of the run.
+    /// </summary>
+    internal int FirstOfRunAfter(int id, int sorted)
+    {
+        var (low, high) = (0, sorted);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (Compare(middle, id) > 0)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+        return low;
+    }
+
     /// <summary>Two paths' bytes (as <see cref="Encode"/> writes them) in their strings' ordinal order.</summary>
     private static int CompareUtf8(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)
     {
