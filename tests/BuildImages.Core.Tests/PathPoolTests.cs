@@ -177,6 +177,24 @@ public sealed class PathPoolTests
         Assert.False(set.CanHold(pool.Add("og/added-after-the-set")));
     }
 
+    [Theory]
+    [InlineData("og/post-", false)]
+    [InlineData("og/é", false)]
+    [InlineData("og/\U0001F600-", true)]
+    public void ALargeSetOfIdsOutOfOrderSortsAsTheirStrings(string prefix, bool withHangul)
+    {
+        var pool = new PathPool();
+        var random = new Random(31);
+        // A long shared prefix, then runs that agree on 8 bytes and more (their order decided whole), shorter and longer
+        // paths that start others, and (with Hangul beside characters above U+FFFF) bytes out of their strings' order.
+        string[] tails = ["0", "00000-600", "00000-600.jpg", "00000-600.webp", "a", "\uE000", "\U0001F600", withHangul ? "\uD55C" : "b"];
+        var paths = Enumerable.Range(0, 6_000).Select(i => prefix + tails[random.Next(tails.Length)] + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture) + tails[random.Next(tails.Length)])
+            .Concat([prefix, prefix + "0"]).Distinct().OrderBy(_ => random.Next()).ToList();
+        var ids = paths.Select(p => pool.Add(p)).ToArray();
+        pool.Sort(ids);
+        Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));
+    }
+
     [Fact]
     public void ACardsOutputsAreHeldInAboutTheBytesTheyDoNotShare()
     {

@@ -23,8 +23,8 @@ internal sealed class OutcomeSpill
     private readonly Lock _lock = new();
     // By path id: where the path's first outcome is (an empty place where it has none).
     private readonly ChunkedArray<ScratchBlocks.Place> _byPath = new();
-    // Ids past the pool's sorted run when their first outcome came: only they can be out of path order.
-    private readonly List<int> _late = [];
+    // Once the log is ended: the ids past the pool's sorted run that have an outcome, sorted by path.
+    private List<int> _late = [];
     // A path's outcomes after its first.
     private readonly List<Entry> _more = [];
     private int _count;
@@ -64,8 +64,6 @@ internal sealed class OutcomeSpill
     internal void Add(OutputOutcome outcome)
     {
         var path = _paths.Add(outcome.Path);
-        // Read before the lock: the run only grows, so an id below it now is in it at the end.
-        var run = _paths.Sorted;
         lock (_lock)
         {
             if (_run >= 0)
@@ -77,10 +75,6 @@ internal sealed class OutcomeSpill
             if (_byPath[path].IsEmpty)
             {
                 _byPath[path] = place;
-                if (path >= run)
-                {
-                    _late.Add(path);
-                }
             }
             else
             {
@@ -120,8 +114,15 @@ internal sealed class OutcomeSpill
             if (_run < 0)
             {
                 _run = _paths.Sorted;
-                _late.RemoveAll(id => id < _run);
-                _late.Sort(_paths.Compare);
+                _late = [];
+                for (var id = _run; id < _byPath.Length; id++)
+                {
+                    if (!_byPath[id].IsEmpty)
+                    {
+                        _late.Add(id);
+                    }
+                }
+                _paths.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_late));
                 // By path, and in the order they were logged within one (the sort is stable on the index).
                 var more = _more.Select((e, i) => (e, i)).ToList();
                 more.Sort((a, b) => a.e.Path == b.e.Path ? a.i.CompareTo(b.i) : _paths.Compare(a.e.Path, b.e.Path));

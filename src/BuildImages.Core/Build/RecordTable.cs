@@ -232,7 +232,7 @@ internal sealed class RecordTable
             var (ids, offsets, version) = Present(withOffsets: !byKey);
             if (byKey)
             {
-                Array.Sort(ids, _keys.Compare);
+                _keys.Sort(ids);
                 _byKey = (version, ids);
             }
             else

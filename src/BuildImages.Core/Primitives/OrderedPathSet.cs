@@ -4,8 +4,7 @@ namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// A set of a <see cref="PathPool"/>'s ids, enumerated in their paths' ordinal order: a bit per id the pool held when
-/// the set was made, and a list of only the ids the pool holds out of path order (those added after a run of sorted
-/// ones), sorted when enumerated. A list of every id, sorted, was 16 MB at four million outputs and a sort of them all;
+/// the set was made; the ids the pool holds out of path order (those past its sorted run) are sorted when enumerated. A list of every id, sorted, was 16 MB at four million outputs and a sort of them all;
 /// in a build that loaded the stat cache, whose names come sorted, almost every id is in order already.
 /// </summary>
 internal sealed class OrderedPathSet : IReadOnlyCollection<int>
@@ -13,8 +12,6 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
     private readonly PathPool _paths;
     private readonly ulong[] _bits;
     private readonly int _ordered;
-    private readonly List<int> _unordered = [];
-    private bool _sorted = true;
 
     /// <param name="paths">The pool the ids are of; ids it adds after this is made cannot be in the set.</param>
     internal OrderedPathSet(PathPool paths)
@@ -48,25 +45,24 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
         }
         _bits[id >> 6] |= 1UL << id;
         Count++;
-        if (id >= _ordered)
-        {
-            _unordered.Add(id);
-            _sorted = false;
-        }
         return true;
     }
 
     /// <summary>The ids in path order: those in the pool's sorted run in id order, merged with the rest sorted by path.</summary>
     public IEnumerator<int> GetEnumerator()
     {
-        if (!_sorted)
+        var unordered = new List<int>();
+        for (var id = _ordered; id < Capacity; id++)
         {
-            _unordered.Sort(_paths.Compare);
-            _sorted = true;
+            if (Contains(id))
+            {
+                unordered.Add(id);
+            }
         }
+        _paths.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(unordered));
         var next = 0;
         // The run's first id after the next unordered one: run ids below it come first.
-        var until = next < _unordered.Count ? _paths.FirstOfRunAfter(_unordered[next], _ordered) : _ordered;
+        var until = next < unordered.Count ? _paths.FirstOfRunAfter(unordered[next], _ordered) : _ordered;
         for (var word = 0; word < _bits.Length && word * 64 < _ordered; word++)
         {
             for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
@@ -78,15 +74,15 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
                 }
                 while (id >= until)
                 {
-                    yield return _unordered[next++];
-                    until = next < _unordered.Count ? _paths.FirstOfRunAfter(_unordered[next], _ordered) : _ordered;
+                    yield return unordered[next++];
+                    until = next < unordered.Count ? _paths.FirstOfRunAfter(unordered[next], _ordered) : _ordered;
                 }
                 yield return id;
             }
         }
-        for (; next < _unordered.Count; next++)
+        for (; next < unordered.Count; next++)
         {
-            yield return _unordered[next];
+            yield return unordered[next];
         }
     }
 
