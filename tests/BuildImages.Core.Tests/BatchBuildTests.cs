@@ -148,6 +148,39 @@ public sealed class BatchBuildTests : IDisposable
     }
 
     [Fact]
+    public void CopiesOfACardAlreadyDrawnAreMadeAtOnceAndEqualTheOnesMadeAfterRendering()
+    {
+        // One worker, in plan order: the copy right after its owner starts while the owner's encodes still run (queued to
+        // the copy stage); the later ones find the owner recorded and are copied by the worker at once, before zeta.
+        _site.Items.Insert(1, BuildFixture.Item("alpha-copy-1", "Alpha post"));
+        _site.Items.Add(BuildFixture.Item("alpha-copy-2", "Alpha post"));
+        _site.Items.Add(BuildFixture.Item("alpha-copy-3", "Alpha post"));
+        _site.Items.Add(BuildFixture.Item("zeta", "Zeta post"));
+        _site.Save();
+        var observer = new RecordingObserver();
+        var report = _site.Build(new BuildOptions { Parallelism = 1 }, observer);
+        Assert.Equal(0, report.Failed);
+        Assert.Equal(9, report.Deduplicated);
+        var order = observer.Outputs.Select(o => (o.Path, o.Status)).ToList();
+        var zeta = order.FindLastIndex(o => o.Status == OutputStatus.Rendered && o.Path.StartsWith("og/zeta", StringComparison.Ordinal));
+        var lastDrawn = order.FindLastIndex(o => o.Status == OutputStatus.Rendered);
+        Assert.All(order.Where(o => o.Path.StartsWith("og/alpha-copy-2", StringComparison.Ordinal) || o.Path.StartsWith("og/alpha-copy-3", StringComparison.Ordinal)),
+            o => Assert.True(order.IndexOf(o) < zeta && o.Status == OutputStatus.Deduplicated));
+        Assert.All(order.Where(o => o.Path.StartsWith("og/alpha-copy-1", StringComparison.Ordinal)),
+            o => Assert.True(order.IndexOf(o) > lastDrawn && o.Status == OutputStatus.Deduplicated));
+        foreach (var copy in Enumerable.Range(1, 3).Select(i => $"alpha-copy-{i}"))
+        {
+            foreach (var (a, b) in BuildFixture.PathsOf("alpha").Zip(BuildFixture.PathsOf(copy)))
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(_site.Site, a)), File.ReadAllBytes(Path.Combine(_site.Site, b)));
+            }
+        }
+        // Recorded alike: the next build confirms every output and renders nothing.
+        var next = _site.Build();
+        Assert.Equal((0, 0, report.Outputs.Count), (next.Rendered, next.Deduplicated, next.Skipped));
+    }
+
+    [Fact]
     public void ChangingOneVariantsQualityRerendersThatVariantOnly()
     {
         _site.Build();

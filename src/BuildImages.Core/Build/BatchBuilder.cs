@@ -200,12 +200,13 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             var context = new WorkerContext(run.EngineStamp, _workspace.Paths, run.Hashes, manifest, log, clock, new OutputWriter(config, manifest.Stats, run.Folder, manifest.Durable, run.Journal), remote, _options.RequireCached);
             var duplicates = new DuplicateTable();
             var checkpoint = new ManifestCheckpoint(manifest.Save, manifest.ManifestFile, _options.CheckpointInterval, log.Report);
-            var (finished, imageCache) = new RenderPool(config, _options, engine).RenderAll(work, context, duplicates, run.Photos, checkpoint, cancellation);
+            var copier = new DuplicateCopier(context, duplicates, checkpoint);
+            var (finished, imageCache) = new RenderPool(config, _options, engine).RenderAll(work, context, duplicates, copier, run.Photos, checkpoint, cancellation);
             duplicates.EndClaims();
             if (finished)
             {
                 var copiers = RenderPool.Workers(_options, work.Count);
-                clock.Time(BuildStage.Copy, () => new DuplicateCopier(context, duplicates, checkpoint).CopyAll(copiers));
+                clock.Time(BuildStage.Copy, () => copier.CopyAll(copiers));
             }
             return (finished, imageCache, remote);
         }

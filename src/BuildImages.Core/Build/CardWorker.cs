@@ -17,7 +17,7 @@ namespace BuildImages.Core.Build;
 /// A card is rendered in two halves: <see cref="Start"/> draws it and starts its encodes, and the finish it returns
 /// waits for them and writes; the worker starts its next card in between (see <see cref="RenderPool"/>).
 /// </summary>
-internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, CardRenderer renderer, EncoderThreads encoders)
+internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicates, DuplicateCopier copier, CardRenderer renderer, EncoderThreads encoders)
 {
     private readonly BuildLog _log = context.Log;
     private readonly StageClock _clock = context.Clock;
@@ -73,7 +73,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             }
             if (mine.Count == 0)
             {
-                duplicates.AddCopies(new CardCopies(work, templates, CardRendered: false, [.. copies]));
+                CopyOrQueue(new CardCopies(work, templates, CardRendered: false, [.. copies]));
                 return null;
             }
             using var prepared = _clock.Time(BuildStage.Layout, () => renderer.LayOut(evaluated));
@@ -166,7 +166,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
                     _whole.Store(preClaim, set, mine.Select(m => (m.Variant.Signature, written[m.Variant.Path])));
                 }
                 // Only now: had this card failed, its copies would have failed with it.
-                duplicates.AddCopies(new CardCopies(work, templates, CardRendered: true, [.. copies]));
+                CopyOrQueue(new CardCopies(work, templates, CardRendered: true, [.. copies]));
             }, leases);
         }
         catch (Exception ex)
@@ -179,8 +179,23 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             if (!handedOn)
             {
                 leases.ForEach(l => l?.Dispose());
+                work.Settle();
             }
         }
+    }
+
+    /// <summary>
+    /// Copies a card's outputs of other cards' markup now when every owner is settled (the usual case once the first
+    /// cards of a catalogue are drawn), else queues them for the copy stage after rendering.
+    /// </summary>
+    private void CopyOrQueue(CardCopies copies)
+    {
+        if (copies.Copies.Length > 0 && copies.Copies.All(c => c.Owner.Settled))
+        {
+            _clock.Time(BuildStage.Copy, () => copier.CopyNow(copies));
+            return;
+        }
+        duplicates.AddCopies(copies);
     }
 
     /// <summary>Runs the second half of a card (<paramref name="finish"/>), failing the card on an exception, and releases its render locks.</summary>
@@ -197,6 +212,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
         finally
         {
             leases.ForEach(l => l?.Dispose());
+            work.Settle();
         }
     }
 

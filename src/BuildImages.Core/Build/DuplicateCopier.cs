@@ -36,6 +36,17 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             });
     }
 
+    /// <summary>
+    /// Copies one card's outputs now, on the calling worker: every owner is settled (<see cref="OutputWork.Settled"/>),
+    /// so its record holds what it rendered, or it failed and the copies fail naming it, as at the end.
+    /// </summary>
+    internal void CopyNow(CardCopies group)
+    {
+        System.Diagnostics.Debug.Assert(group.Copies.All(c => c.Owner.Settled), "copied at once only from settled owners");
+        Copy(group);
+        checkpoint.MaybeSave();
+    }
+
     private void Copy(CardCopies group)
     {
         // Made once here (the plan holds it as a row), with its variants: every copy of the group is one of its outputs.

@@ -39,6 +39,18 @@ internal sealed class OutputWork
         _everyOutput = everyOutput;
     }
 
+    private volatile bool _settled;
+
+    /// <summary>
+    /// Whether the item's worker is done with it: what it rendered is recorded, or it failed. A copy of its outputs can
+    /// be made now (a card whose outputs all copy settled owners is copied by its own worker, not queued to the end of
+    /// rendering: a catalogue of equal cards queued one for nearly every item).
+    /// </summary>
+    internal bool Settled => _settled;
+
+    /// <summary>Marks the item done with (after its record is set, or its failure logged).</summary>
+    internal void Settle() => _settled = true;
+
     /// <summary>The item (made anew on each read when the plan holds it as a row: take it once).</summary>
     internal PlannedItem Planned => _items[_index];
 

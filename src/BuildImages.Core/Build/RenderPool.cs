@@ -11,7 +11,7 @@ namespace BuildImages.Core.Build;
 internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardEngine? engine)
 {
     /// <summary>Renders every card of <paramref name="work"/>; false if cancelled before the end. Also what the engine's image cache did.</summary>
-    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<OutputWork> work, WorkerContext context, DuplicateTable duplicates, PhotoRun photos, ManifestCheckpoint checkpoint, CancellationToken cancellation)
+    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<OutputWork> work, WorkerContext context, DuplicateTable duplicates, DuplicateCopier copier, PhotoRun photos, ManifestCheckpoint checkpoint, CancellationToken cancellation)
     {
         // A build of photos only draws nothing: it neither scans fonts for an engine nor starts encoder threads (about
         // a tenth of a second of a small photo build, and the JIT of code it never runs).
@@ -26,7 +26,7 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
         var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
             using var renderer = cards?.CreateRenderer();
-            var cardWorker = renderer is null ? null : new CardWorker(context, duplicates, renderer, encoders!);
+            var cardWorker = renderer is null ? null : new CardWorker(context, duplicates, copier, renderer, encoders!);
             var photoWorker = new PhotoWorker(context, photos);
             // The card whose encodes are running while this worker starts the next: waiting for them before drawing
             // the next card left the encoder threads without work at the end of every card.
