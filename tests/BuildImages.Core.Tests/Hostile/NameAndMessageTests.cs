@@ -68,6 +68,28 @@ public sealed class NameAndMessageTests : IDisposable
     }
 
     [Fact]
+    public void ALoneSurrogateInADataValueIsPrintedAsAnEscapeAndAPairAsItIs()
+    {
+        // Built here, not as theory data: a lone surrogate does not survive the test runner's serialisation of cases.
+        (string Value, string Printed)[] cases =
+        [
+            ("a\uD800b", @"a\uD800b"),
+            ("a\uDC00", @"a\uDC00"),
+            ("\uDC00\uD800", @"\uDC00\uD800"),
+            ("\uD83D\uDE00 ok", "\uD83D\uDE00 ok"),
+            ("x\uD83D\uDE00\uD83D", "x\uD83D\uDE00\\uD83D"),
+        ];
+        foreach (var (value, printed) in cases)
+        {
+            Assert.Equal(printed, Printable.Of(value));
+            var text = new Diagnostic(DiagnosticSeverity.Error, "BI0300", "not found", "/data/items.json", 3, 4, value).ToString();
+            Assert.EndsWith($"[item {printed}]", text, StringComparison.Ordinal);
+            // Printed text encodes to UTF-8 and back unchanged: nothing in it is a lone surrogate.
+            Assert.Equal(text, System.Text.Encoding.UTF8.GetString(new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetBytes(text)));
+        }
+    }
+
+    [Fact]
     public void ACancelledBuildCountsNoUnrenderedOutputAsAvoided()
     {
         _site.Config["pricePerRender"] = 0.01;
