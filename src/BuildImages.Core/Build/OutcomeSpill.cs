@@ -135,40 +135,26 @@ internal sealed class OutcomeSpill
     /// <summary>Every outcome's path and place in path order: the run's ids in id order, the late ones merged in, each path's later outcomes after its first.</summary>
     private IEnumerable<Entry> Walk()
     {
-        var (run, late, more) = (_run, _late, _more);
-        var (nextLate, nextMore) = (0, 0);
-        var until = nextLate < late.Count ? _paths.FirstOfRunAfter(late[nextLate], run) : run;
-        var length = Math.Min(run, _byPath.Length);
-        for (var id = 0; id < length; id++)
+        var nextMore = 0;
+        foreach (var id in _paths.MergeWithRun(InRun(), _late, _run))
         {
-            var place = _byPath[id];
-            if (place.IsEmpty)
+            yield return new Entry(id, _byPath[id]);
+            for (; nextMore < _more.Count && _more[nextMore].Path == id; nextMore++)
             {
-                continue;
-            }
-            while (id >= until)
-            {
-                var path = late[nextLate++];
-                yield return new Entry(path, _byPath[path]);
-                for (; nextMore < more.Count && more[nextMore].Path == path; nextMore++)
-                {
-                    yield return more[nextMore];
-                }
-                until = nextLate < late.Count ? _paths.FirstOfRunAfter(late[nextLate], run) : run;
-            }
-            yield return new Entry(id, place);
-            for (; nextMore < more.Count && more[nextMore].Path == id; nextMore++)
-            {
-                yield return more[nextMore];
+                yield return _more[nextMore];
             }
         }
-        for (; nextLate < late.Count; nextLate++)
+    }
+
+    /// <summary>The ids of the pool's sorted run (as the log ended) that have an outcome, ascending.</summary>
+    private IEnumerable<int> InRun()
+    {
+        var length = Math.Min(_run, _byPath.Length);
+        for (var id = 0; id < length; id++)
         {
-            var path = late[nextLate];
-            yield return new Entry(path, _byPath[path]);
-            for (; nextMore < more.Count && more[nextMore].Path == path; nextMore++)
+            if (!_byPath[id].IsEmpty)
             {
-                yield return more[nextMore];
+                yield return id;
             }
         }
     }

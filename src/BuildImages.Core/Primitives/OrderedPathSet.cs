@@ -60,9 +60,12 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
             }
         }
         _paths.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(unordered));
-        var next = 0;
-        // The run's first id after the next unordered one: run ids below it come first.
-        var until = next < unordered.Count ? _paths.FirstOfRunAfter(unordered[next], _ordered) : _ordered;
+        return _paths.MergeWithRun(InRun(), unordered, _ordered).GetEnumerator();
+    }
+
+    /// <summary>The ids of the pool's sorted run in the set, ascending.</summary>
+    private IEnumerable<int> InRun()
+    {
         for (var word = 0; word < _bits.Length && word * 64 < _ordered; word++)
         {
             for (var bits = _bits[word]; bits != 0; bits &= bits - 1)
@@ -70,19 +73,10 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
                 var id = (word * 64) + System.Numerics.BitOperations.TrailingZeroCount(bits);
                 if (id >= _ordered)
                 {
-                    break;
-                }
-                while (id >= until)
-                {
-                    yield return unordered[next++];
-                    until = next < unordered.Count ? _paths.FirstOfRunAfter(unordered[next], _ordered) : _ordered;
+                    yield break;
                 }
                 yield return id;
             }
-        }
-        for (; next < unordered.Count; next++)
-        {
-            yield return unordered[next];
         }
     }
 
