@@ -173,10 +173,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     {
         var (plan, manifest, log, clock) = (run.Plan, run.Manifest, run.Log, run.Clock);
         var work = clock.Time(BuildStage.Check, () => OutputCheck.Run(plan, manifest, log, detector));
-        _observer.Planned(plan.OutputCount, work.Sum(w => w.NeededCount));
+        _observer.Planned(plan.OutputCount, work.NeededOutputs);
         if (_options.DryRun)
         {
-            foreach (var w in work)
+            foreach (var w in work.TakeAll())
             {
                 var item = w.Planned;
                 foreach (var (v, reason) in w.NeededOf(item))

@@ -26,6 +26,9 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     /// <summary>The file maps this worker made, by their contents (see <see cref="Hashes"/>).</summary>
     private readonly Dictionary<string, SortedDictionary<string, string>> _fileSets = new(StringComparer.Ordinal);
 
+    /// <summary>The signatures of <paramref name="card"/>'s variants: with its pre-key, what makes two cards equal in everything.</summary>
+    internal static string Signatures(PlannedCard card) => string.Join('\n', card.Variants.Select(v => v.Signature));
+
     /// <summary>
     /// Evaluates, lays out and draws the card and starts its encodes on the encoder threads. Returns what finishes it (waits
     /// for the encodes, writes, records; never throws), or null when the card is done already: copied, fetched or failed.
@@ -41,12 +44,14 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
         {
             // An equal pre-key (template, size, every data field, font folders) and equal variants prove equal pixels:
             // a copy of the first such card, without evaluating anything.
-            var preClaim = ContentHash.OfParts(card.PreKey, string.Join('\n', card.Variants.Select(v => v.Signature)));
-            if (duplicates.ClaimPreKey(preClaim, work) is var preOwner && !ReferenceEquals(preOwner, work))
+            // (Found by the check, which groups such cards: see WorkList.)
+            if (work.EqualTo is { } first)
             {
-                duplicates.AddEqualCard(work, preOwner);
+                duplicates.AddEqualCard(work, first);
                 return null;
             }
+            // The key of the whole card in a remote cache (made only for one).
+            var preClaim = context.Cache is null ? string.Empty : ContentHash.OfParts(card.PreKey, Signatures(card));
             var old = work.LastRecord(context.Manifest);
             // Laid out by another build that stored what it read: when those files are the same here, take the outputs.
             if (_whole.TryFetch(card, work, old, preClaim, (variant, reason, key, output, read) => Fetched(card, variant, reason, key, output, old, read)))

@@ -11,12 +11,6 @@ namespace BuildImages.Core.Build;
 internal sealed class DuplicateTable
 {
     /// <summary>
-    /// Pre-key and variant signatures (the first 128 bits of their hash, as the markup claims: not a 64-digit string
-    /// for every item of the build) → the work of the first card that claimed them (cards equal in everything render once).
-    /// </summary>
-    private readonly ConcurrentDictionary<UInt128, OutputWork> _preKeyOwners = new();
-
-    /// <summary>
     /// Markup key (the first 128 bits of its hash) → the first output that claimed it, as its card's work and place: a card's
     /// variants are made when read, and a site of distinct cards claims once per output (a path each was four million
     /// strings at a million items, held until rendering ends).
@@ -29,10 +23,6 @@ internal sealed class DuplicateTable
     /// <summary>Cards equal in everything to an earlier card: their work and that card, not a value per output.</summary>
     private readonly ConcurrentQueue<EqualCardCopy> _equalCards = new();
 
-    /// <summary>The work of the card that renders what <paramref name="claim"/> names: <paramref name="work"/> itself if it is the first.</summary>
-    internal OutputWork ClaimPreKey(string claim, OutputWork work) =>
-        _preKeyOwners.GetOrAdd(Primitives.ContentHash.ClaimOf(claim), work);
-
     /// <summary>The output that renders the markup <paramref name="claim"/> names: <paramref name="owner"/> if it is the first.</summary>
     internal MarkupOwner ClaimMarkup(UInt128 claim, MarkupOwner owner) => _markupOwners.GetOrAdd(claim, owner);
 
@@ -42,7 +32,6 @@ internal sealed class DuplicateTable
     /// </summary>
     internal void EndClaims()
     {
-        _preKeyOwners.Clear();
         _markupOwners.Clear();
     }
 

@@ -10,8 +10,9 @@ namespace BuildImages.Core.Build;
 /// </summary>
 /// <remarks>
 /// The item is held as its place in the plan, made when read (<see cref="Planned"/>): the plan keeps its cards as rows,
-/// and a cold build's work list, duplicate claims and waiting copies name every item until the render phase ends, where
-/// a card object each was about 300 bytes an item. What must know "the same item" compares the work, not the card.
+/// and a cold build's duplicate claims and waiting copies can name every item until the render phase ends, where a card
+/// object each was about 300 bytes an item. What must know "the same item" compares the work, not the card: the one
+/// object <see cref="WorkList.Take"/> made when the item's worker took it.
 /// </remarks>
 internal sealed class OutputWork
 {
@@ -42,6 +43,12 @@ internal sealed class OutputWork
     private volatile bool _settled;
 
     /// <summary>
+    /// The first card in plan order that this card is equal to in everything (pre-key and variants), whose outputs it
+    /// copies without evaluating anything; null when it has no such equal before it (see <see cref="WorkList"/>).
+    /// </summary>
+    internal OutputWork? EqualTo { get; init; }
+
+    /// <summary>
     /// Whether the item's worker is done with it: what it rendered is recorded, or it failed. A copy of its outputs can
     /// be made now (a card whose outputs all copy settled owners is copied by its own worker, not queued to the end of
     /// rendering: a catalogue of equal cards queued one for nearly every item).
@@ -50,6 +57,9 @@ internal sealed class OutputWork
 
     /// <summary>Marks the item done with (after its record is set, or its failure logged).</summary>
     internal void Settle() => _settled = true;
+
+    /// <summary>The item's place in the plan.</summary>
+    internal int PlanIndex => _index;
 
     /// <summary>The item (made anew on each read when the plan holds it as a row: take it once).</summary>
     internal PlannedItem Planned => _items[_index];
@@ -60,9 +70,6 @@ internal sealed class OutputWork
     /// </summary>
     internal IReadOnlyDictionary<PlannedVariant, RenderReason> NeededOf(PlannedItem item) =>
         _needed ?? new Primitives.UniformMap<PlannedVariant, RenderReason>(item.Variants, _everyOutput!);
-
-    /// <summary>How many outputs render (without making the item when the plan holds it as a row).</summary>
-    internal int NeededCount => _needed?.Count ?? (_items is PlannedItemList list ? list.VariantCount(_index) : Planned.Variants.Count);
 
     /// <summary>
     /// The item's record as the last build left it. The manifest holds it until this build sets the item's new one, which

@@ -11,12 +11,11 @@ namespace BuildImages.Core.Build;
 internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardEngine? engine)
 {
     /// <summary>Renders every card of <paramref name="work"/>; false if cancelled before the end. Also what the engine's image cache did.</summary>
-    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(List<OutputWork> work, WorkerContext context, DuplicateTable duplicates, DuplicateCopier copier, PhotoRun photos, ManifestCheckpoint checkpoint, CancellationToken cancellation)
+    internal (bool Finished, Assets.ImageCacheStats? ImageCache) RenderAll(WorkList work, WorkerContext context, DuplicateTable duplicates, DuplicateCopier copier, PhotoRun photos, ManifestCheckpoint checkpoint, CancellationToken cancellation)
     {
         // A build of photos only draws nothing: it neither scans fonts for an engine nor starts encoder threads (about
         // a tenth of a second of a small photo build, and the JIT of code it never runs).
-        var drawsCards = work.Exists(w => w.Planned is PlannedCard);
-        using var owned = engine is null && drawsCards ? new CardEngine(config.EngineOptions(options.Strict)) : null;
+        using var owned = engine is null && work.DrawsCards ? new CardEngine(config.EngineOptions(options.Strict)) : null;
         var cards = engine ?? owned;
         var next = -1;
         var done = 0;
@@ -38,17 +37,21 @@ internal sealed class RenderPool(BuildConfig config, BuildOptions options, CardE
                 checkpoint.MaybeSave();
             }
             int i;
-            while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.Count)
+            while (!cancellation.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < work.PlanLength)
             {
+                if (work.Take(i) is not { } item)
+                {
+                    continue;
+                }
                 // The worker by the item's kind.
                 Action? started = null;
-                switch (work[i].Planned)
+                switch (item.Planned)
                 {
                     case PlannedCard card:
-                        started = cardWorker!.Start(card, work[i]);
+                        started = cardWorker!.Start(card, item);
                         break;
                     case PlannedPhoto photo:
-                        photoWorker.Render(photo, work[i]);
+                        photoWorker.Render(photo, item);
                         break;
                 }
                 if (finishing is not null)
