@@ -205,6 +205,39 @@ public sealed class BuildEndMemoryTests : IDisposable
         Assert.False(File.Exists(file));
     }
 
+    [Fact]
+    public void LinesWrittenAfterACheckpointsMarkAreKeptAsTheyAreWhateverTheSavedRecordsSay()
+    {
+        var file = Path.Combine(_dir, ".buildimages-manifest.pending");
+        var recorded = new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
+        using var journal = new OutputJournal(file);
+        // Non-ASCII names: the mark is in bytes, the lines are read as text.
+        journal.Writing("blog:é", "og/é.webp", 10, Sha('1'));
+        journal.Writing("blog:b", "og/b.webp", 20, Sha('2'));
+        var mark = journal.Mark();
+        Assert.Equal(new FileInfo(file).Length, mark);
+        // Written while the save ran: recorded by the time it ends, but not in the snapshot it saved.
+        journal.Writing("blog:c", "og/c.webp", 30, Sha('3'));
+        journal.Writing("blog:d", "og/d.webp", 40, Sha('4'));
+        var tail = File.ReadAllLines(file)[2..];
+        recorded["blog:é"] = Record("blog:é", "og/é.webp", Sha('1'));
+        recorded["blog:c"] = Record("blog:c", "og/c.webp", Sha('3'));
+        recorded["blog:d"] = Record("blog:d", "og/d.webp", Sha('4'));
+
+        journal.Saved(mark, key => recorded.GetValueOrDefault(key));
+
+        // é is done with; b (before the mark, not recorded) stays; c and d stay as written.
+        var lines = File.ReadAllLines(file);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith(Sha('2') + "\t20\tog/b.webp\tblog:b", lines[0], StringComparison.Ordinal);
+        Assert.Equal(tail, lines[1..]);
+
+        // The next save covers them all.
+        recorded["blog:b"] = Record("blog:b", "og/b.webp", Sha('2'));
+        journal.Saved(journal.Mark(), key => recorded.GetValueOrDefault(key));
+        Assert.False(File.Exists(file));
+    }
+
     private static string Sha(char c) => new(c, 64);
 
     private static ItemRecord Record(string key, string file, string sha) => new()

@@ -136,16 +136,21 @@ internal sealed class ManifestSession : IDisposable
     }
 
     /// <summary>Saves the manifest as it stands: every record and the input sets they name, in key order (a checkpoint, while workers set records).</summary>
-    internal void Save() => Save(Records.Snapshot());
+    internal void Save()
+    {
+        // Before the snapshot: the journal's lines after this mark are of outputs the snapshot may not hold.
+        var mark = Journal.Mark();
+        Save(Records.Snapshot(), mark);
+    }
 
     /// <summary>
     /// As <see cref="Save()"/>, once nothing sets or removes records any more (the build's end): the table itself is
     /// written, not a snapshot of it, which at a million records is a copy of about 60 MB made when the build's memory
     /// peaks (the finish gathers the up-to-date record beside the save).
     /// </summary>
-    internal void SaveSettled() => Save(Records);
+    internal void SaveSettled() => Save(Records, long.MaxValue);
 
-    private void Save(RecordTable records)
+    private void Save(RecordTable records, long journalMark)
     {
         // Records first, then flush: every output a record of the snapshot names was written before the record was
         // set, so the commit covers it, and the manifest names only files that are on disk for good.
@@ -153,7 +158,7 @@ internal sealed class ManifestSession : IDisposable
         var used = records.InputIds();
         var inputs = _inputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         _store.Save(inputs, records.WriteProperties);
-        Journal.Saved(key => records.TryGetValue(key, out var r) ? r : null);
+        Journal.Saved(journalMark, key => records.TryGetValue(key, out var r) ? r : null);
     }
 
     /// <summary>Keeps the stat cache to the files the manifest still names (with what <paramref name="hashes"/> learnt); writes it only if it changed.</summary>
