@@ -174,7 +174,13 @@ public sealed class PathPoolTests
         Assert.False(set.Add(chosen[0]));
         Assert.Equal(chosen.Count, set.Count);
         Assert.Equal(chosen.Select(id => all[id]).Order(StringComparer.Ordinal), set.Select(pool.PathOf));
+        // The ids past the run are sorted once for every walk while the pool holds the same ids.
+        Assert.Same(pool.LatePathOrder(pool.Sorted), pool.LatePathOrder(pool.Sorted));
+        Assert.Equal(later.Order(StringComparer.Ordinal), pool.LatePathOrder(pool.Sorted).Select(pool.PathOf));
         Assert.False(set.CanHold(pool.Add("og/added-after-the-set")));
+        // A path added since is in the pool's order, never in the set's walk.
+        Assert.Contains(pool.LatePathOrder(pool.Sorted), id => pool.PathOf(id) == "og/added-after-the-set");
+        Assert.Equal(chosen.Select(id => all[id]).Order(StringComparer.Ordinal), set.Select(pool.PathOf));
     }
 
     [Theory]

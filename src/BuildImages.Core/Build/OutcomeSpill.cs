@@ -12,9 +12,9 @@ namespace BuildImages.Core.Build;
 /// </summary>
 /// <remarks>
 /// Path order is the pool's id order for the paths of its sorted run (a stat cache's names, as loaded: every output of a
-/// build that planned against a filled manifest), so they need no sort; the few paths outside the run are sorted when
-/// the log ends and merged in. A second outcome of one path (none in a build that plans each output once) is kept
-/// beside, and read after the first.
+/// build that planned against a filled manifest), so they need no sort; the paths outside the run are sorted by the
+/// pool once for every reader (PathPool.LatePathOrder) and merged in. A second outcome of one path (none in a build
+/// that plans each output once) is kept beside, and read after the first.
 /// </remarks>
 internal sealed class OutcomeSpill
 {
@@ -23,12 +23,10 @@ internal sealed class OutcomeSpill
     private readonly Lock _lock = new();
     // By path id: where the path's first outcome is (an empty place where it has none).
     private readonly ChunkedArray<ScratchBlocks.Place> _byPath = new();
-    // Once the log is ended: the ids past the pool's sorted run that have an outcome, sorted by path.
-    private List<int> _late = [];
     // A path's outcomes after its first.
     private readonly List<Entry> _more = [];
     private int _count;
-    // Once the log is ended: the pool's sorted run then (the ids walked in id order), and the late ones sorted.
+    // Once the log is ended: the pool's sorted run then (the ids walked in id order; the rest in the order the pool sorted them).
     private int _run = -1;
     private List<Entry>? _indexed;
 
@@ -114,15 +112,6 @@ internal sealed class OutcomeSpill
             if (_run < 0)
             {
                 _run = _paths.Sorted;
-                _late = [];
-                for (var id = _run; id < _byPath.Length; id++)
-                {
-                    if (!_byPath[id].IsEmpty)
-                    {
-                        _late.Add(id);
-                    }
-                }
-                _paths.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_late));
                 // By path, and in the order they were logged within one (the sort is stable on the index).
                 var more = _more.Select((e, i) => (e, i)).ToList();
                 more.Sort((a, b) => a.e.Path == b.e.Path ? a.i.CompareTo(b.i) : _paths.Compare(a.e.Path, b.e.Path));
@@ -136,7 +125,7 @@ internal sealed class OutcomeSpill
     private IEnumerable<Entry> Walk()
     {
         var nextMore = 0;
-        foreach (var id in _paths.MergeWithRun(InRun(), _late, _run))
+        foreach (var id in _paths.MergeWithRun(InRun(), _paths.LatePathOrder(_run).Where(id => id < _byPath.Length && !_byPath[id].IsEmpty), _run))
         {
             yield return new Entry(id, _byPath[id]);
             for (; nextMore < _more.Count && _more[nextMore].Path == id; nextMore++)

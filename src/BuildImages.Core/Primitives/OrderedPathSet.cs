@@ -4,7 +4,8 @@ namespace BuildImages.Core.Primitives;
 
 /// <summary>
 /// A set of a <see cref="PathPool"/>'s ids, enumerated in their paths' ordinal order: a bit per id the pool held when
-/// the set was made; the ids the pool holds out of path order (those past its sorted run) are sorted when enumerated. A list of every id, sorted, was 16 MB at four million outputs and a sort of them all;
+/// the set was made; the ids the pool holds out of path order (those past its sorted run) are taken in the order the pool
+/// sorted them once for every such set (<see cref="PathPool.LatePathOrder"/>). A list of every id, sorted, was 16 MB at four million outputs and a sort of them all;
 /// in a build that loaded the stat cache, whose names come sorted, almost every id is in order already.
 /// </summary>
 internal sealed class OrderedPathSet : IReadOnlyCollection<int>
@@ -49,19 +50,8 @@ internal sealed class OrderedPathSet : IReadOnlyCollection<int>
     }
 
     /// <summary>The ids in path order: those in the pool's sorted run in id order, merged with the rest sorted by path.</summary>
-    public IEnumerator<int> GetEnumerator()
-    {
-        var unordered = new List<int>();
-        for (var id = _ordered; id < Capacity; id++)
-        {
-            if (Contains(id))
-            {
-                unordered.Add(id);
-            }
-        }
-        _paths.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(unordered));
-        return _paths.MergeWithRun(InRun(), unordered, _ordered).GetEnumerator();
-    }
+    public IEnumerator<int> GetEnumerator() =>
+        _paths.MergeWithRun(InRun(), _paths.LatePathOrder(_ordered).Where(Contains), _ordered).GetEnumerator();
 
     /// <summary>The ids of the pool's sorted run in the set, ascending.</summary>
     private IEnumerable<int> InRun()

@@ -238,6 +238,38 @@ internal sealed class PathPool
         return CompareUtf8(Utf8(a, t_first ??= new()), Utf8(b, t_second ??= new()));
     }
 
+    // The ids past the sorted run in path order (see LatePathOrder), for the run's end and the count they were made at.
+    // Its own lock: a sort of millions takes a while, and lookups (which take the pool's) go on meanwhile.
+    private readonly Lock _lateOrderLock = new();
+    private int[]? _lateOrder;
+    private (int Run, int Count) _lateOrderOf;
+
+    /// <summary>
+    /// The ids from <paramref name="run"/> (a value <see cref="Sorted"/> had) to the pool's end, sorted by path: made once
+    /// and shared while the pool holds the same ids, for whoever walks a set of ids in path order (<see cref="MergeWithRun"/>)
+    /// and keeps only its own. At the finish of a million-item cold build three walks (the outcome log's, the up-to-date
+    /// record's, the stat cache's output times) each listed and sorted their own 3.6 million ids at once: 48 MB each.
+    /// </summary>
+    internal int[] LatePathOrder(int run)
+    {
+        lock (_lateOrderLock)
+        {
+            var count = Count;
+            if (_lateOrder is null || _lateOrderOf != (run, count))
+            {
+                _lateOrder = null;
+                var ids = new int[Math.Max(0, count - run)];
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    ids[i] = run + i;
+                }
+                Sort(ids);
+                (_lateOrder, _lateOrderOf) = (ids, (run, count));
+            }
+            return _lateOrder;
+        }
+    }
+
     /// <summary>
     /// Sorts <paramref name="ids"/> by their paths (ordinal). Ids of the sorted run sort as numbers; a large set of
     /// others by 8 bytes of each path past the prefix they all share (each path rebuilt once, not once per comparison:
@@ -312,22 +344,24 @@ internal sealed class PathPool
     /// ascending) with <paramref name="late"/> (ids past it, sorted by <see cref="Sort"/>) merged in, each placed by a
     /// binary search of the run (<see cref="FirstOfRunAfter"/>), not by a comparison per id of the run.
     /// </summary>
-    internal IEnumerable<int> MergeWithRun(IEnumerable<int> inRun, IReadOnlyList<int> late, int run)
+    internal IEnumerable<int> MergeWithRun(IEnumerable<int> inRun, IEnumerable<int> late, int run)
     {
-        var next = 0;
-        var until = late.Count > 0 ? FirstOfRunAfter(late[0], run) : run;
+        using var lateIds = late.GetEnumerator();
+        var pending = lateIds.MoveNext();
+        var until = pending ? FirstOfRunAfter(lateIds.Current, run) : run;
         foreach (var id in inRun)
         {
             while (id >= until)
             {
-                yield return late[next++];
-                until = next < late.Count ? FirstOfRunAfter(late[next], run) : run;
+                yield return lateIds.Current;
+                pending = lateIds.MoveNext();
+                until = pending ? FirstOfRunAfter(lateIds.Current, run) : run;
             }
             yield return id;
         }
-        for (; next < late.Count; next++)
+        for (; pending; pending = lateIds.MoveNext())
         {
-            yield return late[next];
+            yield return lateIds.Current;
         }
     }
 
