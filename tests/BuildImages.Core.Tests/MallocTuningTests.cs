@@ -23,6 +23,14 @@ public sealed class MallocTuningTests
         Assert.Equal(Glibc, MallocTuning.Apply(Environment()));
     }
 
+    [Fact]
+    public void OnceTheThresholdsAreSetTheHeapCanBeTrimmed()
+    {
+        // What a large build calls twice a second (Build/NativeHeapTrimmer): glibc's malloc_trim, found beside mallopt.
+        Assert.Equal(Glibc, MallocTuning.Apply(Environment()));
+        Assert.Equal(Glibc, MallocTuning.Trim());
+    }
+
     [Theory]
     [InlineData("BUILDIMAGES_MALLOC_DEFAULTS", "1")]
     [InlineData("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")]

@@ -93,6 +93,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var detector = new ChangeDetector(engineStamp, hashes, stats, id => manifest.TryGetInputSet(id, out var set) ? set : null, config.OutputDirectory, _options.Force);
         var folder = new OutputFolder(config.OutputDirectory);
         var rendering = new RenderContext(plan, manifest, log, clock, journal, hashes, photos, folder, engineStamp);
+        // Trims the native heap from here to the build's end (a large build's peak is its render phase's or finish's).
+        using var trimmer = plan.OutputCount >= LargeBuildOutputs ? new NativeHeapTrimmer() : null;
         if (plan.OutputCount >= LargeBuildOutputs)
         {
             // Planning and reading the manifest leave their garbage (the data's parse, the key pools' grown arrays) in

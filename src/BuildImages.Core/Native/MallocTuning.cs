@@ -51,7 +51,31 @@ internal static unsafe class MallocTuning
             return false;
         }
         var mallopt = (delegate* unmanaged<int, int, int>)address;
-        return mallopt(MmapThresholdParameter, MmapThreshold) == 1 & mallopt(TrimThresholdParameter, TrimThreshold) == 1;
+        var set = mallopt(MmapThresholdParameter, MmapThreshold) == 1 & mallopt(TrimThresholdParameter, TrimThreshold) == 1;
+        if (set && NativeLibrary.TryGetExport(libc, "malloc_trim", out var trim))
+        {
+            _mallocTrim = trim;
+        }
+        return set;
+    }
+
+    // glibc's malloc_trim, once the thresholds are set (only then is this glibc, and tuned by us).
+    private static IntPtr _mallocTrim;
+
+    /// <summary>
+    /// Gives the free memory inside every arena back to the system (glibc's <c>malloc_trim(0)</c>, which also releases
+    /// free pages in the middle of an arena, not only at its top as the trim threshold does); false where nothing was
+    /// tuned (see <see cref="Apply()"/>). A long build calls it now and then (<see cref="Build.NativeHeapTrimmer"/>).
+    /// </summary>
+    internal static bool Trim()
+    {
+        var trim = Volatile.Read(ref _mallocTrim);
+        if (trim == IntPtr.Zero)
+        {
+            return false;
+        }
+        ((delegate* unmanaged<nuint, int>)trim)(0);
+        return true;
     }
 
     /// <summary>Whether the environment already tunes glibc's malloc (GLIBC_TUNABLES, or the older MALLOC_*_ variables).</summary>
