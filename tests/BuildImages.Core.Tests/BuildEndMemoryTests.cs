@@ -188,7 +188,7 @@ public sealed class BuildEndMemoryTests : IDisposable
         recorded["blog:a"] = Record("blog:a", "og/a.webp", Sha('1'));
         recorded["blog:b"] = Record("blog:b", "og/b.webp", Sha('2'));
 
-        journal.Saved(key => recorded.GetValueOrDefault(key));
+        journal.Saved(long.MaxValue, key => recorded.GetValueOrDefault(key));
 
         var lines = File.ReadAllLines(file);
         Assert.Equal(2, lines.Length);
@@ -201,7 +201,7 @@ public sealed class BuildEndMemoryTests : IDisposable
         recorded["blog:b"] = Record("blog:b", "og/b.webp", Sha('3'));
         recorded["blog:c"] = Record("blog:c", "og/c.webp", Sha('4'));
         recorded["blog:d"] = Record("blog:d", "og/d.webp", Sha('5'));
-        journal.Saved(key => recorded.GetValueOrDefault(key));
+        journal.Saved(long.MaxValue, key => recorded.GetValueOrDefault(key));
         Assert.False(File.Exists(file));
     }
 

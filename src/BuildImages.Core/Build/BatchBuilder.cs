@@ -93,9 +93,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var detector = new ChangeDetector(engineStamp, hashes, stats, id => manifest.TryGetInputSet(id, out var set) ? set : null, config.OutputDirectory, _options.Force);
         var folder = new OutputFolder(config.OutputDirectory);
         var rendering = new RenderContext(plan, manifest, log, clock, journal, hashes, photos, folder, engineStamp);
+        var large = plan.OutputCount >= LargeBuildOutputs;
         // Trims the native heap from here to the build's end (a large build's peak is its render phase's or finish's).
-        using var trimmer = plan.OutputCount >= LargeBuildOutputs ? new NativeHeapTrimmer() : null;
-        if (plan.OutputCount >= LargeBuildOutputs)
+        using var trimmer = large ? new NativeHeapTrimmer() : null;
+        if (large)
         {
             // Planning and reading the manifest leave their garbage (the data's parse, the key pools' grown arrays) in
             // the oldest generation and holes in the large-object heap, which the check would build on: at a million
@@ -103,7 +104,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         var (finished, imageCache, remote) = CheckAndRender(rendering, detector, cancellation);
-        if (plan.OutputCount >= LargeBuildOutputs)
+        if (large)
         {
             // The render phase's work list, duplicate table and waiting copies are garbage now, most of it in the oldest
             // generation, which the collector would otherwise carry into the finish (where reading every record back and

@@ -65,7 +65,8 @@ internal sealed class OutputJournal(string file) : IDisposable
     }
 
     /// <summary>
-    /// After the manifest was saved: lines before <paramref name="mark"/> (see <see cref="Mark"/>) whose output that
+    /// After the manifest was saved: lines before <paramref name="mark"/> (see <see cref="Mark"/>; long.MaxValue for a
+    /// save nothing wrote beside, which covers every line) whose output that
     /// manifest records (same file and hash) are done with; of several lines there for one output the last counts, as
     /// the last write is the file's. The lines after the mark are kept as they are, copied, not read: a checkpoint of a
     /// million-record manifest takes seconds, and the lines the workers wrote meanwhile (130,000 in a heap dump of the
@@ -134,9 +135,6 @@ internal sealed class OutputJournal(string file) : IDisposable
             });
         }
     }
-
-    /// <summary>As <see cref="Saved(long, Func{string, ItemRecord?})"/> for a save that covers every line written (nothing writes meanwhile).</summary>
-    internal void Saved(Func<string, ItemRecord?> recorded) => Saved(long.MaxValue, recorded);
 
     /// <summary>
     /// Before a build acts: outputs a killed build wrote and never recorded are removed (only when they still hold the

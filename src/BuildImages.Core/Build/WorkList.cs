@@ -50,8 +50,8 @@ internal sealed class WorkList
 
     /// <summary>
     /// The work on the planned item at <paramref name="planIndex"/>, or null when it has nothing to render. Made anew on
-    /// each call: whoever works on the item takes it once, and everything that must know "the same item" (duplicate
-    /// owners, waiting copies) holds that one object.
+    /// each call (the first card of a group of equal cards only once): whoever works on the item takes it once, and
+    /// everything that must know "the same item" (duplicate owners, waiting copies) holds that one object.
     /// </summary>
     internal OutputWork? Take(int planIndex)
     {

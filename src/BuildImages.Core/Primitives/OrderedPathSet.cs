@@ -5,8 +5,9 @@ namespace BuildImages.Core.Primitives;
 /// <summary>
 /// A set of a <see cref="PathPool"/>'s ids, enumerated in their paths' ordinal order: a bit per id the pool held when
 /// the set was made; the ids the pool holds out of path order (those past its sorted run) are taken in the order the pool
-/// sorted them once for every such set (<see cref="PathPool.LatePathOrder"/>). A list of every id, sorted, was 16 MB at four million outputs and a sort of them all;
-/// in a build that loaded the stat cache, whose names come sorted, almost every id is in order already.
+/// sorted them once for every such set (<see cref="PathPool.LatePathOrder"/>). A list of every id, sorted, was 16 MB at
+/// four million outputs and a sort of them all; in a build that loaded the stat cache, whose names come sorted, almost
+/// every id is in order already.
 /// </summary>
 internal sealed class OrderedPathSet : IReadOnlyCollection<int>
 {

@@ -257,7 +257,6 @@ internal sealed class PathPool
             var count = Count;
             if (_lateOrder is null || _lateOrderOf != (run, count))
             {
-                _lateOrder = null;
                 var ids = new int[Math.Max(0, count - run)];
                 for (var i = 0; i < ids.Length; i++)
                 {
