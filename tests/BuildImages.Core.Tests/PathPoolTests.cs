@@ -187,6 +187,7 @@ public sealed class PathPoolTests
     [InlineData("og/post-", false)]
     [InlineData("og/é", false)]
     [InlineData("og/\U0001F600-", true)]
+    [InlineData("og/a-very-long-folder/and-another/", false)]
     public void ALargeSetOfIdsOutOfOrderSortsAsTheirStrings(string prefix, bool withHangul)
     {
         var pool = new PathPool();
@@ -196,6 +197,24 @@ public sealed class PathPoolTests
         string[] tails = ["0", "00000-600", "00000-600.jpg", "00000-600.webp", "a", "\uE000", "\U0001F600", withHangul ? "\uD55C" : "b"];
         var paths = Enumerable.Range(0, 6_000).Select(i => prefix + tails[random.Next(tails.Length)] + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture) + tails[random.Next(tails.Length)])
             .Concat([prefix, prefix + "0"]).Distinct().OrderBy(_ => random.Next()).ToList();
+        var ids = paths.Select(p => pool.Add(p)).ToArray();
+        pool.Sort(ids);
+        Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));
+    }
+
+    [Fact]
+    public void GroupsThatTieOnManyBytesOrOnlyDifferByTrailingNulsSortAsTheirStrings()
+    {
+        var pool = new PathPool();
+        var random = new Random(7);
+        // Hundreds of paths that share a long middle after a split, paths that are others with NUL characters after
+        // them (which read like a path's end), and a group of a hundred that agree on all but their last byte.
+        var middle = new string('m', 41);
+        var paths = Enumerable.Range(0, 300).Select(i => $"og/{(char)('a' + (i % 3))}{middle}{i:D4}.webp")
+            .Concat(Enumerable.Range(0, 100).Select(i => "og/nul" + new string('\0', i)))
+            .Concat(Enumerable.Range(0, 100).Select(i => "og/z" + middle + (char)(0x20 + i)))
+            .Concat(Enumerable.Range(0, 1_000).Select(i => $"og/post-{i:D6}-{(i % 2 == 0 ? 600 : 1200)}.webp"))
+            .OrderBy(_ => random.Next()).ToList();
         var ids = paths.Select(p => pool.Add(p)).ToArray();
         pool.Sort(ids);
         Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));

@@ -50,6 +50,16 @@ public sealed class RecordSpillTests : IDisposable
     }
 
     [Fact]
+    public void ARecordsEntryInTheTableIsSixteenBytes()
+    {
+        // A million-item build holds a million entries to its end, and each checkpoint's snapshot copies them: the
+        // store's place held as a (long, int) struct padded an entry to 24 bytes.
+        var entry = typeof(RecordTable).GetNestedType("Entry", System.Reflection.BindingFlags.NonPublic);
+        Assert.NotNull(entry);
+        Assert.Equal(16, System.Runtime.CompilerServices.RuntimeHelpers.SizeOf(entry.TypeHandle));
+    }
+
+    [Fact]
     public void TheTableKnowsTheFoldersOfEveryRecordLoadedOrSetWithoutReadingThemBack()
     {
         using var spill = new RecordSpill(Path.Combine(_dir, ".buildimages-manifest.json"), memoryBudget: 0);

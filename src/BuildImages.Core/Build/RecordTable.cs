@@ -346,10 +346,19 @@ internal sealed class RecordTable
 
     /// <summary>
     /// A record, stored serialised, and the input set it names (read without the record) as its index + 1 among the
-    /// table's; 0: no record (never set, or removed). 16 bytes, a million of them held to the build's end.
+    /// table's; 0: no record (never set, or removed). 16 bytes, a million of them held to the build's end (and copied by
+    /// each checkpoint's snapshot): the store's place is held as its two numbers, not as a <see cref="RecordSpill.Stored"/>,
+    /// whose padding made an entry 24.
     /// </summary>
-    private readonly record struct Entry(RecordSpill.Stored Stored, int Inputs)
+    private readonly struct Entry(RecordSpill.Stored stored, int inputs)
     {
+        private readonly long _offset = stored.Offset;
+        private readonly int _length = stored.Length;
+
+        internal RecordSpill.Stored Stored => new(_offset, _length);
+
+        internal int Inputs { get; } = inputs;
+
         internal bool IsRecord => Inputs != 0;
     }
 }

@@ -4,18 +4,24 @@ namespace BuildImages.Core.Manifest;
 
 /// <summary>
 /// Output files (relative to the output folder) → the write time BuildImages last verified them at, read and updated by
-/// worker threads. The files are the build's <see cref="PathPool"/> ids and the times an array by id: 8 bytes an entry
+/// worker threads. The files are the build's <see cref="PathPool"/> ids and the times held by id, about 4 bytes an entry
 /// beside the pool's copy of the path, where a set of (string, time) entries cost 24 bytes and a string of 72 (at a
 /// million items the table held four million of each to the build's end). The lock is taken once per file written or
 /// checked, never for long.
 /// </summary>
+/// <remarks>
+/// Ids come in chunks of 4,096. A chunk holds each time as 32 bits past a time of its own (its first time less 2^31
+/// ticks: the chunk's times within 214 seconds of its first, as files written one after another by one build are), and
+/// is widened to whole 64-bit times the first time one does not fit. A table as a long per id was 32 MB of a
+/// million-item build to its end.
+/// </remarks>
 internal sealed class OutputTimeTable(PathPool paths)
 {
-    // Ids the pool holds without a time here (an outcome's path for a file never verified) have none.
-    private const long NoTime = long.MinValue;
+    private const int ChunkBits = 12;
+    private const int ChunkSize = 1 << ChunkBits;
 
     private readonly Lock _lock = new();
-    private long[] _ticks = [];
+    private Chunk?[] _chunks = [];
     private int _count;
 
     internal OutputTimeTable()
@@ -44,7 +50,19 @@ internal sealed class OutputTimeTable(PathPool paths)
         {
             lock (_lock)
             {
-                return [.. Enumerable.Range(0, _ticks.Length).Where(id => _ticks[id] != NoTime).Select(paths.PathOf)];
+                return [.. Enumerable.Range(0, _chunks.Length * ChunkSize).Where(id => Get(id) is not null).Select(paths.PathOf)];
+            }
+        }
+    }
+
+    /// <summary>How many chunks hold whole 64-bit times (for tests).</summary>
+    internal int WideChunks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _chunks.Count(c => c?.IsWide == true);
             }
         }
     }
@@ -56,9 +74,10 @@ internal sealed class OutputTimeTable(PathPool paths)
     {
         lock (_lock)
         {
-            ticks = id >= 0 && id < _ticks.Length ? _ticks[id] : NoTime;
+            var time = id >= 0 ? Get(id) : null;
+            ticks = time ?? 0;
+            return time is not null;
         }
-        return ticks != NoTime;
     }
 
     /// <summary>Makes room for <paramref name="files"/> entries at once (arrays grown by doubling hold the old beside the new).</summary>
@@ -76,26 +95,92 @@ internal sealed class OutputTimeTable(PathPool paths)
         var id = paths.Add(file);
         lock (_lock)
         {
-            if (id >= _ticks.Length)
+            if (id >= _chunks.Length * ChunkSize)
             {
-                Grow((int)Math.Min(Array.MaxLength, Math.Max(id + 1L, 2L * _ticks.Length)));
+                Grow((int)Math.Min(Array.MaxLength, Math.Max(id + 1L, 2L * _chunks.Length * ChunkSize)));
             }
-            if (_ticks[id] == NoTime)
+            var chunk = _chunks[id >> ChunkBits] ??= new Chunk(ticks);
+            if (chunk.Set(id & (ChunkSize - 1), ticks))
             {
                 _count++;
             }
-            _ticks[id] = ticks;
         }
     }
 
+    // Under the lock.
+    private long? Get(int id)
+    {
+        var at = id >> ChunkBits;
+        return at < _chunks.Length && _chunks[at] is { } chunk ? chunk.Get(id & (ChunkSize - 1)) : null;
+    }
+
+    // Under the lock: room for ids below length (the chunks themselves are made when a time is first set in them).
     private void Grow(int length)
     {
-        if (length <= _ticks.Length)
+        var chunks = (int)(((long)length + ChunkSize - 1) >> ChunkBits);
+        if (chunks > _chunks.Length)
         {
-            return;
+            Array.Resize(ref _chunks, chunks);
         }
-        var from = _ticks.Length;
-        Array.Resize(ref _ticks, length);
-        _ticks.AsSpan(from).Fill(NoTime);
+    }
+
+    /// <summary>The times of 4,096 ids: as offsets from a time of the chunk's own while they fit, else whole.</summary>
+    private sealed class Chunk(long first)
+    {
+        // An offset that marks no time.
+        private const uint NoOffset = uint.MaxValue;
+        // A whole time that marks none.
+        private const long NoTime = long.MinValue;
+
+        // Offsets are from the chunk's first time less this, so times on either side of it fit.
+        private readonly long _base = first - (1L << 31);
+        private uint[]? _offsets = CreateOffsets();
+        private long[]? _ticks;
+
+        internal bool IsWide => _ticks is not null;
+
+        internal long? Get(int index)
+        {
+            if (_ticks is { } ticks)
+            {
+                return ticks[index] == NoTime ? null : ticks[index];
+            }
+            var offset = _offsets![index];
+            return offset == NoOffset ? null : _base + offset;
+        }
+
+        /// <summary>Sets the time at <paramref name="index"/>; whether it had none before.</summary>
+        internal bool Set(int index, long ticks)
+        {
+            var had = Get(index) is not null;
+            if (_offsets is { } offsets && ticks - _base is >= 0 and < NoOffset)
+            {
+                offsets[index] = (uint)(ticks - _base);
+                return !had;
+            }
+            if (_ticks is null)
+            {
+                Widen();
+            }
+            _ticks![index] = ticks;
+            return !had;
+        }
+
+        private void Widen()
+        {
+            var ticks = new long[ChunkSize];
+            for (var i = 0; i < ChunkSize; i++)
+            {
+                ticks[i] = Get(i) ?? NoTime;
+            }
+            (_ticks, _offsets) = (ticks, null);
+        }
+
+        private static uint[] CreateOffsets()
+        {
+            var offsets = new uint[ChunkSize];
+            offsets.AsSpan().Fill(NoOffset);
+            return offsets;
+        }
     }
 }
