@@ -79,7 +79,7 @@ public static class DataLoader
                 take(YamlItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax), itemsPath));
                 break;
             case ".csv":
-                take(CsvItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax)));
+                CsvItemReader.Read(file, take);
                 break;
             case ".md" or ".markdown":
                 take([MarkdownItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax))]);
