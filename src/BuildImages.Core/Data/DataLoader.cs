@@ -76,7 +76,7 @@ public static class DataLoader
                 JsonItemStream.Read(file, itemsPath, take);
                 break;
             case ".yaml" or ".yml":
-                take(YamlItemReader.Read(file, Primitives.Utf8Text.Read(file, DiagnosticCodes.DataSyntax), itemsPath));
+                YamlItemStream.Read(file, itemsPath, take);
                 break;
             case ".csv":
                 CsvItemReader.Read(file, take);

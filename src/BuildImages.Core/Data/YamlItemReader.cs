@@ -33,6 +33,25 @@ internal static class YamlItemReader
     }
 
     /// <summary>
+    /// Reads a file's items one at a time with <see cref="Read"/>'s rules (<see cref="YamlItemStream"/>): each call the
+    /// node the parser is at, normalised, with a budget of <see cref="MaxValues"/> of its own.
+    /// </summary>
+    internal sealed class ItemParser(string file)
+    {
+        private readonly IDeserializer _deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
+
+        /// <summary>How many items were read.</summary>
+        internal int Count { get; private set; }
+
+        internal object? Next(IParser parser)
+        {
+            var budget = MaxValues;
+            Count++;
+            return Normalize(_deserializer.Deserialize<object?>(parser), ref budget, file);
+        }
+    }
+
+    /// <summary>
     /// Values one file may expand to. Aliases share one parsed node but each use becomes its own copy, so a few
     /// lines of nested aliases ("billion laughs") would otherwise expand to gigabytes.
     /// </summary>

@@ -1,0 +1,134 @@
+using System.Text;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Primitives;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace BuildImages.Core.Data;
+
+/// <summary>
+/// A YAML data file whose root is a sequence of items, read an item at a time and handed on a block at a time, as the
+/// JSON and CSV streams are: neither the file's text nor its unplanned items are held whole. Read whole, a YAML file
+/// stopped at a million values (the guard against aliases that expand, <see cref="YamlItemReader.MaxValues"/>), about a
+/// hundred thousand items.
+/// </summary>
+/// <remarks>
+/// A first pass parses the file without building anything, to see it is UTF-8, well formed up to the root's end, a
+/// sequence, and without aliases; the second builds each item with the whole-file reader's rules. Any other file (an
+/// items path, another root, an alias, which may name an anchor in an earlier item, a syntax error) is read whole by
+/// <see cref="YamlItemReader"/>, the reference, so an error names the same line and column and says the same thing.
+/// Without aliases a file's values are its nodes: nothing expands, and no count limits it.
+/// </remarks>
+internal static class YamlItemStream
+{
+    /// <summary>
+    /// Hands <paramref name="take"/> the items of <paramref name="file"/>, at most <paramref name="blockItems"/> at a
+    /// time, in the file's order. A malformed file throws its <see cref="BuildInputException"/>, possibly after some
+    /// blocks were taken: those items are then not the file's (the caller drops them).
+    /// </summary>
+    internal static void Read(string file, string? itemsPath, Action<IReadOnlyList<DataItem>> take, int blockItems = JsonItemStream.BlockItems)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockItems, 1);
+        if (string.IsNullOrEmpty(itemsPath) && Streamable(file))
+        {
+            var given = 0;
+            if (Stream(file, blocks => { given += blocks.Count; take(blocks); }, blockItems))
+            {
+                return;
+            }
+            // Refused by the second pass: read whole, which says why; if it does not, the file changed between them.
+            var whole = Whole(file, itemsPath);
+            if (given > 0)
+            {
+                throw Changed(file);
+            }
+            take(whole);
+            return;
+        }
+        take(Whole(file, itemsPath));
+    }
+
+    private static List<DataItem> Whole(string file, string? itemsPath) =>
+        YamlItemReader.Read(file, Utf8Text.Read(file, DiagnosticCodes.DataSyntax), itemsPath);
+
+    /// <summary>The first pass: whether the file is UTF-8 and well formed, one document whose root is a sequence with no alias in it.</summary>
+    private static bool Streamable(string file)
+    {
+        try
+        {
+            using var text = Open(file);
+            var parser = new Parser(text);
+            if (!parser.TryConsume<StreamStart>(out _) || !parser.TryConsume<DocumentStart>(out _) || !parser.Accept<SequenceStart>(out _))
+            {
+                return false;
+            }
+            var depth = 0;
+            do
+            {
+                switch (parser.Current)
+                {
+                    case AnchorAlias:
+                        return false;
+                    case SequenceStart or MappingStart:
+                        depth++;
+                        break;
+                    case SequenceEnd or MappingEnd:
+                        depth--;
+                        break;
+                }
+            }
+            while (depth > 0 && parser.MoveNext());
+            // One document, then the end: a second is left to the whole-file reader (which may look into it).
+            return depth == 0 && parser.MoveNext() && parser.Current is DocumentEnd && parser.MoveNext() && parser.Current is StreamEnd;
+        }
+        catch (Exception ex) when (ex is YamlException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The second pass: the items, a block at a time; false (the rest not taken) when one cannot be read as the whole-file reader would.</summary>
+    private static bool Stream(string file, Action<IReadOnlyList<DataItem>> take, int blockItems)
+    {
+        using var text = Open(file);
+        var parser = new Parser(text);
+        var items = new List<DataItem>(Math.Min(blockItems, 1024));
+        try
+        {
+            parser.Consume<StreamStart>();
+            parser.Consume<DocumentStart>();
+            parser.Consume<SequenceStart>();
+            var item = new YamlItemReader.ItemParser(file);
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                var line = (int)parser.Current!.Start.Line;
+                if (item.Next(parser) is not IReadOnlyDictionary<string, object?> fields)
+                {
+                    return false;
+                }
+                items.Add(new DataItem(file, line, DataLoader.IdOf(fields, item.Count - 1), fields));
+                if (items.Count == blockItems)
+                {
+                    take(items);
+                    items = new List<DataItem>(Math.Min(blockItems, 1024));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or DecoderFallbackException or BuildInputException)
+        {
+            return false;
+        }
+        if (items.Count > 0)
+        {
+            take(items);
+        }
+        return true;
+    }
+
+    private static StreamReader Open(string file) =>
+        // Decoding that throws (a file that is not UTF-8 is read whole to say where); a byte order mark skipped.
+        new(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, 1 << 16);
+
+    private static BuildInputException Changed(string file) =>
+        BuildInputException.Error(DiagnosticCodes.DataSyntax, "the data file changed while it was read; build again once it is saved", file);
+}
