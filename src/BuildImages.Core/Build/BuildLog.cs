@@ -86,7 +86,11 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
 
     /// <summary>Outputs of a failed card: counted failed, reported with the card's error (shown once for all items it fails).</summary>
-    internal void Fail(PlannedItem card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason)
+    internal void Fail(PlannedItem card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason) =>
+        Fail(card, variants.Select(v => (v, reason)), error);
+
+    /// <summary>As the other <c>Fail</c>, each output with its own reason (a card's copies of a card that failed).</summary>
+    internal void Fail(PlannedItem card, IEnumerable<(PlannedVariant Variant, RenderReason? Reason)> outputs, Diagnostic error)
     {
         // The markup position differs by item (a longer title moves it); the template's position is the mistake's.
         var items = _itemsByError.GetOrAdd((error.Code, error.File, error.Line, error.Column, MarkupPosition().Replace(error.Message, string.Empty)), _ => []);
@@ -104,7 +108,7 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
         {
             _diagnostics.Enqueue(error);
         }
-        foreach (var v in variants)
+        foreach (var (v, reason) in outputs)
         {
             Report(new OutputOutcome(v.Path, card.Name, OutputStatus.Failed, reason, v.Width, v.Height, v.Encode.MimeType, 0, null));
         }

@@ -222,14 +222,18 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
     }
 
     /// <summary>Fails the card's outputs with the error an exception means: the input's, a file's or the decoder's, or our bug (never the end of the process).</summary>
-    private void Fail(PlannedCard card, OutputWork work, Exception ex) =>
-        _log.Fail(card, work.NeededOf(card).Keys, ex switch
+    private void Fail(PlannedCard card, OutputWork work, Exception ex)
+    {
+        var error = ex switch
         {
             BuildInputException input => input.Diagnostic with { Item = card.Name, File = input.Diagnostic.File ?? card.Item.SourceFile },
             IOException or UnauthorizedAccessException or NetVips.VipsException => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name),
             // Whatever else escapes is our bug, not the user's input.
             _ => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name),
-        }, null);
+        };
+        work.Failed(error);
+        _log.Fail(card, work.NeededOf(card).Keys, error, null);
+    }
 
     /// <summary>Waits for a card's encodes (their failures are the card's already) and returns its frames to the pool.</summary>
     private static void Release(IEnumerable<Task<BudgetSearch.Result>> encodes, List<byte[]> rented)

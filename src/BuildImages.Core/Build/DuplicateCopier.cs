@@ -47,6 +47,15 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         checkpoint.MaybeSave();
     }
 
+    /// <summary>
+    /// The error a card that copies a failed one fails with: the owner's, for this card, when it is a mistake in the
+    /// template or an asset (located there), which is the same one for every card drawn alike and is shown once with
+    /// the items it failed. Null for an error at the owner's own item (a file it could not write, which names the
+    /// owner's output) or one not known: the card then says whose copy it is.
+    /// </summary>
+    private static Diagnostic? CopyOfFailed(PlannedItem card, Diagnostic? ownerError, Data.DataItem ownerItem) =>
+        ownerError is null || ownerError.File == ownerItem.SourceFile ? null : ownerError with { Item = card.Name };
+
     private void Copy(CardCopies group)
     {
         // Made once here (the plan holds it as a row), with its variants: every copy of the group is one of its outputs.
@@ -56,7 +65,9 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
         string? inputs = null;
         // Records are held serialised: read each owner once per card, not once per variant; owners by their work, with
         // their variants (made when read).
-        var owners = new Dictionary<OutputWork, (string Key, ItemRecord? Record, IReadOnlyList<PlannedVariant> Variants)>(ReferenceEqualityComparer.Instance);
+        var owners = new Dictionary<OutputWork, (string Key, ItemRecord? Record, IReadOnlyList<PlannedVariant> Variants, Data.DataItem Item, string Name)>(ReferenceEqualityComparer.Instance);
+        // The outputs that copy a card that failed, by the error they fail with.
+        var failed = new Dictionary<Diagnostic, List<(PlannedVariant, RenderReason?)>>();
         foreach (var copy in group.Copies)
         {
             var variant = variants[copy.VariantIndex];
@@ -64,15 +75,20 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             {
                 var ownerCard = copy.Owner.Planned;
                 var ownerKey = ownerCard.RecordKey;
-                owners[copy.Owner] = known = (ownerKey, _manifest.Records.TryGetValue(ownerKey, out var o) ? o : null, ownerCard.Variants);
+                owners[copy.Owner] = known = (ownerKey, _manifest.Records.TryGetValue(ownerKey, out var o) ? o : null, ownerCard.Variants, ownerCard.Item, ownerCard.Name);
             }
             var owner = known.Record;
             var ownerPath = copy.OwnerVariantIndex == PendingCopy.SameSignature ? null : known.Variants[copy.OwnerVariantIndex].Path;
             var source = owner?.Variants.FirstOrDefault(v => ownerPath is not null ? v.Path == ownerPath : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
             {
-                _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed,
-                    $"{variant.Path} is identical to {ownerPath ?? known.Key}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                var error = CopyOfFailed(card, copy.Owner.Failure, known.Item)
+                    ?? new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.RenderFailed, $"this card is identical to {known.Name}, which failed", card.Item.SourceFile, card.Item.Line, Item: card.Name);
+                if (!failed.TryGetValue(error, out var outputs))
+                {
+                    failed[error] = outputs = [];
+                }
+                outputs.Add((variant, copy.Reason));
                 continue;
             }
             var set = group.Templates is null ? ownerSet : ownerSet with { Templates = group.Templates };
@@ -98,6 +114,11 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             {
                 _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
             }
+        }
+        // One failure per error, not per output: the item is counted once among those the error failed.
+        foreach (var (error, outputs) in failed)
+        {
+            _log.Fail(card, outputs, error);
         }
         if (copied.Count == 0 || inputs is null)
         {

@@ -58,6 +58,16 @@ internal sealed class OutputWork
     /// <summary>Marks the item done with (after its record is set, or its failure logged).</summary>
     internal void Settle() => _settled = true;
 
+    /// <summary>
+    /// The error the item's worker failed it with; null when it did not fail. A card that copies its outputs fails with
+    /// it (the same mistake, shown once with the items it failed), not with an error of its own per output. Set before
+    /// <see cref="Settle"/>, whose write publishes it.
+    /// </summary>
+    internal Diagnostics.Diagnostic? Failure { get; private set; }
+
+    /// <summary>Notes the error the item failed with (its worker's, before it settles the item).</summary>
+    internal void Failed(Diagnostics.Diagnostic error) => Failure = error;
+
     /// <summary>The item's place in the plan.</summary>
     internal int PlanIndex => _index;
 

@@ -1,0 +1,94 @@
+using BuildImages.Core.Build;
+using BuildImages.Core.Diagnostics;
+using BuildImages.Core.Manifest;
+
+namespace BuildImages.Core.Tests;
+
+/// <summary>
+/// Cards whose pixels equal a card that failed fail with that card's error, for themselves: a mistake in the template
+/// or an asset is shown once with the count of items it failed, each item counted once, not an error per output of
+/// every copy (a catalogue of equal cards with one missing image printed four errors per item, and held them all).
+/// </summary>
+public sealed class FailedCopyTests : IDisposable
+{
+    private readonly BuildFixture _site = new();
+
+    public void Dispose() => _site.Dispose();
+
+    [Fact]
+    public void CopiesOfACardThatFailedFailWithItsErrorShownOnceAndCountedOncePerItem()
+    {
+        // Six items the template draws alike (it does not show the slug), whose logo is missing: the first renders and
+        // fails, the others copy its markup.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 6).Select(i => BuildFixture.Item($"same-{i}", "Same title", logo: "assets/missing.svg")));
+        _site.Save();
+        var observer = new Told();
+
+        var report = _site.Build(new BuildOptions { Parallelism = 1 }, observer);
+
+        var cards = report.Outputs.Where(o => o.Path.StartsWith("og/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(18, cards.Count);
+        Assert.All(cards, o => Assert.Equal(OutputStatus.Failed, o.Status));
+        // One error per item, every one the template's mistake at the template's place.
+        Assert.Equal(6, report.Errors.Count);
+        var place = report.Errors.Select(e => (e.Code, e.File, e.Line, e.Column)).Distinct().ToList();
+        var only = Assert.Single(place);
+        Assert.Equal("BI0300", only.Code);
+        Assert.EndsWith(Path.Combine("tpl", "mini", "card.sbn"), only.File, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"cards/same-{i}"), report.Errors.Select(e => e.Item).Order(StringComparer.Ordinal));
+        // Told once, with the five other items counted once each.
+        Assert.Single(observer.Diagnostics, d => d.Code == "BI0300");
+        Assert.DoesNotContain(observer.Diagnostics, d => d.Code == DiagnosticCodes.RenderFailed);
+        Assert.Contains(observer.Messages, m => m.Contains("also failed 5 more items", StringComparison.Ordinal));
+        // The notes job renders: the failure is the cards' alone.
+        Assert.Equal(["notes/note-1.png"], BuildFixture.Rendered(report));
+    }
+
+    [Fact]
+    public void ACopyOfACardWhoseFileCouldNotBeWrittenFailsOnceAtItsOwnItemNamingThatCard()
+    {
+        // The first card's 240-wide WebP cannot be written (a folder stands at its path): an error at its item, naming
+        // its file. The cards drawn alike copy it: each fails once, at its own item, saying whose copy it is.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 3).Select(i => BuildFixture.Item($"same-{i}", "Same title")));
+        _site.Save();
+        Directory.CreateDirectory(Path.Combine(_site.Site, "og", "same-0.webp"));
+
+        var report = _site.Build(new BuildOptions { Parallelism = 1 });
+
+        var errors = report.Errors.Where(e => e.Item?.StartsWith("cards/", StringComparison.Ordinal) == true).OrderBy(e => e.Item, StringComparer.Ordinal).ToList();
+        Assert.Equal(["cards/same-0", "cards/same-1", "cards/same-2"], errors.Select(e => e.Item));
+        Assert.Contains("same-0.webp", errors[0].Message, StringComparison.Ordinal);
+        var items = Path.Combine(_site.Root, "items.json");
+        Assert.All(errors, e => Assert.Equal(items, e.File));
+        Assert.Equal([(DiagnosticCodes.RenderFailed, 6, "this card is identical to cards/same-0, which failed"), (DiagnosticCodes.RenderFailed, 10, "this card is identical to cards/same-0, which failed")],
+            errors.Skip(1).Select(e => (e.Code, e.Line, e.Message)));
+        // A card fails whole: every output of the three failed, each counted once.
+        Assert.Equal(9, report.Outputs.Count(o => o.Path.StartsWith("og/same-", StringComparison.Ordinal) && o.Status == OutputStatus.Failed));
+        Assert.Equal(3, report.Failed);
+    }
+
+    private sealed class Told : IBuildObserver
+    {
+        public List<Diagnostic> Diagnostics { get; } = [];
+
+        public List<string> Messages { get; } = [];
+
+        public void Planned(int outputs, int toRender)
+        {
+        }
+
+        public void Output(OutputOutcome outcome)
+        {
+        }
+
+        public void Diagnostic(Diagnostic diagnostic) => Diagnostics.Add(diagnostic);
+
+        public void UpToDate(IReadOnlyList<OutputOutcome> outcomes)
+        {
+        }
+
+        public void Message(string text) => Messages.Add(text);
+    }
+}
