@@ -23,6 +23,7 @@ public sealed class YamlItemStreamTests : IDisposable
         { "nested and flow", Encoding.UTF8.GetBytes("[{slug: a, meta: {k: [1, 2, {deep: yes}]}}, {slug: b}]\n") },
         { "multi-byte text", Encoding.UTF8.GetBytes("- slug: ü\n  title: Grüße 😀 日本語\n- slug: ø\n  title: \"— ‘quotes’ — \\u00e9\"\n") },
         { "block scalars", Encoding.UTF8.GetBytes("- slug: a\n  body: |\n    line one\n    line two\n- slug: b\n  body: >\n    folded\n    text\n") },
+        { "stars that are no alias", Encoding.UTF8.GetBytes("- slug: a\n  title: 5 * 3 = 15, a*b\n- slug: b\n  note: \"*quoted*\"\n") },
         { "an alias to an earlier item", Encoding.UTF8.GetBytes("- slug: a\n  author: &ada Ada\n- slug: b\n  author: *ada\n") },
         { "a merge key", Encoding.UTF8.GetBytes("- &base\n  site: Blog\n  slug: a\n- <<: *base\n  slug: b\n") },
         { "a second document", Encoding.UTF8.GetBytes("- slug: a\n---\n- slug: b\n") },
@@ -105,6 +106,24 @@ public sealed class YamlItemStreamTests : IDisposable
         Assert.Equal(150_000, seen);
         Assert.Equal((150_000 + 4095) / 4096, blocks.Count);
         Assert.All(blocks.SkipLast(1), count => Assert.Equal(4096, count));
+    }
+
+    [Theory]
+    [InlineData("Post {0}")]
+    [InlineData("Post {0}, 5 * 3 stars")]
+    public void AFileWithOrWithoutAStarThatIsNoAliasComesInBlocks(string title)
+    {
+        // Without a '*' the file is parsed once; with one, first checked for aliases: either way it streams.
+        var text = new StringBuilder();
+        for (var i = 0; i < 5_000; i++)
+        {
+            text.Append(FormattableString.Invariant($"- slug: p-{i}\n  title: {string.Format(System.Globalization.CultureInfo.InvariantCulture, title, i)}\n"));
+        }
+        var file = Path.Combine(_dir, "stars.yaml");
+        File.WriteAllText(file, text.ToString());
+        var blocks = new List<int>();
+        YamlItemStream.Read(file, null, b => blocks.Add(b.Count));
+        Assert.Equal([4096, 904], blocks);
     }
 
     [Fact]

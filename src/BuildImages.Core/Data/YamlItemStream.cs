@@ -13,11 +13,13 @@ namespace BuildImages.Core.Data;
 /// hundred thousand items.
 /// </summary>
 /// <remarks>
-/// A first pass parses the file without building anything, to see it is UTF-8, well formed up to the root's end, a
-/// sequence, and without aliases; the second builds each item with the whole-file reader's rules. Any other file (an
-/// items path, another root, an alias, which may name an anchor in an earlier item, a syntax error) is read whole by
-/// <see cref="YamlItemReader"/>, the reference, so an error names the same line and column and says the same thing.
-/// Without aliases a file's values are its nodes: nothing expands, and no count limits it.
+/// Each item is built with the whole-file reader's rules. A file with a <c>*</c> in it (which may be an alias, which
+/// may name an anchor in an earlier item) is first parsed without building anything, to see it is UTF-8, well formed,
+/// one document whose root is a sequence, and without aliases; a file without one is parsed once. Any other file (an
+/// items path, another root, an alias, a syntax error, bytes that are not UTF-8) is read whole by
+/// <see cref="YamlItemReader"/>, the reference, so an error names the same line and column and says the same thing;
+/// one found part way drops the items already handed on (the caller drops them). Without aliases a file's values are
+/// its nodes: nothing expands, and no count limits it.
 /// </remarks>
 internal static class YamlItemStream
 {
@@ -29,7 +31,7 @@ internal static class YamlItemStream
     internal static void Read(string file, string? itemsPath, Action<IReadOnlyList<DataItem>> take, int blockItems = JsonItemStream.BlockItems)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockItems, 1);
-        if (string.IsNullOrEmpty(itemsPath) && Streamable(file))
+        if (string.IsNullOrEmpty(itemsPath) && (!MayHoldAlias(file) || Streamable(file)))
         {
             var given = 0;
             if (Stream(file, blocks => { given += blocks.Count; take(blocks); }, blockItems))
@@ -46,6 +48,32 @@ internal static class YamlItemStream
             return;
         }
         take(Whole(file, itemsPath));
+    }
+
+    /// <summary>
+    /// Whether the file has a <c>*</c> anywhere, which every alias starts with (a byte of its own in UTF-8): a file
+    /// without one needs no first pass, and is parsed once. A million items parsed twice took 76 s to plan.
+    /// </summary>
+    private static bool MayHoldAlias(string file)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+            int read;
+            while ((read = stream.Read(buffer, 0, 1 << 16)) > 0)
+            {
+                if (buffer.AsSpan(0, read).Contains((byte)'*'))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static List<DataItem> Whole(string file, string? itemsPath) =>
@@ -112,6 +140,13 @@ internal static class YamlItemStream
                     take(items);
                     items = new List<DataItem>(Math.Min(blockItems, 1024));
                 }
+            }
+            // One document, then the end (a file without the first pass is checked here): the whole-file reader refuses a
+            // second document, and says why.
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                return false;
             }
         }
         catch (Exception ex) when (ex is YamlException or DecoderFallbackException or BuildInputException)
