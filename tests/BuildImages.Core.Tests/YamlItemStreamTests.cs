@@ -127,6 +127,18 @@ public sealed class YamlItemStreamTests : IDisposable
     }
 
     [Fact]
+    public void WhatTheTakerThrowsIsItsOwnNotTheFilesError()
+    {
+        var file = Path.Combine(_dir, "fine.yaml");
+        File.WriteAllText(file, "- slug: a\n- slug: b\n- slug: c\n");
+        var thrown = BuildInputException.Error(DiagnosticCodes.FieldTooLarge, "the taker's own error", file);
+
+        var caught = Assert.Throws<DataException>(() => YamlItemStream.Read(file, null, _ => throw thrown, blockItems: 2));
+
+        Assert.Same(thrown, caught);
+    }
+
+    [Fact]
     public void AYamlFileThatFailsAfterSomeBlocksWereTakenIsDroppedWholeAndTheOtherFilesKeepTheirItems()
     {
         File.WriteAllText(Path.Combine(_dir, "a.yaml"), "- slug: a1\n- slug: a2\n");

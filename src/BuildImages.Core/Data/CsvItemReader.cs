@@ -87,7 +87,7 @@ internal static class CsvItemReader
                 if (status is OperationStatus.InvalidData || (read == 0 && status is not OperationStatus.Done))
                 {
                     Utf8Text.ReadBytes(file, DiagnosticCodes.DataSyntax);
-                    throw Changed(file);
+                    throw DataLoader.ChangedWhileRead(file);
                 }
                 scan.Feed(chars.AsSpan(0, written));
                 if (read == 0)
@@ -105,9 +105,6 @@ internal static class CsvItemReader
             ArrayPool<char>.Shared.Return(chars);
         }
     }
-
-    private static BuildInputException Changed(string file) =>
-        BuildInputException.Error(DiagnosticCodes.DataSyntax, "the data file changed while it was read; build again once it is saved", file);
 
     /// <summary>The second pass: the header, then the rows a block at a time.</summary>
     private sealed class Rows(string file, CsvReader csv)
@@ -149,7 +146,7 @@ internal static class CsvItemReader
             }
             catch (DecoderFallbackException)
             {
-                throw Changed(file);
+                throw DataLoader.ChangedWhileRead(file);
             }
             return items;
         }

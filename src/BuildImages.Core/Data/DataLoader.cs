@@ -197,6 +197,13 @@ public static class DataLoader
         return items;
     }
 
+    /// <summary>
+    /// The error of a data file read a block at a time whose later blocks disagree with its earlier ones (an editor that
+    /// writes the file in place while it is read): neither reading is the file's.
+    /// </summary>
+    internal static BuildInputException ChangedWhileRead(string file) =>
+        BuildInputException.Error(DiagnosticCodes.DataSyntax, "the data file changed while it was read; build again once it is saved", file);
+
     /// <summary>An item's id: its non-empty 'slug', else its 1-based place in its file.</summary>
     internal static string IdOf(IReadOnlyDictionary<string, object?> fields, int index) =>
         fields.TryGetValue("slug", out var slug) && slug is string s && s.Length > 0 ? s : (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -79,7 +79,7 @@ internal sealed class JsonItemStream
         {
             // Refused part way but read whole: the file was written in place while it was read (an editor that does not
             // write a new file and rename it). Neither reading is the file's.
-            throw BuildInputException.Error(DiagnosticCodes.DataSyntax, "the data file changed while it was read; build again once it is saved", file);
+            throw DataLoader.ChangedWhileRead(file);
         }
         take(whole);
     }

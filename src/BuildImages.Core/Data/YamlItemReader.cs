@@ -22,9 +22,8 @@ internal static class YamlItemReader
     {
         try
         {
-            var deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
             var budget = MaxValues;
-            return Normalize(deserializer.Deserialize<object?>(parser), ref budget, file);
+            return Normalize(NewDeserializer().Deserialize<object?>(parser), ref budget, file);
         }
         catch (YamlException ex)
         {
@@ -38,18 +37,17 @@ internal static class YamlItemReader
     /// </summary>
     internal sealed class ItemParser(string file)
     {
-        private readonly IDeserializer _deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
-
-        /// <summary>How many items were read.</summary>
-        internal int Count { get; private set; }
+        private readonly IDeserializer _deserializer = NewDeserializer();
 
         internal object? Next(IParser parser)
         {
             var budget = MaxValues;
-            Count++;
             return Normalize(_deserializer.Deserialize<object?>(parser), ref budget, file);
         }
     }
+
+    // Unquoted numbers and booleans keep their types: the one configuration, whole files and items alike.
+    private static IDeserializer NewDeserializer() => new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
 
     /// <summary>
     /// Values one file may expand to. Aliases share one parsed node but each use becomes its own copy, so a few

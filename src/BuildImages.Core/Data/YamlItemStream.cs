@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Primitives;
@@ -39,10 +40,10 @@ internal static class YamlItemStream
                 return;
             }
             // Refused by the second pass: read whole, which says why; if it does not, the file changed between them.
-            var whole = Whole(file, itemsPath);
+            var whole = Whole(file, itemsPath: null);
             if (given > 0)
             {
-                throw Changed(file);
+                throw DataLoader.ChangedWhileRead(file);
             }
             take(whole);
             return;
@@ -56,7 +57,7 @@ internal static class YamlItemStream
     /// </summary>
     private static bool MayHoldAlias(string file)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
@@ -72,7 +73,7 @@ internal static class YamlItemStream
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -119,51 +120,71 @@ internal static class YamlItemStream
     private static bool Stream(string file, Action<IReadOnlyList<DataItem>> take, int blockItems)
     {
         using var text = Open(file);
-        var parser = new Parser(text);
-        var items = new List<DataItem>(Math.Min(blockItems, 1024));
-        try
+        var items = new Items(file, new Parser(text));
+        while (items.Next(blockItems) is ({ } block, var end))
         {
-            parser.Consume<StreamStart>();
-            parser.Consume<DocumentStart>();
-            parser.Consume<SequenceStart>();
-            var item = new YamlItemReader.ItemParser(file);
-            while (!parser.TryConsume<SequenceEnd>(out _))
+            // Taken outside the reading's catch: what the taker throws is its own.
+            if (block.Count > 0)
             {
-                var line = (int)parser.Current!.Start.Line;
-                if (item.Next(parser) is not IReadOnlyDictionary<string, object?> fields)
-                {
-                    return false;
-                }
-                items.Add(new DataItem(file, line, DataLoader.IdOf(fields, item.Count - 1), fields));
-                if (items.Count == blockItems)
-                {
-                    take(items);
-                    items = new List<DataItem>(Math.Min(blockItems, 1024));
-                }
+                take(block);
             }
-            // One document, then the end (a file without the first pass is checked here): the whole-file reader refuses a
-            // second document, and says why.
-            parser.Consume<DocumentEnd>();
-            if (!parser.Accept<StreamEnd>(out _))
+            if (end)
             {
-                return false;
+                return true;
             }
         }
-        catch (Exception ex) when (ex is YamlException or DecoderFallbackException or BuildInputException)
+        return false;
+    }
+
+    /// <summary>The items of a file's root sequence, read from its parser a block at a time.</summary>
+    private sealed class Items(string file, Parser parser)
+    {
+        private readonly YamlItemReader.ItemParser _item = new(file);
+        private int _count = -1;
+
+        /// <summary>
+        /// The next items (at most <paramref name="most"/>) and whether the file ends after them; a null block when one
+        /// cannot be read as the whole-file reader would (it then reads the file and says why).
+        /// </summary>
+        internal (List<DataItem>? Items, bool End) Next(int most)
         {
-            return false;
+            try
+            {
+                if (_count < 0)
+                {
+                    parser.Consume<StreamStart>();
+                    parser.Consume<DocumentStart>();
+                    parser.Consume<SequenceStart>();
+                    _count = 0;
+                }
+                var items = new List<DataItem>(Math.Min(most, 1024));
+                while (items.Count < most)
+                {
+                    if (parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        // One document, then the end (a file without the first pass is checked here): the whole-file
+                        // reader refuses a second document, and says why.
+                        parser.Consume<DocumentEnd>();
+                        return parser.Accept<StreamEnd>(out _) ? (items, true) : (null, true);
+                    }
+                    var line = (int)parser.Current!.Start.Line;
+                    if (_item.Next(parser) is not IReadOnlyDictionary<string, object?> fields)
+                    {
+                        return (null, true);
+                    }
+                    items.Add(new DataItem(file, line, DataLoader.IdOf(fields, _count++), fields));
+                }
+                return (items, false);
+            }
+            catch (Exception ex) when (ex is YamlException or DecoderFallbackException or BuildInputException)
+            {
+                return (null, true);
+            }
         }
-        if (items.Count > 0)
-        {
-            take(items);
-        }
-        return true;
     }
 
     private static StreamReader Open(string file) =>
         // Decoding that throws (a file that is not UTF-8 is read whole to say where); a byte order mark skipped.
         new(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, 1 << 16);
 
-    private static BuildInputException Changed(string file) =>
-        BuildInputException.Error(DiagnosticCodes.DataSyntax, "the data file changed while it was read; build again once it is saved", file);
 }
