@@ -69,12 +69,18 @@ public sealed class RecordedOutputsTests : IDisposable
     [InlineData(1 << 20)]
     public void RawStampBlocksLocateEveryOutputsPathFileSizeAndTimeAcrossBlockEdges(int blockBytes)
     {
-        var written = Outputs(2500, "raw");
+        // Every 11th output's path, every 13th's written file outside the plain alphabet (a space, an accent).
+        var written = Outputs(2500, "raw").Select((o, i) => o with
+        {
+            Path = i % 11 == 0 ? o.Path.Replace("raw-", "raw ") : o.Path,
+            File = i % 13 == 0 ? o.File.Replace("raw-", "ráw-") : i % 11 == 0 && o.File == o.Path ? o.Path.Replace("raw-", "raw ") : o.File,
+        }).ToList();
         var file = Path.Combine(_dir, "r.uptodate");
         Record(written).Save(file);
         var record = UpToDateRecord.Load(file)!;
 
         var read = new List<(string Path, string File, long Bytes, long Ticks)>();
+        var plainSeen = 0;
         var blocks = 0;
         foreach (var block in ((RecordedOutputs)record.Outputs).StampBlocks(blockBytes))
         {
@@ -85,11 +91,15 @@ public sealed class RecordedOutputsTests : IDisposable
                 {
                     var stamp = block.Stamps[i];
                     read.Add((System.Text.Encoding.UTF8.GetString(block.PathOf(stamp)), System.Text.Encoding.UTF8.GetString(block.FileOf(stamp)), stamp.Bytes, stamp.ModifiedTicks));
+                    // Plain is what the check would find of both paths (then it stats the file without decoding either).
+                    Assert.Equal(RecordPaths.IsPlain(block.PathOf(stamp)) && RecordPaths.IsPlain(block.FileOf(stamp)), stamp.Plain);
+                    plainSeen += stamp.Plain ? 1 : 0;
                 }
             }
         }
 
         Assert.Equal(written.Select(o => (o.Path, o.File, o.Bytes, o.ModifiedTicks)), read);
+        Assert.Equal(written.Count(o => !o.Path.Contains(' ') && !o.File.Contains(' ') && !o.File.Contains('á')), plainSeen);
         Assert.True(blockBytes > 100_000 ? blocks == 1 : blocks > 10, $"{blocks} blocks of {blockBytes} bytes");
     }
 

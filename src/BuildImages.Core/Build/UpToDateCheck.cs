@@ -274,7 +274,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var path = block.PathOf(stamp);
         var file = block.FileOf(stamp);
         var expected = new FileStamp(stamp.Bytes, stamp.ModifiedTicks);
-        if (RecordPaths.IsPlain(path) && (stamp.FileIsPath || RecordPaths.IsPlain(file)))
+        if (stamp.Plain)
         {
             return FileStamp.Read(directory, file) == expected;
         }

@@ -42,8 +42,12 @@ internal sealed class OutputStampBlock : IDisposable
     }
 }
 
-/// <summary>One output of an <see cref="OutputStampBlock"/>: where its path and file are in the block's bytes, and the size and time that prove it unchanged.</summary>
-internal readonly record struct OutputStamp(int PathStart, int PathLength, int FileStart, int FileLength, long Bytes, long ModifiedTicks)
+/// <summary>
+/// One output of an <see cref="OutputStampBlock"/>: where its path and file are in the block's bytes, the size and time
+/// that prove it unchanged, and whether both paths are plain (<see cref="RecordPaths.IsPlain"/>: safe by their bytes
+/// alone, else to be decoded and checked in full).
+/// </summary>
+internal readonly record struct OutputStamp(int PathStart, int PathLength, int FileStart, int FileLength, long Bytes, long ModifiedTicks, bool Plain)
 {
     /// <summary>Whether the file written is the output's path (then one check of the path covers both).</summary>
     internal bool FileIsPath => FileStart == PathStart && FileLength == PathLength;

@@ -80,15 +80,21 @@ internal static class RecordPaths
         {
             return false;
         }
-        Span<byte> upper = stackalloc byte[3];
-        for (var i = 0; i < 3; i++)
-        {
-            upper[i] = stem[i] is >= (byte)'a' and <= (byte)'z' ? (byte)(stem[i] & ~0x20) : stem[i];
-        }
+        // The first three bytes upper-cased as one number (no stack buffer: this runs for every segment of every output).
+        var upper = (Upper(stem[0]) << 16) | (Upper(stem[1]) << 8) | Upper(stem[2]);
         return stem.Length == 3
-            ? upper.SequenceEqual("CON"u8) || upper.SequenceEqual("PRN"u8) || upper.SequenceEqual("AUX"u8) || upper.SequenceEqual("NUL"u8)
-            : (upper.SequenceEqual("COM"u8) || upper.SequenceEqual("LPT"u8)) && stem[3] is >= (byte)'0' and <= (byte)'9';
+            ? upper is Con or Prn or Aux or Nul
+            : upper is Com or Lpt && stem[3] is >= (byte)'0' and <= (byte)'9';
     }
+
+    private const int Con = ('C' << 16) | ('O' << 8) | 'N';
+    private const int Prn = ('P' << 16) | ('R' << 8) | 'N';
+    private const int Aux = ('A' << 16) | ('U' << 8) | 'X';
+    private const int Nul = ('N' << 16) | ('U' << 8) | 'L';
+    private const int Com = ('C' << 16) | ('O' << 8) | 'M';
+    private const int Lpt = ('L' << 16) | ('P' << 8) | 'T';
+
+    private static int Upper(byte b) => b is >= (byte)'a' and <= (byte)'z' ? b & ~0x20 : b;
 
     private static bool IsImageExtension(ReadOnlySpan<byte> extension) =>
         extension.Length <= 8 && Array.IndexOf(PackedExtensions, Pack(extension)) >= 0;

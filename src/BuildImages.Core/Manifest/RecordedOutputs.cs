@@ -122,9 +122,12 @@ internal sealed class RecordedOutputs : IReadOnlyList<UpToDateOutput>
             {
                 break;
             }
+            // Whether both paths are plain is asked here, while their bytes are in the cache, not by the thread that
+            // stats them after the kernel's look-up of the last name evicted them.
+            var pathBytes = bytes.Slice(path, pathLength);
             stamps[count++] = fileLength == 0
-                ? new OutputStamp(path, pathLength, path, pathLength, size, ticks)
-                : new OutputStamp(path, pathLength, file, fileLength, size, ticks);
+                ? new OutputStamp(path, pathLength, path, pathLength, size, ticks, RecordPaths.IsPlain(pathBytes))
+                : new OutputStamp(path, pathLength, file, fileLength, size, ticks, RecordPaths.IsPlain(pathBytes) && RecordPaths.IsPlain(bytes.Slice(file, fileLength)));
             used = at;
         }
         return (count, used);
@@ -134,6 +137,18 @@ internal sealed class RecordedOutputs : IReadOnlyList<UpToDateOutput>
     private static bool TryString(ReadOnlySpan<byte> bytes, ref int at, out int start, out int length)
     {
         (start, length) = (0, 0);
+        // Most strings are shorter than 128 bytes: their length is one byte (five strings an output, four million outputs).
+        if (at < bytes.Length && bytes[at] < 0x80)
+        {
+            var shortLength = bytes[at];
+            if (bytes.Length - at - 1 < shortLength)
+            {
+                return false;
+            }
+            (start, length) = (at + 1, shortLength);
+            at += 1 + shortLength;
+            return true;
+        }
         var value = 0u;
         for (var shift = 0; ; shift += 7)
         {
