@@ -46,6 +46,35 @@ public sealed class FailedCopyTests : IDisposable
     }
 
     [Fact]
+    public void CopiesOfACardThatFailsNowFailTooWhenTheLastBuildLeftItsFilesAndNoneIsWrittenOrRecorded()
+    {
+        // Six items drawn alike with a logo; built once, then the logo is deleted. The first card fails now, but its
+        // record and files are the last build's: copying those would write the old logo's pixels as this build's cards.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 6).Select(i => BuildFixture.Item($"same-{i}", "Same title", logo: "assets/logo.svg")));
+        _site.Save();
+        var first = _site.Build(new BuildOptions { Parallelism = 1 });
+        Assert.Equal(0, first.Failed);
+        Assert.Equal(15, first.Outputs.Count(o => o.Path.StartsWith("og/same-", StringComparison.Ordinal) && o.Status == OutputStatus.Deduplicated));
+        var cardFiles = Directory.GetFiles(Path.Combine(_site.Site, "og"), "same-*").Order(StringComparer.Ordinal).ToList();
+        var before = cardFiles.ToDictionary(f => f, File.ReadAllBytes);
+        var manifest = File.ReadAllText(Path.Combine(_site.Site, ".buildimages-manifest.json"));
+        File.Delete(Path.Combine(_site.Root, "assets", "logo.svg"));
+
+        var report = _site.Build(new BuildOptions { Parallelism = 1 });
+
+        var cards = report.Outputs.Where(o => o.Path.StartsWith("og/same-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(18, cards.Count);
+        Assert.All(cards, o => Assert.Equal(OutputStatus.Failed, o.Status));
+        Assert.Equal(6, report.Failed);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"cards/same-{i}"), report.Errors.Where(e => e.Code == "BI0300").Select(e => e.Item).Order(StringComparer.Ordinal));
+        // Nothing written: the last build's files are as they were, and its records are not claimed for the new inputs.
+        Assert.Equal(cardFiles, Directory.GetFiles(Path.Combine(_site.Site, "og"), "same-*").Order(StringComparer.Ordinal));
+        Assert.All(cardFiles, f => Assert.Equal(before[f], File.ReadAllBytes(f)));
+        Assert.Equal(manifest, File.ReadAllText(Path.Combine(_site.Site, ".buildimages-manifest.json")));
+    }
+
+    [Fact]
     public void ACopyOfACardWhoseFileCouldNotBeWrittenFailsOnceAtItsOwnItemNamingThatCard()
     {
         // The first card's 240-wide WebP cannot be written (a folder stands at its path): an error at its item, naming

@@ -77,7 +77,9 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
                 var ownerKey = ownerCard.RecordKey;
                 owners[copy.Owner] = known = (ownerKey, _manifest.Records.TryGetValue(ownerKey, out var o) ? o : null, ownerCard.Variants, ownerCard.Item, ownerCard.Name);
             }
-            var owner = known.Record;
+            // An owner that failed in this build has the last build's record (if any): its files are pixels of other
+            // inputs (an image since deleted, a template since broken), never this card's. Its copies fail with it.
+            var owner = copy.Owner.Failure is null ? known.Record : null;
             var ownerPath = copy.OwnerVariantIndex == PendingCopy.SameSignature ? null : known.Variants[copy.OwnerVariantIndex].Path;
             var source = owner?.Variants.FirstOrDefault(v => ownerPath is not null ? v.Path == ownerPath : v.Options == variant.Signature);
             if (owner is null || source is null || !_manifest.TryGetInputSet(owner.Inputs, out var ownerSet))
