@@ -74,6 +74,38 @@ public sealed class FailedCopyTests : IDisposable
         Assert.Equal(manifest, File.ReadAllText(Path.Combine(_site.Site, ".buildimages-manifest.json")));
     }
 
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(1)]
+    public void ErrorsOfAKindPastTheGroupedKindsAreToldEachTimeAndEveryOneIsInTheReport(int kinds)
+    {
+        // Three cards miss one logo, three another: two kinds of error (the logo's name is in the words).
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 6).Select(i => BuildFixture.Item($"item-{i}", $"Title {i}", logo: i < 3 ? "assets/missing-a.svg" : "assets/missing-b.svg")));
+        _site.Save();
+        var observer = new Told();
+
+        var report = _site.Build(new BuildOptions { Parallelism = 1, MostRepeatedErrors = kinds }, observer);
+
+        Assert.Equal(6, report.Failed);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"cards/item-{i}"), report.Errors.Where(e => e.Code == "BI0300").Select(e => e.Item).Order(StringComparer.Ordinal));
+        var told = observer.Diagnostics.Where(d => d.Code == "BI0300").ToList();
+        var grouped = observer.Messages.Where(m => m.Contains("also failed 2 more items", StringComparison.Ordinal)).ToList();
+        if (kinds > 1)
+        {
+            // Each kind told once, for its first item, with the two more it failed.
+            Assert.Equal(2, told.Count);
+            Assert.Equal(2, grouped.Count);
+        }
+        else
+        {
+            // Only the first kind is grouped: the second is told for each of its items.
+            Assert.Equal(4, told.Count);
+            Assert.Equal(3, told.Count(d => d.Message.Contains("missing-b", StringComparison.Ordinal)));
+            Assert.EndsWith("cards/item-1, cards/item-2", Assert.Single(grouped), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void ACopyOfACardWhoseFileCouldNotBeWrittenFailsOnceAtItsOwnItemNamingThatCard()
     {

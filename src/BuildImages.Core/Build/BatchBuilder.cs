@@ -54,8 +54,9 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var outputPaths = new PathPool();
         // What the build's scratch stores (fields, records, outcomes) hold in memory, together.
         var scratch = new ScratchBudget(_options.RecordMemoryBudget);
-        // A dry run writes nothing, not even a scratch file: its outcomes stay in memory.
-        var log = new BuildLog(_observer, new OutcomeSpill(_options.DryRun ? null : config.ManifestFile, scratch, outputPaths));
+        // A dry run writes nothing, not even a scratch file: its outcomes and diagnostics stay in memory.
+        var spillBeside = _options.DryRun ? null : config.ManifestFile;
+        var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
         StaleTemps.RemoveFromBookkeeping(config);

@@ -8,21 +8,34 @@ namespace BuildImages.Core.Build;
 /// <summary>
 /// What one build did, as it happens: each output's outcome, errors and warnings, the bytes written and what each photo
 /// saved. The one place outcomes and diagnostics go; it tells the observer as they come, and the report is made from it.
+/// Outcomes and diagnostics are kept serialised (<see cref="OutcomeSpill"/>, <see cref="DiagnosticSpill"/>); what is held
+/// per failed item is a bit, so a build whose every item fails holds about what one that renders them does.
 /// Thread-safe: workers log from their threads.
 /// </summary>
-internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill outcomes)
+internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill outcomes, DiagnosticSpill diagnostics, int mostRepeatedErrors = BuildLog.MostRepeatedErrors)
 {
+    /// <summary>
+    /// Errors told once with the items they failed (<see cref="RepeatedError"/>) are grouped up to this many; past it an
+    /// error of a new kind is told on its own. Data with an error at every row makes a kind per row: the groups would
+    /// grow with the items.
+    /// </summary>
+    internal const int MostRepeatedErrors = 10_000;
+
     private readonly int[] _counts = new int[Enum.GetValues<OutputStatus>().Length];
-    private readonly ConcurrentDictionary<string, byte> _failedItems = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<Diagnostic> _diagnostics = new();
     private readonly ConcurrentQueue<PhotoSaving> _savings = new();
 
+    // Which items (by their place in the plan) had an output fail: a bit each.
+    private readonly Lock _failedLock = new();
+    private ulong[] _failed = [];
+    private int _failedItems;
+
     /// <summary>
-    /// The items each card error failed, in the order they failed, by the error's code, place and words. An error a
-    /// template or its markup makes for every item is shown to the observer once (for the first item), and the build
-    /// says at its end how many more it failed; the report keeps every item's error.
+    /// The items each card error failed, by the error's code, place and words. An error a template or its markup makes
+    /// for every item is shown to the observer once (for the first item), and the build says at its end how many more it
+    /// failed; the report keeps every item's error.
     /// </summary>
-    private readonly ConcurrentDictionary<(string Code, string? File, int Line, int Column, string Message), List<string>> _itemsByError = new();
+    private readonly ConcurrentDictionary<(string Code, string? File, int Line, int Column, string Message), RepeatedError> _itemsByError = new();
+    private int _groups;
 
     private long _bytesWritten;
 
@@ -33,14 +46,16 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
 
     internal long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
-    internal bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+    internal bool HasErrors => diagnostics.ErrorCount > 0;
 
     /// <summary>Any error or warning: a build with one is not recorded as up to date (its next build looks again).</summary>
-    internal bool HasDiagnostics => !_diagnostics.IsEmpty;
+    internal bool HasDiagnostics => diagnostics.ErrorCount + diagnostics.WarningCount > 0;
 
-    internal IReadOnlyList<Diagnostic> Errors => [.. _diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)];
+    /// <summary>The errors logged so far, in order, read back from the spill as they are read.</summary>
+    internal IReadOnlyList<Diagnostic> Errors => diagnostics.Errors();
 
-    internal IReadOnlyList<Diagnostic> Warnings => [.. _diagnostics.Where(d => d.Severity != DiagnosticSeverity.Error)];
+    /// <summary>The warnings logged so far, in order, read back from the spill as they are read.</summary>
+    internal IReadOnlyList<Diagnostic> Warnings => diagnostics.Warnings();
 
     internal IReadOnlyList<PhotoSaving> PhotoSavings => [.. _savings.OrderBy(p => p.Path, StringComparer.Ordinal)];
 
@@ -54,7 +69,7 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     internal int Count(OutputStatus status) => Volatile.Read(ref _counts[(int)status]);
 
     /// <summary>How many items had an output fail.</summary>
-    internal int FailedItems => _failedItems.Count;
+    internal int FailedItems => Volatile.Read(ref _failedItems);
 
     /// <summary>
     /// Tells the observer of the outputs the up-to-date record confirmed, without keeping them: the list reads the record
@@ -69,44 +84,33 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
             Interlocked.Add(ref _bytesWritten, outcome.Bytes);
         }
         Interlocked.Increment(ref _counts[(int)outcome.Status]);
-        if (outcome.Status == OutputStatus.Failed)
-        {
-            _failedItems.TryAdd(outcome.Item, 0);
-        }
         outcomes.Add(outcome);
         observer.Output(outcome);
     }
 
     internal void Report(Diagnostic diagnostic)
     {
-        _diagnostics.Enqueue(diagnostic);
+        diagnostics.Add(diagnostic);
         observer.Diagnostic(diagnostic);
     }
 
     internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
 
     /// <summary>Outputs of a failed card: counted failed, reported with the card's error (shown once for all items it fails).</summary>
-    internal void Fail(PlannedItem card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason) =>
-        Fail(card, variants.Select(v => (v, reason)), error);
+    internal void Fail(OutputWork work, PlannedItem card, IEnumerable<PlannedVariant> variants, Diagnostic error, RenderReason? reason) =>
+        Fail(work, card, variants.Select(v => (v, reason)), error);
 
     /// <summary>As the other <c>Fail</c>, each output with its own reason (a card's copies of a card that failed).</summary>
-    internal void Fail(PlannedItem card, IEnumerable<(PlannedVariant Variant, RenderReason? Reason)> outputs, Diagnostic error)
+    internal void Fail(OutputWork work, PlannedItem card, IEnumerable<(PlannedVariant Variant, RenderReason? Reason)> outputs, Diagnostic error)
     {
-        // The markup position differs by item (a longer title moves it); the template's position is the mistake's.
-        var items = _itemsByError.GetOrAdd((error.Code, error.File, error.Line, error.Column, MarkupPosition().Replace(error.Message, string.Empty)), _ => []);
-        bool first;
-        lock (items)
-        {
-            first = items.Count == 0;
-            items.Add(card.Name);
-        }
-        if (first)
+        CountFailed(work.PlanIndex);
+        if (Group(error) is not { } group || group.Add(card.Name))
         {
             Report(error);
         }
         else
         {
-            _diagnostics.Enqueue(error);
+            diagnostics.Add(error);
         }
         foreach (var (v, reason) in outputs)
         {
@@ -117,10 +121,51 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     /// <summary>Tells the observer, once at the end, which more items each error shown once also failed.</summary>
     internal void TellRepeatedErrors()
     {
-        foreach (var (error, items) in _itemsByError.Where(e => e.Value.Count > 1).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
+        foreach (var (error, group) in _itemsByError.Where(e => e.Value.More > 0).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
         {
-            var more = items.Skip(1).Order(StringComparer.Ordinal).ToList();
-            observer.Message($"the {error.Code} error above ({Path.GetFileName(error.File) ?? "buildimages"}{(error.Line > 0 ? $"({error.Line},{error.Column})" : "")}) also failed {more.Count} more item{(more.Count == 1 ? "" : "s")}: {string.Join(", ", more.Take(5))}{(more.Count > 5 ? ", …" : "")}");
+            var (more, first) = group.MoreAndFirst();
+            observer.Message($"the {error.Code} error above ({Path.GetFileName(error.File) ?? "buildimages"}{(error.Line > 0 ? $"({error.Line},{error.Column})" : "")}) also failed {more} more item{(more == 1 ? "" : "s")}: {string.Join(", ", first)}{(more > first.Count ? ", …" : "")}");
+        }
+    }
+
+    /// <summary>The group of errors like <paramref name="error"/>, made if there is room; null past <see cref="MostRepeatedErrors"/> kinds.</summary>
+    private RepeatedError? Group(Diagnostic error)
+    {
+        // The markup position differs by item (a longer title moves it); the template's position is the mistake's.
+        var key = (error.Code, error.File, error.Line, error.Column, MarkupPosition().Replace(error.Message, string.Empty));
+        if (_itemsByError.TryGetValue(key, out var group))
+        {
+            return group;
+        }
+        if (Volatile.Read(ref _groups) >= mostRepeatedErrors)
+        {
+            return null;
+        }
+        var made = new RepeatedError();
+        if (_itemsByError.TryAdd(key, made))
+        {
+            Interlocked.Increment(ref _groups);
+            return made;
+        }
+        return _itemsByError[key];
+    }
+
+    /// <summary>Marks the item at <paramref name="planIndex"/> failed (counted once however many of its outputs fail).</summary>
+    private void CountFailed(int planIndex)
+    {
+        lock (_failedLock)
+        {
+            var word = planIndex >> 6;
+            if (word >= _failed.Length)
+            {
+                Array.Resize(ref _failed, Math.Max(word + 1, _failed.Length * 2));
+            }
+            var bit = 1UL << (planIndex & 63);
+            if ((_failed[word] & bit) == 0)
+            {
+                _failed[word] |= bit;
+                Volatile.Write(ref _failedItems, _failedItems + 1);
+            }
         }
     }
 

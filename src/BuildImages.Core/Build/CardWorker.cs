@@ -232,7 +232,7 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             _ => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name),
         };
         work.Failed(error);
-        _log.Fail(card, work.NeededOf(card).Keys, error, null);
+        _log.Fail(work, card, work.NeededOf(card).Keys, error, null);
     }
 
     /// <summary>Waits for a card's encodes (their failures are the card's already) and returns its frames to the pool.</summary>

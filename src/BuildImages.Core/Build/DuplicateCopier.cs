@@ -114,13 +114,13 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             }
             catch (IOException ex)
             {
-                _log.Fail(card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
+                _log.Fail(group.Work, card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
             }
         }
         // One failure per error, not per output: the item is counted once among those the error failed.
         foreach (var (error, outputs) in failed)
         {
-            _log.Fail(card, outputs, error);
+            _log.Fail(group.Work, card, outputs, error);
         }
         if (copied.Count == 0 || inputs is null)
         {

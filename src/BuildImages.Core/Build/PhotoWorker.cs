@@ -25,7 +25,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         var job = card.Job.Photos!;
         if (photos.IsStopped(card.Job.Name, out var stopper))
         {
-            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
+            _log.Fail(work, card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}' was not processed: the job stopped at '{stopper}' (onError: stop)", card), null);
             return;
         }
         var old = work.LastRecord(context.Manifest);
@@ -92,24 +92,24 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
                     break;
                 case PhotoErrorPolicy.Stop:
                     photos.Stop(card.Job.Name, card.Item.Id);
-                    _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
+                    _log.Fail(work, card, work.NeededOf(card).Keys, Error(DiagnosticCodes.CorruptImage, message + " (the job stops: onError is stop)", card), null);
                     break;
                 default:
-                    _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
+                    _log.Fail(work, card, work.NeededOf(card).Keys, Error(DiagnosticCodes.CorruptImage, message, card), null);
                     break;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
+            _log.Fail(work, card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"photo '{card.Item.Id}': {ex.Message}", card), null);
         }
         catch (BuildInputException ex)
         {
-            _log.Fail(card, work.NeededOf(card).Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
+            _log.Fail(work, card, work.NeededOf(card).Keys, ex.Diagnostic with { Item = card.Name, File = ex.Diagnostic.File ?? photo.SourceFile }, null);
         }
         catch (Exception ex)
         {
-            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
+            _log.Fail(work, card, work.NeededOf(card).Keys, Error(DiagnosticCodes.InternalError, InternalError.Describe(ex, "right-sizing this photo"), card), null);
         }
     }
 
@@ -156,7 +156,7 @@ internal sealed class PhotoWorker(WorkerContext context, PhotoRun photos)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _log.Fail(card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
+            _log.Fail(work, card, work.NeededOf(card).Keys, Error(DiagnosticCodes.RenderFailed, $"{message}; its original could not be copied either: {ex.Message}", card), null);
             return;
         }
         var previous = OutputWork.Previous(old, copyPath);

@@ -46,8 +46,9 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Outputs = outputs,
             Photos = savings,
             Vision = PhotoSavingCalculator.Totals(savings, photos.VisionModels),
-            Errors = log.Errors.Select(ReportError.From).ToList(),
-            Warnings = log.Warnings.Select(ReportError.From).ToList(),
+            // Read back from the log's spill as they are read (a build whose million items fail logs a million errors).
+            Errors = new ProjectedList<Diagnostic, ReportError>(log.Errors, ReportError.From),
+            Warnings = new ProjectedList<Diagnostic, ReportError>(log.Warnings, ReportError.From),
             RecordedFiles = options.ListFiles && manifest is not null ? manifest.RecordedFiles() : [],
             InputFiles = options.ListFiles && manifest is not null ? InputFiles(manifest.InputKeys()) : [],
         };
