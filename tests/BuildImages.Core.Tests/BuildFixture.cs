@@ -197,11 +197,21 @@ public sealed class RecordingObserver(Action<OutputOutcome>? onOutput = null) : 
         onOutput?.Invoke(outcome);
     }
 
+    public List<string> Messages { get; } = [];
+
     public void Diagnostic(Diagnostic diagnostic)
     {
         lock (Diagnostics)
         {
             Diagnostics.Add(diagnostic);
+        }
+    }
+
+    public void Message(string text)
+    {
+        lock (Messages)
+        {
+            Messages.Add(text);
         }
     }
 }

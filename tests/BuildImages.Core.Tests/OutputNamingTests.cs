@@ -76,6 +76,47 @@ public sealed class OutputNamingTests : IDisposable
     }
 
     [Fact]
+    public void AnItemAddedOnAnotherItemsPathFailsBothAndTheFirstKeepsItsOutputsAndRecord()
+    {
+        // alpha was built; a new item writes its files too. Neither renders, and alpha's files are not pruned for it.
+        _site.Build();
+        var alpha = Directory.GetFiles(Path.Combine(_site.Site, "og"), "alpha*").Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(alpha);
+        var bytes = alpha.Select(File.ReadAllBytes).ToList();
+        _site.Items.Add(BuildFixture.Item("ALPHA", "Same path as alpha on a case-insensitive disk"));
+        _site.Save();
+
+        var report = _site.Build();
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal("BI0021", error.Code);
+        Assert.Equal(0, report.Pruned);
+        Assert.Equal(alpha, Directory.GetFiles(Path.Combine(_site.Site, "og"), "alpha*").Order(StringComparer.Ordinal));
+        Assert.Equal(bytes, alpha.Select(File.ReadAllBytes));
+        Assert.Contains("\"cards:og/alpha\"", File.ReadAllText(_site.ManifestFile), StringComparison.Ordinal);
+        // Both items failed: the one the error is at, and the one it names.
+        Assert.Equal(2, report.Failed);
+    }
+
+    [Fact]
+    public void AnOutputPatternThatNamesTooLittleIsToldTwentyTimesAndCountedTheReportHoldingEveryError()
+    {
+        // Fifty items, one slug: forty-nine clashes with the first, one error each, and the first is held.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 50).Select(i => BuildFixture.Item("same", $"Post {i}")));
+        _site.Save();
+        var observer = new RecordingObserver();
+
+        var report = _site.Build(new Build.BuildOptions { Parallelism = 2 }, observer);
+
+        Assert.Equal(49, report.Errors.Count(e => e.Code == "BI0021"));
+        Assert.Equal(50, report.Failed);
+        Assert.Equal(Build.BuildLog.MostToldPerCode, observer.Diagnostics.Count(d => d.Code == "BI0021"));
+        Assert.Contains($"29 more BI0021 problems like the {Build.BuildLog.MostToldPerCode} above were not shown (49 in all", Assert.Single(observer.Messages), StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(Path.Combine(_site.Site, "og")) ? Directory.GetFiles(Path.Combine(_site.Site, "og"), "same*") : []);
+    }
+
+    [Fact]
     public void AmongThousandsOfItemsEveryClashIsFoundOnceInPlanOrderAcrossCaseAndSuffixes()
     {
         _site.Items.Clear();

@@ -281,7 +281,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         }
         foreach (var problem in plan.Problems)
         {
-            log.Report(problem);
+            log.ReportProblem(problem);
         }
         return (plan, manifest);
     }

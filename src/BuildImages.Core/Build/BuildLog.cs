@@ -21,7 +21,14 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     /// </summary>
     internal const int MostRepeatedErrors = 10_000;
 
+    /// <summary>
+    /// Problems of the plan told one by one, per code, up to this many; the rest go to the report and are counted at the
+    /// end. An output pattern that names too little makes one per item (a hundred thousand lines of BI0021 before).
+    /// </summary>
+    internal const int MostToldPerCode = 20;
+
     private readonly int[] _counts = new int[Enum.GetValues<OutputStatus>().Length];
+    private readonly ConcurrentDictionary<string, int> _problemsByCode = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PhotoSaving> _savings = new();
 
     // Which items (by their place in the plan) had an output fail: a bit each.
@@ -94,6 +101,19 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
         observer.Diagnostic(diagnostic);
     }
 
+    /// <summary>A problem the plan found: told as it comes for the first <see cref="MostToldPerCode"/> of its code, then only kept and counted.</summary>
+    internal void ReportProblem(Diagnostic problem)
+    {
+        if (_problemsByCode.AddOrUpdate(problem.Code, 1, (_, n) => n + 1) <= MostToldPerCode)
+        {
+            Report(problem);
+        }
+        else
+        {
+            diagnostics.Add(problem);
+        }
+    }
+
     internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
 
     /// <summary>Outputs of a failed card: counted failed, reported with the card's error (shown once for all items it fails).</summary>
@@ -118,9 +138,13 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
         }
     }
 
-    /// <summary>Tells the observer, once at the end, which more items each error shown once also failed.</summary>
+    /// <summary>Tells the observer, once at the end, which more items each error shown once also failed, and how many problems of a code were not told.</summary>
     internal void TellRepeatedErrors()
     {
+        foreach (var (code, count) in _problemsByCode.Where(p => p.Value > MostToldPerCode).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            observer.Message($"{count - MostToldPerCode} more {code} problems like the {MostToldPerCode} above were not shown ({count} in all; the build's report lists every one)");
+        }
         foreach (var (error, group) in _itemsByError.Where(e => e.Value.More > 0).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
         {
             var (more, first) = group.MoreAndFirst();

@@ -38,7 +38,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // bytes an item: a dictionary keyed by each item's strings held the items the plan makes when read.
         var items = PlannedItemList.Of(plan.Items);
         var planned = items.IndexByOutput();
-        var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().Concat(plan.HeldItems).ToHashSet(StringComparer.Ordinal);
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
         // its job cannot be read, the item may be in that file, so it is held like the file's own items.

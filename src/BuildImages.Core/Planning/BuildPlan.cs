@@ -17,6 +17,12 @@ public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<D
     /// <summary>Jobs refused as a whole this build (their output folder leads outside outputDir): their outputs are kept.</summary>
     public IReadOnlyList<string> HeldJobs { get; init; } = [];
 
+    /// <summary>
+    /// Items (by name) refused for another item's problem, which names them: the first writer of a file a later item also
+    /// writes (the error is at the later one). They failed, and their outputs are kept.
+    /// </summary>
+    public IReadOnlyList<string> HeldItems { get; init; } = [];
+
     /// <summary>The plan without the cards <paramref name="refuse"/> has a problem with, each problem added (the card fails, its old outputs are kept).</summary>
     internal BuildPlan Without(Func<PlannedItem, Diagnostic?> refuse)
     {

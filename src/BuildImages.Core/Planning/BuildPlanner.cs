@@ -61,7 +61,9 @@ public static class BuildPlanner
                 cards.Truncate(start);
             }
         }
-        return new BuildPlan(RemoveCollisions(cards, problems), problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs };
+        var heldItems = new List<string>();
+        var planned = RemoveCollisions(cards, problems, heldItems);
+        return new BuildPlan(planned, problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs, HeldItems = heldItems };
     }
 
     /// <summary>Adds the job's items to <paramref name="cards"/>, and its problems, data files that could not be read and refusal to the lists given.</summary>
@@ -151,14 +153,17 @@ public static class BuildPlanner
         return shapes;
     }
 
-    /// <summary>Two cards writing one file is an error naming both; neither is rendered.</summary>
+    /// <summary>
+    /// Two cards writing one file is an error naming both, at the later one; neither is rendered, and the first, which the
+    /// error is not at, is added to <paramref name="heldItems"/> (its outputs are kept, and it counts as failed).
+    /// </summary>
     /// <remarks>
     /// Paths are compared ignoring case: on macOS and Windows two names that differ only in case are one file. Each
     /// output is held as the hash of its path and its place in the plan, sorted, so only outputs whose hashes are equal
     /// have their paths made again and compared. A dictionary of every path was the planning peak at a million items:
     /// four million strings and the table, about 400 MB; this is 8 bytes an output, for the time of the check.
     /// </remarks>
-    private static PlannedItemList RemoveCollisions(PlannedItemList cards, List<Diagnostic> problems)
+    private static PlannedItemList RemoveCollisions(PlannedItemList cards, List<Diagnostic> problems, List<string> heldItems)
     {
         // Where each card's outputs start in the plan's order of outputs (card by card, variant by variant).
         var starts = new int[cards.Count + 1];
@@ -200,6 +205,7 @@ public static class BuildPlanner
         clashes.Sort((a, b) => a.Place.CompareTo(b.Place));
         // By index: each read of the plan makes a new card.
         var colliding = new HashSet<int>();
+        var errorAt = new HashSet<int>();
         foreach (var clash in clashes)
         {
             var (card, first) = (cards[clash.Card], cards[clash.Owner]);
@@ -209,8 +215,11 @@ public static class BuildPlanner
                 problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
                     $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{path}'; make the output pattern tell them apart",
                     card.Item.SourceFile, card.Item.Line, 0, card.Name));
+                errorAt.Add(clash.Card);
             }
         }
+        // The first writers no error is at: without this, the item that was there first lost its files to the one added.
+        heldItems.AddRange(colliding.Where(i => !errorAt.Contains(i)).Order().Select(i => cards[i].Name));
         return cards.Where((_, i) => !colliding.Contains(i));
     }
 
