@@ -74,6 +74,37 @@ public sealed class FailedCopyTests : IDisposable
         Assert.Equal(manifest, File.ReadAllText(Path.Combine(_site.Site, ".buildimages-manifest.json")));
     }
 
+    [Fact]
+    public void ACardEqualToACopyOfACardThatFailsFailsTooWhenTheLastBuildLeftTheFiles()
+    {
+        // A second job like the first but for its folder: each of its cards is equal in everything to its twin in the
+        // first job, and the first job's second card copies its first card's markup. A chain: tw/same-1 takes
+        // og/same-1's outputs, which copy og/same-0's. Built once, then the logo is deleted: og/same-0 fails, and so
+        // must every card down the chain, not copy the files the last build left.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 2).Select(i => BuildFixture.Item($"same-{i}", "Same title", logo: "assets/logo.svg")));
+        var twins = _site.Config["jobs"]![0]!.DeepClone().AsObject();
+        twins["name"] = "twins";
+        twins["output"] = "tw/{{ slug }}";
+        _site.Config["jobs"]!.AsArray().Add(twins);
+        _site.Save();
+        var first = _site.Build(new BuildOptions { Parallelism = 1 });
+        Assert.Equal(0, first.Failed);
+        Assert.Equal(["og/same-0-120.webp", "og/same-0.jpg", "og/same-0.webp"], BuildFixture.Rendered(first).Where(p => p.Contains("same-", StringComparison.Ordinal)));
+        var files = new[] { "og", "tw" }.SelectMany(f => Directory.GetFiles(Path.Combine(_site.Site, f), "same-*")).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(12, files.Count);
+        var before = files.ToDictionary(f => f, File.ReadAllBytes);
+        File.Delete(Path.Combine(_site.Root, "assets", "logo.svg"));
+
+        var report = _site.Build(new BuildOptions { Parallelism = 1 });
+
+        var cards = report.Outputs.Where(o => o.Path.Contains("/same-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12, cards.Count);
+        Assert.All(cards, o => Assert.Equal(OutputStatus.Failed, o.Status));
+        Assert.Equal(4, report.Failed);
+        Assert.All(files, f => Assert.Equal(before[f], File.ReadAllBytes(f)));
+    }
+
     [Theory]
     [InlineData(10_000)]
     [InlineData(1)]
