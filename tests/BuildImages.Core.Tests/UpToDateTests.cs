@@ -166,6 +166,36 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [Fact]
+    public void TheBundledNativeLibrariesAreStampedSoTheRecordsVersionsAreTakenWithoutLoadingThem()
+    {
+        // The libraries our packages bring are found where the host put them (bin/runtimes/RID/native): a stamp, not
+        // none (with none, every no-op loaded libvips, Skia and HarfBuzz to read their versions).
+        var (_, native) = EngineStamp.Current(null);
+        Assert.True(native.Stamp.Length > 0, "no stamp for the bundled native libraries");
+        // With that stamp, the recorded versions are the ones used; with another, the libraries' own.
+        var (taken, _) = EngineStamp.Current(new NativeRecord(native.Stamp, "vips 0.0.0; skia 0.0; harfbuzz 0.0"));
+        var (read, _) = EngineStamp.Current(new NativeRecord("another stamp", "vips 0.0.0; skia 0.0; harfbuzz 0.0"));
+        Assert.Contains("vips 0.0.0; skia 0.0; harfbuzz 0.0", taken, StringComparison.Ordinal);
+        Assert.DoesNotContain("vips 0.0.0", read, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANoOpKeepsTheNativeLibrariesNewStampSoTheNextNeedNotLoadThem()
+    {
+        _site.Build();
+        var record = UpToDateRecord.Load(RecordFile)!;
+        var current = record.Native;
+        // As a record written before the bundled libraries were stamped: the same versions, no stamp.
+        new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = current with { Stamp = string.Empty }, Files = record.Files, Outputs = [.. record.Outputs] }.Save(RecordFile);
+
+        var noOp = _site.Build();
+
+        Assert.True(noOp.UpToDate);
+        Assert.NotEqual(string.Empty, current.Stamp);
+        Assert.Equal(current, UpToDateRecord.Load(RecordFile)!.Native);
+    }
+
+    [Fact]
     public void ListedFilesAreWhatTheManifestNamesOnTheFullPathAndTheFastPath()
     {
         var full = _site.Build(new BuildOptions { ListFiles = true });

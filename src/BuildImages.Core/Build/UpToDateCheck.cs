@@ -41,7 +41,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             return null;
         }
-        var (engine, _) = EngineStamp.Current(record.Native);
+        var (engine, native) = EngineStamp.Current(record.Native);
         if (Plan() is not { } plan
             || Fingerprint(plan.Print, engine) != record.Fingerprint
             || FileStamp.Describe(config.ManifestFile) != record.ManifestStamp
@@ -63,11 +63,12 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             return null;
         }
-        if (!options.DryRun && !files.SequenceEqual(record.Files))
+        if (!options.DryRun && (!files.SequenceEqual(record.Files) || native != record.Native))
         {
-            // A file was touched but not changed: keep its new time so the next build does not hash it again
-            // (not in a dry run, which promises to write nothing).
-            Save(new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = files, Outputs = record.Outputs });
+            // A file was touched but not changed: keep its new time so the next build does not hash it again; the
+            // native libraries' files were stamped anew (their versions the same): keep the stamp, so the next no-op
+            // does not load them to read their versions (not in a dry run, which promises to write nothing).
+            Save(new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = native, Files = files, Outputs = record.Outputs });
         }
         return recorded;
     }

@@ -7,7 +7,9 @@ namespace BuildImages.Core.Manifest;
 
 /// <summary>
 /// The engine and native library versions that go into every key. The native versions are read from the
-/// manifest while the library files are unchanged (size and time), so a no-op build never loads them.
+/// manifest while the library files are unchanged (size and time), so a no-op build never loads them (on Linux, where
+/// the files are stamped; elsewhere, and inside MSBuild, whose host does not list our packages' native folders, the
+/// libraries are loaded to read them).
 /// </summary>
 internal static class EngineStamp
 {
@@ -70,15 +72,19 @@ internal static class EngineStamp
             Architecture.Arm64 => "aarch64-linux-gnu",
             _ => null,
         };
-        var dirs = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+        // The folders the host resolved our packages' native files to come first, as the loader takes them first: the
+        // bundled libvips, Skia and HarfBuzz are there, and until they were looked for here every no-op loaded all
+        // three (and started libvips) only to read their versions.
+        var dirs = ((AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string) ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat((Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
             .Concat(triplet is null ? [] : [$"/usr/local/lib/{triplet}", $"/usr/lib/{triplet}", $"/lib/{triplet}"])
             .Concat(["/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib"])
             .ToList();
         var parts = new List<string>();
-        foreach (var logical in NativeLibraryNames.All)
+        // Every library whose version is in the stamp: a package update that changes one changes its file.
+        foreach (var name in NativeLibraryNames.All.Select(l => NativeLibraryNames.Candidates(l)[0]).Concat(["libSkiaSharp.so", "libHarfBuzzSharp.so"]))
         {
-            var name = NativeLibraryNames.Candidates(logical)[0];
             var found = dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
             if (found is null)
             {
