@@ -117,6 +117,27 @@ public sealed class OutputNamingTests : IDisposable
     }
 
     [Fact]
+    public void AWarningEveryCardMakesIsToldTwentyTimesAndCountedTheReportHoldingEveryOne()
+    {
+        // A byte budget no JPEG of these cards can meet: a warning per card, thirty.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 30).Select(i => BuildFixture.Item($"post-{i}", $"Post number {i}")));
+        _site.Config["jobs"]![0]!["variants"]![2]!["maxBytes"] = 100;
+        _site.Save();
+        var observer = new RecordingObserver();
+
+        var report = _site.Build(new Build.BuildOptions { Parallelism = 2 }, observer);
+
+        var code = Diagnostics.DiagnosticCodes.OverBudget;
+        Assert.Equal(30, report.Warnings.Count(w => w.Code == code));
+        Assert.Equal(Build.BuildLog.MostToldPerCode, observer.Diagnostics.Count(d => d.Code == code));
+        Assert.Contains($"10 more {code} warnings like the {Build.BuildLog.MostToldPerCode} above were not shown (30 in all", Assert.Single(observer.Messages), StringComparison.Ordinal);
+        // Warnings fail nothing: every card is written.
+        Assert.Equal(0, report.Failed);
+        Assert.Equal(30, report.Outputs.Count(o => o.Path.EndsWith(".jpg", StringComparison.Ordinal) && o.Status == Build.OutputStatus.Rendered));
+    }
+
+    [Fact]
     public void AmongThousandsOfItemsEveryClashIsFoundOnceInPlanOrderAcrossCaseAndSuffixes()
     {
         _site.Items.Clear();

@@ -22,13 +22,15 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     internal const int MostRepeatedErrors = 10_000;
 
     /// <summary>
-    /// Problems of the plan told one by one, per code, up to this many; the rest go to the report and are counted at the
-    /// end. An output pattern that names too little makes one per item (a hundred thousand lines of BI0021 before).
+    /// Problems of the plan and warnings told one by one, per code, up to this many; the rest go to the report and are
+    /// counted at the end. An output pattern that names too little makes a BI0021 per item (a hundred thousand lines
+    /// before), a byte budget too small for every card a warning per output.
     /// </summary>
     internal const int MostToldPerCode = 20;
 
     private readonly int[] _counts = new int[Enum.GetValues<OutputStatus>().Length];
     private readonly ConcurrentDictionary<string, int> _problemsByCode = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _warningCodes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PhotoSaving> _savings = new();
 
     // Which items (by their place in the plan) had an output fail: a bit each.
@@ -95,23 +97,38 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
         observer.Output(outcome);
     }
 
+    /// <summary>Keeps an error or a warning for the report and tells the observer: every error, and the first <see cref="MostToldPerCode"/> warnings of a code.</summary>
     internal void Report(Diagnostic diagnostic)
     {
-        diagnostics.Add(diagnostic);
-        observer.Diagnostic(diagnostic);
+        if (diagnostic.Severity == DiagnosticSeverity.Warning)
+        {
+            ReportProblem(diagnostic);
+            return;
+        }
+        Tell(diagnostic);
     }
 
-    /// <summary>A problem the plan found: told as it comes for the first <see cref="MostToldPerCode"/> of its code, then only kept and counted.</summary>
+    /// <summary>A problem the plan found (or a warning): told as it comes for the first <see cref="MostToldPerCode"/> of its code, then only kept and counted.</summary>
     internal void ReportProblem(Diagnostic problem)
     {
+        if (problem.Severity == DiagnosticSeverity.Warning)
+        {
+            _warningCodes.TryAdd(problem.Code, 0);
+        }
         if (_problemsByCode.AddOrUpdate(problem.Code, 1, (_, n) => n + 1) <= MostToldPerCode)
         {
-            Report(problem);
+            Tell(problem);
         }
         else
         {
             diagnostics.Add(problem);
         }
+    }
+
+    private void Tell(Diagnostic diagnostic)
+    {
+        diagnostics.Add(diagnostic);
+        observer.Diagnostic(diagnostic);
     }
 
     internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
@@ -143,7 +160,7 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     {
         foreach (var (code, count) in _problemsByCode.Where(p => p.Value > MostToldPerCode).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            observer.Message($"{count - MostToldPerCode} more {code} problems like the {MostToldPerCode} above were not shown ({count} in all; the build's report lists every one)");
+            observer.Message($"{count - MostToldPerCode} more {code} {(_warningCodes.ContainsKey(code) ? "warnings" : "problems")} like the {MostToldPerCode} above were not shown ({count} in all; the build's report lists every one)");
         }
         foreach (var (error, group) in _itemsByError.Where(e => e.Value.More > 0).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
         {
