@@ -61,7 +61,8 @@ internal sealed class OutputWork
     /// <summary>
     /// The error the item's worker failed it with; null when it did not fail. A card that copies its outputs fails with
     /// it (the same mistake, shown once with the items it failed), not with an error of its own per output. Set before
-    /// <see cref="Settle"/>, whose write publishes it.
+    /// <see cref="Settle"/>, whose write publishes it; or by the copier when the item's own copies failed, which only
+    /// the copies of cards equal to it read, after every markup copy is made.
     /// </summary>
     internal Diagnostics.Diagnostic? Failure { get; private set; }
 
