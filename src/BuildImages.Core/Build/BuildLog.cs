@@ -29,8 +29,8 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     internal const int MostToldPerCode = 20;
 
     private readonly int[] _counts = new int[Enum.GetValues<OutputStatus>().Length];
-    private readonly ConcurrentDictionary<string, int> _problemsByCode = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _warningCodes = new(StringComparer.Ordinal);
+    // How many problems and warnings of each code were logged, and whether the code's are warnings.
+    private readonly ConcurrentDictionary<string, (int Count, bool Warnings)> _toldByCode = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PhotoSaving> _savings = new();
 
     // Which items (by their place in the plan) had an output fail: a bit each.
@@ -105,30 +105,19 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
             ReportProblem(diagnostic);
             return;
         }
-        Tell(diagnostic);
-    }
-
-    /// <summary>A problem the plan found (or a warning): told as it comes for the first <see cref="MostToldPerCode"/> of its code, then only kept and counted.</summary>
-    internal void ReportProblem(Diagnostic problem)
-    {
-        if (problem.Severity == DiagnosticSeverity.Warning)
-        {
-            _warningCodes.TryAdd(problem.Code, 0);
-        }
-        if (_problemsByCode.AddOrUpdate(problem.Code, 1, (_, n) => n + 1) <= MostToldPerCode)
-        {
-            Tell(problem);
-        }
-        else
-        {
-            diagnostics.Add(problem);
-        }
-    }
-
-    private void Tell(Diagnostic diagnostic)
-    {
         diagnostics.Add(diagnostic);
         observer.Diagnostic(diagnostic);
+    }
+
+    /// <summary>A problem the plan found (or a warning): kept for the report, told as it comes for the first <see cref="MostToldPerCode"/> of its code, then only counted.</summary>
+    internal void ReportProblem(Diagnostic problem)
+    {
+        diagnostics.Add(problem);
+        var warning = problem.Severity == DiagnosticSeverity.Warning;
+        if (_toldByCode.AddOrUpdate(problem.Code, (1, warning), (_, c) => (c.Count + 1, c.Warnings)).Count <= MostToldPerCode)
+        {
+            observer.Diagnostic(problem);
+        }
     }
 
     internal void Saved(PhotoSaving saving) => _savings.Enqueue(saving);
@@ -158,9 +147,9 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     /// <summary>Tells the observer, once at the end, which more items each error shown once also failed, and how many problems of a code were not told.</summary>
     internal void TellRepeatedErrors()
     {
-        foreach (var (code, count) in _problemsByCode.Where(p => p.Value > MostToldPerCode).OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (code, (count, warnings)) in _toldByCode.Where(p => p.Value.Count > MostToldPerCode).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            observer.Message($"{count - MostToldPerCode} more {code} {(_warningCodes.ContainsKey(code) ? "warnings" : "problems")} like the {MostToldPerCode} above were not shown ({count} in all; the build's report lists every one)");
+            observer.Message($"{count - MostToldPerCode} more {code} {(warnings ? "warnings" : "problems")} like the {MostToldPerCode} above were not shown ({count} in all; the build's report lists every one)");
         }
         foreach (var (error, group) in _itemsByError.Where(e => e.Value.More > 0).OrderBy(e => e.Key.File, StringComparer.Ordinal).ThenBy(e => e.Key.Line))
         {

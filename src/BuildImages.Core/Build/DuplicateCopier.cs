@@ -56,18 +56,6 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
     private static Diagnostic? CopyOfFailed(PlannedItem card, Diagnostic? ownerError, Data.DataItem ownerItem) =>
         ownerError is null || ownerError.File == ownerItem.SourceFile ? null : ownerError with { Item = card.Name };
 
-    /// <summary>
-    /// Notes that a card whose copies failed failed (its first error): a card equal in everything to it copies its outputs
-    /// after every markup copy is made, and must fail with it, not take the files its record has from the last build.
-    /// </summary>
-    private static void FailedToo(OutputWork work, Diagnostic error)
-    {
-        if (work.Failure is null)
-        {
-            work.Failed(error);
-        }
-    }
-
     private void Copy(CardCopies group)
     {
         // Made once here (the plan holds it as a row), with its variants: every copy of the group is one of its outputs.
@@ -127,14 +115,16 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             catch (IOException ex)
             {
                 var error = new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name);
-                FailedToo(group.Work, error);
+                group.Work.Failed(error);
                 _log.Fail(group.Work, card, [variant], error, copy.Reason);
             }
         }
-        // One failure per error, not per output: the item is counted once among those the error failed.
+        // One failure per error, not per output: the item is counted once among those the error failed. The card is
+        // marked failed too: a card equal in everything to it copies its outputs after every markup copy is made, and
+        // must fail with it, not take the files its record has from the last build.
         foreach (var (error, outputs) in failed)
         {
-            FailedToo(group.Work, error);
+            group.Work.Failed(error);
             _log.Fail(group.Work, card, outputs, error);
         }
         if (copied.Count == 0 || inputs is null)

@@ -66,8 +66,8 @@ internal sealed class OutputWork
     /// </summary>
     internal Diagnostics.Diagnostic? Failure { get; private set; }
 
-    /// <summary>Notes the error the item failed with (its worker's, before it settles the item).</summary>
-    internal void Failed(Diagnostics.Diagnostic error) => Failure = error;
+    /// <summary>Notes the error the item failed with (its worker's, before it settles the item; the first, when its copies fail with more).</summary>
+    internal void Failed(Diagnostics.Diagnostic error) => Failure ??= error;
 
     /// <summary>The item's place in the plan.</summary>
     internal int PlanIndex => _index;

@@ -186,5 +186,4 @@ internal static class YamlItemStream
     private static StreamReader Open(string file) =>
         // Decoding that throws (a file that is not UTF-8 is read whole to say where); a byte order mark skipped.
         new(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, 1 << 16);
-
 }

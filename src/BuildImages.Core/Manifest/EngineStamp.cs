@@ -83,7 +83,7 @@ internal static class EngineStamp
             .ToList();
         var parts = new List<string>();
         // Every library whose version is in the stamp: a package update that changes one changes its file.
-        foreach (var name in NativeLibraryNames.All.Select(l => NativeLibraryNames.Candidates(l)[0]).Concat(["libSkiaSharp.so", "libHarfBuzzSharp.so"]))
+        foreach (var name in NativeLibraryNames.VersionedLinuxFiles)
         {
             var found = dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
             if (found is null)

@@ -24,8 +24,11 @@ internal static class NativeLibraryNames
         _ => [logical],
     };
 
-    /// <summary>The libraries loaded from outside our packages (Skia and HarfBuzz come with theirs).</summary>
+    /// <summary>The libraries bound by name here (Skia and HarfBuzz are bound by their own packages).</summary>
     internal static IReadOnlyList<string> All => [Vips];
+
+    /// <summary>The Linux files of every native library whose version goes into the keys: libvips, Skia and HarfBuzz.</summary>
+    internal static IReadOnlyList<string> VersionedLinuxFiles => [Candidates(Vips)[0], "libSkiaSharp.so", "libHarfBuzzSharp.so"];
 
     internal static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
