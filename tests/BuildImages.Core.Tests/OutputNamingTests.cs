@@ -117,6 +117,35 @@ public sealed class OutputNamingTests : IDisposable
     }
 
     [Fact]
+    public void AThousandItemsMadeToWriteOneFileFailWithTheirProblemsSpilledAndKeepEveryOutputAndRecord()
+    {
+        // Built with names of their own (one card, copied); then an output pattern that names too little. Every item
+        // fails, the first held and the rest with an error each, kept serialised past a budget of nothing; and not one
+        // output or record is pruned for it.
+        _site.Items.Clear();
+        _site.Items.AddRange(Enumerable.Range(0, 1_000).Select(i => BuildFixture.Item($"post-{i}", "One title for all")));
+        _site.Save();
+        Assert.Equal(0, _site.Build(new Build.BuildOptions { Parallelism = 2 }).Failed);
+        var og = Path.Combine(_site.Site, "og");
+        var before = Directory.GetFiles(og).Order(StringComparer.Ordinal).Select(f => (f, SHA256.HashData(File.ReadAllBytes(f)))).ToList();
+        _site.Config["jobs"]![0]!["output"] = "og/all";
+        _site.Save();
+
+        var report = _site.Build(new Build.BuildOptions { Parallelism = 2, RecordMemoryBudget = 0 });
+
+        var clashes = report.Errors.Where(e => e.Code == "BI0021").ToList();
+        Assert.Equal(Enumerable.Range(1, 999).Select(i => $"cards/post-{i}"), clashes.Select(e => e.Item));
+        Assert.All(clashes, e => Assert.Contains("items cards/post-0 (items.json:", e.Message, StringComparison.Ordinal));
+        Assert.All(clashes, e => Assert.EndsWith("items.json", e.File, StringComparison.Ordinal));
+        Assert.Equal(1_000, report.Failed);
+        Assert.Equal(0, report.Pruned);
+        Assert.Equal(3 * 1_000, before.Count);
+        Assert.Equal(before, Directory.GetFiles(og).Order(StringComparer.Ordinal).Select(f => (f, SHA256.HashData(File.ReadAllBytes(f)))));
+        var after = File.ReadAllText(_site.ManifestFile);
+        Assert.All(Enumerable.Range(0, 1_000), i => Assert.Contains($"\"cards:og/post-{i}\"", after, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AWarningEveryCardMakesIsToldTwentyTimesAndCountedTheReportHoldingEveryOne()
     {
         // A byte budget no JPEG of these cards can meet: a warning per card, thirty.

@@ -246,8 +246,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         try
         {
             // The cards' fields are kept out of the plan, which lives to the build's end (a dry run writes no scratch file).
+            // So are its problems: a million items writing one file are a million errors.
             var fields = new Data.FieldStore(_options.DryRun ? null : config.ManifestFile, scratch);
-            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields));
+            var problems = new ScratchBlocks(_options.DryRun ? null : config.ManifestFile, "problems", scratch, makeFolder: true);
+            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields, problems));
             loading.Wait(cancellation);
         }
         catch

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Diagnostics;
 using BuildImages.Core.Manifest;
@@ -38,7 +40,9 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // bytes an item: a dictionary keyed by each item's strings held the items the plan makes when read.
         var items = PlannedItemList.Of(plan.Items);
         var planned = items.IndexByOutput();
-        var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().Concat(plan.HeldItems).ToHashSet(StringComparer.Ordinal);
+        // By a 128-bit hash of the name, as content is known by its hash: a million items writing one file are a million
+        // names, which as a set of strings was about 100 MB.
+        var keepItems = plan.Problems.Select(p => p.Item).OfType<string>().Concat(plan.HeldItems).Select(NameHash).ToHashSet();
         var heldSources = plan.HeldSources.ToHashSet(StringComparer.Ordinal);
         // An item a hook or `render --data -` rendered has no data file ("<hook job>", "<stdin>"). While a data file of
         // its job cannot be read, the item may be in that file, so it is held like the file's own items.
@@ -51,7 +55,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // Outlines first (most records are planned and whole); a stale record is read whole.
         foreach (var (key, outline) in manifest.Records.Outlines())
         {
-            if (!inScope(outline) || heldJobs.Contains(outline.Job) || keepItems.Contains($"{outline.Job}/{outline.Item}") || heldSources.Contains(outline.Source)
+            if (!inScope(outline) || heldJobs.Contains(outline.Job) || (keepItems.Count > 0 && keepItems.Contains(NameHash($"{outline.Job}/{outline.Item}"))) || heldSources.Contains(outline.Source)
                 || (outline.Source.StartsWith('<') && heldForSourceless.Contains(outline.Job)))
             {
                 continue;
@@ -164,4 +168,6 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             dir = dir.Parent;
         }
     }
+
+    private static UInt128 NameHash(string name) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(name.AsSpan()));
 }

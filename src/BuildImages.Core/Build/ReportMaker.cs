@@ -32,7 +32,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
             Skipped = log.Count(OutputStatus.Skipped),
             Deduplicated = log.Count(OutputStatus.Deduplicated),
             Pruned = log.Count(OutputStatus.Pruned),
-            Failed = log.FailedItems + plan.Problems.Count(p => p.Severity == DiagnosticSeverity.Error) + plan.HeldItems.Count,
+            Failed = log.FailedItems + plan.ProblemErrorCount + plan.HeldItems.Count,
             BytesWritten = log.BytesWritten,
             Cancelled = cancelled,
             DryRun = options.DryRun,

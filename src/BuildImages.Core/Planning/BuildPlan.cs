@@ -23,6 +23,16 @@ public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<D
     /// </summary>
     public IReadOnlyList<string> HeldItems { get; init; } = [];
 
+    /// <summary>How many of <see cref="Problems"/> are errors: counted without reading them back when they are kept serialised.</summary>
+    internal int ProblemErrorCount => ErrorsIn(Problems);
+
+    private static int ErrorsIn(IReadOnlyList<Diagnostic> problems) => problems switch
+    {
+        Primitives.DiagnosticList.Listed listed => listed.ErrorCount,
+        Joined joined => ErrorsIn(joined.First) + ErrorsIn(joined.Then),
+        _ => problems.Count(p => p.Severity == DiagnosticSeverity.Error),
+    };
+
     /// <summary>The plan without the cards <paramref name="refuse"/> has a problem with, each problem added (the card fails, its old outputs are kept).</summary>
     internal BuildPlan Without(Func<PlannedItem, Diagnostic?> refuse)
     {
@@ -36,7 +46,23 @@ public sealed record BuildPlan(IReadOnlyList<PlannedItem> Items, IReadOnlyList<D
             }
             return true;
         });
-        return problems.Count == 0 ? this : this with { Items = kept, Problems = [.. Problems, .. problems] };
+        return problems.Count == 0 ? this : this with { Items = kept, Problems = new Joined(Problems, problems) };
+    }
+
+    /// <summary>The plan's problems, then the ones a guard added: not copied into one list (a plan may hold a million, kept serialised).</summary>
+    private sealed class Joined(IReadOnlyList<Diagnostic> first, IReadOnlyList<Diagnostic> then) : IReadOnlyList<Diagnostic>
+    {
+        internal IReadOnlyList<Diagnostic> First => first;
+
+        internal IReadOnlyList<Diagnostic> Then => then;
+
+        public int Count => first.Count + then.Count;
+
+        public Diagnostic this[int index] => index < first.Count ? first[index] : then[index - first.Count];
+
+        public IEnumerator<Diagnostic> GetEnumerator() => first.Concat(then).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
 

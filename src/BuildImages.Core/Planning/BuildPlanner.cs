@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Globalization;
 using BuildImages.Core.Configuration;
 using BuildImages.Core.Data;
@@ -27,8 +28,12 @@ public static class BuildPlanner
     public static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs = null, (string Job, IReadOnlyList<DataItem> Items)? given = null) =>
         Plan(config, templates, paths, onlyJobs, given, fields: null);
 
-    /// <summary>As the public overload, with each card's fields kept in <paramref name="fields"/> once it is planned (a batch build's).</summary>
-    internal static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs, (string Job, IReadOnlyList<DataItem> Items)? given, FieldStore? fields)
+    /// <summary>
+    /// As the public overload, with each card's fields kept in <paramref name="fields"/> once it is planned, and the
+    /// plan's problems serialised into <paramref name="problemStore"/> (a batch build's, which spill past its budget;
+    /// null: kept in memory).
+    /// </summary>
+    internal static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs, (string Job, IReadOnlyList<DataItem> Items)? given, FieldStore? fields, ScratchBlocks? problemStore = null)
     {
         onlyJobs = given is { } only ? [only.Job] : onlyJobs;
         var unknown = onlyJobs?.FirstOrDefault(n => config.Jobs.All(j => j.Name != n));
@@ -38,7 +43,7 @@ public static class BuildPlanner
         }
         var settings = SettingsKey(config);
         var cards = new PlannedItemList();
-        var problems = new List<Diagnostic>();
+        var problems = new DiagnosticList(problemStore ?? new ScratchBlocks(null, "problems", new ScratchBudget(long.MaxValue)));
         if (config.Tags && (config.BaseUrl is null || config.BaseUrl.StartsWith('/')))
         {
             // Crawlers resolve og:image only as an absolute URL: relative ones are ignored, and the card never shows.
@@ -63,11 +68,11 @@ public static class BuildPlanner
         }
         var heldItems = new List<string>();
         var planned = RemoveCollisions(cards, problems, heldItems);
-        return new BuildPlan(planned, problems, jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs, HeldItems = heldItems };
+        return new BuildPlan(planned, problems.All(), jobs.Select(j => j.Name).ToList()) { HeldSources = held, HeldJobs = heldJobs, HeldItems = heldItems };
     }
 
     /// <summary>Adds the job's items to <paramref name="cards"/>, and its problems, data files that could not be read and refusal to the lists given.</summary>
-    private static void PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, FieldStore? fieldStore, PlannedItemList cards, List<Diagnostic> problems, List<string> held, List<string> heldJobs)
+    private static void PlanJob(BuildConfig config, JobConfig job, IReadOnlyList<DataItem>? given, TemplateCatalog templates, KeyPaths paths, string settings, FieldStore? fieldStore, PlannedItemList cards, DiagnosticList problems, List<string> held, List<string> heldJobs)
     {
         if (job.Photos is not null)
         {
@@ -95,7 +100,7 @@ public static class BuildPlanner
         var size = SizeOf(job, template);
         var variants = VariantShapes(config, job, size).ToArray();
         var namer = new OutputNamer(job, config.TimeZone);
-        var planner = new CardItemPlanner(job, template, paths.ToKey(template.MainFile), size, settings, variants, namer, fieldStore, cards);
+        var planner = new CardItemPlanner(job, template, paths.ToKey(template.MainFile), size, settings, variants, namer, fieldStore, cards, problems);
         if ((given ?? job.InlineItems) is { } inline)
         {
             planner.StartFile();
@@ -120,7 +125,7 @@ public static class BuildPlanner
                 held.Add(paths.ToKey(failure.File));
             }
         }
-        problems.AddRange(planner.Problems);
+        problems.AddAll(planner.Problems);
     }
 
     /// <summary>The card size of a job: its own, else the template's first declared size, else 1200x630.</summary>
@@ -163,7 +168,7 @@ public static class BuildPlanner
     /// have their paths made again and compared. A dictionary of every path was the planning peak at a million items:
     /// four million strings and the table, about 400 MB; this is 8 bytes an output, for the time of the check.
     /// </remarks>
-    private static PlannedItemList RemoveCollisions(PlannedItemList cards, List<Diagnostic> problems, List<string> heldItems)
+    private static PlannedItemList RemoveCollisions(PlannedItemList cards, DiagnosticList problems, List<string> heldItems)
     {
         // Where each card's outputs start in the plan's order of outputs (card by card, variant by variant).
         var starts = new int[cards.Count + 1];
@@ -203,24 +208,33 @@ public static class BuildPlanner
             return cards;
         }
         clashes.Sort((a, b) => a.Place.CompareTo(b.Place));
-        // By index: each read of the plan makes a new card.
-        var colliding = new HashSet<int>();
-        var errorAt = new HashSet<int>();
+        // By index, as bits: each read of the plan makes a new card, and a million items writing one file are a million
+        // colliding (sets of their indexes were 40 MB).
+        var colliding = new BitArray(cards.Count);
+        var errorAt = new BitArray(cards.Count);
         foreach (var clash in clashes)
         {
-            var (card, first) = (cards[clash.Card], cards[clash.Owner]);
-            if (colliding.Add(clash.Card) | colliding.Add(clash.Owner))
+            if (colliding[clash.Card] && colliding[clash.Owner])
             {
-                var path = card.Variants[clash.Place - starts[clash.Card]].Path;
-                problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
-                    $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{path}'; make the output pattern tell them apart",
-                    card.Item.SourceFile, card.Item.Line, 0, card.Name));
-                errorAt.Add(clash.Card);
+                continue;
             }
+            (colliding[clash.Card], colliding[clash.Owner]) = (true, true);
+            var (card, first) = (cards[clash.Card], cards[clash.Owner]);
+            var path = card.Variants[clash.Place - starts[clash.Card]].Path;
+            problems.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputCollision,
+                $"items {first.Name} ({Where(first.Item)}) and {card.Name} ({Where(card.Item)}) both write '{path}'; make the output pattern tell them apart",
+                card.Item.SourceFile, card.Item.Line, 0, card.Name));
+            errorAt[clash.Card] = true;
         }
         // The first writers no error is at: without this, the item that was there first lost its files to the one added.
-        heldItems.AddRange(colliding.Where(i => !errorAt.Contains(i)).Order().Select(i => cards[i].Name));
-        return cards.Where((_, i) => !colliding.Contains(i));
+        for (var i = 0; i < cards.Count; i++)
+        {
+            if (colliding[i] && !errorAt[i])
+            {
+                heldItems.Add(cards[i].Name);
+            }
+        }
+        return cards.Where((_, i) => !colliding[i]);
     }
 
     /// <summary>Among outputs whose paths hash alike (in plan order), each one whose path an earlier card writes, with that card.</summary>

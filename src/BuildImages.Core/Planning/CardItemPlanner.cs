@@ -22,7 +22,7 @@ internal sealed class CardItemPlanner : IItemSink
     private readonly FieldStore? _fieldStore;
     private readonly PlannedItemList _cards;
     private readonly int _look;
-    private readonly List<Diagnostic> _problems = [];
+    private readonly DiagnosticList _problems;
     private (int Cards, int Problems) _fileStart;
 
     /// <param name="job">The job.</param>
@@ -34,21 +34,22 @@ internal sealed class CardItemPlanner : IItemSink
     /// <param name="namer">Names the items' outputs and alt texts.</param>
     /// <param name="fieldStore">Where the cards' fields are kept (null: held as read).</param>
     /// <param name="cards">The plan's items, which the job's cards are added to (as rows of the job's look).</param>
-    internal CardItemPlanner(JobConfig job, TemplateDefinition template, string templateKey, CardSize size, string settings, PlannedVariant[] variants, OutputNamer namer, FieldStore? fieldStore, PlannedItemList cards)
+    /// <param name="problems">The plan's problems: the items' problems are kept in a sibling of it (<see cref="Problems"/>), added to it by the caller.</param>
+    internal CardItemPlanner(JobConfig job, TemplateDefinition template, string templateKey, CardSize size, string settings, PlannedVariant[] variants, OutputNamer namer, FieldStore? fieldStore, PlannedItemList cards, DiagnosticList problems)
     {
-        (_job, _templateKey, _size, _settings, _namer, _fieldStore, _cards) = (job, templateKey, size, settings, namer, fieldStore, cards);
+        (_job, _templateKey, _size, _settings, _namer, _fieldStore, _cards, _problems) = (job, templateKey, size, settings, namer, fieldStore, cards, problems.Sibling());
         _look = cards.AddLook(new PlannedItemList.CardLook(job, template, templateKey, size, variants, namer, fieldStore));
     }
 
     /// <summary>The items' problems (a value too large, an unsafe output path), in the items' order.</summary>
-    internal IReadOnlyList<Diagnostic> Problems => _problems;
+    internal DiagnosticList Problems => _problems;
 
     public void StartFile() => _fileStart = (_cards.Count, _problems.Count);
 
     public void DropFile()
     {
         _cards.Truncate(_fileStart.Cards);
-        _problems.RemoveRange(_fileStart.Problems, _problems.Count - _fileStart.Problems);
+        _problems.Truncate(_fileStart.Problems);
     }
 
     public void Take(IReadOnlyList<DataItem> items)

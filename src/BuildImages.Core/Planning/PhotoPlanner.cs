@@ -28,7 +28,7 @@ internal static class PhotoPlanner
             ? DataLoader.SourceFiles(photos.Sources, photos.BaseFolder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Directory.Exists(f)).ToList()
             : [];
 
-    internal static List<PlannedItem> Plan(BuildConfig config, JobConfig job, KeyPaths paths, List<Diagnostic> problems, List<string> heldJobs)
+    internal static List<PlannedItem> Plan(BuildConfig config, JobConfig job, KeyPaths paths, DiagnosticList problems, List<string> heldJobs)
     {
         var photos = job.Photos!;
         var roots = Roots(config);

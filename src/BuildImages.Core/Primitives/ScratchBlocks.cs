@@ -21,7 +21,8 @@ internal sealed class ScratchBlocks
     /// <summary>Filled blocks: their bytes while the budget lasts, else their place in the file.</summary>
     private readonly List<Block> _blocks = [];
 
-    private byte[] _current = new byte[BlockBytes];
+    // Made by the first append: most stores of a small build (its problems, its diagnostics) stay empty.
+    private byte[] _current = [];
     private int _used;
     private long _fileEnd;
     private SafeFileHandle? _file;
@@ -96,7 +97,13 @@ internal sealed class ScratchBlocks
     /// the block still being filled is valid until the next <see cref="Append"/> (its array is reused once the block is
     /// written to the file): read what was kept once keeping is over, as the sorted lists do.
     /// </summary>
-    internal ArraySegment<byte> Read(Place place)
+    internal ArraySegment<byte> Read(Place place) => Read(place, reader: null);
+
+    /// <summary>
+    /// As <see cref="Read(Place)"/>; a record in the file is served from <paramref name="reader"/>'s copy of its whole
+    /// block, read once, when <paramref name="reader"/> is given.
+    /// </summary>
+    private ArraySegment<byte> Read(Place place, InOrderReader? reader)
     {
         lock (_lock)
         {
@@ -114,19 +121,50 @@ internal sealed class ScratchBlocks
             {
                 return new ArraySegment<byte>(held, place.Offset, length);
             }
-            var bytes = new byte[length];
-            var at = block.FileOffset + place.Offset;
-            for (var done = 0; done < length;)
+            if (reader is null)
             {
-                var read = RandomAccess.Read(_file!, bytes.AsSpan(done), at + done);
-                if (read == 0)
-                {
-                    throw new IOException($"the build's scratch file of {_purpose} ended early: something truncated it");
-                }
-                done += read;
+                var bytes = new byte[length];
+                ReadFile(bytes, block.FileOffset + place.Offset);
+                return bytes;
             }
-            return bytes;
+            if (reader.Block != place.Block)
+            {
+                if (reader.Bytes.Length < block.Length)
+                {
+                    reader.Bytes = new byte[Math.Max(BlockBytes, block.Length)];
+                }
+                ReadFile(reader.Bytes.AsSpan(0, block.Length), block.FileOffset);
+                reader.Block = place.Block;
+            }
+            return new ArraySegment<byte>(reader.Bytes, place.Offset, length);
         }
+    }
+
+    private void ReadFile(Span<byte> to, long at)
+    {
+        for (var done = 0; done < to.Length;)
+        {
+            var read = RandomAccess.Read(_file!, to[done..], at + done);
+            if (read == 0)
+            {
+                throw new IOException($"the build's scratch file of {_purpose} ended early: something truncated it");
+            }
+            done += read;
+        }
+    }
+
+    /// <summary>
+    /// Reads records mostly in the order they were kept (a list read from its start to its end): a block in the file is
+    /// read whole once, not a record at a time (a million small records were a million reads). One reader, one thread:
+    /// what it returns is a view of its own copy, valid until its next read.
+    /// </summary>
+    internal sealed class InOrderReader(ScratchBlocks blocks)
+    {
+        internal int Block { get; set; } = -1;
+
+        internal byte[] Bytes { get; set; } = [];
+
+        internal ArraySegment<byte> Read(Place place) => blocks.Read(place, this);
     }
 
     /// <summary>Files the current block (in memory while the budget lasts, else in the file) and starts one that holds <paramref name="nextSize"/>.</summary>
