@@ -63,6 +63,39 @@ public sealed class DataLoaderTests : IDisposable
         Assert.EndsWith("…", (string)deep.Fields["excerpt"]!);
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MakeFifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int mode);
+
+    [Fact]
+    public async Task AMarkdownFolderReadAheadOnEveryCoreGivesEachFilesItemOrErrorInFileOrder()
+    {
+        // 700 posts (the files are read ahead 256 at a time), with a JSON file among them, a malformed front matter, a
+        // file that is not UTF-8 and (on Linux) a pipe: each fails alone, in its turn, and every other item is there in
+        // the files' order, as reading them one at a time gives.
+        var names = Enumerable.Range(0, 700).Select(i => $"post-{i:D4}").ToList();
+        foreach (var name in names)
+        {
+            Write($"content/{name}.md", $"---\ntitle: Post {name}\nviews: {name.Length}\n---\nThe body of {name}.\n");
+        }
+        Write("content/post-0300.json", "[{\"slug\": \"from-json\", \"title\": \"JSON among the posts\"}]");
+        Write("content/post-0005.md", "---\ntitle: ok\nbroken: [\n---\nbody");
+        File.WriteAllBytes(Path.Combine(_dir, "content", "post-0260.md"), [0x2D, 0x2D, 0x2D, 0x0A, 0xFF, 0xFE, 0x0A]);
+        var pipe = OperatingSystem.IsLinux() && MakeFifo(Path.Combine(_dir, "content", "post-0600-pipe.md"), 0x1A4) == 0;
+
+        var loaded = await Task.Run(() => DataLoader.LoadEach("content/*.{md,json}", _dir)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        var failed = loaded.Failures.Select(f => Path.GetFileName(f.File)).ToList();
+        Assert.Equal(pipe ? ["post-0005.md", "post-0260.md", "post-0600-pipe.md"] : ["post-0005.md", "post-0260.md"], failed);
+        Assert.Equal(DiagnosticCodes.DataSyntax, loaded.Failures[0].Error.Code);
+        Assert.Equal(4, loaded.Failures[0].Error.Line);
+        var expected = names.Where(n => n is not "post-0005" and not "post-0260").ToList();
+        expected.Insert(expected.IndexOf("post-0300"), "from-json");
+        Assert.Equal(expected, loaded.Items.Select(i => i.Id));
+        Assert.All(loaded.Items.Where(i => i.Id != "from-json"), i => Assert.Equal($"Post {i.Id}", i.Fields["title"]));
+        Assert.All(loaded.Items.Where(i => i.Id != "from-json"), i => Assert.Equal(9L, i.Fields["views"]));
+        Assert.Equal(loaded.Items.Select(i => i.SourceFile).Order(StringComparer.Ordinal), loaded.Items.Select(i => i.SourceFile));
+    }
+
     [Theory]
     [InlineData("bad.json", "[{\"title\": \"x\",\n  \"oops\" }]", 2)]
     [InlineData("bad.yaml", "- title: ok\n- title: [unclosed\n", 3)]

@@ -39,8 +39,10 @@ public static class DataLoader
     {
         var files = SourceFiles(reference, baseDirectory);
         var failures = new List<DataFileFailure>();
-        foreach (var file in files)
+        var ahead = new MarkdownReadAhead(files, itemsPath, enabled: IsGlob(reference));
+        for (var f = 0; f < files.Count; f++)
         {
+            var file = files[f];
             sink.StartFile();
             try
             {
@@ -48,7 +50,15 @@ public static class DataLoader
                 {
                     throw BuildInputException.Error(DiagnosticCodes.DataNotFound, $"data file '{reference}' does not exist{NearbyFile(reference, file)}", reference);
                 }
-                Read(file, itemsPath, sink.Take);
+                if (ahead.Take(f) is { } read)
+                {
+                    read.Error?.Throw();
+                    sink.Take(read.Items!);
+                }
+                else
+                {
+                    Read(file, itemsPath, sink.Take);
+                }
             }
             catch (BuildInputException ex)
             {
@@ -88,6 +98,69 @@ public static class DataLoader
                 throw BuildInputException.Error(DiagnosticCodes.DataSyntax, $"data file '{file}' has an extension ({ext}) BuildImages does not read; use .json, .yaml, .csv or .md", file);
         }
     }
+
+    /// <summary>
+    /// The Markdown files of a glob, read and parsed ahead on every core a window at a time, and handed over in file
+    /// order. A folder of posts is a file per item, each parsed alone (its front matter by YamlDotNet, its excerpt by
+    /// Markdig): one at a time on the planning thread that was about 200 µs a file, 20 s for 100,000 posts. A file gives
+    /// exactly what reading it in its turn would: its item, or what reading it threw, thrown in its turn.
+    /// </summary>
+    private sealed class MarkdownReadAhead(IReadOnlyList<string> files, string? itemsPath, bool enabled)
+    {
+        private const int Window = 256;
+        private ReadFile?[] _window = [];
+        private int _start;
+
+        /// <summary>What reading file <paramref name="index"/> gave, when it is a Markdown file read ahead; else null (read it now).</summary>
+        internal ReadFile? Take(int index)
+        {
+            if (!enabled || !IsMarkdown(files[index]))
+            {
+                return null;
+            }
+            if (index < _start || index >= _start + _window.Length)
+            {
+                Fill(index);
+            }
+            var read = _window[index - _start];
+            _window[index - _start] = null;
+            return read;
+        }
+
+        private void Fill(int from)
+        {
+            var window = new ReadFile?[Math.Min(Window, files.Count - from)];
+            Parallel.For(0, window.Length, i =>
+            {
+                if (IsMarkdown(files[from + i]))
+                {
+                    window[i] = ReadOne(files[from + i]);
+                }
+            });
+            (_window, _start) = (window, from);
+        }
+
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever reading a file throws is thrown again in its turn, as reading it then would.")]
+        private ReadFile ReadOne(string file)
+        {
+            try
+            {
+                IReadOnlyList<DataItem>? items = null;
+                Read(file, itemsPath, taken => items = taken);
+                return new ReadFile(items, null);
+            }
+            catch (Exception ex)
+            {
+                return new ReadFile(null, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+            }
+        }
+
+        private static bool IsMarkdown(string file) =>
+            file.EndsWith(".md", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".markdown", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A file read ahead: its items, or what reading it threw.</summary>
+    private sealed record ReadFile(IReadOnlyList<DataItem>? Items, System.Runtime.ExceptionServices.ExceptionDispatchInfo? Error);
 
     /// <summary>The items of every file, held: what <see cref="LoadEach(string, string, string?)"/> returns.</summary>
     private sealed class ItemList : IItemSink

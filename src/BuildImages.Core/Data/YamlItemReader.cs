@@ -23,7 +23,7 @@ internal static class YamlItemReader
         try
         {
             var budget = MaxValues;
-            return Normalize(NewDeserializer().Deserialize<object?>(parser), ref budget, file);
+            return Normalize((s_deserializer ??= NewDeserializer()).Deserialize<object?>(parser), ref budget, file);
         }
         catch (YamlException ex)
         {
@@ -45,6 +45,11 @@ internal static class YamlItemReader
             return Normalize(_deserializer.Deserialize<object?>(parser), ref budget, file);
         }
     }
+
+    // One per thread, made once: a Markdown folder parses a front matter per file, and building a deserializer took
+    // longer than using it. A deserializer holds no state between documents, but is not documented as thread-safe.
+    [ThreadStatic]
+    private static IDeserializer? s_deserializer;
 
     // Unquoted numbers and booleans keep their types: the one configuration, whole files and items alike.
     private static IDeserializer NewDeserializer() => new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();

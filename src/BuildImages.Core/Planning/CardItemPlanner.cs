@@ -55,7 +55,15 @@ internal sealed class CardItemPlanner : IItemSink
     public void Take(IReadOnlyList<DataItem> items)
     {
         var results = new (Planned? Card, Diagnostic? Problem)[items.Count];
-        Parallel.For(0, items.Count, i => results[i] = Plan(items[i]));
+        if (items.Count == 1)
+        {
+            // A Markdown file's one item: a parallel loop costs more than the item.
+            results[0] = Plan(items[0]);
+        }
+        else
+        {
+            Parallel.For(0, items.Count, i => results[i] = Plan(items[i]));
+        }
         foreach (var (card, problem) in results)
         {
             if (card is { } planned)
