@@ -23,7 +23,7 @@ internal static class YamlItemReader
         try
         {
             var budget = MaxValues;
-            return Normalize((s_deserializer ??= NewDeserializer()).Deserialize<object?>(parser), ref budget, file);
+            return Normalize((t_deserializer ??= NewDeserializer()).Deserialize<object?>(parser), ref budget, file);
         }
         catch (YamlException ex)
         {
@@ -50,7 +50,7 @@ internal static class YamlItemReader
     // planned in 20.8 s with a deserializer built for each, 19.0 s with one per thread). Per thread because YamlDotNet
     // does not say a deserializer may be used from several threads at once, and Markdown files are read on every core.
     [ThreadStatic]
-    private static IDeserializer? s_deserializer;
+    private static IDeserializer? t_deserializer;
 
     // Unquoted numbers and booleans keep their types: the one configuration, whole files and items alike.
     private static IDeserializer NewDeserializer() => new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
