@@ -129,6 +129,8 @@ internal sealed partial class BuildLog(IBuildObserver observer, OutcomeSpill out
     /// <summary>As the other <c>Fail</c>, each output with its own reason (a card's copies of a card that failed).</summary>
     internal void Fail(OutputWork work, PlannedItem card, IEnumerable<(PlannedVariant Variant, RenderReason? Reason)> outputs, Diagnostic error)
     {
+        // The work keeps its first error: copies of the card, and cards equal to it, fail with that one.
+        work.Failed(error);
         CountFailed(work.PlanIndex);
         if (Group(error) is not { } group || group.Add(card.Name))
         {

@@ -231,7 +231,6 @@ internal sealed class CardWorker(WorkerContext context, DuplicateTable duplicate
             // Whatever else escapes is our bug, not the user's input.
             _ => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.InternalError, InternalError.Describe(ex, "rendering this card"), card.Item.SourceFile, card.Item.Line, Item: card.Name),
         };
-        work.Failed(error);
         _log.Fail(work, card, work.NeededOf(card).Keys, error, null);
     }
 

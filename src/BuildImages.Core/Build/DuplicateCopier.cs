@@ -114,17 +114,14 @@ internal sealed class DuplicateCopier(WorkerContext context, DuplicateTable dupl
             }
             catch (IOException ex)
             {
-                var error = new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name);
-                group.Work.Failed(error);
-                _log.Fail(group.Work, card, [variant], error, copy.Reason);
+                _log.Fail(group.Work, card, [variant], new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.WriteFailed, ex.Message, card.Item.SourceFile, card.Item.Line, Item: card.Name), copy.Reason);
             }
         }
-        // One failure per error, not per output: the item is counted once among those the error failed. The card is
-        // marked failed too: a card equal in everything to it copies its outputs after every markup copy is made, and
+        // One failure per error, not per output: the item is counted once among those the error failed. The log marks
+        // the card failed too: a card equal in everything to it copies its outputs after every markup copy is made, and
         // must fail with it, not take the files its record has from the last build.
         foreach (var (error, outputs) in failed)
         {
-            group.Work.Failed(error);
             _log.Fail(group.Work, card, outputs, error);
         }
         if (copied.Count == 0 || inputs is null)

@@ -60,13 +60,14 @@ internal sealed class OutputWork
 
     /// <summary>
     /// The error the item's worker failed it with; null when it did not fail. A card that copies its outputs fails with
-    /// it (the same mistake, shown once with the items it failed), not with an error of its own per output. Set before
-    /// <see cref="Settle"/>, whose write publishes it; or by the copier when the item's own copies failed, which only
-    /// the copies of cards equal to it read, after every markup copy is made.
+    /// it (the same mistake, shown once with the items it failed), not with an error of its own per output. Set by
+    /// <see cref="BuildLog.Fail(OutputWork, Planning.PlannedItem, IEnumerable{ValueTuple{Planning.PlannedVariant, RenderReason?}}, Diagnostics.Diagnostic)"/>:
+    /// by a worker before <see cref="Settle"/>, whose write publishes it; or by the copier when the item's own copies
+    /// failed, which only the copies of cards equal to it read, after every markup copy is made.
     /// </summary>
     internal Diagnostics.Diagnostic? Failure { get; private set; }
 
-    /// <summary>Notes the error the item failed with (its worker's, before it settles the item; the first, when its copies fail with more).</summary>
+    /// <summary>Notes the error the item failed with (the first, when its copies fail with more).</summary>
     internal void Failed(Diagnostics.Diagnostic error) => Failure ??= error;
 
     /// <summary>The item's place in the plan.</summary>
