@@ -14,7 +14,7 @@ public sealed class RecordedOutputsTests : IDisposable
 
     private static UpToDateRecord Record(IReadOnlyList<UpToDateOutput> outputs) => new()
     {
-        Fingerprint = "print", ManifestStamp = "1:2", MetadataStamp = "m", Native = new NativeRecord("stamp", "versions"),
+        Fingerprint = "print", ListedPrint = "listed", Folders = null, ManifestStamp = "1:2", MetadataStamp = "m", Native = new NativeRecord("stamp", "versions"),
         Files = [("items.json", new FileRecord(10, 20, new string('b', 64)))], Outputs = outputs,
     };
 

@@ -186,7 +186,7 @@ public sealed class UpToDateTests : IDisposable
         var record = UpToDateRecord.Load(RecordFile)!;
         var current = record.Native;
         // As a record written before the bundled libraries were stamped: the same versions, no stamp.
-        new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = current with { Stamp = string.Empty }, Files = record.Files, Outputs = [.. record.Outputs] }.Save(RecordFile);
+        new UpToDateRecord { Fingerprint = record.Fingerprint, ListedPrint = record.ListedPrint, Folders = record.Folders, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = current with { Stamp = string.Empty }, Files = record.Files, Outputs = [.. record.Outputs] }.Save(RecordFile);
 
         var noOp = _site.Build();
 
@@ -261,4 +261,119 @@ public sealed class UpToDateTests : IDisposable
         Assert.True(dry.UpToDate);
         Assert.Equal(0, dry.Rendered);
     }
+
+    [Fact]
+    public void AGlobsFileListIsTakenFromTheRecordWhileItsFoldersListTheSameEntries()
+    {
+        _site.Write("posts/one.md", "---\ntitle: One\n---\n");
+        _site.Write("posts/two.md", "---\ntitle: Two\n---\n");
+        _site.AddPostsJob("posts/*.md");
+        _site.Build();
+        // The first build made the output folder in the base folder, which the glob reads: the first no-op globs once.
+        Assert.True(_site.Build().UpToDate);
+        var record = UpToDateRecord.Load(RecordFile)!;
+        var posts = Path.Combine(_site.Root, "posts");
+        Assert.Equal(Data.FolderListings.Current(posts), record.Folders!["posts"]);
+        // A print no glob would give: while the folders list what they listed, the no-op never globs to find it out.
+        Planted(record, "planted");
+        Assert.True(_site.Build().UpToDate);
+
+        // A file the glob does not match: the folder lists another entry, so the no-op globs, and the planted print
+        // no longer stands. The full check renders nothing and records the true print.
+        _site.Write("posts/notes.txt", "not a post");
+        var full = _site.Build();
+        Assert.False(full.UpToDate);
+        Assert.Equal(0, full.Rendered);
+        Assert.NotEqual("planted", UpToDateRecord.Load(RecordFile)!.ListedPrint);
+        Assert.True(_site.Build().UpToDate);
+    }
+
+    [Fact]
+    public void AFolderListingOtherEntriesWithTheSameMatchesIsGlobbedOnceThenRecordedAnew()
+    {
+        _site.Write("posts/one.md", "---\ntitle: One\n---\n");
+        _site.AddPostsJob("posts/*.md");
+        _site.Build();
+        var posts = Path.Combine(_site.Root, "posts");
+        var before = UpToDateRecord.Load(RecordFile)!.Folders!["posts"];
+
+        _site.Write("posts/notes.txt", "not a post");
+        var noOp = _site.Build();
+
+        Assert.True(noOp.UpToDate);
+        var after = UpToDateRecord.Load(RecordFile)!.Folders!["posts"];
+        Assert.NotEqual(before, after);
+        Assert.Equal(Data.FolderListings.Current(posts), after);
+        // Nothing changed since: the next no-op neither globs nor writes the record.
+        var bytes = File.ReadAllBytes(RecordFile);
+        Assert.True(_site.Build().UpToDate);
+        Assert.Equal(bytes, File.ReadAllBytes(RecordFile));
+    }
+
+    public static TheoryData<string> ListingChanges() =>
+    [
+        "post deleted",
+        "post renamed",
+        "post turned into a folder",
+        "post added in a new subfolder",
+        "hidden post added",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ListingChanges))]
+    public void AChangeToWhatTheGlobMatchesIsSeenByTheNoOp(string change)
+    {
+        _site.Write("posts/one.md", "---\ntitle: One\n---\n");
+        _site.Write("posts/2024/two.md", "---\ntitle: Two\n---\n");
+        _site.AddPostsJob("posts/**/*.md");
+        Assert.Equal(["posts/one.png", "posts/two.png"], Posts(_site.Build()));
+        Assert.True(_site.Build().UpToDate);
+        var one = Path.Combine(_site.Root, "posts", "one.md");
+        string[] rendered;
+        switch (change)
+        {
+            case "post deleted":
+                File.Delete(one);
+                rendered = [];
+                break;
+            case "post renamed":
+                File.Move(one, Path.Combine(_site.Root, "posts", "uno.md"));
+                rendered = ["posts/uno.png"];
+                break;
+            case "post turned into a folder":
+                File.Delete(one);
+                Directory.CreateDirectory(one);
+                rendered = [];
+                break;
+            case "post added in a new subfolder":
+                _site.Write("posts/2025/three.md", "---\ntitle: Three\n---\n");
+                rendered = ["posts/three.png"];
+                break;
+            case "hidden post added":
+                _site.Write("posts/2024/.four.md", "---\ntitle: Four\nslug: four\n---\n");
+                rendered = ["posts/four.png"];
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+
+        var report = _site.Build();
+
+        Assert.False(report.UpToDate);
+        Assert.Equal(rendered, Posts(report));
+        var gone = change is "post deleted" or "post renamed" or "post turned into a folder";
+        Assert.Equal(gone ? OutputStatus.Pruned : OutputStatus.Skipped, report.Outputs.Single(o => o.Path == "posts/one.png").Status);
+        Assert.Equal(!gone, File.Exists(Path.Combine(_site.Site, "posts", "one.png")));
+        Assert.True(_site.Build().UpToDate);
+    }
+
+    private static IEnumerable<string> Posts(BuildReport report) => BuildFixture.Rendered(report).Where(p => p.StartsWith("posts/", StringComparison.Ordinal));
+
+    /// <summary>Saves the record again with another file-list print, everything else as it was.</summary>
+    private void Planted(UpToDateRecord record, string listedPrint) =>
+        new UpToDateRecord
+        {
+            Fingerprint = record.Fingerprint, ListedPrint = listedPrint, Folders = record.Folders, ManifestStamp = record.ManifestStamp,
+            MetadataStamp = record.MetadataStamp, Native = record.Native, Files = [.. record.Files], Outputs = [.. record.Outputs],
+        }.Save(RecordFile);
 }

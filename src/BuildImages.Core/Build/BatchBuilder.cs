@@ -292,7 +292,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         Imaging.VisionModels.BuiltIn().Select(m => config.VisionPrices.TryGetValue(m.Model, out var price) ? m with { PricePerMillion = price } : m).ToList();
 
     /// <summary>The report of a build the up-to-date record confirmed: every output skipped, nothing written.</summary>
-    private BuildReport ReportUpToDate(IReadOnlyList<UpToDateOutput> outputs, IReadOnlyList<string> inputKeys, BuildLog log, ReportMaker reports)
+    private BuildReport ReportUpToDate(IReadOnlyList<UpToDateOutput> outputs, IEnumerable<string> inputKeys, BuildLog log, ReportMaker reports)
     {
         _observer.Planned(outputs.Count, 0);
         log.TellUpToDate(new ProjectedList<UpToDateOutput, OutputOutcome>(outputs, o => new OutputOutcome(o.Path, o.Item, OutputStatus.Skipped, null, o.Width, o.Height, o.Mime, o.Bytes, o.Key)));

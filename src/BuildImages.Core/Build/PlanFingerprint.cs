@@ -9,17 +9,20 @@ using BuildImages.Core.Templates;
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// Everything but the engine that decides a build's plan: the configuration's bytes and paths, the build options, which
-/// template each job resolves to and its size, the file list of each data glob and photo folder; and the data files.
+/// Everything but the engine that decides a build's plan, in two parts. The fixed part: the configuration's bytes and
+/// paths, the build options, which template each job resolves to and its size, each job's data reference and photo
+/// folder; it reads no folder. The listed part: the file list of each data glob and photo folder, which a no-op need not
+/// glob again while the folders the glob read list the same entries (<see cref="FolderListings"/>). The data files'
+/// contents are checked apart, by the up-to-date record's file stamps.
 /// </summary>
 internal static class PlanFingerprint
 {
-    /// <summary>The fingerprint and the data files' keys; null when a job cannot be resolved (planning will say why).</summary>
-    internal static (string Print, List<string> DataFiles)? Make(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates)
+    /// <summary>The fixed part's print; null when a job cannot be resolved (planning will say why).</summary>
+    internal static string? Fixed(BuildConfig config, BuildOptions options, KeyPaths paths, TemplateCatalog templates)
     {
         var parts = new List<string>
         {
-            "uptodate 1",
+            "uptodate 2",
             config.ContentHash!,
             config.ConfigFile,
             config.OutputDirectory,
@@ -33,14 +36,11 @@ internal static class PlanFingerprint
         {
             return null;
         }
-        var data = new List<string>();
-        foreach (var job in config.Jobs.Where(j => options.Jobs is null || options.Jobs.Contains(j.Name)))
+        foreach (var job in Jobs(config, options))
         {
             if (job.Photos is { } photos)
             {
-                // The file list decides the plan; each file's content is in its record's input set, checked below.
                 parts.Add($"photos {job.Name} {photos.BaseFolder} {photos.Sources}");
-                parts.AddRange(PhotoPlanner.Sources(photos).Select(f => "photo " + paths.ToKey(f)));
                 continue;
             }
             TemplateDefinition template;
@@ -52,10 +52,30 @@ internal static class PlanFingerprint
             {
                 return null;
             }
-            parts.Add($"job {job.Name} template {paths.ToKey(template.MainFile)} size {BuildPlanner.SizeOf(job, template)}");
+            parts.Add($"job {job.Name} template {paths.ToKey(template.MainFile)} size {BuildPlanner.SizeOf(job, template)} data {job.Data}");
+        }
+        return ContentHash.OfParts(parts);
+    }
+
+    /// <summary>The listed part: every job's file list (globbed now), its print, the data files' keys, and the folders read.</summary>
+    internal static PlanListing List(BuildConfig config, BuildOptions options, KeyPaths paths)
+    {
+        var listings = new FolderListings();
+        var parts = new List<string> { "listed 1" };
+        var data = new List<string>();
+        foreach (var job in Jobs(config, options))
+        {
+            if (job.Photos is { } photos)
+            {
+                // The file list decides the plan; each file's content is in its record's input set, checked apart.
+                parts.Add("photos " + job.Name);
+                parts.AddRange(PhotoPlanner.Sources(photos, listings).Select(f => "photo " + paths.ToKey(f)));
+                continue;
+            }
+            parts.Add("job " + job.Name);
             if (job.Data is not null)
             {
-                foreach (var file in DataLoader.SourceFiles(job.Data, config.BaseDirectory))
+                foreach (var file in DataLoader.SourceFiles(job.Data, config.BaseDirectory, listings))
                 {
                     var key = paths.ToKey(file);
                     parts.Add("data " + key);
@@ -63,9 +83,18 @@ internal static class PlanFingerprint
                 }
             }
         }
-        return (ContentHash.OfParts(parts), data);
+        return new PlanListing(ContentHash.OfParts(parts), data, listings);
     }
+
+    private static IEnumerable<JobConfig> Jobs(BuildConfig config, BuildOptions options) =>
+        config.Jobs.Where(j => options.Jobs is null || options.Jobs.Contains(j.Name));
 }
 
-/// <summary>The plan's fingerprint (without the engine) and the data files' records, taken before planning.</summary>
-internal sealed record PlanInputs(string Print, IReadOnlyList<(string Key, FileRecord File)> DataFiles);
+/// <summary>The plan's file lists as globbed: their print, the data files' keys in order, and the folders read to make them.</summary>
+internal sealed record PlanListing(string Print, List<string> DataFiles, FolderListings Folders);
+
+/// <summary>
+/// The plan's prints (without the engine) and the data files' records, taken before planning; the folders the file
+/// lists were read from, when they prove the lists (<see cref="FolderListings.Complete"/>).
+/// </summary>
+internal sealed record PlanInputs(string Print, string ListedPrint, IReadOnlyDictionary<string, UInt128>? Folders, IReadOnlyList<(string Key, FileRecord File)> DataFiles);

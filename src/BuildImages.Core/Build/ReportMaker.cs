@@ -55,7 +55,7 @@ internal sealed class ReportMaker(BuildConfig config, BuildOptions options, KeyP
     }
 
     /// <summary>A report of a build the up-to-date record confirmed: every output skipped, nothing written.</summary>
-    internal BuildReport UpToDate(IReadOnlyList<UpToDateOutput> outputs, IReadOnlyList<string> inputKeys, BuildLog log) =>
+    internal BuildReport UpToDate(IReadOnlyList<UpToDateOutput> outputs, IEnumerable<string> inputKeys, BuildLog log) =>
         Make(new BuildPlan([], [], []), outputs.Count, log, null, PhotoRun.None, null, cancelled: false) with
         {
             UpToDate = true,

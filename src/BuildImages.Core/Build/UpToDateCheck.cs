@@ -15,7 +15,8 @@ namespace BuildImages.Core.Build;
 /// <para>
 /// The record is trusted exactly as far as the full check would trust the same files. The plan is decided by the
 /// configuration's bytes, the build options, which template each job resolves to and its size, the file list of the
-/// font folders and of each data glob, and the engine (all in the fingerprint); and by the data files' contents,
+/// font folders, and the engine (all in the fingerprint); by the file list of each data glob and photo folder (a print of its own, not globbed again while
+/// the folders the glob read list the same entries: <see cref="FolderListings"/>); and by the data files' contents,
 /// checked by size and time, and by hash when those changed. Template, font and asset files and outputs are checked
 /// as the full check does. Anything else (an unreadable record, --force, rendering given items, a configuration made in memory) takes the full path.
 /// </para>
@@ -24,15 +25,16 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
 {
     private readonly string _file = UpToDateRecord.PathFor(config.ManifestFile);
     private UpToDateRecord? _previous;
-    private (string Print, List<string> DataFiles)? _plan;
-    private bool _planned;
+    private string? _fixedPrint;
+    private bool _fixedMade;
+    private PlanListing? _listing;
 
     /// <summary>A build of what the configuration asks for, from a configuration file (whose bytes the fingerprint holds).</summary>
     // A shard's build covers part of the plan: its record would confirm a whole build that never happened.
     private bool CanRecord => options.ItemsOverride is null && options.Shard is null && config.ContentHash is not null;
 
-    /// <summary>After <see cref="TryConfirm"/> confirmed: the keys of every file the record holds (data, templates, fonts, images).</summary>
-    internal IReadOnlyList<string> ConfirmedInputKeys => _previous?.Files.Select(f => f.Key).ToList() ?? [];
+    /// <summary>After <see cref="TryConfirm"/> confirmed: the keys of every file the record holds (data, templates, fonts, images), read when enumerated.</summary>
+    internal IEnumerable<string> ConfirmedInputKeys => _previous?.Files.Select(f => f.Key) ?? [];
 
     /// <summary>Every output, all current, ordered by path; or null when the full check must run.</summary>
     internal IReadOnlyList<UpToDateOutput>? TryConfirm()
@@ -42,33 +44,46 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             return null;
         }
         var (engine, native) = EngineStamp.Current(record.Native);
-        if (Plan() is not { } plan
-            || Fingerprint(plan.Print, engine) != record.Fingerprint
+        if (FixedPrint() is not { } print
+            || Fingerprint(print, engine) != record.Fingerprint
             || FileStamp.Describe(config.ManifestFile) != record.ManifestStamp
             || new SiteMetadataWriter(config).Stamp() != record.MetadataStamp)
         {
             return null;
         }
-        var files = new List<(string Key, FileRecord File)>(record.Files.Count);
-        foreach (var (key, known) in record.Files)
+        // The data globs' file lists: proven by the folders they were read from, else globbed again and compared.
+        var folders = record.Folders;
+        var listed = FoldersUnchanged(folders);
+        if (!listed)
         {
-            if (Current(key, known) is not { } now || now.Sha256 != known.Sha256)
+            var listing = Listing();
+            if (listing.Print != record.ListedPrint)
             {
                 return null;
             }
-            files.Add((key, now));
+            folders = Keyed(listing.Folders);
+        }
+        if (CurrentFiles(record) is not { } files)
+        {
+            return null;
         }
         // Outputs not read from the record's file are no proof of anything on disk (Load always reads them so).
         if (record.Outputs is not RecordedOutputs recorded || !OutputsUnchanged(recorded))
         {
             return null;
         }
-        if (!options.DryRun && (!files.SequenceEqual(record.Files) || native != record.Native))
+        if (!options.DryRun && (files.Renewed || native != record.Native || (!listed && folders is not null)))
         {
             // A file was touched but not changed: keep its new time so the next build does not hash it again; the
             // native libraries' files were stamped anew (their versions the same): keep the stamp, so the next no-op
-            // does not load them to read their versions (not in a dry run, which promises to write nothing).
-            Save(new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = native, Files = files, Outputs = record.Outputs });
+            // does not load them to read their versions; a folder the lists were read from lists other entries, and
+            // globbing again gave the same lists: keep what it lists now, so the next no-op does not glob (not in a dry
+            // run, which promises to write nothing).
+            Save(new UpToDateRecord
+            {
+                Fingerprint = record.Fingerprint, ListedPrint = record.ListedPrint, Folders = folders, ManifestStamp = record.ManifestStamp,
+                MetadataStamp = record.MetadataStamp, Native = native, Files = files.Files, Outputs = record.Outputs,
+            });
         }
         return recorded;
     }
@@ -76,14 +91,23 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     /// <summary>What the record will say of the plan's inputs, taken before planning reads them (a file edited during the build is then seen as changed by the next one).</summary>
     internal PlanInputs? Capture()
     {
-        if (!CanRecord || Plan() is not { } plan)
+        if (!CanRecord || FixedPrint() is not { } print)
         {
             return null;
         }
+        var listing = Listing();
         // A Markdown glob makes every post a data file: look the last records up, never scan them per file.
-        var previous = _previous?.Files.ToDictionary(f => f.Key, f => f.File, StringComparer.Ordinal);
+        Dictionary<string, FileRecord>? previous;
+        try
+        {
+            previous = _previous?.Files.ToDictionary(f => f.Key, f => f.File, StringComparer.Ordinal);
+        }
+        catch (InvalidDataException)
+        {
+            previous = null;
+        }
         var data = new List<(string, FileRecord)>();
-        foreach (var key in plan.DataFiles)
+        foreach (var key in listing.DataFiles)
         {
             if (Current(key, previous?.GetValueOrDefault(key)) is not { } now)
             {
@@ -91,7 +115,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             }
             data.Add((key, now));
         }
-        return new PlanInputs(plan.Print, data);
+        return new PlanInputs(print, listing.Print, Keyed(listing.Folders), data);
     }
 
     /// <summary>
@@ -169,6 +193,8 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
     private UpToDateRecord Make(PlanInputs inputs, GatheredOutputs gathered, ManifestSession manifest, BuildLog log, string engineStamp) => new()
     {
         Fingerprint = Fingerprint(inputs.Print, engineStamp),
+        ListedPrint = inputs.ListedPrint,
+        Folders = inputs.Folders,
         ManifestStamp = FileStamp.Describe(config.ManifestFile),
         MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
         Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
@@ -190,18 +216,59 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         }
     }
 
-    /// <summary>
-    /// Everything but the engine that decides the plan, and the data files it reads; null when a job cannot be
-    /// resolved (planning will say why). Made once: confirming and capturing both need it, and it globs the data.
-    /// </summary>
-    private (string Print, List<string> DataFiles)? Plan()
+    /// <summary>The plan's fixed print (<see cref="PlanFingerprint.Fixed"/>), made once: confirming and capturing both need it.</summary>
+    private string? FixedPrint()
     {
-        if (!_planned)
+        if (!_fixedMade)
         {
-            _plan = PlanFingerprint.Make(config, options, paths, templates);
-            _planned = true;
+            _fixedPrint = PlanFingerprint.Fixed(config, options, paths, templates);
+            _fixedMade = true;
         }
-        return _plan;
+        return _fixedPrint;
+    }
+
+    /// <summary>The plan's file lists, globbed once: a no-op whose folders changed and the build after it share them.</summary>
+    private PlanListing Listing() => _listing ??= PlanFingerprint.List(config, options, paths);
+
+    /// <summary>The folders by key path, or null when they prove nothing.</summary>
+    private Dictionary<string, UInt128>? Keyed(FolderListings listings) =>
+        listings.Complete ? listings.Folders.ToDictionary(f => paths.ToKey(f.Key), f => f.Value, StringComparer.Ordinal) : null;
+
+    /// <summary>Every folder the record's file lists were read from lists the entries it listed then (one directory read each, no stat per entry).</summary>
+    private bool FoldersUnchanged(IReadOnlyDictionary<string, UInt128>? folders) =>
+        folders is not null && folders.All(f => FolderListings.Current(paths.ToFull(f.Key)) == f.Value);
+
+    /// <summary>
+    /// Every file of the record still there with its recorded hash, checked as it is read from the record; null when one
+    /// is gone or changed, or the record is damaged. Files whose times changed (touched, not changed) make the list anew;
+    /// else the record's own files are given back, never held.
+    /// </summary>
+    private (IReadOnlyCollection<(string Key, FileRecord File)> Files, bool Renewed)? CurrentFiles(UpToDateRecord record)
+    {
+        List<(string Key, FileRecord File)>? renewed = null;
+        try
+        {
+            var index = 0;
+            foreach (var (key, known) in record.Files)
+            {
+                if (Current(key, known) is not { } now || now.Sha256 != known.Sha256)
+                {
+                    return null;
+                }
+                if (renewed is null && now != known)
+                {
+                    renewed = new List<(string, FileRecord)>(record.Files.Count);
+                    renewed.AddRange(record.Files.Take(index));
+                }
+                renewed?.Add((key, now));
+                index++;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+        return renewed is null ? (record.Files, false) : (renewed, true);
     }
 
     private static string Fingerprint(string planPrint, string engineStamp) => ContentHash.OfParts(planPrint, engineStamp);

@@ -1,5 +1,6 @@
 using BuildImages.Core.Diagnostics;
 using Microsoft.Extensions.FileSystemGlobbing;
+using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace BuildImages.Core.Data;
 
@@ -11,8 +12,11 @@ namespace BuildImages.Core.Data;
 public static class DataLoader
 {
     /// <summary>The files a data reference names: the file itself, or a glob's matches in ordinal order.</summary>
-    public static IReadOnlyList<string> SourceFiles(string reference, string baseDirectory) =>
-        IsGlob(reference) ? Glob(reference, baseDirectory) : [Path.GetFullPath(Path.Combine(baseDirectory, reference))];
+    public static IReadOnlyList<string> SourceFiles(string reference, string baseDirectory) => SourceFiles(reference, baseDirectory, listings: null);
+
+    /// <summary>As <see cref="SourceFiles(string, string)"/>, adding every folder a glob reads to <paramref name="listings"/>.</summary>
+    internal static IReadOnlyList<string> SourceFiles(string reference, string baseDirectory, FolderListings? listings) =>
+        IsGlob(reference) ? Glob(reference, baseDirectory, listings) : [Path.GetFullPath(Path.Combine(baseDirectory, reference))];
 
     public static IReadOnlyList<DataItem> Load(string reference, string baseDirectory, string? itemsPath = null)
     {
@@ -195,14 +199,17 @@ public static class DataLoader
     private static bool IsGlob(string reference) => reference.IndexOfAny(['*', '?', '[', '{']) >= 0;
 
     /// <summary>Every file the glob matches, in ordinal path order; brace groups (<c>*.{md,markdown}</c>, nested too) are expanded first, as shells do.</summary>
-    private static List<string> Glob(string pattern, string baseDirectory)
+    private static List<string> Glob(string pattern, string baseDirectory, FolderListings? listings)
     {
         var matcher = new Matcher(StringComparison.Ordinal);
         foreach (var expanded in Braces(pattern.Replace('\\', '/')))
         {
             matcher.AddInclude(expanded);
         }
-        return matcher.GetResultsInFullPath(baseDirectory).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // What Matcher.GetResultsInFullPath does, through a folder that lists what it reads when asked to.
+        DirectoryInfoBase root = new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory));
+        var matches = matcher.Execute(listings?.Wrap(root) ?? root).Files;
+        return matches.Select(m => Path.GetFullPath(Path.Combine(baseDirectory, m.Path))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>"a/{b,c{d,e}}/*.md" → a/b/*.md, a/cd/*.md, a/ce/*.md. Unbalanced braces are left as they are.</summary>

@@ -23,9 +23,12 @@ internal static class PhotoPlanner
     internal static readonly string[] Extensions = [".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"];
 
     /// <summary>What the job's glob matches with a photo's extension (a name that is not valid UTF-8 included: it is reported, not skipped).</summary>
-    internal static IReadOnlyList<string> Sources(PhotoJobConfig photos) =>
+    internal static IReadOnlyList<string> Sources(PhotoJobConfig photos) => Sources(photos, listings: null);
+
+    /// <summary>As <see cref="Sources(PhotoJobConfig)"/>, adding every folder the glob reads to <paramref name="listings"/>.</summary>
+    internal static IReadOnlyList<string> Sources(PhotoJobConfig photos, FolderListings? listings) =>
         Directory.Exists(photos.BaseFolder)
-            ? DataLoader.SourceFiles(photos.Sources, photos.BaseFolder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Directory.Exists(f)).ToList()
+            ? DataLoader.SourceFiles(photos.Sources, photos.BaseFolder, listings).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Directory.Exists(f)).ToList()
             : [];
 
     internal static List<PlannedItem> Plan(BuildConfig config, JobConfig job, KeyPaths paths, DiagnosticList problems, List<string> heldJobs)

@@ -13,6 +13,7 @@ public sealed class BookkeepingTests : IDisposable
 
     [Theory]
     [InlineData("input-key")]
+    [InlineData("folder-key")]
     [InlineData("output-path")]
     public void AnUpToDateRecordNamingAPathNoBuildMakesProvesNothing(string planted)
     {
@@ -24,21 +25,31 @@ public sealed class BookkeepingTests : IDisposable
         try
         {
             var info = new FileInfo(outside);
-            var tampered = planted == "input-key"
-                ? new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Outputs = record.Outputs,
-                    Files = [.. record.Files, ("../" + Path.GetFileName(outside), new FileRecord(info.Length, info.LastWriteTimeUtc.Ticks, ContentHash.OfFile(outside)))] }
-                : new UpToDateRecord { Fingerprint = record.Fingerprint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = record.Files,
-                    Outputs = [.. record.Outputs.Select((o, i) => i == 0 ? o with { File = "../../" + Path.GetFileName(outside) } : o)] };
+            var tampered = planted switch
+            {
+                "input-key" => new UpToDateRecord { Fingerprint = record.Fingerprint, ListedPrint = record.ListedPrint, Folders = record.Folders, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Outputs = record.Outputs,
+                    Files = [.. record.Files, ("../" + Path.GetFileName(outside), new FileRecord(info.Length, info.LastWriteTimeUtc.Ticks, ContentHash.OfFile(outside)))] },
+                "folder-key" => new UpToDateRecord { Fingerprint = record.Fingerprint, ListedPrint = record.ListedPrint, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Outputs = record.Outputs, Files = record.Files,
+                    Folders = new Dictionary<string, UInt128>(record.Folders!) { [".."] = UInt128.Zero } },
+                _ => new UpToDateRecord { Fingerprint = record.Fingerprint, ListedPrint = record.ListedPrint, Folders = record.Folders, ManifestStamp = record.ManifestStamp, MetadataStamp = record.MetadataStamp, Native = record.Native, Files = record.Files,
+                    Outputs = [.. record.Outputs.Select((o, i) => i == 0 ? o with { File = "../../" + Path.GetFileName(outside) } : o)] },
+            };
             tampered.Save(file);
 
-            // A planted input key is refused as the record is loaded; the outputs are read (and checked) as the fast path walks them.
-            if (planted == "input-key")
+            // A planted folder key is refused as the record is loaded; input keys as its files are read, before any is
+            // looked at; the outputs are read (and checked) as the fast path walks them.
+            switch (planted)
             {
-                Assert.Null(UpToDateRecord.Load(file));
-            }
-            else
-            {
-                Assert.Contains(UpToDateRecord.Load(file)!.Outputs, o => o.File.StartsWith("../../", StringComparison.Ordinal));
+                case "folder-key":
+                    Assert.Null(UpToDateRecord.Load(file));
+                    break;
+                case "input-key":
+                    var files = UpToDateRecord.Load(file)!.Files;
+                    Assert.Throws<InvalidDataException>(() => files.ToList());
+                    break;
+                default:
+                    Assert.Contains(UpToDateRecord.Load(file)!.Outputs, o => o.File.StartsWith("../../", StringComparison.Ordinal));
+                    break;
             }
             var report = _site.Build();
             Assert.False(report.UpToDate, "the fast path took a record naming a path outside the project");
