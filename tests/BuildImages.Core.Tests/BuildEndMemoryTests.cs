@@ -156,6 +156,22 @@ public sealed class BuildEndMemoryTests : IDisposable
         Assert.NotEqual(ContentHash.Claim(parts), ContentHash.ClaimOf(ContentHash.OfParts("pre", "jpeg")));
     }
 
+    [Fact]
+    public void PartsHashedOneAtATimeHashAsTheirJoinedText()
+    {
+        // Long parts (past the first buffer), non-ASCII, an empty part and none at all.
+        string[][] cases = [[], [""], ["listed 1", "job posts", "data posts/ünïcødé-😀.md"], ["a", new string('é', 700), "", "b"]];
+        foreach (var parts in cases)
+        {
+            using var hash = new PartsHash();
+            foreach (var part in parts)
+            {
+                hash.Add(part);
+            }
+            Assert.Equal(ContentHash.OfParts(parts), hash.Finish());
+        }
+    }
+
     [Theory]
     [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")]

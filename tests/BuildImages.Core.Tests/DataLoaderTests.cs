@@ -16,6 +16,18 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
+    public void AGlobsMatchesAreInOrdinalOrderEachOnceThoughTwoBraceAlternativesMatchIt()
+    {
+        Write("posts/b.md", "---\ntitle: B\n---\n");
+        Write("posts/a.md", "---\ntitle: A\n---\n");
+        Write("posts/A.md", "---\ntitle: upper\n---\n");
+        Write("posts/notes.txt", "not a post");
+        var files = DataLoader.SourceFiles("posts/{*.md,a*,?.md}", _dir);
+        Assert.Equal(["A.md", "a.md", "b.md"], files.Select(Path.GetFileName));
+        Assert.All(files, f => Assert.True(Path.IsPathFullyQualified(f)));
+    }
+
+    [Fact]
     public void JsonArrayAndObjectWithItemsPath()
     {
         var a = DataLoader.Load(Write("a.json", """[{"slug":"one","title":"One","n":2},{"title":"Two"}]"""), _dir);

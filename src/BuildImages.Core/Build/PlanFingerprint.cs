@@ -61,29 +61,34 @@ internal static class PlanFingerprint
     internal static PlanListing List(BuildConfig config, BuildOptions options, KeyPaths paths)
     {
         var listings = new FolderListings();
-        var parts = new List<string> { "listed 1" };
+        // Hashed as they are made: a folder of a million posts is a million parts.
+        using var print = new PartsHash();
+        print.Add("listed 1");
         var data = new List<string>();
         foreach (var job in Jobs(config, options))
         {
             if (job.Photos is { } photos)
             {
                 // The file list decides the plan; each file's content is in its record's input set, checked apart.
-                parts.Add("photos " + job.Name);
-                parts.AddRange(PhotoPlanner.Sources(photos, listings).Select(f => "photo " + paths.ToKey(f)));
+                print.Add("photos " + job.Name);
+                foreach (var file in PhotoPlanner.Sources(photos, listings))
+                {
+                    print.Add("photo " + paths.ToKey(file));
+                }
                 continue;
             }
-            parts.Add("job " + job.Name);
+            print.Add("job " + job.Name);
             if (job.Data is not null)
             {
                 foreach (var file in DataLoader.SourceFiles(job.Data, config.BaseDirectory, listings))
                 {
                     var key = paths.ToKey(file);
-                    parts.Add("data " + key);
+                    print.Add("data " + key);
                     data.Add(key);
                 }
             }
         }
-        return new PlanListing(ContentHash.OfParts(parts), data, listings);
+        return new PlanListing(print.Finish(), data, listings);
     }
 
     private static IEnumerable<JobConfig> Jobs(BuildConfig config, BuildOptions options) =>

@@ -251,7 +251,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
             var index = 0;
             foreach (var (key, known) in record.Files)
             {
-                if (Current(key, known) is not { } now || now.Sha256 != known.Sha256)
+                if (Current(key, known) is not { } now || !now.SameContent(known))
                 {
                     return null;
                 }

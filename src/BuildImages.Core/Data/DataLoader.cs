@@ -208,8 +208,20 @@ public static class DataLoader
         }
         // What Matcher.GetResultsInFullPath does, through a folder that lists what it reads when asked to.
         DirectoryInfoBase root = new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory));
-        var matches = matcher.Execute(listings?.Wrap(root) ?? root).Files;
-        return matches.Select(m => Path.GetFullPath(Path.Combine(baseDirectory, m.Path))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var files = matcher.Execute(listings?.Wrap(root) ?? root).Files.Select(m => Path.GetFullPath(Path.Combine(baseDirectory, m.Path))).ToList();
+        // Sorted in place and duplicates (two brace alternatives matching one file) dropped as neighbours: no set and no
+        // second list of a million paths.
+        files.Sort(StringComparer.Ordinal);
+        var kept = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (kept == 0 || !string.Equals(files[kept - 1], files[i], StringComparison.Ordinal))
+            {
+                files[kept++] = files[i];
+            }
+        }
+        files.RemoveRange(kept, files.Count - kept);
+        return files;
     }
 
     /// <summary>"a/{b,c{d,e}}/*.md" → a/b/*.md, a/cd/*.md, a/ce/*.md. Unbalanced braces are left as they are.</summary>

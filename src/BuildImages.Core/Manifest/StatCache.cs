@@ -240,5 +240,20 @@ internal sealed class StatCache
 
 internal sealed record NativeRecord(string Stamp, string Versions);
 
-internal sealed record FileRecord(long Size, long ModifiedTicks, string Sha256);
+internal sealed record FileRecord(long Size, long ModifiedTicks, string Sha256)
+{
+    // A Markdown folder makes every post a data file, and a build holds a record of each from before planning to its
+    // end: the hash as its 32 bytes, not 64 digits (about 110 bytes less a post).
+    private readonly Primitives.CompactKey _sha256 = Primitives.CompactKey.From(Sha256);
+
+    /// <summary>The content's SHA-256 as lower-case hex (made anew on each read: compare records with <see cref="SameContent"/>).</summary>
+    public string Sha256
+    {
+        get => _sha256.Text!;
+        init => _sha256 = Primitives.CompactKey.From(value);
+    }
+
+    /// <summary>Whether both records hash the same content (no hex made).</summary>
+    public bool SameContent(FileRecord other) => _sha256 == other._sha256;
+}
 
