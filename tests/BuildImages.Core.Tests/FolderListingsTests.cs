@@ -1,5 +1,4 @@
 using BuildImages.Core.Data;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace BuildImages.Core.Tests;
 
@@ -84,7 +83,7 @@ public sealed class FolderListingsTests : IDisposable
         Write("posts/b.md");
 
         var stopped = new FolderListings();
-        using (var entries = stopped.Wrap(new DirectoryInfoWrapper(new DirectoryInfo(Folder("posts")))).EnumerateFileSystemInfos().GetEnumerator())
+        using (var entries = stopped.Root(Folder("posts")).EnumerateFileSystemInfos().GetEnumerator())
         {
             Assert.True(entries.MoveNext());
         }
@@ -92,11 +91,46 @@ public sealed class FolderListingsTests : IDisposable
         Assert.Empty(stopped.Folders);
 
         var twice = new FolderListings();
-        var folder = twice.Wrap(new DirectoryInfoWrapper(new DirectoryInfo(Folder("posts"))));
+        var folder = twice.Root(Folder("posts"));
         Assert.Equal(2, folder.EnumerateFileSystemInfos().Count());
         Assert.True(twice.Complete);
         Write("posts/c.md");
         Assert.Equal(3, folder.EnumerateFileSystemInfos().Count());
         Assert.False(twice.Complete);
+    }
+
+    [Fact]
+    public void TheGlobReadThroughItsOwnFoldersMatchesWhatTheMatchersFileSystemGives()
+    {
+        foreach (var file in new[] { "a.md", "b.txt", ".hidden.md", "posts/one.md", "posts/two.MD", "posts/2024/three.md", "posts/2024/deep/four.md",
+            "posts/drafts/.five.md", "notes/x.md", "notes/y.txt", "weird name [1].md", "posts/ünï.md", "data/a.json", "data/b.yaml" })
+        {
+            Write(file);
+        }
+        Directory.CreateDirectory(Folder("posts/empty"));
+        Directory.CreateDirectory(Folder("posts/folder.md"));
+        if (!OperatingSystem.IsWindows())
+        {
+            // A link to a folder is walked as a folder; a dangling link is a file to the enumeration.
+            Directory.CreateSymbolicLink(Folder("linked"), Folder("notes"));
+            File.CreateSymbolicLink(Folder("posts/gone.md"), Folder("nowhere.md"));
+        }
+        string[] patterns =
+        [
+            "*.md", "**/*.md", "posts/*.md", "posts/**/*.md", "posts/*/*.md", "**/*", "posts/**", "{posts,notes}/**/*.md",
+            "*/*.{md,txt}", "linked/*", $"../{Path.GetFileName(_dir)}/notes/*.md", "data/*.{json,yaml}", "posts/2024/**/*.md", "nothing/*.md", "**/deep/*.md",
+        ];
+        foreach (var pattern in patterns)
+        {
+            var matcher = new Microsoft.Extensions.FileSystemGlobbing.Matcher(StringComparison.Ordinal);
+            foreach (var expanded in DataLoader.Braces(pattern))
+            {
+                matcher.AddInclude(expanded);
+            }
+            var expected = Microsoft.Extensions.FileSystemGlobbing.MatcherExtensions.GetResultsInFullPath(matcher, _dir).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var listings = new FolderListings();
+            Assert.Equal(expected, DataLoader.SourceFiles(pattern, _dir, listings));
+            Assert.True(listings.Complete, pattern);
+        }
     }
 }

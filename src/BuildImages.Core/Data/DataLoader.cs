@@ -1,6 +1,5 @@
 using BuildImages.Core.Diagnostics;
 using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace BuildImages.Core.Data;
 
@@ -206,9 +205,8 @@ public static class DataLoader
         {
             matcher.AddInclude(expanded);
         }
-        // What Matcher.GetResultsInFullPath does, through a folder that lists what it reads when asked to.
-        DirectoryInfoBase root = new DirectoryInfoWrapper(new DirectoryInfo(baseDirectory));
-        var files = matcher.Execute(listings?.Wrap(root) ?? root).Files.Select(m => Path.GetFullPath(Path.Combine(baseDirectory, m.Path))).ToList();
+        // What Matcher.GetResultsInFullPath does, through folders that list what the glob reads (kept when asked for).
+        var files = matcher.Execute((listings ?? new FolderListings()).Root(baseDirectory)).Files.Select(m => Path.GetFullPath(Path.Combine(baseDirectory, m.Path))).ToList();
         // Sorted in place and duplicates (two brace alternatives matching one file) dropped as neighbours: no set and no
         // second list of a million paths.
         files.Sort(StringComparer.Ordinal);

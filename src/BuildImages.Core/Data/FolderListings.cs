@@ -30,22 +30,19 @@ internal sealed class FolderListings
     internal bool Complete => _reading == 0 && !_changedWhileRead;
 
     /// <summary>
-    /// The hash of what <paramref name="folder"/> lists now, entries as the glob would see them and a missing folder as
-    /// an empty one; null when it cannot be read (then nothing is proven).
+    /// The hash of what <paramref name="folder"/> lists now, entries as the glob sees them and a missing folder as an
+    /// empty one; null when it cannot be read (then nothing is proven).
     /// </summary>
     internal static UInt128? Current(string folder)
     {
-        // As the glob's own enumeration (DirectoryInfo.EnumerateFileSystemInfos with its compatible options): hidden and
-        // system entries too, an unreadable folder an exception; an entry is a folder as FileSystemInfo decides it.
         try
         {
             if (!Directory.Exists(folder))
             {
                 return Empty;
             }
-            var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
             var sum = Empty;
-            foreach (var entry in new FileSystemEnumerable<UInt128>(folder, (ref FileSystemEntry e) => Entry(e.FileName, e.IsDirectory), options))
+            foreach (var entry in new FileSystemEnumerable<UInt128>(folder, (ref FileSystemEntry e) => Entry(e.FileName, e.IsDirectory), Options))
             {
                 sum += entry;
             }
@@ -57,8 +54,19 @@ internal sealed class FolderListings
         }
     }
 
-    /// <summary>Wraps the folder a glob starts from, so that every folder the glob reads is listed here.</summary>
-    internal DirectoryInfoBase Wrap(DirectoryInfoBase root) => new ListedFolder(root, this);
+    /// <summary>The folder a glob starts from: every folder the glob reads through it is listed here.</summary>
+    internal DirectoryInfoBase Root(string folder)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        return new ListedFolder(full, Path.GetFileName(full), this);
+    }
+
+    /// <summary>
+    /// As the glob's own enumeration did (DirectoryInfo.EnumerateFileSystemInfos, whose options these are): hidden and
+    /// system entries too, an unreadable folder an exception; an entry is a folder as FileSystemInfo decides it (a link
+    /// to a folder is one).
+    /// </summary>
+    private static EnumerationOptions Options => new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false, MatchType = MatchType.Win32 };
 
     private void Read(string folder, UInt128 entries)
     {
@@ -80,32 +88,58 @@ internal sealed class FolderListings
         return hash == UInt128.Zero ? UInt128.One : hash;
     }
 
-    /// <summary>A folder whose enumeration, once read to its end, is hashed into the listings; its subfolders are wrapped too.</summary>
-    private sealed class ListedFolder(DirectoryInfoBase inner, FolderListings listings) : DirectoryInfoBase
+    /// <summary>
+    /// A folder for the matcher, read straight from the file system: each entry is its name and kind, where
+    /// <c>DirectoryInfoWrapper</c> made a <see cref="FileInfo"/> for each, and the matcher holds a folder's entries all at
+    /// once (a folder of a million posts was about 400 MB). Its listing, once read to its end, is hashed into the listings.
+    /// </summary>
+    private sealed class ListedFolder(string fullName, string name, FolderListings listings) : DirectoryInfoBase
     {
-        public override string Name => inner.Name;
+        public override string Name => name;
 
-        public override string FullName => inner.FullName;
+        public override string FullName => fullName;
 
-        public override DirectoryInfoBase? ParentDirectory => inner.ParentDirectory is { } parent ? new ListedFolder(parent, listings) : null;
+        public override DirectoryInfoBase? ParentDirectory =>
+            Path.GetDirectoryName(fullName) is { } parent ? new ListedFolder(parent, Path.GetFileName(parent), listings) : null;
 
         public override IEnumerable<FileSystemInfoBase> EnumerateFileSystemInfos()
         {
             // A listing begun and never ended (an exception, or a reader that stopped early) leaves the listings incomplete.
             listings._reading++;
             var sum = Empty;
-            foreach (var entry in inner.EnumerateFileSystemInfos())
+            // As DirectoryInfoWrapper: a folder that is not there lists nothing.
+            if (Directory.Exists(fullName))
             {
-                var folder = entry as DirectoryInfoBase;
-                sum += Entry(entry.Name, folder is not null);
-                yield return folder is null ? entry : new ListedFolder(folder, listings);
+                foreach (var (entry, isFolder) in new FileSystemEnumerable<(string, bool)>(fullName, (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory), Options))
+                {
+                    sum += Entry(entry, isFolder);
+                    yield return isFolder ? new ListedFolder(Path.Join(fullName, entry), entry, listings) : new ListedFile(entry, this);
+                }
             }
-            // Keyed as the folder, not as a path to it: a root given with a trailing separator is the same folder.
-            listings.Read(Path.TrimEndingDirectorySeparator(FullName), sum);
+            listings.Read(fullName, sum);
         }
 
-        public override DirectoryInfoBase? GetDirectory(string path) => inner.GetDirectory(path) is { } folder ? new ListedFolder(folder, listings) : null;
+        /// <summary>".." is the parent, named "..", as DirectoryInfoWrapper gives it; any other name a subfolder, or null.</summary>
+        public override DirectoryInfoBase? GetDirectory(string path)
+        {
+            if (path == "..")
+            {
+                return new ListedFolder(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(fullName, path))), path, listings);
+            }
+            var full = Path.Join(fullName, path);
+            return Directory.Exists(full) ? new ListedFolder(full, path, listings) : null;
+        }
 
-        public override FileInfoBase? GetFile(string path) => inner.GetFile(path);
+        public override FileInfoBase GetFile(string path) => new ListedFile(path, this);
+    }
+
+    /// <summary>A file the matcher tests by its name: the name and its folder, nothing read.</summary>
+    private sealed class ListedFile(string name, ListedFolder folder) : FileInfoBase
+    {
+        public override string Name => name;
+
+        public override string FullName => Path.Join(folder.FullName, name);
+
+        public override DirectoryInfoBase ParentDirectory => folder;
     }
 }
