@@ -90,7 +90,8 @@ internal sealed class FolderListings
     /// <summary>
     /// A folder for the matcher, read straight from the file system: each entry is its name and kind, where
     /// <c>DirectoryInfoWrapper</c> made a <see cref="FileInfo"/> for each, and the matcher holds a folder's entries all at
-    /// once (a folder of a million posts was about 400 MB). Its listing, once read to its end, is hashed into the listings.
+    /// once (a no-op that globbed a million posts peaked at 606 MiB with it, 342 MiB with this). Its listing, once read to
+    /// its end, is hashed into the listings.
     /// </summary>
     private sealed class ListedFolder(string fullName, string name, FolderListings listings) : DirectoryInfoBase
     {
