@@ -55,6 +55,28 @@ public sealed class PhotoJobTests : IDisposable
     }
 
     [Fact]
+    public void APhotoAddedInANewSubfolderAfterANoOpIsSeenByTheNextBuild()
+    {
+        Photo("photos/a.jpg", 500, 400);
+        PhotosJob();
+        _site.Build();
+        Assert.True(_site.Build().UpToDate);
+        var record = Manifest.UpToDateRecord.Load(Manifest.UpToDateRecord.PathFor(_site.ManifestFile))!;
+        // The photo folder's listing is in the record: the no-op did not glob it again.
+        Assert.Contains("photos", record.Folders!.Keys);
+
+        Photo("photos/new/d.jpg", 500, 400);
+        var next = _site.Build();
+
+        Assert.False(next.UpToDate);
+        Assert.Equal(["img/new/d-200.jpg", "img/new/d-400.webp", "img/new/d-thumb.jpg"], BuildFixture.Rendered(next));
+        // The photo checked and skipped is reported at the size it was written (its height was reported 0, so the
+        // outcomes disagreed with the records and the up-to-date record was never written again).
+        Assert.Equal((400, 320), next.Outputs.Where(o => o.Path == "img/a-400.webp").Select(o => (o.Width, o.Height)).Single());
+        Assert.True(_site.Build().UpToDate);
+    }
+
+    [Fact]
     public void AChangedPhotoRendersAgainWithTheReasonAndARemovedOneIsPruned()
     {
         Photo("photos/a.jpg", 500, 400);

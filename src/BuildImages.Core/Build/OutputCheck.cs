@@ -119,7 +119,9 @@ internal static class OutputCheck
                 needed.Add(new(variant, reason));
                 continue;
             }
-            log.Report(new OutputOutcome(variant.Path, name, OutputStatus.Skipped, null, variant.Width, variant.Height, variant.Encode.MimeType, previous!.Bytes, previous.Key));
+            // The size as written, from the record: a photo's planned height is not known before it is decoded (it was
+            // reported 0, and the up-to-date record, which must agree with the outcomes, was never written again).
+            log.Report(new OutputOutcome(variant.Path, name, OutputStatus.Skipped, null, previous!.Width, previous.Height, variant.Encode.MimeType, previous.Bytes, previous.Key));
         }
         return needed.Count > 0 ? new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]) : null;
     }
