@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using BuildImages.Core.Build;
 using BuildImages.Core.Manifest;
@@ -490,7 +491,47 @@ public sealed class BuildEndMemoryTests : IDisposable
             {
                 Assert.Equal(expected[i], reader.Read(kept[i]).ToArray());
             }
+            // Read block by block in the order kept: every record's bytes end to end, and nothing else (no block's unused end).
+            Assert.Equal(expected.SelectMany(r => r).ToArray(), blocks.InOrder().SelectMany(b => b.ToArray()).ToArray());
         }
+    }
+
+    [Fact]
+    public void FilesKeptAsTheRecordsBytesReadBackAsAddedAndAreWrittenAsTheRecordWritesThem()
+    {
+        // Keys of every length class of the 7-bit count (one byte, two bytes), non-ASCII, and enough files to fill
+        // several blocks; with no budget (the scratch file) and an unlimited one (in memory).
+        var files = Enumerable.Range(0, 3_000).Select(i => (
+            Key: i % 500 == 7 ? "posts/" + new string('x', 200 + i % 90) + ".md" : i % 3 == 0 ? $"posts/ünïcödé-{i}-記事.md" : $"posts/post-{i:D5}.md",
+            File: new FileRecord(i * 131L, 638_000_000_000_000_000L + i, Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i)))))).ToList();
+        foreach (var budget in new long[] { 0, long.MaxValue })
+        {
+            var encoded = new EncodedFiles(Path.Combine(_dir, "m.json"), new ScratchBudget(budget));
+            foreach (var (key, file) in files)
+            {
+                encoded.Add(key, file);
+            }
+
+            Assert.Equal(files.Count, encoded.Count);
+            Assert.Equal(files, encoded.ToList());
+
+            // The record copies the kept bytes as they are: the same file as one written from the files themselves, which loads them back.
+            var copied = Path.Combine(_dir, $"copied-{budget}.uptodate");
+            var written = Path.Combine(_dir, $"written-{budget}.uptodate");
+            Record(encoded).Save(copied);
+            Record(files).Save(written);
+            Assert.Equal(File.ReadAllBytes(written), File.ReadAllBytes(copied));
+            var loaded = UpToDateRecord.Load(copied)!;
+            Assert.Equal(files, loaded.Files.ToList());
+            Assert.Equal("out.webp", Assert.Single(loaded.Outputs).Path);
+        }
+
+        static UpToDateRecord Record(IReadOnlyCollection<(string Key, FileRecord File)> files) => new()
+        {
+            Fingerprint = "f", ListedPrint = "l", Folders = new Dictionary<string, UInt128> { ["posts"] = 42 }, ManifestStamp = "m",
+            MetadataStamp = "s", Native = new NativeRecord("n", "v"), Files = files,
+            Outputs = [new UpToDateOutput("out.webp", "out.webp", "blog/a", 10, 20, "image/webp", 300, new string('a', 64), 638_000_000_000_000_000L)],
+        };
     }
 
     [Fact]

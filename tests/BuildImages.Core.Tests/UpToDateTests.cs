@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using BuildImages.Core.Build;
 using BuildImages.Core.Manifest;
 
@@ -132,6 +133,35 @@ public sealed class UpToDateTests : IDisposable
         var report = _site.Build();
         Assert.False(report.UpToDate);
         Assert.Equal(["posts/two.png"], BuildFixture.Rendered(report));
+    }
+
+    [Fact]
+    public void PostsTwoJobsGlobAreListedOnceInTheRecordAndAnEditIsSeenByBoth()
+    {
+        _site.Write("posts/one.md", "---\ntitle: One\n---\nBody.");
+        _site.Write("posts/deep/two.md", "---\ntitle: Two\n---\nBody.");
+        _site.AddPostsJob("posts/**/*.md");
+        // A second job over the same posts (another card of each), and a third whose glob overlaps the first's.
+        var jobs = _site.Config["jobs"]!.AsArray();
+        jobs.Add(new JsonObject { ["name"] = "twins", ["template"] = "tpl/plain", ["data"] = "posts/**/*.md", ["output"] = "twins/{{ slug }}", ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }) });
+        jobs.Add(new JsonObject { ["name"] = "top", ["template"] = "tpl/plain", ["data"] = "posts/*.md", ["output"] = "top/{{ slug }}", ["variants"] = new JsonArray(new JsonObject { ["format"] = "png" }) });
+        _site.Save();
+        _site.Build();
+
+        var keys = UpToDateRecord.Load(RecordFile)!.Files.Select(f => f.Key).ToList();
+        Assert.Equal(keys.Distinct().Count(), keys.Count);
+        // The data files as globbed, job by job, each once; then the outputs' other files.
+        Assert.Equal(["items.json", "posts/deep/two.md", "posts/one.md"], keys.Take(3));
+        Assert.Contains(keys.Skip(3), k => k.StartsWith("tpl/plain/", StringComparison.Ordinal));
+        Assert.True(_site.Build().UpToDate);
+
+        _site.Write("posts/deep/two.md", "---\ntitle: Two, edited\n---\nBody.");
+        var edited = _site.Build();
+        Assert.False(edited.UpToDate);
+        // The twin's card is the same picture: copied from the first, not drawn again. Nothing else is touched.
+        Assert.Equal(["posts/two.png", "twins/two.png"], edited.Outputs.Where(o => o.Status is not OutputStatus.Skipped).Select(o => o.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(["posts/two.png"], BuildFixture.Rendered(edited));
+        Assert.True(_site.Build().UpToDate);
     }
 
     [Fact]

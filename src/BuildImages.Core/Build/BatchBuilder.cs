@@ -74,7 +74,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         {
             throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
         }
-        var inputs = upToDate.Capture();
+        var inputs = upToDate.Capture(scratch);
         var (plan, manifest) = PlanAndOpen(templates, paths, outputPaths, scratch, journal, clock, log, cancellation);
         using var disposeManifest = manifest;
         if (_options.Shard is { } shard)

@@ -102,4 +102,4 @@ internal sealed record PlanListing(string Print, List<string> DataFiles, FolderL
 /// The plan's prints (without the engine) and the data files' records, taken before planning; the folders the file
 /// lists were read from, when they prove the lists (<see cref="FolderListings.Complete"/>).
 /// </summary>
-internal sealed record PlanInputs(string Print, string ListedPrint, IReadOnlyDictionary<string, UInt128>? Folders, IReadOnlyList<(string Key, FileRecord File)> DataFiles);
+internal sealed record PlanInputs(string Print, string ListedPrint, IReadOnlyDictionary<string, UInt128>? Folders, EncodedFiles DataFiles);

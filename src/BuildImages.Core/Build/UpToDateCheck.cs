@@ -88,14 +88,20 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         return recorded;
     }
 
-    /// <summary>What the record will say of the plan's inputs, taken before planning reads them (a file edited during the build is then seen as changed by the next one).</summary>
-    internal PlanInputs? Capture()
+    /// <summary>
+    /// What the record will say of the plan's inputs, taken before planning reads them (a file edited during the build
+    /// is then seen as changed by the next one); null when no record can come of this build (a dry run writes none).
+    /// The data files' records are kept as the record's bytes in <paramref name="scratch"/>'s stores, not as objects to
+    /// the build's end; the keys globbed for them are dropped once captured.
+    /// </summary>
+    internal PlanInputs? Capture(ScratchBudget scratch)
     {
-        if (!CanRecord || FixedPrint() is not { } print)
+        if (!CanRecord || options.DryRun || FixedPrint() is not { } print)
         {
             return null;
         }
         var listing = Listing();
+        _listing = null;
         // A Markdown glob makes every post a data file: look the last records up, never scan them per file.
         Dictionary<string, FileRecord>? previous;
         try
@@ -106,14 +112,20 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         {
             previous = null;
         }
-        var data = new List<(string, FileRecord)>();
+        var data = new EncodedFiles(config.ManifestFile, scratch);
+        // Two jobs may glob the same files: each is listed once.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in listing.DataFiles)
         {
+            if (!seen.Add(key))
+            {
+                continue;
+            }
             if (Current(key, previous?.GetValueOrDefault(key)) is not { } now)
             {
                 return null;
             }
-            data.Add((key, now));
+            data.Add(key, now);
         }
         return new PlanInputs(print, listing.Print, Keyed(listing.Folders), data);
     }
@@ -198,9 +210,38 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         ManifestStamp = FileStamp.Describe(config.ManifestFile),
         MetadataStamp = manifest.Stats.Metadata ?? string.Empty,
         Native = manifest.Stats.Native ?? new NativeRecord(string.Empty, string.Empty),
-        Files = inputs.DataFiles.Concat(gathered.Files).DistinctBy(f => f.Key, StringComparer.Ordinal).ToList(),
+        Files = WithOthers(inputs.DataFiles, gathered.Files),
         Outputs = gathered.Outputs.From(log.OutcomesWithPathIds(), manifest.Stats.OutputTimes),
     };
+
+    /// <summary>
+    /// The record's files: the data files as captured, then the outputs' other input files (templates, fonts, assets)
+    /// that are not among them, each once. A data file an output also reads keeps its capture. Only the other files'
+    /// keys are held: a million data files are read back from their bytes, never put in a set.
+    /// </summary>
+    private static EncodedFiles WithOthers(EncodedFiles data, IReadOnlyList<(string Key, FileRecord File)> others)
+    {
+        var wanted = others.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        if (wanted.Count > 0)
+        {
+            foreach (var (key, _) in data)
+            {
+                if (wanted.Contains(key))
+                {
+                    taken.Add(key);
+                }
+            }
+        }
+        foreach (var (key, file) in others)
+        {
+            if (taken.Add(key))
+            {
+                data.Add(key, file);
+            }
+        }
+        return data;
+    }
 
     private void Save(UpToDateRecord record)
     {

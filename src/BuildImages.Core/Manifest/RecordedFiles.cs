@@ -60,6 +60,15 @@ internal sealed class RecordedFiles : IReadOnlyCollection<(string Key, FileRecor
     /// <summary>Writes the files as <see cref="UpToDateRecord.Load"/> and the enumerator read them: their count, their bytes' length, then each file.</summary>
     internal static void Write(BinaryWriter w, IReadOnlyCollection<(string Key, FileRecord File)> files)
     {
+        if (files is EncodedFiles encoded)
+        {
+            // Already the section's bytes (a build's new record): copied, never decoded.
+            w.Write(encoded.Count);
+            w.Write(encoded.ByteLength);
+            w.Flush();
+            encoded.CopyTo(w.BaseStream);
+            return;
+        }
         // The length is counted in a first pass, not measured by writing to a buffer: a million files' buffer, grown by
         // doubling, was 256 MB at the build's end. (Streamed files are read twice; they are the rare record rewritten.)
         var length = 0L;
@@ -82,11 +91,6 @@ internal sealed class RecordedFiles : IReadOnlyCollection<(string Key, FileRecor
     private static int StringLength(string text)
     {
         var bytes = Encoding.UTF8.GetByteCount(text);
-        var prefix = 1;
-        for (var rest = (uint)bytes >> 7; rest != 0; rest >>= 7)
-        {
-            prefix++;
-        }
-        return prefix + bytes;
+        return EncodedFiles.PrefixLength(bytes) + bytes;
     }
 }

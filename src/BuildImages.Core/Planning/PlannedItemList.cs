@@ -103,11 +103,11 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         var key = CompactKey.From(preKey);
         var row = new Row { Look = look, Line = item.Line };
         if (item.Fields is StoredFields stored && ReferenceEquals(stored.Store, kind.Store) && key.TryWrite(row.Key)
-            && _shared.Text.Append(item.Id, output) is { } text)
+            && _shared.FileIndex(item.SourceFile) is { } file && _shared.Text.Append(item.Id, output) is { } text)
         {
             (row.Text, row.IdBytes, row.OutputBytes) = text;
             (row.Fields, row.FieldCount) = (stored.Place, stored.Count);
-            row.File = _shared.FileIndex(item.SourceFile);
+            row.File = file;
             Append(row);
             return;
         }
@@ -182,7 +182,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         var look = _shared.Looks[row.Look];
         var id = _shared.Text.Read(row.Text, row.IdBytes);
         var output = _shared.Text.Read(row.Text + row.IdBytes, row.OutputBytes);
-        var item = new DataItem(_shared.Files[row.File], row.Line, id, new StoredFields(look.Store!, row.Fields, row.FieldCount));
+        var item = new DataItem(_shared.FileAt(row.File), row.Line, id, new StoredFields(look.Store!, row.Fields, row.FieldCount));
         return look.Card(item, output, CompactKey.FromBytes(row.Key));
     }
 
@@ -267,24 +267,33 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
         internal List<PlannedItem> Held { get; } = [];
 
-        internal List<string> Files { get; } = [];
-
         internal TextBlocks Text { get; } = new();
 
+        /// <summary>The data files' paths, each the place of its UTF-8 in <see cref="Text"/>: a folder of a million Markdown posts is a path per item.</summary>
+        private readonly List<(int At, ushort Bytes)> _files = [];
+        private string? _lastFile;
+
         /// <summary>
-        /// The index of <paramref name="file"/> among the data files. Items come a file at a time, so only the last file
-        /// is looked at: a file met again later (the same data in two jobs) is listed again, which costs a string's
-        /// reference. A folder of a million Markdown files is a file per item, and a map of them cost about 28 bytes more a
-        /// file (its entry and bucket).
+        /// The index of <paramref name="file"/> among the data files; null when its path is too long for the text blocks.
+        /// Items come a file at a time, so only the last file is looked at: a file met again later (the same data in two
+        /// jobs) is listed again. As strings, a million posts' paths were 84 MB of a cold build's heap (a heap dump).
         /// </summary>
-        internal int FileIndex(string file)
+        internal int? FileIndex(string file)
         {
-            if (Files.Count == 0 || !string.Equals(Files[^1], file, StringComparison.Ordinal))
+            if (_lastFile is null || !string.Equals(_lastFile, file, StringComparison.Ordinal))
             {
-                Files.Add(file);
+                if (Text.Append(file, string.Empty) is not { } place)
+                {
+                    return null;
+                }
+                _files.Add((place.At, place.FirstBytes));
+                _lastFile = file;
             }
-            return Files.Count - 1;
+            return _files.Count - 1;
         }
+
+        /// <summary>The path of data file <paramref name="index"/>, as a new string.</summary>
+        internal string FileAt(int index) => Text.Read(_files[index].At, _files[index].Bytes);
     }
 
     /// <summary>One item: a card's row, or (<see cref="Look"/> -1) the index of an item held as given in <see cref="Text"/>.</summary>

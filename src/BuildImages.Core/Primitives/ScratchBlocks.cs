@@ -154,6 +154,49 @@ internal sealed class ScratchBlocks
     }
 
     /// <summary>
+    /// Every byte kept, a block at a time in the order kept: each block holds whole records end to end (a record never
+    /// spans two), so a store of self-delimiting records reads them back without a place each. A block in the file is
+    /// read into one buffer, valid until the next block is asked for. Once appending is over.
+    /// </summary>
+    internal IEnumerable<ReadOnlyMemory<byte>> InOrder()
+    {
+        byte[]? buffer = null;
+        for (var i = 0; ; i++)
+        {
+            Block block;
+            lock (_lock)
+            {
+                if (i > _blocks.Count)
+                {
+                    yield break;
+                }
+                if (i == _blocks.Count)
+                {
+                    block = new Block(_current, 0, _used);
+                }
+                else
+                {
+                    block = _blocks[i];
+                }
+            }
+            if (block.Bytes is { } held)
+            {
+                yield return held.AsMemory(0, block.Length);
+                continue;
+            }
+            if (buffer is null || buffer.Length < block.Length)
+            {
+                buffer = new byte[Math.Max(BlockBytes, block.Length)];
+            }
+            lock (_lock)
+            {
+                ReadFile(buffer.AsSpan(0, block.Length), block.FileOffset);
+            }
+            yield return buffer.AsMemory(0, block.Length);
+        }
+    }
+
+    /// <summary>
     /// Reads records mostly in the order they were kept (a list read from its start to its end): a block in the file is
     /// read whole once, not a record at a time (a million small records were a million reads). One reader, one thread:
     /// what it returns is a view of its own copy, valid until its next read.
@@ -195,12 +238,12 @@ internal sealed class ScratchBlocks
             }
         }
         // Kept whole: its unused end is shorter than the record that did not fit. Counted even when the budget was spent
-        // (no file could take it).
+        // (no file could take it). Its length is what it holds, so reading the blocks in order ends where its records do.
         if (!taken)
         {
             _budget.Take(_current.Length);
         }
-        _blocks.Add(new Block(_current, 0, _current.Length));
+        _blocks.Add(new Block(_current, 0, _used));
         _current = new byte[Math.Max(BlockBytes, nextSize)];
         _used = 0;
     }
