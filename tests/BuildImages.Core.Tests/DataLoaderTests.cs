@@ -28,6 +28,31 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ALargeGlobsListReadsBackAsItsPathsInOrderAndItsItemsLoadInThatOrder()
+    {
+        // Past 4,096 matches the list is held pooled: names that share long prefixes, non-ASCII, a deeper folder, and
+        // lengths that differ, so rebuilding a path from the one before is exercised.
+        var names = Enumerable.Range(0, 5_000).Select(i => i % 7 == 0 ? $"posts/ünï/{i}-記事.md" : i % 11 == 0 ? $"posts/p{i}-{new string('x', i % 200)}.md" : $"posts/p{i:D5}.md").ToList();
+        foreach (var name in names)
+        {
+            Write(name, $"---\ntitle: T{name.Length}\nslug: s-{names.IndexOf(name)}\n---\n");
+        }
+        var expected = names.Select(n => Path.GetFullPath(Path.Combine(_dir, n))).Order(StringComparer.Ordinal).ToList();
+
+        var files = DataLoader.SourceFiles("posts/**/*.md", _dir);
+
+        Assert.Equal(expected.Count, files.Count);
+        Assert.Equal(expected, files);
+        Assert.Equal(expected, Enumerable.Range(0, files.Count).Select(i => files[i]));
+        Assert.Equal(expected[4_321], files[4_321]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => files[files.Count]);
+        // The items are planned from it in file order, each naming its own file.
+        var loaded = DataLoader.LoadEach("posts/**/*.md", _dir);
+        Assert.Empty(loaded.Failures);
+        Assert.Equal(expected, loaded.Items.Select(i => i.SourceFile));
+    }
+
+    [Fact]
     public void JsonArrayAndObjectWithItemsPath()
     {
         var a = DataLoader.Load(Write("a.json", """[{"slug":"one","title":"One","n":2},{"title":"Two"}]"""), _dir);

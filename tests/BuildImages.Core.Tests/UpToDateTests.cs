@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BuildImages.Core.Primitives;
 using BuildImages.Core.Build;
 using BuildImages.Core.Manifest;
 
@@ -162,6 +163,38 @@ public sealed class UpToDateTests : IDisposable
         Assert.Equal(["posts/two.png", "twins/two.png"], edited.Outputs.Where(o => o.Status is not OutputStatus.Skipped).Select(o => o.Path).Order(StringComparer.Ordinal));
         Assert.Equal(["posts/two.png"], BuildFixture.Rendered(edited));
         Assert.True(_site.Build().UpToDate);
+    }
+
+    [Fact]
+    public void ABuildThatPlansTakesEachUnchangedPostsHashFromTheLastRecordNotFromTheFile()
+    {
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            _site.Write($"posts/{name}.md", $"---\ntitle: Post {name}\n---\nBody.");
+        }
+        _site.AddPostsJob("posts/*.md");
+        _site.Build();
+        var before = UpToDateRecord.Load(RecordFile)!.Files.ToDictionary(f => f.Key, f => f.File);
+
+        // b is edited; a and d are changed behind the build's back, their size and time kept: a file whose stamp is
+        // unchanged is not read again, so their last hashes (found in the record, before and after b) stay.
+        _site.Write("posts/b.md", "---\ntitle: Post b, edited\n---\nBody.");
+        foreach (var name in new[] { "a", "d" })
+        {
+            var file = Path.Combine(_site.Root, $"posts/{name}.md");
+            var time = File.GetLastWriteTimeUtc(file);
+            File.WriteAllText(file, File.ReadAllText(file).Replace("Body.", "Bxdy.", StringComparison.Ordinal));
+            File.SetLastWriteTimeUtc(file, time);
+        }
+        var edited = _site.Build();
+
+        Assert.Contains("posts/b.png", BuildFixture.Rendered(edited));
+        var after = UpToDateRecord.Load(RecordFile)!.Files.ToDictionary(f => f.Key, f => f.File);
+        Assert.Equal(before["posts/a.md"], after["posts/a.md"]);
+        Assert.Equal(before["posts/d.md"], after["posts/d.md"]);
+        Assert.Equal(before["posts/c.md"], after["posts/c.md"]);
+        Assert.False(before["posts/b.md"].SameContent(after["posts/b.md"]));
+        Assert.NotEqual(ContentHash.OfFile(Path.Combine(_site.Root, "posts/a.md")), after["posts/a.md"].Sha256);
     }
 
     [Fact]

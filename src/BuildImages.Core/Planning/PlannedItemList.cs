@@ -103,11 +103,11 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         var key = CompactKey.From(preKey);
         var row = new Row { Look = look, Line = item.Line };
         if (item.Fields is StoredFields stored && ReferenceEquals(stored.Store, kind.Store) && key.TryWrite(row.Key)
-            && _shared.FileIndex(item.SourceFile) is { } file && _shared.Text.Append(item.Id, output) is { } text)
+            && _shared.Text.Append(item.Id, output) is { } text)
         {
             (row.Text, row.IdBytes, row.OutputBytes) = text;
             (row.Fields, row.FieldCount) = (stored.Place, stored.Count);
-            row.File = file;
+            row.File = _shared.FileIndex(item.SourceFile);
             Append(row);
             return;
         }
@@ -269,31 +269,28 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
         internal TextBlocks Text { get; } = new();
 
-        /// <summary>The data files' paths, each the place of its UTF-8 in <see cref="Text"/>: a folder of a million Markdown posts is a path per item.</summary>
-        private readonly List<(int At, ushort Bytes)> _files = [];
-        private string? _lastFile;
-
         /// <summary>
-        /// The index of <paramref name="file"/> among the data files; null when its path is too long for the text blocks.
-        /// Items come a file at a time, so only the last file is looked at: a file met again later (the same data in two
-        /// jobs) is listed again. As strings, a million posts' paths were 84 MB of a cold build's heap (a heap dump).
+        /// The data files' paths, each held once as the bytes it does not share with the one before: a folder of a
+        /// million Markdown posts is a path per item, and as strings they were 84 MB of a cold build's heap (a heap dump).
         /// </summary>
-        internal int? FileIndex(string file)
+        private readonly PathPool _files = new();
+
+        // Items come a file at a time: the last file's id, so a data file of a million items is looked up once.
+        private string? _lastFile;
+        private int _lastId;
+
+        /// <summary>The index of <paramref name="file"/> among the data files.</summary>
+        internal int FileIndex(string file)
         {
-            if (_lastFile is null || !string.Equals(_lastFile, file, StringComparison.Ordinal))
+            if (!string.Equals(_lastFile, file, StringComparison.Ordinal))
             {
-                if (Text.Append(file, string.Empty) is not { } place)
-                {
-                    return null;
-                }
-                _files.Add((place.At, place.FirstBytes));
-                _lastFile = file;
+                (_lastFile, _lastId) = (file, _files.Add(file));
             }
-            return _files.Count - 1;
+            return _lastId;
         }
 
         /// <summary>The path of data file <paramref name="index"/>, as a new string.</summary>
-        internal string FileAt(int index) => Text.Read(_files[index].At, _files[index].Bytes);
+        internal string FileAt(int index) => _files.PathOf(index);
     }
 
     /// <summary>One item: a card's row, or (<see cref="Look"/> -1) the index of an item held as given in <see cref="Text"/>.</summary>
