@@ -13,8 +13,17 @@ internal static class PlanGuards
     /// </summary>
     internal static BuildPlan WithoutSourceTargets(BuildConfig config, BuildPlan plan)
     {
+        // Only sources inside the output folder can be a target: every planned output's path was checked to stay in it
+        // (an unsafe one is a planning error). A folder of a million posts outside it was a set of a million paths (about
+        // 200 MB at the end of a million-post edit's planning), and every output's full path made, for no match.
+        var root = Path.GetFullPath(config.OutputDirectory);
+        root = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         var sources = plan.Items.Select(c => c.Item.SourceFile).Where(f => !f.StartsWith('<')).Append(config.ConfigFile)
-            .Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            .Select(Path.GetFullPath).Where(f => f.StartsWith(root, StringComparison.OrdinalIgnoreCase)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (sources.Count == 0)
+        {
+            return plan;
+        }
         return plan.Without(card => card.Variants.Select(v => Path.GetFullPath(Path.Combine(config.OutputDirectory, v.Path))).FirstOrDefault(sources.Contains) is { } target
             ? new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.OutputOverSource,
                 $"item '{card.Item.Id}' would write {target}, which is a source of this build; BuildImages never overwrites a source (change the output pattern or outputDir)",
