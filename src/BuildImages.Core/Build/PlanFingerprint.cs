@@ -64,7 +64,9 @@ internal static class PlanFingerprint
         // Hashed as they are made: a folder of a million posts is a million parts.
         using var print = new PartsHash();
         print.Add("listed 1");
-        var data = new List<string>();
+        // Each key once (two jobs may glob the same files), held as the bytes it does not share with the one before: a
+        // folder of a million posts is a million keys.
+        var data = new PathPool();
         foreach (var job in Jobs(config, options))
         {
             if (job.Photos is { } photos)
@@ -95,8 +97,8 @@ internal static class PlanFingerprint
         config.Jobs.Where(j => options.Jobs is null || options.Jobs.Contains(j.Name));
 }
 
-/// <summary>The plan's file lists as globbed: their print, the data files' keys in order, and the folders read to make them.</summary>
-internal sealed record PlanListing(string Print, List<string> DataFiles, FolderListings Folders);
+/// <summary>The plan's file lists as globbed: their print, the data files' keys (each once), and the folders read to make them.</summary>
+internal sealed record PlanListing(string Print, PathPool DataFiles, FolderListings Folders);
 
 /// <summary>
 /// The plan's prints (without the engine) and the data files' records, taken before planning; the folders the file

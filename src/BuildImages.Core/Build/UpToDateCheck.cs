@@ -102,21 +102,20 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         }
         var listing = Listing();
         _listing = null;
-        // In ordinal order, each once (two jobs may glob the same files): the order a record lists its data files in, so
-        // each file's last record is found by walking that record beside them. A map of a million posts' last records
-        // was about 130 MB before planning began.
+        // In ordinal order: the order a record lists its data files in, so each file's last record is found by walking
+        // that record beside them. A map of a million posts' last records was about 130 MB before planning began.
         var keys = listing.DataFiles;
-        keys.Sort(StringComparer.Ordinal);
+        var order = new int[keys.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        keys.Sort(order);
         using var last = new LastRecords(_previous?.Files);
         var data = new EncodedFiles(config.ManifestFile, scratch);
-        string? before = null;
-        foreach (var key in keys)
+        foreach (var id in order)
         {
-            if (string.Equals(key, before, StringComparison.Ordinal))
-            {
-                continue;
-            }
-            before = key;
+            var key = keys.PathOf(id);
             if (Current(key, last.Find(key)) is not { } now)
             {
                 return null;
