@@ -206,52 +206,41 @@ public static class DataLoader
             matcher.AddInclude(expanded);
         }
         // What Matcher.GetResultsInFullPath does, through folders that list what the glob reads (kept when asked for).
-        var files = matcher.Execute((listings ?? new FolderListings()).Root(baseDirectory)).Files.Select(m => Path.GetFullPath(Path.Combine(baseDirectory, m.Path))).ToList();
-        // Sorted in place and duplicates (two brace alternatives matching one file) dropped as neighbours: no set and no
-        // second list of a million paths.
-        files.Sort(StringComparer.Ordinal);
-        var kept = 0;
-        for (var i = 0; i < files.Count; i++)
+        // Each full path goes straight into a pool (each once: two brace alternatives may match one file), then the ids
+        // are sorted by path: never a list of a million path strings beside the matcher's own results.
+        var pool = new Primitives.PathPool();
+        foreach (var match in matcher.Execute((listings ?? new FolderListings()).Root(baseDirectory)).Files)
         {
-            if (kept == 0 || !string.Equals(files[kept - 1], files[i], StringComparison.Ordinal))
-            {
-                files[kept++] = files[i];
-            }
+            pool.Add(Path.GetFullPath(Path.Combine(baseDirectory, match.Path)));
         }
-        files.RemoveRange(kept, files.Count - kept);
-        return files.Count < PooledFrom ? files : new PooledPaths(files);
+        var order = new int[pool.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        pool.Sort(order);
+        return order.Length < PooledFrom ? [.. order.Select(pool.PathOf)] : new PooledPaths(pool, order);
     }
 
     /// <summary>Matches from which a glob's list is kept in a <see cref="Primitives.PathPool"/> rather than as strings.</summary>
     private const int PooledFrom = 4096;
 
     /// <summary>
-    /// A glob's matches, each held as the bytes it does not share with the one before (a string made when one is asked
-    /// for). A folder of a million posts is planned a file at a time while its list is held, beside the manifest being
-    /// read: as strings, the list was 92 MB of a million-post edit's peak (a heap dump).
+    /// A glob's matches, each held as the bytes it does not share with the one added before it (a string made when one
+    /// is asked for), in path order. A folder of a million posts is planned a file at a time while its list is held,
+    /// beside the manifest being read: as strings, the list was 92 MB of a million-post edit's peak (a heap dump).
     /// </summary>
-    private sealed class PooledPaths : IReadOnlyList<string>
+    private sealed class PooledPaths(Primitives.PathPool paths, int[] order) : IReadOnlyList<string>
     {
-        private readonly Primitives.PathPool _paths = new();
+        public int Count => order.Length;
 
-        internal PooledPaths(List<string> sorted)
-        {
-            _paths.Expect(sorted.Count);
-            foreach (var path in sorted)
-            {
-                _paths.Add(path);
-            }
-        }
-
-        public int Count => _paths.Count;
-
-        public string this[int index] => (uint)index < (uint)Count ? _paths.PathOf(index) : throw new ArgumentOutOfRangeException(nameof(index));
+        public string this[int index] => (uint)index < (uint)order.Length ? paths.PathOf(order[index]) : throw new ArgumentOutOfRangeException(nameof(index));
 
         public IEnumerator<string> GetEnumerator()
         {
-            for (var i = 0; i < Count; i++)
+            foreach (var id in order)
             {
-                yield return _paths.PathOf(i);
+                yield return paths.PathOf(id);
             }
         }
 
