@@ -514,6 +514,7 @@ public sealed class BuildEndMemoryTests : IDisposable
 
             Assert.Equal(files.Count, encoded.Count);
             Assert.Equal(files, encoded.ToList());
+            Assert.Equal(files.Select(f => f.Key), encoded.Keys());
 
             // The record copies the kept bytes as they are: the same file as one written from the files themselves, which loads them back.
             var copied = Path.Combine(_dir, $"copied-{budget}.uptodate");

@@ -14,8 +14,8 @@ internal static class PlanGuards
     internal static BuildPlan WithoutSourceTargets(BuildConfig config, BuildPlan plan)
     {
         // Only sources inside the output folder can be a target: every planned output's path was checked to stay in it
-        // (an unsafe one is a planning error). A folder of a million posts outside it was a set of a million paths (about
-        // 200 MB at the end of a million-post edit's planning), and every output's full path made, for no match.
+        // (an unsafe one is a planning error). A folder of a million posts outside it was a set of a million paths (a heap
+        // dump of a million-post edit: 86 MB of strings and 22 MB of entries), and every output's full path made, for no match.
         var root = Path.GetFullPath(config.OutputDirectory);
         root = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         var sources = plan.Items.Select(c => c.Item.SourceFile).Where(f => !f.StartsWith('<')).Append(config.ConfigFile)

@@ -103,17 +103,11 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var listing = Listing();
         _listing = null;
         // In ordinal order: the order a record lists its data files in, so each file's last record is found by walking
-        // that record beside them. A map of a million posts' last records was about 130 MB before planning began.
+        // that record beside them, never through a map of them (a key, a record and an entry a post).
         var keys = listing.DataFiles;
-        var order = new int[keys.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-        keys.Sort(order);
         using var last = new LastRecords(_previous?.Files);
         var data = new EncodedFiles(config.ManifestFile, scratch);
-        foreach (var id in order)
+        foreach (var id in keys.LatePathOrder(0))
         {
             var key = keys.PathOf(id);
             if (Current(key, last.Find(key)) is not { } now)
@@ -220,7 +214,7 @@ internal sealed class UpToDateCheck(BuildConfig config, BuildOptions options, Ke
         var taken = new HashSet<string>(StringComparer.Ordinal);
         if (wanted.Count > 0)
         {
-            foreach (var (key, _) in data)
+            foreach (var key in data.Keys())
             {
                 if (wanted.Contains(key))
                 {

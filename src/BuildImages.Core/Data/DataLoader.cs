@@ -213,12 +213,7 @@ public static class DataLoader
         {
             pool.Add(Path.GetFullPath(Path.Combine(baseDirectory, match.Path)));
         }
-        var order = new int[pool.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-        pool.Sort(order);
+        var order = pool.LatePathOrder(0);
         return order.Length < PooledFrom ? [.. order.Select(pool.PathOf)] : new PooledPaths(pool, order);
     }
 

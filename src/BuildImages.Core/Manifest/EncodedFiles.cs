@@ -66,6 +66,22 @@ internal sealed class EncodedFiles : IReadOnlyCollection<(string Key, FileRecord
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>The files' keys alone, in order: their records are skipped, not decoded (no hash made into text).</summary>
+    internal IEnumerable<string> Keys()
+    {
+        foreach (var block in _blocks.InOrder())
+        {
+            for (var at = 0; at < block.Length;)
+            {
+                var key = ReadText(block.Span, ref at);
+                at += 16;
+                var hashBytes = ReadPrefix(block.Span, ref at);
+                at += hashBytes;
+                yield return key;
+            }
+        }
+    }
+
     private static (string Key, FileRecord File) Read(ReadOnlySpan<byte> bytes, ref int at)
     {
         var key = ReadText(bytes, ref at);
@@ -91,6 +107,15 @@ internal sealed class EncodedFiles : IReadOnlyCollection<(string Key, FileRecord
 
     private static string ReadText(ReadOnlySpan<byte> bytes, ref int at)
     {
+        var length = ReadPrefix(bytes, ref at);
+        var text = Encoding.UTF8.GetString(bytes.Slice(at, length));
+        at += length;
+        return text;
+    }
+
+    /// <summary>Reads a 7-bit encoded byte count at <paramref name="at"/>, moving past it.</summary>
+    private static int ReadPrefix(ReadOnlySpan<byte> bytes, ref int at)
+    {
         var length = 0;
         for (var shift = 0; ; shift += 7)
         {
@@ -98,12 +123,9 @@ internal sealed class EncodedFiles : IReadOnlyCollection<(string Key, FileRecord
             length |= (b & 0x7F) << shift;
             if (b < 0x80)
             {
-                break;
+                return length;
             }
         }
-        var text = Encoding.UTF8.GetString(bytes.Slice(at, length));
-        at += length;
-        return text;
     }
 
     /// <summary>The bytes of a 7-bit encoded count of <paramref name="length"/>.</summary>
