@@ -96,6 +96,39 @@ public sealed class PlannedItemListTests : IDisposable
     }
 
     [Fact]
+    public void RowsKeptInTheScratchFileReadBackEqualInEveryPassAndFilter()
+    {
+        // About 90 bytes a row: 3,000 rows fill four 64 KB blocks, which a budget of nothing sends to the file.
+        var items = Enumerable.Range(0, 3000).Select(i => new JsonObject { ["slug"] = $"post-{i:D5}-ü", ["title"] = $"Post {i}" }).ToArray();
+        var (config, workspace) = SiteWith(items);
+        var budget = new Primitives.ScratchBudget(0);
+        var rowStore = new Primitives.ScratchBlocks(_site.ManifestFile, "plan", budget, makeFolder: true);
+        var spilled = (PlannedItemList)BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, ["many"], null, new FieldStore(_site.ManifestFile, budget), rowStore: rowStore).Items;
+        var inMemory = (PlannedItemList)BuildPlanner.Plan(config, workspace.Templates, workspace.Paths, ["many"], null, new FieldStore(besideFile: null, memoryBudget: 1 << 20)).Items;
+
+        Assert.True(rowStore.UsesFile);
+        Assert.Equal(3000, spilled.Count);
+        Assert.Equal(6000, spilled.OutputCount);
+        var expected = inMemory.Select(Describe).ToList();
+        Assert.Equal(expected, spilled.Select(Describe));
+        // Read one at a time, from both ends and from two threads at once, as the check and the workers read them.
+        var byIndex = new string[spilled.Count];
+        Parallel.For(0, spilled.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => byIndex[spilled.Count - 1 - i] = Describe(spilled[spilled.Count - 1 - i]));
+        Assert.Equal(expected, byIndex);
+        var index = spilled.IndexByOutput();
+        Assert.Equal(2999, index.Find("many", "many/post-02999-ü"));
+        Assert.Equal(0, index.Find("many", "many/post-00000-ü"));
+        Assert.Equal(-1, index.Find("many", "many/post-03000-ü"));
+        var odd = PlannedItemList.Filter(spilled, (_, i) => i % 2 == 1);
+        Assert.Equal(expected.Where((_, i) => i % 2 == 1), odd.Select(Describe));
+        Assert.Equal(3000, ((PlannedItemList)odd).OutputCount);
+        // A file that failed part way drops its rows, and their outputs from the count.
+        spilled.Truncate(1000);
+        Assert.Equal((1000, 2000), (spilled.Count, spilled.OutputCount));
+        Assert.Equal(expected.Take(1000), spilled.Select(Describe));
+    }
+
+    [Fact]
     public void EachRowKeepsItsOwnDataFileWhenFilesComeBackInAnotherJob()
     {
         foreach (var name in new[] { "b", "c", "d" })

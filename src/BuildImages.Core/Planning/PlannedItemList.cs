@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BuildImages.Core.Data;
 using BuildImages.Core.Primitives;
 
@@ -7,28 +8,36 @@ namespace BuildImages.Core.Planning;
 
 /// <summary>
 /// A plan's items, in plan order. A card planned from a data file with its fields in a <see cref="FieldStore"/> is held
-/// as a row of 64 bytes (its pre-key's 32 bytes, its data file, line and field place, and a place in shared blocks of
-/// its id and output stem as UTF-8), with what its job's cards share (job, template, size, variant shapes, namer) held
-/// once as a <see cref="CardLook"/>; any other item (a photo, a hook's card) is held as given. Each read of a row makes
-/// a new <see cref="PlannedCard"/>, equal in value to the one planned: the plan lives to the build's end, and as
-/// objects (the card, its data item, its stored fields, its id and stem) a million cards were about 310 MB of it.
+/// as a record in scratch blocks (its pre-key's 32 bytes, its data file, line and field place, then its id and output
+/// stem as UTF-8), with what its job's cards share (job, template, size, variant shapes, namer) held once as a
+/// <see cref="CardLook"/>; any other item (a photo, a hook's card) is held as given. The list itself holds a place of 8
+/// bytes an item. Each read of a record makes a new <see cref="PlannedCard"/>, equal in value to the one planned: the
+/// plan lives to the build's end, and as objects (the card, its data item, its stored fields, its id and stem) a million
+/// cards were about 310 MB of it; as rows of 64 bytes with their text in memory, 88 MB of a million-item build's finish
+/// (a heap dump), which the blocks now hold in memory only while the build's scratch budget lasts.
 /// </summary>
 /// <remarks>
 /// A reader that keeps an item (a work list, a duplicate's owner) keeps the object it read, and compares by that
-/// object; two reads of one row are equal cards, not the same object. Adding is for the planner alone; once planned,
+/// object; two reads of one record are equal cards, not the same object. Adding is for the planner alone; once planned,
 /// the list is read from any thread. A filtered list (<see cref="Where"/>) shares the blocks, the looks and the held items.
 /// </remarks>
 internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 {
-    private const int ChunkBits = 16;
-    private const int ChunkSize = 1 << ChunkBits;
+    private static readonly int RowBytes = Unsafe.SizeOf<Row>();
 
     private readonly Shared _shared;
-    private readonly List<Row[]> _chunks = [];
-    private int _count;
 
-    internal PlannedItemList()
-        : this(new Shared())
+    // By item: where its record is in the shared blocks.
+    private readonly ChunkedArray<ScratchBlocks.Place> _places = new();
+    private int _count;
+    private long _outputs;
+
+    /// <param name="rows">
+    /// Where the cards' records go (a batch build's, beside its manifest, in memory up to the build's scratch budget);
+    /// null keeps them in memory.
+    /// </param>
+    internal PlannedItemList(ScratchBlocks? rows = null)
+        : this(new Shared(rows ?? new ScratchBlocks(null, "plan", new ScratchBudget(long.MaxValue))))
     {
     }
 
@@ -36,19 +45,8 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
     public int Count => _count;
 
-    /// <summary>How many outputs the items have (without making them).</summary>
-    internal int OutputCount
-    {
-        get
-        {
-            var outputs = 0L;
-            for (var i = 0; i < _count; i++)
-            {
-                outputs += VariantCount(i);
-            }
-            return checked((int)outputs);
-        }
-    }
+    /// <summary>How many outputs the items have (counted as they are added).</summary>
+    internal int OutputCount => checked((int)_outputs);
 
     public PlannedItem this[int index]
     {
@@ -56,7 +54,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-            return Make(in RowAt(index));
+            return Make(_shared.Rows.Read(_places[index]));
         }
     }
 
@@ -90,35 +88,45 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     internal void Add(PlannedItem item)
     {
         _shared.Held.Add(item);
-        Append(new Row { Look = -1, Text = _shared.Held.Count - 1 });
+        var row = new Row { Look = -1, Held = _shared.Held.Count - 1 };
+        Append(_shared.Rows.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<Row>(in row))), item.Variants.Count);
     }
 
     /// <summary>
-    /// Adds a card of look <paramref name="look"/>: as a row when its fields are in the look's store and its pre-key is a
-    /// SHA-256's hex digits, else as a card object.
+    /// Adds a card of look <paramref name="look"/>: as a record when its fields are in the look's store, its pre-key is
+    /// a SHA-256's hex digits and its id and stem are under 64 KB as UTF-8, else as a card object.
     /// </summary>
     internal void AddCard(int look, DataItem item, string output, string preKey)
     {
         var kind = _shared.Looks[look];
         var key = CompactKey.From(preKey);
         var row = new Row { Look = look, Line = item.Line };
+        // Three bytes a UTF-16 unit at most: checked before encoding.
         if (item.Fields is StoredFields stored && ReferenceEquals(stored.Store, kind.Store) && key.TryWrite(row.Key)
-            && _shared.Text.Append(item.Id, output) is { } text)
+            && item.Id.Length * 3L <= ushort.MaxValue && output.Length * 3L <= ushort.MaxValue)
         {
-            (row.Text, row.IdBytes, row.OutputBytes) = text;
+            var record = _shared.Room(RowBytes + ((item.Id.Length + output.Length) * 3));
+            var idBytes = PathPool.Encode(item.Id, record[RowBytes..]);
+            var outputBytes = PathPool.Encode(output, record[(RowBytes + idBytes)..]);
+            (row.IdBytes, row.OutputBytes) = ((ushort)idBytes, (ushort)outputBytes);
             (row.Fields, row.FieldCount) = (stored.Place, stored.Count);
             row.File = _shared.FileIndex(item.SourceFile);
-            Append(row);
+            MemoryMarshal.Write(record, in row);
+            Append(_shared.Rows.Append(record[..(RowBytes + idBytes + outputBytes)]), kind.Shapes.Length);
             return;
         }
         Add(kind.Card(item, output, key));
     }
 
-    /// <summary>Drops the items from <paramref name="count"/> on (a data file that failed part way); their text stays in the blocks, unused.</summary>
+    /// <summary>Drops the items from <paramref name="count"/> on (a data file that failed part way); their records stay in the blocks, unused.</summary>
     internal void Truncate(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _count);
+        for (var i = count; i < _count; i++)
+        {
+            _outputs -= VariantCount(i);
+        }
         _count = count;
     }
 
@@ -126,23 +134,22 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     internal PlannedItemList Where(Func<PlannedItem, int, bool> keep)
     {
         var kept = new PlannedItemList(_shared);
+        var reader = new ScratchBlocks.InOrderReader(_shared.Rows);
         for (var i = 0; i < _count; i++)
         {
-            ref readonly var row = ref RowAt(i);
-            if (keep(Make(in row), i))
+            var place = _places[i];
+            var record = reader.Read(place);
+            var outputs = VariantCount(record);
+            if (keep(Make(record), i))
             {
-                kept.Append(row);
+                kept.Append(place, outputs);
             }
         }
         return kept._count == _count ? this : kept;
     }
 
     /// <summary>How many outputs item <paramref name="index"/> has (without making it).</summary>
-    internal int VariantCount(int index)
-    {
-        ref readonly var row = ref RowAt(index);
-        return row.Look < 0 ? _shared.Held[row.Text].Variants.Count : _shared.Looks[row.Look].Shapes.Length;
-    }
+    internal int VariantCount(int index) => VariantCount(_shared.Rows.Read(_places[index]));
 
     /// <summary>
     /// An index of the items by job name and output stem (the manifest's record identity), made once: about 8 bytes an item
@@ -152,51 +159,62 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
     public IEnumerator<PlannedItem> GetEnumerator()
     {
+        // A block in the scratch file is read once for all its records, not once a record.
+        var reader = new ScratchBlocks.InOrderReader(_shared.Rows);
         for (var i = 0; i < _count; i++)
         {
-            yield return Make(in RowAt(i));
+            yield return Make(reader.Read(_places[i]));
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private ref readonly Row RowAt(int index) => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
-
-    private void Append(in Row row)
+    private void Append(ScratchBlocks.Place place, int outputs)
     {
-        var chunk = _count >> ChunkBits;
-        if (chunk == _chunks.Count)
-        {
-            _chunks.Add(new Row[ChunkSize]);
-        }
-        _chunks[chunk][_count & (ChunkSize - 1)] = row;
+        _places.EnsureLength(_count + 1);
+        _places[_count] = place;
         _count++;
+        _outputs += outputs;
     }
 
-    private PlannedItem Make(in Row row)
+    private int VariantCount(ReadOnlySpan<byte> record)
     {
+        var row = MemoryMarshal.Read<Row>(record);
+        return row.Look < 0 ? _shared.Held[row.Held].Variants.Count : _shared.Looks[row.Look].Shapes.Length;
+    }
+
+    private PlannedItem Make(ReadOnlySpan<byte> record)
+    {
+        var row = MemoryMarshal.Read<Row>(record);
         if (row.Look < 0)
         {
-            return _shared.Held[row.Text];
+            return _shared.Held[row.Held];
         }
         var look = _shared.Looks[row.Look];
-        var id = _shared.Text.Read(row.Text, row.IdBytes);
-        var output = _shared.Text.Read(row.Text + row.IdBytes, row.OutputBytes);
+        var text = record[RowBytes..];
+        var id = PathPool.TextOf(text[..row.IdBytes]);
+        var output = PathPool.TextOf(text.Slice(row.IdBytes, row.OutputBytes));
         var item = new DataItem(_shared.FileAt(row.File), row.Line, id, new StoredFields(look.Store!, row.Fields, row.FieldCount));
         return look.Card(item, output, CompactKey.FromBytes(row.Key));
     }
 
-    /// <summary>The job name and output stem (as UTF-8) of the item at <paramref name="index"/>, for the index.</summary>
-    private string NameAt(int index, out ReadOnlySpan<byte> output)
+    /// <summary>
+    /// The job name and output stem (as UTF-8) of the item at <paramref name="index"/>, for the index: read with
+    /// <paramref name="reader"/> when given (a pass in order), else on its own.
+    /// </summary>
+    private string NameAt(int index, ScratchBlocks.InOrderReader? reader, out ReadOnlySpan<byte> output)
     {
-        ref readonly var row = ref RowAt(index);
+        var place = _places[index];
+        ReadOnlySpan<byte> record = reader is null ? _shared.Rows.Read(place) : reader.Read(place);
+        var row = MemoryMarshal.Read<Row>(record);
         if (row.Look >= 0)
         {
-            output = _shared.Text.Bytes(row.Text + row.IdBytes, row.OutputBytes);
+            output = record.Slice(RowBytes + row.IdBytes, row.OutputBytes);
             return _shared.Looks[row.Look].Job.Name;
         }
-        var item = _shared.Held[row.Text];
-        output = TextBlocks.Encode(item.Output);
+        var item = _shared.Held[row.Held];
+        var bytes = new byte[item.Output.Length * 3];
+        output = bytes.AsSpan(0, PathPool.Encode(item.Output, bytes));
         return item.Job.Name;
     }
 
@@ -218,9 +236,12 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         {
             _items = items;
             _slots = new int[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, (long)items.Count * 2)))];
+            // Items are indexed in order, each read through one reader; the items a probe compares with are read on
+            // their own (a view of the reader's block stays valid meanwhile).
+            var reader = new ScratchBlocks.InOrderReader(items._shared.Rows);
             for (var i = 0; i < items.Count; i++)
             {
-                var job = items.NameAt(i, out var output);
+                var job = items.NameAt(i, reader, out var output);
                 var slot = Slot(job, output);
                 if (_slots[slot] == 0)
                 {
@@ -251,7 +272,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
                 {
                     return slot;
                 }
-                var heldJob = _items.NameAt(held - 1, out var heldOutput);
+                var heldJob = _items.NameAt(held - 1, reader: null, out var heldOutput);
                 if (string.Equals(heldJob, job, StringComparison.Ordinal) && heldOutput.SequenceEqual(output))
                 {
                     return slot;
@@ -261,13 +282,27 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     }
 
     /// <summary>What a list and the lists filtered from it share.</summary>
-    private sealed class Shared
+    private sealed class Shared(ScratchBlocks rows)
     {
+        // Where a card's record is put together before it is appended (planning is one thread's).
+        private byte[] _room = new byte[256];
+
         internal List<CardLook> Looks { get; } = [];
 
         internal List<PlannedItem> Held { get; } = [];
 
-        internal TextBlocks Text { get; } = new();
+        /// <summary>Every item's record: a card's row and text, or a held item's index.</summary>
+        internal ScratchBlocks Rows { get; } = rows;
+
+        /// <summary>A buffer of at least <paramref name="bytes"/> bytes to put a record together in.</summary>
+        internal Span<byte> Room(int bytes)
+        {
+            if (_room.Length < bytes)
+            {
+                _room = new byte[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)bytes)];
+            }
+            return _room;
+        }
 
         /// <summary>
         /// The data files' paths, each held once as the bytes it does not share with the one before: a folder of a
@@ -293,11 +328,14 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         internal string FileAt(int index) => _files.PathOf(index);
     }
 
-    /// <summary>One item: a card's row, or (<see cref="Look"/> -1) the index of an item held as given in <see cref="Text"/>.</summary>
+    /// <summary>
+    /// The head of an item's record: a card's row (its id's and output stem's UTF-8 follow it in the record), or
+    /// (<see cref="Look"/> -1) the index of an item held as given in <see cref="Held"/>.
+    /// </summary>
     private struct Row
     {
         internal KeyBytes Key;
-        internal int Text;
+        internal int Held;
         internal ushort IdBytes;
         internal ushort OutputBytes;
         internal ScratchBlocks.Place Fields;
