@@ -17,15 +17,16 @@ internal static class OutputCheck
         var (count, outputs, cards) = (0, 0, 0);
         // Each thread stats outputs relative to its own descriptor of the output folder.
         using var folder = new FileStampFolder(detector.OutputDirectory);
+        var lists = new VariantReasons.Table();
         Parallel.For(0, items.Count, () => new Tally(), (i, _, tally) =>
         {
             var card = items[i];
-            var work = Check(card, manifest, log, detector, folder);
+            var work = Check(card, manifest, log, detector, folder, lists);
             if (work is not null)
             {
                 needed[i] = work;
                 tally.Items++;
-                tally.Outputs += work is IReadOnlyDictionary<PlannedVariant, RenderReason> some ? some.Count : card.Variants.Count;
+                tally.Outputs += work is VariantReasons some ? some.Count : card.Variants.Count;
                 if (card is PlannedCard planned)
                 {
                     claims[i] = ContentHash.Claim(planned.PreKey, CardWorker.Signatures(planned));
@@ -95,10 +96,11 @@ internal static class OutputCheck
     }
 
     /// <summary>
-    /// What of <paramref name="card"/> must render: a <see cref="RenderReason"/> when every output renders for it, a
-    /// map of outputs to reasons, or null (every output current, each reported skipped).
+    /// What of <paramref name="card"/> must render: a <see cref="RenderReason"/> when every output renders for it, the
+    /// reasons of the outputs that render (<see cref="VariantReasons"/>, shared through <paramref name="lists"/>), or
+    /// null (every output current, each reported skipped).
     /// </summary>
-    private static object? Check(PlannedItem card, ManifestSession manifest, BuildLog log, ChangeDetector detector, FileStampFolder folder)
+    private static object? Check(PlannedItem card, ManifestSession manifest, BuildLog log, ChangeDetector detector, FileStampFolder folder, VariantReasons.Table lists)
     {
         manifest.Records.TryGetValue(card.RecordKey, out var old);
         var cardReason = detector.CardReason(card, old);
@@ -107,23 +109,25 @@ internal static class OutputCheck
             // Every output renders, for the card's reason: one value for all of them (every item of a cold build).
             return cardReason;
         }
-        var needed = new List<KeyValuePair<PlannedVariant, RenderReason>>(card.Variants.Count);
+        var variants = card.Variants;
+        RenderReason?[]? needed = null;
         var name = card.Name;
         var cursor = folder.ForThisThread();
-        foreach (var variant in card.Variants)
+        for (var v = 0; v < variants.Count; v++)
         {
+            var variant = variants[v];
             var previous = OutputWork.Previous(old, variant.Path);
             var reason = cardReason ?? detector.VariantReason(variant, previous, cursor);
             if (reason is not null)
             {
-                needed.Add(new(variant, reason));
+                (needed ??= new RenderReason?[variants.Count])[v] = reason;
                 continue;
             }
             // The size as written, from the record: a photo's planned height is not known before it is decoded (it was
             // reported 0, and the up-to-date record, which must agree with the outcomes, was never written again).
             log.Report(new OutputOutcome(variant.Path, name, OutputStatus.Skipped, null, previous!.Width, previous.Height, variant.Encode.MimeType, previous.Bytes, previous.Key));
         }
-        return needed.Count > 0 ? new Primitives.SmallMap<PlannedVariant, RenderReason>([.. needed]) : null;
+        return needed is null ? null : lists.Of(needed);
     }
 
     /// <summary>One thread's part of the check's totals.</summary>

@@ -19,13 +19,14 @@ internal sealed class OutputWork
     private readonly IReadOnlyList<PlannedItem> _items;
     private readonly int _index;
 
-    // The outputs to render with why, or (null) every output of the item for one reason, the map made when read: in a
-    // cold build that is every item, and a map, a variants view and the output stem it holds were about 110 bytes each.
-    private readonly IReadOnlyDictionary<PlannedVariant, RenderReason>? _needed;
+    // The outputs to render with why, or (null) every output of the item for one reason; either way the map is made when
+    // read: in a cold build that is every item, and a map, a variants view and the output stem it holds were about 110
+    // bytes each.
+    private readonly VariantReasons? _needed;
     private readonly RenderReason? _everyOutput;
 
     /// <summary>Work on the item at <paramref name="index"/> of <paramref name="items"/> (the plan's, never changed), made when read; <paramref name="needed"/> its outputs to render.</summary>
-    internal OutputWork(IReadOnlyList<PlannedItem> items, int index, IReadOnlyDictionary<PlannedVariant, RenderReason> needed)
+    internal OutputWork(IReadOnlyList<PlannedItem> items, int index, VariantReasons needed)
     {
         _items = items;
         _index = index;
@@ -81,7 +82,7 @@ internal sealed class OutputWork
     /// output renders for one reason the map is made from the item's variants here, so the caller's item is not made again.
     /// </summary>
     internal IReadOnlyDictionary<PlannedVariant, RenderReason> NeededOf(PlannedItem item) =>
-        _needed ?? new Primitives.UniformMap<PlannedVariant, RenderReason>(item.Variants, _everyOutput!);
+        _needed?.Of(item) ?? new Primitives.UniformMap<PlannedVariant, RenderReason>(item.Variants, _everyOutput!);
 
     /// <summary>
     /// The item's record as the last build left it. The manifest holds it until this build sets the item's new one, which

@@ -13,8 +13,8 @@ internal sealed class WorkList
 {
     private readonly IReadOnlyList<PlannedItem> _items;
 
-    // By plan index: a RenderReason (every output renders for it), an IReadOnlyDictionary<PlannedVariant, RenderReason>
-    // (these outputs, each for its reason), or null (nothing to render).
+    // By plan index: a RenderReason (every output renders for it), VariantReasons (these outputs, each for its reason,
+    // shared by the items with the same), or null (nothing to render).
     private readonly object?[] _needed;
 
     // By plan index, cards equal in everything (see OutputCheck.EqualCards): 0 none, -1 the first of a group, else the
@@ -70,7 +70,7 @@ internal sealed class WorkList
     private OutputWork? Make(int planIndex, OutputWork? equalTo) => _needed[planIndex] switch
     {
         RenderReason every => new OutputWork(_items, planIndex, every) { EqualTo = equalTo },
-        IReadOnlyDictionary<PlannedVariant, RenderReason> some => new OutputWork(_items, planIndex, some) { EqualTo = equalTo },
+        VariantReasons some => new OutputWork(_items, planIndex, some) { EqualTo = equalTo },
         _ => null,
     };
 
