@@ -122,6 +122,39 @@ public sealed class RecordSpillTests : IDisposable
     }
 
     [Fact]
+    public void ADryRunSpillsToTheTempFolderAndLeavesTheSiteAndTheTempFolderAsTheyWere()
+    {
+        using var site = new BuildFixture();
+        // About 60 bytes an outcome: 3,000 fill 64 KB blocks, which a budget of nothing sends to a file.
+        for (var i = 0; i < 1000; i++)
+        {
+            site.Items.Add(BuildFixture.Item($"extra-{i:D4}", $"Extra post {i}"));
+        }
+        site.Save();
+        var tempBefore = Directory.EnumerateFiles(Path.GetTempPath(), ".buildimages-dry-run*").ToList();
+        // On Linux the scratch files have no name: the build's open files show them, as deleted files in the temp folder.
+        var scratch = Path.Combine(Path.GetTempPath(), ".buildimages-dry-run");
+        var seen = false;
+        var observer = new RecordingObserver(_ => seen = seen || (OperatingSystem.IsLinux() && Directory.EnumerateFileSystemEntries("/proc/self/fd")
+            .Any(fd => new FileInfo(fd).LinkTarget is { } file && file.StartsWith(scratch, StringComparison.Ordinal) && file.EndsWith("(deleted)", StringComparison.Ordinal))));
+
+        var dry = site.Build(new BuildOptions { DryRun = true, Parallelism = 1, RecordMemoryBudget = 0 }, observer);
+
+        Assert.True(dry.DryRun);
+        Assert.Equal(0, dry.Failed);
+        Assert.Equal((site.Items.Count * 3) + 1, dry.Rendered);
+        Assert.Equal(dry.Rendered, dry.Outputs.Count(o => o.Status == OutputStatus.Rendered));
+        Assert.Equal(site.Items.Select(i => $"og/{i["slug"]}.jpg").Append("notes/note-1.png").Order(StringComparer.Ordinal),
+            dry.Outputs.Where(o => o.Path.EndsWith(".jpg", StringComparison.Ordinal) || o.Path.EndsWith(".png", StringComparison.Ordinal)).Select(o => o.Path));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(seen, "no nameless scratch file in the temp folder was open during the dry run");
+        }
+        Assert.False(Directory.Exists(site.Site));
+        Assert.Equal(tempBefore, Directory.EnumerateFiles(Path.GetTempPath(), ".buildimages-dry-run*").ToList());
+    }
+
+    [Fact]
     public void ABuildReadsTheManifestARecordAtATimeAndKeepsNothingOfOneItCannotUse()
     {
         var manifest = Path.Combine(_dir, "stream.manifest.json");

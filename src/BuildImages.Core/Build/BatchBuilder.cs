@@ -54,8 +54,11 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var outputPaths = new PathPool();
         // What the build's scratch stores (fields, records, outcomes) hold in memory, together.
         var scratch = new ScratchBudget(_options.RecordMemoryBudget);
-        // A dry run writes nothing, not even a scratch file: its outcomes and diagnostics stay in memory.
-        var spillBeside = _options.DryRun ? null : config.ManifestFile;
+        // Where the scratch stores put what does not fit the budget: beside the manifest; a dry run, which changes
+        // nothing in the site (and may not have its folder yet), in the system's temp folder. Either way the files are
+        // nameless where the system allows it (Linux, macOS) and deleted on close elsewhere. Held in memory, a dry run's
+        // were 900 MiB at a million items.
+        var spillBeside = _options.DryRun ? Path.Combine(Path.GetTempPath(), "buildimages-dry-run") : config.ManifestFile;
         var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
@@ -75,7 +78,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"outputDir '{config.OutputDirectory}' is a file, not a folder", config.ConfigFile);
         }
         var inputs = upToDate.Capture(scratch);
-        var (plan, manifest) = PlanAndOpen(templates, paths, outputPaths, scratch, journal, clock, log, cancellation);
+        var (plan, manifest) = PlanAndOpen(templates, paths, outputPaths, scratch, spillBeside, journal, clock, log, cancellation);
         using var disposeManifest = manifest;
         if (_options.Shard is { } shard)
         {
@@ -238,19 +241,19 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     /// Plans the build while the manifest is read (on a no-op build they are most of the time, and independent), then
     /// opens the manifest, sweeps what a killed build left, and takes out of the plan what must not be written.
     /// </summary>
-    private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, ScratchBudget scratch, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
+    private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, ScratchBudget scratch, string spillBeside, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
     {
         var store = new ManifestStore(config.ManifestFile);
         var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths), journal, scratch));
         BuildPlan plan;
         try
         {
-            // The cards' fields are kept out of the plan, which lives to the build's end (a dry run writes no scratch file).
-            // So are its problems: a million items writing one file are a million errors.
-            var fields = new Data.FieldStore(_options.DryRun ? null : config.ManifestFile, scratch);
-            var problems = new ScratchBlocks(_options.DryRun ? null : config.ManifestFile, "problems", scratch, makeFolder: true);
-            // And so are its items: a million cards' rows were 88 MB of a large build's finish.
-            var rows = new ScratchBlocks(_options.DryRun ? null : config.ManifestFile, "plan", scratch, makeFolder: true);
+            // The cards' fields are kept out of the plan, which lives to the build's end. So are its problems: a million
+            // items writing one file are a million errors. And so are its items: a million cards' rows were 88 MB of a
+            // large build's finish.
+            var fields = new Data.FieldStore(spillBeside, scratch);
+            var problems = new ScratchBlocks(spillBeside, "problems", scratch, makeFolder: true);
+            var rows = new ScratchBlocks(spillBeside, "plan", scratch, makeFolder: true);
             plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields, problems, rows));
             loading.Wait(cancellation);
         }
