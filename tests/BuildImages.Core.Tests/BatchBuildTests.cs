@@ -316,6 +316,35 @@ public sealed class BatchBuildTests : IDisposable
     }
 
     [Fact]
+    public void PruningRemovesTheFoldersItEmptiesButNeverAFileAPlannedOutputStillNames()
+    {
+        _site.Config["jobs"]![0]!["output"] = "og/{{ slug }}/card";
+        _site.Save();
+        Assert.Equal(0, _site.Build().Failed);
+        Assert.True(Directory.Exists(Path.Combine(_site.Site, "og/beta")));
+        // Beta leaves the data; gamma moves to a job of its own that writes the same files.
+        _site.Items.RemoveAll(i => (string?)i["slug"] is "beta" or "gamma");
+        var moved = _site.Config["jobs"]![0]!.DeepClone().AsObject();
+        moved["name"] = "moved";
+        moved["data"] = new System.Text.Json.Nodes.JsonArray(BuildFixture.Item("gamma", "Gamma post"));
+        _site.Config["jobs"]!.AsArray().Add(moved);
+        _site.Save();
+
+        var next = _site.Build();
+
+        Assert.Equal(0, next.Failed);
+        Assert.Equal(["og/beta/card-120.webp", "og/beta/card.jpg", "og/beta/card.webp"], next.Outputs.Where(o => o.Status == OutputStatus.Pruned).Select(o => o.Path).Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_site.Site, "og/beta")));
+        Assert.All(["card.webp", "card-120.webp", "card.jpg"], f => Assert.True(File.Exists(Path.Combine(_site.Site, "og/gamma", f)), f));
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/alpha/card.webp")));
+        var manifest = File.ReadAllText(_site.ManifestFile);
+        Assert.DoesNotContain("cards:og/beta", manifest, StringComparison.Ordinal);
+        Assert.DoesNotContain("cards:og/gamma", manifest, StringComparison.Ordinal);
+        Assert.Contains("moved:og/gamma/card", manifest, StringComparison.Ordinal);
+        Assert.True(_site.Build().UpToDate);
+    }
+
+    [Fact]
     public void AHookRenderedItemIsHeldLikeTheDataFilesOwnWhileThatFileCannotBeRead()
     {
         _site.Build();
