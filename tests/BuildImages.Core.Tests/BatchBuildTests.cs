@@ -345,6 +345,32 @@ public sealed class BatchBuildTests : IDisposable
     }
 
     [Fact]
+    public void AnUnpublishRemovesOnlyTheNamedItemsOfItsJob()
+    {
+        // A second job writes beside the first, under a name that begins like beta's.
+        _site.Config["jobs"]![1]!["output"] = "og/{{ slug }}";
+        _site.Config["jobs"]![1]!["variants"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["format"] = "png" });
+        _site.Config["jobs"]![1]!["data"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["slug"] = "beta-note", ["title"] = "Note" });
+        _site.Save();
+        Assert.Equal(0, _site.Build().Failed);
+        var jpeg = Path.Combine(_site.Site, "og/beta.jpg");
+
+        var removed = _site.Build(new BuildOptions { RemoveItems = ("cards", ["beta", "no-such-item"]) });
+
+        Assert.Equal(1, removed.Unpublished);
+        Assert.Equal(["og/beta-120.webp", "og/beta.jpg", "og/beta.webp"], removed.Outputs.Where(o => o.Status == OutputStatus.Pruned).Select(o => o.Path).Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(jpeg));
+        Assert.True(File.Exists(Path.Combine(_site.Site, "og/beta-note.png")));
+        Assert.All(["alpha", "gamma", "delta"], slug => Assert.True(File.Exists(Path.Combine(_site.Site, $"og/{slug}.jpg")), slug));
+        var manifest = File.ReadAllText(_site.ManifestFile);
+        Assert.DoesNotContain("\"cards:og/beta\"", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"cards:og/alpha\"", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"notes:og/beta-note\"", manifest, StringComparison.Ordinal);
+        // Nothing left to remove: the same request again finds nothing.
+        Assert.Equal(0, _site.Build(new BuildOptions { RemoveItems = ("cards", ["beta"]) }).Unpublished);
+    }
+
+    [Fact]
     public void AHookRenderedItemIsHeldLikeTheDataFilesOwnWhileThatFileCannotBeRead()
     {
         _site.Build();

@@ -143,20 +143,48 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
     internal int RemoveItems(string job, IReadOnlyCollection<string> items)
     {
         var wanted = items.ToHashSet(StringComparer.Ordinal);
-        var gone = manifest.Records.All().Where(r => r.Record.Job == job && wanted.Contains(r.Record.Item)).ToList();
-        var goneKeys = gone.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var inUse = manifest.Records.Outlines().Where(r => !goneKeys.Contains(r.Key)).SelectMany(r => r.Outline.Variants).Select(v => v.File).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var emptied = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, record) in gone)
+        // Found by their outlines and read whole once each, the files they name held by hash as the pruner holds them:
+        // every record read whole, and a set of every other record's files, was a string per output of the site for
+        // each entry a CMS unpublished.
+        var gone = new List<string>();
+        var candidates = new HashSet<UInt128>();
+        foreach (var (key, outline) in manifest.Records.Outlines())
         {
-            foreach (var v in record.Variants.Where(v => !inUse.Contains(v.File)))
+            if (outline.Job == job && wanted.Contains(outline.Item))
+            {
+                gone.Add(key);
+                candidates.UnionWith(outline.Variants.Select(v => FileHash(v.File)));
+            }
+        }
+        if (gone.Count == 0)
+        {
+            return 0;
+        }
+        var goneKeys = gone.ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, outline) in manifest.Records.Outlines())
+        {
+            if (!goneKeys.Contains(key))
+            {
+                candidates.ExceptWith(outline.Variants.Select(v => FileHash(v.File)));
+            }
+        }
+        var emptied = new HashSet<string>(StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var key in gone)
+        {
+            if (!manifest.Records.TryGetValue(key, out var record))
+            {
+                continue;
+            }
+            foreach (var v in record.Variants.Where(v => candidates.Contains(FileHash(v.File))))
             {
                 Delete(record, v, emptied);
             }
             manifest.Remove(key);
+            removed++;
         }
         RemoveEmptyFolders(emptied);
-        return gone.Count;
+        return removed;
     }
 
     /// <summary>Whether <paramref name="key"/> is the record key of the item <paramref name="outline"/> names (job:output), without making it.</summary>
