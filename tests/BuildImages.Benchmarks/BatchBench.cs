@@ -13,8 +13,11 @@ namespace BuildImages.Benchmarks;
 /// JPEG 1200, JPEG 600) and builds it from nothing; <c>--batch noop DIR</c> builds an already built site again in this fresh
 /// process; <c>--batch noop-full DIR</c> does the same without the up-to-date record (the full check); <c>--batch edit
 /// DIR</c> changes one item's title (item 7's, adding or taking away "Edited ") and builds: the full check, one card
-/// rendered, the manifest and images.json written again. Each prints wall time, peak resident memory, memory over
-/// time, and whether the native stack was loaded.
+/// rendered, the manifest and images.json written again. Builds that touch every card: <c>--batch retitle DIR</c>
+/// changes every item's title (adding or taking away "Retitled ": every card renders again, each for "data field
+/// 'title' changed"); <c>--batch dry DIR</c> is a forced dry run (every output listed, nothing written);
+/// <c>--batch prune DIR</c> keeps the first half of the items and builds (the other half's outputs pruned). Each prints
+/// wall time, peak resident memory, memory over time, and whether the native stack was loaded.
 /// </summary>
 internal static class BatchBench
 {
@@ -40,6 +43,14 @@ internal static class BatchBench
         {
             EditOneTitle(Path.Combine(dir, "posts.json"));
         }
+        if (mode == "retitle")
+        {
+            RetitleAll(Path.Combine(dir, "posts.json"));
+        }
+        if (mode == "prune")
+        {
+            KeepFirstHalf(Path.Combine(dir, "posts.json"));
+        }
         if (mode == "noop-full")
         {
             // Without the last build's up-to-date record: the full check (plan every item, read the manifest).
@@ -47,13 +58,13 @@ internal static class BatchBench
         }
         var wall = Stopwatch.StartNew();
         using var memory = new MemoryTimeline(wall);
-        var report = new BatchBuilder(config).Run();
+        var report = new BatchBuilder(config, mode == "dry" ? new BuildOptions { DryRun = true, Force = true } : null).Run();
         wall.Stop();
         memory.Dispose();
         using var self = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: {report.Rendered} rendered, {report.Deduplicated} copied, {report.Skipped} skipped, {report.Failed} failed{(report.UpToDate ? " (up to date, from the record)" : string.Empty)} in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
+            $"{mode}: {report.Rendered} rendered, {report.Deduplicated} copied, {report.Skipped} skipped, {report.Pruned} pruned, {report.Failed} failed{(report.UpToDate ? " (up to date, from the record)" : string.Empty)} in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
         o.WriteLine("stages (ms, summed over workers): " + string.Join(", ", report.Stages.Select(s => $"{s.Key} {s.Value:0}")));
         o.WriteLine($"site: {dir}");
         o.WriteLine("memory over time (s: RSS MiB / managed MiB): " + memory.Summary());
@@ -122,6 +133,114 @@ internal static class BatchBench
         }
         File.Move(temp, posts, overwrite: true);
     }
+
+    /// <summary>
+    /// Adds "Retitled " to every item's title, or takes it away from every one that has it, streaming the file through a
+    /// small buffer (read whole, a million items' data would be counted in the build's peak).
+    /// </summary>
+    private static void RetitleAll(string posts)
+    {
+        var marker = "\"title\":\""u8.ToArray();
+        var prefix = "Retitled "u8.ToArray();
+        Rewrite(posts, marker.Length + prefix.Length, (chunk, last, target) =>
+        {
+            // Every marker whose title is wholly in the chunk is handled; what may hold a marker cut in two is kept.
+            var done = 0;
+            for (var at = chunk.IndexOf(marker); at >= 0; at = chunk[done..].IndexOf(marker) is var next and >= 0 ? done + next : -1)
+            {
+                var title = at + marker.Length;
+                if (!last && title + prefix.Length > chunk.Length)
+                {
+                    break;
+                }
+                target.Write(chunk[done..title]);
+                var has = chunk[title..].StartsWith(prefix);
+                if (!has)
+                {
+                    target.Write(prefix);
+                }
+                done = has ? title + prefix.Length : title;
+            }
+            var keep = last ? 0 : Math.Min(chunk.Length - done, marker.Length + prefix.Length);
+            target.Write(chunk[done..(chunk.Length - keep)]);
+            return keep;
+        });
+    }
+
+    /// <summary>
+    /// Keeps the first half of the items of the JSON array <paramref name="posts"/> (as <see cref="MakeSite"/> writes it:
+    /// items separated by <c>},{"slug":</c>), streaming: the separators are counted, then the array is closed after the
+    /// item before the middle one. A chunk keeps fewer bytes than a separator for the next, so none is seen twice.
+    /// </summary>
+    private static void KeepFirstHalf(string posts)
+    {
+        var separator = "},{\"slug\":"u8.ToArray();
+        var keep = separator.Length - 1;
+        var separators = 0L;
+        Rewrite(posts, keep, (chunk, last, _) =>
+        {
+            separators += System.MemoryExtensions.Count(chunk, separator);
+            return last ? 0 : Math.Min(chunk.Length, keep);
+        }, dryRun: true);
+        // Items are separators + 1: the first half of them ends at separator number (items / 2).
+        var cutAt = (separators + 1) / 2;
+        var seen = 0L;
+        var cut = false;
+        Rewrite(posts, keep, (chunk, last, target) =>
+        {
+            if (cut)
+            {
+                return 0;
+            }
+            for (var at = chunk.IndexOf(separator); at >= 0; at = chunk[(at + 1)..].IndexOf(separator) is var next and >= 0 ? at + 1 + next : -1)
+            {
+                if (++seen == cutAt)
+                {
+                    target.Write(chunk[..(at + 1)]);
+                    target.Write("]"u8);
+                    cut = true;
+                    return 0;
+                }
+            }
+            var kept = last ? 0 : Math.Min(chunk.Length, keep);
+            target.Write(chunk[..(chunk.Length - kept)]);
+            return kept;
+        });
+    }
+
+    /// <summary>
+    /// Streams <paramref name="file"/> through <paramref name="rewrite"/> a chunk at a time into a temp file that then
+    /// replaces it: given a chunk (the bytes it kept last time, then what was read), whether it is the last, and the
+    /// target, it writes what it is done with and returns how many bytes at the chunk's end to keep for the next.
+    /// </summary>
+    private static void Rewrite(string file, int overlap, ChunkRewrite rewrite, bool dryRun = false)
+    {
+        var temp = file + ".rewrite";
+        using (var source = File.OpenRead(file))
+        using (var target = dryRun ? Stream.Null : File.Create(temp))
+        {
+            var buffer = new byte[(1 << 20) + overlap];
+            var kept = 0;
+            while (true)
+            {
+                var read = source.Read(buffer, kept, buffer.Length - kept);
+                var length = kept + read;
+                var keep = rewrite(buffer.AsSpan(0, length), read == 0, target);
+                Buffer.BlockCopy(buffer, length - keep, buffer, 0, keep);
+                kept = keep;
+                if (read == 0)
+                {
+                    break;
+                }
+            }
+        }
+        if (!dryRun)
+        {
+            File.Move(temp, file, overwrite: true);
+        }
+    }
+
+    private delegate int ChunkRewrite(ReadOnlySpan<byte> chunk, bool last, Stream target);
 
     private static void MakeSite(string dir, int count, int distinct)
     {
