@@ -72,19 +72,21 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             return stale.Count == 0 ? null : stale;
         }
 
-        // The stale records by key, and the files their stale outputs name, by a hash of the name as the file system
-        // compares it: held per stale output, never per output of the site (a set of every file in use was a string per
-        // output, and the stale records were held whole, about 6 KB each: 381 MiB and 78 s for half of 100,000 items).
-        var stale = new List<(string Key, bool Whole)>();
-        var candidates = new HashSet<UInt128>();
+        // The stale records by key (in a pool: the bytes a key does not share with the one before), and the files their
+        // stale outputs name (StaleFiles, a hash each): held per stale output, never per output of the site (a set of
+        // every file in use was a string per output, and the stale records were held whole, about 6 KB each: 381 MiB and
+        // 78 s for half of 100,000 items).
+        var staleKeys = new PathPool();
+        var stale = new List<(int Key, bool Whole)>();
+        var files = new StaleFiles();
         foreach (var (key, outline) in manifest.Records.Outlines())
         {
             if (StaleOf(key, outline, out var whole) is { } outputs)
             {
-                stale.Add((key, whole));
+                stale.Add((staleKeys.Add(key), whole));
                 foreach (var output in outputs)
                 {
-                    candidates.Add(FileHash(output.File));
+                    files.Add(output.File);
                 }
             }
         }
@@ -92,6 +94,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         {
             return;
         }
+        files.Seal();
         // A file another record still names (or a planned output) is never deleted.
         foreach (var (key, outline) in manifest.Records.Outlines())
         {
@@ -100,26 +103,27 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             {
                 if (outputs is null || !outputs.Contains(v))
                 {
-                    candidates.Remove(FileHash(v.File));
+                    files.Strike(v.File);
                 }
             }
         }
         foreach (var path in items.SelectMany(PlannedPaths))
         {
-            candidates.Remove(FileHash(path));
+            files.Strike(path);
         }
         // Each stale record read whole once, as it is taken out or cut down; the folders emptied are removed at the end,
         // deepest first (asked after each file, a folder of 200,000 files was listed again for each).
         var emptied = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, whole) in stale)
+        foreach (var (keyId, whole) in stale)
         {
+            var key = staleKeys.PathOf(keyId);
             if (!manifest.Records.TryGetValue(key, out var record))
             {
                 continue;
             }
             var paths = whole ? null : PlannedPaths(items[planned.Find(record.Job, record.Output)]).ToList();
             var variants = whole ? record.Variants : record.Variants.Where(v => !paths!.Contains(v.Path, StringComparer.Ordinal)).ToList();
-            foreach (var v in variants.Where(v => candidates.Contains(FileHash(v.File))))
+            foreach (var v in variants.Where(v => files.Goes(v.File)))
             {
                 Delete(record, v, emptied);
             }
@@ -147,25 +151,26 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
         // every record read whole, and a set of every other record's files, was a string per output of the site for
         // each entry a CMS unpublished.
         var gone = new List<string>();
-        var candidates = new HashSet<UInt128>();
+        var files = new StaleFiles();
         foreach (var (key, outline) in manifest.Records.Outlines())
         {
             if (outline.Job == job && wanted.Contains(outline.Item))
             {
                 gone.Add(key);
-                candidates.UnionWith(outline.Variants.Select(v => FileHash(v.File)));
+                outline.Variants.ForEach(v => files.Add(v.File));
             }
         }
         if (gone.Count == 0)
         {
             return 0;
         }
+        files.Seal();
         var goneKeys = gone.ToHashSet(StringComparer.Ordinal);
         foreach (var (key, outline) in manifest.Records.Outlines())
         {
             if (!goneKeys.Contains(key))
             {
-                candidates.ExceptWith(outline.Variants.Select(v => FileHash(v.File)));
+                outline.Variants.ForEach(v => files.Strike(v.File));
             }
         }
         var emptied = new HashSet<string>(StringComparer.Ordinal);
@@ -176,7 +181,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             {
                 continue;
             }
-            foreach (var v in record.Variants.Where(v => candidates.Contains(FileHash(v.File))))
+            foreach (var v in record.Variants.Where(v => files.Goes(v.File)))
             {
                 Delete(record, v, emptied);
             }
@@ -236,10 +241,4 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
     }
 
     private static UInt128 NameHash(string name) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(name.AsSpan()));
-
-    /// <summary>
-    /// A file's name as the output folder may compare it (case-insensitively: on Windows and macOS two names differing in
-    /// case are one file), hashed. Two names with one hash are taken for one file: the file is kept, never deleted wrongly.
-    /// </summary>
-    private static UInt128 FileHash(string file) => NameHash(file.ToUpperInvariant());
 }
