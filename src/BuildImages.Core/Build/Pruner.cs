@@ -67,9 +67,15 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
                 whole = true;
                 return outline.Variants;
             }
-            var paths = PlannedPaths(items[at]).ToList();
-            var stale = outline.Variants.Where(v => !paths.Contains(v.Path, StringComparer.Ordinal)).ToList();
+            var stale = Unplanned(outline.Variants, v => v.Path, at);
             return stale.Count == 0 ? null : stale;
+        }
+
+        // The outputs of a record still planned (item `at` of the plan) that the plan no longer has.
+        List<T> Unplanned<T>(List<T> outputs, Func<T, string> path, int at)
+        {
+            var paths = PlannedPaths(items[at]).ToList();
+            return outputs.Where(o => !paths.Contains(path(o), StringComparer.Ordinal)).ToList();
         }
 
         // The stale records by key (in a pool: the bytes a key does not share with the one before), and the files their
@@ -121,8 +127,7 @@ internal sealed class Pruner(BuildConfig config, ManifestSession manifest, Build
             {
                 continue;
             }
-            var paths = whole ? null : PlannedPaths(items[planned.Find(record.Job, record.Output)]).ToList();
-            var variants = whole ? record.Variants : record.Variants.Where(v => !paths!.Contains(v.Path, StringComparer.Ordinal)).ToList();
+            var variants = whole ? record.Variants : Unplanned(record.Variants, v => v.Path, planned.Find(record.Job, record.Output));
             foreach (var v in variants.Where(v => files.Goes(v.File)))
             {
                 Delete(record, v, emptied);
