@@ -497,6 +497,39 @@ public sealed class BuildEndMemoryTests : IDisposable
     }
 
     [Fact]
+    public void CountedRecordsOfEveryCountLengthReadBackFromMemoryOrTheFileAlone()
+    {
+        // Lengths at each edge of the 7-bit count (one byte, two, three), records longer than the first read of one
+        // from the file (256 bytes), larger than a block (alone in theirs), an empty one, and many small ones that pad.
+        var sizes = new[] { 0, 1, 3, 127, 128, 255, 256, 257, 16_383, 16_384, 70_000, 2_097_151, 2_097_152, 5, 6, 7 }
+            .Concat(Enumerable.Range(0, 3_000).Select(i => 20 + (i * 37 % 240)));
+        var records = sizes.Select((size, i) => Enumerable.Range(0, size).Select(b => (byte)((b * 7) + i)).ToArray()).ToList();
+        foreach (var budget in new long[] { 0, 128 * 1024, long.MaxValue })
+        {
+            var blocks = new ScratchBlocks(Path.Combine(_dir, "m.json"), "test", new ScratchBudget(budget));
+            var places = records.Select((r, i) => i % 2 == 0 ? blocks.AppendCounted(r) : blocks.AppendCounted(r.Length, r, static (to, bytes) => bytes.CopyTo(to))).ToList();
+
+            Assert.Equal(budget != long.MaxValue, blocks.UsesFile);
+            Assert.Equal(4, System.Runtime.CompilerServices.Unsafe.SizeOf<ScratchBlocks.CountedPlace>());
+            Assert.DoesNotContain(places, p => p.IsEmpty);
+            Assert.All(places, p => Assert.Equal(0, p.Offset % ScratchBlocks.CountedPlace.Alignment));
+            // Each on its own, in order and against it; then through a reader that keeps a block whole, both ways.
+            Assert.Equal(records, places.Select(p => blocks.Read(p).ToArray()));
+            Assert.Equal(Enumerable.Reverse(records), Enumerable.Reverse(places).Select(p => blocks.Read(p).ToArray()));
+            var reader = new ScratchBlocks.InOrderReader(blocks);
+            Assert.Equal(records, places.Select(p => reader.Read(p).ToArray()));
+            Assert.Equal(Enumerable.Reverse(records), Enumerable.Reverse(places).Select(p => reader.Read(p).ToArray()));
+        }
+        Assert.Equal(0, blocksRead(default).Count);
+        // Past 16 GiB of one store's records a place cannot say where: a clear error, not a wrapped place.
+        Assert.Equal(262_142, ScratchBlocks.CountedPlace.At(262_142, 65_532).Block);
+        Assert.Throws<InvalidOperationException>(() => ScratchBlocks.CountedPlace.At(262_143, 0));
+        Assert.Throws<InvalidOperationException>(() => ScratchBlocks.CountedPlace.At(0, 2));
+
+        ArraySegment<byte> blocksRead(ScratchBlocks.CountedPlace place) => new ScratchBlocks(null, "test", new ScratchBudget(0)).Read(place);
+    }
+
+    [Fact]
     public void FilesKeptAsTheRecordsBytesReadBackAsAddedAndAreWrittenAsTheRecordWritesThem()
     {
         // Keys of every length class of the 7-bit count (one byte, two bytes), non-ASCII, and enough files to fill

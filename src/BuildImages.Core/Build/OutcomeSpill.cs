@@ -6,8 +6,9 @@ namespace BuildImages.Core.Build;
 /// <summary>
 /// Every output's outcome a build logs, kept for its report: serialised into <see cref="ScratchBlocks"/> (in memory up
 /// to a budget, then a nameless scratch file beside the manifest), with only the outcome's place held, by its output's
-/// path (an id in the build's <see cref="PathPool"/>): 8 bytes an output, where a list of paths and places to sort was 12
-/// (an object of 140 and a path before that; a million-item build logs four million). The report reads them back in
+/// path (an id in the build's <see cref="PathPool"/>): 4 bytes an output (<see cref="ScratchBlocks.CountedPlace"/>), where
+/// a place of 8 was 32 MB of a million-item build, a list of paths and places to sort 12 bytes an output, and an object
+/// of 140 and a path before that (a million-item build logs four million). The report reads them back in
 /// path order as it is read, so the blocks live as long as the report.
 /// </summary>
 /// <remarks>
@@ -22,7 +23,7 @@ internal sealed class OutcomeSpill
     private readonly ScratchBlocks _blocks;
     private readonly Lock _lock = new();
     // By path id: where the path's first outcome is (an empty place where it has none).
-    private readonly ChunkedArray<ScratchBlocks.Place> _byPath = new();
+    private readonly ChunkedArray<ScratchBlocks.CountedPlace> _byPath = new();
     // A path's outcomes after its first.
     private readonly List<Entry> _more = [];
     private int _count;
@@ -68,7 +69,7 @@ internal sealed class OutcomeSpill
             {
                 throw new InvalidOperationException("an outcome was logged after the report read the log");
             }
-            var place = _blocks.Append(Size(outcome), outcome, static (to, o) => Write(o, to));
+            var place = _blocks.AppendCounted(Size(outcome), outcome, static (to, o) => Write(o, to));
             _byPath.EnsureLength(path + 1);
             if (_byPath[path].IsEmpty)
             {
@@ -84,7 +85,7 @@ internal sealed class OutcomeSpill
 
     /// <summary>
     /// The outcomes in path order (ordinal), each read back when it is read. Ends the log: an outcome logged after this
-    /// is a bug, and throws. Enumerating it walks the log; indexing it lists every outcome's place first (12 bytes each).
+    /// is a bug, and throws. Enumerating it walks the log; indexing it lists every outcome's place first (8 bytes each).
     /// </summary>
     internal IReadOnlyList<OutputOutcome> SortedByPath()
     {
@@ -213,5 +214,5 @@ internal sealed class OutcomeSpill
     }
 
     /// <summary>One outcome: its output's path (an id in the pool), and where its bytes are.</summary>
-    private readonly record struct Entry(int Path, ScratchBlocks.Place Place);
+    private readonly record struct Entry(int Path, ScratchBlocks.CountedPlace Place);
 }

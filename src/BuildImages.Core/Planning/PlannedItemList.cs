@@ -10,8 +10,8 @@ namespace BuildImages.Core.Planning;
 /// A plan's items, in plan order. A card planned from a data file with its fields in a <see cref="FieldStore"/> is held
 /// as a record in scratch blocks (its pre-key's 32 bytes, its data file, line and field place, then its id and output
 /// stem as UTF-8), with what its job's cards share (job, template, size, variant shapes, namer) held once as a
-/// <see cref="CardLook"/>; any other item (a photo, a hook's card) is held as given. The list itself holds a place of 8
-/// bytes an item. Each read of a record makes a new <see cref="PlannedCard"/>, equal in value to the one planned: the
+/// <see cref="CardLook"/>; any other item (a photo, a hook's card) is held as given. The list itself holds a place of 4
+/// bytes an item (<see cref="ScratchBlocks.CountedPlace"/>). Each read of a record makes a new <see cref="PlannedCard"/>, equal in value to the one planned: the
 /// plan lives to the build's end, and as objects (the card, its data item, its stored fields, its id and stem) a million
 /// cards were about 310 MB of it; as rows of 64 bytes with their text in memory, 88 MB of a million-item build's finish
 /// (a heap dump), which the blocks now hold in memory only while the build's scratch budget lasts.
@@ -28,7 +28,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     private readonly Shared _shared;
 
     // By item: where its record is in the shared blocks.
-    private readonly ChunkedArray<ScratchBlocks.Place> _places = new();
+    private readonly ChunkedArray<ScratchBlocks.CountedPlace> _places = new();
     private int _count;
     private long _outputs;
 
@@ -89,7 +89,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     {
         _shared.Held.Add(item);
         var row = new Row { Look = -1, Held = _shared.Held.Count - 1 };
-        Append(_shared.Rows.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<Row>(in row))), item.Variants.Count);
+        Append(_shared.Rows.AppendCounted(MemoryMarshal.AsBytes(new ReadOnlySpan<Row>(in row))), item.Variants.Count);
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
             (row.Fields, row.FieldCount) = (stored.Place, stored.Count);
             row.File = _shared.FileIndex(item.SourceFile);
             MemoryMarshal.Write(record, in row);
-            Append(_shared.Rows.Append(record[..(RowBytes + idBytes + outputBytes)]), kind.Shapes.Length);
+            Append(_shared.Rows.AppendCounted(record[..(RowBytes + idBytes + outputBytes)]), kind.Shapes.Length);
             return;
         }
         Add(kind.Card(item, output, key));
@@ -169,7 +169,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private void Append(ScratchBlocks.Place place, int outputs)
+    private void Append(ScratchBlocks.CountedPlace place, int outputs)
     {
         _places.EnsureLength(_count + 1);
         _places[_count] = place;

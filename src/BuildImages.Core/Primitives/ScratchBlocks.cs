@@ -73,6 +73,139 @@ internal sealed class ScratchBlocks
     }
 
     /// <summary>
+    /// Keeps the <paramref name="size"/> bytes <paramref name="write"/> makes of <paramref name="state"/> after their
+    /// length, at a 4-byte boundary, and says where in 4 bytes (<see cref="CountedPlace"/>): for stores that keep a place
+    /// per output or item (the outcome log, the plan), where the 8-byte <see cref="Place"/> was 32 MB of a
+    /// million-item build.
+    /// </summary>
+    internal CountedPlace AppendCounted<TState>(int size, TState state, System.Buffers.SpanAction<byte, TState> write)
+    {
+        lock (_lock)
+        {
+            var head = CountSize(size);
+            // The padding goes before the record: a block that ends in records of one kind has no tail to skip.
+            var pad = -_used & (CountedPlace.Alignment - 1);
+            if (_used + pad + head + size > _current.Length)
+            {
+                Seal(head + size);
+                pad = -_used & (CountedPlace.Alignment - 1);
+            }
+            _used += pad;
+            var to = Reserve(head + size, out var place);
+            WriteCount(to, size);
+            write(to[head..], state);
+            return CountedPlace.At(place.Block, place.Offset);
+        }
+    }
+
+    /// <summary>As <see cref="AppendCounted{TState}"/>, a copy of <paramref name="bytes"/>.</summary>
+    internal CountedPlace AppendCounted(ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            var head = CountSize(bytes.Length);
+            var pad = -_used & (CountedPlace.Alignment - 1);
+            if (_used + pad + head + bytes.Length > _current.Length)
+            {
+                Seal(head + bytes.Length);
+                pad = -_used & (CountedPlace.Alignment - 1);
+            }
+            _used += pad;
+            var to = Reserve(head + bytes.Length, out var place);
+            WriteCount(to, bytes.Length);
+            bytes.CopyTo(to[head..]);
+            return CountedPlace.At(place.Block, place.Offset);
+        }
+    }
+
+    /// <summary>The bytes kept at <paramref name="place"/> (as <see cref="Read(Place)"/>: a view of a block in memory, else a copy).</summary>
+    internal ArraySegment<byte> Read(CountedPlace place) => Read(place, reader: null);
+
+    private ArraySegment<byte> Read(CountedPlace place, InOrderReader? reader)
+    {
+        if (place.IsEmpty)
+        {
+            return ArraySegment<byte>.Empty;
+        }
+        lock (_lock)
+        {
+            var (index, offset) = (place.Block, place.Offset);
+            byte[] bytes;
+            int start;
+            if (index == _blocks.Count)
+            {
+                (bytes, start) = (_current, offset);
+            }
+            else if (_blocks[index] is { Bytes: { } held })
+            {
+                (bytes, start) = (held, offset);
+            }
+            else if (reader is not null)
+            {
+                var block = _blocks[index];
+                if (reader.Block != index)
+                {
+                    if (reader.Bytes.Length < block.Length)
+                    {
+                        reader.Bytes = new byte[Math.Max(BlockBytes, block.Length)];
+                    }
+                    ReadFile(reader.Bytes.AsSpan(0, block.Length), block.FileOffset);
+                    reader.Block = index;
+                }
+                (bytes, start) = (reader.Bytes, offset);
+            }
+            else
+            {
+                // Read on its own: its head first, most records whole in it; a longer one is read again at its length.
+                var block = _blocks[index];
+                var guess = Math.Min(CountedReadGuess, block.Length - offset);
+                var head = new byte[guess];
+                ReadFile(head, block.FileOffset + offset);
+                var (length, count) = ReadCount(head);
+                if (count + length <= guess)
+                {
+                    return new ArraySegment<byte>(head, count, length);
+                }
+                var whole = new byte[length];
+                ReadFile(whole, block.FileOffset + offset + count);
+                return whole;
+            }
+            var (size, headBytes) = ReadCount(bytes.AsSpan(start));
+            return new ArraySegment<byte>(bytes, start + headBytes, size);
+        }
+    }
+
+    // What a counted record read on its own from the file is read with first: an outcome or a plan row fits.
+    private const int CountedReadGuess = 256;
+
+    private static int CountSize(int size) => size < 0x80 ? 1 : size < 0x4000 ? 2 : size < 0x200000 ? 3 : size < 0x10000000 ? 4 : 5;
+
+    private static void WriteCount(Span<byte> to, int size)
+    {
+        var value = (uint)size;
+        var at = 0;
+        for (; value >= 0x80; value >>= 7)
+        {
+            to[at++] = (byte)(value | 0x80);
+        }
+        to[at] = (byte)value;
+    }
+
+    private static (int Size, int HeadBytes) ReadCount(ReadOnlySpan<byte> from)
+    {
+        var value = 0u;
+        for (var at = 0; ; at++)
+        {
+            var b = from[at];
+            value |= (uint)(b & 0x7F) << (7 * at);
+            if (b < 0x80)
+            {
+                return ((int)value, at + 1);
+            }
+        }
+    }
+
+    /// <summary>
     /// Room for <paramref name="size"/> bytes at the current block's end (under the lock). A block of many records is
     /// 64 KB; a record larger than that gets a block of its own, of its size, so every offset fits in 16 bits.
     /// </summary>
@@ -208,6 +341,8 @@ internal sealed class ScratchBlocks
         internal byte[] Bytes { get; set; } = [];
 
         internal ArraySegment<byte> Read(Place place) => blocks.Read(place, this);
+
+        internal ArraySegment<byte> Read(CountedPlace place) => blocks.Read(place, this);
     }
 
     /// <summary>Files the current block (in memory while the budget lasts, else in the file) and starts one that holds <paramref name="nextSize"/>.</summary>
@@ -305,6 +440,38 @@ internal sealed class ScratchBlocks
 
         /// <summary>The record's length, in a block of <paramref name="blockLength"/> bytes.</summary>
         internal int LengthIn(int blockLength) => (_offsetAndLength & WholeBlock) == WholeBlock ? blockLength : (int)(_offsetAndLength & WholeBlock);
+    }
+
+    /// <summary>
+    /// Where a record kept after its length is, in 4 bytes: its block (18 bits) and its offset in 4-byte steps (14
+    /// bits), plus one, so that 0 is no record. 262,143 blocks of 64 KB: 16 GiB of one store's records (a build's
+    /// outcomes are about 80 bytes each: 200 million outputs).
+    /// </summary>
+    internal readonly record struct CountedPlace
+    {
+        internal const int Alignment = 4;
+        private const int OffsetBits = 14;
+        private const int MaxBlocks = (1 << (32 - OffsetBits)) - 1;
+
+        private readonly uint _value;
+
+        private CountedPlace(uint value) => _value = value;
+
+        /// <summary>Whether this is no record's place (the default).</summary>
+        internal bool IsEmpty => _value == 0;
+
+        internal int Block => (int)((_value - 1) >> OffsetBits);
+
+        internal int Offset => (int)(((_value - 1) & ((1u << OffsetBits) - 1)) * Alignment);
+
+        internal static CountedPlace At(int block, int offset)
+        {
+            if ((uint)block >= MaxBlocks || offset % Alignment != 0 || (uint)offset >= BlockBytes)
+            {
+                throw new InvalidOperationException($"a scratch store holds more than {(long)MaxBlocks * BlockBytes >> 30} GiB of records (block {block}, offset {offset}): split the build into shards (--shard)");
+            }
+            return new(((uint)block << OffsetBits | (uint)(offset / Alignment)) + 1);
+        }
     }
 
     /// <summary>A filled block: its bytes, or (null) its offset in the file; and its length.</summary>
