@@ -91,6 +91,54 @@ public sealed class PathPoolTests
         Assert.All(Enumerable.Range(0, paths.Length), i => Assert.Equal(paths[i], pool.PathOf(ids[i])));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(37)]
+    public void PathsWhoseEntriesFillABlockToTheByteOrSpillIntoTheNextAreFoundAndReadAcrossIt(int leftOver)
+    {
+        // Only every 16th path's place is kept; the others are found by walking the entries after it, across a block's
+        // end too: one that fills its 1 MiB block exactly, and (leftOver > 0) one that does not fit in what is left.
+        const int block = 1 << 20;
+        var pool = new PathPool();
+        var paths = new List<string>();
+        void Add(string path)
+        {
+            Assert.Equal(paths.Count, pool.Add(path));
+            paths.Add(path);
+        }
+
+        for (var b = 0; b < 3; b++)
+        {
+            // Paths that share nothing with the one before (each entry: a byte of shared length, a byte or two of
+            // length, the path), until about 300 bytes of the block are left.
+            while (block - (pool.StoredBytes % block) > 300)
+            {
+                Add($"{(char)('a' + (paths.Count % 2))}/{paths.Count:D6}/" + new string('x', 90));
+            }
+            var left = (int)(block - (pool.StoredBytes % block)) - leftOver;
+            // An entry of `left` bytes: 1 for the shared length, 2 for a length from 128 up, the rest the path.
+            Add($"{(char)('a' + (paths.Count % 2))}/" + new string('y', left - 3 - 2));
+            Assert.Equal(leftOver == 0 ? 0 : block - leftOver, pool.StoredBytes % block);
+            Add($"{(char)('a' + (paths.Count % 2))}/after-{b}-" + new string('z', 40));
+            Assert.Equal(b + 1, pool.StoredBytes / block);
+        }
+
+        var forward = new PathPool.Cursor();
+        for (var id = 0; id < paths.Count; id++)
+        {
+            Assert.Equal(paths[id], PathPool.TextOf(pool.Utf8(id, forward)));
+        }
+        var random = new Random(5);
+        var jumping = new PathPool.Cursor();
+        foreach (var id in Enumerable.Range(0, paths.Count).OrderBy(_ => random.Next()))
+        {
+            Assert.Equal(paths[id], PathPool.TextOf(pool.Utf8(id, jumping)));
+            Assert.Equal(id, pool.Find(paths[id]));
+            Assert.Equal(-1, pool.Find(paths[id] + "z"));
+        }
+    }
+
     [Fact]
     public void PathsStoredAsWhatTheyDoNotShareWithTheOneBeforeReadBackAndAreFoundExactly()
     {
@@ -197,9 +245,15 @@ public sealed class PathPoolTests
         string[] tails = ["0", "00000-600", "00000-600.jpg", "00000-600.webp", "a", "\uE000", "\U0001F600", withHangul ? "\uD55C" : "b"];
         var paths = Enumerable.Range(0, 6_000).Select(i => prefix + tails[random.Next(tails.Length)] + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture) + tails[random.Next(tails.Length)])
             .Concat([prefix, prefix + "0"]).Distinct().OrderBy(_ => random.Next()).ToList();
-        var ids = paths.Select(p => pool.Add(p)).ToArray();
-        pool.Sort(ids);
-        Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));
+        var added = paths.Select(p => pool.Add(p)).ToArray();
+        // Sorted by keys alone, and split by a byte first wherever a group is larger than 100 ids or than none (every
+        // level a split, in place).
+        foreach (var keyedLimit in new[] { int.MaxValue, 100, 0 })
+        {
+            var ids = added.ToArray();
+            pool.Sort(ids, keyedLimit);
+            Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));
+        }
     }
 
     [Fact]
@@ -215,9 +269,15 @@ public sealed class PathPoolTests
             .Concat(Enumerable.Range(0, 100).Select(i => "og/z" + middle + (char)(0x20 + i)))
             .Concat(Enumerable.Range(0, 1_000).Select(i => $"og/post-{i:D6}-{(i % 2 == 0 ? 600 : 1200)}.webp"))
             .OrderBy(_ => random.Next()).ToList();
-        var ids = paths.Select(p => pool.Add(p)).ToArray();
-        pool.Sort(ids);
-        Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));
+        var added = paths.Select(p => pool.Add(p)).ToArray();
+        // Sorted by keys alone, and split by a byte first wherever a group is larger than 100 ids or than none (every
+        // level a split, in place).
+        foreach (var keyedLimit in new[] { int.MaxValue, 100, 0 })
+        {
+            var ids = added.ToArray();
+            pool.Sort(ids, keyedLimit);
+            Assert.Equal(paths.Order(StringComparer.Ordinal), ids.Select(pool.PathOf));
+        }
     }
 
     [Fact]

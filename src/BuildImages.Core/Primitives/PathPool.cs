@@ -44,6 +44,9 @@ internal sealed class PathPool
     // The bytes of a path one level of a sort keys on.
     private const int KeyBytes = 4;
 
+    // A sort's group of more ids than this is split by a byte before its keys are made (their array is sized for this).
+    private const int KeyedSortLimit = 1 << 20;
+
     private readonly Lock _lock = new();
     private readonly byte[]?[] _blocks = new byte[]?[MaxBlocks];
     private int _block = -1;
@@ -53,10 +56,17 @@ internal sealed class PathPool
     private byte[] _last = new byte[256];
     private int _lastLength;
 
-    // By id: where its entry is (the shared length, the rest's length, the rest). No hash is kept per id (16 MB at four
-    // million paths): the index is rarely grown (a build sizes it once, Expect), and growing it hashes the paths again.
-    private int[] _places = new int[64];
+    // By every 16th id (a restart, stored whole): where its entry is (the shared length, the rest's length, the rest).
+    // The entries between two restarts follow each other in the blocks, so the ids between are found by walking from
+    // the restart before them, which rebuilding a path does anyway: a place for every id was 16 MB at four million paths.
+    // No hash is kept per id either: the index is rarely grown (a build sizes it once, Expect), and growing it hashes
+    // the paths again.
+    private int[] _restarts = new int[4];
     private int _count;
+
+    // By block: where its last entry ends, set when the next block is begun (before any entry in it is stored). An
+    // entry that ends there is followed by the next block's first; the current block has none (int.MaxValue).
+    private readonly int[] _blockEnds = Enumerable.Repeat(int.MaxValue, MaxBlocks).ToArray();
 
     // Ids below this were added in ascending path order: two of them compare as numbers.
     private int _sorted;
@@ -144,16 +154,20 @@ internal sealed class PathPool
                 return _index[slot] - 1;
             }
             var id = _count;
-            if (id == _places.Length)
+            if (id == (long)_restarts.Length * RestartEvery)
             {
-                GrowIds((int)Math.Min(Array.MaxLength, 2L * _places.Length));
+                GrowIds((int)Math.Min(Array.MaxLength, 2L * _restarts.Length * RestartEvery));
             }
             var last = _last.AsSpan(0, _lastLength);
             if (_sorted == id && (id == 0 || CompareUtf8(last, utf8) < 0))
             {
                 Volatile.Write(ref _sorted, id + 1);
             }
-            _places[id] = Store(utf8, id % RestartEvery == 0 ? 0 : utf8.CommonPrefixLength(last));
+            var place = Store(utf8, id % RestartEvery == 0 ? 0 : utf8.CommonPrefixLength(last));
+            if (id % RestartEvery == 0)
+            {
+                _restarts[id / RestartEvery] = place;
+            }
             Remember(utf8);
             _index[slot] = id + 1;
             Volatile.Write(ref _count, id + 1);
@@ -174,17 +188,18 @@ internal sealed class PathPool
         }
     }
 
-    /// <summary>Room for <paramref name="ids"/> ids' places (under the lock).</summary>
+    /// <summary>Room for <paramref name="ids"/> ids' restarts (under the lock).</summary>
     private void GrowIds(int ids)
     {
-        if (ids <= _places.Length)
+        var restarts = (int)(((long)ids + RestartEvery - 1) / RestartEvery);
+        if (restarts <= _restarts.Length)
         {
             return;
         }
         // Published last: a reader without the lock that sees the new array sees every place in it.
-        var places = new int[ids];
-        _places.AsSpan().CopyTo(places);
-        Volatile.Write(ref _places, places);
+        var grown = new int[restarts];
+        _restarts.AsSpan().CopyTo(grown);
+        Volatile.Write(ref _restarts, grown);
     }
 
     /// <summary>
@@ -194,7 +209,6 @@ internal sealed class PathPool
     /// </summary>
     internal ReadOnlySpan<byte> Utf8(int id, Cursor cursor)
     {
-        var places = Volatile.Read(ref _places);
         if (cursor.Pool != this)
         {
             (cursor.Pool, cursor.Id) = (this, -1);
@@ -204,18 +218,26 @@ internal sealed class PathPool
             return cursor.Bytes.AsSpan(0, cursor.Length);
         }
         var restart = id - (id % RestartEvery);
-        var (from, length) = cursor.Id >= restart && cursor.Id < id ? (cursor.Id + 1, cursor.Length) : (restart, 0);
-        for (var k = from; k <= id; k++)
+        var (from, length, place) = cursor.Id >= restart && cursor.Id < id
+            ? (cursor.Id + 1, cursor.Length, Following(cursor.End))
+            : (restart, 0, Volatile.Read(ref _restarts)[restart / RestartEvery]);
+        int end;
+        for (var k = from; ; k++, place = Following(end))
         {
-            var (block, shared, at, rest) = EntryAt(places[k]);
+            var (block, shared, at, rest) = EntryAt(place);
             if (shared + rest > cursor.Bytes.Length)
             {
                 Array.Resize(ref cursor.Bytes, Math.Max(shared + rest, cursor.Bytes.Length * 2));
             }
             block.AsSpan(at, rest).CopyTo(cursor.Bytes.AsSpan(shared));
             length = shared + rest;
+            end = EndOf(place, at + rest);
+            if (k == id)
+            {
+                break;
+            }
         }
-        (cursor.Id, cursor.Length) = (id, length);
+        (cursor.Id, cursor.Length, cursor.End) = (id, length, end);
         return cursor.Bytes.AsSpan(0, length);
     }
 
@@ -283,10 +305,16 @@ internal sealed class PathPool
     /// whole.
     /// </summary>
     /// <remarks>
-    /// One key array of 4 bytes an id serves every level (a group's keys are read before its subgroups overwrite them).
-    /// Keys of 8 bytes sorted in one level took 8 bytes an id, 29 MB at the finish of a million-item cold build.
+    /// One key array of 4 bytes an id serves every level (a group's keys are read before its subgroups overwrite them),
+    /// sized for the largest group sorted by keys: a group of more than 1,048,576 ids is first
+    /// split in place by one byte of its paths (<see cref="SplitByByte"/>), so the keys of four million late paths are
+    /// 4 MB, not 16 (32 at two million items, where that sort stood at the finish's peak). Keys of 8 bytes sorted in one
+    /// level took 8 bytes an id, 29 MB at the finish of a million-item cold build.
     /// </remarks>
-    internal void Sort(Span<int> ids)
+    internal void Sort(Span<int> ids) => Sort(ids, KeyedSortLimit);
+
+    /// <summary>As <see cref="Sort(Span{int})"/>, groups of more than <paramref name="keyedLimit"/> ids split by a byte first (for tests).</summary>
+    internal void Sort(Span<int> ids, int keyedLimit)
     {
         var run = Sorted;
         var inRun = true;
@@ -307,13 +335,37 @@ internal sealed class PathPool
         // One delegate for every small group: a method group made one per call, 180,000 of them (11 MB) in a million-item finish.
         Comparison<int> compare = Compare;
         var cursor = new Cursor();
-        var keys = new uint[ids.Length];
+        uint[]? keys = null;
         var groups = new Stack<(int Start, int Length, int From)>();
         groups.Push((0, ids.Length, CommonPrefix(ids, 0, cursor)));
         while (groups.TryPop(out var group))
         {
             var members = ids.Slice(group.Start, group.Length);
-            var memberKeys = keys.AsSpan(group.Start, group.Length);
+            if (group.From < 0)
+            {
+                members.Sort(compare);
+                continue;
+            }
+            if (group.Length > keyedLimit && SplitByByte(members, group.From, cursor) is { } split)
+            {
+                foreach (var (start, length, whole) in split)
+                {
+                    if (length > 1)
+                    {
+                        // A part whose paths end at this byte (or hold a NUL there) is compared whole; the others go
+                        // on past it, and past all they still share.
+                        groups.Push(whole ? (group.Start + start, length, -1) : (group.Start + start, length, CommonPrefix(ids.Slice(group.Start + start, length), group.From + 1, cursor)));
+                    }
+                }
+                continue;
+            }
+            keys ??= new uint[Math.Min(ids.Length, Math.Max(keyedLimit, SmallSort))];
+            if (keys.Length < group.Length)
+            {
+                // A group the byte could not split (characters whose bytes are out of their strings' order): keys for it all.
+                keys = new uint[group.Length];
+            }
+            var memberKeys = keys.AsSpan(0, group.Length);
             if (group.Length < SmallSort || !KeysAt(members, memberKeys, group.From, cursor))
             {
                 members.Sort(compare);
@@ -349,6 +401,69 @@ internal sealed class PathPool
                 start = end;
             }
         }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="ids"/> in the order of their paths' byte at <paramref name="at"/> (0 past a path's end), in
+    /// place: each id's byte read once to count and once as it is moved (an American flag sort's pass), no array beside.
+    /// The parts, in order: where each starts, how long, and whether its paths must be compared whole (byte 0: a path
+    /// that ends there ties with one that holds a NUL). Null, ids untouched, when the bytes there are not in their
+    /// strings' order (see <see cref="CompareUtf8"/>).
+    /// </summary>
+    private List<(int Start, int Length, bool Whole)>? SplitByByte(Span<int> ids, int at, Cursor cursor)
+    {
+        Span<int> counts = stackalloc int[256];
+        counts.Clear();
+        foreach (var id in ids)
+        {
+            counts[ByteAt(id, at, cursor)]++;
+        }
+        var (high, middle) = (false, false);
+        for (var b = 0xED; b < 0x100; b++)
+        {
+            high |= b >= 0xF0 && counts[b] > 0;
+            middle |= b < 0xF0 && counts[b] > 0;
+        }
+        if (high && middle)
+        {
+            return null;
+        }
+        Span<int> next = stackalloc int[256];
+        Span<int> ends = stackalloc int[256];
+        var parts = new List<(int Start, int Length, bool Whole)>();
+        for (int b = 0, start = 0; b < 256; start += counts[b], b++)
+        {
+            (next[b], ends[b]) = (start, start + counts[b]);
+            if (counts[b] > 0)
+            {
+                parts.Add((start, counts[b], b == 0));
+            }
+        }
+        for (var b = 0; b < 256; b++)
+        {
+            while (next[b] < ends[b])
+            {
+                var id = ids[next[b]];
+                var value = ByteAt(id, at, cursor);
+                if (value == b)
+                {
+                    next[b]++;
+                }
+                else
+                {
+                    // Into its own part; what was there comes here and is looked at next.
+                    (ids[next[b]], ids[next[value]]) = (ids[next[value]], id);
+                    next[value]++;
+                }
+            }
+        }
+        return parts;
+    }
+
+    private byte ByteAt(int id, int at, Cursor cursor)
+    {
+        var path = Utf8(id, cursor);
+        return at < path.Length ? path[at] : (byte)0;
     }
 
     /// <summary>The length of the prefix the paths of <paramref name="ids"/> share, known to be at least <paramref name="from"/>.</summary>
@@ -395,7 +510,7 @@ internal sealed class PathPool
 
     /// <summary>
     /// Ids in path order: <paramref name="inRun"/> (ids below <paramref name="run"/>, a value <see cref="Sorted"/> had,
-    /// ascending) with <paramref name="late"/> (ids past it, sorted by <see cref="Sort"/>) merged in, each placed by a
+    /// ascending) with <paramref name="late"/> (ids past it, sorted by <see cref="Sort(Span{int})"/>) merged in, each placed by a
     /// binary search of the run (<see cref="FirstOfRunAfter"/>), not by a comparison per id of the run.
     /// </summary>
     internal IEnumerable<int> MergeWithRun(IEnumerable<int> inRun, IEnumerable<int> late, int run)
@@ -494,7 +609,16 @@ internal sealed class PathPool
     /// </summary>
     private bool Holds(int id, ReadOnlySpan<byte> utf8)
     {
-        var (block, shared, at, rest) = EntryAt(_places[id]);
+        // The places of the entries from the restart to the id, found by walking their lengths only.
+        Span<int> places = stackalloc int[RestartEvery];
+        var restart = id - (id % RestartEvery);
+        places[0] = _restarts[restart / RestartEvery];
+        for (var k = 1; k <= id - restart; k++)
+        {
+            var (_, _, before, own) = EntryAt(places[k - 1]);
+            places[k] = Following(EndOf(places[k - 1], before + own));
+        }
+        var (block, shared, at, rest) = EntryAt(places[id - restart]);
         if (shared + rest != utf8.Length)
         {
             return false;
@@ -502,7 +626,7 @@ internal sealed class PathPool
         // Bytes [0, toCheck) are still to compare; an entry's own bytes are [shared, shared + rest) of its path, and
         // its first shared bytes are the entry before's.
         var toCheck = utf8.Length;
-        for (var k = id; ; (block, shared, at, rest) = EntryAt(_places[--k]))
+        for (var k = id; ; (block, shared, at, rest) = EntryAt(places[--k - restart]))
         {
             if (toCheck > shared)
             {
@@ -535,6 +659,20 @@ internal sealed class PathPool
         _index = index;
     }
 
+    /// <summary>
+    /// The place of the entry after the one that ends at <paramref name="end"/> (a block's number and an offset in it, as
+    /// a place is): there, or the next block's start when its block ended there. Only for an entry the pool holds.
+    /// </summary>
+    private int Following(int end)
+    {
+        // An entry that fills its block to the byte ends at the next block's start, where the next entry is.
+        var block = end >> BlockBits;
+        return (end & (BlockSize - 1)) == Volatile.Read(ref _blockEnds[block]) ? (block + 1) << BlockBits : end;
+    }
+
+    /// <summary>Where an entry at <paramref name="place"/> whose bytes end at <paramref name="offset"/> of its block ends, as a place (the next block's start when it fills its own; past the last block only for an entry never followed).</summary>
+    private static int EndOf(int place, int offset) => unchecked((place & ~(BlockSize - 1)) + offset);
+
     /// <summary>An entry: its block, the length it shares with the path before, where its own bytes start and how many.</summary>
     private (byte[] Block, int Shared, int At, int Own) EntryAt(int place)
     {
@@ -558,6 +696,11 @@ internal sealed class PathPool
             if (_block + 1 == MaxBlocks)
             {
                 throw new InvalidOperationException("more output paths than one build can hold (2 GiB of them)");
+            }
+            if (_block >= 0)
+            {
+                // Before any entry of the next block is stored, so a reader that walks to one sees where this one ended.
+                Volatile.Write(ref _blockEnds[_block], _used);
             }
             _blocks[++_block] = new byte[BlockSize];
             _used = 0;
@@ -616,6 +759,9 @@ internal sealed class PathPool
         internal int Length;
         internal int Id = -1;
         internal PathPool? Pool;
+
+        // Where the entry of Id ends (a block's number and an offset): the next id's entry is found from it.
+        internal int End;
     }
 
     /// <summary>
