@@ -82,19 +82,8 @@ internal sealed class ScratchBlocks
     {
         lock (_lock)
         {
-            var head = CountSize(size);
-            // The padding goes before the record: a block that ends in records of one kind has no tail to skip.
-            var pad = -_used & (CountedPlace.Alignment - 1);
-            if (_used + pad + head + size > _current.Length)
-            {
-                Seal(head + size);
-                pad = -_used & (CountedPlace.Alignment - 1);
-            }
-            _used += pad;
-            var to = Reserve(head + size, out var place);
-            WriteCount(to, size);
-            write(to[head..], state);
-            return CountedPlace.At(place.Block, place.Offset);
+            write(ReserveCounted(size, out var place), state);
+            return place;
         }
     }
 
@@ -103,19 +92,27 @@ internal sealed class ScratchBlocks
     {
         lock (_lock)
         {
-            var head = CountSize(bytes.Length);
-            var pad = -_used & (CountedPlace.Alignment - 1);
-            if (_used + pad + head + bytes.Length > _current.Length)
-            {
-                Seal(head + bytes.Length);
-                pad = -_used & (CountedPlace.Alignment - 1);
-            }
-            _used += pad;
-            var to = Reserve(head + bytes.Length, out var place);
-            WriteCount(to, bytes.Length);
-            bytes.CopyTo(to[head..]);
-            return CountedPlace.At(place.Block, place.Offset);
+            bytes.CopyTo(ReserveCounted(bytes.Length, out var place));
+            return place;
         }
+    }
+
+    /// <summary>Room for a record of <paramref name="size"/> bytes after its length, at a 4-byte boundary (under the lock).</summary>
+    private Span<byte> ReserveCounted(int size, out CountedPlace place)
+    {
+        var head = CountSize(size);
+        // The padding goes before the record: a block that ends in records of one kind has no tail to skip.
+        var pad = -_used & (CountedPlace.Alignment - 1);
+        if (_used + pad + head + size > _current.Length)
+        {
+            Seal(head + size);
+            pad = -_used & (CountedPlace.Alignment - 1);
+        }
+        _used += pad;
+        var to = Reserve(head + size, out var at);
+        WriteCount(to, size);
+        place = CountedPlace.At(at.Block, at.Offset);
+        return to[head..];
     }
 
     /// <summary>The bytes kept at <paramref name="place"/> (as <see cref="Read(Place)"/>: a view of a block in memory, else a copy).</summary>
