@@ -152,7 +152,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     internal int VariantCount(int index) => VariantCount(_shared.Rows.Read(_places[index]));
 
     /// <summary>
-    /// An index of the items by job name and output stem (the manifest's record identity), made once: about 8 bytes an item
+    /// An index of the items by job name and output stem (the manifest's record identity), made once: about 6 bytes an item
     /// and no string per item. The first item of a name is the one found.
     /// </summary>
     internal OutputIndex IndexByOutput() => new(this);
@@ -235,7 +235,9 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         internal OutputIndex(PlannedItemList items)
         {
             _items = items;
-            _slots = new int[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, (long)items.Count * 2)))];
+            // Never more than two thirds full, of any size (the hash is scaled to it): rounded up to a power of two, the
+            // slots of three million items were 32 MB where the pruner runs, at the finish's peak; 18 now.
+            _slots = new int[(int)Math.Min(Array.MaxLength, Math.Max(16, ((long)items.Count * 3 / 2) + 1))];
             // Items are indexed in order, each read through one reader; the items a probe compares with are read on
             // their own (a view of the reader's block stays valid meanwhile).
             var reader = new ScratchBlocks.InOrderReader(items._shared.Rows);
@@ -264,8 +266,8 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
             var hash = new HashCode();
             hash.Add(job, StringComparer.Ordinal);
             hash.AddBytes(output);
-            var mask = _slots.Length - 1;
-            for (var slot = hash.ToHashCode() & mask; ; slot = (slot + 1) & mask)
+            var slots = _slots.Length;
+            for (var slot = (int)(((ulong)(uint)hash.ToHashCode() * (ulong)slots) >> 32); ; slot = slot + 1 == slots ? 0 : slot + 1)
             {
                 var held = _slots[slot];
                 if (held == 0)
