@@ -76,7 +76,7 @@ internal sealed class ScratchBlocks
     /// Keeps the <paramref name="size"/> bytes <paramref name="write"/> makes of <paramref name="state"/> after their
     /// length, at a 4-byte boundary, and says where in 4 bytes (<see cref="CountedPlace"/>): for stores that keep a place
     /// per output or item (the outcome log, the plan), where the 8-byte <see cref="Place"/> was 32 MB of a
-    /// million-item build.
+    /// million-item build. Padding lies between such records: a store of them is read by place, never <see cref="InOrder"/>.
     /// </summary>
     internal CountedPlace AppendCounted<TState>(int size, TState state, System.Buffers.SpanAction<byte, TState> write)
     {
