@@ -25,7 +25,17 @@ public sealed class RecordSpillTests : IDisposable
         using (var spill = new RecordSpill(manifest, memoryBudget: 4096))
         {
             var table = new RecordTable(spill);
-            Parallel.For(0, records.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => table.Set(Key(i), records[i]));
+            // Room for the records first (a build expects one per planned item), and for many more once some are set:
+            // the keys' index is made again around the records it holds, which are still found below.
+            table.Expect(records.Length);
+            Parallel.For(0, records.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            {
+                table.Set(Key(i), records[i]);
+                if (i == 150)
+                {
+                    table.Expect(records.Length * 100);
+                }
+            });
 
             var file = Assert.IsType<string>(spill.FilePath);
             Assert.Equal(_dir, Path.GetDirectoryName(file));

@@ -89,6 +89,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         // 16 bytes and more each at a million items).
         log.Expect(plan.OutputCount);
         manifest.Stats.OutputTimes.Expect(plan.OutputCount);
+        manifest.Records.Expect(plan.Items.Count);
         var stats = manifest.Stats;
         var (engineStamp, native) = EngineStamp.Current(stats.Native);
         stats.Native = native;

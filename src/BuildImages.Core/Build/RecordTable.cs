@@ -58,6 +58,13 @@ internal sealed class RecordTable
     }
 
     /// <summary>
+    /// Makes room for the keys of <paramref name="records"/> records at once (a build expects a record per planned item):
+    /// an index grown by doubling as a cold build sets its records held the old beside the new, and ended as much as
+    /// twice the size it needs (26 MB at three million records, where 18 do).
+    /// </summary>
+    internal void Expect(int records) => _keys.Expect(records);
+
+    /// <summary>
     /// The records as they stand now, unaffected by later changes: the entries are copied (what they store never
     /// changes), the key pool shared (it only grows, and the copy knows no id past its own).
     /// </summary>
