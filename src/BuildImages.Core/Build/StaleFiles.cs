@@ -59,5 +59,12 @@ internal sealed class StaleFiles
         return at >= 0 && !_struck[at];
     }
 
-    private static UInt128 Hash(string file) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(file.ToUpperInvariant().AsSpan()));
+    // Upper-cased on the stack for a name of 256 characters or fewer: the strike pass hashes every output of the site, and
+    // a string each was as many allocations.
+    private static UInt128 Hash(string file)
+    {
+        Span<char> upper = file.Length <= 256 ? stackalloc char[file.Length] : new char[file.Length];
+        file.AsSpan().ToUpperInvariant(upper);
+        return XxHash128.HashToUInt128(MemoryMarshal.AsBytes((ReadOnlySpan<char>)upper));
+    }
 }

@@ -32,7 +32,7 @@ internal sealed class EncodedFiles : IReadOnlyCollection<(string Key, FileRecord
         var sha = file.Sha256;
         var keyBytes = Encoding.UTF8.GetByteCount(key);
         var shaBytes = Encoding.UTF8.GetByteCount(sha);
-        var size = PrefixLength(keyBytes) + keyBytes + 16 + PrefixLength(shaBytes) + shaBytes;
+        var size = SevenBitCount.Size(keyBytes) + keyBytes + 16 + SevenBitCount.Size(shaBytes) + shaBytes;
         _blocks.Append(size, (key, sha, file.Size, file.ModifiedTicks), static (span, entry) =>
         {
             var at = WriteText(span, entry.key);
@@ -75,7 +75,7 @@ internal sealed class EncodedFiles : IReadOnlyCollection<(string Key, FileRecord
             {
                 var key = ReadText(block.Span, ref at);
                 at += 16;
-                var hashBytes = ReadPrefix(block.Span, ref at);
+                var hashBytes = SevenBitCount.Read(block.Span, ref at);
                 at += hashBytes;
                 yield return key;
             }
@@ -94,48 +94,15 @@ internal sealed class EncodedFiles : IReadOnlyCollection<(string Key, FileRecord
     /// <summary>Writes <paramref name="text"/> as <see cref="BinaryWriter.Write(string)"/> does (a 7-bit encoded byte count, then the UTF-8); returns the bytes written.</summary>
     private static int WriteText(Span<byte> to, string text)
     {
-        var length = Encoding.UTF8.GetByteCount(text);
-        var at = 0;
-        var rest = (uint)length;
-        for (; rest >= 0x80; rest >>= 7)
-        {
-            to[at++] = (byte)(rest | 0x80);
-        }
-        to[at++] = (byte)rest;
+        var at = SevenBitCount.Write(to, Encoding.UTF8.GetByteCount(text));
         return at + Encoding.UTF8.GetBytes(text, to[at..]);
     }
 
     private static string ReadText(ReadOnlySpan<byte> bytes, ref int at)
     {
-        var length = ReadPrefix(bytes, ref at);
+        var length = SevenBitCount.Read(bytes, ref at);
         var text = Encoding.UTF8.GetString(bytes.Slice(at, length));
         at += length;
         return text;
-    }
-
-    /// <summary>Reads a 7-bit encoded byte count at <paramref name="at"/>, moving past it.</summary>
-    private static int ReadPrefix(ReadOnlySpan<byte> bytes, ref int at)
-    {
-        var length = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var b = bytes[at++];
-            length |= (b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return length;
-            }
-        }
-    }
-
-    /// <summary>The bytes of a 7-bit encoded count of <paramref name="length"/>.</summary>
-    internal static int PrefixLength(int length)
-    {
-        var prefix = 1;
-        for (var rest = (uint)length >> 7; rest != 0; rest >>= 7)
-        {
-            prefix++;
-        }
-        return prefix;
     }
 }

@@ -91,6 +91,6 @@ internal sealed class RecordedFiles : IReadOnlyCollection<(string Key, FileRecor
     private static int StringLength(string text)
     {
         var bytes = Encoding.UTF8.GetByteCount(text);
-        return EncodedFiles.PrefixLength(bytes) + bytes;
+        return Primitives.SevenBitCount.Size(bytes) + bytes;
     }
 }

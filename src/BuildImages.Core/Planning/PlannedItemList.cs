@@ -226,7 +226,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
             new(Job, Template, TemplateKey, item, Size, output, null, null!, new ItemVariants(output, Shapes)) { AltNamer = Namer, CompactPreKey = preKey };
     }
 
-    /// <summary>Items by job name and output stem: open addressing over item indexes, compared by the rows' bytes.</summary>
+    /// <summary>Items by job name and output stem: open addressing over item indexes (<see cref="OpenSlots"/>), compared by the rows' bytes.</summary>
     internal sealed class OutputIndex
     {
         private readonly PlannedItemList _items;
@@ -235,9 +235,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         internal OutputIndex(PlannedItemList items)
         {
             _items = items;
-            // Never more than two thirds full, of any size (the hash is scaled to it): rounded up to a power of two, the
-            // slots of three million items were 32 MB where the pruner runs, at the finish's peak; 18 now.
-            _slots = new int[(int)Math.Min(Array.MaxLength, Math.Max(16, ((long)items.Count * 3 / 2) + 1))];
+            _slots = new int[OpenSlots.SizeFor(items.Count, 16)];
             // Items are indexed in order, each read through one reader; the items a probe compares with are read on
             // their own (a view of the reader's block stays valid meanwhile).
             var reader = new ScratchBlocks.InOrderReader(items._shared.Rows);
@@ -267,7 +265,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
             hash.Add(job, StringComparer.Ordinal);
             hash.AddBytes(output);
             var slots = _slots.Length;
-            for (var slot = (int)(((ulong)(uint)hash.ToHashCode() * (ulong)slots) >> 32); ; slot = slot + 1 == slots ? 0 : slot + 1)
+            for (var slot = OpenSlots.First(hash.ToHashCode(), slots); ; slot = OpenSlots.Next(slot, slots))
             {
                 var held = _slots[slot];
                 if (held == 0)

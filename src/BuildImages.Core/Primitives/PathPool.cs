@@ -576,7 +576,7 @@ internal sealed class PathPool
         return p.CompareTo(q);
     }
 
-    private static int IndexSizeFor(int paths) => (int)Math.Min(Array.MaxLength, Math.Max(96, ((long)paths * 3 / 2) + 1));
+    private static int IndexSizeFor(int paths) => OpenSlots.SizeFor(paths, 96);
 
     private static int Hash(ReadOnlySpan<byte> utf8)
     {
@@ -586,14 +586,11 @@ internal sealed class PathPool
         return hash.ToHashCode();
     }
 
-    /// <summary>The first slot <paramref name="hash"/> picks in an index of <paramref name="slots"/> (the hash scaled to it).</summary>
-    private static int FirstSlot(int hash, int slots) => (int)(((ulong)(uint)hash * (ulong)slots) >> 32);
-
     /// <summary>The slot that holds <paramref name="utf8"/>, or the empty slot where it would go (under the lock).</summary>
     private int Slot(ReadOnlySpan<byte> utf8, int hash)
     {
         var slots = _index.Length;
-        for (var slot = FirstSlot(hash, slots); ; slot = slot + 1 == slots ? 0 : slot + 1)
+        for (var slot = OpenSlots.First(hash, slots); ; slot = OpenSlots.Next(slot, slots))
         {
             var held = _index[slot];
             if (held == 0 || Holds(held - 1, utf8))
@@ -649,10 +646,10 @@ internal sealed class PathPool
         var cursor = new Cursor();
         for (var id = 0; id < _count; id++)
         {
-            var slot = FirstSlot(Hash(Utf8(id, cursor)), slots);
+            var slot = OpenSlots.First(Hash(Utf8(id, cursor)), slots);
             while (index[slot] != 0)
             {
-                slot = slot + 1 == slots ? 0 : slot + 1;
+                slot = OpenSlots.Next(slot, slots);
             }
             index[slot] = id + 1;
         }
@@ -678,8 +675,8 @@ internal sealed class PathPool
     {
         var block = _blocks[place >> BlockBits]!;
         var at = place & (BlockSize - 1);
-        var shared = ReadLength(block, ref at);
-        var rest = ReadLength(block, ref at);
+        var shared = SevenBitCount.Read(block, ref at);
+        var rest = SevenBitCount.Read(block, ref at);
         return (block, shared, at, rest);
     }
 
@@ -690,7 +687,7 @@ internal sealed class PathPool
     private int Store(ReadOnlySpan<byte> utf8, int shared)
     {
         var rest = utf8[shared..];
-        var need = LengthSize(shared) + LengthSize(rest.Length) + rest.Length;
+        var need = SevenBitCount.Size(shared) + SevenBitCount.Size(rest.Length) + rest.Length;
         if (_used + need > BlockSize)
         {
             if (_block + 1 == MaxBlocks)
@@ -708,8 +705,8 @@ internal sealed class PathPool
         var block = _blocks[_block]!;
         var place = (_block << BlockBits) | _used;
         var at = _used;
-        WriteLength(block, ref at, shared);
-        WriteLength(block, ref at, rest.Length);
+        at += SevenBitCount.Write(block.AsSpan(at), shared);
+        at += SevenBitCount.Write(block.AsSpan(at), rest.Length);
         rest.CopyTo(block.AsSpan(at));
         _used = at + rest.Length;
         return place;
@@ -723,33 +720,6 @@ internal sealed class PathPool
         }
         utf8.CopyTo(_last);
         _lastLength = utf8.Length;
-    }
-
-    // Lengths in 7-bit groups, low first (one byte below 128).
-    private static int LengthSize(int length) => length < 1 << 7 ? 1 : length < 1 << 14 ? 2 : 3;
-
-    private static void WriteLength(byte[] to, ref int at, int length)
-    {
-        while (length >= 0x80)
-        {
-            to[at++] = (byte)(length | 0x80);
-            length >>= 7;
-        }
-        to[at++] = (byte)length;
-    }
-
-    private static int ReadLength(byte[] from, ref int at)
-    {
-        var length = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var b = from[at++];
-            length |= (b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return length;
-            }
-        }
     }
 
     /// <summary>Where a path is rebuilt (see <see cref="Utf8(int, Cursor)"/>); one per reader, never shared between threads.</summary>

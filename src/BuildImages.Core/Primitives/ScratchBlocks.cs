@@ -100,7 +100,7 @@ internal sealed class ScratchBlocks
     /// <summary>Room for a record of <paramref name="size"/> bytes after its length, at a 4-byte boundary (under the lock).</summary>
     private Span<byte> ReserveCounted(int size, out CountedPlace place)
     {
-        var head = CountSize(size);
+        var head = SevenBitCount.Size(size);
         // The padding goes before the record: a block that ends in records of one kind has no tail to skip.
         var pad = -_used & (CountedPlace.Alignment - 1);
         if (_used + pad + head + size > _current.Length)
@@ -110,7 +110,7 @@ internal sealed class ScratchBlocks
         }
         _used += pad;
         var to = Reserve(head + size, out var at);
-        WriteCount(to, size);
+        SevenBitCount.Write(to, size);
         place = CountedPlace.At(at.Block, at.Offset);
         return to[head..];
     }
@@ -126,81 +126,30 @@ internal sealed class ScratchBlocks
         }
         lock (_lock)
         {
-            var (index, offset) = (place.Block, place.Offset);
-            byte[] bytes;
-            int start;
-            if (index == _blocks.Count)
+            var at = place.Offset;
+            if (InMemory(place.Block, reader, out var blockLength) is { } bytes)
             {
-                (bytes, start) = (_current, offset);
+                var size = SevenBitCount.Read(bytes, ref at);
+                return new ArraySegment<byte>(bytes, at, size);
             }
-            else if (_blocks[index] is { Bytes: { } held })
+            // Read on its own: its head first, most records whole in it; a longer one is read again at its length.
+            var fileOffset = _blocks[place.Block].FileOffset + place.Offset;
+            var head = new byte[Math.Min(CountedReadGuess, blockLength - place.Offset)];
+            ReadFile(head, fileOffset);
+            var start = 0;
+            var length = SevenBitCount.Read(head, ref start);
+            if (start + length <= head.Length)
             {
-                (bytes, start) = (held, offset);
+                return new ArraySegment<byte>(head, start, length);
             }
-            else if (reader is not null)
-            {
-                var block = _blocks[index];
-                if (reader.Block != index)
-                {
-                    if (reader.Bytes.Length < block.Length)
-                    {
-                        reader.Bytes = new byte[Math.Max(BlockBytes, block.Length)];
-                    }
-                    ReadFile(reader.Bytes.AsSpan(0, block.Length), block.FileOffset);
-                    reader.Block = index;
-                }
-                (bytes, start) = (reader.Bytes, offset);
-            }
-            else
-            {
-                // Read on its own: its head first, most records whole in it; a longer one is read again at its length.
-                var block = _blocks[index];
-                var guess = Math.Min(CountedReadGuess, block.Length - offset);
-                var head = new byte[guess];
-                ReadFile(head, block.FileOffset + offset);
-                var (length, count) = ReadCount(head);
-                if (count + length <= guess)
-                {
-                    return new ArraySegment<byte>(head, count, length);
-                }
-                var whole = new byte[length];
-                ReadFile(whole, block.FileOffset + offset + count);
-                return whole;
-            }
-            var (size, headBytes) = ReadCount(bytes.AsSpan(start));
-            return new ArraySegment<byte>(bytes, start + headBytes, size);
+            var whole = new byte[length];
+            ReadFile(whole, fileOffset + start);
+            return whole;
         }
     }
 
     // What a counted record read on its own from the file is read with first: an outcome or a plan row fits.
     private const int CountedReadGuess = 256;
-
-    private static int CountSize(int size) => size < 0x80 ? 1 : size < 0x4000 ? 2 : size < 0x200000 ? 3 : size < 0x10000000 ? 4 : 5;
-
-    private static void WriteCount(Span<byte> to, int size)
-    {
-        var value = (uint)size;
-        var at = 0;
-        for (; value >= 0x80; value >>= 7)
-        {
-            to[at++] = (byte)(value | 0x80);
-        }
-        to[at] = (byte)value;
-    }
-
-    private static (int Size, int HeadBytes) ReadCount(ReadOnlySpan<byte> from)
-    {
-        var value = 0u;
-        for (var at = 0; ; at++)
-        {
-            var b = from[at];
-            value |= (uint)(b & 0x7F) << (7 * at);
-            if (b < 0x80)
-            {
-                return ((int)value, at + 1);
-            }
-        }
-    }
 
     /// <summary>
     /// Room for <paramref name="size"/> bytes at the current block's end (under the lock). A block of many records is
@@ -241,33 +190,46 @@ internal sealed class ScratchBlocks
             {
                 return ArraySegment<byte>.Empty;
             }
-            if (place.Block == _blocks.Count)
+            var bytes = InMemory(place.Block, reader, out var blockLength);
+            var length = place.LengthIn(blockLength);
+            if (bytes is not null)
             {
-                return new ArraySegment<byte>(_current, place.Offset, place.LengthIn(_current.Length));
+                return new ArraySegment<byte>(bytes, place.Offset, length);
             }
-            var block = _blocks[place.Block];
-            var length = place.LengthIn(block.Length);
-            if (block.Bytes is { } held)
-            {
-                return new ArraySegment<byte>(held, place.Offset, length);
-            }
-            if (reader is null)
-            {
-                var bytes = new byte[length];
-                ReadFile(bytes, block.FileOffset + place.Offset);
-                return bytes;
-            }
-            if (reader.Block != place.Block)
-            {
-                if (reader.Bytes.Length < block.Length)
-                {
-                    reader.Bytes = new byte[Math.Max(BlockBytes, block.Length)];
-                }
-                ReadFile(reader.Bytes.AsSpan(0, block.Length), block.FileOffset);
-                reader.Block = place.Block;
-            }
-            return new ArraySegment<byte>(reader.Bytes, place.Offset, length);
+            var copy = new byte[length];
+            ReadFile(copy, _blocks[place.Block].FileOffset + place.Offset);
+            return copy;
         }
+    }
+
+    /// <summary>
+    /// Block <paramref name="index"/>'s bytes where they are in memory (the block being filled, a block held, or
+    /// <paramref name="reader"/>'s copy of one in the file, read whole once) and its length; null for a block in the file
+    /// when no reader is given, whose records are read on their own (under the lock).
+    /// </summary>
+    private byte[]? InMemory(int index, InOrderReader? reader, out int length)
+    {
+        if (index == _blocks.Count)
+        {
+            length = _current.Length;
+            return _current;
+        }
+        var block = _blocks[index];
+        length = block.Length;
+        if (block.Bytes is not null || reader is null)
+        {
+            return block.Bytes;
+        }
+        if (reader.Block != index)
+        {
+            if (reader.Bytes.Length < block.Length)
+            {
+                reader.Bytes = new byte[Math.Max(BlockBytes, block.Length)];
+            }
+            ReadFile(reader.Bytes.AsSpan(0, block.Length), block.FileOffset);
+            reader.Block = index;
+        }
+        return reader.Bytes;
     }
 
     private void ReadFile(Span<byte> to, long at)
