@@ -69,6 +69,9 @@ public sealed record BuildOptions
     /// <summary>Bytes of serialised records, fields and outcomes a build holds in memory, together, before the rest go to scratch files (tests set it low to take that path).</summary>
     internal long RecordMemoryBudget { get; init; } = RecordSpill.DefaultMemoryBudget;
 
+    /// <summary>The most output paths a build sorts in memory at once; an order of more is kept in scratch blocks (<see cref="Primitives.SpilledPathOrder"/>; smaller in tests).</summary>
+    internal int PathOrderRunLength { get; init; } = Primitives.SpilledPathOrder.DefaultRunLength;
+
     /// <summary>How many kinds of card error are told once with the items they failed (see <see cref="BuildLog.MostRepeatedErrors"/>; smaller in tests).</summary>
     internal int MostRepeatedErrors { get; init; } = BuildLog.MostRepeatedErrors;
 }

@@ -213,7 +213,8 @@ public static class DataLoader
         {
             pool.Add(Path.GetFullPath(Path.Combine(baseDirectory, match.Path)));
         }
-        var order = pool.LatePathOrder(0);
+        var order = Enumerable.Range(0, pool.Count).ToArray();
+        pool.Sort(order);
         return order.Length < PooledFrom ? [.. order.Select(pool.PathOf)] : new PooledPaths(pool, order);
     }
 

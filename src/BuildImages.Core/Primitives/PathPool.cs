@@ -269,32 +269,60 @@ internal sealed class PathPool
     // The ids past the sorted run in path order (see LatePathOrder), for the run's end and the count they were made at.
     // Its own lock: a sort of millions takes a while, and lookups (which take the pool's) go on meanwhile.
     private readonly Lock _lateOrderLock = new();
-    private int[]? _lateOrder;
+    private IEnumerable<int>? _lateOrder;
     private (int Run, int Count) _lateOrderOf;
+    // Where an order of more than a run's ids is kept (null: in memory, as an array), and a run's length. Under _lateOrderLock.
+    private ScratchBlocks? _orderStore;
+    private int _orderRunLength = SpilledPathOrder.DefaultRunLength;
+
+    /// <summary>
+    /// Keeps the late paths' order (<see cref="LatePathOrder"/>) in <paramref name="store"/> when it holds more than
+    /// <paramref name="runLength"/> ids: the pool of a build's outputs, whose cold finish walks every output in path order.
+    /// </summary>
+    internal void KeepOrdersIn(ScratchBlocks store, int runLength = SpilledPathOrder.DefaultRunLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runLength, 1);
+        lock (_lateOrderLock)
+        {
+            (_orderStore, _orderRunLength) = (store, runLength);
+        }
+    }
 
     /// <summary>
     /// The ids from <paramref name="run"/> (a value <see cref="Sorted"/> had) to the pool's end, sorted by path: made once
     /// and shared while the pool holds the same ids, for whoever walks a set of ids in path order (<see cref="MergeWithRun"/>)
     /// and keeps only its own. At the finish of a million-item cold build three walks (the outcome log's, the up-to-date
     /// record's, the stat cache's output times) each listed and sorted their own 3.6 million ids at once: 48 MB each.
+    /// An array, or a <see cref="SpilledPathOrder"/> past a run's length when the pool keeps its orders in scratch blocks
+    /// (<see cref="KeepOrdersIn"/>).
     /// </summary>
-    internal int[] LatePathOrder(int run)
+    internal IEnumerable<int> LatePathOrder(int run)
     {
         lock (_lateOrderLock)
         {
             var count = Count;
             if (_lateOrder is null || _lateOrderOf != (run, count))
             {
-                var ids = new int[Math.Max(0, count - run)];
-                for (var i = 0; i < ids.Length; i++)
-                {
-                    ids[i] = run + i;
-                }
-                Sort(ids);
-                (_lateOrder, _lateOrderOf) = (ids, (run, count));
+                // The old order first: it is garbage before the new one is made.
+                _lateOrder = null;
+                _lateOrder = _orderStore is { } store && count - run > _orderRunLength
+                    ? SpilledPathOrder.Make(this, store, run, count, _orderRunLength)
+                    : SortedRange(run, count);
+                _lateOrderOf = (run, count);
             }
             return _lateOrder;
         }
+    }
+
+    private int[] SortedRange(int from, int to)
+    {
+        var ids = new int[Math.Max(0, to - from)];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = from + i;
+        }
+        Sort(ids);
+        return ids;
     }
 
     /// <summary>
@@ -558,7 +586,7 @@ internal sealed class PathPool
     }
 
     /// <summary>Two paths' bytes (as <see cref="Encode"/> writes them) in their strings' ordinal order.</summary>
-    private static int CompareUtf8(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)
+    internal static int CompareUtf8(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)
     {
         var same = x.CommonPrefixLength(y);
         if (same == x.Length || same == y.Length)

@@ -97,6 +97,23 @@ internal sealed class ScratchBlocks
         }
     }
 
+    /// <summary>
+    /// Files the block being filled, so every record kept so far is in a block that never changes again (held, or in the
+    /// file): one whose appends are over and whose readers may still be reading when more is kept later (a later
+    /// append into the same block, or into its reused array once it is written out, would change what they read).
+    /// </summary>
+    internal void EndBlock()
+    {
+        lock (_lock)
+        {
+            if (_used > 0)
+            {
+                // Its records are read from where it is filed from now on, never from the array the next appends fill.
+                Seal(0);
+            }
+        }
+    }
+
     /// <summary>Room for a record of <paramref name="size"/> bytes after its length, at a 4-byte boundary (under the lock).</summary>
     private Span<byte> ReserveCounted(int size, out CountedPlace place)
     {
