@@ -108,6 +108,39 @@ public sealed class RecordSpillTests : IDisposable
         Assert.Equal(Json(RecordCheck.Sealed(Record(19, "first"))), Json(read));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EveryRecordIsWalkedOnceWhetherTheStoreFollowsTheKeysOrderOrNot(bool reSetInReverse)
+    {
+        var manifest = Path.Combine(_dir, ".buildimages-manifest.json");
+        using var spill = new RecordSpill(manifest, memoryBudget: 0);
+        var table = new RecordTable(spill);
+        // Set from several threads (a new key's id follows the store's order); then a few set again (an edit: stored
+        // after the rest, under ids in the middle), or every one set again from the last (stored in the reverse of
+        // the ids' order).
+        Parallel.For(0, 300, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => table.Set(Key(i), Record(i, "first")));
+        Assert.True(table.WalksInIdOrder);
+        var again = reSetInReverse ? Enumerable.Range(0, 300).Reverse().ToList() : [17, 150];
+        foreach (var i in again)
+        {
+            table.Set(Key(i), Record(i, "second"));
+        }
+
+        Assert.Equal(!reSetInReverse, table.WalksInIdOrder);
+        var walked = table.All().ToList();
+        Assert.Equal(Enumerable.Range(0, 300).Select(Key).Order(StringComparer.Ordinal), walked.Select(w => w.Key).Order(StringComparer.Ordinal));
+        foreach (var (key, record) in walked)
+        {
+            var i = Enumerable.Range(0, 300).Single(n => Key(n) == key);
+            Assert.Equal(Json(RecordCheck.Sealed(Record(i, again.Contains(i) ? "second" : "first"))), Json(record));
+        }
+        Assert.Equal(walked.Select(w => w.Key), table.Outlines().Select(o => o.Key));
+        // Records removed are passed over.
+        Assert.True(table.Remove(Key(5)));
+        Assert.Equal(299, table.All().Count());
+    }
+
     [Fact]
     public void ABuildWhoseRecordsWentToTheFileSavesTheSameManifestAndLeavesNoScratchFile()
     {

@@ -19,12 +19,15 @@ internal sealed class RecordTable
 {
     private readonly Primitives.PathPool _keys;
     private readonly Lock _lock = new();
+    // Taken by Keep alone, around storing a record and taking its key's id.
+    private readonly Lock _keepLock = new();
     // Counts changes, so an order made of the records is known to be current. Guarded by _lock.
     private int _version;
     // Taken before _lock, never after: one pass sorts, the others wait for its order.
     private readonly Lock _orderLock = new();
     private (int Version, int[] Ids) _byKey;
-    private (int Version, int[] Ids) _byStore;
+    // Null ids: the records are walked in id order (below the length), which is their stored order but for a few.
+    private (int Version, int[]? Ids, int Length) _byStore = (-1, null, 0);
     // The input-set ids the records name, each once (a site has a handful), and their indexes. Guarded by _lock; a
     // snapshot takes a copy.
     private readonly List<string> _inputs;
@@ -143,8 +146,15 @@ internal sealed class RecordTable
 
     private void Keep(string key, byte[] sealedJson, string inputs)
     {
-        var stored = _spill.Keep(sealedJson);
-        var id = _keys.Add(key);
+        RecordSpill.Stored stored;
+        int id;
+        // One keeper at a time (the spill writes one at a time anyway): a new key's id then follows the store's order,
+        // so passes over the records walk ids in order without listing them (InStoredOrder).
+        lock (_keepLock)
+        {
+            stored = _spill.Keep(sealedJson);
+            id = _keys.Add(key);
+        }
         lock (_lock)
         {
             var entry = new Entry(stored, InputsIndex(inputs));
@@ -168,9 +178,6 @@ internal sealed class RecordTable
             return true;
         }
     }
-
-    /// <summary>The ids of the keys that hold a record, in the keys' ordinal order (the manifest's and images.json's order). Shared: never changed.</summary>
-    private int[] SortedIds() => Ordered(byKey: true);
 
     /// <summary>Input-set ids the records name, without reading the records.</summary>
     internal HashSet<string> InputIds()
@@ -216,37 +223,86 @@ internal sealed class RecordTable
         }
     }
 
-    private int[] InStoredOrder() => Ordered(byKey: false);
-
     /// <summary>
-    /// The ids that hold a record, by key or in the order they are stored (records held in memory have no place in the
-    /// file, 0: their order among the rest does not matter); made once for each state of the table and shared, never
-    /// changed. The finish makes four passes over every record at once (the manifest, images.json, the stat cache, the
-    /// pruner or the gathering), and each sorted a million ids of its own.
+    /// The ids that hold a record in about the order they are stored, so a pass reads the scratch file from start to end:
+    /// in id order when that is their stored order but for one record in a hundred or fewer (a cold build sets a record
+    /// as it takes its key's id; a build that loaded the manifest stores the records it changes after the rest), with
+    /// nothing listed (a list of every id, and offsets to sort it by, were 12 bytes a record at the start of the finish);
+    /// else sorted by where they are stored, once for each state of the table, shared.
     /// </summary>
-    private int[] Ordered(bool byKey)
+    private IEnumerable<int> InStoredOrder()
     {
         lock (_orderLock)
         {
-            var cached = byKey ? _byKey : _byStore;
             lock (_lock)
             {
-                if (cached.Ids is not null && cached.Version == _version)
+                if (_byStore.Version == _version)
                 {
-                    return cached.Ids;
+                    return _byStore.Ids ?? IdsBelow(_byStore.Length);
                 }
             }
-            var (ids, offsets, version) = Present(withOffsets: !byKey);
-            if (byKey)
+            var (length, version, disorder) = StoredDisorder();
+            if (disorder * 100L <= length)
             {
-                _keys.Sort(ids);
-                _byKey = (version, ids);
+                _byStore = (version, null, length);
+                return IdsBelow(length);
             }
-            else
+            var (ids, offsets, at) = Present(withOffsets: true);
+            Array.Sort(offsets, ids);
+            _byStore = (at, ids, ids.Length);
+            return ids;
+        }
+    }
+
+    /// <summary>Whether a pass over every record walks the ids in order, listing none (for tests).</summary>
+    internal bool WalksInIdOrder => InStoredOrder() is not int[];
+
+    /// <summary>How many ids there are now, and how often a record in the file comes before the one of a lower id (held records are read from memory: their order does not matter).</summary>
+    private (int Length, int Version, int Disorder) StoredDisorder()
+    {
+        lock (_lock)
+        {
+            var (disorder, last) = (0, -1L);
+            for (var id = 0; id < _entries.Length; id++)
             {
-                Array.Sort(offsets, ids);
-                _byStore = (version, ids);
+                if (_entries[id].IsRecord && _entries[id].Stored.Offset is >= 0 and var offset)
+                {
+                    disorder += offset < last ? 1 : 0;
+                    last = offset;
+                }
             }
+            return (_entries.Length, _version, disorder);
+        }
+    }
+
+    /// <summary>Ids 0 up to <paramref name="length"/>; those without a record are passed over by the reader.</summary>
+    private static IEnumerable<int> IdsBelow(int length)
+    {
+        for (var id = 0; id < length; id++)
+        {
+            yield return id;
+        }
+    }
+
+    /// <summary>
+    /// The ids that hold a record in the keys' ordinal order; made once for each state of the table and shared, never
+    /// changed. The finish makes several passes over every record at once (the manifest, images.json per job), and each
+    /// sorted a million ids of its own.
+    /// </summary>
+    private int[] SortedIds()
+    {
+        lock (_orderLock)
+        {
+            lock (_lock)
+            {
+                if (_byKey.Ids is not null && _byKey.Version == _version)
+                {
+                    return _byKey.Ids;
+                }
+            }
+            var (ids, _, version) = Present(withOffsets: false);
+            _keys.Sort(ids);
+            _byKey = (version, ids);
             return ids;
         }
     }
