@@ -68,14 +68,15 @@ internal sealed class RecordTable
     internal void Expect(int records) => _keys.Expect(records);
 
     /// <summary>
-    /// The records as they stand now, unaffected by later changes: the entries are copied (what they store never
-    /// changes), the key pool shared (it only grows, and the copy knows no id past its own).
+    /// The records as they stand now, unaffected by later changes: the entries are shared, and this table copies a chunk
+    /// of 4,096 of them before it changes one in it (what they store never changes; a copy of every entry was 16 bytes a
+    /// record at each checkpoint), the key pool shared (it only grows, and the copy knows no id past its own).
     /// </summary>
     internal RecordTable Snapshot()
     {
         lock (_lock)
         {
-            return new(_keys, _entries.Clone(), [.. _inputs], _spill, _folders);
+            return new(_keys, _entries.Share(), [.. _inputs], _spill, _folders);
         }
     }
 
@@ -159,7 +160,7 @@ internal sealed class RecordTable
         {
             var entry = new Entry(stored, InputsIndex(inputs));
             _entries.EnsureLength(id + 1);
-            _entries[id] = entry;
+            _entries.Set(id, entry);
             _version++;
         }
     }
@@ -173,7 +174,7 @@ internal sealed class RecordTable
             {
                 return false;
             }
-            _entries[id] = default;
+            _entries.Set(id, default);
             _version++;
             return true;
         }
@@ -409,7 +410,7 @@ internal sealed class RecordTable
 
     /// <summary>
     /// A record, stored serialised, and the input set it names (read without the record) as its index + 1 among the
-    /// table's; 0: no record (never set, or removed). 16 bytes, a million of them held to the build's end (and copied by
+    /// table's; 0: no record (never set, or removed). 16 bytes, a million of them held to the build's end (and shared with
     /// each checkpoint's snapshot): the store's place is held as its two numbers, not as a <see cref="RecordSpill.Stored"/>,
     /// whose padding made an entry 24.
     /// </summary>
