@@ -27,6 +27,16 @@ public sealed class SpilledPathOrderTests : IDisposable
             .Distinct().OrderBy(_ => random.Next()).ToList();
     }
 
+    private static PathPool PoolOf(IEnumerable<string> paths)
+    {
+        var pool = new PathPool();
+        foreach (var path in paths)
+        {
+            pool.Add(path);
+        }
+        return pool;
+    }
+
     [Theory]
     [InlineData(0L, 300)]
     [InlineData(long.MaxValue, 300)]
@@ -34,12 +44,8 @@ public sealed class SpilledPathOrderTests : IDisposable
     [InlineData(0L, 16_385)]
     public void AnOrderKeptInRunsWalksAsTheStringsSortOrdinallyOnEveryThread(long memoryBudget, int runLength)
     {
-        var pool = new PathPool();
         var paths = Paths(20_000, 7);
-        foreach (var path in paths)
-        {
-            pool.Add(path);
-        }
+        var pool = PoolOf(paths);
         var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "order", new ScratchBudget(memoryBudget));
         pool.KeepOrdersIn(store, runLength);
 
@@ -61,12 +67,8 @@ public sealed class SpilledPathOrderTests : IDisposable
     [Fact]
     public void AWalkBegunBeforeThePoolGrewGoesOnReadingItsOwnOrder()
     {
-        var pool = new PathPool();
         var paths = Paths(5_000, 11);
-        foreach (var path in paths)
-        {
-            pool.Add(path);
-        }
+        var pool = PoolOf(paths);
         var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "order", new ScratchBudget(0));
         pool.KeepOrdersIn(store, 700);
         var old = pool.LatePathOrder(0);
@@ -97,12 +99,8 @@ public sealed class SpilledPathOrderTests : IDisposable
     [Fact]
     public void AnOrderOfNoMoreThanARunIsAnArrayAndAPoolWithoutAStoreNeverKeepsOne()
     {
-        var pool = new PathPool();
         var paths = Paths(2_000, 13);
-        foreach (var path in paths)
-        {
-            pool.Add(path);
-        }
+        var pool = PoolOf(paths);
         Assert.IsType<int[]>(pool.LatePathOrder(0));
         pool.KeepOrdersIn(new ScratchBlocks(Path.Combine(_dir, "m.json"), "order", new ScratchBudget(0)), paths.Count);
         Assert.IsType<int[]>(pool.LatePathOrder(0));

@@ -59,8 +59,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         // nameless where the system allows it (Linux, macOS) and deleted on close elsewhere. Held in memory, a dry run's
         // were 900 MiB at a million items.
         var spillBeside = _options.DryRun ? Path.Combine(Path.GetTempPath(), "buildimages-dry-run") : config.ManifestFile;
-        // The finish walks every output in path order, three times at once: a cold build's order of them all is kept in
-        // scratch blocks past a mebi-id, not held (4 bytes an output).
+        // The finish walks every output in path order (the stat cache, the up-to-date record, the report's outcomes): a
+        // cold build's order of them all is kept in scratch blocks past a mebi-id, not held (4 bytes an output).
         outputPaths.KeepOrdersIn(new ScratchBlocks(spillBeside, "order", scratch), _options.PathOrderRunLength);
         var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
         var reports = new ReportMaker(config, _options, paths, clock, wall);

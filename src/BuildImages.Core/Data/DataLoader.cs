@@ -213,8 +213,7 @@ public static class DataLoader
         {
             pool.Add(Path.GetFullPath(Path.Combine(baseDirectory, match.Path)));
         }
-        var order = Enumerable.Range(0, pool.Count).ToArray();
-        pool.Sort(order);
+        var order = pool.SortedRange(0, pool.Count);
         return order.Length < PooledFrom ? [.. order.Select(pool.PathOf)] : new PooledPaths(pool, order);
     }
 

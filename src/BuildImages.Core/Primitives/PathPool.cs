@@ -314,15 +314,22 @@ internal sealed class PathPool
         }
     }
 
-    private int[] SortedRange(int from, int to)
+    /// <summary>Ids <paramref name="from"/> up to <paramref name="to"/>, sorted by path (<see cref="Sort(Span{int})"/>).</summary>
+    internal int[] SortedRange(int from, int to)
     {
         var ids = new int[Math.Max(0, to - from)];
+        SortRange(ids, from);
+        return ids;
+    }
+
+    /// <summary>Fills <paramref name="ids"/> with the ids from <paramref name="from"/> on, and sorts them by path.</summary>
+    internal void SortRange(Span<int> ids, int from)
+    {
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = from + i;
         }
         Sort(ids);
-        return ids;
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Collections;
+using System.Runtime.InteropServices;
 
 namespace BuildImages.Core.Primitives;
 
@@ -53,31 +53,19 @@ internal sealed class SpilledPathOrder : IEnumerable<int>
         {
             var start = from + (r * runLength);
             var ids = buffer.AsSpan(0, Math.Min(runLength, to - start));
-            for (var i = 0; i < ids.Length; i++)
-            {
-                ids[i] = start + i;
-            }
-            pool.Sort(ids);
+            pool.SortRange(ids, start);
             var places = new ScratchBlocks.Place[(ids.Length + IdsPerRecord - 1) / IdsPerRecord];
             for (var k = 0; k < places.Length; k++)
             {
-                var part = (Ids: buffer, From: k * IdsPerRecord);
-                var length = Math.Min(IdsPerRecord, ids.Length - part.From);
-                places[k] = store.Append(length * sizeof(int), part, static (bytes, p) => Write(p.Ids.AsSpan(p.From, bytes.Length / sizeof(int)), bytes));
+                // In this machine's byte order: the scratch file is read back by this process only.
+                var part = ids.Slice(k * IdsPerRecord, Math.Min(IdsPerRecord, ids.Length - (k * IdsPerRecord)));
+                places[k] = store.Append(MemoryMarshal.AsBytes(part));
             }
             runs[r] = places;
         }
         // Walks read filed blocks only, so a later order kept in the same store never changes what they read.
         store.EndBlock();
         return new SpilledPathOrder(pool, store, runs, count);
-    }
-
-    private static void Write(ReadOnlySpan<int> ids, Span<byte> to)
-    {
-        for (var i = 0; i < ids.Length; i++)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(to[(i * sizeof(int))..], ids[i]);
-        }
     }
 
     /// <summary>The ids in path order: the runs merged, each run's next id ready with its path.</summary>
@@ -142,11 +130,11 @@ internal sealed class SpilledPathOrder : IEnumerable<int>
         private ArraySegment<byte> _ids = ArraySegment<byte>.Empty;
         private int _at;
         private int _place;
-        private int _pathLength;
 
         internal int Id { get; private set; }
 
-        private ReadOnlySpan<byte> Path => _cursor.Bytes.AsSpan(0, _pathLength);
+        // The cursor holds the id's path as rebuilt last (Next rebuilds it, nothing else uses the cursor).
+        private ReadOnlySpan<byte> Path => _cursor.Bytes.AsSpan(0, _cursor.Length);
 
         internal bool Next()
         {
@@ -159,9 +147,9 @@ internal sealed class SpilledPathOrder : IEnumerable<int>
                 _ids = _reader.Read(places[_place++]);
                 _at = 0;
             }
-            Id = BinaryPrimitives.ReadInt32LittleEndian(_ids.AsSpan(_at));
+            Id = MemoryMarshal.Read<int>(_ids.AsSpan(_at));
             _at += sizeof(int);
-            _pathLength = pool.Utf8(Id, _cursor).Length;
+            pool.Utf8(Id, _cursor);
             return true;
         }
 
