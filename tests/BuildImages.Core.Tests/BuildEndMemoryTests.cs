@@ -497,6 +497,46 @@ public sealed class BuildEndMemoryTests : IDisposable
     }
 
     [Fact]
+    public void AnArrayKeptAsABlockOfItsOwnReadsBackWholeAndInPartsAmongOtherRecords()
+    {
+        foreach (var budget in new long[] { 0, 3 << 20, long.MaxValue })
+        {
+            var blocks = new ScratchBlocks(Path.Combine(_dir, "m.json"), "test", new ScratchBudget(budget));
+            var random = new Random(9);
+            var arrays = Enumerable.Range(0, 4).Select(i => new byte[1 << 20]).ToArray();
+            foreach (var array in arrays)
+            {
+                random.NextBytes(array);
+            }
+            var before = blocks.Append([1, 2, 3]);
+            // Arrays kept as blocks, some of them only in part, between small records (which close the block they fill).
+            var kept = new[] { blocks.AppendBlock(arrays[0], 1 << 20), blocks.AppendBlock(arrays[1], 700_001) };
+            var between = blocks.Append([4, 5]);
+            kept = [.. kept, blocks.AppendBlock(arrays[2], 1), blocks.AppendBlock(arrays[3], (1 << 20) - 3)];
+            var lengths = new[] { 1 << 20, 700_001, 1, (1 << 20) - 3 };
+            Assert.True(blocks.AppendBlock(arrays[0], 0).IsEmpty);
+            Assert.Equal([1, 2, 3], blocks.Read(before).ToArray());
+            Assert.Equal([4, 5], blocks.Read(between).ToArray());
+            Assert.Equal(budget != long.MaxValue, blocks.UsesFile);
+            var part = new byte[5000];
+            for (var k = 0; k < kept.Length; k++)
+            {
+                Assert.Equal(arrays[k].AsSpan(0, lengths[k]).ToArray(), blocks.Read(kept[k]).ToArray());
+                // Parts from the start, the middle, running past the end, and from past the end.
+                foreach (var offset in new[] { 0, lengths[k] / 2, Math.Max(0, lengths[k] - 100), lengths[k], lengths[k] + 7 })
+                {
+                    var read = blocks.ReadPart(kept[k], offset, part);
+                    Assert.Equal(Math.Clamp(lengths[k] - offset, 0, part.Length), read);
+                    Assert.Equal(arrays[k].AsSpan(Math.Min(offset, lengths[k]), read).ToArray(), part.AsSpan(0, read).ToArray());
+                }
+            }
+            // Read in order: the records and the arrays' bytes end to end.
+            byte[][] expected = [[1, 2, 3], arrays[0], arrays[1][..700_001], [4, 5], arrays[2][..1], arrays[3][..((1 << 20) - 3)]];
+            Assert.Equal(expected.SelectMany(r => r).ToArray(), blocks.InOrder().SelectMany(b => b.ToArray()).ToArray());
+        }
+    }
+
+    [Fact]
     public void CountedRecordsOfEveryCountLengthReadBackFromMemoryOrTheFileAlone()
     {
         // Lengths at each edge of the 7-bit count (one byte, two, three), records longer than the first read of one

@@ -4,10 +4,29 @@ namespace BuildImages.Core.Tests;
 
 /// <summary>
 /// The build's pool of output paths: one id per distinct string (exactly, lone surrogates included), ids ordered as
-/// the strings are ordinally, paths read back as given, and adds from many threads at once.
+/// the strings are ordinally, paths read back as given, and adds from many threads at once; all of it too when the
+/// pool files its full blocks in scratch blocks and reads them back a window at a time.
 /// </summary>
-public sealed class PathPoolTests
+public sealed class PathPoolTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-pool-").FullName;
+    private readonly List<ScratchBlocks> _stores = [];
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // A pool that keeps its blocks in memory, or files each once full, in a store with no memory budget (so in its file).
+    private PathPool NewPool(bool filed)
+    {
+        var pool = new PathPool();
+        if (filed)
+        {
+            var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "paths", new ScratchBudget(0));
+            _stores.Add(store);
+            pool.KeepBlocksIn(store);
+        }
+        return pool;
+    }
+
     // ASCII, Latin-1, CJK, characters from U+D000 to U+D7FF and U+E000 to U+FFFF, characters above U+FFFF (surrogate
     // pairs), U+FFFD, and lone surrogates of both halves: UTF-8's byte order and UTF-16's differ between the pairs and
     // U+E000-U+FFFF.
@@ -65,10 +84,12 @@ public sealed class PathPoolTests
         }
     }
 
-    [Fact]
-    public void ThreadsAddingAtOnceGetOneIdPerPathAcrossManyBlocks()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ThreadsAddingAtOnceGetOneIdPerPathAcrossManyBlocks(bool filed)
     {
-        var pool = new PathPool();
+        var pool = NewPool(filed);
         // 60,000 paths of about 40 bytes: more than two of the pool's 1 MiB blocks, and many doublings of its arrays.
         var paths = Enumerable.Range(0, 60_000).Select(i => $"og/{i % 7}/post-{i:D6}-{(i % 3 == 0 ? "é" : "e")}.webp").ToArray();
         var ids = new int[paths.Length];
@@ -79,6 +100,8 @@ public sealed class PathPoolTests
             if (n < paths.Length)
             {
                 ids[i] = pool.Add(paths[i]);
+                // Read back at once, while other threads add and file blocks.
+                Assert.Equal(paths[i], pool.PathOf(ids[i]));
             }
             else
             {
@@ -89,18 +112,25 @@ public sealed class PathPoolTests
         Assert.Equal(ids, again);
         Assert.Equal(Enumerable.Range(0, paths.Length), ids.Order());
         Assert.All(Enumerable.Range(0, paths.Length), i => Assert.Equal(paths[i], pool.PathOf(ids[i])));
+        Assert.True(pool.StoredBytes > 1 << 20);
+        Assert.Equal(filed ? 1 : (int)((pool.StoredBytes + (1 << 20) - 1) >> 20), pool.BlocksHeld);
+        Assert.Equal(filed, _stores.Any(store => store.UsesFile));
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(37)]
-    public void PathsWhoseEntriesFillABlockToTheByteOrSpillIntoTheNextAreFoundAndReadAcrossIt(int leftOver)
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(37, false)]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(37, true)]
+    public void PathsWhoseEntriesFillABlockToTheByteOrSpillIntoTheNextAreFoundAndReadAcrossIt(int leftOver, bool filed)
     {
         // Only every 16th path's place is kept; the others are found by walking the entries after it, across a block's
         // end too: one that fills its 1 MiB block exactly, and (leftOver > 0) one that does not fit in what is left.
+        // Filed, the entry that ends a block is at the end of what a window can read of it.
         const int block = 1 << 20;
-        var pool = new PathPool();
+        var pool = NewPool(filed);
         var paths = new List<string>();
         void Add(string path)
         {
@@ -295,6 +325,68 @@ public sealed class PathPoolTests
         // Whole, 30 bytes and more a path; stored after the path before, 7 or so (and every 16th whole).
         Assert.InRange(pool.StoredBytes / (4.0 * Items), 4, 12);
         Assert.Equal("og/blog/2026/post-012345-600.webp", pool.PathOf((4 * 12_345) + 1));
+    }
+
+    [Fact]
+    public void AFiledPoolHoldsOneBlockAndReadsFindsAndSortsPathsLongerThanAWindowAcrossItsFiledBlocks()
+    {
+        var pool = NewPool(filed: true);
+        var random = new Random(11);
+        // Over 2 MiB of paths in random order (three blocks, two filed), among them paths of 20,000 characters and
+        // more (longer than the 8 KiB a window reads, some of two bytes a character) and runs that share a prefix.
+        var paths = Enumerable.Range(0, 160_000)
+            .Select(i => i % 16_000 == 17 ? $"og/long-{i}-" + new string(i % 2 == 0 ? 'é' : 'l', 20_000 + i) : $"og/{random.Next(1_000):D3}/post-{i:D6}{(i % 4 == 0 ? "-600.webp" : ".jpg")}")
+            .OrderBy(_ => random.Next()).ToList();
+        var ids = paths.Select(p => pool.Add(p)).ToArray();
+        Assert.Equal(Enumerable.Range(0, paths.Count), ids);
+        Assert.True(pool.StoredBytes > 2 << 20, $"{pool.StoredBytes} bytes");
+        Assert.Equal(1, pool.BlocksHeld);
+        Assert.True(_stores[0].UsesFile);
+        var jumping = new PathPool.Cursor();
+        foreach (var id in ids.OrderBy(_ => random.Next()))
+        {
+            Assert.Equal(paths[id], PathPool.TextOf(pool.Utf8(id, jumping)));
+            Assert.Equal(id, pool.Find(paths[id]));
+            Assert.Equal(-1, pool.Find(paths[id].AsSpan(0, paths[id].Length - 1)));
+        }
+        // Sorted by keys, and split by a byte at every level, reading entries from the filed blocks in any order.
+        foreach (var keyedLimit in new[] { int.MaxValue, 0 })
+        {
+            var sorted = ids.ToArray();
+            pool.Sort(sorted, keyedLimit);
+            Assert.Equal(paths.Order(StringComparer.Ordinal), sorted.Select(pool.PathOf));
+        }
+        // Grown again (the index rebuilt from the filed bytes): everything is still found.
+        pool.Expect(1_000_000);
+        Assert.All(Enumerable.Range(0, paths.Count), id => Assert.Equal(id, pool.Find(paths[id])));
+    }
+
+    [Fact]
+    public void OneCursorReadingTwoFiledPoolsInTurnReadsEachOnesOwnPaths()
+    {
+        // Two pools of small blocks whose entries sit at the same places in their blocks, read in turn by one cursor
+        // (as a thread's cursor for comparisons is): what it read of one pool's block is never taken for the other's.
+        var pools = new[] { new PathPool(10), new PathPool(10) };
+        foreach (var (pool, n) in pools.Select((pool, n) => (pool, n)))
+        {
+            var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "paths", new ScratchBudget(0));
+            _stores.Add(store);
+            pool.KeepBlocksIn(store);
+            for (var i = 0; i < 500; i++)
+            {
+                pool.Add($"og/{(char)('a' + n)}/post-{i:D4}.webp");
+            }
+            Assert.Equal(1, pool.BlocksHeld);
+            Assert.True(pool.StoredBytes > 4 << 10);
+        }
+        var cursor = new PathPool.Cursor();
+        for (var i = 0; i < 500; i++)
+        {
+            foreach (var (pool, n) in pools.Select((pool, n) => (pool, n)))
+            {
+                Assert.Equal($"og/{(char)('a' + n)}/post-{i:D4}.webp", PathPool.TextOf(pool.Utf8(i, cursor)));
+            }
+        }
     }
 
     [Fact]

@@ -113,23 +113,29 @@ public sealed class SpilledPathOrderTests : IDisposable
         Assert.Equal(paths.Append("og/one-more").Order(StringComparer.Ordinal), kept.Select(pool.PathOf));
     }
 
-    [Fact]
-    public void ABuildWhoseOutputsOrderIsKeptInRunsReportsInPathOrderAndItsRecordsAreTrustedNextTime()
+    [Theory]
+    [InlineData(PathPool.DefaultBlockBits)]
+    [InlineData(10)]
+    public void ABuildWhoseOutputsOrderIsKeptInRunsReportsInPathOrderAndItsRecordsAreTrustedNextTime(int pathBlockBits)
     {
         using var site = new BuildFixture();
         for (var i = 0; i < 40; i++)
         {
-            // Slugs out of their order in the data, so the outputs' ids are not their path order.
-            site.Items.Add(BuildFixture.Item($"extra-{(i * 7) % 40:D2}-{i}", $"Extra post {i}"));
+            // Slugs out of their order in the data, so the outputs' ids are not their path order; long, so that the
+            // paths take several blocks of 1 KiB.
+            site.Items.Add(BuildFixture.Item($"extra-{(i * 7) % 40:D2}-{i}-" + new string('s', 100), $"Extra post {i}"));
         }
         site.Save();
-        var cold = site.Build(new BuildOptions { Parallelism = 2, RecordMemoryBudget = 0, PathOrderRunLength = 7 });
+        // With blocks of 1 KiB, the output paths fill several, each filed in the scratch file once full and read back
+        // from it by every walk of the finish.
+        var cold = site.Build(new BuildOptions { Parallelism = 2, RecordMemoryBudget = 0, PathOrderRunLength = 7, OutputPathBlockBits = pathBlockBits });
         Assert.Equal(0, cold.Failed);
         Assert.True(cold.Outputs.Count > 7 * 10);
+        Assert.True(cold.Outputs.Sum(o => o.Path.Length) > 3 << 10);
         Assert.Equal(cold.Outputs.Select(o => o.Path).Order(StringComparer.Ordinal), cold.Outputs.Select(o => o.Path));
 
         // The up-to-date record lists every output, in the order its check reads it.
-        var noOp = site.Build(new BuildOptions { PathOrderRunLength = 7 });
+        var noOp = site.Build(new BuildOptions { PathOrderRunLength = 7, OutputPathBlockBits = pathBlockBits });
         Assert.True(noOp.UpToDate);
         Assert.Equal(cold.Outputs.Count, noOp.Skipped);
         Assert.Equal(cold.Outputs.Select(o => o.Path), noOp.Outputs.Select(o => o.Path));
@@ -140,7 +146,7 @@ public sealed class SpilledPathOrderTests : IDisposable
 
         // Without the record, the full check finds every output as it was written.
         File.Delete(UpToDateRecordPath(site));
-        var full = site.Build(new BuildOptions { PathOrderRunLength = 7 });
+        var full = site.Build(new BuildOptions { PathOrderRunLength = 7, RecordMemoryBudget = 0, OutputPathBlockBits = pathBlockBits });
         Assert.False(full.UpToDate);
         Assert.Equal(0, full.Rendered);
         Assert.Equal(cold.Outputs.Count, full.Skipped);

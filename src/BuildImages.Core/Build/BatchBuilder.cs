@@ -51,7 +51,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var clock = new StageClock();
         // Every output path the build names, held once: the output-time table, the outcome log and the up-to-date record
         // name outputs by their ids in it.
-        var outputPaths = new PathPool();
+        var outputPaths = new PathPool(_options.OutputPathBlockBits);
         // What the build's scratch stores (fields, records, outcomes) hold in memory, together.
         var scratch = new ScratchBudget(_options.RecordMemoryBudget);
         // Where the scratch stores put what does not fit the budget: beside the manifest; a dry run, which changes
@@ -62,6 +62,8 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         // The finish walks every output in path order (the stat cache, the up-to-date record, the report's outcomes): a
         // cold build's order of them all is kept in scratch blocks past a mebi-id, not held (4 bytes an output).
         outputPaths.KeepOrdersIn(new ScratchBlocks(spillBeside, "order", scratch), _options.PathOrderRunLength);
+        // The paths' own bytes likewise: a block of them once full (150 MB held to the end at three million items).
+        outputPaths.KeepBlocksIn(new ScratchBlocks(spillBeside, "paths", scratch));
         var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);

@@ -72,6 +72,9 @@ public sealed record BuildOptions
     /// <summary>The most output paths a build sorts in memory at once; an order of more is kept in scratch blocks (<see cref="Primitives.SpilledPathOrder"/>; smaller in tests).</summary>
     internal int PathOrderRunLength { get; init; } = Primitives.SpilledPathOrder.DefaultRunLength;
 
+    /// <summary>The output paths' pool's blocks, 2^this bytes each, each filed in scratch blocks once full (smaller in tests, so a few outputs fill several).</summary>
+    internal int OutputPathBlockBits { get; init; } = Primitives.PathPool.DefaultBlockBits;
+
     /// <summary>How many kinds of card error are told once with the items they failed (see <see cref="BuildLog.MostRepeatedErrors"/>; smaller in tests).</summary>
     internal int MostRepeatedErrors { get; init; } = BuildLog.MostRepeatedErrors;
 }

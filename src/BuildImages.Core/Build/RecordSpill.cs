@@ -49,6 +49,9 @@ internal sealed class RecordSpill : IDisposable
         _budget = budget;
     }
 
+    /// <summary>Scratch blocks beside the same manifest, under the same budget, for what the records' table keeps besides the records (its keys' bytes).</summary>
+    internal Primitives.ScratchBlocks ScratchStore(string purpose) => new(_manifestFile, purpose, _budget);
+
     /// <summary>The scratch file, once made (for tests and messages).</summary>
     internal string? FilePath { get; private set; }
 

@@ -44,6 +44,8 @@ internal sealed class RecordTable
     internal RecordTable(RecordSpill spill)
     {
         _keys = new();
+        // The keys' bytes grow with the records (about 8 bytes a record): filed a block at a time, as the records are.
+        _keys.KeepBlocksIn(spill.ScratchStore("record-keys"));
         (_inputs, _inputIndexes) = ([], new(StringComparer.Ordinal));
         _entries = new();
         _spill = spill;

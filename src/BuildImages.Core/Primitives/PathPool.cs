@@ -28,15 +28,18 @@ internal sealed class PathPool
 {
     // Blocks of 1 MiB: the bytes never sit in one large array grown by copying. A place is the block's number and the
     // offset in it, in one int: 2,048 blocks (2 GiB of paths) at most.
-    private const int BlockBits = 20;
-    private const int BlockSize = 1 << BlockBits;
-    private const int MaxBlocks = 1 << (31 - BlockBits);
+    internal const int DefaultBlockBits = 20;
+    private const int MaxBlocks = 1 << (31 - DefaultBlockBits);
 
     // Every 16th id is stored whole.
     private const int RestartEvery = 16;
 
+    // Smaller blocks only in tests (a build's pool that files its blocks, with a few of them).
+    private readonly int _blockBits;
+    private readonly int _blockSize;
+
     // Longest path held: a whole one and its two lengths fit one block.
-    private const int MaxPathBytes = BlockSize - 8;
+    private int MaxPathBytes => _blockSize - 8;
 
     // A sort's group of ids smaller than this is ordered by comparing paths whole.
     private const int SmallSort = 64;
@@ -50,7 +53,7 @@ internal sealed class PathPool
     private readonly Lock _lock = new();
     private readonly byte[]?[] _blocks = new byte[]?[MaxBlocks];
     private int _block = -1;
-    private int _used = BlockSize;
+    private int _used;
 
     // The last path added, whole (under the lock): the next is stored as what it does not share with it.
     private byte[] _last = new byte[256];
@@ -75,12 +78,38 @@ internal sealed class PathPool
     // number (the hash is scaled to it), not a power of two: at four million paths that is 24 MB, not 32.
     private int[] _index = new int[96];
 
+    // By slot: 8 bits of its path's hash (bits the slot is not picked by). A probe compares a path only when they match,
+    // so looking a path up reads about one stored path, not every one its probe passes (each a read of a filed block).
+    private byte[] _tags = new byte[96];
+
+    // Where a full block is filed when the next is begun (null: all stay in memory), and by block, where it was filed
+    // (set before the block's array is dropped). At three million items the paths' bytes were 150 MB held to the end.
+    private ScratchBlocks? _blockStore;
+    private readonly ScratchBlocks.Place[] _filed = new ScratchBlocks.Place[MaxBlocks];
+
+    // What a lookup (under the lock) reads a filed block's entries through.
+    private readonly Window _lookupWindow = new();
+
     // Compare's two rebuilt paths, per thread (a sort calls it from one thread, a million times).
     [ThreadStatic]
     private static Cursor? t_first;
 
     [ThreadStatic]
     private static Cursor? t_second;
+
+    internal PathPool()
+        : this(DefaultBlockBits)
+    {
+    }
+
+    /// <param name="blockBits">Blocks of 2^<paramref name="blockBits"/> bytes, at most the default's (1 MiB); smaller in tests.</param>
+    internal PathPool(int blockBits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockBits, 10);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockBits, DefaultBlockBits);
+        (_blockBits, _blockSize) = (blockBits, 1 << blockBits);
+        _used = _blockSize;
+    }
 
     /// <summary>How many paths the pool holds.</summary>
     internal int Count => Volatile.Read(ref _count);
@@ -95,7 +124,32 @@ internal sealed class PathPool
         {
             lock (_lock)
             {
-                return _block < 0 ? 0 : ((long)_block * BlockSize) + _used;
+                return _block < 0 ? 0 : ((long)_block * _blockSize) + _used;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Files each block of paths in <paramref name="store"/> once the next is begun, keeping only the one being filled:
+    /// the pool of a build's outputs, whose bytes grow with its items. A filed block's entries are read a window of a
+    /// few kilobytes at a time, by the reader that needs them. Set before paths are added.
+    /// </summary>
+    internal void KeepBlocksIn(ScratchBlocks store)
+    {
+        lock (_lock)
+        {
+            _blockStore = store;
+        }
+    }
+
+    /// <summary>How many blocks of paths are held in memory (for tests: one when the pool files its blocks).</summary>
+    internal int BlocksHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _blocks.Count(block => block is not null);
             }
         }
     }
@@ -169,7 +223,7 @@ internal sealed class PathPool
                 _restarts[id / RestartEvery] = place;
             }
             Remember(utf8);
-            _index[slot] = id + 1;
+            (_index[slot], _tags[slot]) = (id + 1, Tag(hash));
             Volatile.Write(ref _count, id + 1);
             if ((long)_count * 3 > (long)_index.Length * 2)
             {
@@ -211,7 +265,8 @@ internal sealed class PathPool
     {
         if (cursor.Pool != this)
         {
-            (cursor.Pool, cursor.Id) = (this, -1);
+            // What it read of another pool's blocks is not this one's.
+            (cursor.Pool, cursor.Id, cursor.Window.Block) = (this, -1, -1);
         }
         if (cursor.Id == id)
         {
@@ -224,14 +279,14 @@ internal sealed class PathPool
         int end;
         for (var k = from; ; k++, place = Following(end))
         {
-            var (block, shared, at, rest) = EntryAt(place);
+            var (block, shared, at, rest, entryEnd) = EntryAt(place, cursor.Window);
             if (shared + rest > cursor.Bytes.Length)
             {
                 Array.Resize(ref cursor.Bytes, Math.Max(shared + rest, cursor.Bytes.Length * 2));
             }
             block.AsSpan(at, rest).CopyTo(cursor.Bytes.AsSpan(shared));
             length = shared + rest;
-            end = EndOf(place, at + rest);
+            end = entryEnd;
             if (k == id)
             {
                 break;
@@ -628,7 +683,7 @@ internal sealed class PathPool
         for (var slot = OpenSlots.First(hash, slots); ; slot = OpenSlots.Next(slot, slots))
         {
             var held = _index[slot];
-            if (held == 0 || Holds(held - 1, utf8))
+            if (held == 0 || (_tags[slot] == Tag(hash) && Holds(held - 1, utf8)))
             {
                 return slot;
             }
@@ -645,12 +700,12 @@ internal sealed class PathPool
         Span<int> places = stackalloc int[RestartEvery];
         var restart = id - (id % RestartEvery);
         places[0] = _restarts[restart / RestartEvery];
+        var window = _lookupWindow;
         for (var k = 1; k <= id - restart; k++)
         {
-            var (_, _, before, own) = EntryAt(places[k - 1]);
-            places[k] = Following(EndOf(places[k - 1], before + own));
+            places[k] = Following(EntryAt(places[k - 1], window).End);
         }
-        var (block, shared, at, rest) = EntryAt(places[id - restart]);
+        var (block, shared, at, rest, _) = EntryAt(places[id - restart], window);
         if (shared + rest != utf8.Length)
         {
             return false;
@@ -658,7 +713,7 @@ internal sealed class PathPool
         // Bytes [0, toCheck) are still to compare; an entry's own bytes are [shared, shared + rest) of its path, and
         // its first shared bytes are the entry before's.
         var toCheck = utf8.Length;
-        for (var k = id; ; (block, shared, at, rest) = EntryAt(places[--k - restart]))
+        for (var k = id; ; (block, shared, at, rest, _) = EntryAt(places[--k - restart], window))
         {
             if (toCheck > shared)
             {
@@ -678,18 +733,23 @@ internal sealed class PathPool
     private void Reindex(int slots)
     {
         var index = new int[slots];
+        var tags = new byte[slots];
         var cursor = new Cursor();
         for (var id = 0; id < _count; id++)
         {
-            var slot = OpenSlots.First(Hash(Utf8(id, cursor)), slots);
+            var hash = Hash(Utf8(id, cursor));
+            var slot = OpenSlots.First(hash, slots);
             while (index[slot] != 0)
             {
                 slot = OpenSlots.Next(slot, slots);
             }
-            index[slot] = id + 1;
+            (index[slot], tags[slot]) = (id + 1, Tag(hash));
         }
-        _index = index;
+        (_index, _tags) = (index, tags);
     }
+
+    // The bits of a hash its slot is not picked by (OpenSlots.First scales the hash by its high bits).
+    private static byte Tag(int hash) => (byte)hash;
 
     /// <summary>
     /// The place of the entry after the one that ends at <paramref name="end"/> (a block's number and an offset in it, as
@@ -698,21 +758,76 @@ internal sealed class PathPool
     private int Following(int end)
     {
         // An entry that fills its block to the byte ends at the next block's start, where the next entry is.
-        var block = end >> BlockBits;
-        return (end & (BlockSize - 1)) == Volatile.Read(ref _blockEnds[block]) ? (block + 1) << BlockBits : end;
+        var block = end >> _blockBits;
+        return (end & (_blockSize - 1)) == Volatile.Read(ref _blockEnds[block]) ? (block + 1) << _blockBits : end;
     }
 
     /// <summary>Where an entry at <paramref name="place"/> whose bytes end at <paramref name="offset"/> of its block ends, as a place (the next block's start when it fills its own; past the last block only for an entry never followed).</summary>
-    private static int EndOf(int place, int offset) => unchecked((place & ~(BlockSize - 1)) + offset);
+    private int EndOf(int place, int offset) => unchecked((place & ~(_blockSize - 1)) + offset);
 
-    /// <summary>An entry: its block, the length it shares with the path before, where its own bytes start and how many.</summary>
-    private (byte[] Block, int Shared, int At, int Own) EntryAt(int place)
+    /// <summary>
+    /// An entry: bytes that hold it (its block, or <paramref name="window"/>'s part of it when the block is filed), the
+    /// length it shares with the path before, where its own bytes start in those bytes and how many, and where it ends
+    /// (a place: its block's number and the offset in it).
+    /// </summary>
+    private (byte[] Bytes, int Shared, int At, int Own, int End) EntryAt(int place, Window window)
     {
-        var block = _blocks[place >> BlockBits]!;
-        var at = place & (BlockSize - 1);
-        var shared = SevenBitCount.Read(block, ref at);
-        var rest = SevenBitCount.Read(block, ref at);
-        return (block, shared, at, rest);
+        var number = place >> _blockBits;
+        var offset = place & (_blockSize - 1);
+        var bytes = Volatile.Read(ref _blocks[number]);
+        var start = 0;
+        if (bytes is null)
+        {
+            // Filed: read through the window, filled again where the entry is when it does not hold its head or its bytes.
+            if (!window.Holds(number, offset, MaxEntryHead))
+            {
+                Fill(window, number, offset, 0);
+            }
+            var own = EntryLength(window.Bytes, offset - window.Start);
+            if (!window.Holds(number, offset, own))
+            {
+                Fill(window, number, offset, own);
+            }
+            (bytes, start) = (window.Bytes, window.Start);
+        }
+        var at = offset - start;
+        var shared = SevenBitCount.Read(bytes, ref at);
+        var rest = SevenBitCount.Read(bytes, ref at);
+        return (bytes, shared, at, rest, EndOf(place, start + at + rest));
+    }
+
+    // The bytes an entry at offset takes: its two lengths and its own bytes.
+    private static int EntryLength(byte[] bytes, int offset)
+    {
+        var at = offset;
+        SevenBitCount.Read(bytes, ref at);
+        var rest = SevenBitCount.Read(bytes, ref at);
+        return at - offset + rest;
+    }
+
+    // An entry's two lengths take at most this many bytes (two counts of at most 5 bytes each).
+    private const int MaxEntryHead = 10;
+
+    // What a window reads of a filed block at once: after a jump, enough for the entries from a restart to the id asked
+    // for; read on from where it ended, twice what it read before, up to the most (a pass in id order reads a block in
+    // about 20 reads, a path looked up out of order costs one small read, not 64 KB copied).
+    private const int FirstWindowBytes = 1024;
+    private const int MostWindowBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads filed block <paramref name="number"/> from <paramref name="offset"/> into <paramref name="window"/>, at least
+    /// <paramref name="least"/> bytes or up to the block's end.
+    /// </summary>
+    private void Fill(Window window, int number, int offset, int least)
+    {
+        var onward = window.Block == number && offset == window.Start + window.Length;
+        var size = Math.Max(least, onward ? Math.Min(MostWindowBytes, Math.Max(FirstWindowBytes, window.Length * 2)) : FirstWindowBytes);
+        if (window.Bytes.Length < size)
+        {
+            window.Bytes = new byte[Math.Max(size, Math.Min(MostWindowBytes, window.Bytes.Length * 2))];
+        }
+        var read = _blockStore!.ReadPart(_filed[number], offset, window.Bytes.AsSpan(0, size));
+        (window.Block, window.Start, window.Length, window.ToBlockEnd) = (number, offset, read, read < size);
     }
 
     /// <summary>
@@ -723,7 +838,7 @@ internal sealed class PathPool
     {
         var rest = utf8[shared..];
         var need = SevenBitCount.Size(shared) + SevenBitCount.Size(rest.Length) + rest.Length;
-        if (_used + need > BlockSize)
+        if (_used + need > _blockSize)
         {
             if (_block + 1 == MaxBlocks)
             {
@@ -733,18 +848,34 @@ internal sealed class PathPool
             {
                 // Before any entry of the next block is stored, so a reader that walks to one sees where this one ended.
                 Volatile.Write(ref _blockEnds[_block], _used);
+                FileBlock(_block);
             }
-            _blocks[++_block] = new byte[BlockSize];
+            _blocks[++_block] = new byte[_blockSize];
             _used = 0;
         }
         var block = _blocks[_block]!;
-        var place = (_block << BlockBits) | _used;
+        var place = (_block << _blockBits) | _used;
         var at = _used;
         at += SevenBitCount.Write(block.AsSpan(at), shared);
         at += SevenBitCount.Write(block.AsSpan(at), rest.Length);
         rest.CopyTo(block.AsSpan(at));
         _used = at + rest.Length;
         return place;
+    }
+
+    /// <summary>
+    /// Files full block <paramref name="number"/> in the block store, when there is one (under the lock). Its place is
+    /// set before its array is dropped: a reader that no longer sees the array finds the place. A reader that still
+    /// holds the array reads it as before (it is never reused).
+    /// </summary>
+    private void FileBlock(int number)
+    {
+        if (_blockStore is not { } store)
+        {
+            return;
+        }
+        _filed[number] = store.AppendBlock(_blocks[number]!, _blockEnds[number]);
+        Volatile.Write(ref _blocks[number], null);
     }
 
     private void Remember(ReadOnlySpan<byte> utf8)
@@ -767,6 +898,25 @@ internal sealed class PathPool
 
         // Where the entry of Id ends (a block's number and an offset): the next id's entry is found from it.
         internal int End;
+
+        // The part of a filed block this reader read last.
+        internal readonly Window Window = new();
+    }
+
+    /// <summary>Bytes of a filed block a reader holds: block <see cref="Block"/>'s from <see cref="Start"/>, <see cref="Length"/> of them. One reader's.</summary>
+    internal sealed class Window
+    {
+        internal byte[] Bytes = [];
+        internal int Block = -1;
+        internal int Start;
+        internal int Length;
+
+        // Whether the bytes reach the block's end (it has no more past them).
+        internal bool ToBlockEnd;
+
+        /// <summary>Whether the window holds <paramref name="count"/> bytes of block <paramref name="block"/> from <paramref name="offset"/> (or all the block has from there).</summary>
+        internal bool Holds(int block, int offset, int count) =>
+            Block == block && offset >= Start && (offset + count <= Start + Length || (ToBlockEnd && offset < Start + Length));
     }
 
     /// <summary>

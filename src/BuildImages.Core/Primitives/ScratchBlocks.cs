@@ -98,6 +98,29 @@ internal sealed class ScratchBlocks
     }
 
     /// <summary>
+    /// Keeps the first <paramref name="length"/> bytes of <paramref name="bytes"/> as a block of their own, the array
+    /// itself while the budget lasts (its owner never writes it again), and says where they are: a store of large
+    /// records made elsewhere (the output paths' pool's blocks of 1 MiB) is not copied into blocks of its own first.
+    /// </summary>
+    internal Place AppendBlock(byte[] bytes, int length)
+    {
+        lock (_lock)
+        {
+            if (length == 0)
+            {
+                return default;
+            }
+            if (_used > 0)
+            {
+                Seal(0);
+            }
+            var place = new Place(_blocks.Count, 0, length);
+            FileBlock(bytes, length);
+            return place;
+        }
+    }
+
+    /// <summary>
     /// Files the block being filled, so every record kept so far is in a block that never changes again (held, or in the
     /// file): one whose appends are over and whose readers may still be reading when more is kept later (a later
     /// append into the same block, or into its reused array once it is written out, would change what they read).
@@ -220,6 +243,37 @@ internal sealed class ScratchBlocks
     }
 
     /// <summary>
+    /// Copies the bytes of the record at <paramref name="place"/> from <paramref name="offset"/> on into
+    /// <paramref name="to"/>, as many as fit and the record holds; how many. For a large record read a part at a time
+    /// (a block of the output paths' pool, of which a lookup needs a few hundred bytes).
+    /// </summary>
+    internal int ReadPart(Place place, int offset, Span<byte> to)
+    {
+        lock (_lock)
+        {
+            if (place.IsEmpty)
+            {
+                return 0;
+            }
+            var bytes = InMemory(place.Block, reader: null, out var blockLength);
+            var count = Math.Clamp(place.LengthIn(blockLength) - offset, 0, to.Length);
+            if (count == 0)
+            {
+                return 0;
+            }
+            if (bytes is not null)
+            {
+                bytes.AsSpan(place.Offset + offset, count).CopyTo(to);
+            }
+            else
+            {
+                ReadFile(to[..count], _blocks[place.Block].FileOffset + place.Offset + offset);
+            }
+            return count;
+        }
+    }
+
+    /// <summary>
     /// Block <paramref name="index"/>'s bytes where they are in memory (the block being filled, a block held, or
     /// <paramref name="reader"/>'s copy of one in the file, read whole once) and its length; null for a block in the file
     /// when no reader is given, whose records are read on their own (under the lock).
@@ -329,18 +383,27 @@ internal sealed class ScratchBlocks
             _current = new byte[Math.Max(BlockBytes, nextSize)];
             return;
         }
-        var taken = _budget.TryTake(_current.Length);
+        var written = FileBlock(_current, _used);
+        // The array is reused only as a block of many records written out: a large record's block is its own size.
+        _current = written && nextSize <= BlockBytes && _current.Length == BlockBytes ? _current : new byte[Math.Max(BlockBytes, nextSize)];
+        _used = 0;
+    }
+
+    /// <summary>
+    /// Files the first <paramref name="length"/> bytes of <paramref name="bytes"/> as the next block (under the lock):
+    /// written to the file when the budget is spent, else kept as it is. Whether it was written (the array is then free).
+    /// </summary>
+    private bool FileBlock(byte[] bytes, int length)
+    {
+        var taken = _budget.TryTake(bytes.Length);
         if (!taken && Writable() is { } file)
         {
             try
             {
-                RandomAccess.Write(file, _current.AsSpan(0, _used), _fileEnd);
-                _blocks.Add(new Block(null, _fileEnd, _used));
-                _fileEnd += _used;
-                // The array is reused only as a block of many records: a large record's block is its own size.
-                _current = nextSize <= BlockBytes ? (_current.Length == BlockBytes ? _current : new byte[BlockBytes]) : new byte[nextSize];
-                _used = 0;
-                return;
+                RandomAccess.Write(file, bytes.AsSpan(0, length), _fileEnd);
+                _blocks.Add(new Block(null, _fileEnd, length));
+                _fileEnd += length;
+                return true;
             }
             catch (IOException)
             {
@@ -352,11 +415,10 @@ internal sealed class ScratchBlocks
         // (no file could take it). Its length is what it holds, so reading the blocks in order ends where its records do.
         if (!taken)
         {
-            _budget.Take(_current.Length);
+            _budget.Take(bytes.Length);
         }
-        _blocks.Add(new Block(_current, 0, _used));
-        _current = new byte[Math.Max(BlockBytes, nextSize)];
-        _used = 0;
+        _blocks.Add(new Block(bytes, 0, length));
+        return false;
     }
 
     private SafeFileHandle? Writable()
