@@ -4,10 +4,70 @@ namespace BuildImages.Core.Tests;
 
 /// <summary>
 /// A chunked array shared with a snapshot: the snapshot keeps every entry as it was when shared, through sets in shared
-/// chunks and in new ones, a clear, and a second share; the array itself reads what was last set.
+/// chunks and in new ones, a clear, and a second share; the array itself reads what was last set. One that files its
+/// chunks reads what was last set whatever the order of its reads and writes, on several threads, holding no more chunks
+/// than allowed.
 /// </summary>
-public sealed class ChunkedArrayTests
+public sealed class ChunkedArrayTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-chunks-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(0L, 1)]
+    [InlineData(0L, 3)]
+    [InlineData(long.MaxValue, 2)]
+    public void AnArrayThatFilesItsChunksReadsWhatWasLastSetInAnyOrder(long budget, int mostHeld)
+    {
+        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "chunks", new ScratchBudget(budget));
+        var array = new ChunkedArray<int>();
+        // Set before filing began: kept.
+        array.EnsureLength(100);
+        array.Set(7, 70);
+        array.KeepChunksIn(store, mostHeld);
+        const int Length = 40_000;
+        array.EnsureLength(Length);
+        var expected = new int[Length];
+        expected[7] = 70;
+        var random = new Random(3);
+        // In order, out of order, some entries set twice, most never (they read as 0 from chunks never set too).
+        for (var n = 0; n < 30_000; n++)
+        {
+            var index = n < 10_000 ? n * 2 : random.Next(Length);
+            if (random.Next(4) == 0)
+            {
+                Assert.Equal(expected[index], array.Get(index));
+                continue;
+            }
+            expected[index] = n + 1;
+            array.Set(index, n + 1);
+        }
+        Assert.Equal(budget == 0, store.UsesFile);
+        Assert.Equal(mostHeld, array.ChunksHeld);
+        foreach (var index in Enumerable.Range(0, Length).OrderBy(_ => random.Next()).Concat(Enumerable.Range(0, Length)))
+        {
+            Assert.Equal(expected[index], array.Get(index));
+        }
+        // Read on four threads at once, each in its own order.
+        Parallel.For(0, 4, t =>
+        {
+            var order = new Random(t);
+            for (var n = 0; n < 20_000; n++)
+            {
+                var index = order.Next(Length);
+                Assert.Equal(expected[index], array.Get(index));
+            }
+        });
+        Assert.InRange(array.ChunksHeld, 1, mostHeld);
+        Assert.Throws<InvalidOperationException>(() => array[0]);
+        Assert.Throws<InvalidOperationException>(array.Share);
+        array.Clear();
+        Assert.All(Enumerable.Range(0, Length), i => Assert.Equal(0, array.Get(i)));
+        array.Set(39_999, 5);
+        Assert.Equal(5, array.Get(39_999));
+    }
+
     [Fact]
     public void ASharedCopyKeepsWhatItSawWhileTheArrayGoesOnChanging()
     {

@@ -64,7 +64,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         outputPaths.KeepOrdersIn(new ScratchBlocks(spillBeside, "order", scratch), _options.PathOrderRunLength);
         // The paths' own bytes likewise: a block of them once full (150 MB held to the end at three million items).
         outputPaths.KeepBlocksIn(new ScratchBlocks(spillBeside, "paths", scratch));
-        var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
+        var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths, _options.ChunksHeld ?? OutcomeSpill.DefaultChunksHeld), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
         StaleTemps.RemoveFromBookkeeping(config);
@@ -267,7 +267,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
             var fields = new Data.FieldStore(spillBeside, scratch);
             var problems = new ScratchBlocks(spillBeside, "problems", scratch, makeFolder: true);
             var rows = new ScratchBlocks(spillBeside, "plan", scratch, makeFolder: true);
-            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields, problems, rows));
+            plan = clock.Time(BuildStage.Plan, () => BuildPlanner.Plan(config, templates, paths, _options.Jobs, _options.ItemsOverride, fields, problems, rows, _options.ChunksHeld ?? Planning.PlannedItemList.DefaultChunksHeld));
             loading.Wait(cancellation);
         }
         catch

@@ -72,6 +72,9 @@ public sealed record BuildOptions
     /// <summary>The most output paths a build sorts in memory at once; an order of more is kept in scratch blocks (<see cref="Primitives.SpilledPathOrder"/>; smaller in tests).</summary>
     internal int PathOrderRunLength { get; init; } = Primitives.SpilledPathOrder.DefaultRunLength;
 
+    /// <summary>The chunks of the plan's places and of the outcome log's held before the rest are filed (null: each table's own; 1 in tests, so a few items take that path).</summary>
+    internal int? ChunksHeld { get; init; }
+
     /// <summary>The output paths' pool's blocks, 2^this bytes each, each filed in scratch blocks once full (smaller in tests, so a few outputs fill several).</summary>
     internal int OutputPathBlockBits { get; init; } = Primitives.PathPool.DefaultBlockBits;
 

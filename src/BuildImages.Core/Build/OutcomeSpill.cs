@@ -42,11 +42,24 @@ internal sealed class OutcomeSpill
     /// <param name="manifestFile">The manifest the scratch file goes beside; null keeps everything in memory (a dry run writes nothing).</param>
     /// <param name="budget">The bytes held in memory before the file is used (the build's, shared by its stores).</param>
     /// <param name="paths">The build's output paths (a pool of the log's own when none is given).</param>
-    internal OutcomeSpill(string? manifestFile, ScratchBudget budget, PathPool? paths = null)
+    /// <param name="mostChunksHeld">The chunks of the places by path (4,096 each) held before the rest are filed (with a manifest file).</param>
+    internal OutcomeSpill(string? manifestFile, ScratchBudget budget, PathPool? paths = null, int mostChunksHeld = DefaultChunksHeld)
     {
         _paths = paths ?? new PathPool();
         _blocks = new ScratchBlocks(manifestFile, "outcomes", budget);
+        if (manifestFile is not null)
+        {
+            // A place per output, 48 MB at three million items to the finish: past 256 chunks (4 MiB), filed in a store of
+            // their own (a walk reads outcomes while it files a chunk).
+            _byPath.KeepChunksIn(_blocks.Sibling("outcome-places"), mostChunksHeld);
+        }
     }
+
+    /// <summary>
+    /// The chunks of places held at once when the rest are filed (4 MiB): a walk in path order over paths that came in
+    /// about that order reads each chunk back about once.
+    /// </summary>
+    internal const int DefaultChunksHeld = 256;
 
     /// <summary>Whether a scratch file holds some of the outcomes (for tests).</summary>
     internal bool UsesFile => _blocks.UsesFile;
@@ -71,9 +84,9 @@ internal sealed class OutcomeSpill
             }
             var place = _blocks.AppendCounted(Size(outcome), outcome, static (to, o) => Write(o, to));
             _byPath.EnsureLength(path + 1);
-            if (_byPath[path].IsEmpty)
+            if (_byPath.Get(path).IsEmpty)
             {
-                _byPath[path] = place;
+                _byPath.Set(path, place);
             }
             else
             {
@@ -126,9 +139,9 @@ internal sealed class OutcomeSpill
     private IEnumerable<Entry> Walk()
     {
         var nextMore = 0;
-        foreach (var id in _paths.MergeWithRun(InRun(), _paths.LatePathOrder(_run).Where(id => id < _byPath.Length && !_byPath[id].IsEmpty), _run))
+        foreach (var id in _paths.MergeWithRun(InRun(), _paths.LatePathOrder(_run).Where(id => id < _byPath.Length && !_byPath.Get(id).IsEmpty), _run))
         {
-            yield return new Entry(id, _byPath[id]);
+            yield return new Entry(id, _byPath.Get(id));
             for (; nextMore < _more.Count && _more[nextMore].Path == id; nextMore++)
             {
                 yield return _more[nextMore];
@@ -142,7 +155,7 @@ internal sealed class OutcomeSpill
         var length = Math.Min(_run, _byPath.Length);
         for (var id = 0; id < length; id++)
         {
-            if (!_byPath[id].IsEmpty)
+            if (!_byPath.Get(id).IsEmpty)
             {
                 yield return id;
             }

@@ -33,7 +33,7 @@ public static class BuildPlanner
     /// plan's items and problems serialised into <paramref name="rowStore"/> and <paramref name="problemStore"/> (a
     /// batch build's, which spill past its budget; null: kept in memory).
     /// </summary>
-    internal static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs, (string Job, IReadOnlyList<DataItem> Items)? given, FieldStore? fields, ScratchBlocks? problemStore = null, ScratchBlocks? rowStore = null)
+    internal static BuildPlan Plan(BuildConfig config, TemplateCatalog templates, KeyPaths paths, IReadOnlyCollection<string>? onlyJobs, (string Job, IReadOnlyList<DataItem> Items)? given, FieldStore? fields, ScratchBlocks? problemStore = null, ScratchBlocks? rowStore = null, int planChunksHeld = PlannedItemList.DefaultChunksHeld)
     {
         onlyJobs = given is { } only ? [only.Job] : onlyJobs;
         var unknown = onlyJobs?.FirstOrDefault(n => config.Jobs.All(j => j.Name != n));
@@ -42,7 +42,7 @@ public static class BuildPlanner
             throw BuildInputException.Error(DiagnosticCodes.ConfigValue, $"no job is named '{unknown}' (jobs: {string.Join(", ", config.Jobs.Select(j => j.Name))})", config.ConfigFile);
         }
         var settings = SettingsKey(config);
-        var cards = new PlannedItemList(rowStore);
+        var cards = new PlannedItemList(rowStore, planChunksHeld);
         var problems = new DiagnosticList(problemStore ?? new ScratchBlocks(null, "problems", new ScratchBudget(long.MaxValue)));
         if (config.Tags && (config.BaseUrl is null || config.BaseUrl.StartsWith('/')))
         {

@@ -36,12 +36,24 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     /// Where the cards' records go (a batch build's, beside its manifest, in memory up to the build's scratch budget);
     /// null keeps them in memory.
     /// </param>
-    internal PlannedItemList(ScratchBlocks? rows = null)
-        : this(new Shared(rows ?? new ScratchBlocks(null, "plan", new ScratchBudget(long.MaxValue))))
+    /// <param name="mostChunksHeld">With <paramref name="rows"/>, the chunks of places (4,096 items' each) held before the rest are filed.</param>
+    internal PlannedItemList(ScratchBlocks? rows = null, int mostChunksHeld = DefaultChunksHeld)
+        : this(new Shared(rows ?? new ScratchBlocks(null, "plan", new ScratchBudget(long.MaxValue))) { ChunksHeld = rows is null ? 0 : mostChunksHeld })
     {
     }
 
-    private PlannedItemList(Shared shared) => _shared = shared;
+    private PlannedItemList(Shared shared)
+    {
+        _shared = shared;
+        if (shared.ChunksHeld > 0)
+        {
+            // A place per item (12 MB at three million) held only for the items in use lately, the rest filed beside the rows.
+            _places.KeepChunksIn(shared.Rows.Sibling("plan-places"), shared.ChunksHeld);
+        }
+    }
+
+    /// <summary>The chunks of places held at once when the rest are filed (items are read in about their order).</summary>
+    internal const int DefaultChunksHeld = 64;
 
     public int Count => _count;
 
@@ -54,7 +66,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-            return Make(_shared.Rows.Read(_places[index]));
+            return Make(_shared.Rows.Read(_places.Get(index)));
         }
     }
 
@@ -137,7 +149,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         var reader = new ScratchBlocks.InOrderReader(_shared.Rows);
         for (var i = 0; i < _count; i++)
         {
-            var place = _places[i];
+            var place = _places.Get(i);
             var record = reader.Read(place);
             var outputs = VariantCount(record);
             if (keep(Make(record), i))
@@ -149,7 +161,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     }
 
     /// <summary>How many outputs item <paramref name="index"/> has (without making it).</summary>
-    internal int VariantCount(int index) => VariantCount(_shared.Rows.Read(_places[index]));
+    internal int VariantCount(int index) => VariantCount(_shared.Rows.Read(_places.Get(index)));
 
     /// <summary>
     /// An index of the items by job name and output stem (the manifest's record identity), made once: about 6 bytes an item
@@ -163,7 +175,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
         var reader = new ScratchBlocks.InOrderReader(_shared.Rows);
         for (var i = 0; i < _count; i++)
         {
-            yield return Make(reader.Read(_places[i]));
+            yield return Make(reader.Read(_places.Get(i)));
         }
     }
 
@@ -172,7 +184,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     private void Append(ScratchBlocks.CountedPlace place, int outputs)
     {
         _places.EnsureLength(_count + 1);
-        _places[_count] = place;
+        _places.Set(_count, place);
         _count++;
         _outputs += outputs;
     }
@@ -204,7 +216,7 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
     /// </summary>
     private string NameAt(int index, ScratchBlocks.InOrderReader? reader, out ReadOnlySpan<byte> output)
     {
-        var place = _places[index];
+        var place = _places.Get(index);
         ReadOnlySpan<byte> record = reader is null ? _shared.Rows.Read(place) : reader.Read(place);
         var row = MemoryMarshal.Read<Row>(record);
         if (row.Look >= 0)
@@ -293,6 +305,9 @@ internal sealed class PlannedItemList : IReadOnlyList<PlannedItem>
 
         /// <summary>Every item's record: a card's row and text, or a held item's index.</summary>
         internal ScratchBlocks Rows { get; } = rows;
+
+        /// <summary>The chunks of places each list holds before it files the rest beside the rows (a build's, whose rows go beside its manifest); 0: all held.</summary>
+        internal int ChunksHeld { get; init; }
 
         /// <summary>A buffer of at least <paramref name="bytes"/> bytes to put a record together in.</summary>
         internal Span<byte> Room(int bytes)

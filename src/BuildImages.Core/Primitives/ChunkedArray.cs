@@ -3,10 +3,11 @@ namespace BuildImages.Core.Primitives;
 /// <summary>
 /// An array of <typeparamref name="T"/> by index, held as chunks of 4,096: it grows a chunk at a time, never by
 /// doubling one large array (which left half of it unused, and held the old beside the new while it copied: the
-/// record table's entries were 32 MB for a million records). Not thread-safe: its owner locks.
+/// record table's entries were 32 MB for a million records). Not thread-safe: its owner locks; but one that files its
+/// chunks (<see cref="KeepChunksIn"/>) is read and written with <see cref="Get"/> and <see cref="Set"/>, which lock.
 /// </summary>
 internal sealed class ChunkedArray<T>
-    where T : struct
+    where T : unmanaged
 {
     private const int ChunkBits = 12;
     private const int ChunkSize = 1 << ChunkBits;
@@ -18,16 +19,112 @@ internal sealed class ChunkedArray<T>
     // By chunk: whether a Share() holds it too (then it is copied before it is written). Shorter than _chunks: the rest are not shared.
     private bool[] _shared = [];
 
+    // Filing, once KeepChunksIn is called: where a chunk goes when more than _mostHeld are held (null: all are held). By
+    // chunk: where its last copy was filed (empty: never; then, when not held, all its entries are default), whether it
+    // changed since, and whether it was used since the clock's hand last passed it. A chunk not held is null in _chunks.
+    private ScratchBlocks? _store;
+    private int _mostHeld;
+    private int _held;
+    private int _hand;
+    private ScratchBlocks.Place[] _filedAt = [];
+    private bool[] _changed = [];
+    private bool[] _usedLately = [];
+    private readonly Lock _fileLock = new();
+
+    /// <summary>How many chunks are held in memory (for tests).</summary>
+    internal int ChunksHeld
+    {
+        get
+        {
+            lock (_fileLock)
+            {
+                return _store is null ? _used : _held;
+            }
+        }
+    }
+
     /// <summary>How many entries there is room for (a whole number of chunks).</summary>
     internal int Length => _used * ChunkSize;
 
-    /// <summary>The entry at <paramref name="index"/> (below <see cref="Length"/>), to read; or to write in an array never shared (<see cref="Set"/> otherwise).</summary>
-    internal ref T this[int index] => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
+    /// <summary>
+    /// The entry at <paramref name="index"/> (below <see cref="Length"/>), to read; or to write in an array never shared
+    /// (<see cref="Set"/> otherwise). Not for an array that files its chunks (<see cref="Get"/> and <see cref="Set"/>).
+    /// </summary>
+    internal ref T this[int index]
+    {
+        get
+        {
+            if (_store is not null)
+            {
+                throw new InvalidOperationException("an array that files its chunks is read with Get and written with Set");
+            }
+            return ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
+        }
+    }
+
+    /// <summary>
+    /// Keeps at most <paramref name="mostHeld"/> chunks in memory from now on, filing the one used least lately in
+    /// <paramref name="store"/> when another is needed (a chunk read back that has not changed is dropped, not filed
+    /// again): for a table of an entry per output, 4 bytes each, 48 MB at three million items, whose finish reads it in
+    /// path order. Entries are then read and written only with <see cref="Get"/> and <see cref="Set"/>. Never shared.
+    /// </summary>
+    internal void KeepChunksIn(ScratchBlocks store, int mostHeld)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(mostHeld, 1);
+        lock (_fileLock)
+        {
+            (_store, _mostHeld) = (store, mostHeld);
+            GrowFiling(_chunks.Length);
+            _held = 0;
+            for (var i = 0; i < _used; i++)
+            {
+                _changed[i] = true;
+                _held++;
+            }
+        }
+    }
+
+    /// <summary>The entry at <paramref name="index"/> (below <see cref="Length"/>).</summary>
+    internal T Get(int index)
+    {
+        if (_store is null)
+        {
+            return _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
+        }
+        lock (_fileLock)
+        {
+            var chunk = index >> ChunkBits;
+            if (_chunks[chunk] is not { } held)
+            {
+                if (_filedAt[chunk].IsEmpty)
+                {
+                    return default;
+                }
+                held = Hold(chunk);
+            }
+            _usedLately[chunk] = true;
+            return held[index & (ChunkSize - 1)];
+        }
+    }
 
     /// <summary>Makes room for entries up to index <paramref name="length"/> - 1 (new entries are default).</summary>
     internal void EnsureLength(int length)
     {
         var chunks = (int)(((long)length + ChunkSize - 1) >> ChunkBits);
+        if (_store is not null)
+        {
+            lock (_fileLock)
+            {
+                // Made when first set: a chunk neither held nor filed reads as default.
+                if (chunks > _chunks.Length)
+                {
+                    Array.Resize(ref _chunks, Math.Max(chunks, _chunks.Length + (_chunks.Length / 2)));
+                    GrowFiling(_chunks.Length);
+                }
+                _used = Math.Max(_used, chunks);
+                return;
+            }
+        }
         if (chunks > _chunks.Length)
         {
             Array.Resize(ref _chunks, Math.Max(chunks, _chunks.Length + (_chunks.Length / 2)));
@@ -35,6 +132,64 @@ internal sealed class ChunkedArray<T>
         for (; _used < chunks; _used++)
         {
             _chunks[_used] = new T[ChunkSize];
+        }
+    }
+
+    // The filing's arrays by chunk, as long as _chunks (under the file lock).
+    private void GrowFiling(int length)
+    {
+        if (_filedAt.Length < length)
+        {
+            Array.Resize(ref _filedAt, length);
+            Array.Resize(ref _changed, length);
+            Array.Resize(ref _usedLately, length);
+        }
+    }
+
+    /// <summary>
+    /// Holds chunk <paramref name="chunk"/> (not held now): read back from where it was filed, or all default when it never
+    /// was; first filing another, the one the clock's hand finds not used lately, when as many as allowed are held (under
+    /// the file lock). Its array is the one let go when there is one.
+    /// </summary>
+    private T[] Hold(int chunk)
+    {
+        var array = _held >= _mostHeld ? LetGoOne() : null;
+        array ??= new T[ChunkSize];
+        if (_filedAt[chunk].IsEmpty)
+        {
+            Array.Clear(array);
+        }
+        else
+        {
+            _store!.ReadPart(_filedAt[chunk], 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+        }
+        (_chunks[chunk], _changed[chunk], _usedLately[chunk]) = (array, false, true);
+        _held++;
+        return array;
+    }
+
+    // Files (when changed) and drops a held chunk not used since the hand last passed it, clearing the mark of those
+    // that were (a clock: each chunk passed at most twice); its array, free for another.
+    private T[] LetGoOne()
+    {
+        for (; ; _hand = _hand + 1 >= _used ? 0 : _hand + 1)
+        {
+            if (_chunks[_hand] is not { } held)
+            {
+                continue;
+            }
+            if (_usedLately[_hand])
+            {
+                _usedLately[_hand] = false;
+                continue;
+            }
+            if (_changed[_hand])
+            {
+                _filedAt[_hand] = _store!.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(held.AsSpan()));
+            }
+            _chunks[_hand] = null!;
+            _held--;
+            return held;
         }
     }
 
@@ -46,6 +201,10 @@ internal sealed class ChunkedArray<T>
     /// </summary>
     internal ChunkedArray<T> Share()
     {
+        if (_store is not null)
+        {
+            throw new InvalidOperationException("an array that files its chunks is not shared");
+        }
         if (_shared.Length < _chunks.Length)
         {
             Array.Resize(ref _shared, _chunks.Length);
@@ -57,11 +216,36 @@ internal sealed class ChunkedArray<T>
     }
 
     /// <summary>Sets the entry at <paramref name="index"/> (below <see cref="Length"/>), copying its chunk first if a <see cref="Share"/> holds it.</summary>
-    internal void Set(int index, T value) => Own(index >> ChunkBits)[index & (ChunkSize - 1)] = value;
+    internal void Set(int index, T value)
+    {
+        if (_store is null)
+        {
+            Own(index >> ChunkBits)[index & (ChunkSize - 1)] = value;
+            return;
+        }
+        lock (_fileLock)
+        {
+            var chunk = index >> ChunkBits;
+            var held = _chunks[chunk] ?? Hold(chunk);
+            held[index & (ChunkSize - 1)] = value;
+            (_changed[chunk], _usedLately[chunk]) = (true, true);
+        }
+    }
 
     /// <summary>Sets every entry to its default.</summary>
     internal void Clear()
     {
+        if (_store is not null)
+        {
+            lock (_fileLock)
+            {
+                // Neither held nor filed: each reads as default until set.
+                Array.Clear(_chunks);
+                Array.Clear(_filedAt);
+                _held = 0;
+                return;
+            }
+        }
         for (var i = 0; i < _used; i++)
         {
             if (IsShared(i))

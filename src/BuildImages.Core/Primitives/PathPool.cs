@@ -75,12 +75,14 @@ internal sealed class PathPool
     private int _sorted;
 
     // Open addressing: id + 1 at the slot its hash picks, 0 for none; never more than two thirds full. Its size is any
-    // number (the hash is scaled to it), not a power of two: at four million paths that is 24 MB, not 32.
+    // number (the hash is scaled to it), not a power of two: at four million paths that is 24 MB, not 32. Above the id,
+    // in the bits the table's size leaves free, the path's hash's low bits (bits the slot is not picked by): a probe
+    // compares a path only when they match, so looking a path up reads about one stored path, not every one its probe
+    // passes (each a read of a filed block). Seven bits at twelve million paths; a byte a slot beside was 18 MB there.
     private int[] _index = new int[96];
 
-    // By slot: 8 bits of its path's hash (bits the slot is not picked by). A probe compares a path only when they match,
-    // so looking a path up reads about one stored path, not every one its probe passes (each a read of a filed block).
-    private byte[] _tags = new byte[96];
+    // The low bits of an index entry that hold the id + 1 (the rest hold the hash's bits): enough for the table's size.
+    private int _idBits = IdBitsFor(96);
 
     // Where a full block is filed when the next is begun (null: all stay in memory), and by block, where it was filed
     // (set before the block's array is dropped). At three million items the paths' bytes were 150 MB held to the end.
@@ -205,7 +207,7 @@ internal sealed class PathPool
             var slot = Slot(utf8, hash);
             if (_index[slot] != 0)
             {
-                return _index[slot] - 1;
+                return IdIn(_index[slot]);
             }
             var id = _count;
             if (id == (long)_restarts.Length * RestartEvery)
@@ -223,7 +225,7 @@ internal sealed class PathPool
                 _restarts[id / RestartEvery] = place;
             }
             Remember(utf8);
-            (_index[slot], _tags[slot]) = (id + 1, Tag(hash));
+            _index[slot] = EntryOf(id, hash, _idBits);
             Volatile.Write(ref _count, id + 1);
             if ((long)_count * 3 > (long)_index.Length * 2)
             {
@@ -238,7 +240,7 @@ internal sealed class PathPool
         var hash = Hash(utf8);
         lock (_lock)
         {
-            return _index[Slot(utf8, hash)] - 1;
+            return IdIn(_index[Slot(utf8, hash)]);
         }
     }
 
@@ -683,7 +685,7 @@ internal sealed class PathPool
         for (var slot = OpenSlots.First(hash, slots); ; slot = OpenSlots.Next(slot, slots))
         {
             var held = _index[slot];
-            if (held == 0 || (_tags[slot] == Tag(hash) && Holds(held - 1, utf8)))
+            if (held == 0 || (EntryOf(0, hash, _idBits) >>> _idBits == held >>> _idBits && Holds(IdIn(held), utf8)))
             {
                 return slot;
             }
@@ -733,7 +735,7 @@ internal sealed class PathPool
     private void Reindex(int slots)
     {
         var index = new int[slots];
-        var tags = new byte[slots];
+        var idBits = IdBitsFor(slots);
         var cursor = new Cursor();
         for (var id = 0; id < _count; id++)
         {
@@ -743,13 +745,21 @@ internal sealed class PathPool
             {
                 slot = OpenSlots.Next(slot, slots);
             }
-            (index[slot], tags[slot]) = (id + 1, Tag(hash));
+            index[slot] = EntryOf(id, hash, idBits);
         }
-        (_index, _tags) = (index, tags);
+        (_index, _idBits) = (index, idBits);
     }
 
-    // The bits of a hash its slot is not picked by (OpenSlots.First scales the hash by its high bits).
-    private static byte Tag(int hash) => (byte)hash;
+    // Bits that hold any id + 1 a table of this many slots holds (fewer ids than slots: it is never full); 31 at most,
+    // as an array has fewer than 2^31 slots, so at least one bit of hash.
+    private static int IdBitsFor(int slots) => 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)slots);
+
+    // An index entry: id + 1 in the low idBits bits, the hash's low bits above (OpenSlots.First scales the hash by its
+    // high bits, so these say something the slot does not).
+    private static int EntryOf(int id, int hash, int idBits) => (int)(((uint)hash << idBits) | (uint)(id + 1));
+
+    // The id an index entry holds (-1 for an empty slot).
+    private int IdIn(int entry) => (int)((uint)entry & (uint)((1L << _idBits) - 1)) - 1;
 
     /// <summary>
     /// The place of the entry after the one that ends at <paramref name="end"/> (a block's number and an offset in it, as

@@ -40,6 +40,12 @@ internal sealed class ScratchBlocks
         _makeFolder = makeFolder;
     }
 
+    /// <summary>
+    /// Another store beside the same file, under the same budget, with a scratch file of its own: for what its owner files
+    /// while others read this store's records (a view of the block being filled is valid only until the next append).
+    /// </summary>
+    internal ScratchBlocks Sibling(string purpose) => new(_besideFile, purpose, _budget, _makeFolder);
+
     /// <summary>Whether a scratch file holds some of the blocks (for tests).</summary>
     internal bool UsesFile
     {
