@@ -4,10 +4,48 @@ namespace BuildImages.Core.Tests;
 
 /// <summary>
 /// The table of output write times: every time read back exactly, whether it is held as 32 bits past its chunk's own
-/// time (times written close together) or whole (times far apart), and ids without a time report none.
+/// time (times written close together) or whole (times far apart), or filed a chunk at a time (a build's), and ids
+/// without a time report none.
 /// </summary>
-public sealed class OutputTimeTableTests
+public sealed class OutputTimeTableTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("bi-times-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void AFiledTableReadsEveryTimeBackExactlyInAnyOrderHoldingOneChunk()
+    {
+        var store = new Primitives.ScratchBlocks(Path.Combine(_dir, "m.json"), "output-times", new Primitives.ScratchBudget(0));
+        var table = new OutputTimeTable(new Primitives.PathPool(), store, mostChunksHeld: 1);
+        table.Expect(20_000);
+        var random = new Random(8);
+        // Three chunks of ids; times close together, a year apart, the largest there is; some set twice, some never.
+        var files = Enumerable.Range(0, 12_000).Select(i => $"og/post-{i:D5}.webp").ToList();
+        var times = new Dictionary<string, long>();
+        foreach (var n in Enumerable.Range(0, 15_000))
+        {
+            var file = files[n < 9_000 ? n : random.Next(files.Count)];
+            var ticks = random.Next(5) switch
+            {
+                0 => Start - (TimeSpan.TicksPerDay * 365),
+                1 => DateTime.MaxValue.Ticks,
+                _ => Start + random.Next(1_000_000),
+            };
+            table.Set(file, ticks);
+            times[file] = ticks;
+        }
+        Assert.True(store.UsesFile);
+        Assert.Equal(times.Count, table.Count);
+        foreach (var file in files.OrderBy(_ => random.Next()).Concat(files))
+        {
+            Assert.Equal(times.ContainsKey(file), table.TryGetValue(file, out var read));
+            Assert.Equal(times.GetValueOrDefault(file), read);
+        }
+        Assert.Equal(files.Where(times.ContainsKey).Order(StringComparer.Ordinal), table.Files.Order(StringComparer.Ordinal));
+        Assert.Equal(0, table.WideChunks);
+    }
+
     private static readonly long Start = new DateTime(2026, 12, 6, 12, 0, 0, DateTimeKind.Utc).Ticks;
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         // cold build's order of them all is kept in scratch blocks past a mebi-id, not held (4 bytes an output).
         outputPaths.KeepOrdersIn(new ScratchBlocks(spillBeside, "order", scratch), _options.PathOrderRunLength);
         // The paths' own bytes likewise: a block of them once full (150 MB held to the end at three million items).
-        outputPaths.KeepBlocksIn(new ScratchBlocks(spillBeside, "paths", scratch));
+        outputPaths.KeepBlocksIn(new ScratchBlocks(spillBeside, "paths", scratch, makeFolder: true));
         var log = new BuildLog(_observer, new OutcomeSpill(spillBeside, scratch, outputPaths, _options.ChunksHeld ?? OutcomeSpill.DefaultChunksHeld), new DiagnosticSpill(spillBeside, scratch), _options.MostRepeatedErrors);
         var reports = new ReportMaker(config, _options, paths, clock, wall);
         var upToDate = new UpToDateCheck(config, _options, paths, templates);
@@ -257,7 +257,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, ScratchBudget scratch, string spillBeside, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
     {
         var store = new ManifestStore(config.ManifestFile);
-        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths), journal, scratch));
+        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths, new ScratchBlocks(spillBeside, "output-times", scratch, makeFolder: true), _options.ChunksHeld ?? OutputTimeTable.DefaultChunksHeld), journal, scratch));
         BuildPlan plan;
         try
         {

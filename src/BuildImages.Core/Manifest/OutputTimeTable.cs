@@ -13,20 +13,41 @@ namespace BuildImages.Core.Manifest;
 /// Ids come in chunks of 4,096. A chunk holds each time as 32 bits past a time of its own (its first time less 2^31
 /// ticks: the chunk's times within 214 seconds of its first, as files written one after another by one build are), and
 /// is widened to whole 64-bit times the first time one does not fit. A table as a long per id was 32 MB of a
-/// million-item build to its end.
+/// million-item build to its end. A build's table files its times instead (see the constructor): each a whole 64-bit
+/// time in a <see cref="ChunkedArray{T}"/> that holds only the chunks used lately, so the table does not grow with items.
 /// </remarks>
-internal sealed class OutputTimeTable(PathPool paths)
+internal sealed class OutputTimeTable
 {
     private const int ChunkBits = 12;
     private const int ChunkSize = 1 << ChunkBits;
 
+    /// <summary>The chunks of a filed table's times (4,096 each, 32 KiB) held at once: 8 MiB.</summary>
+    internal const int DefaultChunksHeld = 256;
+
+    private readonly PathPool paths;
     private readonly Lock _lock = new();
     private Chunk?[] _chunks = [];
     private int _count;
 
+    // A filed table's times by id, 0 for none (no file's time is the year 1): null when the table holds its chunks.
+    private readonly ChunkedArray<long>? _filed;
+
     internal OutputTimeTable()
         : this(new PathPool())
     {
+    }
+
+    /// <param name="paths">The pool the files are ids in.</param>
+    /// <param name="store">Where the times are filed past <paramref name="mostChunksHeld"/> chunks (a build's, beside its manifest); null: held, 4 bytes a time.</param>
+    /// <param name="mostChunksHeld">Chunks of a filed table held at once.</param>
+    internal OutputTimeTable(PathPool paths, ScratchBlocks? store = null, int mostChunksHeld = DefaultChunksHeld)
+    {
+        this.paths = paths;
+        if (store is not null)
+        {
+            _filed = new();
+            _filed.KeepChunksIn(store, mostChunksHeld);
+        }
     }
 
     /// <summary>The pool the table's files are ids in (the build's, shared with the outcome log and the up-to-date record).</summary>
@@ -50,7 +71,7 @@ internal sealed class OutputTimeTable(PathPool paths)
         {
             lock (_lock)
             {
-                return [.. Enumerable.Range(0, _chunks.Length * ChunkSize).Where(id => Get(id) is not null).Select(paths.PathOf)];
+                return [.. Enumerable.Range(0, _filed?.Length ?? (_chunks.Length * ChunkSize)).Where(id => Get(id) is not null).Select(paths.PathOf)];
             }
         }
     }
@@ -95,6 +116,16 @@ internal sealed class OutputTimeTable(PathPool paths)
         var id = paths.Add(file);
         lock (_lock)
         {
+            if (_filed is { } filed)
+            {
+                filed.EnsureLength(id + 1);
+                if (filed.Get(id) == 0)
+                {
+                    _count++;
+                }
+                filed.Set(id, ticks);
+                return;
+            }
             if (id >= _chunks.Length * ChunkSize)
             {
                 Grow((int)Math.Min(Array.MaxLength, Math.Max(id + 1L, 2L * _chunks.Length * ChunkSize)));
@@ -110,6 +141,10 @@ internal sealed class OutputTimeTable(PathPool paths)
     // Under the lock.
     private long? Get(int id)
     {
+        if (_filed is { } filed)
+        {
+            return id < filed.Length && filed.Get(id) is var ticks and not 0 ? ticks : null;
+        }
         var at = id >> ChunkBits;
         return at < _chunks.Length && _chunks[at] is { } chunk ? chunk.Get(id & (ChunkSize - 1)) : null;
     }
@@ -117,6 +152,11 @@ internal sealed class OutputTimeTable(PathPool paths)
     // Under the lock: room for ids below length (the chunks themselves are made when a time is first set in them).
     private void Grow(int length)
     {
+        if (_filed is { } filed)
+        {
+            filed.EnsureLength(length);
+            return;
+        }
         var chunks = (int)(((long)length + ChunkSize - 1) >> ChunkBits);
         if (chunks > _chunks.Length)
         {

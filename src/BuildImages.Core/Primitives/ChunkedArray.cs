@@ -29,6 +29,7 @@ internal sealed class ChunkedArray<T>
     private ScratchBlocks.Place[] _filedAt = [];
     private bool[] _changed = [];
     private bool[] _usedLately = [];
+    private int _lastMissed = -1;
     private readonly Lock _fileLock = new();
 
     /// <summary>How many chunks are held in memory (for tests).</summary>
@@ -99,6 +100,15 @@ internal sealed class ChunkedArray<T>
                 if (_filedAt[chunk].IsEmpty)
                 {
                     return default;
+                }
+                if (_lastMissed != chunk)
+                {
+                    // A read out of order (a lookup, a walk in path order over paths that came in another order) reads
+                    // its entry alone; a second in the same chunk in a row brings the chunk back (a walk in about id order).
+                    _lastMissed = chunk;
+                    var entry = default(T);
+                    _store.ReadPart(_filedAt[chunk], (index & (ChunkSize - 1)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Span<T>(ref entry)));
+                    return entry;
                 }
                 held = Hold(chunk);
             }
