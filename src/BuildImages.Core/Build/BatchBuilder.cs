@@ -257,7 +257,10 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     private (BuildPlan Plan, ManifestSession Manifest) PlanAndOpen(TemplateCatalog templates, KeyPaths paths, PathPool outputPaths, ScratchBudget scratch, string spillBeside, OutputJournal journal, StageClock clock, BuildLog log, CancellationToken cancellation)
     {
         var store = new ManifestStore(config.ManifestFile);
-        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), outputPaths, new ScratchBlocks(spillBeside, "output-times", scratch, makeFolder: true), _options.ChunksHeld ?? OutputTimeTable.DefaultChunksHeld), journal, scratch));
+        // The output times grow with the outputs: a table that files them (4 bytes an output held to the finish before).
+        var timesStore = new ScratchBlocks(spillBeside, "output-times", scratch, makeFolder: true);
+        var newTimes = () => new OutputTimeTable(outputPaths, timesStore, _options.ChunksHeld ?? OutputTimeTable.DefaultChunksHeld);
+        var loading = Task.Run(() => ManifestSession.Open(store, StatCache.Load(StatCache.PathFor(config.ManifestFile), newTimes), journal, scratch));
         BuildPlan plan;
         try
         {

@@ -36,19 +36,23 @@ internal sealed class StatCache
     /// </summary>
     /// <param name="file">The cache's file.</param>
     /// <param name="paths">The build's output paths, which the output times are ids in (a pool of the cache's own when none is given).</param>
-    public static StatCache Load(string file, Primitives.PathPool? paths = null) => Load(file, paths, timesStore: null);
-
-    /// <summary>As <see cref="Load(string, Primitives.PathPool?)"/>, the output times filed in <paramref name="timesStore"/> past <paramref name="mostChunksHeld"/> chunks when it is given (a build's: <see cref="OutputTimeTable"/>).</summary>
-    internal static StatCache Load(string file, Primitives.PathPool? paths, Primitives.ScratchBlocks? timesStore, int mostChunksHeld = OutputTimeTable.DefaultChunksHeld)
+    public static StatCache Load(string file, Primitives.PathPool? paths = null)
     {
         paths ??= new Primitives.PathPool();
+        return Load(file, () => new OutputTimeTable(paths));
+    }
+
+    /// <summary>As <see cref="Load(string, Primitives.PathPool?)"/>, the output times in tables <paramref name="newTimes"/> makes (a build's files its times: <see cref="OutputTimeTable"/>).</summary>
+    internal static StatCache Load(string file, Func<OutputTimeTable> newTimes)
+    {
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
             using var source = Primitives.CheckedJson.OpenRead(stream);
-            if (source is null || Read(source, stream.Length, paths, timesStore, mostChunksHeld) is not { } cache || !source.Matches)
+            if (source is null || Read(source, stream.Length, newTimes) is not { } cache || !source.Matches)
             {
-                return Empty(paths, timesStore, mostChunksHeld);
+                // Empty: paths a rejected file added to the pool stay there, timeless.
+                return new() { OutputTimes = newTimes() };
             }
             cache.Files = cache.Files.Where(f => Planning.KeyPaths.IsCanonicalKey(f.Key) && f.Value is not null).ToDictionary(StringComparer.Ordinal);
             return cache;
@@ -57,20 +61,16 @@ internal sealed class StatCache
         {
             // Not readable, not JSON, or a name that is not text (a lone surrogate's escape, which the reader refuses to
             // make a string of): only a speed-up, so none of it is believed.
-            return Empty(paths, timesStore, mostChunksHeld);
+            return new() { OutputTimes = newTimes() };
         }
     }
-
-    /// <summary>An empty cache whose output times are ids in <paramref name="paths"/> (a rejected file may have added some: they stay, timeless).</summary>
-    private static StatCache Empty(Primitives.PathPool paths, Primitives.ScratchBlocks? timesStore, int mostChunksHeld) =>
-        new() { OutputTimes = new OutputTimeTable(paths, timesStore, mostChunksHeld) };
 
     /// <summary>
     /// The members of a cache a token at a time, the output times straight into <see cref="OutputTimes"/> (never a
     /// dictionary of them first, nor the file's bytes whole: at a million items those were the planning peak's largest
     /// part); null when a member is not what this version writes. Reads to the source's end, so its check is known after.
     /// </summary>
-    private static StatCache? Read(Stream source, long fileLength, Primitives.PathPool paths, Primitives.ScratchBlocks? timesStore, int mostChunksHeld)
+    private static StatCache? Read(Stream source, long fileLength, Func<OutputTimeTable> newTimes)
     {
         var context = ManifestJsonContext.Default;
         var blocks = new Primitives.JsonBlocks(source);
@@ -79,7 +79,7 @@ internal sealed class StatCache
         {
             return null;
         }
-        var cache = Empty(paths, timesStore, mostChunksHeld);
+        var cache = new StatCache { OutputTimes = newTimes() };
         while (blocks.Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("outputCount"u8))

@@ -76,12 +76,9 @@ internal sealed class ChunkedArray<T>
         {
             (_store, _mostHeld) = (store, mostHeld);
             GrowFiling(_chunks.Length);
-            _held = 0;
-            for (var i = 0; i < _used; i++)
-            {
-                _changed[i] = true;
-                _held++;
-            }
+            // Every chunk made so far is held, and none is filed yet.
+            _held = _used;
+            _changed.AsSpan(0, _used).Fill(true);
         }
     }
 

@@ -87,7 +87,7 @@ internal sealed class PathPool
     // Where a full block is filed when the next is begun (null: all stay in memory), and by block, where it was filed
     // (set before the block's array is dropped). At three million items the paths' bytes were 150 MB held to the end.
     private ScratchBlocks? _blockStore;
-    private readonly ScratchBlocks.Place[] _filed = new ScratchBlocks.Place[MaxBlocks];
+    private ScratchBlocks.Place[] _filed = [];
 
     // What a lookup (under the lock) reads a filed block's entries through.
     private readonly Window _lookupWindow = new();
@@ -140,7 +140,7 @@ internal sealed class PathPool
     {
         lock (_lock)
         {
-            _blockStore = store;
+            (_blockStore, _filed) = (store, new ScratchBlocks.Place[MaxBlocks]);
         }
     }
 
@@ -682,10 +682,11 @@ internal sealed class PathPool
     private int Slot(ReadOnlySpan<byte> utf8, int hash)
     {
         var slots = _index.Length;
+        var hashBits = EntryOf(-1, hash, _idBits);
         for (var slot = OpenSlots.First(hash, slots); ; slot = OpenSlots.Next(slot, slots))
         {
             var held = _index[slot];
-            if (held == 0 || (EntryOf(0, hash, _idBits) >>> _idBits == held >>> _idBits && Holds(IdIn(held), utf8)))
+            if (held == 0 || ((held ^ hashBits) >>> _idBits == 0 && Holds(IdIn(held), utf8)))
             {
                 return slot;
             }
@@ -784,35 +785,32 @@ internal sealed class PathPool
     {
         var number = place >> _blockBits;
         var offset = place & (_blockSize - 1);
-        var bytes = Volatile.Read(ref _blocks[number]);
-        var start = 0;
-        if (bytes is null)
+        if (Volatile.Read(ref _blocks[number]) is { } block)
         {
-            // Filed: read through the window, filled again where the entry is when it does not hold its head or its bytes.
-            if (!window.Holds(number, offset, MaxEntryHead))
-            {
-                Fill(window, number, offset, 0);
-            }
-            var own = EntryLength(window.Bytes, offset - window.Start);
-            if (!window.Holds(number, offset, own))
-            {
-                Fill(window, number, offset, own);
-            }
-            (bytes, start) = (window.Bytes, window.Start);
+            return EntryIn(block, 0, place, offset);
         }
+        // Filed: read through the window, filled again where the entry is when it does not hold its head or its bytes.
+        if (!window.Holds(number, offset, MaxEntryHead))
+        {
+            Fill(window, number, offset, 0);
+        }
+        var entry = EntryIn(window.Bytes, window.Start, place, offset);
+        var length = window.Start + entry.At + entry.Own - offset;
+        if (!window.Holds(number, offset, length))
+        {
+            Fill(window, number, offset, length);
+            entry = EntryIn(window.Bytes, window.Start, place, offset);
+        }
+        return entry;
+    }
+
+    // The entry at offset of its block (at place) in bytes that hold that block from start on.
+    private (byte[] Bytes, int Shared, int At, int Own, int End) EntryIn(byte[] bytes, int start, int place, int offset)
+    {
         var at = offset - start;
         var shared = SevenBitCount.Read(bytes, ref at);
         var rest = SevenBitCount.Read(bytes, ref at);
         return (bytes, shared, at, rest, EndOf(place, start + at + rest));
-    }
-
-    // The bytes an entry at offset takes: its two lengths and its own bytes.
-    private static int EntryLength(byte[] bytes, int offset)
-    {
-        var at = offset;
-        SevenBitCount.Read(bytes, ref at);
-        var rest = SevenBitCount.Read(bytes, ref at);
-        return at - offset + rest;
     }
 
     // An entry's two lengths take at most this many bytes (two counts of at most 5 bytes each).
