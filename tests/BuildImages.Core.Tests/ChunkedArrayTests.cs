@@ -68,6 +68,64 @@ public sealed class ChunkedArrayTests : IDisposable
         Assert.Equal(5, array.Get(39_999));
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(long.MaxValue)]
+    public void PeekedAndPokedEntriesAreReadAndWrittenWhereTheirChunkIsFiledWhichIsFiledInPlaceWhenChangedAgain(long budget)
+    {
+        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "chunks", new ScratchBudget(budget));
+        var array = new ChunkedArray<int>();
+        array.KeepChunksIn(store, 2);
+        const int Length = 10 * 4096;
+        array.EnsureLength(Length);
+        var expected = new int[Length];
+        // Ten chunks, set in order and then against it, so each is filed (the first two held at the end).
+        for (var i = 0; i < Length; i++)
+        {
+            array.Set(i, i);
+        }
+        for (var i = Length - 1; i >= 0; i--)
+        {
+            expected[i] = -i;
+            array.Set(i, -i);
+        }
+        var filedBytes = store.FileBytes;
+        Assert.Equal(budget == 0, filedBytes > 0);
+        var random = new Random(5);
+        Span<int> run = stackalloc int[20];
+        for (var n = 0; n < 20_000; n++)
+        {
+            var index = random.Next(Length);
+            if (random.Next(2) == 0)
+            {
+                expected[index] = n;
+                array.Poke(index, n);
+                continue;
+            }
+            var asked = random.Next(1, run.Length + 1);
+            var count = array.Peek(index, run[..asked]);
+            // A run never crosses its chunk's end (nor the array's).
+            Assert.Equal(Math.Min(asked, 4096 - (index % 4096)), count);
+            Assert.Equal(expected.AsSpan(index, count).ToArray(), run[..count].ToArray());
+        }
+        // Peeks and pokes bring no chunk back.
+        Assert.Equal(2, array.ChunksHeld);
+        Assert.All(Enumerable.Range(0, Length).OrderBy(_ => random.Next()), i => Assert.Equal(expected[i], array.Get(i)));
+        // Every chunk changed again, in order and against it: each filed where it was, the scratch file no longer.
+        for (var i = Length - 1; i >= 0; i--)
+        {
+            expected[i] = i * 3;
+            array.Set(i, i * 3);
+        }
+        for (var i = 0; i < Length; i += 4096)
+        {
+            array.Set(i, 7);
+            expected[i] = 7;
+        }
+        Assert.Equal(filedBytes, store.FileBytes);
+        Assert.All(Enumerable.Range(0, Length), i => Assert.Equal(expected[i], array.Get(i)));
+    }
+
     [Fact]
     public void ASharedCopyKeepsWhatItSawWhileTheArrayGoesOnChanging()
     {

@@ -361,6 +361,61 @@ public sealed class PathPoolTests : IDisposable
         Assert.All(Enumerable.Range(0, paths.Count), id => Assert.Equal(id, pool.Find(paths[id])));
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(long.MaxValue)]
+    public void AnIndexLargerThanItsHeldPartIsFiledAndFindsEveryPathAndNoOtherAsItGrowsFromManyThreads(long budget)
+    {
+        // An index held to 4,096 slots (one chunk): 50,000 paths grow it past that (filed, grown again from filed), added
+        // from four threads at once, each path twice; then grown once more by Expect.
+        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "paths", new ScratchBudget(budget));
+        _stores.Add(store);
+        var pool = new PathPool(12);
+        pool.KeepBlocksIn(store, heldIndexSlots: 4096);
+        var paths = Enumerable.Range(0, 50_000).Select(i => $"og/{i % 13}/post-{i * 7919 % 50_000:D5}{(i % 5 == 0 ? "-600.webp" : ".png")}").ToArray();
+        var ids = new int[paths.Length];
+        var again = new int[paths.Length];
+        Parallel.For(0, paths.Length * 2, new ParallelOptions { MaxDegreeOfParallelism = 4 }, n =>
+        {
+            var i = n % paths.Length;
+            if (n < paths.Length)
+            {
+                ids[i] = pool.Add(paths[i]);
+            }
+            else
+            {
+                again[i] = pool.Add(paths[i]);
+            }
+        });
+        Assert.True(pool.FilesIndex);
+        Assert.Equal(paths.Length, pool.Count);
+        Assert.Equal(ids, again);
+        Assert.Equal(Enumerable.Range(0, paths.Length), ids.Order());
+        void AllFound()
+        {
+            Assert.All(Enumerable.Range(0, paths.Length), i =>
+            {
+                Assert.Equal(ids[i], pool.Find(paths[i]));
+                Assert.Equal(paths[i], pool.PathOf(ids[i]));
+                // Paths that differ by a byte at either end, or are a prefix: none is held.
+                Assert.Equal(-1, pool.Find("x" + paths[i][1..]));
+                Assert.Equal(-1, pool.Find(paths[i].AsSpan(0, paths[i].Length - 1)));
+            });
+        }
+        AllFound();
+        pool.Expect(200_000);
+        AllFound();
+        Assert.Equal(paths.Length, pool.Add("og/new.webp"));
+        Assert.Equal(paths.Length, pool.Find("og/new.webp"));
+        Assert.Equal(ids[123], pool.Add(paths[123]));
+        Assert.Equal(paths.Length + 1, pool.Count);
+        // A pool that files its blocks but not more slots than it may hold keeps its index whole.
+        var small = NewPool(filed: true);
+        small.Add("og/a.webp");
+        small.Expect(1_000);
+        Assert.False(small.FilesIndex);
+    }
+
     [Fact]
     public void OneCursorReadingTwoFiledPoolsInTurnReadsEachOnesOwnPaths()
     {

@@ -114,6 +114,65 @@ internal sealed class ChunkedArray<T>
         }
     }
 
+    /// <summary>
+    /// Copies the entries from <paramref name="index"/> on into <paramref name="run"/>, as many as fit and its chunk
+    /// holds; how many. Where the chunk is filed and not held, they are read alone and the chunk stays filed: for lookups
+    /// at random (a hash index's probes), where bringing a chunk back for each is 16 KB read and another written.
+    /// </summary>
+    internal int Peek(int index, Span<T> run)
+    {
+        var chunk = index >> ChunkBits;
+        var at = index & (ChunkSize - 1);
+        var count = Math.Min(run.Length, ChunkSize - at);
+        if (_store is null)
+        {
+            _chunks[chunk].AsSpan(at, count).CopyTo(run);
+            return count;
+        }
+        lock (_fileLock)
+        {
+            if (_chunks[chunk] is { } held)
+            {
+                _usedLately[chunk] = true;
+                held.AsSpan(at, count).CopyTo(run);
+            }
+            else if (_filedAt[chunk].IsEmpty)
+            {
+                run[..count].Clear();
+            }
+            else
+            {
+                _store.ReadPart(_filedAt[chunk], at * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(run[..count]));
+            }
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Sets the entry at <paramref name="index"/>, as <see cref="Set"/>, but where its chunk is filed and not held, writes
+    /// the entry alone where the chunk was filed: the other half of <see cref="Peek"/>.
+    /// </summary>
+    internal void Poke(int index, T value)
+    {
+        var chunk = index >> ChunkBits;
+        if (_store is null)
+        {
+            Set(index, value);
+            return;
+        }
+        lock (_fileLock)
+        {
+            if (_chunks[chunk] is null && !_filedAt[chunk].IsEmpty)
+            {
+                _store.WritePart(_filedAt[chunk], (index & (ChunkSize - 1)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)));
+                return;
+            }
+            var held = _chunks[chunk] ?? Hold(chunk);
+            held[index & (ChunkSize - 1)] = value;
+            (_changed[chunk], _usedLately[chunk]) = (true, true);
+        }
+    }
+
     /// <summary>Makes room for entries up to index <paramref name="length"/> - 1 (new entries are default).</summary>
     internal void EnsureLength(int length)
     {
@@ -192,7 +251,16 @@ internal sealed class ChunkedArray<T>
             }
             if (_changed[_hand])
             {
-                _filedAt[_hand] = _store!.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(held.AsSpan()));
+                // Filed where it was before when it was (the array alone reads its places: nothing else sees the old bytes).
+                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(held.AsSpan());
+                if (_filedAt[_hand].IsEmpty)
+                {
+                    _filedAt[_hand] = _store!.Append(bytes);
+                }
+                else
+                {
+                    _store!.WritePart(_filedAt[_hand], 0, bytes);
+                }
             }
             _chunks[_hand] = null!;
             _held--;

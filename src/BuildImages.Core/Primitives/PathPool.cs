@@ -29,6 +29,13 @@ internal sealed class PathPool
     // Blocks of 1 MiB: the bytes never sit in one large array grown by copying. A place is the block's number and the
     // offset in it, in one int: 2,048 blocks (2 GiB of paths) at most.
     internal const int DefaultBlockBits = 20;
+
+    // The slots of an index held whole (32 MB): a pool that files its blocks files an index larger than this (about
+    // 5.5 million paths, 1.4 million items of four outputs), holding this many slots' worth of its chunks.
+    internal const int DefaultHeldIndexSlots = 1 << 23;
+
+    // A probe of a filed index reads this many entries at once (one read, not one per slot passed).
+    private const int ProbeRun = 16;
     private const int MaxBlocks = 1 << (31 - DefaultBlockBits);
 
     // Every 16th id is stored whole.
@@ -79,7 +86,18 @@ internal sealed class PathPool
     // in the bits the table's size leaves free, the path's hash's low bits (bits the slot is not picked by): a probe
     // compares a path only when they match, so looking a path up reads about one stored path, not every one its probe
     // passes (each a read of a filed block). Seven bits at twelve million paths; a byte a slot beside was 18 MB there.
+    // Empty while the index is filed (_filedIndex).
     private int[] _index = new int[96];
+
+    // The index's size, held or filed.
+    private int _slots = 96;
+
+    // The index of a pool that files its blocks, once it has more slots than _heldIndexSlots: its chunks filed beside
+    // the blocks, as many as that many slots held (the ones used lately), the others probed a run of entries at a time
+    // where they are filed, and an entry written there alone. At four million items the outputs' index was 96 MB, and
+    // grew by 6 bytes an output; filed, it is 32 MB at most.
+    private ChunkedArray<int>? _filedIndex;
+    private int _heldIndexSlots = DefaultHeldIndexSlots;
 
     // The low bits of an index entry that hold the id + 1 (the rest hold the hash's bits): enough for the table's size.
     private int _idBits = IdBitsFor(96);
@@ -136,11 +154,26 @@ internal sealed class PathPool
     /// the pool of a build's outputs, whose bytes grow with its items. A filed block's entries are read a window of a
     /// few kilobytes at a time, by the reader that needs them. Set before paths are added.
     /// </summary>
-    internal void KeepBlocksIn(ScratchBlocks store)
+    /// <param name="store">Where the blocks are filed (and the index, in a sibling store, once it is larger than <paramref name="heldIndexSlots"/>).</param>
+    /// <param name="heldIndexSlots">The index's slots held in memory at most (fewer only in tests).</param>
+    internal void KeepBlocksIn(ScratchBlocks store, int heldIndexSlots = DefaultHeldIndexSlots)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(heldIndexSlots, 4096);
         lock (_lock)
         {
-            (_blockStore, _filed) = (store, new ScratchBlocks.Place[MaxBlocks]);
+            (_blockStore, _filed, _heldIndexSlots) = (store, new ScratchBlocks.Place[MaxBlocks], heldIndexSlots);
+        }
+    }
+
+    /// <summary>Whether the index is filed, not held whole (for tests).</summary>
+    internal bool FilesIndex
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _filedIndex is not null;
+            }
         }
     }
 
@@ -163,7 +196,7 @@ internal sealed class PathPool
         {
             GrowIds(paths);
             var slots = IndexSizeFor(paths);
-            if (slots > _index.Length)
+            if (slots > _slots)
             {
                 Reindex(slots);
             }
@@ -204,10 +237,10 @@ internal sealed class PathPool
         var hash = Hash(utf8);
         lock (_lock)
         {
-            var slot = Slot(utf8, hash);
-            if (_index[slot] != 0)
+            var slot = Slot(utf8, hash, out var held);
+            if (held != 0)
             {
-                return IdIn(_index[slot]);
+                return IdIn(held);
             }
             var id = _count;
             if (id == (long)_restarts.Length * RestartEvery)
@@ -225,9 +258,9 @@ internal sealed class PathPool
                 _restarts[id / RestartEvery] = place;
             }
             Remember(utf8);
-            _index[slot] = EntryOf(id, hash, _idBits);
+            SetEntry(slot, EntryOf(id, hash, _idBits));
             Volatile.Write(ref _count, id + 1);
-            if ((long)_count * 3 > (long)_index.Length * 2)
+            if ((long)_count * 3 > (long)_slots * 2)
             {
                 Reindex(IndexSizeFor(_count * 2));
             }
@@ -240,7 +273,8 @@ internal sealed class PathPool
         var hash = Hash(utf8);
         lock (_lock)
         {
-            return IdIn(_index[Slot(utf8, hash)]);
+            Slot(utf8, hash, out var held);
+            return IdIn(held);
         }
     }
 
@@ -678,18 +712,51 @@ internal sealed class PathPool
         return hash.ToHashCode();
     }
 
-    /// <summary>The slot that holds <paramref name="utf8"/>, or the empty slot where it would go (under the lock).</summary>
-    private int Slot(ReadOnlySpan<byte> utf8, int hash)
+    /// <summary>
+    /// The slot that holds <paramref name="utf8"/>, or the empty slot where it would go, and its entry (0: empty) (under
+    /// the lock).
+    /// </summary>
+    private int Slot(ReadOnlySpan<byte> utf8, int hash, out int held)
     {
-        var slots = _index.Length;
+        var slots = _slots;
         var hashBits = EntryOf(-1, hash, _idBits);
+        if (_filedIndex is { } filed)
+        {
+            Span<int> run = stackalloc int[ProbeRun];
+            for (var slot = OpenSlots.First(hash, slots); ;)
+            {
+                var count = filed.Peek(slot, run[..Math.Min(ProbeRun, slots - slot)]);
+                for (var k = 0; k < count; k++)
+                {
+                    held = run[k];
+                    if (held == 0 || ((held ^ hashBits) >>> _idBits == 0 && Holds(IdIn(held), utf8)))
+                    {
+                        return slot + k;
+                    }
+                }
+                slot = slot + count == slots ? 0 : slot + count;
+            }
+        }
         for (var slot = OpenSlots.First(hash, slots); ; slot = OpenSlots.Next(slot, slots))
         {
-            var held = _index[slot];
+            held = _index[slot];
             if (held == 0 || ((held ^ hashBits) >>> _idBits == 0 && Holds(IdIn(held), utf8)))
             {
                 return slot;
             }
+        }
+    }
+
+    // Sets an index entry, held or filed (under the lock).
+    private void SetEntry(int slot, int entry)
+    {
+        if (_filedIndex is { } filed)
+        {
+            filed.Poke(slot, entry);
+        }
+        else
+        {
+            _index[slot] = entry;
         }
     }
 
@@ -735,9 +802,34 @@ internal sealed class PathPool
 
     private void Reindex(int slots)
     {
-        var index = new int[slots];
         var idBits = IdBitsFor(slots);
         var cursor = new Cursor();
+        if (_blockStore is not null && slots > _heldIndexSlots)
+        {
+            // Filed: the old index (held or filed) is dropped once every id is in the new one.
+            var filed = new ChunkedArray<int>();
+            filed.EnsureLength(slots);
+            filed.KeepChunksIn(_blockStore.Sibling("path-index"), Math.Max(1, _heldIndexSlots >> 12));
+            Span<int> run = stackalloc int[ProbeRun];
+            for (var id = 0; id < _count; id++)
+            {
+                var hash = Hash(Utf8(id, cursor));
+                for (var slot = OpenSlots.First(hash, slots); ;)
+                {
+                    var count = filed.Peek(slot, run[..Math.Min(ProbeRun, slots - slot)]);
+                    var empty = run[..count].IndexOf(0);
+                    if (empty >= 0)
+                    {
+                        filed.Poke(slot + empty, EntryOf(id, hash, idBits));
+                        break;
+                    }
+                    slot = slot + count == slots ? 0 : slot + count;
+                }
+            }
+            (_index, _filedIndex, _slots, _idBits) = ([], filed, slots, idBits);
+            return;
+        }
+        var index = new int[slots];
         for (var id = 0; id < _count; id++)
         {
             var hash = Hash(Utf8(id, cursor));
@@ -748,7 +840,7 @@ internal sealed class PathPool
             }
             index[slot] = EntryOf(id, hash, idBits);
         }
-        (_index, _idBits) = (index, idBits);
+        (_index, _slots, _idBits) = (index, slots, idBits);
     }
 
     // Bits that hold any id + 1 a table of this many slots holds (fewer ids than slots: it is never full); 31 at most,

@@ -58,6 +58,39 @@ internal sealed class ScratchBlocks
         }
     }
 
+    /// <summary>The bytes written to the scratch file (for tests).</summary>
+    internal long FileBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _fileEnd;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops every record kept, gives the memory they held back to the budget, and closes the scratch file: for a store
+    /// used in one step of a build (the check's claims), whose budget the later steps' stores then have. Not used after.
+    /// </summary>
+    internal void Release()
+    {
+        lock (_lock)
+        {
+            long held = 0;
+            foreach (var block in _blocks)
+            {
+                held += block.Bytes?.Length ?? 0;
+            }
+            _budget.Give(held);
+            _blocks.Clear();
+            (_current, _used, _fileEnd) = ([], 0, 0);
+            _file?.Dispose();
+            (_file, _unusable) = (null, true);
+        }
+    }
+
     /// <summary>Keeps a copy of <paramref name="bytes"/> and says where it is.</summary>
     internal Place Append(ReadOnlySpan<byte> bytes)
     {
@@ -276,6 +309,31 @@ internal sealed class ScratchBlocks
                 ReadFile(to[..count], _blocks[place.Block].FileOffset + place.Offset + offset);
             }
             return count;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> over the record at <paramref name="place"/> from <paramref name="offset"/> on, in
+    /// memory or in the file, where it was kept: for a store whose owner alone reads its records, never by a view, and
+    /// keeps one place per record for good (a filed chunk of an array, changed again and again: filed anew each time, a
+    /// hash index's chunks grew the file by their size at every change).
+    /// </summary>
+    internal void WritePart(Place place, int offset, ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            var blockLength = 0;
+            var memory = place.IsEmpty ? null : InMemory(place.Block, reader: null, out blockLength);
+            if (place.IsEmpty || offset < 0 || offset + bytes.Length > place.LengthIn(blockLength))
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), $"a write of {bytes.Length} bytes at {offset} is outside the scratch record");
+            }
+            if (memory is not null)
+            {
+                bytes.CopyTo(memory.AsSpan(place.Offset + offset));
+                return;
+            }
+            RandomAccess.Write(_file!, bytes, _blocks[place.Block].FileOffset + place.Offset + offset);
         }
     }
 

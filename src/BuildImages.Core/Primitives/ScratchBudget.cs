@@ -29,4 +29,7 @@ internal sealed class ScratchBudget
 
     /// <summary>Counts <paramref name="bytes"/> held whatever is left (a store whose file cannot be written keeps them anyway).</summary>
     internal void Take(long bytes) => Interlocked.Add(ref _left, -bytes);
+
+    /// <summary>Gives back <paramref name="bytes"/> a store no longer holds (one released before the build's end).</summary>
+    internal void Give(long bytes) => Interlocked.Add(ref _left, bytes);
 }
