@@ -388,6 +388,7 @@ public sealed class PathPoolTests : IDisposable
             }
         });
         Assert.True(pool.FilesIndex);
+        Assert.Equal(1, pool.IndexChunksHeld);
         Assert.Equal(paths.Length, pool.Count);
         Assert.Equal(ids, again);
         Assert.Equal(Enumerable.Range(0, paths.Length), ids.Order());
@@ -409,6 +410,7 @@ public sealed class PathPoolTests : IDisposable
         Assert.Equal(paths.Length, pool.Find("og/new.webp"));
         Assert.Equal(ids[123], pool.Add(paths[123]));
         Assert.Equal(paths.Length + 1, pool.Count);
+        Assert.Equal(1, pool.IndexChunksHeld);
         // A pool that files its blocks but not more slots than it may hold keeps its index whole.
         var small = NewPool(filed: true);
         small.Add("og/a.webp");

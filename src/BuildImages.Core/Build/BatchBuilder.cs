@@ -102,7 +102,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
         var photos = new PhotoRun(_options.PhotoProcessing ?? Imaging.InProcessPhotos.Instance, config.Jobs.Any(j => j.Photos is not null) ? VisionModels() : []);
         var detector = new ChangeDetector(engineStamp, hashes, stats, id => manifest.TryGetInputSet(id, out var set) ? set : null, config.OutputDirectory, _options.Force);
         var folder = new OutputFolder(config.OutputDirectory);
-        var rendering = new RenderContext(plan, manifest, log, clock, journal, hashes, photos, folder, engineStamp);
+        var rendering = new RenderContext(plan, manifest, log, clock, journal, hashes, photos, folder, engineStamp, purpose => new ScratchBlocks(spillBeside, purpose, scratch, makeFolder: true));
         var large = plan.OutputCount >= LargeBuildOutputs;
         // Trims the native heap from here to the build's end (a large build's peak is its render phase's or finish's).
         using var trimmer = large ? new NativeHeapTrimmer() : null;
@@ -192,7 +192,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     private (bool Finished, Assets.ImageCacheStats? ImageCache, Caching.OutputCache? Remote) CheckAndRender(RenderContext run, ChangeDetector detector, CancellationToken cancellation)
     {
         var (plan, manifest, log, clock) = (run.Plan, run.Manifest, run.Log, run.Clock);
-        var work = clock.Time(BuildStage.Check, () => OutputCheck.Run(plan, manifest, log, detector));
+        var work = clock.Time(BuildStage.Check, () => OutputCheck.Run(plan, manifest, log, detector, run.NewScratchStore));
         _observer.Planned(plan.OutputCount, work.NeededOutputs);
         if (_options.DryRun)
         {
@@ -248,7 +248,7 @@ public sealed class BatchBuilder(BuildConfig config, BuildOptions? options = nul
     }
 
     /// <summary>What <see cref="CheckAndRender"/> works with that the build made before it, and keeps after it.</summary>
-    private sealed record RenderContext(BuildPlan Plan, ManifestSession Manifest, BuildLog Log, StageClock Clock, OutputJournal Journal, FileHashCache Hashes, PhotoRun Photos, OutputFolder Folder, string EngineStamp);
+    private sealed record RenderContext(BuildPlan Plan, ManifestSession Manifest, BuildLog Log, StageClock Clock, OutputJournal Journal, FileHashCache Hashes, PhotoRun Photos, OutputFolder Folder, string EngineStamp, Func<string, ScratchBlocks> NewScratchStore);
 
     /// <summary>
     /// Plans the build while the manifest is read (on a no-op build they are most of the time, and independent), then

@@ -8,12 +8,13 @@ namespace BuildImages.Core.Build;
 internal static class OutputCheck
 {
     /// <summary>Each card's outputs checked against its record: the current ones are reported skipped, the rest are work, with why.</summary>
-    internal static WorkList Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector)
+    /// <remarks><paramref name="newStore"/> makes a scratch store for the purpose it is given (the claims' parts, the reasons, the groups).</remarks>
+    internal static WorkList Run(BuildPlan plan, ManifestSession manifest, BuildLog log, ChangeDetector detector, Func<string, ScratchBlocks> newStore)
     {
         var items = plan.Items;
-        var needed = new object?[items.Count];
-        // The claim of each card with work (its pre-key and variants; zero for the rest), grouped below.
-        var claims = new UInt128[items.Count];
+        var needed = new ItemReasons(items.Count, newStore("reasons"));
+        // The claim of each card with work (its pre-key and variants), grouped below.
+        var claims = new CardClaims(items.Count, () => newStore("claims"));
         var (count, outputs, cards) = (0, 0, 0);
         // Each thread stats outputs relative to its own descriptor of the output folder.
         using var folder = new FileStampFolder(detector.OutputDirectory);
@@ -24,12 +25,12 @@ internal static class OutputCheck
             var work = Check(card, manifest, log, detector, folder, lists);
             if (work is not null)
             {
-                needed[i] = work;
+                needed.Set(i, work);
                 tally.Items++;
                 tally.Outputs += work is VariantReasons some ? some.Count : card.Variants.Count;
                 if (card is PlannedCard planned)
                 {
-                    claims[i] = ContentHash.Claim(planned.PreKey, CardWorker.Signatures(planned));
+                    claims.Add(ContentHash.Claim(planned.PreKey, CardWorker.Signatures(planned)), i);
                     tally.Cards = true;
                 }
             }
@@ -40,59 +41,7 @@ internal static class OutputCheck
             Interlocked.Add(ref outputs, tally.Outputs);
             Interlocked.Or(ref cards, tally.Cards ? 1 : 0);
         });
-        return new WorkList(items, needed, count, outputs, cards != 0, EqualCards(claims));
-    }
-
-    /// <summary>
-    /// Cards equal in everything (pre-key and variants: equal pixels), found by sorting their claims: by plan index, 0 for
-    /// a card with no equal, -1 for the first of a group (which renders), the first's index + 1 for the others (copies
-    /// of it). Null when no two cards are equal. Found here, not claimed in a table as cards are rendered: a site of
-    /// distinct cards held a claim and the work of every item in it until rendering ended (about 110 bytes an item).
-    /// A card whose claim is zero (one in 2^128) is taken for one without work and is rendered, not copied.
-    /// </summary>
-    internal static int[]? EqualCards(UInt128[] claims)
-    {
-        var count = 0;
-        foreach (var claim in claims)
-        {
-            count += claim == UInt128.Zero ? 0 : 1;
-        }
-        var keys = new UInt128[count];
-        var indexes = new int[count];
-        for (int i = 0, k = 0; i < claims.Length; i++)
-        {
-            if (claims[i] != UInt128.Zero)
-            {
-                (keys[k], indexes[k]) = (claims[i], i);
-                k++;
-            }
-        }
-        Array.Sort(keys, indexes);
-        int[]? equal = null;
-        for (var start = 0; start < count;)
-        {
-            var end = start + 1;
-            while (end < count && keys[end] == keys[start])
-            {
-                end++;
-            }
-            if (end - start > 1)
-            {
-                // The sort is not stable: the group's first card in plan order renders, as a worker reaches it first.
-                var first = int.MaxValue;
-                for (var j = start; j < end; j++)
-                {
-                    first = Math.Min(first, indexes[j]);
-                }
-                equal ??= new int[claims.Length];
-                for (var j = start; j < end; j++)
-                {
-                    equal[indexes[j]] = indexes[j] == first ? -1 : first + 1;
-                }
-            }
-            start = end;
-        }
-        return equal;
+        return new WorkList(items, needed, count, outputs, cards != 0, claims.Group(items.Count, newStore("equal-cards")));
     }
 
     /// <summary>

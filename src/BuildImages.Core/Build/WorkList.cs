@@ -4,9 +4,9 @@ using BuildImages.Core.Planning;
 namespace BuildImages.Core.Build;
 
 /// <summary>
-/// The check's result: which planned items have outputs to render, and why. Held as one reference per planned item
-/// (the reason shared by every output, the map of outputs to reasons, or nothing); the <see cref="OutputWork"/> on an
-/// item is made when a worker takes it. A list of work objects was 56 bytes an item all through the render phase (the
+/// The check's result: which planned items have outputs to render, and why. Held as a number per planned item into the
+/// distinct reasons (<see cref="ItemReasons"/>: the reason shared by every output, the map of outputs to reasons, or
+/// nothing); the <see cref="OutputWork"/> on an item is made when a worker takes it. A list of work objects was 56 bytes an item all through the render phase (the
 /// object, its slot, and the slot of the array it was gathered in): 64 MB of a million-item cold build's peak.
 /// </summary>
 internal sealed class WorkList
@@ -15,18 +15,18 @@ internal sealed class WorkList
 
     // By plan index: a RenderReason (every output renders for it), VariantReasons (these outputs, each for its reason,
     // shared by the items with the same), or null (nothing to render).
-    private readonly object?[] _needed;
+    private readonly ItemReasons _needed;
 
-    // By plan index, cards equal in everything (see OutputCheck.EqualCards): 0 none, -1 the first of a group, else the
+    // By plan index, cards equal in everything (see CardClaims.Group): 0 none, -1 the first of a group, else the
     // first's index + 1. Null when no two cards are equal.
-    private readonly int[]? _equal;
+    private readonly Primitives.ChunkedArray<int>? _equal;
 
     // The work of each first card of a group, made by whoever asks first: its own worker, or a worker taking one of its
     // equals (which may be taken a moment before it).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, OutputWork> _firsts = new();
 
     /// <summary>The work of the items of <paramref name="items"/> (the plan's, never changed) as the check left it in <paramref name="needed"/> and <paramref name="equal"/>.</summary>
-    internal WorkList(IReadOnlyList<PlannedItem> items, object?[] needed, int count, int neededOutputs, bool drawsCards, int[]? equal)
+    internal WorkList(IReadOnlyList<PlannedItem> items, ItemReasons needed, int count, int neededOutputs, bool drawsCards, Primitives.ChunkedArray<int>? equal)
     {
         _items = items;
         _needed = needed;
@@ -55,7 +55,7 @@ internal sealed class WorkList
     /// </summary>
     internal OutputWork? Take(int planIndex)
     {
-        var equal = _equal?[planIndex] ?? 0;
+        var equal = _equal?.Get(planIndex) ?? 0;
         return equal switch
         {
             0 => Make(planIndex, null),
@@ -67,7 +67,7 @@ internal sealed class WorkList
     /// <summary>The work of the first card of a group (it has work: only cards with work are grouped), made once.</summary>
     private OutputWork First(int planIndex) => _firsts.GetOrAdd(planIndex, static (i, list) => list.Make(i, null)!, this);
 
-    private OutputWork? Make(int planIndex, OutputWork? equalTo) => _needed[planIndex] switch
+    private OutputWork? Make(int planIndex, OutputWork? equalTo) => _needed.Of(planIndex) switch
     {
         RenderReason every => new OutputWork(_items, planIndex, every) { EqualTo = equalTo },
         VariantReasons some => new OutputWork(_items, planIndex, some) { EqualTo = equalTo },

@@ -76,9 +76,14 @@ internal sealed class ChunkedArray<T>
         {
             (_store, _mostHeld) = (store, mostHeld);
             GrowFiling(_chunks.Length);
-            // Every chunk made so far is held, and none is filed yet.
+            // Every chunk made so far is held, and none is filed yet; those past the most held are filed at once (an
+            // array made long before it files: better made long after, as chunks not set are then neither held nor filed).
             _held = _used;
             _changed.AsSpan(0, _used).Fill(true);
+            while (_held > _mostHeld)
+            {
+                LetGoOne();
+            }
         }
     }
 

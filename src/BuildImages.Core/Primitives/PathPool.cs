@@ -165,6 +165,18 @@ internal sealed class PathPool
         }
     }
 
+    /// <summary>How many chunks of 4,096 slots of a filed index are held (for tests).</summary>
+    internal int IndexChunksHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _filedIndex?.ChunksHeld ?? -1;
+            }
+        }
+    }
+
     /// <summary>Whether the index is filed, not held whole (for tests).</summary>
     internal bool FilesIndex
     {
@@ -808,8 +820,9 @@ internal sealed class PathPool
         {
             // Filed: the old index (held or filed) is dropped once every id is in the new one.
             var filed = new ChunkedArray<int>();
-            filed.EnsureLength(slots);
+            // Filing first: chunks made by EnsureLength before it would all be held, then filed as zeros.
             filed.KeepChunksIn(_blockStore.Sibling("path-index"), Math.Max(1, _heldIndexSlots >> 12));
+            filed.EnsureLength(slots);
             Span<int> run = stackalloc int[ProbeRun];
             for (var id = 0; id < _count; id++)
             {
