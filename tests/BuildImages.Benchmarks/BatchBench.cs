@@ -16,7 +16,9 @@ namespace BuildImages.Benchmarks;
 /// rendered, the manifest and images.json written again. Builds that touch every card: <c>--batch retitle DIR</c>
 /// changes every item's title (adding or taking away "Retitled ": every card renders again, each for "data field
 /// 'title' changed"); <c>--batch dry DIR</c> is a forced dry run (every output listed, nothing written);
-/// <c>--batch prune DIR</c> keeps the first half of the items and builds (the other half's outputs pruned). Each prints
+/// <c>--batch prune DIR</c> keeps the first half of the items and builds (the other half's outputs pruned);
+/// <c>--batch dup N DISTINCT DIR</c> makes N items of DISTINCT cards repeated, and <c>--batch shelved N DISTINCT DIR</c>
+/// the same with each 250,000 items' outputs in a folder of their own (for four million items and more). Each prints
 /// wall time, peak resident memory, memory over time, and whether the native stack was loaded.
 /// </summary>
 internal static class BatchBench
@@ -28,13 +30,15 @@ internal static class BatchBench
         {
             return PeerBench.Run(args[1..], o);
         }
-        // dup N DISTINCT DIR: N items that are DISTINCT cards repeated (only the slug differs), built cold.
-        var count = mode is "cold" or "dup" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
-        var distinct = mode == "dup" ? int.Parse(args.ElementAtOrDefault(2) ?? "1000", CultureInfo.InvariantCulture) : count;
-        var dir = args.ElementAtOrDefault(mode switch { "cold" => 2, "dup" => 3, _ => 1 }) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
-        if (mode is "cold" or "dup")
+        // dup N DISTINCT DIR: N items that are DISTINCT cards repeated (only the slug differs), built cold. shelved N
+        // DISTINCT DIR: the same, each 250,000 items' outputs in a folder of their own (a million files), so builds of
+        // four million items and more stay within what one ext4 folder without large_dir takes (about 16 million).
+        var count = mode is "cold" or "dup" or "shelved" ? int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture) : 0;
+        var distinct = mode is "dup" or "shelved" ? int.Parse(args.ElementAtOrDefault(2) ?? "1000", CultureInfo.InvariantCulture) : count;
+        var dir = args.ElementAtOrDefault(mode switch { "cold" => 2, "dup" or "shelved" => 3, _ => 1 }) ?? Path.Combine(Path.GetTempPath(), $"bi-bench-{count}");
+        if (mode is "cold" or "dup" or "shelved")
         {
-            MakeSite(dir, count, distinct);
+            MakeSite(dir, count, distinct, shelved: mode == "shelved");
             // The generated items are garbage now: collected here, so the build's memory is the build's own.
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
@@ -242,7 +246,7 @@ internal static class BatchBench
 
     private delegate int ChunkRewrite(ReadOnlySpan<byte> chunk, bool last, Stream target);
 
-    private static void MakeSite(string dir, int count, int distinct)
+    private static void MakeSite(string dir, int count, int distinct, bool shelved)
     {
         if (Directory.Exists(dir))
         {
@@ -274,6 +278,10 @@ internal static class BatchBench
                 w.WriteEndArray();
                 w.WriteString("logo", "logo.svg");
                 w.WriteString("site", "Bench Blog");
+                if (shelved)
+                {
+                    w.WriteString("shelf", $"s{i / 250_000}");
+                }
                 w.WriteEndObject();
                 if (w.BytesPending > 1 << 16)
                 {
@@ -282,7 +290,10 @@ internal static class BatchBench
             }
             w.WriteEndArray();
         }
-        File.WriteAllText(Path.Combine(dir, "buildimages.json"),
+        File.WriteAllText(Path.Combine(dir, "buildimages.json"), (shelved ? Config.Replace("og/{{ slug }}", "og/{{ shelf }}/{{ slug }}", StringComparison.Ordinal) : Config));
+    }
+
+    private const string Config =
             """
             {
               "outputDir": "site",
@@ -297,6 +308,5 @@ internal static class BatchBench
                 ]
               } ]
             }
-            """);
-    }
+            """;
 }

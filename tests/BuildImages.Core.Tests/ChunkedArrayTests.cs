@@ -61,7 +61,6 @@ public sealed class ChunkedArrayTests : IDisposable
         });
         Assert.InRange(array.ChunksHeld, 1, mostHeld);
         Assert.Throws<InvalidOperationException>(() => array[0]);
-        Assert.Throws<InvalidOperationException>(array.Share);
         array.Clear();
         Assert.All(Enumerable.Range(0, Length), i => Assert.Equal(0, array.Get(i)));
         array.Set(39_999, 5);
@@ -124,6 +123,72 @@ public sealed class ChunkedArrayTests : IDisposable
         }
         Assert.Equal(filedBytes, store.FileBytes);
         Assert.All(Enumerable.Range(0, Length), i => Assert.Equal(expected[i], array.Get(i)));
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(long.MaxValue)]
+    public async Task AFiledArraysSharedCopyKeepsWhatItSawWhileTheArrayGoesOnChangingAndFiling(long budget)
+    {
+        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "chunks", new ScratchBudget(budget));
+        var array = new ChunkedArray<long>();
+        array.KeepChunksIn(store, 3);
+        const int Length = 12 * 4096;
+        array.EnsureLength(Length);
+        var now = new long[Length];
+        for (var i = 0; i < Length; i++)
+        {
+            now[i] = i;
+            array.Set(i, i);
+        }
+        // Three chunks held, nine filed: the copy reads both, and none of them changes under it.
+        var first = array.Share();
+        var seenByFirst = now.ToArray();
+        var random = new Random(9);
+        var reader = Task.Run(() =>
+        {
+            // Read while the array changes, files and brings chunks back on another thread.
+            var order = new Random(1);
+            for (var n = 0; n < 50_000; n++)
+            {
+                var i = order.Next(Length);
+                Assert.Equal(seenByFirst[i], first.Get(i));
+            }
+        });
+        for (var n = 0; n < 60_000; n++)
+        {
+            var i = random.Next(Length);
+            now[i] = -n - 1;
+            if (n % 2 == 0)
+            {
+                array.Set(i, now[i]);
+            }
+            else
+            {
+                array.Poke(i, now[i]);
+            }
+        }
+        await reader;
+        var second = array.Share();
+        var seenBySecond = now.ToArray();
+        for (var i = 0; i < Length; i += 3)
+        {
+            now[i] = 7;
+            array.Set(i, 7);
+        }
+        Assert.InRange(array.ChunksHeld, 1, 3);
+        Assert.All(Enumerable.Range(0, Length), i =>
+        {
+            Assert.Equal(seenByFirst[i], first.Get(i));
+            Assert.Equal(seenBySecond[i], second.Get(i));
+            Assert.Equal(now[i], array.Get(i));
+        });
+        // A copy is only read.
+        Assert.Throws<InvalidOperationException>(() => first.Set(0, 1));
+        Assert.Throws<InvalidOperationException>(first.Share);
+        array.Clear();
+        Assert.Equal(0, array.Get(5));
+        Assert.Equal(seenBySecond[5], second.Get(5));
     }
 
     [Fact]

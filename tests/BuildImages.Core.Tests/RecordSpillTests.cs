@@ -315,6 +315,56 @@ public sealed class RecordSpillTests : IDisposable
     private static List<string> Keys(RecordTable table) => [.. table.All().Select(r => r.Key).Order(StringComparer.Ordinal)];
 
     [Fact]
+    public void ATableOfManyRecordsFilesItsEntriesSortsItsKeysInFiledRunsAndASnapshotStillKeepsWhatItSaw()
+    {
+        // 9,000 records (three chunks of entries, one held; keys sorted in runs of 1,000), set from four threads in
+        // shuffled order; then a snapshot, and changes, removals and new records after it.
+        using var spill = new RecordSpill(Path.Combine(_dir, ".buildimages-manifest.json"), memoryBudget: 0);
+        var table = new RecordTable(spill, entryChunksHeld: 1, keysSortedInMemory: 1_000);
+        var random = new Random(23);
+        var order = Enumerable.Range(0, 9_000).OrderBy(_ => random.Next()).ToArray();
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => table.Set(Key(i), Record(i, "v1")));
+        var before = table.Snapshot();
+        var changed = order.Take(500).ToHashSet();
+        var removed = order.Skip(500).Take(100).ToHashSet();
+        foreach (var i in changed)
+        {
+            table.Set(Key(i), Record(i, "v2"));
+        }
+        foreach (var i in removed)
+        {
+            Assert.True(table.Remove(Key(i)));
+        }
+        for (var i = 9_000; i < 9_050; i++)
+        {
+            table.Set(Key(i), Record(i, "v1"));
+        }
+
+        var expected = Enumerable.Range(0, 9_050).Where(i => !removed.Contains(i)).Select(Key).Order(StringComparer.Ordinal).ToList();
+        using (var doc = JsonDocument.Parse(Properties(table)))
+        {
+            // Written in the keys' order, merged from the filed runs, each record as it stands now.
+            Assert.Equal(expected, doc.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.All(doc.RootElement.EnumerateObject().Where((_, n) => n % 97 == 0), p =>
+            {
+                var i = int.Parse(p.Name[^4..], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(changed.Contains(i) ? "v2" : "v1", p.Value.GetProperty("fields").GetProperty("title").GetString());
+            });
+        }
+        Assert.Equal(expected.Count, table.OfJob("cards").Count());
+        // The snapshot, its entries shared with the table's filed chunks: as it stood.
+        using (var doc = JsonDocument.Parse(Properties(before)))
+        {
+            Assert.Equal(Enumerable.Range(0, 9_000).Select(Key).Order(StringComparer.Ordinal), doc.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.All(doc.RootElement.EnumerateObject(), p => Assert.Equal("v1", p.Value.GetProperty("fields").GetProperty("title").GetString()));
+        }
+        Assert.True(before.TryGetValue(Key(order[0]), out var old));
+        Assert.Equal("v1", old.Fields["title"]?.ToString());
+        Assert.True(table.TryGetValue(Key(order[0]), out var now));
+        Assert.Equal("v2", now.Fields["title"]?.ToString());
+    }
+
+    [Fact]
     public void TheTableWritesItsRecordsInOrdinalKeyOrderAndASnapshotKeepsWhatItSaw()
     {
         using var spill = new RecordSpill(Path.Combine(_dir, ".buildimages-manifest.json"), memoryBudget: 2048);

@@ -13,7 +13,9 @@ namespace BuildImages.Core.Build;
 /// <remarks>
 /// Keys are held once, as UTF-8, in a pool of their own (<see cref="Primitives.PathPool"/>), and the entries in an array
 /// by the key's id. A concurrent dictionary of key strings to entry objects cost about 180 bytes a record (the key's
-/// string, the dictionary's node and the entry), 180 MB of a million-item build's finish; this costs about 75.
+/// string, the dictionary's node and the entry), 180 MB of a million-item build's finish; this costs about 75. Past a
+/// million records the entries' chunks, the keys' bytes and index, and the keys' order are filed in scratch blocks
+/// too, so what is held no longer grows with the records.
 /// </remarks>
 internal sealed class RecordTable
 {
@@ -25,7 +27,9 @@ internal sealed class RecordTable
     private int _version;
     // Taken before _lock, never after: one pass sorts, the others wait for its order.
     private readonly Lock _orderLock = new();
-    private (int Version, int[] Ids) _byKey;
+    private (int Version, IEnumerable<int>? Ids) _byKey;
+    // Where the keys' order is kept past a mebi-key (made when first needed).
+    private Primitives.ScratchBlocks? _orderStore;
     // Null ids: the records are walked in id order (below the length), which is their stored order but for a few.
     private (int Version, int[]? Ids, int Length) _byStore = (-1, null, 0);
     // The input-set ids the records name, each once (a site has a handful), and their indexes. Guarded by _lock; a
@@ -35,25 +39,38 @@ internal sealed class RecordTable
     // By key id; an entry without inputs is no record (never set, or removed). Guarded by _lock.
     private readonly Primitives.ChunkedArray<Entry> _entries;
 
+    // The entries' chunks held at most (16 MB).
+    private const int DefaultEntryChunksHeld = 256;
+
+    // Past this many keys, their order is sorted in runs filed in scratch blocks.
+    private readonly int _keysSortedInMemory = Primitives.SpilledPathOrder.DefaultRunLength;
+
     private readonly RecordSpill _spill;
 
     // Shared with snapshots, guarded by itself: only ever grows, so a snapshot's answer is a superset of its own.
     private readonly Primitives.OutputFolderSet _folders;
 
     /// <param name="spill">Where the records are kept (the session owns and disposes it).</param>
-    internal RecordTable(RecordSpill spill)
+    /// <param name="entryChunksHeld">The entries' chunks of 4,096 held at most (fewer only in tests).</param>
+    /// <param name="keysSortedInMemory">The most keys whose order is sorted in memory; past it, in runs filed in scratch (fewer only in tests).</param>
+    internal RecordTable(RecordSpill spill, int entryChunksHeld = DefaultEntryChunksHeld, int keysSortedInMemory = Primitives.SpilledPathOrder.DefaultRunLength)
     {
+        _keysSortedInMemory = keysSortedInMemory;
         _keys = new();
         // The keys' bytes grow with the records (about 8 bytes a record): filed a block at a time, as the records are.
         _keys.KeepBlocksIn(spill.ScratchStore("record-keys"));
         (_inputs, _inputIndexes) = ([], new(StringComparer.Ordinal));
         _entries = new();
+        // 16 bytes a record (64 MB at four million): past 256 chunks of 4,096 (a million records), the ones used lately
+        // are held and the rest filed, shared with a checkpoint's snapshot where they are.
+        _entries.KeepChunksIn(spill.ScratchStore("record-entries"), entryChunksHeld);
         _spill = spill;
         _folders = new();
     }
 
-    private RecordTable(Primitives.PathPool keys, Primitives.ChunkedArray<Entry> entries, List<string> inputs, RecordSpill spill, Primitives.OutputFolderSet folders)
+    private RecordTable(Primitives.PathPool keys, Primitives.ChunkedArray<Entry> entries, List<string> inputs, RecordSpill spill, Primitives.OutputFolderSet folders, int keysSortedInMemory)
     {
+        _keysSortedInMemory = keysSortedInMemory;
         _keys = keys;
         _inputs = inputs;
         _inputIndexes = inputs.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i + 1, StringComparer.Ordinal);
@@ -78,7 +95,7 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            return new(_keys, _entries.Share(), [.. _inputs], _spill, _folders);
+            return new(_keys, _entries.Share(), [.. _inputs], _spill, _folders, _keysSortedInMemory);
         }
     }
 
@@ -172,7 +189,7 @@ internal sealed class RecordTable
         var id = _keys.Find(key);
         lock (_lock)
         {
-            if (id < 0 || id >= _entries.Length || !_entries[id].IsRecord)
+            if (id < 0 || id >= _entries.Length || !_entries.Get(id).IsRecord)
             {
                 return false;
             }
@@ -190,9 +207,9 @@ internal sealed class RecordTable
         {
             for (var id = 0; id < _entries.Length; id++)
             {
-                if (_entries[id].IsRecord)
+                if (_entries.Get(id) is { IsRecord: true } entry)
                 {
-                    inputs.Add(_inputs[_entries[id].Inputs - 1]);
+                    inputs.Add(_inputs[entry.Inputs - 1]);
                 }
             }
         }
@@ -268,7 +285,7 @@ internal sealed class RecordTable
             var (disorder, last) = (0, -1L);
             for (var id = 0; id < _entries.Length; id++)
             {
-                if (_entries[id].IsRecord && _entries[id].Stored.Offset is >= 0 and var offset)
+                if (_entries.Get(id) is { IsRecord: true } entry && entry.Stored.Offset is >= 0 and var offset)
                 {
                     disorder += offset < last ? 1 : 0;
                     last = offset;
@@ -288,11 +305,13 @@ internal sealed class RecordTable
     }
 
     /// <summary>
-    /// The ids that hold a record in the keys' ordinal order; made once for each state of the table and shared, never
-    /// changed. The finish makes several passes over every record at once (the manifest, images.json per job), and each
-    /// sorted a million ids of its own.
+    /// The ids that hold a record in the keys' ordinal order (and perhaps ids of records removed, which the walks pass
+    /// over); made once for each state of the table and shared, never changed. The finish makes several passes over
+    /// every record at once (the manifest, images.json per job), and each sorted a million ids of its own. Past a
+    /// mebi-key, every key's id sorted in runs kept in scratch blocks and merged as walked
+    /// (<see cref="Primitives.SpilledPathOrder"/>): an array was 4 bytes a record through the finish.
     /// </summary>
-    private int[] SortedIds()
+    private IEnumerable<int> SortedIds()
     {
         lock (_orderLock)
         {
@@ -303,9 +322,23 @@ internal sealed class RecordTable
                     return _byKey.Ids;
                 }
             }
-            var (ids, _, version) = Present(withOffsets: false);
+            int version;
+            lock (_lock)
+            {
+                version = _version;
+            }
+            var keys = _keys.Count;
+            if (keys > _keysSortedInMemory)
+            {
+                // Ids past the count taken here are of keys added since, whose records a newer version's order names.
+                _orderStore ??= _spill.ScratchStore("record-order");
+                var spilled = Primitives.SpilledPathOrder.Make(_keys, _orderStore, 0, keys, _keysSortedInMemory);
+                _byKey = (version, spilled);
+                return spilled;
+            }
+            var (ids, _, at) = Present(withOffsets: false);
             _keys.Sort(ids);
-            _byKey = (version, ids);
+            _byKey = (at, ids);
             return ids;
         }
     }
@@ -318,17 +351,17 @@ internal sealed class RecordTable
             var count = 0;
             for (var id = 0; id < _entries.Length; id++)
             {
-                count += _entries[id].IsRecord ? 1 : 0;
+                count += _entries.Get(id).IsRecord ? 1 : 0;
             }
             var (ids, offsets) = (new int[count], withOffsets ? new long[count] : []);
             var at = 0;
             for (var id = 0; id < _entries.Length; id++)
             {
-                if (_entries[id].IsRecord)
+                if (_entries.Get(id) is { IsRecord: true } entry)
                 {
                     if (withOffsets)
                     {
-                        offsets[at] = _entries[id].Stored.Offset;
+                        offsets[at] = entry.Stored.Offset;
                     }
                     ids[at++] = id;
                 }
@@ -393,7 +426,7 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            return id < _entries.Length && _entries[id].IsRecord ? _entries[id] : null;
+            return id < _entries.Length && _entries.Get(id) is { IsRecord: true } entry ? entry : null;
         }
     }
 

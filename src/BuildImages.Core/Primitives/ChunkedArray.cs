@@ -5,6 +5,7 @@ namespace BuildImages.Core.Primitives;
 /// doubling one large array (which left half of it unused, and held the old beside the new while it copied: the
 /// record table's entries were 32 MB for a million records). Not thread-safe: its owner locks; but one that files its
 /// chunks (<see cref="KeepChunksIn"/>) is read and written with <see cref="Get"/> and <see cref="Set"/>, which lock.
+/// A copy made by <see cref="Share"/> shares the chunks (held, and filed) and is only read.
 /// </summary>
 internal sealed class ChunkedArray<T>
     where T : unmanaged
@@ -29,7 +30,14 @@ internal sealed class ChunkedArray<T>
     private ScratchBlocks.Place[] _filedAt = [];
     private bool[] _changed = [];
     private bool[] _usedLately = [];
+    // By chunk: whether a Share() reads its filed place, which is then never written over (a change is filed anew).
+    private bool[] _placeShared = [];
     private int _lastMissed = -1;
+    // A filed array's Share(): reads its held chunks and its places, and brings none back; but keeps a copy of the one
+    // chunk a walk in about index order is in (a checkpoint writing the records in key order).
+    private bool _frozen;
+    private int _walkChunk = -1;
+    private T[]? _walkCopy;
     private readonly Lock _fileLock = new();
 
     /// <summary>How many chunks are held in memory (for tests).</summary>
@@ -67,7 +75,7 @@ internal sealed class ChunkedArray<T>
     /// Keeps at most <paramref name="mostHeld"/> chunks in memory from now on, filing the one used least lately in
     /// <paramref name="store"/> when another is needed (a chunk read back that has not changed is dropped, not filed
     /// again): for a table of an entry per output, 4 bytes each, 48 MB at three million items, whose finish reads it in
-    /// path order. Entries are then read and written only with <see cref="Get"/> and <see cref="Set"/>. Never shared.
+    /// path order. Entries are then read and written only with <see cref="Get"/> and <see cref="Set"/>.
     /// </summary>
     internal void KeepChunksIn(ScratchBlocks store, int mostHeld)
     {
@@ -102,6 +110,17 @@ internal sealed class ChunkedArray<T>
                 if (_filedAt[chunk].IsEmpty)
                 {
                     return default;
+                }
+                if (_frozen && chunk == _walkChunk)
+                {
+                    return _walkCopy![index & (ChunkSize - 1)];
+                }
+                if (_frozen && _lastMissed == chunk)
+                {
+                    _walkCopy ??= new T[ChunkSize];
+                    _store.ReadPart(_filedAt[chunk], 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(_walkCopy.AsSpan()));
+                    _walkChunk = chunk;
+                    return _walkCopy[index & (ChunkSize - 1)];
                 }
                 if (_lastMissed != chunk)
                 {
@@ -167,15 +186,33 @@ internal sealed class ChunkedArray<T>
         }
         lock (_fileLock)
         {
-            if (_chunks[chunk] is null && !_filedAt[chunk].IsEmpty)
+            if (_chunks[chunk] is null && !_filedAt[chunk].IsEmpty && !_placeShared[chunk] && !_frozen)
             {
                 _store.WritePart(_filedAt[chunk], (index & (ChunkSize - 1)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)));
                 return;
             }
-            var held = _chunks[chunk] ?? Hold(chunk);
-            held[index & (ChunkSize - 1)] = value;
-            (_changed[chunk], _usedLately[chunk]) = (true, true);
+            OwnFiled(chunk)[index & (ChunkSize - 1)] = value;
         }
+    }
+
+    /// <summary>
+    /// Chunk <paramref name="chunk"/> held, to be changed, and marked so: brought back if filed, copied first if a share
+    /// holds its array (under the file lock).
+    /// </summary>
+    private T[] OwnFiled(int chunk)
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException("a shared copy is only read");
+        }
+        var held = _chunks[chunk] ?? Hold(chunk);
+        if (_shared[chunk])
+        {
+            (held, _shared[chunk]) = ((T[])held.Clone(), false);
+            _chunks[chunk] = held;
+        }
+        (_changed[chunk], _usedLately[chunk]) = (true, true);
+        return held;
     }
 
     /// <summary>Makes room for entries up to index <paramref name="length"/> - 1 (new entries are default).</summary>
@@ -214,6 +251,11 @@ internal sealed class ChunkedArray<T>
             Array.Resize(ref _filedAt, length);
             Array.Resize(ref _changed, length);
             Array.Resize(ref _usedLately, length);
+            Array.Resize(ref _placeShared, length);
+        }
+        if (_shared.Length < length)
+        {
+            Array.Resize(ref _shared, length);
         }
     }
 
@@ -234,14 +276,14 @@ internal sealed class ChunkedArray<T>
         {
             _store!.ReadPart(_filedAt[chunk], 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
         }
-        (_chunks[chunk], _changed[chunk], _usedLately[chunk]) = (array, false, true);
+        (_chunks[chunk], _changed[chunk], _usedLately[chunk], _shared[chunk]) = (array, false, true, false);
         _held++;
         return array;
     }
 
     // Files (when changed) and drops a held chunk not used since the hand last passed it, clearing the mark of those
     // that were (a clock: each chunk passed at most twice); its array, free for another.
-    private T[] LetGoOne()
+    private T[]? LetGoOne()
     {
         for (; ; _hand = _hand + 1 >= _used ? 0 : _hand + 1)
         {
@@ -258,9 +300,9 @@ internal sealed class ChunkedArray<T>
             {
                 // Filed where it was before when it was (the array alone reads its places: nothing else sees the old bytes).
                 var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(held.AsSpan());
-                if (_filedAt[_hand].IsEmpty)
+                if (_filedAt[_hand].IsEmpty || _placeShared[_hand])
                 {
-                    _filedAt[_hand] = _store!.Append(bytes);
+                    (_filedAt[_hand], _placeShared[_hand]) = (_store!.Append(bytes), false);
                 }
                 else
                 {
@@ -269,7 +311,8 @@ internal sealed class ChunkedArray<T>
             }
             _chunks[_hand] = null!;
             _held--;
-            return held;
+            // A shared array is the copy's still: not reused for another chunk.
+            return _shared[_hand] ? null : held;
         }
     }
 
@@ -283,7 +326,7 @@ internal sealed class ChunkedArray<T>
     {
         if (_store is not null)
         {
-            throw new InvalidOperationException("an array that files its chunks is not shared");
+            return ShareFiled();
         }
         if (_shared.Length < _chunks.Length)
         {
@@ -293,6 +336,41 @@ internal sealed class ChunkedArray<T>
         var shared = new bool[_used];
         shared.AsSpan().Fill(true);
         return new() { _chunks = _chunks[.._used], _used = _used, _shared = shared };
+    }
+
+    /// <summary>
+    /// As <see cref="Share"/>, for an array that files its chunks: the copy reads the chunks held now from their arrays
+    /// (this array copies one before it changes it, and never reuses it for another chunk) and the rest where they are
+    /// filed (a change to one is then filed anew, not written over it), each entry alone, holding nothing more.
+    /// </summary>
+    private ChunkedArray<T> ShareFiled()
+    {
+        lock (_fileLock)
+        {
+            if (_frozen)
+            {
+                throw new InvalidOperationException("a shared copy is only read");
+            }
+            for (var c = 0; c < _used; c++)
+            {
+                _shared[c] = _chunks[c] is not null;
+                _placeShared[c] = !_filedAt[c].IsEmpty;
+            }
+            return new()
+            {
+                _chunks = _chunks[.._used],
+                _used = _used,
+                _store = _store,
+                _mostHeld = _mostHeld,
+                _held = _held,
+                _filedAt = _filedAt[.._used],
+                _changed = new bool[_used],
+                _usedLately = new bool[_used],
+                _placeShared = new bool[_used],
+                _shared = new bool[_used],
+                _frozen = true,
+            };
+        }
     }
 
     /// <summary>Sets the entry at <paramref name="index"/> (below <see cref="Length"/>), copying its chunk first if a <see cref="Share"/> holds it.</summary>
@@ -306,9 +384,7 @@ internal sealed class ChunkedArray<T>
         lock (_fileLock)
         {
             var chunk = index >> ChunkBits;
-            var held = _chunks[chunk] ?? Hold(chunk);
-            held[index & (ChunkSize - 1)] = value;
-            (_changed[chunk], _usedLately[chunk]) = (true, true);
+            OwnFiled(chunk)[index & (ChunkSize - 1)] = value;
         }
     }
 
@@ -319,9 +395,15 @@ internal sealed class ChunkedArray<T>
         {
             lock (_fileLock)
             {
-                // Neither held nor filed: each reads as default until set.
+                if (_frozen)
+                {
+                    throw new InvalidOperationException("a shared copy is only read");
+                }
+                // Neither held nor filed: each reads as default until set (a share keeps the arrays and places it reads).
                 Array.Clear(_chunks);
                 Array.Clear(_filedAt);
+                Array.Clear(_placeShared);
+                Array.Clear(_shared);
                 _held = 0;
                 return;
             }
