@@ -67,16 +67,24 @@ public sealed class ChunkedArrayTests : IDisposable
         Assert.Equal(5, array.Get(39_999));
     }
 
+    // An array of length entries that files its chunks past mostHeld, in a store under a budget of budget bytes.
+    private (ChunkedArray<T> Array, ScratchBlocks Store) Filed<T>(long budget, int mostHeld, int length)
+        where T : unmanaged
+    {
+        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "chunks", new ScratchBudget(budget));
+        var array = new ChunkedArray<T>();
+        array.KeepChunksIn(store, mostHeld);
+        array.EnsureLength(length);
+        return (array, store);
+    }
+
     [Theory]
     [InlineData(0L)]
     [InlineData(long.MaxValue)]
     public void PeekedAndPokedEntriesAreReadAndWrittenWhereTheirChunkIsFiledWhichIsFiledInPlaceWhenChangedAgain(long budget)
     {
-        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "chunks", new ScratchBudget(budget));
-        var array = new ChunkedArray<int>();
-        array.KeepChunksIn(store, 2);
         const int Length = 10 * 4096;
-        array.EnsureLength(Length);
+        var (array, store) = Filed<int>(budget, mostHeld: 2, Length);
         var expected = new int[Length];
         // Ten chunks, set in order and then against it, so each is filed (the first two held at the end).
         for (var i = 0; i < Length; i++)
@@ -130,11 +138,8 @@ public sealed class ChunkedArrayTests : IDisposable
     [InlineData(long.MaxValue)]
     public async Task AFiledArraysSharedCopyKeepsWhatItSawWhileTheArrayGoesOnChangingAndFiling(long budget)
     {
-        var store = new ScratchBlocks(Path.Combine(_dir, "m.json"), "chunks", new ScratchBudget(budget));
-        var array = new ChunkedArray<long>();
-        array.KeepChunksIn(store, 3);
         const int Length = 12 * 4096;
-        array.EnsureLength(Length);
+        var (array, _) = Filed<long>(budget, mostHeld: 3, Length);
         var now = new long[Length];
         for (var i = 0; i < Length; i++)
         {

@@ -43,7 +43,7 @@ internal sealed class RecordTable
     private const int DefaultEntryChunksHeld = 256;
 
     // Past this many keys, their order is sorted in runs filed in scratch blocks.
-    private readonly int _keysSortedInMemory = Primitives.SpilledPathOrder.DefaultRunLength;
+    private readonly int _keysSortedInMemory;
 
     private readonly RecordSpill _spill;
 

@@ -24,7 +24,7 @@ internal sealed class OutputTimeTable
     /// <summary>The chunks of a filed table's times (4,096 each, 32 KiB) held at once: 8 MiB.</summary>
     internal const int DefaultChunksHeld = 256;
 
-    private readonly PathPool paths;
+    private readonly PathPool _paths;
     private readonly Lock _lock = new();
     private Chunk?[] _chunks = [];
     private int _count;
@@ -42,7 +42,7 @@ internal sealed class OutputTimeTable
     /// <param name="mostChunksHeld">Chunks of a filed table held at once.</param>
     internal OutputTimeTable(PathPool paths, ScratchBlocks? store = null, int mostChunksHeld = DefaultChunksHeld)
     {
-        this.paths = paths;
+        _paths = paths;
         if (store is not null)
         {
             _filed = new();
@@ -51,7 +51,7 @@ internal sealed class OutputTimeTable
     }
 
     /// <summary>The pool the table's files are ids in (the build's, shared with the outcome log and the up-to-date record).</summary>
-    internal PathPool Paths => paths;
+    internal PathPool Paths => _paths;
 
     internal int Count
     {
@@ -71,7 +71,7 @@ internal sealed class OutputTimeTable
         {
             lock (_lock)
             {
-                return [.. Enumerable.Range(0, _filed?.Length ?? (_chunks.Length * ChunkSize)).Where(id => Get(id) is not null).Select(paths.PathOf)];
+                return [.. Enumerable.Range(0, _filed?.Length ?? (_chunks.Length * ChunkSize)).Where(id => Get(id) is not null).Select(_paths.PathOf)];
             }
         }
     }
@@ -88,7 +88,7 @@ internal sealed class OutputTimeTable
         }
     }
 
-    internal bool TryGetValue(string file, out long ticks) => TryGetValue(paths.Find(file), out ticks);
+    internal bool TryGetValue(string file, out long ticks) => TryGetValue(_paths.Find(file), out ticks);
 
     /// <summary>The time of the file with pool id <paramref name="id"/> (none for -1, the id of a path the pool does not hold).</summary>
     internal bool TryGetValue(int id, out long ticks)
@@ -104,7 +104,7 @@ internal sealed class OutputTimeTable
     /// <summary>Makes room for <paramref name="files"/> entries at once (arrays grown by doubling hold the old beside the new).</summary>
     internal void Expect(int files)
     {
-        paths.Expect(files);
+        _paths.Expect(files);
         lock (_lock)
         {
             Grow(files);
@@ -113,7 +113,7 @@ internal sealed class OutputTimeTable
 
     internal void Set(string file, long ticks)
     {
-        var id = paths.Add(file);
+        var id = _paths.Add(file);
         lock (_lock)
         {
             if (_filed is { } filed)

@@ -118,7 +118,7 @@ internal sealed class ChunkedArray<T>
                 if (_frozen && _lastMissed == chunk)
                 {
                     _walkCopy ??= new T[ChunkSize];
-                    _store.ReadPart(_filedAt[chunk], 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(_walkCopy.AsSpan()));
+                    ReadFiled(chunk, 0, _walkCopy);
                     _walkChunk = chunk;
                     return _walkCopy[index & (ChunkSize - 1)];
                 }
@@ -128,7 +128,7 @@ internal sealed class ChunkedArray<T>
                     // its entry alone; a second in the same chunk in a row brings the chunk back (a walk in about id order).
                     _lastMissed = chunk;
                     var entry = default(T);
-                    _store.ReadPart(_filedAt[chunk], (index & (ChunkSize - 1)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Span<T>(ref entry)));
+                    ReadFiled(chunk, index & (ChunkSize - 1), new Span<T>(ref entry));
                     return entry;
                 }
                 held = Hold(chunk);
@@ -166,7 +166,7 @@ internal sealed class ChunkedArray<T>
             }
             else
             {
-                _store.ReadPart(_filedAt[chunk], at * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(run[..count]));
+                ReadFiled(chunk, at, run[..count]);
             }
             return count;
         }
@@ -188,7 +188,7 @@ internal sealed class ChunkedArray<T>
         {
             if (_chunks[chunk] is null && !_filedAt[chunk].IsEmpty && !_placeShared[chunk] && !_frozen)
             {
-                _store.WritePart(_filedAt[chunk], (index & (ChunkSize - 1)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)));
+                WriteFiled(chunk, index & (ChunkSize - 1), new ReadOnlySpan<T>(in value));
                 return;
             }
             OwnFiled(chunk)[index & (ChunkSize - 1)] = value;
@@ -243,6 +243,13 @@ internal sealed class ChunkedArray<T>
         }
     }
 
+    // Entries from at on of filed chunk chunk, read into to / written over from from (under the file lock).
+    private void ReadFiled(int chunk, int at, Span<T> to) =>
+        _store!.ReadPart(_filedAt[chunk], at * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(to));
+
+    private void WriteFiled(int chunk, int at, ReadOnlySpan<T> from) =>
+        _store!.WritePart(_filedAt[chunk], at * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.InteropServices.MemoryMarshal.AsBytes(from));
+
     // The filing's arrays by chunk, as long as _chunks (under the file lock).
     private void GrowFiling(int length)
     {
@@ -274,7 +281,7 @@ internal sealed class ChunkedArray<T>
         }
         else
         {
-            _store!.ReadPart(_filedAt[chunk], 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+            ReadFiled(chunk, 0, array);
         }
         (_chunks[chunk], _changed[chunk], _usedLately[chunk], _shared[chunk]) = (array, false, true, false);
         _held++;
@@ -299,14 +306,13 @@ internal sealed class ChunkedArray<T>
             if (_changed[_hand])
             {
                 // Filed where it was before when it was (the array alone reads its places: nothing else sees the old bytes).
-                var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(held.AsSpan());
                 if (_filedAt[_hand].IsEmpty || _placeShared[_hand])
                 {
-                    (_filedAt[_hand], _placeShared[_hand]) = (_store!.Append(bytes), false);
+                    (_filedAt[_hand], _placeShared[_hand]) = (_store!.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(held.AsSpan())), false);
                 }
                 else
                 {
-                    _store!.WritePart(_filedAt[_hand], 0, bytes);
+                    WriteFiled(_hand, 0, held);
                 }
             }
             _chunks[_hand] = null!;

@@ -97,6 +97,8 @@ internal sealed class PathPool
     // where they are filed, and an entry written there alone. At four million items the outputs' index was 96 MB, and
     // grew by 6 bytes an output; filed, it is 32 MB at most.
     private ChunkedArray<int>? _filedIndex;
+    // Where the filed index's chunks are: released (its memory given back to the budget) when a larger index replaces it.
+    private ScratchBlocks? _filedIndexStore;
     private int _heldIndexSlots = DefaultHeldIndexSlots;
 
     // The low bits of an index entry that hold the id + 1 (the rest hold the hash's bits): enough for the table's size.
@@ -820,8 +822,9 @@ internal sealed class PathPool
         {
             // Filed: the old index (held or filed) is dropped once every id is in the new one.
             var filed = new ChunkedArray<int>();
+            var store = _blockStore.Sibling("path-index");
             // Filing first: chunks made by EnsureLength before it would all be held, then filed as zeros.
-            filed.KeepChunksIn(_blockStore.Sibling("path-index"), Math.Max(1, _heldIndexSlots >> 12));
+            filed.KeepChunksIn(store, Math.Max(1, _heldIndexSlots >> 12));
             filed.EnsureLength(slots);
             Span<int> run = stackalloc int[ProbeRun];
             for (var id = 0; id < _count; id++)
@@ -839,7 +842,9 @@ internal sealed class PathPool
                     slot = slot + count == slots ? 0 : slot + count;
                 }
             }
-            (_index, _filedIndex, _slots, _idBits) = ([], filed, slots, idBits);
+            // Every lookup is under the lock: nothing reads the old index after this.
+            _filedIndexStore?.Release();
+            (_index, _filedIndex, _filedIndexStore, _slots, _idBits) = ([], filed, store, slots, idBits);
             return;
         }
         var index = new int[slots];
