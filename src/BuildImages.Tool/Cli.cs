@@ -34,6 +34,7 @@ internal static class Cli
         root.Subcommands.Add(PreviewCommand.Create(console));
         root.Subcommands.Add(TemplatesCommand.Create(console));
         root.Subcommands.Add(OptimizeCommand.Create(console));
+        root.Subcommands.Add(ManifestCommand.Create(console));
         root.Subcommands.Add(Serve.ServeCommand.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -18,7 +18,8 @@ namespace BuildImages.Benchmarks;
 /// 'title' changed"); <c>--batch dry DIR</c> is a forced dry run (every output listed, nothing written);
 /// <c>--batch prune DIR</c> keeps the first half of the items and builds (the other half's outputs pruned);
 /// <c>--batch dup N DISTINCT DIR</c> makes N items of DISTINCT cards repeated, and <c>--batch shelved N DISTINCT DIR</c>
-/// the same with each 250,000 items' outputs in a folder of their own (for four million items and more). Each prints
+/// the same with each 250,000 items' outputs in a folder of their own (for four million items and more); with
+/// <c>BI_BENCH_MANIFEST=FILE</c> set, a site made keeps its manifest there (a <c>.db</c>: the database). Each prints
 /// wall time, peak resident memory, memory over time, and whether the native stack was loaded.
 /// </summary>
 internal static class BatchBench
@@ -290,7 +291,13 @@ internal static class BatchBench
             }
             w.WriteEndArray();
         }
-        File.WriteAllText(Path.Combine(dir, "buildimages.json"), (shelved ? Config.Replace("og/{{ slug }}", "og/{{ shelf }}/{{ slug }}", StringComparison.Ordinal) : Config));
+        var config = JsonNode.Parse(shelved ? Config.Replace("og/{{ slug }}", "og/{{ shelf }}/{{ slug }}", StringComparison.Ordinal) : Config)!.AsObject();
+        // BI_BENCH_MANIFEST=FILE: the manifest there (relative to the site), e.g. out/.buildimages-manifest.db for the database.
+        if (Environment.GetEnvironmentVariable("BI_BENCH_MANIFEST") is { Length: > 0 } manifest)
+        {
+            config["manifest"] = manifest;
+        }
+        File.WriteAllText(Path.Combine(dir, "buildimages.json"), config.ToJsonString());
     }
 
     private const string Config =

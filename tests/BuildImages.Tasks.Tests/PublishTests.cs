@@ -497,6 +497,36 @@ public sealed class PublishTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void ADatabaseManifestIsReadAndSavedInsideMSBuild()
+    {
+        CreateSite();
+        var manifest = Path.Combine(Site, "obj", "cards.db");
+        long Rows()
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={manifest};Pooling=False;Mode=ReadOnly");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM records";
+            return (long)command.ExecuteScalar()!;
+        }
+
+        // SQLite's native library loaded in MSBuild's task load context, as Skia's and libvips' are.
+        var first = Publish($"-p:BuildImagesManifest={manifest}");
+
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains("BuildImages: rendered 4, skipped 0", first.Output, StringComparison.Ordinal);
+        Assert.Equal(2, Rows());
+        Assert.False(File.Exists(Path.Combine(Site, "pub", "wwwroot", "cards.db")), "the manifest is never published");
+
+        Write("content/hello.md", "---\ntitle: Hello, edited\n---\nBody.\n");
+        var second = Publish($"-p:BuildImagesManifest={manifest}");
+        Assert.True(second.Code == 0, second.Output);
+        Assert.Contains("BuildImages: rendered 2, skipped 2", second.Output, StringComparison.Ordinal);
+        Assert.Equal(2, Rows());
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void TwoPublishesInOneReusedBuildNodeBothSeeTheCurrentInputs()
     {
         CreateSite();

@@ -19,6 +19,14 @@ internal sealed class ManifestSession : IDisposable
     private readonly ConcurrentDictionary<string, InputSet> _inputSets;
     private readonly RecordSpill _spill;
     private int _dirty;
+    // A database manifest whose rows are the records as read: a save writes the rows that changed. Otherwise (a new
+    // database, one that could not be used, one imported from a JSON document) the first save writes it whole. Guarded
+    // by _saveLock.
+    private bool _rowsAsRead;
+    // The JSON document a database was imported from; removed once the database is saved.
+    private string? _importedFrom;
+    // One save at a time: a database's changes are taken, written and given back on failure as one step.
+    private readonly Lock _saveLock = new();
 
     private ManifestSession(ManifestStore store, Dictionary<string, InputSet> inputs, RecordTable records, RecordSpill spill, StatCache stats, OutputJournal journal)
     {
@@ -45,13 +53,26 @@ internal sealed class ManifestSession : IDisposable
         try
         {
             var records = new RecordTable(spill);
+            var importedFrom = store.ImportSource;
+            var exists = File.Exists(store.Path);
             var (inputs, warnings) = store.StreamSealed(records.Load);
             if (inputs is null)
             {
                 // Ignored whole (another format, or unreadable part-way): nothing read before the problem counts.
                 records.Clear();
             }
-            return (new ManifestSession(store, inputs ?? new Dictionary<string, InputSet>(StringComparer.Ordinal), records, spill, stats, journal), warnings);
+            var session = new ManifestSession(store, inputs ?? new Dictionary<string, InputSet>(StringComparer.Ordinal), records, spill, stats, journal)
+            {
+                _rowsAsRead = store.IsDatabase && exists && importedFrom is null && inputs is not null,
+                _importedFrom = inputs is null ? null : importedFrom,
+            };
+            if (store.IsDatabase && !session._rowsAsRead && (exists || importedFrom is not null))
+            {
+                // Saved whole at the end even if nothing else changes: a file that could not be used is replaced, a
+                // document imported becomes the database.
+                session.MarkDirty();
+            }
+            return (session, warnings);
         }
         catch
         {
@@ -138,9 +159,14 @@ internal sealed class ManifestSession : IDisposable
     /// <summary>Saves the manifest as it stands: every record and the input sets they name, in key order (a checkpoint, while workers set records).</summary>
     internal void Save()
     {
-        // Before the snapshot: the journal's lines after this mark are of outputs the snapshot may not hold.
-        var mark = Journal.Mark();
-        Save(Records.Snapshot(), mark);
+        lock (_saveLock)
+        {
+            // Before the snapshot: the journal's lines after this mark are of outputs the snapshot may not hold; and
+            // the changes taken before it, so it holds every change taken.
+            var mark = Journal.Mark();
+            var changes = Records.TakeChanges();
+            Save(Records.Snapshot(), changes, mark);
+        }
     }
 
     /// <summary>
@@ -148,16 +174,44 @@ internal sealed class ManifestSession : IDisposable
     /// written, not a snapshot of it, which at a million records is a copy of about 60 MB made when the build's memory
     /// peaks (the finish gathers the up-to-date record beside the save).
     /// </summary>
-    internal void SaveSettled() => Save(Records, long.MaxValue);
+    internal void SaveSettled()
+    {
+        lock (_saveLock)
+        {
+            Save(Records, Records.TakeChanges(), long.MaxValue);
+        }
+    }
 
-    private void Save(RecordTable records, long journalMark)
+    private void Save(RecordTable records, ulong[] changes, long journalMark)
     {
         // Records first, then flush: every output a record of the snapshot names was written before the record was
         // set, so the commit covers it, and the manifest names only files that are on disk for good.
         Durable.Commit();
         var used = records.InputIds();
         var inputs = _inputSets.Where(s => used.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        _store.Save(inputs, records.WriteProperties);
+        if (!_store.IsDatabase)
+        {
+            _store.Save(inputs, records.WriteProperties);
+        }
+        else
+        {
+            try
+            {
+                _store.SaveRecords(inputs, _rowsAsRead ? records.Changed(changes) : records.Serialised(), whole: !_rowsAsRead);
+            }
+            catch
+            {
+                Records.ReturnChanges(changes);
+                throw;
+            }
+            _rowsAsRead = true;
+            if (_importedFrom is { } document)
+            {
+                // The database holds what the document did: the document, ours and now stale, goes.
+                _importedFrom = null;
+                File.Delete(document);
+            }
+        }
         Journal.Saved(journalMark, key => records.TryGetValue(key, out var r) ? r : null);
     }
 

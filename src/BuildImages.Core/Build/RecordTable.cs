@@ -38,6 +38,9 @@ internal sealed class RecordTable
     private readonly Dictionary<string, int> _inputIndexes;
     // By key id; an entry without inputs is no record (never set, or removed). Guarded by _lock.
     private readonly Primitives.ChunkedArray<Entry> _entries;
+    // A bit by key id: the record was set or removed since the changes were last taken (what a database manifest
+    // saves; a bit a key, 750 KB at six million). Guarded by _lock; a snapshot has none of its own.
+    private ulong[] _changed = [];
 
     // The entries' chunks held at most (16 MB).
     private const int DefaultEntryChunksHeld = 256;
@@ -121,7 +124,7 @@ internal sealed class RecordTable
     internal void Set(string key, ItemRecord record)
     {
         NoteFolders(record);
-        Keep(key, RecordCheck.SealedJson(record), record.Inputs);
+        Keep(key, RecordCheck.SealedJson(record), record.Inputs, changed: true);
     }
 
     /// <summary>
@@ -132,11 +135,25 @@ internal sealed class RecordTable
     {
         if (record is null || sealedJson is null)
         {
-            Remove(key);
+            // Its row is removed at the next save, though no record was kept under it.
+            int id;
+            lock (_keepLock)
+            {
+                id = _keys.Add(key);
+            }
+            lock (_lock)
+            {
+                if (id < _entries.Length)
+                {
+                    _entries.Set(id, default);
+                }
+                MarkChanged(id);
+                _version++;
+            }
             return;
         }
         NoteFolders(record);
-        Keep(key, sealedJson, record.Inputs);
+        Keep(key, sealedJson, record.Inputs, changed: false);
     }
 
     /// <summary>Drops every record (a manifest ignored after some of its records were read).</summary>
@@ -164,7 +181,7 @@ internal sealed class RecordTable
         }
     }
 
-    private void Keep(string key, byte[] sealedJson, string inputs)
+    private void Keep(string key, byte[] sealedJson, string inputs, bool changed)
     {
         RecordSpill.Stored stored;
         int id;
@@ -180,7 +197,126 @@ internal sealed class RecordTable
             var entry = new Entry(stored, InputsIndex(inputs));
             _entries.EnsureLength(id + 1);
             _entries.Set(id, entry);
+            if (changed)
+            {
+                MarkChanged(id);
+            }
             _version++;
+        }
+    }
+
+    /// <summary>Notes that key <paramref name="id"/>'s record changed (under the lock).</summary>
+    private void MarkChanged(int id)
+    {
+        if ((id >> 6) >= _changed.Length)
+        {
+            Array.Resize(ref _changed, Math.Max((id >> 6) + 1, _changed.Length * 2));
+        }
+        _changed[id >> 6] |= 1UL << (id & 63);
+    }
+
+    /// <summary>
+    /// The keys whose records were set or removed since the changes were last taken, as a bit by key id, and starts
+    /// anew. Taken before a <see cref="Snapshot"/> is made, so the snapshot holds every change taken (a change after
+    /// the taking and before the snapshot is saved twice, never lost). A save that fails gives them back
+    /// (<see cref="ReturnChanges"/>).
+    /// </summary>
+    internal ulong[] TakeChanges()
+    {
+        lock (_lock)
+        {
+            var taken = _changed;
+            _changed = new ulong[taken.Length];
+            return taken;
+        }
+    }
+
+    /// <summary>Gives back changes taken and not saved (the save failed): the next save writes them too.</summary>
+    internal void ReturnChanges(ulong[] changes)
+    {
+        lock (_lock)
+        {
+            if (_changed.Length < changes.Length)
+            {
+                Array.Resize(ref _changed, changes.Length);
+            }
+            for (var i = 0; i < changes.Length; i++)
+            {
+                _changed[i] |= changes[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each key of <paramref name="changes"/> with its record as this table holds it, serialised (null: it has none,
+    /// so its row goes): first the keys without a record, then the rest in the keys' ordinal order, which is the order
+    /// a database's index takes them fastest.
+    /// </summary>
+    internal IEnumerable<(string Key, byte[]? SealedJson)> Changed(ulong[] changes)
+    {
+        var (count, removed) = (0, new List<int>());
+        for (var word = 0; word < changes.Length; word++)
+        {
+            for (var bits = changes[word]; bits != 0; bits &= bits - 1)
+            {
+                var id = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                if (EntryOf(id) is null)
+                {
+                    removed.Add(id);
+                }
+                else
+                {
+                    count++;
+                }
+            }
+        }
+        foreach (var id in removed)
+        {
+            yield return (_keys.PathOf(id), null);
+        }
+        bool IsChanged(int id) => (id >> 6) < changes.Length && (changes[id >> 6] & (1UL << (id & 63))) != 0;
+        // Few changes are sorted on their own; many are picked out of the keys' one shared order.
+        IEnumerable<int> ordered;
+        if (count <= Math.Max(4096, _keys.Count / 16))
+        {
+            var ids = new int[count];
+            var at = 0;
+            for (var word = 0; word < changes.Length; word++)
+            {
+                for (var bits = changes[word]; bits != 0; bits &= bits - 1)
+                {
+                    var id = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    if (at < count && EntryOf(id) is not null)
+                    {
+                        ids[at++] = id;
+                    }
+                }
+            }
+            _keys.Sort(ids.AsSpan(0, at));
+            ordered = ids.Take(at);
+        }
+        else
+        {
+            ordered = SortedIds().Where(IsChanged);
+        }
+        foreach (var id in ordered)
+        {
+            if (EntryOf(id) is { } entry)
+            {
+                yield return (_keys.PathOf(id), _spill.Read(entry.Stored).ToArray());
+            }
+        }
+    }
+
+    /// <summary>Every record with its key, serialised, in the keys' ordinal order (a database written whole).</summary>
+    internal IEnumerable<(string Key, byte[]? SealedJson)> Serialised()
+    {
+        foreach (var id in SortedIds())
+        {
+            if (EntryOf(id) is { } entry)
+            {
+                yield return (_keys.PathOf(id), _spill.Read(entry.Stored).ToArray());
+            }
         }
     }
 
@@ -194,8 +330,26 @@ internal sealed class RecordTable
                 return false;
             }
             _entries.Set(id, default);
+            MarkChanged(id);
             _version++;
             return true;
+        }
+    }
+
+    /// <summary>How many records the table holds (counted, without reading them).</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var count = 0;
+                for (var id = 0; id < _entries.Length; id++)
+                {
+                    count += _entries.Get(id).IsRecord ? 1 : 0;
+                }
+                return count;
+            }
         }
     }
 

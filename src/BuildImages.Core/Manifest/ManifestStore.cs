@@ -5,10 +5,25 @@ using BuildImages.Core.Primitives;
 
 namespace BuildImages.Core.Manifest;
 
-/// <summary>Reads and atomically writes the manifest. An unreadable manifest is a warning and an empty manifest.</summary>
+/// <summary>
+/// Reads and atomically writes the manifest. An unreadable manifest is a warning and an empty manifest. A manifest file
+/// named <c>.db</c>, <c>.sqlite</c> or <c>.sqlite3</c> is a database (<see cref="ManifestDatabase"/>), saved a changed
+/// row at a time; any other is the JSON document, saved whole.
+/// </summary>
 public sealed class ManifestStore(string path)
 {
     public string Path => path;
+
+    /// <summary>Whether this manifest is a database, whose saves write only the records that changed.</summary>
+    internal bool IsDatabase { get; } = ManifestDatabase.IsDatabase(path);
+
+    /// <summary>
+    /// The JSON document a database manifest is read from while it does not exist yet: the one of the same name,
+    /// <c>.json</c>, which a site switching to a database had (imported once; the first save removes it). Null when
+    /// there is none to import.
+    /// </summary>
+    internal string? ImportSource =>
+        IsDatabase && !File.Exists(path) && System.IO.Path.ChangeExtension(path, ".json") is var json && File.Exists(json) ? json : null;
 
     /// <summary>
     /// The manifest as stored, less the records that name a path the build must not act on (each dropped with a
@@ -47,6 +62,10 @@ public sealed class ManifestStore(string path)
     /// </summary>
     internal (Dictionary<string, InputSet>? Inputs, IReadOnlyList<Diagnostic> Warnings) StreamSealed(Action<string, ItemRecord?, byte[]?> keep)
     {
+        if (ImportSource is { } imported)
+        {
+            return new ManifestStore(imported).StreamSealed(keep);
+        }
         if (!File.Exists(path))
         {
             return (new Dictionary<string, InputSet>(StringComparer.Ordinal), []);
@@ -66,6 +85,10 @@ public sealed class ManifestStore(string path)
         }
         try
         {
+            if (IsDatabase)
+            {
+                return Finish(ReadDatabase(Take), problems);
+            }
             using var stream = File.OpenRead(path);
             // The file as BuildImages writes it, each record's own bytes kept when its check holds for them, the records
             // checked on every core and taken in the file's order; any other file is read again by the serializer (a
@@ -78,19 +101,51 @@ public sealed class ManifestStore(string path)
                 var document = JsonSerializer.Deserialize(stream, StreamedManifest.TypeInfo(new ManifestRecordSink((key, record) => Take(key, Check(key, record, null)))));
                 header = (document?.Format, document?.Version, document?.Inputs!);
             }
-            if (Unusable(header.Value.Format, header.Value.Version) is { } why)
-            {
-                return (null, [Warn(why)]);
-            }
-            var inputs = header.Value.Inputs;
-            var warnings = DropUnsafeInputs(inputs);
-            warnings.AddRange(problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => RecordIgnored(p.Key, p.Value)));
-            return (inputs, warnings);
+            return Finish(header.Value, problems);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
         {
             return (null, [Unreadable(ex)]);
         }
+    }
+
+    /// <summary>The input sets and warnings of a manifest read (its records already handed on), or null and why it is not used.</summary>
+    private (Dictionary<string, InputSet>? Inputs, IReadOnlyList<Diagnostic> Warnings) Finish((string? Format, int? Version, Dictionary<string, InputSet> Inputs) header, Dictionary<string, string> problems)
+    {
+        if (Unusable(header.Format, header.Version) is { } why)
+        {
+            return (null, [Warn(why)]);
+        }
+        var inputs = header.Inputs;
+        var warnings = DropUnsafeInputs(inputs);
+        warnings.AddRange(problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => RecordIgnored(p.Key, p.Value)));
+        return (inputs, warnings);
+    }
+
+    /// <summary>
+    /// Reads the database, each row checked on the pool and handed to <paramref name="take"/> in the rows' order, under
+    /// its record's own key when the row is filed under it (a row's key is text, which cannot hold a lone surrogate:
+    /// <see cref="ManifestDatabase.RowKey"/>). A row whose bytes are not a record is a damaged record, not a damaged file.
+    /// </summary>
+    private (string? Format, int? Version, Dictionary<string, InputSet> Inputs) ReadDatabase(Action<string, CheckedRecord> take)
+    {
+        using var checks = new OrderedRecordChecks<(string Key, CheckedRecord Record)>(static (rowKey, bytes) =>
+        {
+            ItemRecord? record;
+            try
+            {
+                record = ItemRecordReader.Read(bytes);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+            {
+                return (rowKey, new CheckedRecord(null, null, "it is not a record (damaged)"));
+            }
+            var key = record is not null && $"{record.Job}:{record.Output}" is var own && ManifestDatabase.RowKey(own) == rowKey ? own : rowKey;
+            return (key, Check(key, record, RecordCheck.SealedAsWritten(bytes)));
+        }, (_, row) => take(row.Key, row.Record));
+        var header = ManifestDatabase.Read(path, (key, bytes) => checks.Add(key, bytes));
+        checks.Finish();
+        return header;
     }
 
     /// <summary>
@@ -169,7 +224,33 @@ public sealed class ManifestStore(string path)
     /// property (name and value) of each card record, in key order, flushing as it goes. (The serializer's one-call form
     /// buffers the whole document, ~15 MB at 10,000 items, and checkpoints save every few seconds.)
     /// </summary>
-    public void Save(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards) => AtomicFile.Write(path, stream =>
+    public void Save(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards)
+    {
+        if (IsDatabase)
+        {
+            throw new InvalidOperationException("a database manifest is saved by its records (SaveRecords), not as a document");
+        }
+        SaveDocument(inputs, writeCards);
+    }
+
+    /// <summary>
+    /// Saves a database manifest: <paramref name="records"/> (key and sealed JSON; null: removed) are every record, in a
+    /// new database renamed over the file (<paramref name="whole"/>), or the records changed since the database was
+    /// read or last saved, written in one transaction. Throws <see cref="IOException"/> when it cannot.
+    /// </summary>
+    internal void SaveRecords(IReadOnlyDictionary<string, InputSet> inputs, IEnumerable<(string Key, byte[]? SealedJson)> records, bool whole)
+    {
+        if (whole)
+        {
+            ManifestDatabase.WriteWhole(path, inputs, records);
+        }
+        else
+        {
+            ManifestDatabase.WriteChanges(path, inputs, records);
+        }
+    }
+
+    private void SaveDocument(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards) => AtomicFile.Write(path, stream =>
     {
         using var w = new Utf8JsonWriter(stream);
         var context = ManifestJsonContext.Default;

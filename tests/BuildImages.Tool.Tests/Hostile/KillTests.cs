@@ -14,7 +14,9 @@ namespace BuildImages.Tool.Tests.Hostile;
 /// <c>kill -9</c> of a real 300-card build at several points (before the first manifest checkpoint, between
 /// checkpoints, near the end): every output on disk decodes, the manifest parses, and the next build renders
 /// exactly the outputs that are missing or that no manifest record vouches for (file present with the recorded
-/// size and hash). Outputs are flushed in batches, so this also shows that an unflushed output is never trusted.
+/// size and hash). Outputs are flushed in batches, so this also shows that an unflushed output is never trusted. Both
+/// manifest formats: the JSON document (renamed over whole) and the database (changed rows in a transaction, whose
+/// journal a kill may leave for the next build to roll back).
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class KillTests(ITestOutputHelper log) : IDisposable
@@ -24,13 +26,18 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => _tool.Dispose();
 
-    [Fact]
-    public void AfterKill9AtAnyPointTheNextBuildRendersExactlyWhatIsMissingOrUnrecorded()
+    private string _manifest = "out/.buildimages-manifest.json";
+
+    [Theory]
+    [InlineData(".json")]
+    [InlineData(".db")]
+    public void AfterKill9AtAnyPointTheNextBuildRendersExactlyWhatIsMissingOrUnrecorded(string manifestExtension)
     {
+        _manifest = "out/.buildimages-manifest" + manifestExtension;
         var items = Enumerable.Range(0, Cards).Select(i => new { slug = $"card-{i:D3}", title = $"Card {i}: a build that is killed part way" });
         File.WriteAllText(_tool.PathOf("items.json"), JsonSerializer.Serialize(items));
-        File.WriteAllText(_tool.PathOf("buildimages.json"), """
-            { "outputDir": "out", "jobs": [ { "name": "cards", "template": "blog-post", "data": "items.json", "output": "og/{{ slug }}",
+        File.WriteAllText(_tool.PathOf("buildimages.json"), $$$"""
+            { "outputDir": "out", "manifest": "{{{_manifest}}}", "jobs": [ { "name": "cards", "template": "blog-post", "data": "items.json", "output": "og/{{ slug }}",
               "variants": [ { "format": "webp", "width": 600 }, { "format": "jpeg", "width": 400 } ] } ] }
             """);
         var all = Enumerable.Range(0, Cards).SelectMany(i => new[] { $"og/card-{i:D3}-600.webp", $"og/card-{i:D3}-400.jpg" }).ToHashSet(StringComparer.Ordinal);
@@ -62,7 +69,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         };
         using var process = Process.Start(start)!;
         var og = _tool.PathOf("out/og");
-        var manifest = _tool.PathOf("out/.buildimages-manifest.json");
+        var manifest = _tool.PathOf(_manifest);
         var clock = Stopwatch.StartNew();
         while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
         {
@@ -88,7 +95,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
             Assert.True(width is 600 or 400 && height > 0, file);
         }
         var vouched = new HashSet<string>(StringComparer.Ordinal);
-        var manifestFile = _tool.PathOf("out/.buildimages-manifest.json");
+        var manifestFile = _tool.PathOf(_manifest);
         if (!File.Exists(manifestFile))
         {
             return vouched;
