@@ -57,6 +57,10 @@ if (args.Length > 0 && args[0] == "--manifest-format")
 {
     return ManifestFormatBench.Run(args[1..], Console.Out);
 }
+if (args.Length > 0 && args[0] == "--manifest-session")
+{
+    return ManifestSessionBench.Run(args[1..], Console.Out);
+}
 if (args.Length > 0 && args[0] == "--batch")
 {
     return BatchBench.Run(args[1..], Console.Out);

@@ -155,6 +155,69 @@ public sealed class ManifestDatabaseTests : IDisposable
         Assert.Equal(5, Rows(Database).Count);
     }
 
+    [Fact]
+    public void ASaveCutOffMidwayIsRolledBackByTheNextBuild()
+    {
+        UseDatabase();
+        _site.Build();
+        var committed = File.ReadAllBytes(Database);
+        var (crashedDatabase, crashedJournal) = (Path.Combine(_site.Root, "crashed.db"), Path.Combine(_site.Root, "crashed.db-journal"));
+        using (var connection = Open(Database))
+        {
+            using var command = connection.CreateCommand();
+            // A cache of one page: the changed pages go to the database file before the commit, their old content in
+            // the journal, as a large save's do. The files copied now are what a kill at this moment leaves.
+            command.CommandText = "PRAGMA cache_size = 1; BEGIN; UPDATE records SET record = CAST('garbage' AS BLOB); DELETE FROM inputs;";
+            command.ExecuteNonQuery();
+            File.Copy(Database, crashedDatabase);
+            File.Copy(Database + "-journal", crashedJournal);
+            command.CommandText = "ROLLBACK";
+            command.ExecuteNonQuery();
+        }
+        Assert.False(committed.AsSpan().SequenceEqual(File.ReadAllBytes(crashedDatabase)), "the cut-off save had changed the database file");
+        File.Copy(crashedDatabase, Database, overwrite: true);
+        File.Copy(crashedJournal, Database + "-journal");
+        File.Delete(UpToDateRecord.PathFor(Database));
+
+        var report = _site.Build();
+
+        Assert.Empty(report.Warnings);
+        Assert.Equal(0, report.Rendered);
+        Assert.False(File.Exists(Database + "-journal"), "the journal was played back and removed");
+        Assert.Equal(5, Rows(Database).Count);
+        Assert.Empty(new ManifestStore(Database).Load().Warnings);
+    }
+
+    [Fact]
+    public void ADatabaseWrittenWholeNeverInheritsAnOldJournal()
+    {
+        UseDatabase();
+        _site.Build();
+        // The database deleted by hand, the journal of a cut-off save left beside it: the build writes a new database,
+        // and that journal must not be played back into it by the next reader.
+        using (var connection = Open(Database))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA cache_size = 1; BEGIN; UPDATE records SET record = CAST('garbage' AS BLOB);";
+            command.ExecuteNonQuery();
+            File.Copy(Database + "-journal", Path.Combine(_site.Root, "old-journal"));
+            command.CommandText = "ROLLBACK";
+            command.ExecuteNonQuery();
+        }
+        File.Delete(Database);
+        File.Copy(Path.Combine(_site.Root, "old-journal"), Database + "-journal");
+
+        var first = _site.Build();
+
+        Assert.Empty(first.Warnings);
+        Assert.False(File.Exists(Database + "-journal"));
+        var (database, warnings) = new ManifestStore(Database).Load();
+        Assert.Empty(warnings);
+        Assert.Equal(5, database.Cards.Count);
+        File.Delete(UpToDateRecord.PathFor(Database));
+        Assert.Equal(0, _site.Build().Rendered);
+    }
+
     public static TheoryData<string> DamagedFiles => new() { "garbage", "empty", "truncated", "other-version" };
 
     [Theory]

@@ -138,6 +138,11 @@ internal static class ManifestDatabase
             {
                 file.Flush(flushToDisk: true);
             }
+            // A journal left by a cut-off save of a database no longer there (deleted by hand), or of the file being
+            // replaced, would be played back into the new one by the next reader (SQLite does not tie a journal to its
+            // database): it goes first. Cut off between the two steps, the old file is left without its journal, and
+            // is replaced again as unusable or new.
+            File.Delete(path + "-journal");
             File.Move(temp, path, overwrite: true);
         }
         catch
