@@ -71,6 +71,12 @@ internal static class BatchBench
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{mode}: {report.Rendered} rendered, {report.Deduplicated} copied, {report.Skipped} skipped, {report.Pruned} pruned, {report.Failed} failed{(report.UpToDate ? " (up to date, from the record)" : string.Empty)} in {wall.Elapsed.TotalSeconds:0.000} s wall; peak RSS {self.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (managed heap at the last GC {gc.HeapSizeBytes / 1024.0 / 1024.0:0} MiB, committed {gc.TotalCommittedBytes / 1024.0 / 1024.0:0} MiB); native loaded: {NativeStack.IsLoaded}"));
         o.WriteLine("stages (ms, summed over workers): " + string.Join(", ", report.Stages.Select(s => $"{s.Key} {s.Value:0}")));
+        // A build that failed to write its bookkeeping (the manifest, images.json) still counts its outputs: its errors are
+        // printed, or a broken run would look like a measured one.
+        foreach (var error in report.Errors.Take(5))
+        {
+            o.WriteLine($"error {error.Code}: {error.Message} ({error.File})");
+        }
         o.WriteLine($"site: {dir}");
         o.WriteLine("memory over time (s: RSS MiB / managed MiB): " + memory.Summary());
         // BI_BENCH_REPEAT=N builds N more times in this process: time without the first run's JIT compilation.

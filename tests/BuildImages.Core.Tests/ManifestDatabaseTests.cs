@@ -128,6 +128,23 @@ public sealed class ManifestDatabaseTests : IDisposable
         Assert.Equal(["cards:og/alpha", "cards:og/beta", "cards:og/gamma", "notes:notes/note-1"], Rows(Database).Keys.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void AnUnpublishDeletesItsRowInPlace()
+    {
+        UseDatabase();
+        _site.Build();
+        Execute(Database, "CREATE TABLE planted(x)");
+
+        var removed = _site.Build(new BuildOptions { RemoveItems = ("cards", ["beta"]) });
+
+        Assert.Equal(1, removed.Unpublished);
+        Assert.Equal(["cards:og/alpha", "cards:og/delta", "cards:og/gamma", "notes:notes/note-1"], Rows(Database).Keys.Order(StringComparer.Ordinal));
+        using var connection = Open(Database);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'planted'";
+        Assert.Equal(1L, (long)command.ExecuteScalar()!);
+    }
+
     public static TheoryData<string, string> DamagedRows => new()
     {
         { "UPDATE records SET record = $value WHERE key = 'cards:og/gamma'", "not json" },

@@ -26,6 +26,13 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
     private readonly ConnectionMultiplexer _redis;
     private readonly TimeSpan _maxWait;
     private readonly TimeSpan _hold;
+    // The keys held now, renewed every third of a hold by a thread of the lock's own. A timer's callbacks run on the
+    // thread pool, which a busy replica (renders waiting on it) or a loaded machine can leave waiting past a hold: the
+    // key then lapsed while its holder still rendered (seen in a test run, the pool busy with other tests' builds).
+    private readonly List<Held> _held = [];
+    private readonly Lock _heldLock = new();
+    private readonly ManualResetEventSlim _stopping = new();
+    private Thread? _renewer;
 
     private RedisRenderLock(ConnectionMultiplexer redis, TimeSpan maxWait, TimeSpan hold)
     {
@@ -58,7 +65,17 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
         var token = Guid.NewGuid().ToString("N");
         if (db.StringSet(name, token, _hold, When.NotExists))
         {
-            return new Held(db, name, token, _hold);
+            var held = new Held(this, db, name, token, _hold);
+            lock (_heldLock)
+            {
+                _held.Add(held);
+                if (_renewer is null)
+                {
+                    _renewer = new Thread(RenewWhileHeld) { IsBackground = true, Name = "BuildImages render lock renewal" };
+                    _renewer.Start();
+                }
+            }
+            return held;
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan? failingSince = null;
@@ -85,31 +102,58 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
         return null;
     }
 
-    public void Dispose() => _redis.Dispose();
+    /// <summary>The renewal thread: every third of a hold, each key held now is renewed, until the lock is disposed.</summary>
+    private void RenewWhileHeld()
+    {
+        while (!_stopping.Wait(_hold / 3))
+        {
+            Held[] now;
+            lock (_heldLock)
+            {
+                now = [.. _held];
+            }
+            foreach (var held in now)
+            {
+                held.RenewOnce();
+            }
+        }
+    }
 
-    /// <summary>A key this process holds: renewed by a timer until released.</summary>
+    public void Dispose()
+    {
+        // The event is left to the collector: a renewal thread that outlived the join must still be able to wait on it.
+        _stopping.Set();
+        _renewer?.Join(TimeSpan.FromSeconds(5));
+        _redis.Dispose();
+    }
+
+    /// <summary>A key this process holds: renewed by its lock's renewal thread until released.</summary>
     private sealed class Held : IDisposable
     {
+        private readonly RedisRenderLock _owner;
         private readonly IDatabase _db;
         private readonly RedisKey _name;
         private readonly RedisValue _token;
         private readonly RedisValue _holdMs;
-        private readonly Timer _renewal;
 
-        internal Held(IDatabase db, RedisKey name, string token, TimeSpan hold)
+        internal Held(RedisRenderLock owner, IDatabase db, RedisKey name, string token, TimeSpan hold)
         {
+            _owner = owner;
             _db = db;
             _name = name;
             _token = token;
             _holdMs = (long)hold.TotalMilliseconds;
-            _renewal = new Timer(_ => RenewOnce(), null, hold / 3, hold / 3);
         }
 
         public void Dispose()
         {
-            // The timer first, so no renewal lands after the release; a release lost on a busy machine is tried again,
-            // and if it never lands the key expires one hold after the last renewal.
-            _renewal.Dispose();
+            // Renewals stop first. One already under way may land after the release, and then does nothing: the script
+            // renews only a key that still holds this token. A release lost on a busy machine is tried again; if it
+            // never lands, the key expires one hold after the last renewal.
+            lock (_owner._heldLock)
+            {
+                _owner._held.Remove(this);
+            }
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -124,7 +168,7 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
             }
         }
 
-        private void RenewOnce()
+        internal void RenewOnce()
         {
             try
             {
@@ -132,7 +176,7 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
-                // A timer's callback must not throw (it would end the process). The next tick tries again (the
+                // The renewal thread must not die of it (it would end the process). The next round tries again (the
                 // connection closed with the server: the key lapses); a key that lapses only lets another replica
                 // draw the same card.
             }
