@@ -254,64 +254,44 @@ internal sealed class RecordTable
     /// </summary>
     internal IEnumerable<(string Key, byte[]? SealedJson)> Changed(ulong[] changes)
     {
-        var (count, removed) = (0, new List<int>());
+        var (present, removed) = (new List<int>(), new List<int>());
         for (var word = 0; word < changes.Length; word++)
         {
             for (var bits = changes[word]; bits != 0; bits &= bits - 1)
             {
                 var id = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                if (EntryOf(id) is null)
-                {
-                    removed.Add(id);
-                }
-                else
-                {
-                    count++;
-                }
+                (EntryOf(id) is null ? removed : present).Add(id);
             }
         }
         foreach (var id in removed)
         {
             yield return (_keys.PathOf(id), null);
         }
-        bool IsChanged(int id) => (id >> 6) < changes.Length && (changes[id >> 6] & (1UL << (id & 63))) != 0;
         // Few changes are sorted on their own; many are picked out of the keys' one shared order.
         IEnumerable<int> ordered;
-        if (count <= Math.Max(4096, _keys.Count / 16))
+        if (present.Count <= Math.Max(4096, _keys.Count / 16))
         {
-            var ids = new int[count];
-            var at = 0;
-            for (var word = 0; word < changes.Length; word++)
-            {
-                for (var bits = changes[word]; bits != 0; bits &= bits - 1)
-                {
-                    var id = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    if (at < count && EntryOf(id) is not null)
-                    {
-                        ids[at++] = id;
-                    }
-                }
-            }
-            _keys.Sort(ids.AsSpan(0, at));
-            ordered = ids.Take(at);
+            var ids = present.ToArray();
+            _keys.Sort(ids);
+            ordered = ids;
         }
         else
         {
-            ordered = SortedIds().Where(IsChanged);
+            ordered = SortedIds().Where(id => (id >> 6) < changes.Length && (changes[id >> 6] & (1UL << (id & 63))) != 0);
         }
-        foreach (var id in ordered)
+        foreach (var record in Serialised(ordered))
         {
-            if (EntryOf(id) is { } entry)
-            {
-                yield return (_keys.PathOf(id), _spill.Read(entry.Stored).ToArray());
-            }
+            yield return record;
         }
     }
 
     /// <summary>Every record with its key, serialised, in the keys' ordinal order (a database written whole).</summary>
-    internal IEnumerable<(string Key, byte[]? SealedJson)> Serialised()
+    internal IEnumerable<(string Key, byte[]? SealedJson)> Serialised() => Serialised(SortedIds());
+
+    /// <summary>The records of <paramref name="ids"/> with their keys, serialised, in that order (ids without a record passed over).</summary>
+    private IEnumerable<(string Key, byte[]? SealedJson)> Serialised(IEnumerable<int> ids)
     {
-        foreach (var id in SortedIds())
+        foreach (var id in ids)
         {
             if (EntryOf(id) is { } entry)
             {
@@ -343,14 +323,20 @@ internal sealed class RecordTable
         {
             lock (_lock)
             {
-                var count = 0;
-                for (var id = 0; id < _entries.Length; id++)
-                {
-                    count += _entries.Get(id).IsRecord ? 1 : 0;
-                }
-                return count;
+                return CountRecords();
             }
         }
+    }
+
+    /// <summary>How many entries hold a record (under the lock).</summary>
+    private int CountRecords()
+    {
+        var count = 0;
+        for (var id = 0; id < _entries.Length; id++)
+        {
+            count += _entries.Get(id).IsRecord ? 1 : 0;
+        }
+        return count;
     }
 
     /// <summary>Input-set ids the records name, without reading the records.</summary>
@@ -502,11 +488,7 @@ internal sealed class RecordTable
     {
         lock (_lock)
         {
-            var count = 0;
-            for (var id = 0; id < _entries.Length; id++)
-            {
-                count += _entries.Get(id).IsRecord ? 1 : 0;
-            }
+            var count = CountRecords();
             var (ids, offsets) = (new int[count], withOffsets ? new long[count] : []);
             var at = 0;
             for (var id = 0; id < _entries.Length; id++)

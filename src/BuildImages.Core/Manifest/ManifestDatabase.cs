@@ -74,7 +74,8 @@ internal static class ManifestDatabase
         {
             while (reader.Read())
             {
-                // A set that does not parse is left null here and dropped, with its warning, as a damaged one in a document is.
+                // A set that is JSON null is dropped with its warning (DropUnsafeInputs); one that is not JSON at all makes
+                // the whole file unreadable, as it does in a document.
                 inputs[reader.GetString(0)] = JsonSerializer.Deserialize(reader.GetString(1), ManifestJsonContext.Default.InputSet)!;
             }
         }
@@ -103,53 +104,37 @@ internal static class ManifestDatabase
     /// </summary>
     internal static void WriteWhole(string path, IReadOnlyDictionary<string, InputSet> inputs, IEnumerable<(string Key, byte[]? SealedJson)> records)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var temp = Primitives.AtomicFile.ScratchNameFor(path, "new");
-        try
+        // A journal left by a cut-off save of a database no longer there (deleted by hand), or of the file being
+        // replaced, would be played back into the new one by the next reader (SQLite does not tie a journal to its
+        // database): it goes first. Cut off after that, the old file is left without its journal, and is replaced
+        // again as unusable or new.
+        File.Delete(path + "-journal");
+        Primitives.AtomicFile.WriteByName(path, temp => Translated(() =>
         {
-            Translated(() =>
+            using var connection = Open(temp, SqliteOpenMode.ReadWriteCreate);
+            // A file no one else can see yet: no journal, no flush per step; it is flushed once, whole, before the rename.
+            Execute(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, """
+                CREATE TABLE manifest(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE inputs(id TEXT PRIMARY KEY, input_set TEXT NOT NULL);
+                CREATE TABLE records(key TEXT PRIMARY KEY, record BLOB NOT NULL);
+                """, transaction);
+            WriteHeader(connection, transaction, inputs);
+            using var insert = Command(connection, "INSERT OR REPLACE INTO records(key, record) VALUES($key, $record)", transaction);
+            var (key, record) = (insert.Parameters.Add("$key", SqliteType.Text), insert.Parameters.Add("$record", SqliteType.Blob));
+            foreach (var (k, sealedJson) in records)
             {
-                using var connection = Open(temp, SqliteOpenMode.ReadWriteCreate);
-                // A file no one else can see yet: no journal, no flush per step; it is flushed once, whole, below.
-                Execute(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
-                using var transaction = connection.BeginTransaction();
-                Execute(connection, """
-                    CREATE TABLE manifest(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-                    CREATE TABLE inputs(id TEXT PRIMARY KEY, input_set TEXT NOT NULL);
-                    CREATE TABLE records(key TEXT PRIMARY KEY, record BLOB NOT NULL);
-                    """, transaction);
-                WriteHeader(connection, transaction, inputs);
-                using var insert = Command(connection, "INSERT OR REPLACE INTO records(key, record) VALUES($key, $record)", transaction);
-                var (key, record) = (insert.Parameters.Add("$key", SqliteType.Text), insert.Parameters.Add("$record", SqliteType.Blob));
-                foreach (var (k, sealedJson) in records)
+                if (sealedJson is null)
                 {
-                    if (sealedJson is null)
-                    {
-                        continue;
-                    }
-                    key.Value = RowKey(k);
-                    record.Value = sealedJson;
-                    insert.ExecuteNonQuery();
+                    continue;
                 }
-                transaction.Commit();
-            });
-            using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-            {
-                file.Flush(flushToDisk: true);
+                key.Value = RowKey(k);
+                record.Value = sealedJson;
+                insert.ExecuteNonQuery();
             }
-            // A journal left by a cut-off save of a database no longer there (deleted by hand), or of the file being
-            // replaced, would be played back into the new one by the next reader (SQLite does not tie a journal to its
-            // database): it goes first. Cut off between the two steps, the old file is left without its journal, and
-            // is replaced again as unusable or new.
-            File.Delete(path + "-journal");
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            transaction.Commit();
+        }));
     }
 
     /// <summary>

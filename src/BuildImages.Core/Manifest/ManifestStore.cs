@@ -140,7 +140,8 @@ public sealed class ManifestStore(string path)
             {
                 return (rowKey, new CheckedRecord(null, null, "it is not a record (damaged)"));
             }
-            var key = record is not null && $"{record.Job}:{record.Output}" is var own && ManifestDatabase.RowKey(own) == rowKey ? own : rowKey;
+            // Compared as text first: a key is re-encoded only when it differs (a lone surrogate, or another record's key).
+            var key = record is not null && $"{record.Job}:{record.Output}" is var own && (own == rowKey || ManifestDatabase.RowKey(own) == rowKey) ? own : rowKey;
             return (key, Check(key, record, RecordCheck.SealedAsWritten(bytes)));
         }, (_, row) => take(row.Key, row.Record));
         var header = ManifestDatabase.Read(path, (key, bytes) => checks.Add(key, bytes));
@@ -220,20 +221,6 @@ public sealed class ManifestStore(string path)
         new(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest record '{key}' ignored, its outputs will be rendered again: {problem}", path);
 
     /// <summary>
-    /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCards"/> writes the
-    /// property (name and value) of each card record, in key order, flushing as it goes. (The serializer's one-call form
-    /// buffers the whole document, ~15 MB at 10,000 items, and checkpoints save every few seconds.)
-    /// </summary>
-    public void Save(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards)
-    {
-        if (IsDatabase)
-        {
-            throw new InvalidOperationException("a database manifest is saved by its records (SaveRecords), not as a document");
-        }
-        SaveDocument(inputs, writeCards);
-    }
-
-    /// <summary>
     /// Saves a database manifest: <paramref name="records"/> (key and sealed JSON; null: removed) are every record, in a
     /// new database renamed over the file (<paramref name="whole"/>), or the records changed since the database was
     /// read or last saved, written in one transaction. Throws <see cref="IOException"/> when it cannot.
@@ -250,20 +237,33 @@ public sealed class ManifestStore(string path)
         }
     }
 
-    private void SaveDocument(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards) => AtomicFile.Write(path, stream =>
+    /// <summary>
+    /// Streams the manifest into a temp file and renames it, a card at a time: <paramref name="writeCards"/> writes the
+    /// property (name and value) of each card record, in key order, flushing as it goes. (The serializer's one-call form
+    /// buffers the whole document, ~15 MB at 10,000 items, and checkpoints save every few seconds.)
+    /// A database manifest is saved by its records instead (<see cref="SaveRecords"/>).
+    /// </summary>
+    public void Save(IReadOnlyDictionary<string, InputSet> inputs, Action<Utf8JsonWriter> writeCards)
     {
-        using var w = new Utf8JsonWriter(stream);
-        var context = ManifestJsonContext.Default;
-        w.WriteStartObject();
-        w.WriteString("format", ManifestDocument.FormatName);
-        w.WriteNumber("version", ManifestDocument.CurrentVersion);
-        w.WritePropertyName("inputs");
-        JsonSerializer.Serialize(w, inputs as Dictionary<string, InputSet> ?? inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), context.DictionaryStringInputSet);
-        w.WriteStartObject("cards");
-        writeCards(w);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+        if (IsDatabase)
+        {
+            throw new InvalidOperationException("a database manifest is saved by its records (SaveRecords), not as a document");
+        }
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new Utf8JsonWriter(stream);
+            var context = ManifestJsonContext.Default;
+            w.WriteStartObject();
+            w.WriteString("format", ManifestDocument.FormatName);
+            w.WriteNumber("version", ManifestDocument.CurrentVersion);
+            w.WritePropertyName("inputs");
+            JsonSerializer.Serialize(w, inputs as Dictionary<string, InputSet> ?? inputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), context.DictionaryStringInputSet);
+            w.WriteStartObject("cards");
+            writeCards(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
 
     private Diagnostic Warn(string why) =>
         new(DiagnosticSeverity.Warning, DiagnosticCodes.ManifestUnreadable, $"manifest ignored, every output will be rendered: {why}", path);

@@ -92,6 +92,32 @@ public static class AtomicFile
     internal static string ScratchNameFor(string path, string purpose) =>
         TempName(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{path}.{purpose}");
 
+    /// <summary>
+    /// As <see cref="Write(string, Action{Stream})"/>, for content written by something that opens the file by its name
+    /// (a database): <paramref name="fill"/> is given the temp file's path, and the file it leaves there is flushed and
+    /// renamed over <paramref name="path"/>; the temp file is removed if anything throws.
+    /// </summary>
+    internal static void WriteByName(string path, Action<string> fill)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var temp = TempName(dir, path);
+        try
+        {
+            fill(temp);
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
     private static string TempName(string dir, string path) =>
         Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}{TempSuffix}");
 

@@ -65,7 +65,7 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
         var token = Guid.NewGuid().ToString("N");
         if (db.StringSet(name, token, _hold, When.NotExists))
         {
-            var held = new Held(this, db, name, token, _hold);
+            var held = new Held(this, name, token);
             lock (_heldLock)
             {
                 _held.Add(held);
@@ -128,37 +128,22 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
     }
 
     /// <summary>A key this process holds: renewed by its lock's renewal thread until released.</summary>
-    private sealed class Held : IDisposable
+    private sealed class Held(RedisRenderLock owner, RedisKey name, RedisValue token) : IDisposable
     {
-        private readonly RedisRenderLock _owner;
-        private readonly IDatabase _db;
-        private readonly RedisKey _name;
-        private readonly RedisValue _token;
-        private readonly RedisValue _holdMs;
-
-        internal Held(RedisRenderLock owner, IDatabase db, RedisKey name, string token, TimeSpan hold)
-        {
-            _owner = owner;
-            _db = db;
-            _name = name;
-            _token = token;
-            _holdMs = (long)hold.TotalMilliseconds;
-        }
-
         public void Dispose()
         {
             // Renewals stop first. One already under way may land after the release, and then does nothing: the script
             // renews only a key that still holds this token. A release lost on a busy machine is tried again; if it
             // never lands, the key expires one hold after the last renewal.
-            lock (_owner._heldLock)
+            lock (owner._heldLock)
             {
-                _owner._held.Remove(this);
+                owner._held.Remove(this);
             }
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    _db.ScriptEvaluate(Release, [_name], [_token]);
+                    owner._redis.GetDatabase().ScriptEvaluate(Release, [name], [token]);
                     return;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException && attempt < 2)
@@ -172,7 +157,7 @@ internal sealed class RedisRenderLock : IRenderLock, IDisposable
         {
             try
             {
-                _db.ScriptEvaluate(Renew, [_name], [_token, _holdMs], CommandFlags.FireAndForget);
+                owner._redis.GetDatabase().ScriptEvaluate(Renew, [name], [token, (long)owner._hold.TotalMilliseconds], CommandFlags.FireAndForget);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
